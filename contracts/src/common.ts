@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+export const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
+export const idParams = z.object({ id: idSchema });
+
+export const errorCodes = [
+  "validation_failed",
+  "malformed_json",
+  "payload_too_large",
+  "unsupported_media_type",
+  "not_found",
+  "unauthorized",
+  "forbidden",
+  "csrf_failed",
+  "invalid_transition",
+  "precondition_failed",
+  "conflict",
+  "idempotency_conflict",
+  "too_many_requests",
+  "ticket_closed",
+  "internal_error",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+/** A page of a cursor-paginated list. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const isoDate = z.string().describe("ISO 8601 timestamp");
+export const limitSchema = z.coerce.number().int().min(1).max(200).default(50);

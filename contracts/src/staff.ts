@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { isoDate } from "./common";
+
+export const staffRoles = ["admin", "supervisor", "agent"] as const;
+export const staffRole = z.enum(staffRoles);
+export type StaffRole = z.infer<typeof staffRole>;
+export const locales = ["zh-CN", "en"] as const;
+export const locale = z.enum(locales);
+
+export const staffSkill = z.object({ skillId: z.number(), name: z.string(), level: z.number().int().min(1).max(5) });
+
+export const staffMember = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  role: staffRole,
+  locale,
+  active: z.boolean(),
+  departmentIds: z.array(z.number()),
+  teamIds: z.array(z.number()),
+  skills: z.array(staffSkill),
+  createdAt: isoDate,
+});
+export type StaffMember = z.infer<typeof staffMember>;
+
+const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+export const password = z.string().min(8).max(200);
+
+export const createStaffBody = z.strictObject({
+  email,
+  name: z.string().trim().min(1).max(100),
+  role: staffRole.default("agent"),
+  password,
+  locale: locale.default("zh-CN"),
+  departmentIds: z.array(z.number().int().positive()).max(50).default([]),
+  teamIds: z.array(z.number().int().positive()).max(50).default([]),
+  skills: z.array(z.strictObject({ skillId: z.number().int().positive(), level: z.number().int().min(1).max(5) })).max(50).default([]),
+});
+export const updateStaffBody = createStaffBody
+  .omit({ email: true })
+  .partial()
+  .extend({ active: z.boolean().optional() })
+  .strict();

@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { isoDate } from "./common";
+
+export const ticketStatuses = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
+export const ticketStatus = z.enum(ticketStatuses);
+export type TicketStatus = z.infer<typeof ticketStatus>;
+export const priorities = ["low", "normal", "high", "urgent"] as const;
+export const priority = z.enum(priorities);
+export const channels = ["email", "portal", "widget", "wecom", "dingtalk", "feishu", "phone", "api"] as const;
+export const channel = z.enum(channels);
+export const visibilities = ["public", "internal"] as const;
+export const visibility = z.enum(visibilities);
+
+const tag = z.string().trim().min(1).max(50).regex(/^[^\s,]+$/u, "invalid_tag");
+const customFieldValues = z.record(z.string().max(64), z.unknown());
+
+export const ticket = z.object({
+  id: z.number(),
+  number: z.number(),
+  subject: z.string(),
+  description: z.string(),
+  status: ticketStatus,
+  priority,
+  channel,
+  categoryId: z.number().nullable(),
+  customerId: z.number(),
+  organizationId: z.number().nullable(),
+  departmentId: z.number().nullable(),
+  assigneeId: z.number().nullable(),
+  tags: z.array(z.string()),
+  customFields: customFieldValues,
+  firstResponseDueAt: isoDate.nullable(),
+  nextResponseDueAt: isoDate.nullable(),
+  resolutionDueAt: isoDate.nullable(),
+  firstResponseAt: isoDate.nullable(),
+  solvedAt: isoDate.nullable(),
+  closedAt: isoDate.nullable(),
+  reopenCount: z.number(),
+  followUpOfId: z.number().nullable(),
+  version: z.number(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export type Ticket = z.infer<typeof ticket>;
+
+export const customerRef = z
+  .strictObject({
+    id: z.number().int().positive().optional(),
+    email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
+    phone: z.string().trim().regex(/^\+?[0-9][0-9 -]{4,30}$/, "invalid_phone").optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((c) => c.id !== undefined || c.email !== undefined || c.phone !== undefined, {
+    message: "customer_needs_id_email_or_phone",
+  });
+
+export const createTicketBody = z.strictObject({
+  subject: z.string().trim().min(1).max(300),
+  description: z.string().max(100_000).default(""),
+  /** Required for staff; a signed-in customer always creates for themself. */
+  customer: customerRef.optional(),
+  categoryId: z.number().int().positive().nullable().optional(),
+  priority: priority.default("normal"),
+  channel: channel.optional(),
+  departmentId: z.number().int().positive().nullable().optional(),
+  assigneeId: z.number().int().positive().nullable().optional(),
+  tags: z.array(tag).max(30).default([]),
+  customFields: customFieldValues.default({}),
+  attachmentIds: z.array(z.number().int().positive()).max(20).default([]),
+});
+export type CreateTicketBody = z.infer<typeof createTicketBody>;
+
+export const updateTicketBody = z.strictObject({
+  subject: z.string().trim().min(1).max(300).optional(),
+  status: ticketStatus.optional(),
+  priority: priority.optional(),
+  categoryId: z.number().int().positive().nullable().optional(),
+  departmentId: z.number().int().positive().nullable().optional(),
+  assigneeId: z.number().int().positive().nullable().optional(),
+  tags: z.array(tag).max(30).optional(),
+  customFields: customFieldValues.optional(),
+});
+export type UpdateTicketBody = z.infer<typeof updateTicketBody>;
+
+export const ticketSorts = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority"] as const;
+const csv = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));
+
+export const listTicketsQuery = z.strictObject({
+  status: csv(ticketStatus).optional(),
+  priority: csv(priority).optional(),
+  assignee: z.union([z.literal("me"), z.literal("none"), z.coerce.number().int().positive()]).optional(),
+  department: z.coerce.number().int().positive().optional(),
+  customer: z.coerce.number().int().positive().optional(),
+  category: z.coerce.number().int().positive().optional(),
+  tag: z.string().trim().min(1).max(50).optional(),
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  createdTo: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().trim().max(200).optional(),
+  sort: z.enum(ticketSorts).default("-updated_at"),
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
+
+export const attachmentMeta = z.object({
+  id: z.number(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  url: z.string(),
+});
+
+export const message = z.object({
+  id: z.number(),
+  ticketId: z.number(),
+  visibility,
+  authorType: z.enum(["staff", "customer", "system"]),
+  authorId: z.number().nullable(),
+  authorName: z.string().nullable(),
+  bodyText: z.string(),
+  bodyHtml: z.string().nullable(),
+  channel,
+  attachments: z.array(attachmentMeta),
+  createdAt: isoDate,
+});
+export type Message = z.infer<typeof message>;
+
+export const createMessageBody = z
+  .strictObject({
+    body: z.string().max(200_000).default(""),
+    /** Optional rich text; it is sanitized before it is stored. */
+    bodyHtml: z.string().max(500_000).optional(),
+    visibility: visibility.default("public"),
+    /** Staff only: the status to leave the ticket in after this message (e.g. pending). */
+    status: ticketStatus.optional(),
+    attachmentIds: z.array(z.number().int().positive()).max(20).default([]),
+  })
+  .refine((m) => m.body.trim() !== "" || (m.bodyHtml ?? "").trim() !== "" || m.attachmentIds.length > 0, {
+    message: "message_empty",
+    path: ["body"],
+  });
+export type CreateMessageBody = z.infer<typeof createMessageBody>;
+
+export const messageResult = z.object({
+  message,
+  ticket: ticket,
+  /** Set when the ticket was closed and the reply opened a follow-up ticket. */
+  followUpTicketId: z.number().nullable(),
+});
+
+export const ticketEvent = z.object({
+  id: z.number(),
+  ticketId: z.number(),
+  type: z.string(),
+  actorType: z.enum(["staff", "customer", "system"]),
+  actorId: z.number().nullable(),
+  actorName: z.string().nullable(),
+  field: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  data: z.unknown(),
+  createdAt: isoDate,
+});
+export type TicketEvent = z.infer<typeof ticketEvent>;

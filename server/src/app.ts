@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "./config";
+import type { Database } from "./db/database";
+import { registerAuthRoutes } from "./modules/auth/auth-routes";
+import { SESSION_COOKIE, authenticate } from "./modules/auth/session-service";
+import { registerCustomFieldRoutes } from "./modules/custom-fields/custom-field-routes";
+import { registerCustomerRoutes } from "./modules/customers/customer-routes";
+import { registerDirectoryRoutes } from "./modules/directory/directory-routes";
+import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
+import { registerStaffRoutes } from "./modules/staff/staff-routes";
+import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
+import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
+import type { AppContext } from "./platform/context";
+import { EventBus } from "./platform/events/event-bus";
+import { FileStore } from "./platform/files/file-store";
+import { installErrorHandler } from "./platform/http/error-handler";
+import { installJsonParser } from "./platform/http/json-body";
+import { buildOpenApiDocument } from "./platform/http/openapi";
+import { JobQueue } from "./platform/jobs/job-queue";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const VERSION = "0.1.0";
+
+/** Wires the services every module receives; registers each module's background jobs. */
+export function createContext(config: Config, database: Database, logger: Logger): AppContext {
+  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }));
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    engine: database.engine,
+    logger,
+    jobs,
+    events: new EventBus(jobs),
+    files: new FileStore(path.join(config.dataDir, "files")),
+  };
+  registerTicketJobs(ctx);
+  return ctx;
+}
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    disableRequestLogging: ctx.config.logLevel !== "debug" && ctx.config.logLevel !== "trace",
+    // Requests Node's HTTP parser rejects still get the shared error shape.
+    clientErrorHandler: (_err, socket) => {
+      const body = JSON.stringify({ error: { code: "validation_failed", message: "Malformed HTTP request." } });
+      if (socket.writable)
+        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  installErrorHandler(app);
+  installJsonParser(app);
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 10 }, throwFileSizeLimit: true });
+
+  app.addHook("onRequest", async (req) => {
+    if (!req.url.startsWith("/api/")) return;
+    req.auth = await authenticate(ctx.db, { authorization: req.headers.authorization, sessionToken: req.cookies[SESSION_COOKIE] });
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "same-origin");
+    reply.header("x-frame-options", "DENY");
+  });
+
+  app.get("/healthz", async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      return { status: "ok", engine: ctx.engine, version: VERSION };
+    } catch {
+      return reply.code(503).send({ status: "unavailable", engine: ctx.engine });
+    }
+  });
+
+  registerAuthRoutes(app, ctx);
+  registerTicketRoutes(app, ctx);
+  registerCustomerRoutes(app, ctx);
+  registerOrganizationRoutes(app, ctx);
+  registerStaffRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
+  registerCustomFieldRoutes(app, ctx);
+
+  const openapi = buildOpenApiDocument({ version: VERSION });
+  app.get("/api/v1/openapi.json", async () => openapi);
+  await registerApiDocs(app);
+  await registerWebApp(app);
+  return app;
+}
+
+async function registerApiDocs(app: FastifyInstance) {
+  const swaggerDir = path.dirname(fileURLToPath(import.meta.resolve("swagger-ui-dist/package.json")));
+  await app.register(fastifyStatic, { root: swaggerDir, prefix: "/api/docs/assets/", decorateReply: false });
+  app.get("/api/docs", async (_req, reply) =>
+    reply.type("text/html; charset=utf-8").send(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Loopdesk API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/swagger-init.js"></script></body></html>`),
+  );
+  app.get("/api/docs/swagger-init.js", async (_req, reply) =>
+    reply.type("application/javascript").send(`window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger-ui" });`),
+  );
+}
+
+/** Serves the built web app (web/dist) with client-side routing fallback to index.html. */
+async function registerWebApp(app: FastifyInstance) {
+  const dist = path.resolve(here, "../../web/dist");
+  if (!fs.existsSync(path.join(dist, "index.html"))) {
+    app.get("/", async (_req, reply) => reply.type("text/plain; charset=utf-8").send("Loopdesk API is running. Build the web app with: npm run build --workspace web"));
+    return;
+  }
+  await app.register(fastifyStatic, { root: dist, prefix: "/", wildcard: false, index: ["index.html"] });
+  app.get("/*", async (req, reply) => {
+    if (req.url.startsWith("/api/")) return reply.code(404).send({ error: { code: "not_found", message: "No such endpoint." } });
+    const file = path.join(dist, req.url.split("?")[0]);
+    if (file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(path.relative(dist, file));
+    return reply.sendFile("index.html");
+  });
+}

@@ -1,0 +1,76 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  LOOPDESK_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).default("admin@loopdesk.local"),
+  LOOPDESK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  LOOPDESK_DEMO: bool.default(true),
+  LOOPDESK_PUBLIC_URL: z.url().optional(),
+  LOOPDESK_AUTO_CLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(4),
+  LOOPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(20),
+  LOOPDESK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  LOOPDESK_SECURE_COOKIES: bool.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminEmail: string;
+  adminPassword: string | undefined;
+  demo: boolean;
+  publicUrl: string;
+  autoCloseDays: number;
+  maxUploadBytes: number;
+  sessionDays: number;
+  secureCookies: boolean;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  dbPoolSize: number;
+  /** Process role: web serves HTTP, worker runs jobs; "all" does both. */
+  role: "all" | "web" | "worker";
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; a bad value names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    adminEmail: e.LOOPDESK_ADMIN_EMAIL,
+    adminPassword: e.LOOPDESK_ADMIN_PASSWORD,
+    demo: e.LOOPDESK_DEMO,
+    publicUrl: e.LOOPDESK_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    autoCloseDays: e.LOOPDESK_AUTO_CLOSE_DAYS,
+    maxUploadBytes: e.LOOPDESK_MAX_UPLOAD_MB * 1024 * 1024,
+    sessionDays: e.LOOPDESK_SESSION_DAYS,
+    secureCookies: e.LOOPDESK_SECURE_COOKIES,
+    logLevel: e.LOG_LEVEL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    role: "all",
+    ...overrides,
+  };
+}

@@ -1,0 +1,99 @@
+import type { PGlite } from "@electric-sql/pglite";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from "kysely";
+
+/**
+ * Kysely dialect for embedded PGlite. PGlite has a single connection, so a connection is
+ * handed out to one user at a time (a FIFO lock): a transaction never interleaves with
+ * another request's statements.
+ */
+export class PGliteDialect implements Dialect {
+  constructor(private readonly pg: PGlite) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new PGliteDriver(this.pg);
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+}
+
+class PGliteConnection implements DatabaseConnection {
+  constructor(private readonly pg: PGlite) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (query.parameters.length === 0) {
+      // Simple-query protocol: allows multi-statement scripts such as migrations.
+      const results = await this.pg.exec(query.sql);
+      const last = results[results.length - 1];
+      return {
+        rows: (last?.rows ?? []) as R[],
+        numAffectedRows: last?.affectedRows !== undefined ? BigInt(last.affectedRows) : undefined,
+      };
+    }
+    const res = await this.pg.query<R>(query.sql, query.parameters as unknown[], { rowMode: "object" });
+    return {
+      rows: res.rows,
+      numAffectedRows: res.affectedRows !== undefined ? BigInt(res.affectedRows) : undefined,
+    };
+  }
+  // biome-ignore lint/correctness/useYield: streaming is not supported by PGlite
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error("streamQuery is not supported on PGlite");
+  }
+}
+
+class PGliteDriver implements Driver {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly releases = new WeakMap<DatabaseConnection, () => void>();
+  private readonly connection: PGliteConnection;
+  constructor(private readonly pg: PGlite) {
+    this.connection = new PGliteConnection(pg);
+  }
+  async init() {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    // One connection object per holder so release cannot be called twice by mistake.
+    const holder: DatabaseConnection = {
+      executeQuery: (q) => this.connection.executeQuery(q),
+      streamQuery: () => this.connection.streamQuery(),
+    };
+    this.releases.set(holder, release);
+    return holder;
+  }
+  async beginTransaction(conn: DatabaseConnection) {
+    await conn.executeQuery(CompiledQuery.raw("begin"));
+  }
+  async commitTransaction(conn: DatabaseConnection) {
+    await conn.executeQuery(CompiledQuery.raw("commit"));
+  }
+  async rollbackTransaction(conn: DatabaseConnection) {
+    await conn.executeQuery(CompiledQuery.raw("rollback"));
+  }
+  async releaseConnection(conn: DatabaseConnection) {
+    this.releases.get(conn)?.();
+    this.releases.delete(conn);
+  }
+  async destroy() {
+    await this.tail;
+    if (!this.pg.closed) await this.pg.close();
+  }
+}

@@ -1,0 +1,285 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** Kysely table types; mirrors the SQL in migrations/. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+type JsonObject = Record<string, unknown>;
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: Timestamp;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  name: string;
+  domain: string | null;
+  custom_fields: Json<JsonObject>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  name: string;
+  tier: Generated<"normal" | "silver" | "gold" | "vip">;
+  organization_id: number | null;
+  is_org_contact: Generated<boolean>;
+  password_hash: string | null;
+  locale: Generated<string>;
+  custom_fields: Json<JsonObject>;
+  merged_into_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomerIdentitiesTable {
+  id: Generated<number>;
+  customer_id: number;
+  kind: string;
+  value: string;
+  verified: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface DepartmentsTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface StaffTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: "admin" | "supervisor" | "agent";
+  password_hash: string;
+  locale: Generated<string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StaffDepartmentsTable {
+  staff_id: number;
+  department_id: number;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  name: string;
+  department_id: number;
+  created_at: Timestamp;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  staff_id: number;
+}
+
+export interface SkillsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface StaffSkillsTable {
+  staff_id: number;
+  skill_id: number;
+  level: number;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  department_id: number | null;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface CustomFieldDefinitionsTable {
+  id: Generated<number>;
+  entity: "ticket" | "customer" | "organization";
+  key: string;
+  label: string;
+  type: "text" | "number" | "date" | "select" | "multi_select" | "checkbox";
+  required: Generated<boolean>;
+  pattern: string | null;
+  options: Json<{ value: string; label: string }[]>;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface TicketsTable {
+  id: Generated<number>;
+  number: Generated<number>;
+  subject: string;
+  description: Generated<string>;
+  status: Generated<string>;
+  priority: Generated<string>;
+  channel: Generated<string>;
+  category_id: number | null;
+  customer_id: number;
+  organization_id: number | null;
+  department_id: number | null;
+  assignee_id: number | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  custom_fields: Json<JsonObject>;
+  first_response_due_at: NullableTimestamp;
+  next_response_due_at: NullableTimestamp;
+  resolution_due_at: NullableTimestamp;
+  first_response_at: NullableTimestamp;
+  solved_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  reopen_count: Generated<number>;
+  follow_up_of_id: number | null;
+  version: Generated<number>;
+  search_vector: ColumnType<string | null, never, never>;
+  last_customer_message_at: NullableTimestamp;
+  last_staff_reply_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TicketMessagesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  visibility: "public" | "internal";
+  author_type: "staff" | "customer" | "system";
+  author_staff_id: number | null;
+  author_customer_id: number | null;
+  body_text: string;
+  body_html: string | null;
+  channel: string;
+  external_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  sha256: string;
+  size: number;
+  content_type: string;
+  filename: string;
+  ticket_id: number | null;
+  message_id: number | null;
+  uploader_type: "staff" | "customer" | "system";
+  uploader_id: number | null;
+  created_at: Timestamp;
+}
+
+export type ActorType = "staff" | "customer" | "system";
+
+export interface TicketEventsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  type: string;
+  actor_type: ActorType;
+  actor_id: number | null;
+  field: string | null;
+  before: Json | null;
+  after: Json | null;
+  data: Json | null;
+  created_at: Timestamp;
+}
+
+export interface DomainEventsTable {
+  id: Generated<number>;
+  type: string;
+  aggregate_type: string;
+  aggregate_id: number;
+  payload: Json<JsonObject>;
+  created_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: Json<JsonObject>;
+  status: Generated<"queued" | "running" | "completed" | "failed">;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_at: Timestamp;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  dedupe_key: string | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  principal_type: "staff" | "customer";
+  principal_id: number;
+  csrf_token: string;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  staff_id: number;
+  name: string;
+  prefix: string;
+  token_hash: string;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  key: string;
+  failed_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  principal: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  settings: SettingsTable;
+  organizations: OrganizationsTable;
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  departments: DepartmentsTable;
+  staff: StaffTable;
+  staff_departments: StaffDepartmentsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  skills: SkillsTable;
+  staff_skills: StaffSkillsTable;
+  categories: CategoriesTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
+  tickets: TicketsTable;
+  ticket_messages: TicketMessagesTable;
+  attachments: AttachmentsTable;
+  ticket_events: TicketEventsTable;
+  domain_events: DomainEventsTable;
+  jobs: JobsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type TicketRow = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+export type TicketUpdate = Updateable<TicketsTable>;
+export type StaffRow = Selectable<StaffTable>;
+export type CustomerRow = Selectable<CustomersTable>;

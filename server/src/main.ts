@@ -1,0 +1,79 @@
+import { parseArgs } from "node:util";
+import { buildApp, createContext } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { databaseOptionsFromConfig, openDatabase } from "./db/database";
+import { migrateToLatest } from "./db/migrate";
+import { firstStart } from "./modules/setup/first-start";
+import { seedDemo } from "./modules/setup/seed-demo";
+import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
+import { createLogger } from "./platform/logger";
+
+const usage = `Usage: loopdesk <command> [options]
+
+Commands:
+  start [--role all|web|worker]   run the server (default: web + workers in one process)
+  migrate                         apply database migrations and exit
+  seed-demo                       add the demo workspace (Chinese demo data) and exit
+`;
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { role: { type: "string", default: "all" }, help: { type: "boolean", short: "h" } },
+  });
+  const command = positionals[0] ?? "start";
+  if (values.help || !["start", "migrate", "seed-demo"].includes(command)) {
+    process.stdout.write(usage);
+    process.exit(values.help ? 0 : 2);
+  }
+  const role = values.role as "all" | "web" | "worker";
+  if (!["all", "web", "worker"].includes(role)) throw new ConfigError(`--role must be all, web or worker (got ${role})`);
+
+  const config = loadConfig(process.env, { role });
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(databaseOptionsFromConfig(config));
+  const applied = await migrateToLatest(database.db);
+  if (applied.length) logger.info({ applied }, "migrations applied");
+  const ctx = createContext(config, database, logger);
+
+  if (command === "migrate") return database.close();
+  if (command === "seed-demo") {
+    const summary = await seedDemo(ctx);
+    logger.info(summary, "demo workspace added");
+    await ctx.jobs.drain();
+    return database.close();
+  }
+
+  await firstStart(ctx);
+  const app = role === "worker" ? undefined : await buildApp(ctx);
+  if (role !== "web") {
+    await scheduleTicketJobs(ctx);
+    ctx.jobs.start();
+  }
+  if (app) {
+    await app.listen({ port: config.port, host: config.host });
+    const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    logger.info(`Loopdesk is running at http://${shown}:${config.port} (${database.engine})`);
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await app?.close();
+    await ctx.jobs.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});

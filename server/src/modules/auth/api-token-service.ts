@@ -1,0 +1,47 @@
+import type { Kysely, Selectable } from "kysely";
+import type { ApiTokensTable, DB } from "../../db/schema";
+import { randomToken, sha256Hex } from "../../platform/auth/secrets";
+import { NotFoundError } from "../../platform/errors";
+import { TOKEN_PREFIX } from "./session-service";
+
+const present = (r: Selectable<ApiTokensTable>) => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  expiresAt: r.expires_at?.toISOString() ?? null,
+  revokedAt: r.revoked_at?.toISOString() ?? null,
+  lastUsedAt: r.last_used_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+});
+
+/** Creates a token for a staff member; the secret is returned this once and stored only hashed. */
+export async function createApiToken(db: Kysely<DB>, staffId: number, input: { name: string; expiresAt?: string }) {
+  const token = `${TOKEN_PREFIX}${randomToken()}`;
+  const row = await db
+    .insertInto("api_tokens")
+    .values({
+      staff_id: staffId,
+      name: input.name,
+      prefix: token.slice(0, 10),
+      token_hash: sha256Hex(token),
+      expires_at: input.expiresAt ? new Date(input.expiresAt) : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { ...present(row), token };
+}
+
+export async function listApiTokens(db: Kysely<DB>, staffId: number) {
+  return (await db.selectFrom("api_tokens").selectAll().where("staff_id", "=", staffId).orderBy("id", "desc").execute()).map(present);
+}
+
+export async function revokeApiToken(db: Kysely<DB>, staffId: number, id: number) {
+  const res = await db
+    .updateTable("api_tokens")
+    .set({ revoked_at: new Date() })
+    .where("id", "=", id)
+    .where("staff_id", "=", staffId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  if (!res.numUpdatedRows) throw NotFoundError("API token");
+}

@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { idParams } from "@loopdesk/contracts/common";
+import { apiToken, createdToken, createTokenBody, loginBody, sessionResponse } from "@loopdesk/contracts/auth";
+import { locale } from "@loopdesk/contracts/staff";
+import type { Authentication, Principal } from "../../platform/auth/principal";
+import type { AppContext } from "../../platform/context";
+import { route } from "../../platform/http/route";
+import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-service";
+import { login } from "./login";
+import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
+
+const tags = ["auth"];
+
+function presentPrincipal(p: Principal) {
+  return p.kind === "staff"
+    ? { kind: p.kind, id: p.id, email: p.email, name: p.name, role: p.role, locale: p.locale, departmentIds: p.departmentIds }
+    : { kind: p.kind, id: p.id, email: p.email, name: p.name, locale: p.locale, organizationId: p.organizationId };
+}
+
+export const sessionBody = (auth: Authentication) => ({ user: presentPrincipal(auth.principal), csrfToken: auth.csrfToken ?? null });
+
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
+  const setCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: ctx.config.secureCookies,
+      maxAge: ctx.config.sessionDays * 86_400,
+    });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/login",
+    summary: "Sign in with email and password; sets the session cookie",
+    tags,
+    access: "public",
+    body: loginBody,
+    responses: { 200: sessionResponse },
+    handler: async ({ req, reply, body }) => {
+      const principal = await login(ctx.db, { ...body, ip: req.ip });
+      const session = await createSession(ctx.db, principal, { days: ctx.config.sessionDays, userAgent: req.headers["user-agent"] });
+      setCookie(reply, session.token);
+      return { user: presentPrincipal(principal), csrfToken: session.csrfToken };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/logout",
+    summary: "Sign out (ends this session)",
+    tags,
+    access: "any",
+    handler: async ({ req, reply }) => {
+      if (req.auth?.sessionId) await deleteSession(ctx.db, req.auth.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/me",
+    summary: "The signed-in user and the CSRF token for cookie-authenticated writes",
+    tags,
+    access: "any",
+    responses: { 200: sessionResponse },
+    handler: async ({ req }) => sessionBody(req.auth as Authentication),
+  });
+
+  route(app, {
+    method: "PATCH",
+    url: "/api/v1/me",
+    summary: "Change the signed-in user's language",
+    tags,
+    access: "any",
+    body: z.strictObject({ locale }),
+    responses: { 200: sessionResponse },
+    handler: async ({ req, principal, body }) => {
+      const table = principal.kind === "staff" ? "staff" : "customers";
+      await ctx.db.updateTable(table).set({ locale: body.locale }).where("id", "=", principal.id).execute();
+      const auth = req.auth as Authentication;
+      return sessionBody({ ...auth, principal: { ...principal, locale: body.locale } });
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tokens",
+    summary: "Create an API token (the token is shown only in this response)",
+    tags,
+    access: "staff",
+    body: createTokenBody,
+    responses: { 201: createdToken },
+    handler: async ({ reply, principal, body }) => {
+      reply.code(201);
+      return createApiToken(ctx.db, principal.id, body);
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tokens",
+    summary: "The caller's API tokens",
+    tags,
+    access: "staff",
+    responses: { 200: z.object({ items: z.array(apiToken) }) },
+    handler: async ({ principal }) => ({ items: await listApiTokens(ctx.db, principal.id) }),
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/api/v1/tokens/:id",
+    summary: "Revoke an API token",
+    tags,
+    access: "staff",
+    params: idParams,
+    handler: async ({ principal, params }) => {
+      await revokeApiToken(ctx.db, principal.id, params.id);
+    },
+  });
+}

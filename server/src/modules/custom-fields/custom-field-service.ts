@@ -1,0 +1,137 @@
+import type { z } from "zod";
+import type { createCustomFieldBody, CustomFieldDefinition, updateCustomFieldBody } from "@loopdesk/contracts/custom-fields";
+import type { CustomFieldDefinitionsTable } from "../../db/schema";
+import type { Selectable } from "kysely";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import type { Executor } from "../../platform/jobs/job-queue";
+
+type Entity = CustomFieldDefinition["entity"];
+type Row = Selectable<CustomFieldDefinitionsTable>;
+
+const present = (r: Row): CustomFieldDefinition => ({
+  id: r.id,
+  entity: r.entity,
+  key: r.key,
+  label: r.label,
+  type: r.type,
+  required: r.required,
+  pattern: r.pattern,
+  options: r.options ?? [],
+  position: r.position,
+  active: r.active,
+});
+
+export async function listCustomFields(db: Executor, entity?: Entity, activeOnly = false) {
+  let q = db.selectFrom("custom_field_definitions").selectAll().orderBy("entity").orderBy("position").orderBy("id");
+  if (entity) q = q.where("entity", "=", entity);
+  if (activeOnly) q = q.where("active", "=", true);
+  return (await q.execute()).map(present);
+}
+
+export async function createCustomField(db: Executor, input: z.output<typeof createCustomFieldBody>) {
+  checkOptions(input.type, input.options);
+  const exists = await db
+    .selectFrom("custom_field_definitions")
+    .select("id")
+    .where("entity", "=", input.entity)
+    .where("key", "=", input.key)
+    .executeTakeFirst();
+  if (exists) throw ConflictError("A field with this key exists.", { field: "key" });
+  const row = await db
+    .insertInto("custom_field_definitions")
+    .values({ ...input, options: JSON.stringify(input.options) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return present(row);
+}
+
+export async function updateCustomField(db: Executor, id: number, input: z.output<typeof updateCustomFieldBody>) {
+  const current = await db.selectFrom("custom_field_definitions").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!current) throw NotFoundError("Custom field");
+  if (input.options) checkOptions(current.type, input.options);
+  const row = await db
+    .updateTable("custom_field_definitions")
+    .set({ ...input, options: input.options ? JSON.stringify(input.options) : undefined })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return present(row);
+}
+
+function checkOptions(type: string, options: unknown[]) {
+  if ((type === "select" || type === "multi_select") && options.length === 0)
+    throw ValidationError([{ path: "options", code: "options_required", message: "A select field needs options." }]);
+}
+
+type Issue = { path: string; code: string; message: string };
+
+function checkValue(def: CustomFieldDefinition, value: unknown): { value?: unknown; issue?: string } {
+  const allowed = new Set(def.options.map((o) => o.value));
+  switch (def.type) {
+    case "text": {
+      if (typeof value !== "string" || value.length > 10_000) return { issue: "expected_text" };
+      if (def.pattern && !new RegExp(def.pattern, "u").test(value)) return { issue: "pattern_mismatch" };
+      return { value };
+    }
+    case "number": {
+      const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+      if (typeof n !== "number" || !Number.isFinite(n)) return { issue: "expected_number" };
+      if (def.pattern && !new RegExp(def.pattern, "u").test(String(n))) return { issue: "pattern_mismatch" };
+      return { value: n };
+    }
+    case "date":
+      if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+        return { issue: "expected_date" };
+      return { value };
+    case "checkbox":
+      if (typeof value !== "boolean") return { issue: "expected_boolean" };
+      return { value };
+    case "select":
+      if (typeof value !== "string" || !allowed.has(value)) return { issue: "unknown_option" };
+      return { value };
+    case "multi_select":
+      if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || !allowed.has(v))) return { issue: "unknown_option" };
+      return { value: [...new Set(value)] };
+  }
+}
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Checks values against the entity's active field definitions. Unknown keys, wrong types and
+ * pattern mismatches are errors; `requireAll` also demands every required field (on create).
+ * Returns the merged, normalized values (null removes a value).
+ */
+export async function validateCustomFields(
+  db: Executor,
+  entity: Entity,
+  values: Record<string, unknown>,
+  opts: { existing?: Record<string, unknown>; requireAll: boolean },
+): Promise<Record<string, unknown>> {
+  const defs = new Map((await listCustomFields(db, entity, true)).map((d) => [d.key, d]));
+  const issues: Issue[] = [];
+  const result: Record<string, unknown> = { ...(opts.existing ?? {}) };
+  for (const [key, value] of Object.entries(values)) {
+    const def = defs.get(key);
+    if (!def) {
+      issues.push({ path: `customFields.${key}`, code: "unknown_field", message: "No such custom field." });
+      continue;
+    }
+    if (isEmpty(value)) {
+      delete result[key];
+      continue;
+    }
+    const checked = checkValue(def, value);
+    if (checked.issue) issues.push({ path: `customFields.${key}`, code: checked.issue, message: `Invalid value for ${def.label}.` });
+    else result[key] = checked.value;
+  }
+  for (const def of defs.values()) {
+    const touched = key(def) in values;
+    if (def.required && isEmpty(result[def.key]) && (opts.requireAll || touched))
+      issues.push({ path: `customFields.${def.key}`, code: "required", message: `${def.label} is required.` });
+  }
+  if (issues.length) throw ValidationError(issues);
+  return result;
+}
+
+const key = (d: CustomFieldDefinition) => d.key;

@@ -1,0 +1,247 @@
+import type { z } from "zod";
+import type { createCustomerBody, Customer, listCustomersQuery, updateCustomerBody } from "@loopdesk/contracts/customers";
+import type { Kysely, Selectable } from "kysely";
+import type { CustomersTable, DB } from "../../db/schema";
+import type { CustomerPrincipal } from "../../platform/auth/principal";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { validateCustomFields } from "../custom-fields/custom-field-service";
+import { decodeCursor, encodeCursor } from "../../platform/http/cursor";
+
+type Row = Selectable<CustomersTable>;
+export type IdentityInput = { kind: string; value: string };
+
+export const normalizeIdentity = (kind: string, value: string) =>
+  kind === "email" ? value.trim().toLowerCase() : kind === "phone" ? value.replace(/[\s-]/g, "") : value.trim();
+
+async function present(db: Executor, rows: Row[]): Promise<Customer[]> {
+  if (rows.length === 0) return [];
+  const identities = await db
+    .selectFrom("customer_identities")
+    .select(["id", "customer_id", "kind", "value", "verified"])
+    .where("customer_id", "in", rows.map((r) => r.id))
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    tier: r.tier,
+    organizationId: r.organization_id,
+    isOrgContact: r.is_org_contact,
+    locale: r.locale,
+    customFields: r.custom_fields ?? {},
+    identities: identities
+      .filter((i) => i.customer_id === r.id)
+      .map((i) => ({ id: i.id, kind: i.kind as Customer["identities"][number]["kind"], value: i.value, verified: i.verified })),
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export async function getCustomer(db: Executor, id: number) {
+  const row = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw NotFoundError("Customer");
+  return (await present(db, [row]))[0];
+}
+
+export async function customerOrganization(db: Executor, id: number) {
+  const row = await db.selectFrom("customers").select(["organization_id"]).where("id", "=", id).executeTakeFirst();
+  return row?.organization_id ?? null;
+}
+
+export async function findCustomerByIdentity(db: Executor, kind: string, value: string) {
+  const row = await db
+    .selectFrom("customer_identities")
+    .innerJoin("customers", "customers.id", "customer_identities.customer_id")
+    .select(["customers.id", "customers.merged_into_id", "customers.password_hash"])
+    .where("customer_identities.kind", "=", kind)
+    .where("customer_identities.value", "=", normalizeIdentity(kind, value))
+    .executeTakeFirst();
+  return row;
+}
+
+export async function loadCustomerPrincipal(db: Executor, id: number): Promise<CustomerPrincipal | undefined> {
+  const row = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row || row.merged_into_id) return undefined;
+  const email = await db
+    .selectFrom("customer_identities")
+    .select("value")
+    .where("customer_id", "=", id)
+    .where("kind", "=", "email")
+    .orderBy("id")
+    .executeTakeFirst();
+  return {
+    kind: "customer",
+    id: row.id,
+    email: email?.value ?? null,
+    name: row.name,
+    locale: row.locale === "en" ? "en" : "zh-CN",
+    organizationId: row.organization_id,
+    isOrgContact: row.is_org_contact,
+  };
+}
+
+async function checkOrganization(db: Executor, organizationId: number | null | undefined) {
+  if (organizationId == null) return;
+  const org = await db.selectFrom("organizations").select("id").where("id", "=", organizationId).executeTakeFirst();
+  if (!org) throw ValidationError([{ path: "organizationId", code: "unknown_reference", message: "Unknown organization." }]);
+}
+
+function identitiesOf(input: { email?: string; phone?: string; identities?: IdentityInput[] }): IdentityInput[] {
+  const list: IdentityInput[] = [];
+  if (input.email) list.push({ kind: "email", value: input.email });
+  if (input.phone) list.push({ kind: "phone", value: input.phone });
+  for (const i of input.identities ?? []) list.push(i);
+  const seen = new Set<string>();
+  return list
+    .map((i) => ({ kind: i.kind, value: normalizeIdentity(i.kind, i.value) }))
+    .filter((i) => {
+      const k = `${i.kind}:${i.value}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+}
+
+export async function createCustomer(db: Kysely<DB>, input: z.output<typeof createCustomerBody>) {
+  await checkOrganization(db, input.organizationId);
+  const customFields = await validateCustomFields(db, "customer", input.customFields, { requireAll: true });
+  const identities = identitiesOf(input);
+  const id = await db.transaction().execute(async (trx) => {
+    for (const i of identities) {
+      if (await findCustomerByIdentity(trx, i.kind, i.value))
+        throw ConflictError("Another customer already has this contact.", { kind: i.kind, value: i.value });
+    }
+    const row = await trx
+      .insertInto("customers")
+      .values({
+        name: input.name,
+        tier: input.tier,
+        organization_id: input.organizationId ?? null,
+        is_org_contact: input.isOrgContact,
+        custom_fields: JSON.stringify(customFields),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (identities.length)
+      await trx
+        .insertInto("customer_identities")
+        .values(identities.map((i) => ({ customer_id: row.id, kind: i.kind, value: i.value })))
+        .execute();
+    return row.id;
+  });
+  return getCustomer(db, id);
+}
+
+export async function updateCustomer(db: Executor, id: number, input: z.output<typeof updateCustomerBody>) {
+  const current = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!current) throw NotFoundError("Customer");
+  await checkOrganization(db, input.organizationId);
+  const customFields = input.customFields
+    ? await validateCustomFields(db, "customer", input.customFields, { existing: current.custom_fields, requireAll: false })
+    : undefined;
+  await db
+    .updateTable("customers")
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.tier !== undefined ? { tier: input.tier } : {}),
+      ...(input.organizationId !== undefined ? { organization_id: input.organizationId } : {}),
+      ...(input.isOrgContact !== undefined ? { is_org_contact: input.isOrgContact } : {}),
+      ...(customFields ? { custom_fields: JSON.stringify(customFields) } : {}),
+      updated_at: new Date(),
+    })
+    .where("id", "=", id)
+    .execute();
+  return getCustomer(db, id);
+}
+
+export async function addIdentity(db: Executor, customerId: number, input: IdentityInput) {
+  await getCustomer(db, customerId);
+  const value = normalizeIdentity(input.kind, input.value);
+  const owner = await findCustomerByIdentity(db, input.kind, value);
+  if (owner && owner.id !== customerId) throw ConflictError("Another customer already has this contact.", { kind: input.kind, value });
+  if (!owner) await db.insertInto("customer_identities").values({ customer_id: customerId, kind: input.kind, value }).execute();
+  return getCustomer(db, customerId);
+}
+
+export async function removeIdentity(db: Executor, customerId: number, identityId: number) {
+  const res = await db
+    .deleteFrom("customer_identities")
+    .where("id", "=", identityId)
+    .where("customer_id", "=", customerId)
+    .executeTakeFirst();
+  if (!res.numDeletedRows) throw NotFoundError("Identity");
+  return getCustomer(db, customerId);
+}
+
+export async function listCustomers(db: Executor, query: z.output<typeof listCustomersQuery>) {
+  let q = db.selectFrom("customers").selectAll().where("merged_into_id", "is", null);
+  if (query.q) {
+    const term = query.q.toLowerCase();
+    const like = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn("lower", ["name"]), "like", like),
+        eb(
+          "id",
+          "in",
+          eb.selectFrom("customer_identities").select("customer_id").where("value", "=", normalizeIdentity(term.includes("@") ? "email" : "phone", term)),
+        ),
+      ]),
+    );
+  }
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  if (after) q = q.where("id", "<", Number(after[0]));
+  const rows = await q.orderBy("id", "desc").limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  return {
+    items: await present(db, page),
+    nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1].id]) : null,
+  };
+}
+
+/**
+ * Finds the customer a request belongs to by id, email or phone, creating one when the contact
+ * is new. Concurrent intakes of the same new contact end with one customer (unique identities).
+ */
+export async function resolveCustomer(
+  trx: Executor,
+  ref: { id?: number; email?: string; phone?: string; name?: string },
+): Promise<{ id: number; organizationId: number | null }> {
+  const follow = async (id: number): Promise<{ id: number; organizationId: number | null }> => {
+    const row = await trx.selectFrom("customers").select(["id", "merged_into_id", "organization_id"]).where("id", "=", id).executeTakeFirst();
+    if (!row) throw ValidationError([{ path: "customer.id", code: "unknown_reference", message: "Unknown customer." }]);
+    return row.merged_into_id ? follow(row.merged_into_id) : { id: row.id, organizationId: row.organization_id };
+  };
+  if (ref.id) return follow(ref.id);
+  const identities = identitiesOf(ref);
+  for (const i of identities) {
+    const found = await findCustomerByIdentity(trx, i.kind, i.value);
+    if (found) {
+      const customer = await follow(found.id);
+      // Learn the other contacts given with this request, unless someone else owns them.
+      for (const other of identities)
+        await trx
+          .insertInto("customer_identities")
+          .values({ customer_id: customer.id, kind: other.kind, value: other.value })
+          .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
+          .execute();
+      return customer;
+    }
+  }
+  const name = ref.name ?? ref.email?.split("@")[0] ?? ref.phone ?? "?";
+  const created = await trx.insertInto("customers").values({ name, custom_fields: "{}" }).returning("id").executeTakeFirstOrThrow();
+  const inserted = await trx
+    .insertInto("customer_identities")
+    .values(identities.map((i) => ({ customer_id: created.id, kind: i.kind, value: i.value })))
+    .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
+    .returning("id")
+    .execute();
+  if (inserted.length === 0) {
+    // Another request created this contact's customer meanwhile: use theirs.
+    await trx.deleteFrom("customers").where("id", "=", created.id).execute();
+    const found = await findCustomerByIdentity(trx, identities[0].kind, identities[0].value);
+    if (!found) throw ConflictError("Customer contact is being created concurrently; retry.");
+    return follow(found.id);
+  }
+  return { id: created.id, organizationId: null };
+}

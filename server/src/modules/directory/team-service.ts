@@ -1,0 +1,76 @@
+import type { z } from "zod";
+import type { createTeamBody, updateTeamBody } from "@loopdesk/contracts/directory";
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { departmentExists } from "./department-service";
+
+export async function listTeams(db: Executor) {
+  const [teams, members] = await Promise.all([
+    db.selectFrom("teams").select(["id", "name", "department_id"]).orderBy("id").execute(),
+    db.selectFrom("team_members").selectAll().execute(),
+  ]);
+  return teams.map((t) => ({
+    id: t.id,
+    name: t.name,
+    departmentId: t.department_id,
+    memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.staff_id),
+  }));
+}
+
+async function getTeam(db: Executor, id: number) {
+  const team = (await listTeams(db)).find((t) => t.id === id);
+  if (!team) throw NotFoundError("Team");
+  return team;
+}
+
+async function check(db: Executor, input: { departmentId?: number; memberIds?: number[] }) {
+  if (input.departmentId !== undefined && !(await departmentExists(db, input.departmentId)))
+    throw ValidationError([{ path: "departmentId", code: "unknown_reference", message: "Unknown department." }]);
+  const ids = [...new Set(input.memberIds ?? [])];
+  if (ids.length) {
+    const found = await db.selectFrom("staff").select("id").where("id", "in", ids).execute();
+    if (found.length !== ids.length) throw ValidationError([{ path: "memberIds", code: "unknown_reference", message: "Unknown staff member." }]);
+  }
+}
+
+export async function createTeam(db: Kysely<DB>, input: z.output<typeof createTeamBody>) {
+  await check(db, input);
+  const id = await db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto("teams").values({ name: input.name, department_id: input.departmentId }).returning("id").executeTakeFirstOrThrow();
+    const ids = [...new Set(input.memberIds)];
+    if (ids.length) await trx.insertInto("team_members").values(ids.map((staff_id) => ({ team_id: row.id, staff_id }))).execute();
+    return row.id;
+  });
+  return getTeam(db, id);
+}
+
+export async function updateTeam(db: Kysely<DB>, id: number, input: z.output<typeof updateTeamBody>) {
+  await getTeam(db, id);
+  await check(db, input);
+  await db.transaction().execute(async (trx) => {
+    if (input.name !== undefined || input.departmentId !== undefined)
+      await trx
+        .updateTable("teams")
+        .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.departmentId !== undefined ? { department_id: input.departmentId } : {}) })
+        .where("id", "=", id)
+        .execute();
+    if (input.memberIds) {
+      await trx.deleteFrom("team_members").where("team_id", "=", id).execute();
+      const ids = [...new Set(input.memberIds)];
+      if (ids.length) await trx.insertInto("team_members").values(ids.map((staff_id) => ({ team_id: id, staff_id }))).execute();
+    }
+  });
+  return getTeam(db, id);
+}
+
+export async function listSkills(db: Executor) {
+  return db.selectFrom("skills").select(["id", "name"]).orderBy("name").execute();
+}
+
+export async function createSkill(db: Executor, name: string) {
+  const exists = await db.selectFrom("skills").select("id").where("name", "=", name).executeTakeFirst();
+  if (exists) throw ConflictError("A skill with this name exists.", { field: "name" });
+  return db.insertInto("skills").values({ name }).returning(["id", "name"]).executeTakeFirstOrThrow();
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { idParams } from "@loopdesk/contracts/common";
+import { createStaffBody, staffMember, updateStaffBody } from "@loopdesk/contracts/staff";
+import type { AppContext } from "../../platform/context";
+import { route } from "../../platform/http/route";
+import { createStaff, getStaff, listStaff, updateStaff } from "./staff-service";
+
+const tags = ["staff"];
+
+export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
+  route(app, {
+    method: "GET", url: "/api/v1/staff", summary: "List staff members", tags, access: "staff",
+    responses: { 200: z.object({ items: z.array(staffMember) }) },
+    handler: async () => ({ items: await listStaff(ctx.db) }),
+  });
+  route(app, {
+    method: "GET", url: "/api/v1/staff/:id", summary: "Get a staff member", tags, access: "staff", params: idParams,
+    responses: { 200: staffMember },
+    handler: ({ params }) => getStaff(ctx.db, params.id),
+  });
+  route(app, {
+    method: "POST", url: "/api/v1/staff", summary: "Create a staff member (admin)", tags, access: ["admin"], body: createStaffBody,
+    responses: { 201: staffMember },
+    handler: async ({ reply, body }) => {
+      reply.code(201);
+      return createStaff(ctx.db, body);
+    },
+  });
+  route(app, {
+    method: "PATCH", url: "/api/v1/staff/:id", summary: "Update a staff member (admin)", tags, access: ["admin"], params: idParams, body: updateStaffBody,
+    responses: { 200: staffMember },
+    handler: ({ params, body }) => updateStaff(ctx.db, params.id, body),
+  });
+}

@@ -1,0 +1,108 @@
+import type { CreateMessageBody, CreateTicketBody, TicketStatus } from "@loopdesk/contracts/tickets";
+import type { Transaction } from "kysely";
+import type { DB, TicketRow, TicketUpdate } from "../../db/schema";
+import type { Principal } from "../../platform/auth/principal";
+import type { AppContext } from "../../platform/context";
+import { ForbiddenError } from "../../platform/errors";
+import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
+import { linkAttachments } from "./attachment-service";
+import { createTicket } from "./create-ticket";
+import { loadVisibleTicket } from "./ticket-access";
+import { type TicketEventInput, actorOf, recordTicketEvents, systemActor } from "./ticket-events";
+import { assertTransition, statusAfterCustomerReply, statusAfterStaffReply, statusSideEffects } from "./ticket-lifecycle";
+import { TicketClosedError } from "./update-ticket";
+
+/**
+ * Adds a public reply or internal note and moves the ticket as the conversation implies:
+ * a customer reply reopens a solved ticket; a staff public reply answers a new one (first
+ * response). A customer writing to a closed ticket starts a follow-up ticket linked to it.
+ */
+export async function addMessage(ctx: AppContext, principal: Principal, ticketId: number, input: CreateMessageBody) {
+  if (principal.kind === "customer" && (input.visibility === "internal" || input.status !== undefined))
+    throw ForbiddenError("Customers can only add public replies.");
+  const bodyHtml = input.bodyHtml !== undefined ? sanitizeUserHtml(input.bodyHtml) : null;
+  const bodyText = input.body.trim() !== "" ? input.body : bodyHtml ? htmlToText(bodyHtml) : "";
+  return ctx.db.transaction().execute(async (trx) => {
+    let ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
+    let followUpTicketId: number | null = null;
+    if (ticket.status === "closed") {
+      if (principal.kind !== "customer") throw TicketClosedError();
+      ticket = await openFollowUp(ctx, trx, principal, ticket);
+      followUpTicketId = ticket.id;
+    }
+    const now = new Date();
+    const message = await trx
+      .insertInto("ticket_messages")
+      .values({
+        ticket_id: ticket.id,
+        visibility: input.visibility,
+        author_type: principal.kind,
+        author_staff_id: principal.kind === "staff" ? principal.id : null,
+        author_customer_id: principal.kind === "customer" ? principal.id : null,
+        body_text: bodyText,
+        body_html: bodyHtml,
+        channel: principal.kind === "customer" ? "portal" : ticket.channel,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: message.id });
+
+    const from = ticket.status as TicketStatus;
+    const isPublic = input.visibility === "public";
+    const to = principal.kind === "customer" ? statusAfterCustomerReply(from) : statusAfterStaffReply(from, input.status, isPublic);
+    assertTransition(from, to);
+    const set: TicketUpdate = {};
+    const events: TicketEventInput[] = [{ type: "message_added", data: { messageId: message.id, visibility: input.visibility } }];
+    if (to !== from) {
+      const { reopened, ...effects } = statusSideEffects(from, to, now);
+      Object.assign(set, effects, { status: to });
+      if (reopened) set.reopen_count = ticket.reopen_count + 1;
+      events.push({ type: "status_changed", field: "status", before: from, after: to, data: reopened ? { reopened: true } : undefined });
+    }
+    if (principal.kind === "customer") set.last_customer_message_at = now;
+    else if (isPublic) {
+      set.last_staff_reply_at = now;
+      if (!ticket.first_response_at) {
+        set.first_response_at = now;
+        events.push({ type: "first_response", data: { messageId: message.id } });
+      }
+    }
+    const updated = await trx
+      .updateTable("tickets")
+      .set({ ...set, version: ticket.version + 1, updated_at: now })
+      .where("id", "=", ticket.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordTicketEvents(trx, ticket.id, actorOf(principal), events, now);
+    await ctx.events.emit(trx, {
+      type: "ticket.message_added",
+      aggregateType: "ticket",
+      aggregateId: ticket.id,
+      payload: { messageId: message.id, visibility: input.visibility, authorType: principal.kind },
+    });
+    return { message, ticket: updated, followUpTicketId };
+  });
+}
+
+async function openFollowUp(ctx: AppContext, trx: Transaction<DB>, principal: Principal, closed: TicketRow) {
+  const followUp = await createTicket(
+    ctx,
+    trx,
+    principal,
+    {
+      subject: closed.subject.startsWith("Re: ") ? closed.subject : `Re: ${closed.subject}`,
+      description: "",
+      priority: closed.priority as "normal",
+      categoryId: closed.category_id,
+      tags: [],
+      customFields: {},
+      attachmentIds: [],
+    },
+    { departmentId: closed.department_id, customFields: closed.custom_fields, channel: closed.channel as CreateTicketBody["channel"] & string },
+    { followUpOfId: closed.id },
+  );
+  // The closed ticket stays unchanged; only its (append-only) history learns of the follow-up.
+  await recordTicketEvents(trx, closed.id, systemActor, [{ type: "follow_up_created", data: { ticketId: followUp.id, number: followUp.number } }]);
+  return followUp;
+}

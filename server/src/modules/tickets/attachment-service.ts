@@ -1,0 +1,116 @@
+import { fileTypeFromBuffer } from "file-type";
+import type { Selectable } from "kysely";
+import type { AttachmentsTable } from "../../db/schema";
+import type { Principal } from "../../platform/auth/principal";
+import type { FileStore } from "../../platform/files/file-store";
+import { NotFoundError, ValidationError } from "../../platform/errors";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { loadVisibleTicket } from "./ticket-access";
+
+type Row = Selectable<AttachmentsTable>;
+
+/** Types a browser may show inline; everything else downloads as application/octet-stream. */
+const INLINE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]);
+
+export const presentAttachment = (a: Row) => ({
+  id: a.id,
+  filename: a.filename,
+  contentType: a.content_type,
+  size: a.size,
+  sha256: a.sha256,
+  url: `/api/v1/attachments/${a.id}`,
+});
+
+function cleanFilename(name: string) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  const base = name.replace(/^.*[\\/]/, "").replace(/[\u0000-\u001f\u007f"<>]/g, "").trim();
+  return (base || "file").slice(0, 200);
+}
+
+/** The content type decided by the bytes, never by the client's claim. */
+async function sniff(data: Buffer): Promise<string> {
+  const detected = await fileTypeFromBuffer(data);
+  if (detected) return detected.mime;
+  const head = data.subarray(0, 8192);
+  const text = head.toString("utf8");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: binary detection
+  return !text.includes("\uFFFD") && !/[\u0000-\u0008\u000e-\u001f]/.test(text) ? "text/plain" : "application/octet-stream";
+}
+
+export async function storeAttachment(db: Executor, files: FileStore, principal: Principal, filename: string, data: Buffer) {
+  if (data.length === 0) throw ValidationError([{ path: "file", code: "empty_file", message: "The file is empty." }]);
+  const [stored, contentType] = await Promise.all([files.put(data), sniff(data)]);
+  const row = await db
+    .insertInto("attachments")
+    .values({
+      sha256: stored.sha256,
+      size: stored.size,
+      content_type: contentType,
+      filename: cleanFilename(filename),
+      uploader_type: principal.kind,
+      uploader_id: principal.id,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return presentAttachment(row);
+}
+
+/** Attaches the caller's own, not yet used uploads to a ticket (and message). */
+export async function linkAttachments(db: Executor, principal: Principal, ids: number[], target: { ticketId: number; messageId: number | null }) {
+  const unique = [...new Set(ids)];
+  const res = await db
+    .updateTable("attachments")
+    .set({ ticket_id: target.ticketId, message_id: target.messageId })
+    .where("id", "in", unique)
+    .where("ticket_id", "is", null)
+    .where("uploader_type", "=", principal.kind)
+    .where("uploader_id", "=", principal.id)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== unique.length)
+    throw ValidationError([{ path: "attachmentIds", code: "unknown_reference", message: "Unknown or already used attachment." }]);
+}
+
+export async function attachmentsForMessages(db: Executor, messageIds: number[]) {
+  if (messageIds.length === 0) return new Map<number, ReturnType<typeof presentAttachment>[]>();
+  const rows = await db.selectFrom("attachments").selectAll().where("message_id", "in", messageIds).orderBy("id").execute();
+  const map = new Map<number, ReturnType<typeof presentAttachment>[]>();
+  for (const r of rows) {
+    const list = map.get(r.message_id as number) ?? [];
+    list.push(presentAttachment(r));
+    map.set(r.message_id as number, list);
+  }
+  return map;
+}
+
+export async function ticketAttachments(db: Executor, ticketId: number) {
+  const rows = await db.selectFrom("attachments").selectAll().where("ticket_id", "=", ticketId).where("message_id", "is", null).orderBy("id").execute();
+  return rows.map(presentAttachment);
+}
+
+/** An attachment the principal may download, with the headers that keep it inert. */
+export async function openAttachment(db: Executor, files: FileStore, principal: Principal, id: number) {
+  const a = await db.selectFrom("attachments").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!a) throw NotFoundError("Attachment");
+  if (a.ticket_id === null) {
+    if (a.uploader_type !== principal.kind || a.uploader_id !== principal.id) throw NotFoundError("Attachment");
+  } else {
+    await loadVisibleTicket(db, principal, a.ticket_id);
+    if (a.message_id !== null && principal.kind === "customer") {
+      const m = await db.selectFrom("ticket_messages").select("visibility").where("id", "=", a.message_id).executeTakeFirst();
+      if (m?.visibility !== "public") throw NotFoundError("Attachment");
+    }
+  }
+  const inline = INLINE_TYPES.has(a.content_type);
+  const encoded = encodeURIComponent(a.filename);
+  return {
+    stream: files.open(a.sha256),
+    headers: {
+      "content-type": inline ? (a.content_type === "text/plain" ? "text/plain; charset=utf-8" : a.content_type) : "application/octet-stream",
+      "content-length": String(a.size),
+      "content-disposition": `${inline ? "inline" : "attachment"}; filename="${encoded}"; filename*=UTF-8''${encoded}`,
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; sandbox",
+      "cache-control": "private, max-age=3600",
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { CreateTicketBody } from "@loopdesk/contracts/tickets";
+import type { Transaction } from "kysely";
+import type { DB, TicketRow } from "../../db/schema";
+import type { Principal } from "../../platform/auth/principal";
+import type { AppContext } from "../../platform/context";
+import { ForbiddenError, ValidationError } from "../../platform/errors";
+import { validateCustomFields } from "../custom-fields/custom-field-service";
+import { resolveCustomer } from "../customers/customer-service";
+import { getCategory } from "../directory/category-service";
+import { departmentExists } from "../directory/department-service";
+import { staffExists } from "../staff/staff-service";
+import { linkAttachments } from "./attachment-service";
+import { type Actor, actorOf, recordTicketEvents } from "./ticket-events";
+
+const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
+
+/** Checks everything that does not need the transaction, so the transaction stays short. */
+export async function prepareTicket(ctx: AppContext, principal: Principal, input: CreateTicketBody) {
+  if (principal.kind === "customer") {
+    if (input.customer) throw ForbiddenError("Customers create tickets for themselves.");
+    if (input.assigneeId != null || input.departmentId != null || input.tags.length)
+      throw ForbiddenError("Customers cannot set assignee, department or tags.");
+  } else if (!input.customer) {
+    throw invalid("customer", "required", "A customer (id, email or phone) is required.");
+  }
+  let departmentId = input.departmentId ?? null;
+  if (input.categoryId != null) {
+    const category = await getCategory(ctx.db, input.categoryId);
+    if (!category || !category.active) throw invalid("categoryId", "unknown_reference", "Unknown category.");
+    departmentId ??= category.departmentId;
+  }
+  if (input.departmentId != null && !(await departmentExists(ctx.db, input.departmentId)))
+    throw invalid("departmentId", "unknown_reference", "Unknown department.");
+  if (input.assigneeId != null && !(await staffExists(ctx.db, input.assigneeId)))
+    throw invalid("assigneeId", "unknown_reference", "Unknown staff member.");
+  const customFields = await validateCustomFields(ctx.db, "ticket", input.customFields, { requireAll: true });
+  const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
+  return { departmentId, customFields, channel };
+}
+
+export async function createTicket(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  principal: Principal,
+  input: CreateTicketBody,
+  prepared: Awaited<ReturnType<typeof prepareTicket>>,
+  extra: { followUpOfId?: number; actor?: Actor } = {},
+): Promise<TicketRow> {
+  const customer =
+    principal.kind === "customer"
+      ? { id: principal.id, organizationId: principal.organizationId }
+      : await resolveCustomer(trx, input.customer as NonNullable<CreateTicketBody["customer"]>);
+  const now = new Date();
+  const ticket = await trx
+    .insertInto("tickets")
+    .values({
+      subject: input.subject,
+      description: input.description,
+      priority: input.priority,
+      channel: prepared.channel,
+      category_id: input.categoryId ?? null,
+      customer_id: customer.id,
+      organization_id: customer.organizationId,
+      department_id: prepared.departmentId,
+      assignee_id: input.assigneeId ?? null,
+      tags: [...new Set(input.tags)],
+      custom_fields: JSON.stringify(prepared.customFields),
+      follow_up_of_id: extra.followUpOfId ?? null,
+      last_customer_message_at: principal.kind === "customer" ? now : null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const actor = extra.actor ?? actorOf(principal);
+  await recordTicketEvents(
+    trx,
+    ticket.id,
+    actor,
+    [
+      {
+        type: "created",
+        after: { status: ticket.status, priority: ticket.priority, channel: ticket.channel, categoryId: ticket.category_id, departmentId: ticket.department_id },
+        data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
+      },
+      ...(ticket.assignee_id ? [{ type: "assigned", field: "assigneeId", before: null, after: ticket.assignee_id }] : []),
+    ],
+    now,
+  );
+  if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
+  await ctx.events.emit(trx, { type: "ticket.created", aggregateType: "ticket", aggregateId: ticket.id, payload: { number: ticket.number } });
+  return ticket;
+}

@@ -1,0 +1,65 @@
+import type { ListTicketsQuery } from "@loopdesk/contracts/tickets";
+import { type Expression, type SqlBool, sql } from "kysely";
+import type { Principal } from "../../platform/auth/principal";
+import type { AppContext } from "../../platform/context";
+import { ValidationError } from "../../platform/errors";
+import { decodeCursor, encodeCursor } from "../../platform/http/cursor";
+import { searchQuery } from "../../platform/text/search-text";
+import { scopeFilter, scopeFor } from "./ticket-access";
+import { presentTicket } from "./ticket-presenter";
+
+const priorityRank = sql<number>`(case tickets.priority when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end)`;
+
+/** Lists visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
+export async function listTickets(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
+  const scope = await scopeFor(ctx.db, principal);
+  let q = ctx.db.selectFrom("tickets").selectAll().where(scopeFilter(scope));
+  if (query.status?.length) q = q.where("status", "in", query.status);
+  if (query.priority?.length) q = q.where("priority", "in", query.priority);
+  if (query.assignee === "none") q = q.where("assignee_id", "is", null);
+  else if (query.assignee === "me") {
+    if (principal.kind !== "staff") throw ValidationError([{ path: "assignee", code: "staff_only", message: "Only staff have assigned tickets." }]);
+    q = q.where("assignee_id", "=", principal.id);
+  } else if (query.assignee !== undefined) q = q.where("assignee_id", "=", query.assignee);
+  if (query.department) q = q.where("department_id", "=", query.department);
+  if (query.customer) q = q.where("customer_id", "=", query.customer);
+  if (query.category) q = q.where("category_id", "=", query.category);
+  if (query.tag) q = q.where(sql<SqlBool>`tickets.tags @> array[${query.tag}]::text[]`);
+  if (query.createdFrom) q = q.where("created_at", ">=", new Date(query.createdFrom));
+  if (query.createdTo) q = q.where("created_at", "<", new Date(query.createdTo));
+  if (query.q) {
+    const number = /^#?(\d{1,15})$/.exec(query.q);
+    const tsquery = searchQuery(query.q);
+    q = q.where((eb) => {
+      const ors: Expression<SqlBool>[] = [];
+      if (number) ors.push(eb("number", "=", Number(number[1])));
+      if (tsquery) ors.push(sql<SqlBool>`tickets.search_vector @@ to_tsquery('simple', ${tsquery})`);
+      return ors.length ? eb.or(ors) : eb.lit(false);
+    });
+  }
+
+  const desc = query.sort.startsWith("-");
+  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority";
+  const dir = desc ? "desc" : "asc";
+  const cmp = desc ? sql.raw("<") : sql.raw(">");
+  const keyExpr = key === "priority" ? priorityRank : sql.ref(`tickets.${key}`);
+  if (query.cursor) {
+    const [value, id] = decodeCursor(query.cursor);
+    if (typeof id !== "number" || value === null) throw ValidationError([{ path: "cursor", code: "invalid_cursor", message: "Invalid cursor." }]);
+    const typed = key === "priority" ? sql`${Number(value)}::int` : sql`${String(value)}::timestamptz`;
+    q = q.where(sql<SqlBool>`(${keyExpr}, tickets.id) ${cmp} (${typed}, ${id})`);
+  }
+  const rows = await q
+    .orderBy(keyExpr, dir)
+    .orderBy("tickets.id", dir)
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const lastKey = (t: (typeof page)[number]) =>
+    key === "priority" ? ({ urgent: 4, high: 3, normal: 2, low: 1 } as Record<string, number>)[t.priority] : (t[key] as Date).toISOString();
+  return {
+    items: page.map(presentTicket),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([lastKey(last), last.id]) : null,
+  };
+}

@@ -1,0 +1,65 @@
+import { sql } from "kysely";
+import type { AppContext } from "../../platform/context";
+import { enqueue } from "../../platform/jobs/job-queue";
+import { searchDocument } from "../../platform/text/search-text";
+import { recordTicketEvents, systemActor } from "./ticket-events";
+
+const INDEX_TEXT_LIMIT = 50_000;
+
+/** Background work of the tickets module: search indexing and closing solved tickets. */
+export function registerTicketJobs(ctx: AppContext) {
+  // Keeps tickets.search_vector (jieba-segmented subject, description and messages) current.
+  ctx.events.subscribe({
+    name: "ticket-search-index",
+    types: ["ticket.created", "ticket.updated", "ticket.message_added"],
+    handle: async (event, { trx }) => {
+      if (event.type === "ticket.updated" && !(event.payload.fields as string[] | undefined)?.includes("subject")) return;
+      const ticket = await trx.selectFrom("tickets").select(["id", "subject", "description"]).where("id", "=", event.aggregateId).executeTakeFirst();
+      if (!ticket) return;
+      const messages = await trx
+        .selectFrom("ticket_messages")
+        .select("body_text")
+        .where("ticket_id", "=", ticket.id)
+        .orderBy("id")
+        .limit(200)
+        .execute();
+      const text = [ticket.subject, ticket.description, ...messages.map((m) => m.body_text)].join("\n").slice(0, INDEX_TEXT_LIMIT);
+      await sql`update tickets set search_vector = to_tsvector('simple', ${searchDocument(text)}) where id = ${ticket.id}`.execute(trx);
+    },
+  });
+
+  // Solved tickets close automatically after LOOPDESK_AUTO_CLOSE_DAYS; runs every 10 minutes.
+  ctx.jobs.define({
+    queue: "tickets.auto-close",
+    handler: async (_payload, { trx }) => {
+      const cutoff = new Date(Date.now() - ctx.config.autoCloseDays * 86_400_000);
+      const now = new Date();
+      const closed = await trx
+        .updateTable("tickets")
+        .set({ status: "closed", closed_at: now, updated_at: now, version: sql`version + 1` })
+        .where("id", "in", (eb) =>
+          eb.selectFrom("tickets").select("id").where("status", "=", "solved").where("solved_at", "<", cutoff).orderBy("solved_at").limit(500).forUpdate().skipLocked(),
+        )
+        .returning("id")
+        .execute();
+      for (const t of closed)
+        await recordTicketEvents(trx, t.id, systemActor, [{ type: "status_changed", field: "status", before: "solved", after: "closed", data: { reason: "auto_close" } }], now);
+      for (const t of closed)
+        await ctx.events.emit(trx, { type: "ticket.updated", aggregateType: "ticket", aggregateId: t.id, payload: { fields: ["status"] } });
+      // Next run: soon if there may be more, else in 10 minutes. One pending run at a time.
+      const next = new Date(Date.now() + (closed.length === 500 ? 1000 : 600_000));
+      await enqueue(trx, "tickets.auto-close", {}, { runAt: next, dedupeKey: `auto-close:${next.toISOString()}` });
+    },
+  });
+}
+
+/** Makes sure the auto-close schedule exists (idempotent across restarts and processes). */
+export async function scheduleTicketJobs(ctx: AppContext) {
+  const pending = await ctx.db
+    .selectFrom("jobs")
+    .select("id")
+    .where("queue", "=", "tickets.auto-close")
+    .where("status", "in", ["queued", "running"])
+    .executeTakeFirst();
+  if (!pending) await enqueue(ctx.db, "tickets.auto-close", {}, { dedupeKey: `auto-close:start:${new Date().toISOString().slice(0, 13)}` });
+}

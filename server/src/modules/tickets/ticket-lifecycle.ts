@@ -1,0 +1,47 @@
+import type { TicketStatus } from "@loopdesk/contracts/tickets";
+import { InvalidTransitionError } from "../../platform/errors";
+
+/**
+ * The ticket state machine. new → open → pending (waiting on the customer) / on_hold (挂起)
+ * → solved → closed. Closed is final: nothing leaves it, and a reply opens a follow-up ticket.
+ */
+const transitions: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ["open", "pending", "on_hold", "solved"],
+  open: ["pending", "on_hold", "solved"],
+  pending: ["open", "on_hold", "solved"],
+  on_hold: ["open", "pending", "solved"],
+  solved: ["open", "closed"],
+  closed: [],
+};
+
+export const canTransition = (from: TicketStatus, to: TicketStatus) => from === to || transitions[from].includes(to);
+
+export function assertTransition(from: TicketStatus, to: TicketStatus) {
+  if (!canTransition(from, to)) throw InvalidTransitionError(from, to);
+}
+
+/** Where a ticket goes when the customer writes: waiting and solved tickets come back to the agent. */
+export function statusAfterCustomerReply(from: TicketStatus): TicketStatus {
+  return from === "pending" || from === "on_hold" || from === "solved" ? "open" : from;
+}
+
+/** A staff public reply to a new ticket takes it into work unless the agent chose a status. */
+export function statusAfterStaffReply(from: TicketStatus, requested: TicketStatus | undefined, isPublic: boolean): TicketStatus {
+  if (requested) return requested;
+  return isPublic && from === "new" ? "open" : from;
+}
+
+/** Column changes that come with entering a status. */
+export function statusSideEffects(
+  from: TicketStatus,
+  to: TicketStatus,
+  now: Date,
+): { solved_at?: Date | null; closed_at?: Date; reopened: boolean } {
+  if (from === to) return { reopened: false };
+  return {
+    ...(to === "solved" ? { solved_at: now } : {}),
+    ...(to === "closed" ? { closed_at: now } : {}),
+    ...(from === "solved" && to !== "closed" ? { solved_at: null } : {}),
+    reopened: from === "solved" && to === "open",
+  };
+}

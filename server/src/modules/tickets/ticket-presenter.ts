@@ -1,0 +1,36 @@
+import type { Ticket } from "@loopdesk/contracts/tickets";
+import type { TicketRow } from "../../db/schema";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const etagOf = (t: Pick<TicketRow, "version">) => `"${t.version}"`;
+
+export function presentTicket(t: TicketRow): Ticket {
+  return {
+    id: t.id,
+    number: t.number,
+    subject: t.subject,
+    description: t.description,
+    status: t.status as Ticket["status"],
+    priority: t.priority as Ticket["priority"],
+    channel: t.channel as Ticket["channel"],
+    categoryId: t.category_id,
+    customerId: t.customer_id,
+    organizationId: t.organization_id,
+    departmentId: t.department_id,
+    assigneeId: t.assignee_id,
+    tags: t.tags ?? [],
+    customFields: t.custom_fields ?? {},
+    firstResponseDueAt: iso(t.first_response_due_at),
+    nextResponseDueAt: iso(t.next_response_due_at),
+    resolutionDueAt: iso(t.resolution_due_at),
+    firstResponseAt: iso(t.first_response_at),
+    solvedAt: iso(t.solved_at),
+    closedAt: iso(t.closed_at),
+    reopenCount: t.reopen_count,
+    followUpOfId: t.follow_up_of_id,
+    version: t.version,
+    createdAt: t.created_at.toISOString(),
+    updatedAt: t.updated_at.toISOString(),
+  };
+}

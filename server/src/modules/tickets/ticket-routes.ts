@@ -1,0 +1,173 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { idParams, pageOf } from "@loopdesk/contracts/common";
+import {
+  attachmentMeta,
+  createMessageBody,
+  createTicketBody,
+  listTicketsQuery,
+  message,
+  messageResult,
+  ticket,
+  ticketEvent,
+  updateTicketBody,
+} from "@loopdesk/contracts/tickets";
+import type { AppContext } from "../../platform/context";
+import { ValidationError } from "../../platform/errors";
+import { withIdempotency } from "../../platform/http/idempotency";
+import { route } from "../../platform/http/route";
+import { openAttachment, storeAttachment } from "./attachment-service";
+import { addMessage } from "./add-message";
+import { createTicket, prepareTicket } from "./create-ticket";
+import { listTickets } from "./list-tickets";
+import { loadVisibleTicket } from "./ticket-access";
+import { etagOf, presentTicket } from "./ticket-presenter";
+import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
+import { parseIfMatch, updateTicket } from "./update-ticket";
+
+const tags = ["tickets"];
+
+export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tickets",
+    summary: "Create a ticket (honours Idempotency-Key)",
+    tags,
+    access: "any",
+    body: createTicketBody,
+    responses: { 201: ticket },
+    handler: async ({ req, reply, principal, body }) => {
+      const prepared = await prepareTicket(ctx, principal, body);
+      const key = req.headers["idempotency-key"];
+      const result = await withIdempotency(
+        ctx.db,
+        { principal: `${principal.kind}:${principal.id}`, key: Array.isArray(key) ? key[0] : key, request: body },
+        async (trx) => ({ status: 201, body: presentTicket(await createTicket(ctx, trx, principal, body, prepared)) }),
+      );
+      ctx.jobs.wake();
+      const created = result.body as z.infer<typeof ticket>;
+      reply.code(result.status).header("etag", `"${created.version}"`).header("location", `/api/v1/tickets/${created.id}`);
+      if (result.replayed) reply.header("idempotent-replayed", "true");
+      return created;
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tickets",
+    summary: "List tickets visible to the caller",
+    tags,
+    access: "any",
+    query: listTicketsQuery,
+    responses: { 200: pageOf(ticket) },
+    handler: ({ principal, query }) => listTickets(ctx, principal, query),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tickets/:id",
+    summary: "Get a ticket (ETag carries its version)",
+    tags,
+    access: "any",
+    params: idParams,
+    responses: { 200: ticket },
+    handler: async ({ reply, principal, params }) => {
+      const t = await loadVisibleTicket(ctx.db, principal, params.id);
+      reply.header("etag", etagOf(t));
+      return presentTicket(t);
+    },
+  });
+
+  route(app, {
+    method: "PATCH",
+    url: "/api/v1/tickets/:id",
+    summary: "Update ticket fields; send If-Match to detect collisions (412 when stale)",
+    tags,
+    access: "any",
+    params: idParams,
+    body: updateTicketBody,
+    responses: { 200: ticket },
+    handler: async ({ req, reply, principal, params, body }) => {
+      const ifMatch = parseIfMatch(req.headers["if-match"]);
+      const t = await updateTicket(ctx, principal, params.id, body, ifMatch);
+      ctx.jobs.wake();
+      reply.header("etag", etagOf(t));
+      return presentTicket(t);
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tickets/:id/messages",
+    summary: "Conversation of a ticket",
+    tags,
+    access: "any",
+    params: idParams,
+    responses: { 200: z.object({ items: z.array(message) }) },
+    handler: async ({ principal, params }) => ({ items: await listMessages(ctx.db, principal, params.id) }),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tickets/:id/messages",
+    summary: "Add a public reply or internal note",
+    tags,
+    access: "any",
+    params: idParams,
+    body: createMessageBody,
+    responses: { 201: messageResult },
+    handler: async ({ reply, principal, params, body }) => {
+      const result = await addMessage(ctx, principal, params.id, body);
+      ctx.jobs.wake();
+      reply.code(201).header("etag", etagOf(result.ticket));
+      return {
+        message: (await presentMessages(ctx.db, [result.message]))[0],
+        ticket: presentTicket(result.ticket),
+        followUpTicketId: result.followUpTicketId,
+      };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tickets/:id/events",
+    summary: "History of a ticket (append-only)",
+    tags,
+    access: "any",
+    params: idParams,
+    responses: { 200: z.object({ items: z.array(ticketEvent) }) },
+    handler: async ({ principal, params }) => ({ items: await listEvents(ctx.db, principal, params.id) }),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/attachments",
+    summary: "Upload a file (multipart field 'file'); attach it by id to a ticket or message",
+    tags: ["attachments"],
+    access: "any",
+    responses: { 201: attachmentMeta },
+    bodyLimit: ctx.config.maxUploadBytes + 64 * 1024,
+    handler: async ({ req, reply, principal }) => {
+      if (!req.isMultipart()) throw ValidationError([{ path: "file", code: "multipart_required", message: "Send the file as multipart/form-data." }]);
+      const file = await req.file({ limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
+      if (!file) throw ValidationError([{ path: "file", code: "required", message: "No file was sent." }]);
+      const data = await file.toBuffer();
+      reply.code(201);
+      return storeAttachment(ctx.db, ctx.files, principal, file.filename, data);
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/attachments/:id",
+    summary: "Download a file (never served as active content)",
+    tags: ["attachments"],
+    access: "any",
+    params: idParams,
+    handler: async ({ reply, principal, params }) => {
+      const file = await openAttachment(ctx.db, ctx.files, principal, params.id);
+      reply.headers(file.headers);
+      return reply.send(file.stream);
+    },
+  });
+}

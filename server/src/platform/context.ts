@@ -1,0 +1,19 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config";
+import type { Engine } from "../db/database";
+import type { DB } from "../db/schema";
+import type { EventBus } from "./events/event-bus";
+import type { FileStore } from "./files/file-store";
+import type { JobQueue } from "./jobs/job-queue";
+
+/** What every module's services receive: no module reads process.env or opens its own connections. */
+export type AppContext = {
+  config: Config;
+  db: Kysely<DB>;
+  engine: Engine;
+  logger: Logger;
+  jobs: JobQueue;
+  events: EventBus;
+  files: FileStore;
+};
