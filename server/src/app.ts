@@ -47,8 +47,10 @@ export function createContext(config: Config, database: Database, logger: Logger
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    loggerInstance: ctx.logger as FastifyBaseLogger,
-    disableRequestLogging: ctx.config.logLevel !== "debug" && ctx.config.logLevel !== "trace",
+    // Per-request logs only when debugging; errors are always logged.
+    loggerInstance: (ctx.config.logLevel === "debug" || ctx.config.logLevel === "trace"
+      ? ctx.logger
+      : ctx.logger.child({}, { level: ctx.logger.levelVal > 40 ? ctx.logger.level : "warn" })) as FastifyBaseLogger,
     // Requests Node's HTTP parser rejects still get the shared error shape.
     clientErrorHandler: (_err, socket) => {
       const body = JSON.stringify({ error: { code: "validation_failed", message: "Malformed HTTP request." } });

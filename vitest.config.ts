@@ -1,0 +1,33 @@
+import { defineConfig } from "vitest/config";
+
+// Three tiers: unit tests; integration suites on embedded PGlite (each file its own database);
+// the same integration suites on a real PostgreSQL server the harness starts.
+const integration = (engine: "pglite" | "postgres") => ({
+  test: {
+    name: engine,
+    include: ["server/test/integration/**/*.test.ts"],
+    env: { LOOPDESK_TEST_DB: engine },
+    globalSetup: ["server/test/support/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks" as const,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["server/test/unit/**/*.test.ts", "contracts/test/**/*.test.ts"] } },
+      integration("pglite"),
+      ...(process.env.LOOPDESK_SKIP_POSTGRES === "1" ? [] : [integration("postgres")]),
+      {
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.e2e.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
