@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+
+let t: TestApp;
+let agent: Client;
+
+beforeAll(async () => {
+  t = await createTestApp({ LOOPDESK_MAX_UPLOAD_MB: "1" });
+  agent = await t.signIn((await t.factory.staff()).email, PASSWORD);
+});
+afterAll(() => t.close());
+
+function multipart(filename: string, content: Buffer, contentType = "application/octet-stream") {
+  const boundary = `----loopdesk${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { body: Buffer.concat([head, content, tail]), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0a1c20000000049454e44ae426082",
+  "hex",
+);
+
+async function upload(client: Client, filename: string, content: Buffer, claimed?: string) {
+  const { body, headers } = multipart(filename, content, claimed);
+  return client.request("POST", "/api/v1/attachments", body, headers);
+}
+
+describe("attachments", () => {
+  it("stores files by SHA-256 with the type sniffed from the bytes, and serves images inline but inert", async () => {
+    const res = await upload(agent, "截图.png", PNG, "text/html");
+    expect(res.statusCode).toBe(201);
+    const meta = res.json();
+    expect(meta).toMatchObject({ filename: "截图.png", contentType: "image/png", size: PNG.length });
+    expect(meta.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const again = await upload(agent, "copy.png", PNG);
+    expect(again.json().sha256).toBe(meta.sha256);
+    const dl = await agent.get(meta.url);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.headers["content-type"]).toBe("image/png");
+    expect(dl.headers["x-content-type-options"]).toBe("nosniff");
+    expect(dl.headers["content-security-policy"]).toContain("sandbox");
+    expect(dl.rawPayload.equals(PNG)).toBe(true);
+  });
+
+  it("never serves HTML or SVG as active content, whatever the client claimed", async () => {
+    for (const [name, content] of [
+      ["evil.html", "<html><body><script>alert(document.cookie)</script></body></html>"],
+      ["evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'],
+    ]) {
+      const res = await upload(agent, name, Buffer.from(content), "text/html");
+      expect(res.statusCode).toBe(201);
+      const dl = await agent.get(res.json().url);
+      expect(["application/octet-stream", "text/plain; charset=utf-8"]).toContain(dl.headers["content-type"]);
+      expect(dl.headers["content-type"]).not.toMatch(/html|svg/);
+      if (dl.headers["content-type"] === "application/octet-stream") expect(dl.headers["content-disposition"]).toMatch(/^attachment;/);
+      expect(dl.headers["content-security-policy"]).toContain("sandbox");
+    }
+  });
+
+  it("refuses files over the size limit with 413", async () => {
+    const res = await upload(agent, "big.bin", Buffer.alloc(1024 * 1024 + 10, 1));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe("payload_too_large");
+  });
+
+  it("attaches uploads to a reply; customers see attachments of public replies only; others get 404", async () => {
+    const customer = await t.factory.customer();
+    const ticket = (await agent.post("/api/v1/tickets", { subject: "附件", customer: { email: customer.email } })).json();
+    const pub = (await upload(agent, "public.txt", Buffer.from("公开附件"))).json();
+    const internal = (await upload(agent, "internal.txt", Buffer.from("内部附件"))).json();
+    expect((await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "见附件", attachmentIds: [pub.id] })).statusCode).toBe(201);
+    expect((await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "内部", visibility: "internal", attachmentIds: [internal.id] })).statusCode).toBe(201);
+    const reuse = await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "again", attachmentIds: [pub.id] });
+    expect(reuse.statusCode).toBe(400);
+
+    const asCustomer = await t.signIn(customer.email, PASSWORD, "customer");
+    expect((await asCustomer.get(pub.url)).statusCode).toBe(200);
+    expect((await asCustomer.get(internal.url)).statusCode).toBe(404);
+    const messages = (await asCustomer.get(`/api/v1/tickets/${ticket.id}/messages`)).json().items;
+    expect(messages[0].attachments.map((a: { id: number }) => a.id)).toEqual([pub.id]);
+
+    const stranger = await t.signIn((await t.factory.customer()).email, PASSWORD, "customer");
+    expect((await stranger.get(pub.url)).statusCode).toBe(404);
+    const unlinked = (await upload(agent, "draft.txt", Buffer.from("草稿"))).json();
+    const otherAgent = await t.signIn((await t.factory.staff()).email, PASSWORD);
+    expect((await otherAgent.get(unlinked.url)).statusCode).toBe(404);
+    expect((await otherAgent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "steal", attachmentIds: [unlinked.id] })).statusCode).toBe(400);
+  });
+});
