@@ -16,6 +16,7 @@ import { registerCustomerRoutes } from "./modules/customers/customer-routes";
 import { registerDirectoryRoutes } from "./modules/directory/directory-routes";
 import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
+import { registerSystemRoutes } from "./modules/system/system-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
 import type { AppContext } from "./platform/context";
@@ -31,7 +32,7 @@ export const VERSION = "0.1.0";
 
 /** Wires the services every module receives; registers each module's background jobs. */
 export function createContext(config: Config, database: Database, logger: Logger): AppContext {
-  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }));
+  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }), { exclusiveDatabase: database.engine === "pglite" });
   const ctx: AppContext = {
     config,
     db: database.db,
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
+  registerSystemRoutes(app, ctx);
 
   const openapi = buildOpenApiDocument({ version: VERSION });
   app.get("/api/v1/openapi.json", async () => openapi);

@@ -26,6 +26,8 @@ export type EnqueueOptions = { runAt?: Date; dedupeKey?: string; maxAttempts?: n
 
 const defaultBackoff = (attempt: number) => Math.min(3_600_000, 1000 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 250);
 const LOCK_MS = 5 * 60_000;
+/** How long after its claim a running job without a live worker is considered orphaned. */
+const ORPHAN_GRACE_MS = 15_000;
 
 /** Adds a job inside the caller's transaction, so it exists exactly when the change commits. */
 export async function enqueue(db: Executor, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}) {
@@ -58,7 +60,12 @@ export class JobQueue {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
-    private readonly opts: { concurrency?: number; pollMs?: number } = {},
+    private readonly opts: {
+      concurrency?: number;
+      pollMs?: number;
+      /** Only this process can use the database (embedded engine): at start every running job is an orphan. */
+      exclusiveDatabase?: boolean;
+    } = {},
   ) {}
 
   define<P>(def: JobDefinition<P>) {
@@ -86,6 +93,16 @@ export class JobQueue {
     this.wakeUp?.();
   }
 
+  /** Counts by queue and status, for operators. */
+  async stats() {
+    return this.db
+      .selectFrom("jobs")
+      .select(["queue", "status", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy(["queue", "status"])
+      .orderBy("queue")
+      .execute();
+  }
+
   /** Runs due jobs until none is left; tests and the CLI use it to drain the queue. */
   async drain(maxRounds = 1000): Promise<number> {
     let total = 0;
@@ -100,10 +117,14 @@ export class JobQueue {
   private async run() {
     const pollMs = this.opts.pollMs ?? 500;
     let lastReap = 0;
+    if (this.opts.exclusiveDatabase) {
+      await this.reapOrphans(0).catch((err) => this.logger.error({ err }, "reaping orphaned jobs failed"));
+      lastReap = Date.now();
+    }
     while (this.running) {
       try {
-        if (Date.now() - lastReap > 30_000) {
-          await this.reapExpiredLocks();
+        if (Date.now() - lastReap > 10_000) {
+          await this.reapOrphans();
           lastReap = Date.now();
         }
         const n = await this.runBatch();
@@ -122,12 +143,26 @@ export class JobQueue {
     }
   }
 
-  async reapExpiredLocks() {
+  /**
+   * Requeues jobs whose worker died. A live worker holds its job's row lock for the whole
+   * handler transaction, so a running job that is claimed a while ago and not row-locked has
+   * no worker any more (a crashed process's transaction was rolled back, releasing the lock).
+   */
+  async reapOrphans(graceMs = ORPHAN_GRACE_MS) {
+    const claimedBefore = new Date(Date.now() + LOCK_MS - graceMs);
     await this.db
       .updateTable("jobs")
       .set({ status: "queued", locked_by: null, locked_until: null })
-      .where("status", "=", "running")
-      .where("locked_until", "<", new Date())
+      .where("id", "in", (eb) =>
+        eb
+          .selectFrom("jobs")
+          .select("id")
+          .where("status", "=", "running")
+          .where("locked_until", "<", claimedBefore)
+          .limit(1000)
+          .forUpdate()
+          .skipLocked(),
+      )
       .execute();
   }
 

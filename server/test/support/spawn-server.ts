@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export type RunningServer = { url: string; port: number; child: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
+
+/** Starts `loopdesk start` as a real child process (one Node process, so SIGKILL kills it all). */
+export async function spawnServer(env: Record<string, string>, opts: { port?: number; args?: string[]; timeoutMs?: number } = {}): Promise<RunningServer> {
+  const port = opts.port ?? (await freePort());
+  let out = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start", ...(opts.args ?? [])], {
+    cwd: serverDir,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", LOOPDESK_DEMO: "false", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
+  child.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (Date.now() >= deadline) {
+    child.kill("SIGKILL");
+    throw new Error(`server did not become healthy:\n${out}`);
+  }
+  return {
+    url,
+    port,
+    child,
+    output: () => out,
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Signs in over real HTTP and returns a fetch wrapper with the session cookie and CSRF header. */
+export async function httpClient(baseUrl: string, email: string, password: string) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return (pathname: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${pathname}`, {
+      ...init,
+      headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken, ...(init.headers ?? {}) },
+    });
+}
