@@ -5,7 +5,7 @@ const options: sanitizeHtml.IOptions = {
     "p", "br", "div", "span", "b", "strong", "i", "em", "u", "s", "blockquote", "code", "pre",
     "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr", "img",
   ],
-  allowedAttributes: { a: ["href", "title"], img: ["src", "alt", "width", "height"], td: ["colspan", "rowspan"], th: ["colspan", "rowspan"] },
+  allowedAttributes: { a: ["href", "title", "rel", "target"], img: ["src", "alt", "width", "height"], td: ["colspan", "rowspan"], th: ["colspan", "rowspan"] },
   allowedSchemes: ["http", "https", "mailto", "tel"],
   allowedSchemesByTag: { img: ["https", "http", "cid"] },
   allowProtocolRelative: false,
