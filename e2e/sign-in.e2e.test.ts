@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
+import { launchBrowser } from "./browser";
+
+const ADMIN = { email: "admin@e2e.test", password: "e2e-password-1" };
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-"));
+  server = await spawnServer({ DATA_DIR: dataDir, LOOPDESK_DEMO: "true", LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password }, { timeoutMs: 120_000 });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("web app: sign-in and the ticket list", () => {
+  it("shows an error in words for a wrong password, then signs in and lists demo tickets in Chinese", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel("邮箱").fill(ADMIN.email);
+    await page.getByLabel("密码").fill("wrong-password");
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await expect.poll(() => page.getByTestId("login-error").textContent()).toContain("邮箱或密码错误");
+
+    await page.getByLabel("密码").fill(ADMIN.password);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByTestId("current-user").waitFor();
+    expect(await page.getByTestId("current-user").textContent()).toBe("管理员");
+    const rows = page.locator(".ant-table-tbody tr.ant-table-row");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(25);
+    expect(await page.locator(".ant-table-tbody").textContent()).toMatch(/处理中|新建|等待客户/);
+    await page.screenshot({ path: path.join(os.tmpdir(), "loopdesk-e2e-list.png") });
+    await page.close();
+  });
+
+  it("searches Chinese text, and the language switch to English is remembered after reload", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("邮箱").fill(ADMIN.email);
+    await page.getByLabel("密码").fill(ADMIN.password);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByTestId("current-user").waitFor();
+
+    await page.getByPlaceholder("搜索工单号或内容").fill("发票");
+    await page.getByPlaceholder("搜索工单号或内容").press("Enter");
+    await expect
+      .poll(async () => {
+        const subjects = await page.locator(".ant-table-tbody tr.ant-table-row td:nth-child(2)").allTextContents();
+        return subjects.length > 0 && subjects.every((s) => /发票/.test(s));
+      })
+      .toBe(true);
+
+    await page.getByText("EN", { exact: true }).click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.reload();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    expect(await page.locator("thead").textContent()).toContain("Subject");
+    await context.close();
+  });
+
+  it("is usable on a 390-px-wide phone screen", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("邮箱").fill(ADMIN.email);
+    await page.getByLabel("密码").fill(ADMIN.password);
+    await page.getByRole("button", { name: /登\s*录|Sign in/ }).click();
+    await page.locator(".ant-table-tbody tr.ant-table-row").first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await context.close();
+  });
+});

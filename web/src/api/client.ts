@@ -1,0 +1,40 @@
+import type { ErrorBody } from "@loopdesk/contracts/common";
+
+/** An API error in the shared shape; `code` is what the UI translates. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+export const setCsrfToken = (token: string | null) => {
+  csrfToken = token;
+};
+
+/** Calls /api/v1 with the session cookie; writes carry the CSRF header. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const method = init.method ?? "GET";
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, "network_error", "Network error");
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const err = (data as ErrorBody | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? "internal_error", err?.message ?? res.statusText, err?.details);
+  }
+  return data as T;
+}

@@ -1,0 +1,51 @@
+import { Alert, Button, Card, Form, Input, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../../api/client";
+import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { useSession } from "./session";
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { signIn } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onFinish = async (values: { email: string; password: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(values.email, values.password);
+    } catch (e) {
+      setError(t(`errors.${e instanceof ApiError ? e.code : "internal_error"}`, { defaultValue: t("errors.internal_error") }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f7fa", padding: 16 }}>
+      <Card style={{ width: "100%", maxWidth: 380 }}>
+        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {t("app.name")}
+          </Typography.Title>
+          <LanguageSwitch />
+        </div>
+        <Typography.Paragraph type="secondary">{t("auth.subtitle")}</Typography.Paragraph>
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+          <Form.Item label={t("auth.email")} name="email" rules={[{ required: true, type: "email", message: t("auth.emailInvalid") }]}>
+            <Input autoComplete="username" />
+          </Form.Item>
+          <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t("auth.signIn")}
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}

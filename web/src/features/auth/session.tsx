@@ -1,0 +1,60 @@
+import type { Principal } from "@loopdesk/contracts/auth";
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useState } from "react";
+import { ApiError, api, setCsrfToken } from "../../api/client";
+import i18n, { LANGUAGE_KEY } from "../../app/i18n";
+
+type SessionResponse = { user: Principal; csrfToken: string | null };
+type Session = {
+  user: Principal | null;
+  loading: boolean;
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+  setLanguage: (lng: "zh-CN" | "en") => Promise<void>;
+};
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<Principal | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  const accept = useCallback((s: SessionResponse) => {
+    setCsrfToken(s.csrfToken);
+    setUser(s.user);
+    // The user's saved language wins over this browser's last choice.
+    void i18n.changeLanguage(s.user.locale);
+    localStorage.setItem(LANGUAGE_KEY, s.user.locale);
+  }, []);
+
+  useEffect(() => {
+    api<SessionResponse>("/me")
+      .then(accept)
+      .catch((e) => {
+        if (!(e instanceof ApiError) || e.status !== 401) console.error(e);
+      })
+      .finally(() => setLoading(false));
+  }, [accept]);
+
+  const value: Session = {
+    user,
+    loading,
+    signIn: async (email, password) => accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password } })),
+    signOut: async () => {
+      await api("/auth/logout", { method: "POST" }).catch(() => undefined);
+      setCsrfToken(null);
+      setUser(null);
+    },
+    setLanguage: async (lng) => {
+      localStorage.setItem(LANGUAGE_KEY, lng);
+      await i18n.changeLanguage(lng);
+      if (user) accept(await api<SessionResponse>("/me", { method: "PATCH", body: { locale: lng } }));
+    },
+  };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession() {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error("useSession outside SessionProvider");
+  return s;
+}

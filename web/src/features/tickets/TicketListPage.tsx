@@ -1,0 +1,96 @@
+import type { Ticket } from "@loopdesk/contracts/tickets";
+import { useQuery } from "@tanstack/react-query";
+import { Alert, Button, Input, Layout, Select, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api } from "../../api/client";
+import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { useSession } from "../auth/session";
+
+const statusColor: Record<string, string> = { new: "gold", open: "red", pending: "blue", on_hold: "purple", solved: "green", closed: "default" };
+const priorityColor: Record<string, string> = { low: "default", normal: "blue", high: "orange", urgent: "red" };
+
+/** A first view of the queue; the full agent workspace is built on top of this. */
+export function TicketListPage() {
+  const { t, i18n } = useTranslation();
+  const { user, signOut } = useSession();
+  const [status, setStatus] = useState<string[]>(["new", "open", "pending"]);
+  const [q, setQ] = useState("");
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors[cursors.length - 1];
+
+  const params = new URLSearchParams({ limit: "25", sort: "-updated_at" });
+  if (status.length) params.set("status", status.join(","));
+  if (q) params.set("q", q);
+  if (cursor) params.set("cursor", cursor);
+  const { data, error, isFetching } = useQuery({
+    queryKey: ["tickets", params.toString()],
+    queryFn: () => api<{ items: Ticket[]; nextCursor: string | null }>(`/tickets?${params}`),
+  });
+
+  const resetPaging = () => setCursors([null]);
+  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Header style={{ display: "flex", alignItems: "center", gap: 16, background: "#fff", borderBottom: "1px solid #eee", paddingInline: 16 }}>
+        <Typography.Title level={4} style={{ margin: 0, flex: 1 }}>
+          {t("app.name")}
+        </Typography.Title>
+        <LanguageSwitch />
+        <Typography.Text data-testid="current-user">{user?.name}</Typography.Text>
+        <Button onClick={() => void signOut()}>{t("auth.signOut")}</Button>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 16 }}>
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Select
+            mode="multiple"
+            style={{ minWidth: 260 }}
+            value={status}
+            placeholder={t("tickets.filterStatus")}
+            onChange={(v) => {
+              setStatus(v);
+              resetPaging();
+            }}
+            options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          />
+          <Input.Search
+            allowClear
+            placeholder={t("tickets.search")}
+            onSearch={(v) => {
+              setQ(v.trim());
+              resetPaging();
+            }}
+            style={{ width: 260 }}
+          />
+        </Space>
+        {error && <Alert type="error" showIcon title={t(`errors.${error instanceof ApiError ? error.code : "internal_error"}`)} style={{ marginBottom: 12 }} />}
+        <Table<Ticket>
+          rowKey="id"
+          size="small"
+          loading={isFetching}
+          dataSource={data?.items ?? []}
+          pagination={false}
+          scroll={{ x: 720 }}
+          locale={{ emptyText: t("tickets.empty") }}
+          columns={[
+            { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
+            { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },
+            { title: t("tickets.status"), dataIndex: "status", width: 110, render: (s: string) => <Tag color={statusColor[s]}>{t(`status.${s}`)}</Tag> },
+            { title: t("tickets.priority"), dataIndex: "priority", width: 100, render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag> },
+            { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
+            { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },
+          ]}
+        />
+        <Space style={{ marginTop: 12 }}>
+          <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            {t("tickets.previous")}
+          </Button>
+          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}>
+            {t("tickets.next")}
+          </Button>
+        </Space>
+      </Layout.Content>
+    </Layout>
+  );
+}
