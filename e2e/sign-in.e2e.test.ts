@@ -13,7 +13,10 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-"));
-  server = await spawnServer({ DATA_DIR: dataDir, LOOPDESK_DEMO: "true", LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password }, { timeoutMs: 120_000 });
+  server = await spawnServer(
+    { DATA_DIR: dataDir, LOOPDESK_DEMO: "true", LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password },
+    { timeoutMs: 120_000 },
+  );
   browser = await launchBrowser();
 });
 

@@ -9,8 +9,23 @@ export const loginBody = z.strictObject({
 });
 
 export const principal = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("staff"), id: z.number(), email: z.string(), name: z.string(), role: staffRole, locale, departmentIds: z.array(z.number()) }),
-  z.object({ kind: z.literal("customer"), id: z.number(), email: z.string().nullable(), name: z.string(), locale, organizationId: z.number().nullable() }),
+  z.object({
+    kind: z.literal("staff"),
+    id: z.number(),
+    email: z.string(),
+    name: z.string(),
+    role: staffRole,
+    locale,
+    departmentIds: z.array(z.number()),
+  }),
+  z.object({
+    kind: z.literal("customer"),
+    id: z.number(),
+    email: z.string().nullable(),
+    name: z.string(),
+    locale,
+    organizationId: z.number().nullable(),
+  }),
 ]);
 export type Principal = z.infer<typeof principal>;
 

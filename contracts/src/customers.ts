@@ -20,7 +20,10 @@ export const customer = z.object({
 });
 export type Customer = z.infer<typeof customer>;
 
-const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,30}$/, "invalid_phone");
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,30}$/, "invalid_phone");
 export const identityInput = z.strictObject({ kind: identityKind, value: z.string().trim().min(1).max(254) });
 
 export const createCustomerBody = z.strictObject({

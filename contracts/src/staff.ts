@@ -34,10 +34,9 @@ export const createStaffBody = z.strictObject({
   locale: locale.default("zh-CN"),
   departmentIds: z.array(z.number().int().positive()).max(50).default([]),
   teamIds: z.array(z.number().int().positive()).max(50).default([]),
-  skills: z.array(z.strictObject({ skillId: z.number().int().positive(), level: z.number().int().min(1).max(5) })).max(50).default([]),
+  skills: z
+    .array(z.strictObject({ skillId: z.number().int().positive(), level: z.number().int().min(1).max(5) }))
+    .max(50)
+    .default([]),
 });
-export const updateStaffBody = createStaffBody
-  .omit({ email: true })
-  .partial()
-  .extend({ active: z.boolean().optional() })
-  .strict();
+export const updateStaffBody = createStaffBody.omit({ email: true }).partial().extend({ active: z.boolean().optional() }).strict();

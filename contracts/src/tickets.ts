@@ -11,7 +11,12 @@ export const channel = z.enum(channels);
 export const visibilities = ["public", "internal"] as const;
 export const visibility = z.enum(visibilities);
 
-const tag = z.string().trim().min(1).max(50).regex(/^[^\s,]+$/u, "invalid_tag");
+const tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^\s,]+$/u, "invalid_tag");
 const customFieldValues = z.record(z.string().max(64), z.unknown());
 
 export const ticket = z.object({
@@ -47,7 +52,11 @@ export const customerRef = z
   .strictObject({
     id: z.number().int().positive().optional(),
     email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
-    phone: z.string().trim().regex(/^\+?[0-9][0-9 -]{4,30}$/, "invalid_phone").optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9][0-9 -]{4,30}$/, "invalid_phone")
+      .optional(),
     name: z.string().trim().min(1).max(200).optional(),
   })
   .refine((c) => c.id !== undefined || c.email !== undefined || c.phone !== undefined, {

@@ -56,7 +56,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     clientErrorHandler: (_err, socket) => {
       const body = JSON.stringify({ error: { code: "validation_failed", message: "Malformed HTTP request." } });
       if (socket.writable)
-        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
     },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
@@ -122,7 +124,9 @@ async function registerApiDocs(app: FastifyInstance) {
 async function registerWebApp(app: FastifyInstance) {
   const dist = path.resolve(here, "../../web/dist");
   if (!fs.existsSync(path.join(dist, "index.html"))) {
-    app.get("/", async (_req, reply) => reply.type("text/plain; charset=utf-8").send("Loopdesk API is running. Build the web app with: npm run build --workspace web"));
+    app.get("/", async (_req, reply) =>
+      reply.type("text/plain; charset=utf-8").send("Loopdesk API is running. Build the web app with: npm run build --workspace web"),
+    );
     return;
   }
   await app.register(fastifyStatic, { root: dist, prefix: "/", wildcard: false, index: ["index.html"] });

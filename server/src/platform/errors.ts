@@ -25,6 +25,12 @@ export const PreconditionFailedError = (details: unknown) =>
   new AppError(412, "precondition_failed", "The ticket changed since you loaded it.", details);
 export const ConflictError = (message: string, details?: unknown) => new AppError(409, "conflict", message, details);
 export const TooManyRequestsError = (retryAfterSeconds: number) =>
-  new AppError(429, "too_many_requests", "Too many attempts; try again later.", { retryAfterSeconds }, {
-    "retry-after": String(retryAfterSeconds),
-  });
+  new AppError(
+    429,
+    "too_many_requests",
+    "Too many attempts; try again later.",
+    { retryAfterSeconds },
+    {
+      "retry-after": String(retryAfterSeconds),
+    },
+  );

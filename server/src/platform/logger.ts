@@ -8,8 +8,8 @@ export function createLogger(level: string): Logger {
       paths: [
         "req.headers.authorization",
         "req.headers.cookie",
-        "req.headers[\"x-csrf-token\"]",
-        "res.headers[\"set-cookie\"]",
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
         "*.password",
         "*.token",
         "*.csrfToken",

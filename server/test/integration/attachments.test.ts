@@ -12,7 +12,9 @@ afterAll(() => t.close());
 
 function multipart(filename: string, content: Buffer, contentType = "application/octet-stream") {
   const boundary = `----loopdesk${Math.random().toString(16).slice(2)}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { body: Buffer.concat([head, content, tail]), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
 }
@@ -71,7 +73,10 @@ describe("attachments", () => {
     const pub = (await upload(agent, "public.txt", Buffer.from("公开附件"))).json();
     const internal = (await upload(agent, "internal.txt", Buffer.from("内部附件"))).json();
     expect((await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "见附件", attachmentIds: [pub.id] })).statusCode).toBe(201);
-    expect((await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "内部", visibility: "internal", attachmentIds: [internal.id] })).statusCode).toBe(201);
+    expect(
+      (await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "内部", visibility: "internal", attachmentIds: [internal.id] }))
+        .statusCode,
+    ).toBe(201);
     const reuse = await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "again", attachmentIds: [pub.id] });
     expect(reuse.statusCode).toBe(400);
 
@@ -86,6 +91,8 @@ describe("attachments", () => {
     const unlinked = (await upload(agent, "draft.txt", Buffer.from("草稿"))).json();
     const otherAgent = await t.signIn((await t.factory.staff()).email, PASSWORD);
     expect((await otherAgent.get(unlinked.url)).statusCode).toBe(404);
-    expect((await otherAgent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "steal", attachmentIds: [unlinked.id] })).statusCode).toBe(400);
+    expect(
+      (await otherAgent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "steal", attachmentIds: [unlinked.id] })).statusCode,
+    ).toBe(400);
   });
 });

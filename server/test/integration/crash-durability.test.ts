@@ -82,10 +82,20 @@ describe("crash durability", () => {
     const ids = acknowledged.map((a) => a.id);
     const tickets = await db.db.selectFrom("tickets").select(["id", "subject"]).where("id", "in", ids).execute();
     expect(tickets).toHaveLength(ids.length);
-    const created = await db.db.selectFrom("ticket_events").select("ticket_id").where("type", "=", "created").where("ticket_id", "in", ids).execute();
+    const created = await db.db
+      .selectFrom("ticket_events")
+      .select("ticket_id")
+      .where("type", "=", "created")
+      .where("ticket_id", "in", ids)
+      .execute();
     expect(new Set(created.map((e) => e.ticket_id)).size).toBe(ids.length);
     expect(created).toHaveLength(ids.length);
-    const events = await db.db.selectFrom("domain_events").select(["id", "aggregate_id"]).where("type", "=", "ticket.created").where("aggregate_id", "in", ids).execute();
+    const events = await db.db
+      .selectFrom("domain_events")
+      .select(["id", "aggregate_id"])
+      .where("type", "=", "ticket.created")
+      .where("aggregate_id", "in", ids)
+      .execute();
     expect(events).toHaveLength(ids.length);
     const jobs = await sql<{ event_id: string; status: string; n: number }>`
       select payload->'event'->>'id' as event_id, status, count(*)::int as n from jobs

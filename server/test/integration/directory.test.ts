@@ -39,10 +39,27 @@ describe("departments, teams, skills and staff", () => {
     });
     expect(res.statusCode).toBe(201);
     const staff = res.json();
-    expect(staff).toMatchObject({ email: "chen.jing@example.cn", role: "supervisor", departmentIds: [dep.id], teamIds: [team.id], skills: [{ skillId: skill.id, level: 5, name: "设备维修" }] });
+    expect(staff).toMatchObject({
+      email: "chen.jing@example.cn",
+      role: "supervisor",
+      departmentIds: [dep.id],
+      teamIds: [team.id],
+      skills: [{ skillId: skill.id, level: 5, name: "设备维修" }],
+    });
     expect(JSON.stringify(staff)).not.toContain("s3cret");
-    expect((await admin.post("/api/v1/staff", { email: "chen.jing@example.cn", name: "重复", password: "another-pass" })).statusCode).toBe(409);
-    expect((await admin.post("/api/v1/staff", { email: "x@example.cn", name: "x", password: "password1", skills: [{ skillId: skill.id, level: 9 }] })).statusCode).toBe(400);
+    expect((await admin.post("/api/v1/staff", { email: "chen.jing@example.cn", name: "重复", password: "another-pass" })).statusCode).toBe(
+      409,
+    );
+    expect(
+      (
+        await admin.post("/api/v1/staff", {
+          email: "x@example.cn",
+          name: "x",
+          password: "password1",
+          skills: [{ skillId: skill.id, level: 9 }],
+        })
+      ).statusCode,
+    ).toBe(400);
     const signIn = await t.anonymous.post("/api/v1/auth/login", { email: "chen.jing@example.cn", password: "s3cret-pass" });
     expect(signIn.statusCode).toBe(200);
     expect((await agent.get(`/api/v1/teams`)).json().items.find((x: { id: number }) => x.id === team.id).memberIds).toEqual([staff.id]);
@@ -65,14 +82,25 @@ describe("departments, teams, skills and staff", () => {
 describe("customers and organizations", () => {
   it("one customer across identities; a contact belongs to one customer only", async () => {
     const org = (await agent.post("/api/v1/organizations", { name: "杭州云帆科技", domain: "yunfan.cn" })).json();
-    const res = await agent.post("/api/v1/customers", { name: "李雷", email: "lilei@yunfan.cn", phone: "+86 138-0000-0001", tier: "vip", organizationId: org.id });
+    const res = await agent.post("/api/v1/customers", {
+      name: "李雷",
+      email: "lilei@yunfan.cn",
+      phone: "+86 138-0000-0001",
+      tier: "vip",
+      organizationId: org.id,
+    });
     expect(res.statusCode).toBe(201);
     const c = res.json();
-    expect(c.identities.map((i: { kind: string; value: string }) => `${i.kind}:${i.value}`).sort()).toEqual(["email:lilei@yunfan.cn", "phone:+8613800000001"]);
+    expect(c.identities.map((i: { kind: string; value: string }) => `${i.kind}:${i.value}`).sort()).toEqual([
+      "email:lilei@yunfan.cn",
+      "phone:+8613800000001",
+    ]);
     expect((await agent.post("/api/v1/customers", { name: "冒名", email: "LILEI@yunfan.cn" })).statusCode).toBe(409);
     const added = await agent.post(`/api/v1/customers/${c.id}/identities`, { kind: "wechat_openid", value: "oABC123" });
     expect(added.json().identities).toHaveLength(3);
-    const ticket = (await agent.post("/api/v1/tickets", { subject: "电话来电", channel: "phone", customer: { phone: "+8613800000001" } })).json();
+    const ticket = (
+      await agent.post("/api/v1/tickets", { subject: "电话来电", channel: "phone", customer: { phone: "+8613800000001" } })
+    ).json();
     expect(ticket).toMatchObject({ customerId: c.id, organizationId: org.id, channel: "phone" });
     const found = (await agent.get(`/api/v1/customers?q=${encodeURIComponent("李")}`)).json().items.map((x: { id: number }) => x.id);
     expect(found).toContain(c.id);
@@ -82,10 +110,23 @@ describe("customers and organizations", () => {
 
   it("validates customer custom fields (select options, types)", async () => {
     expect(
-      (await admin.post("/api/v1/custom-fields", { entity: "customer", key: "region", label: "地区", type: "select", options: [{ value: "east", label: "华东" }] })).statusCode,
+      (
+        await admin.post("/api/v1/custom-fields", {
+          entity: "customer",
+          key: "region",
+          label: "地区",
+          type: "select",
+          options: [{ value: "east", label: "华东" }],
+        })
+      ).statusCode,
     ).toBe(201);
-    expect((await admin.post("/api/v1/custom-fields", { entity: "customer", key: "bad", label: "坏", type: "select", options: [] })).statusCode).toBe(400);
-    expect((await admin.post("/api/v1/custom-fields", { entity: "customer", key: "bad_re", label: "坏", type: "text", pattern: "(" })).statusCode).toBe(400);
+    expect(
+      (await admin.post("/api/v1/custom-fields", { entity: "customer", key: "bad", label: "坏", type: "select", options: [] })).statusCode,
+    ).toBe(400);
+    expect(
+      (await admin.post("/api/v1/custom-fields", { entity: "customer", key: "bad_re", label: "坏", type: "text", pattern: "(" }))
+        .statusCode,
+    ).toBe(400);
     const bad = await agent.post("/api/v1/customers", { name: "王五", email: "ww@example.cn", customFields: { region: "mars" } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0]).toMatchObject({ path: "customFields.region", code: "unknown_option" });

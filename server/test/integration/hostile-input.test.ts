@@ -32,6 +32,7 @@ const hostileString = fc.oneof(
     "\u0000",
     "a\u0000b",
     "\ud800",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell-style probe, literally
     "${jndi:ldap://x}",
     "%00",
     "../../etc/passwd",
@@ -46,14 +47,22 @@ const hostileString = fc.oneof(
 
 const leaf = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.bigInt().map(String));
 const value = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("v"), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 10 }), tie("v"), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leaf,
+    fc.array(tie("v"), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 10 }), tie("v"), { maxKeys: 4 }),
+  ),
 })).v;
 
 const ticketLike = fc.record(
   {
     subject: fc.oneof(hostileString, value),
     description: fc.oneof(hostileString, value),
-    customer: fc.oneof(value, fc.record({ email: fc.oneof(hostileString, fc.emailAddress()), name: hostileString, phone: hostileString }, { requiredKeys: [] })),
+    customer: fc.oneof(
+      value,
+      fc.record({ email: fc.oneof(hostileString, fc.emailAddress()), name: hostileString, phone: hostileString }, { requiredKeys: [] }),
+    ),
     priority: fc.oneof(fc.constantFrom("low", "normal", "high", "urgent"), value),
     status: fc.oneof(fc.constantFrom("new", "open", "pending", "on_hold", "solved", "closed"), value),
     categoryId: fc.oneof(fc.integer(), value),
@@ -75,7 +84,10 @@ const ticketLike = fc.record(
 const validish = fc.record({
   subject: hostileString.filter((s) => s.trim().length > 0 && s.length <= 300),
   description: hostileString,
-  customer: fc.record({ email: fc.nat(50).map((n) => `fuzz${n}@example.cn`), name: hostileString.filter((s) => s.trim().length > 0 && s.length <= 200) }),
+  customer: fc.record({
+    email: fc.nat(50).map((n) => `fuzz${n}@example.cn`),
+    name: hostileString.filter((s) => s.trim().length > 0 && s.length <= 200),
+  }),
   tags: fc.array(fc.stringMatching(/^[a-z0-9\u4e00-\u9fa5]{1,10}$/), { maxLength: 3 }),
 });
 
@@ -93,17 +105,21 @@ function assertClientError(res: { statusCode: number; body: string }, label: str
 describe("hostile input", () => {
   it("random payloads at create, update, reply and list never produce a 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(ticketLike, fc.constantFrom<"create" | "patch" | "message" | "customer-message">("create", "patch", "message", "customer-message"), async (payload, target) => {
-        const res =
-          target === "create"
-            ? await agent.post("/api/v1/tickets", payload)
-            : target === "patch"
-              ? await agent.patch(`/api/v1/tickets/${ticketId}`, payload)
-              : target === "message"
-                ? await agent.post(`/api/v1/tickets/${ticketId}/messages`, payload)
-                : await customer.post(`/api/v1/tickets/${ticketId}/messages`, payload);
-        assertClientError(res, target);
-      }),
+      fc.asyncProperty(
+        ticketLike,
+        fc.constantFrom<"create" | "patch" | "message" | "customer-message">("create", "patch", "message", "customer-message"),
+        async (payload, target) => {
+          const res =
+            target === "create"
+              ? await agent.post("/api/v1/tickets", payload)
+              : target === "patch"
+                ? await agent.patch(`/api/v1/tickets/${ticketId}`, payload)
+                : target === "message"
+                  ? await agent.post(`/api/v1/tickets/${ticketId}/messages`, payload)
+                  : await customer.post(`/api/v1/tickets/${ticketId}/messages`, payload);
+          assertClientError(res, target);
+        },
+      ),
       { numRuns: 250, seed: 20261121 },
     );
   });
@@ -117,7 +133,10 @@ describe("hostile input", () => {
         if (res.statusCode === 201) {
           created++;
           const id = res.json().id;
-          assertClientError(await agent.post(`/api/v1/tickets/${id}/messages`, { body: payload.description || "x", bodyHtml: payload.description }), "reply");
+          assertClientError(
+            await agent.post(`/api/v1/tickets/${id}/messages`, { body: payload.description || "x", bodyHtml: payload.description }),
+            "reply",
+          );
           assertClientError(await agent.patch(`/api/v1/tickets/${id}`, { tags: payload.tags, subject: payload.subject }), "patch");
         }
       }),
@@ -127,10 +146,27 @@ describe("hostile input", () => {
   });
 
   it("random query strings at the list endpoint never produce a 5xx", async () => {
-    const key = fc.constantFrom("status", "priority", "assignee", "department", "customer", "category", "tag", "createdFrom", "createdTo", "q", "sort", "cursor", "limit", "x");
+    const key = fc.constantFrom(
+      "status",
+      "priority",
+      "assignee",
+      "department",
+      "customer",
+      "category",
+      "tag",
+      "createdFrom",
+      "createdTo",
+      "q",
+      "sort",
+      "cursor",
+      "limit",
+      "x",
+    );
     await fc.assert(
       fc.asyncProperty(fc.dictionary(key, hostileString, { maxKeys: 5 }), async (query) => {
-        const qs = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, ""))}`).join("&");
+        const qs = Object.entries(query)
+          .map(([k, v]) => `${k}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, ""))}`)
+          .join("&");
         assertClientError(await agent.get(`/api/v1/tickets?${qs}`), qs);
       }),
       { numRuns: 150, seed: 7 },
@@ -138,7 +174,8 @@ describe("hostile input", () => {
   });
 
   it("malformed JSON, wrong content types, deep nesting, huge and odd ids are client errors", async () => {
-    const raw = (method: "POST" | "PATCH", url: string, body: string, type = "application/json") => agent.request(method, url, body, { "content-type": type });
+    const raw = (method: "POST" | "PATCH", url: string, body: string, type = "application/json") =>
+      agent.request(method, url, body, { "content-type": type });
     const cases = [
       await raw("POST", "/api/v1/tickets", "{"),
       await raw("POST", "/api/v1/tickets", '{"subject": "x",}'),
@@ -173,11 +210,30 @@ describe("hostile input", () => {
       const { rows } = await query.execute(db);
       expect(Number(rows[0].n), label).toBe(0);
     };
-    await check("every ticket has a created event", sql<{ n: number }>`select count(*) as n from tickets t where not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'created')`);
-    await check("every ticket has a customer", sql<{ n: number }>`select count(*) as n from tickets t left join customers c on c.id = t.customer_id where c.id is null`);
-    await check("status consistent with timestamps", sql<{ n: number }>`select count(*) as n from tickets where (status in ('solved','closed') and solved_at is null) or (status = 'closed' and closed_at is null)`);
-    await check("sanitized HTML holds no script", sql<{ n: number }>`select count(*) as n from ticket_messages where body_html ~* '<script|onerror|javascript:'`);
-    await check("no message on a missing ticket", sql<{ n: number }>`select count(*) as n from ticket_messages m left join tickets t on t.id = m.ticket_id where t.id is null`);
+    await check(
+      "every ticket has a created event",
+      sql<{
+        n: number;
+      }>`select count(*) as n from tickets t where not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'created')`,
+    );
+    await check(
+      "every ticket has a customer",
+      sql<{ n: number }>`select count(*) as n from tickets t left join customers c on c.id = t.customer_id where c.id is null`,
+    );
+    await check(
+      "status consistent with timestamps",
+      sql<{
+        n: number;
+      }>`select count(*) as n from tickets where (status in ('solved','closed') and solved_at is null) or (status = 'closed' and closed_at is null)`,
+    );
+    await check(
+      "sanitized HTML holds no script",
+      sql<{ n: number }>`select count(*) as n from ticket_messages where body_html ~* '<script|onerror|javascript:'`,
+    );
+    await check(
+      "no message on a missing ticket",
+      sql<{ n: number }>`select count(*) as n from ticket_messages m left join tickets t on t.id = m.ticket_id where t.id is null`,
+    );
     await check("versions positive", sql<{ n: number }>`select count(*) as n from tickets where version < 1`);
     await check("jobs never fail on fuzzed data", sql<{ n: number }>`select count(*) as n from jobs where status = 'failed'`);
     const { rows } = await sql<{ n: number }>`select count(*) as n from tickets`.execute(db);

@@ -36,7 +36,9 @@ describe("durable events and jobs", () => {
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
-    const committed = await t.ctx.db.transaction().execute((trx) => bus.emit(trx, { type: "thing.happened", aggregateType: "thing", aggregateId: 2 }));
+    const committed = await t.ctx.db
+      .transaction()
+      .execute((trx) => bus.emit(trx, { type: "thing.happened", aggregateType: "thing", aggregateId: 2 }));
     await jobs.drain();
     const all = await effects();
     expect(all.map((e) => Number(e.event_id))).toEqual([committed.id]);
@@ -108,12 +110,26 @@ describe("durable events and jobs", () => {
     });
     await t.ctx.db
       .insertInto("jobs")
-      .values({ queue: "test.orphan", payload: JSON.stringify({ n: 9000 }), status: "running", attempts: 1, locked_by: "dead-worker", locked_until: new Date(Date.now() - 1000) })
+      .values({
+        queue: "test.orphan",
+        payload: JSON.stringify({ n: 9000 }),
+        status: "running",
+        attempts: 1,
+        locked_by: "dead-worker",
+        locked_until: new Date(Date.now() - 1000),
+      })
       .execute();
     // Claimed moments ago by a (possibly live) worker: left alone.
     await t.ctx.db
       .insertInto("jobs")
-      .values({ queue: "test.orphan", payload: JSON.stringify({ n: 9001 }), status: "running", attempts: 1, locked_by: "live-worker", locked_until: new Date(Date.now() + 5 * 60_000) })
+      .values({
+        queue: "test.orphan",
+        payload: JSON.stringify({ n: 9001 }),
+        status: "running",
+        attempts: 1,
+        locked_by: "live-worker",
+        locked_until: new Date(Date.now() + 5 * 60_000),
+      })
       .execute();
     await jobs.drain();
     expect(await effects(9000)).toHaveLength(0);

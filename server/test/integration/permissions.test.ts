@@ -115,7 +115,14 @@ describe("customers", () => {
     expect((await client.post("/api/v1/tickets", { subject: "x", customer: { email: "other@example.cn" } })).statusCode).toBe(403);
     expect((await client.post("/api/v1/tickets", { subject: "x", assigneeId: agentAId })).statusCode).toBe(403);
     expect((await client.patch(`/api/v1/tickets/${res.json().id}`, { priority: "urgent" })).statusCode).toBe(403);
-    for (const url of ["/api/v1/staff", "/api/v1/customers", "/api/v1/organizations", "/api/v1/departments", "/api/v1/teams", "/api/v1/tokens"])
+    for (const url of [
+      "/api/v1/staff",
+      "/api/v1/customers",
+      "/api/v1/organizations",
+      "/api/v1/departments",
+      "/api/v1/teams",
+      "/api/v1/tokens",
+    ])
       expect((await client.get(url)).statusCode).toBe(403);
   });
 });

@@ -49,7 +49,11 @@ describe("creating tickets", () => {
       Array.from({ length: 5 }, () => agent.post("/api/v1/tickets", newTicket({ subject: "并发幂等" }), { "idempotency-key": `${key}-c` })),
     );
     expect(new Set(concurrent.map((r) => r.json().id)).size).toBe(1);
-    const count = await t.ctx.db.selectFrom("tickets").select((eb) => eb.fn.countAll<number>().as("n")).where("subject", "=", "并发幂等").executeTakeFirstOrThrow();
+    const count = await t.ctx.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("subject", "=", "并发幂等")
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     const other = await agent.post("/api/v1/tickets", newTicket({ subject: "别的内容" }), { "idempotency-key": key });
     expect(other.statusCode).toBe(422);
@@ -70,7 +74,17 @@ describe("creating tickets", () => {
   it("routes to the category's department and checks custom fields by their definitions", async () => {
     const dep = await t.factory.department("售后服务");
     const cat = (await admin.post("/api/v1/categories", { name: "退换货", departmentId: dep.id })).json();
-    expect((await admin.post("/api/v1/custom-fields", { entity: "ticket", key: "order_no", label: "订单号", type: "text", pattern: "^DD\\d{10}$" })).statusCode).toBe(201);
+    expect(
+      (
+        await admin.post("/api/v1/custom-fields", {
+          entity: "ticket",
+          key: "order_no",
+          label: "订单号",
+          type: "text",
+          pattern: "^DD\\d{10}$",
+        })
+      ).statusCode,
+    ).toBe(201);
     const bad = await agent.post("/api/v1/tickets", newTicket({ categoryId: cat.id, customFields: { order_no: "12345" } }));
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0]).toMatchObject({ path: "customFields.order_no", code: "pattern_mismatch" });
@@ -85,12 +99,20 @@ describe("creating tickets", () => {
 describe("updating tickets", () => {
   it("PATCH records each change as an event, bumps the version and ETag", async () => {
     const ticket = (await agent.post("/api/v1/tickets", newTicket())).json();
-    const res = await agent.patch(`/api/v1/tickets/${ticket.id}`, { priority: "urgent", assigneeId: agentId, status: "open", tags: ["a", "b"] }, { "if-match": '"1"' });
+    const res = await agent.patch(
+      `/api/v1/tickets/${ticket.id}`,
+      { priority: "urgent", assigneeId: agentId, status: "open", tags: ["a", "b"] },
+      { "if-match": '"1"' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ priority: "urgent", assigneeId: agentId, status: "open", version: 2 });
     expect(res.headers.etag).toBe('"2"');
     const events = (await agent.get(`/api/v1/tickets/${ticket.id}/events`)).json().items;
-    const byField = Object.fromEntries(events.filter((e: { field: string | null }) => e.field).map((e: { field: string; before: unknown; after: unknown; type: string }) => [e.field, e]));
+    const byField = Object.fromEntries(
+      events
+        .filter((e: { field: string | null }) => e.field)
+        .map((e: { field: string; before: unknown; after: unknown; type: string }) => [e.field, e]),
+    );
     expect(byField.status).toMatchObject({ type: "status_changed", before: "new", after: "open" });
     expect(byField.priority).toMatchObject({ before: "normal", after: "urgent" });
     expect(byField.assigneeId).toMatchObject({ type: "assigned", before: null, after: agentId });
@@ -111,7 +133,8 @@ describe("updating tickets", () => {
     const toClosed = await agent.patch(`/api/v1/tickets/${ticket.id}`, { status: "closed" });
     expect(toClosed.statusCode).toBe(409);
     expect(toClosed.json().error).toMatchObject({ code: "invalid_transition", details: { from: "new", to: "closed" } });
-    for (const status of ["open", "solved", "closed"]) expect((await agent.patch(`/api/v1/tickets/${ticket.id}`, { status })).statusCode).toBe(200);
+    for (const status of ["open", "solved", "closed"])
+      expect((await agent.patch(`/api/v1/tickets/${ticket.id}`, { status })).statusCode).toBe(200);
     const closed = (await agent.get(`/api/v1/tickets/${ticket.id}`)).json();
     expect(closed.solvedAt).not.toBeNull();
     expect(closed.closedAt).not.toBeNull();
@@ -128,7 +151,10 @@ describe("conversation", () => {
     const note = await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "内部：先查库存", visibility: "internal" });
     expect(note.statusCode).toBe(201);
     expect(note.json().ticket.status).toBe("new");
-    const reply = await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "您好，已为您登记退货。", bodyHtml: "<p>您好<script>alert(1)</script><img src=x onerror=alert(1)></p>" });
+    const reply = await agent.post(`/api/v1/tickets/${ticket.id}/messages`, {
+      body: "您好，已为您登记退货。",
+      bodyHtml: "<p>您好<script>alert(1)</script><img src=x onerror=alert(1)></p>",
+    });
     expect(reply.statusCode).toBe(201);
     const after = reply.json();
     expect(after.ticket.status).toBe("open");
@@ -179,7 +205,11 @@ describe("conversation", () => {
   it("closes solved tickets automatically after the configured number of days", async () => {
     const ticket = (await agent.post("/api/v1/tickets", newTicket())).json();
     await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "好了", status: "solved" });
-    await t.ctx.db.updateTable("tickets").set({ solved_at: new Date(Date.now() - 5 * 86_400_000) }).where("id", "=", ticket.id).execute();
+    await t.ctx.db
+      .updateTable("tickets")
+      .set({ solved_at: new Date(Date.now() - 5 * 86_400_000) })
+      .where("id", "=", ticket.id)
+      .execute();
     const fresh = (await agent.post("/api/v1/tickets", newTicket())).json();
     await agent.post(`/api/v1/tickets/${fresh.id}/messages`, { body: "好了", status: "solved" });
     await t.ctx.db.insertInto("jobs").values({ queue: "tickets.auto-close", payload: "{}" }).execute();
@@ -196,23 +226,38 @@ describe("listing", () => {
     const customer = await t.factory.customer();
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await agent.post("/api/v1/tickets", newTicket({ subject: i % 2 ? `物流三天没有更新 ${i}` : `发票抬头开错了 ${i}`, customer: { email: customer.email }, tags: i % 2 ? ["物流"] : [] }));
+      const res = await agent.post(
+        "/api/v1/tickets",
+        newTicket({
+          subject: i % 2 ? `物流三天没有更新 ${i}` : `发票抬头开错了 ${i}`,
+          customer: { email: customer.email },
+          tags: i % 2 ? ["物流"] : [],
+        }),
+      );
       ids.push(res.json().id);
     }
     await t.ctx.jobs.drain();
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await agent.get(`/api/v1/tickets?customer=${(await agent.get(`/api/v1/tickets/${ids[0]}`)).json().customerId}&limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+      const res = await agent.get(
+        `/api/v1/tickets?customer=${(await agent.get(`/api/v1/tickets/${ids[0]}`)).json().customerId}&limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.statusCode).toBe(200);
       seen.push(...res.json().items.map((x: { id: number }) => x.id));
       cursor = res.json().nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
 
-    const byTag = (await agent.get(`/api/v1/tickets?tag=${encodeURIComponent("物流")}&customer=${(await agent.get(`/api/v1/tickets/${ids[0]}`)).json().customerId}`)).json().items;
+    const byTag = (
+      await agent.get(
+        `/api/v1/tickets?tag=${encodeURIComponent("物流")}&customer=${(await agent.get(`/api/v1/tickets/${ids[0]}`)).json().customerId}`,
+      )
+    ).json().items;
     expect(byTag).toHaveLength(3);
-    const search = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("物流")}&limit=200`)).json().items.map((x: { id: number }) => x.id);
+    const search = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("物流")}&limit=200`))
+      .json()
+      .items.map((x: { id: number }) => x.id);
     expect(search).toEqual(expect.arrayContaining([ids[1], ids[3], ids[5]]));
     expect(search).not.toContain(ids[0]);
     const byNumber = (await agent.get(`/api/v1/tickets?q=${(await agent.get(`/api/v1/tickets/${ids[2]}`)).json().number}`)).json().items;

@@ -15,7 +15,10 @@ function binDir(): string {
   if (fromEnv) return fromEnv;
   const base = "/usr/lib/postgresql";
   if (fs.existsSync(base)) {
-    const versions = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = fs
+      .readdirSync(base)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) if (fs.existsSync(path.join(base, v, "bin", "initdb"))) return path.join(base, v, "bin");
   }
   throw new Error("PostgreSQL binaries not found: install the Debian 'postgresql' package or set PG_BIN");

@@ -16,10 +16,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type RunningServer = { url: string; port: number; child: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+};
 
 /** Starts `loopdesk start` as a real child process (one Node process, so SIGKILL kills it all). */
-export async function spawnServer(env: Record<string, string>, opts: { port?: number; args?: string[]; timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function spawnServer(
+  env: Record<string, string>,
+  opts: { port?: number; args?: string[]; timeoutMs?: number } = {},
+): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   let out = "";
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start", ...(opts.args ?? [])], {

@@ -112,11 +112,14 @@ export class Factory {
       .values({ email, name: opts.name ?? `员工 ${unique()}`, role: opts.role ?? "agent", password_hash: await this.hash() })
       .returning(["id", "email", "name", "role"])
       .executeTakeFirstOrThrow();
-    for (const d of opts.departmentIds ?? []) await this.ctx.db.insertInto("staff_departments").values({ staff_id: row.id, department_id: d }).execute();
+    for (const d of opts.departmentIds ?? [])
+      await this.ctx.db.insertInto("staff_departments").values({ staff_id: row.id, department_id: d }).execute();
     return row;
   }
 
-  async customer(opts: { email?: string; name?: string; organizationId?: number | null; isOrgContact?: boolean; withPassword?: boolean } = {}) {
+  async customer(
+    opts: { email?: string; name?: string; organizationId?: number | null; isOrgContact?: boolean; withPassword?: boolean } = {},
+  ) {
     const email = opts.email ?? `customer-${unique()}@test.local`;
     const row = await this.ctx.db
       .insertInto("customers")
@@ -134,6 +137,10 @@ export class Factory {
   }
 
   async organization(name = `企业 ${unique()}`) {
-    return this.ctx.db.insertInto("organizations").values({ name, custom_fields: "{}" }).returning(["id", "name"]).executeTakeFirstOrThrow();
+    return this.ctx.db
+      .insertInto("organizations")
+      .values({ name, custom_fields: "{}" })
+      .returning(["id", "name"])
+      .executeTakeFirstOrThrow();
   }
 }

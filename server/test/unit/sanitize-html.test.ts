@@ -8,7 +8,7 @@ describe("user HTML", () => {
     ['<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow" target="_blank">x</a>'],
     ['<p style="position:fixed">x</p>', "<p>x</p>"],
     ["<iframe src=//evil></iframe>ok", "ok"],
-    ['<svg><script>alert(1)</script></svg>', ""],
+    ["<svg><script>alert(1)</script></svg>", ""],
   ])("sanitizes %s", (input, expected) => {
     expect(sanitizeUserHtml(input)).toBe(expected);
   });

@@ -25,7 +25,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), credentials: "same-origin" });
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: "same-origin",
+    });
   } catch {
     throw new ApiError(0, "network_error", "Network error");
   }

@@ -32,7 +32,10 @@ async function checkThrottle(db: Kysely<DB>, keys: { key: string; max: number }[
  * Password sign-in for staff or customers. Failures are counted per account and per address;
  * past the limit the answer is 429 with Retry-After, even for the right password.
  */
-export async function login(db: Kysely<DB>, input: { email: string; password: string; as: "staff" | "customer"; ip: string }): Promise<Principal> {
+export async function login(
+  db: Kysely<DB>,
+  input: { email: string; password: string; as: "staff" | "customer"; ip: string },
+): Promise<Principal> {
   const accountKey = `${input.as}:${input.email}`;
   const ipKey = `ip:${input.ip}`;
   await checkThrottle(db, [
@@ -48,7 +51,10 @@ export async function login(db: Kysely<DB>, input: { email: string; password: st
     if ((await verifyPassword(input.password, found?.password_hash)) && found) principal = await loadCustomerPrincipal(db, found.id);
   }
   if (!principal) {
-    await db.insertInto("login_failures").values([{ key: accountKey }, { key: ipKey }]).execute();
+    await db
+      .insertInto("login_failures")
+      .values([{ key: accountKey }, { key: ipKey }])
+      .execute();
     throw InvalidCredentialsError();
   }
   await db.deleteFrom("login_failures").where("key", "=", accountKey).execute();

@@ -10,7 +10,11 @@ const tags = ["custom-fields"];
 
 export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
-    method: "GET", url: "/api/v1/custom-fields", summary: "Custom field definitions (customers see active ticket fields)", tags, access: "any",
+    method: "GET",
+    url: "/api/v1/custom-fields",
+    summary: "Custom field definitions (customers see active ticket fields)",
+    tags,
+    access: "any",
     query: z.strictObject({ entity: fieldEntity.optional() }),
     responses: { 200: z.object({ items: z.array(customFieldDefinition) }) },
     handler: async ({ principal, query }) => ({
@@ -18,7 +22,12 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
     }),
   });
   route(app, {
-    method: "POST", url: "/api/v1/custom-fields", summary: "Define a custom field (admin)", tags, access: ["admin"], body: createCustomFieldBody,
+    method: "POST",
+    url: "/api/v1/custom-fields",
+    summary: "Define a custom field (admin)",
+    tags,
+    access: ["admin"],
+    body: createCustomFieldBody,
     responses: { 201: customFieldDefinition },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -26,7 +35,13 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/custom-fields/:id", summary: "Change a custom field (admin)", tags, access: ["admin"], params: idParams, body: updateCustomFieldBody,
+    method: "PATCH",
+    url: "/api/v1/custom-fields/:id",
+    summary: "Change a custom field (admin)",
+    tags,
+    access: ["admin"],
+    params: idParams,
+    body: updateCustomFieldBody,
     responses: { 200: customFieldDefinition },
     handler: ({ params, body }) => updateCustomField(ctx.db, params.id, body),
   });

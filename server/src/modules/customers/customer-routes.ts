@@ -11,12 +11,22 @@ const tags = ["customers"];
 
 export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
-    method: "GET", url: "/api/v1/customers", summary: "Search customers by name, email or phone", tags, access: "staff", query: listCustomersQuery,
+    method: "GET",
+    url: "/api/v1/customers",
+    summary: "Search customers by name, email or phone",
+    tags,
+    access: "staff",
+    query: listCustomersQuery,
     responses: { 200: pageOf(customer) },
     handler: ({ query }) => listCustomers(ctx.db, query),
   });
   route(app, {
-    method: "GET", url: "/api/v1/customers/:id", summary: "Get a customer (customers: only themselves)", tags, access: "any", params: idParams,
+    method: "GET",
+    url: "/api/v1/customers/:id",
+    summary: "Get a customer (customers: only themselves)",
+    tags,
+    access: "any",
+    params: idParams,
     responses: { 200: customer },
     handler: ({ principal, params }) => {
       if (principal.kind === "customer" && principal.id !== params.id) throw NotFoundError("Customer");
@@ -24,7 +34,12 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "POST", url: "/api/v1/customers", summary: "Create a customer", tags, access: "staff", body: createCustomerBody,
+    method: "POST",
+    url: "/api/v1/customers",
+    summary: "Create a customer",
+    tags,
+    access: "staff",
+    body: createCustomerBody,
     responses: { 201: customer },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -32,18 +47,33 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/customers/:id", summary: "Update a customer", tags, access: "staff", params: idParams, body: updateCustomerBody,
+    method: "PATCH",
+    url: "/api/v1/customers/:id",
+    summary: "Update a customer",
+    tags,
+    access: "staff",
+    params: idParams,
+    body: updateCustomerBody,
     responses: { 200: customer },
     handler: ({ params, body }) => updateCustomer(ctx.db, params.id, body),
   });
   route(app, {
-    method: "POST", url: "/api/v1/customers/:id/identities", summary: "Add a contact (email, phone, openid…) to a customer", tags, access: "staff",
-    params: idParams, body: identityInput,
+    method: "POST",
+    url: "/api/v1/customers/:id/identities",
+    summary: "Add a contact (email, phone, openid…) to a customer",
+    tags,
+    access: "staff",
+    params: idParams,
+    body: identityInput,
     responses: { 200: customer },
     handler: ({ params, body }) => addIdentity(ctx.db, params.id, body),
   });
   route(app, {
-    method: "DELETE", url: "/api/v1/customers/:id/identities/:identityId", summary: "Remove a contact from a customer", tags, access: "staff",
+    method: "DELETE",
+    url: "/api/v1/customers/:id/identities/:identityId",
+    summary: "Remove a contact from a customer",
+    tags,
+    access: "staff",
     params: z.object({ id: idParams.shape.id, identityId: idParams.shape.id }),
     responses: { 200: customer },
     handler: ({ params }) => removeIdentity(ctx.db, params.id, params.identityId),

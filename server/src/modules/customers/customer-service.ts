@@ -19,7 +19,11 @@ async function present(db: Executor, rows: Row[]): Promise<Customer[]> {
   const identities = await db
     .selectFrom("customer_identities")
     .select(["id", "customer_id", "kind", "value", "verified"])
-    .where("customer_id", "in", rows.map((r) => r.id))
+    .where(
+      "customer_id",
+      "in",
+      rows.map((r) => r.id),
+    )
     .orderBy("id")
     .execute();
   return rows.map((r) => ({
@@ -184,14 +188,20 @@ export async function listCustomers(db: Executor, query: z.output<typeof listCus
         eb(
           "id",
           "in",
-          eb.selectFrom("customer_identities").select("customer_id").where("value", "=", normalizeIdentity(term.includes("@") ? "email" : "phone", term)),
+          eb
+            .selectFrom("customer_identities")
+            .select("customer_id")
+            .where("value", "=", normalizeIdentity(term.includes("@") ? "email" : "phone", term)),
         ),
       ]),
     );
   }
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   if (after) q = q.where("id", "<", Number(after[0]));
-  const rows = await q.orderBy("id", "desc").limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy("id", "desc")
+    .limit(query.limit + 1)
+    .execute();
   const page = rows.slice(0, query.limit);
   return {
     items: await present(db, page),
@@ -208,7 +218,11 @@ export async function resolveCustomer(
   ref: { id?: number; email?: string; phone?: string; name?: string },
 ): Promise<{ id: number; organizationId: number | null }> {
   const follow = async (id: number): Promise<{ id: number; organizationId: number | null }> => {
-    const row = await trx.selectFrom("customers").select(["id", "merged_into_id", "organization_id"]).where("id", "=", id).executeTakeFirst();
+    const row = await trx
+      .selectFrom("customers")
+      .select(["id", "merged_into_id", "organization_id"])
+      .where("id", "=", id)
+      .executeTakeFirst();
     if (!row) throw ValidationError([{ path: "customer.id", code: "unknown_reference", message: "Unknown customer." }]);
     return row.merged_into_id ? follow(row.merged_into_id) : { id: row.id, organizationId: row.organization_id };
   };

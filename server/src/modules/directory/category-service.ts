@@ -5,7 +5,14 @@ import type { Executor } from "../../platform/jobs/job-queue";
 import { departmentExists } from "./department-service";
 
 type Row = { id: number; name: string; parent_id: number | null; department_id: number | null; position: number; active: boolean };
-const present = (r: Row) => ({ id: r.id, name: r.name, parentId: r.parent_id, departmentId: r.department_id, position: r.position, active: r.active });
+const present = (r: Row) => ({
+  id: r.id,
+  name: r.name,
+  parentId: r.parent_id,
+  departmentId: r.department_id,
+  position: r.position,
+  active: r.active,
+});
 const columns = ["id", "name", "parent_id", "department_id", "position", "active"] as const;
 
 export async function listCategories(db: Executor, activeOnly = false) {
@@ -24,8 +31,13 @@ async function check(db: Executor, input: { parentId?: number | null; department
     let cursor: number | null = input.parentId;
     // Walk up from the new parent: meeting ourselves would make a cycle.
     for (let depth = 0; cursor != null && depth < 100; depth++) {
-      if (cursor === selfId) throw ValidationError([{ path: "parentId", code: "cycle", message: "A category cannot be placed under itself." }]);
-      const parent: { parent_id: number | null } | undefined = await db.selectFrom("categories").select("parent_id").where("id", "=", cursor).executeTakeFirst();
+      if (cursor === selfId)
+        throw ValidationError([{ path: "parentId", code: "cycle", message: "A category cannot be placed under itself." }]);
+      const parent: { parent_id: number | null } | undefined = await db
+        .selectFrom("categories")
+        .select("parent_id")
+        .where("id", "=", cursor)
+        .executeTakeFirst();
       if (!parent) throw ValidationError([{ path: "parentId", code: "unknown_reference", message: "Unknown category." }]);
       cursor = parent.parent_id;
     }
@@ -38,7 +50,13 @@ export async function createCategory(db: Executor, input: z.output<typeof create
   await check(db, input);
   const row = await db
     .insertInto("categories")
-    .values({ name: input.name, parent_id: input.parentId, department_id: input.departmentId, position: input.position, active: input.active })
+    .values({
+      name: input.name,
+      parent_id: input.parentId,
+      department_id: input.departmentId,
+      position: input.position,
+      active: input.active,
+    })
     .returning(columns)
     .executeTakeFirstOrThrow();
   return present(row);

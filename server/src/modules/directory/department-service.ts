@@ -44,7 +44,10 @@ export async function updateDepartment(db: Executor, id: number, input: z.output
   await checkParent(db, input.parentId, id);
   const row = await db
     .updateTable("departments")
-    .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}) })
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}),
+    })
     .where("id", "=", id)
     .returning(["id", "name", "parent_id"])
     .executeTakeFirst();

@@ -25,12 +25,21 @@ const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   const db = ctx.db;
   route(app, {
-    method: "GET", url: "/api/v1/departments", summary: "Department hierarchy", tags: ["departments"], access: "staff",
+    method: "GET",
+    url: "/api/v1/departments",
+    summary: "Department hierarchy",
+    tags: ["departments"],
+    access: "staff",
     responses: { 200: items(department) },
     handler: async () => ({ items: await listDepartments(db) }),
   });
   route(app, {
-    method: "POST", url: "/api/v1/departments", summary: "Create a department (admin)", tags: ["departments"], access: ["admin"], body: createDepartmentBody,
+    method: "POST",
+    url: "/api/v1/departments",
+    summary: "Create a department (admin)",
+    tags: ["departments"],
+    access: ["admin"],
+    body: createDepartmentBody,
     responses: { 201: department },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -38,19 +47,33 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/departments/:id", summary: "Rename or move a department (admin)", tags: ["departments"], access: ["admin"],
-    params: idParams, body: updateDepartmentBody,
+    method: "PATCH",
+    url: "/api/v1/departments/:id",
+    summary: "Rename or move a department (admin)",
+    tags: ["departments"],
+    access: ["admin"],
+    params: idParams,
+    body: updateDepartmentBody,
     responses: { 200: department },
     handler: ({ params, body }) => updateDepartment(db, params.id, body),
   });
 
   route(app, {
-    method: "GET", url: "/api/v1/teams", summary: "Teams and their members", tags: ["teams"], access: "staff",
+    method: "GET",
+    url: "/api/v1/teams",
+    summary: "Teams and their members",
+    tags: ["teams"],
+    access: "staff",
     responses: { 200: items(team) },
     handler: async () => ({ items: await listTeams(db) }),
   });
   route(app, {
-    method: "POST", url: "/api/v1/teams", summary: "Create a team (admin)", tags: ["teams"], access: ["admin"], body: createTeamBody,
+    method: "POST",
+    url: "/api/v1/teams",
+    summary: "Create a team (admin)",
+    tags: ["teams"],
+    access: ["admin"],
+    body: createTeamBody,
     responses: { 201: team },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -58,19 +81,33 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/teams/:id", summary: "Update a team (admin or supervisor)", tags: ["teams"], access: ["admin", "supervisor"],
-    params: idParams, body: updateTeamBody,
+    method: "PATCH",
+    url: "/api/v1/teams/:id",
+    summary: "Update a team (admin or supervisor)",
+    tags: ["teams"],
+    access: ["admin", "supervisor"],
+    params: idParams,
+    body: updateTeamBody,
     responses: { 200: team },
     handler: ({ params, body }) => updateTeam(db, params.id, body),
   });
 
   route(app, {
-    method: "GET", url: "/api/v1/skills", summary: "Skills", tags: ["skills"], access: "staff",
+    method: "GET",
+    url: "/api/v1/skills",
+    summary: "Skills",
+    tags: ["skills"],
+    access: "staff",
     responses: { 200: items(skill) },
     handler: async () => ({ items: await listSkills(db) }),
   });
   route(app, {
-    method: "POST", url: "/api/v1/skills", summary: "Create a skill (admin)", tags: ["skills"], access: ["admin"], body: createSkillBody,
+    method: "POST",
+    url: "/api/v1/skills",
+    summary: "Create a skill (admin)",
+    tags: ["skills"],
+    access: ["admin"],
+    body: createSkillBody,
     responses: { 201: skill },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -79,12 +116,21 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   route(app, {
-    method: "GET", url: "/api/v1/categories", summary: "Ticket categories (customers see active ones)", tags: ["categories"], access: "any",
+    method: "GET",
+    url: "/api/v1/categories",
+    summary: "Ticket categories (customers see active ones)",
+    tags: ["categories"],
+    access: "any",
     responses: { 200: items(category) },
     handler: async ({ principal }) => ({ items: await listCategories(db, principal.kind === "customer") }),
   });
   route(app, {
-    method: "POST", url: "/api/v1/categories", summary: "Create a category (admin)", tags: ["categories"], access: ["admin"], body: createCategoryBody,
+    method: "POST",
+    url: "/api/v1/categories",
+    summary: "Create a category (admin)",
+    tags: ["categories"],
+    access: ["admin"],
+    body: createCategoryBody,
     responses: { 201: category },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -92,8 +138,13 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/categories/:id", summary: "Update a category (admin)", tags: ["categories"], access: ["admin"],
-    params: idParams, body: updateCategoryBody,
+    method: "PATCH",
+    url: "/api/v1/categories/:id",
+    summary: "Update a category (admin)",
+    tags: ["categories"],
+    access: ["admin"],
+    params: idParams,
+    body: updateCategoryBody,
     responses: { 200: category },
     handler: ({ params, body }) => updateCategory(db, params.id, body),
   });

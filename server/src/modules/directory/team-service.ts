@@ -31,16 +31,25 @@ async function check(db: Executor, input: { departmentId?: number; memberIds?: n
   const ids = [...new Set(input.memberIds ?? [])];
   if (ids.length) {
     const found = await db.selectFrom("staff").select("id").where("id", "in", ids).execute();
-    if (found.length !== ids.length) throw ValidationError([{ path: "memberIds", code: "unknown_reference", message: "Unknown staff member." }]);
+    if (found.length !== ids.length)
+      throw ValidationError([{ path: "memberIds", code: "unknown_reference", message: "Unknown staff member." }]);
   }
 }
 
 export async function createTeam(db: Kysely<DB>, input: z.output<typeof createTeamBody>) {
   await check(db, input);
   const id = await db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto("teams").values({ name: input.name, department_id: input.departmentId }).returning("id").executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto("teams")
+      .values({ name: input.name, department_id: input.departmentId })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const ids = [...new Set(input.memberIds)];
-    if (ids.length) await trx.insertInto("team_members").values(ids.map((staff_id) => ({ team_id: row.id, staff_id }))).execute();
+    if (ids.length)
+      await trx
+        .insertInto("team_members")
+        .values(ids.map((staff_id) => ({ team_id: row.id, staff_id })))
+        .execute();
     return row.id;
   });
   return getTeam(db, id);
@@ -53,13 +62,20 @@ export async function updateTeam(db: Kysely<DB>, id: number, input: z.output<typ
     if (input.name !== undefined || input.departmentId !== undefined)
       await trx
         .updateTable("teams")
-        .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.departmentId !== undefined ? { department_id: input.departmentId } : {}) })
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.departmentId !== undefined ? { department_id: input.departmentId } : {}),
+        })
         .where("id", "=", id)
         .execute();
     if (input.memberIds) {
       await trx.deleteFrom("team_members").where("team_id", "=", id).execute();
       const ids = [...new Set(input.memberIds)];
-      if (ids.length) await trx.insertInto("team_members").values(ids.map((staff_id) => ({ team_id: id, staff_id }))).execute();
+      if (ids.length)
+        await trx
+          .insertInto("team_members")
+          .values(ids.map((staff_id) => ({ team_id: id, staff_id })))
+          .execute();
     }
   });
   return getTeam(db, id);

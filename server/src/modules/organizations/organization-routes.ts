@@ -10,18 +10,32 @@ const tags = ["organizations"];
 
 export function registerOrganizationRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
-    method: "GET", url: "/api/v1/organizations", summary: "List organizations", tags, access: "staff",
+    method: "GET",
+    url: "/api/v1/organizations",
+    summary: "List organizations",
+    tags,
+    access: "staff",
     query: z.strictObject({ q: z.string().trim().max(200).optional() }),
     responses: { 200: z.object({ items: z.array(organization) }) },
     handler: async ({ query }) => ({ items: await listOrganizations(ctx.db, query.q) }),
   });
   route(app, {
-    method: "GET", url: "/api/v1/organizations/:id", summary: "Get an organization", tags, access: "staff", params: idParams,
+    method: "GET",
+    url: "/api/v1/organizations/:id",
+    summary: "Get an organization",
+    tags,
+    access: "staff",
+    params: idParams,
     responses: { 200: organization },
     handler: ({ params }) => getOrganization(ctx.db, params.id),
   });
   route(app, {
-    method: "POST", url: "/api/v1/organizations", summary: "Create an organization", tags, access: "staff", body: createOrganizationBody,
+    method: "POST",
+    url: "/api/v1/organizations",
+    summary: "Create an organization",
+    tags,
+    access: "staff",
+    body: createOrganizationBody,
     responses: { 201: organization },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -29,7 +43,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: AppContext
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/organizations/:id", summary: "Update an organization", tags, access: "staff", params: idParams, body: updateOrganizationBody,
+    method: "PATCH",
+    url: "/api/v1/organizations/:id",
+    summary: "Update an organization",
+    tags,
+    access: "staff",
+    params: idParams,
+    body: updateOrganizationBody,
     responses: { 200: organization },
     handler: ({ params, body }) => updateOrganization(ctx.db, params.id, body),
   });

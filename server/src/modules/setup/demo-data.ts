@@ -16,65 +16,181 @@ export const teams: { name: string; department: (typeof departments)[number] }[]
 export const skills = ["账号登录", "退换货", "物流跟踪", "发票开具", "设备维修", "产品咨询", "英语服务"] as const;
 
 export const agents: { name: string; email: string; role: "agent" | "supervisor"; team: string; skills: [string, number][] }[] = [
-  { name: "王芳", email: "wangfang", role: "supervisor", team: "售后一组", skills: [["退换货", 5], ["物流跟踪", 4]] },
-  { name: "李娜", email: "lina", role: "agent", team: "售后一组", skills: [["退换货", 4], ["英语服务", 3]] },
-  { name: "张伟", email: "zhangwei", role: "agent", team: "售后一组", skills: [["退换货", 3], ["发票开具", 2]] },
-  { name: "刘洋", email: "liuyang", role: "agent", team: "VIP 专席", skills: [["退换货", 5], ["产品咨询", 4]] },
-  { name: "陈静", email: "chenjing", role: "supervisor", team: "技术二线", skills: [["账号登录", 5], ["设备维修", 5]] },
-  { name: "杨磊", email: "yanglei", role: "agent", team: "技术二线", skills: [["设备维修", 4], ["账号登录", 3]] },
-  { name: "赵敏", email: "zhaomin", role: "agent", team: "技术二线", skills: [["账号登录", 4], ["英语服务", 4]] },
+  {
+    name: "王芳",
+    email: "wangfang",
+    role: "supervisor",
+    team: "售后一组",
+    skills: [
+      ["退换货", 5],
+      ["物流跟踪", 4],
+    ],
+  },
+  {
+    name: "李娜",
+    email: "lina",
+    role: "agent",
+    team: "售后一组",
+    skills: [
+      ["退换货", 4],
+      ["英语服务", 3],
+    ],
+  },
+  {
+    name: "张伟",
+    email: "zhangwei",
+    role: "agent",
+    team: "售后一组",
+    skills: [
+      ["退换货", 3],
+      ["发票开具", 2],
+    ],
+  },
+  {
+    name: "刘洋",
+    email: "liuyang",
+    role: "agent",
+    team: "VIP 专席",
+    skills: [
+      ["退换货", 5],
+      ["产品咨询", 4],
+    ],
+  },
+  {
+    name: "陈静",
+    email: "chenjing",
+    role: "supervisor",
+    team: "技术二线",
+    skills: [
+      ["账号登录", 5],
+      ["设备维修", 5],
+    ],
+  },
+  {
+    name: "杨磊",
+    email: "yanglei",
+    role: "agent",
+    team: "技术二线",
+    skills: [
+      ["设备维修", 4],
+      ["账号登录", 3],
+    ],
+  },
+  {
+    name: "赵敏",
+    email: "zhaomin",
+    role: "agent",
+    team: "技术二线",
+    skills: [
+      ["账号登录", 4],
+      ["英语服务", 4],
+    ],
+  },
   { name: "黄晓明", email: "huangxiaoming", role: "agent", team: "售前一组", skills: [["产品咨询", 5]] },
-  { name: "周婷", email: "zhouting", role: "agent", team: "售前一组", skills: [["产品咨询", 4], ["账号登录", 2]] },
+  {
+    name: "周婷",
+    email: "zhouting",
+    role: "agent",
+    team: "售前一组",
+    skills: [
+      ["产品咨询", 4],
+      ["账号登录", 2],
+    ],
+  },
   { name: "吴刚", email: "wugang", role: "agent", team: "物流组", skills: [["物流跟踪", 5]] },
-  { name: "徐丽", email: "xuli", role: "agent", team: "物流组", skills: [["物流跟踪", 4], ["退换货", 2]] },
+  {
+    name: "徐丽",
+    email: "xuli",
+    role: "agent",
+    team: "物流组",
+    skills: [
+      ["物流跟踪", 4],
+      ["退换货", 2],
+    ],
+  },
   { name: "孙强", email: "sunqiang", role: "agent", team: "财务组", skills: [["发票开具", 5]] },
 ];
 
-export const categories: { name: string; department: (typeof departments)[number]; weight: number; subjects: string[]; details: string[]; replies: string[] }[] = [
+export const categories: {
+  name: string;
+  department: (typeof departments)[number];
+  weight: number;
+  subjects: string[];
+  details: string[];
+  replies: string[];
+}[] = [
   {
-    name: "登录问题", department: "技术支持", weight: 14,
+    name: "登录问题",
+    department: "技术支持",
+    weight: 14,
     subjects: ["登录不了账户", "收不到短信验证码", "密码重置邮件没收到", "账号被锁定了", "App 一直提示登录过期"],
-    details: ["今天早上开始就登录不了，提示密码错误，但我确定密码是对的。", "换了手机号之后收不到验证码，试了好几次了。", "点了忘记密码，邮箱里什么都没有，垃圾箱也看了。"],
+    details: [
+      "今天早上开始就登录不了，提示密码错误，但我确定密码是对的。",
+      "换了手机号之后收不到验证码，试了好几次了。",
+      "点了忘记密码，邮箱里什么都没有，垃圾箱也看了。",
+    ],
     replies: ["您好，已为您重置登录状态，请清除缓存后重新登录试试。", "验证码通道已恢复，请重新获取；如仍收不到请告诉我们手机型号。"],
   },
   {
-    name: "退换货", department: "售后服务", weight: 22,
+    name: "退换货",
+    department: "售后服务",
+    weight: 22,
     subjects: ["申请退货", "收到的商品有破损", "尺码不合适想换货", "退款什么时候到账", "七天无理由退货被拒"],
-    details: ["订单里的杯子收到时已经碎了，附上照片，希望尽快处理。", "衣服尺码偏小，想换大一号，吊牌还在。", "退货已经寄回五天了，退款还没有到账。"],
+    details: [
+      "订单里的杯子收到时已经碎了，附上照片，希望尽快处理。",
+      "衣服尺码偏小，想换大一号，吊牌还在。",
+      "退货已经寄回五天了，退款还没有到账。",
+    ],
     replies: ["非常抱歉给您带来不便，已为您登记退货，快递员会在 24 小时内上门取件。", "已核实破损情况，将为您补发新品，无需退回原商品。"],
   },
   {
-    name: "物流查询", department: "仓储物流", weight: 18,
+    name: "物流查询",
+    department: "仓储物流",
+    weight: 18,
     subjects: ["快递三天没有更新", "物流显示已签收但没收到", "能不能加急发货", "想修改收货地址", "包裹被退回了"],
-    details: ["物流信息一直停在转运中心，已经三天没有动了。", "显示已签收，但是家里和快递柜都没有。", "下单时地址填错了，还没发货的话请帮我改一下。"],
+    details: [
+      "物流信息一直停在转运中心，已经三天没有动了。",
+      "显示已签收，但是家里和快递柜都没有。",
+      "下单时地址填错了，还没发货的话请帮我改一下。",
+    ],
     replies: ["已联系承运商核实，包裹预计明天送达。", "地址已修改成功，发货后会短信通知您。"],
   },
   {
-    name: "发票", department: "财务", weight: 10,
+    name: "发票",
+    department: "财务",
+    weight: 10,
     subjects: ["申请开具增值税专用发票", "发票抬头开错了", "电子发票在哪里下载", "需要补开发票"],
     details: ["公司报销需要专票，税号和开户行信息见附件。", "抬头少写了一个字，麻烦重新开具。"],
     replies: ["发票已重新开具，电子版已发送到您的邮箱。", "专票将在 3 个工作日内寄出，请注意查收。"],
   },
   {
-    name: "设备报修", department: "技术支持", weight: 14,
+    name: "设备报修",
+    department: "技术支持",
+    weight: 14,
     subjects: ["设备无法开机", "扫地机器人不回充", "路由器频繁掉线", "屏幕出现花屏", "设备异响"],
     details: ["型号 LD-200，用了三个月，今天突然开不了机，充电也没反应。", "机器人每次清扫完找不到充电座，在原地打转。"],
     replies: ["请按住电源键 15 秒强制重启；如仍无法开机，我们将安排上门检修。", "已为您创建维修工单，工程师将在 48 小时内联系您。"],
   },
   {
-    name: "产品咨询", department: "售前咨询", weight: 12,
+    name: "产品咨询",
+    department: "售前咨询",
+    weight: 12,
     subjects: ["这款和旗舰版有什么区别", "企业采购有没有优惠", "支持哪些支付方式", "什么时候补货"],
     details: ["想给公司采购 50 台，请问有没有批量价格？", "两个版本的参数看起来差不多，具体差在哪里？"],
     replies: ["企业采购 20 台以上可享 9 折，已为您对接大客户经理。", "旗舰版多了降噪和更大的电池，详细对比已发给您。"],
   },
   {
-    name: "账户与会员", department: "售前咨询", weight: 5,
+    name: "账户与会员",
+    department: "售前咨询",
+    weight: 5,
     subjects: ["会员积分没有到账", "如何升级金卡会员", "优惠券用不了"],
     details: ["上周的订单应该有积分，但账户里没有看到。", "结算时提示优惠券不可用，但是还没过期。"],
     replies: ["积分已为您补发，请刷新查看。", "该优惠券不适用于特价商品，已另外补偿您一张无门槛券。"],
   },
   {
-    name: "投诉建议", department: "售后服务", weight: 5,
+    name: "投诉建议",
+    department: "售后服务",
+    weight: 5,
     subjects: ["对客服态度不满意", "建议增加夜间客服", "配送员态度很差"],
     details: ["上次打电话咨询，客服很不耐烦，希望改进。", "晚上十点以后就找不到人了，能不能延长服务时间？"],
     replies: ["非常抱歉给您带来不好的体验，我们已对相关人员进行培训。", "感谢您的建议，已反馈给服务运营团队。"],
@@ -82,13 +198,67 @@ export const categories: { name: string; department: (typeof departments)[number
 ];
 
 export const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢".split("");
-export const givenNames = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "晓东", "子涵", "雨萱", "浩然", "思远", "欣怡", "梓轩"];
-export const companies = ["杭州云帆科技", "深圳星河电子", "上海明德贸易", "北京智联信息", "成都天府物流", "广州南方家居", "苏州工业设备", "武汉长江传媒", "南京博雅教育", "西安古城文旅", "厦门海韵电商", "青岛蓝海食品"];
+export const givenNames = [
+  "伟",
+  "芳",
+  "娜",
+  "敏",
+  "静",
+  "丽",
+  "强",
+  "磊",
+  "军",
+  "洋",
+  "勇",
+  "艳",
+  "杰",
+  "娟",
+  "涛",
+  "明",
+  "超",
+  "秀英",
+  "霞",
+  "平",
+  "刚",
+  "桂英",
+  "建华",
+  "晓东",
+  "子涵",
+  "雨萱",
+  "浩然",
+  "思远",
+  "欣怡",
+  "梓轩",
+];
+export const companies = [
+  "杭州云帆科技",
+  "深圳星河电子",
+  "上海明德贸易",
+  "北京智联信息",
+  "成都天府物流",
+  "广州南方家居",
+  "苏州工业设备",
+  "武汉长江传媒",
+  "南京博雅教育",
+  "西安古城文旅",
+  "厦门海韵电商",
+  "青岛蓝海食品",
+];
 export const regions = [
   { value: "east", label: "华东" },
   { value: "south", label: "华南" },
   { value: "north", label: "华北" },
   { value: "west", label: "西南" },
 ];
-export const customerFollowUps = ["好的，谢谢，我再试试。", "还是不行，能不能再帮我看看？", "收到了，问题已经解决，谢谢！", "请问大概还要多久？"];
-export const internalNotes = ["已和仓库确认库存，明天发出。", "客户是老客户，优先处理。", "需要二线技术协助，已在群里同步。", "这是本周第三起同类问题，记录一下。"];
+export const customerFollowUps = [
+  "好的，谢谢，我再试试。",
+  "还是不行，能不能再帮我看看？",
+  "收到了，问题已经解决，谢谢！",
+  "请问大概还要多久？",
+];
+export const internalNotes = [
+  "已和仓库确认库存，明天发出。",
+  "客户是老客户，优先处理。",
+  "需要二线技术协助，已在群里同步。",
+  "这是本周第三起同类问题，记录一下。",
+];

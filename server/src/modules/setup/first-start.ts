@@ -34,7 +34,9 @@ export async function firstStart(ctx: AppContext, print: (line: string) => void 
   }
   if (ctx.config.demo) {
     const summary = await seedDemo(ctx);
-    print(`  Demo workspace: ${summary.tickets} tickets, ${summary.customers} customers, ${summary.agents} agents (password for demo accounts: ${summary.password})`);
+    print(
+      `  Demo workspace: ${summary.tickets} tickets, ${summary.customers} customers, ${summary.agents} agents (password for demo accounts: ${summary.password})`,
+    );
   }
   return { created: true };
 }

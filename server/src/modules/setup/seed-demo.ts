@@ -22,7 +22,10 @@ function rng(seed: number) {
   const weighted = <T>(list: readonly T[], weight: (t: T) => number) => {
     const total = list.reduce((s, t) => s + weight(t), 0);
     let r = next() * total;
-    for (const t of list) if ((r -= weight(t)) < 0) return t;
+    for (const t of list) {
+      r -= weight(t);
+      if (r < 0) return t;
+    }
     return list[list.length - 1];
   };
   return { next, pick, weighted, between: (lo: number, hi: number) => lo + next() * (hi - lo) };
@@ -52,10 +55,29 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
       depIds.set(name, (await db.insertInto("departments").values({ name }).returning("id").executeTakeFirstOrThrow()).id);
     const teamIds = new Map<string, number>();
     for (const t of data.teams)
-      teamIds.set(t.name, (await db.insertInto("teams").values({ name: t.name, department_id: depIds.get(t.department) as number }).returning("id").executeTakeFirstOrThrow()).id);
+      teamIds.set(
+        t.name,
+        (
+          await db
+            .insertInto("teams")
+            .values({ name: t.name, department_id: depIds.get(t.department) as number })
+            .returning("id")
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
     const skillIds = new Map<string, number>();
     for (const name of data.skills)
-      skillIds.set(name, (await db.insertInto("skills").values({ name }).onConflict((oc) => oc.column("name").doUpdateSet({ name })).returning("id").executeTakeFirstOrThrow()).id);
+      skillIds.set(
+        name,
+        (
+          await db
+            .insertInto("skills")
+            .values({ name })
+            .onConflict((oc) => oc.column("name").doUpdateSet({ name }))
+            .returning("id")
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
 
     const agentsByDept = new Map<number, number[]>();
     for (const a of data.agents) {
@@ -69,34 +91,65 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
         .executeTakeFirst();
       if (!row) continue;
       await db.insertInto("staff_departments").values({ staff_id: row.id, department_id: depId }).execute();
-      await db.insertInto("team_members").values({ staff_id: row.id, team_id: teamIds.get(a.team) as number }).execute();
-      await db.insertInto("staff_skills").values(a.skills.map(([s, level]) => ({ staff_id: row.id, skill_id: skillIds.get(s) as number, level }))).execute();
+      await db
+        .insertInto("team_members")
+        .values({ staff_id: row.id, team_id: teamIds.get(a.team) as number })
+        .execute();
+      await db
+        .insertInto("staff_skills")
+        .values(a.skills.map(([s, level]) => ({ staff_id: row.id, skill_id: skillIds.get(s) as number, level })))
+        .execute();
       agentsByDept.set(depId, [...(agentsByDept.get(depId) ?? []), row.id]);
     }
 
     const categoryIds = new Map<string, number>();
     for (const [i, c] of data.categories.entries())
-      categoryIds.set(c.name, (await db.insertInto("categories").values({ name: c.name, department_id: depIds.get(c.department) as number, position: i }).returning("id").executeTakeFirstOrThrow()).id);
+      categoryIds.set(
+        c.name,
+        (
+          await db
+            .insertInto("categories")
+            .values({ name: c.name, department_id: depIds.get(c.department) as number, position: i })
+            .returning("id")
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
     await db
       .insertInto("custom_field_definitions")
       .values([
         { entity: "ticket", key: "order_no", label: "订单号", type: "text", pattern: "^(DD|JD)\\d{8,12}$", options: "[]", position: 1 },
         { entity: "ticket", key: "device_model", label: "设备型号", type: "text", pattern: null, options: "[]", position: 2 },
-        { entity: "customer", key: "region", label: "所在地区", type: "select", pattern: null, options: JSON.stringify(data.regions), position: 1 },
+        {
+          entity: "customer",
+          key: "region",
+          label: "所在地区",
+          type: "select",
+          pattern: null,
+          options: JSON.stringify(data.regions),
+          position: 1,
+        },
       ])
       .onConflict((oc) => oc.columns(["entity", "key"]).doNothing())
       .execute();
 
     const orgIds: number[] = [];
     for (const name of data.companies)
-      orgIds.push((await db.insertInto("organizations").values({ name, custom_fields: "{}" }).returning("id").executeTakeFirstOrThrow()).id);
+      orgIds.push(
+        (await db.insertInto("organizations").values({ name, custom_fields: "{}" }).returning("id").executeTakeFirstOrThrow()).id,
+      );
 
     const tiers = ["normal", "silver", "gold", "vip"] as const;
     const customers: { id: number; tier: string; org: number | null; name: string }[] = [];
     const customerRows = Array.from({ length: customerCount }, (_, i) => {
       const tier = r.weighted(tiers, (t) => ({ normal: 70, silver: 18, gold: 9, vip: 3 })[t]);
       const org = r.next() < 0.25 ? r.pick(orgIds) : null;
-      return { name: r.pick(data.surnames) + r.pick(data.givenNames), tier, organization_id: org, custom_fields: JSON.stringify({ region: r.pick(data.regions).value }), i };
+      return {
+        name: r.pick(data.surnames) + r.pick(data.givenNames),
+        tier,
+        organization_id: org,
+        custom_fields: JSON.stringify({ region: r.pick(data.regions).value }),
+        i,
+      };
     });
     await chunked(customerRows, 300, async (chunk) => {
       const rows = await db
@@ -136,7 +189,9 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
       });
       await db.insertInto("ticket_messages").values(messages).execute();
       await db.insertInto("ticket_events").values(events).execute();
-      const docs = rows.map((row, i) => searchDocument(chunk[i].ticket.subject, chunk[i].ticket.description, ...chunk[i].messages.map((m) => m.body_text)));
+      const docs = chunk.map((plan) =>
+        searchDocument(plan.ticket.subject, plan.ticket.description, ...plan.messages.map((m) => m.body_text)),
+      );
       await sql`update tickets t set search_vector = to_tsvector('simple', v.doc)
         from (select unnest(${rows.map((x) => x.id)}::int[]) as id, unnest(${docs}::text[]) as doc) v where t.id = v.id`.execute(db);
     });
@@ -153,9 +208,12 @@ function planTicket(
   categoryIds: Map<string, number>,
 ) {
   const category = r.weighted(data.categories, (c) => c.weight);
-  const customer = r.next() < 0.15 ? r.pick(customers.filter((c) => c.tier !== "normal")) ?? r.pick(customers) : r.pick(customers);
+  const customer = r.next() < 0.15 ? (r.pick(customers.filter((c) => c.tier !== "normal")) ?? r.pick(customers)) : r.pick(customers);
   const day = Math.floor(r.next() ** 0.9 * 90);
-  const hour = r.weighted(HOURLY.map((w, h) => ({ w, h })), (x) => x.w).h;
+  const hour = r.weighted(
+    HOURLY.map((w, h) => ({ w, h })),
+    (x) => x.w,
+  ).h;
   // Midnight in Asia/Shanghai of `day` days ago, plus the hour (UTC+8).
   const base = new Date(Math.floor((now.getTime() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000 - day * DAY);
   let createdAt = new Date(base.getTime() + hour * 3_600_000 + Math.floor(r.next() * 60) * MIN);
@@ -163,20 +221,46 @@ function planTicket(
   const ageDays = (now.getTime() - createdAt.getTime()) / DAY;
   const depId = depIds.get(category.department) as number;
   const agent = r.pick(agentsByDept.get(depId) ?? [0]) || null;
-  const priority = customer.tier === "vip" ? r.weighted(["normal", "high", "urgent"] as const, (p) => ({ normal: 4, high: 5, urgent: 1 })[p]) : r.weighted(["low", "normal", "high", "urgent"] as const, (p) => ({ low: 15, normal: 65, high: 16, urgent: 4 })[p]);
+  const priority =
+    customer.tier === "vip"
+      ? r.weighted(["normal", "high", "urgent"] as const, (p) => ({ normal: 4, high: 5, urgent: 1 })[p])
+      : r.weighted(["low", "normal", "high", "urgent"] as const, (p) => ({ low: 15, normal: 65, high: 16, urgent: 4 })[p]);
   const status: string =
-    ageDays > 5 ? (r.next() < 0.93 ? "closed" : r.pick(["pending", "on_hold", "open"])) :
-    ageDays > 1 ? r.weighted(["solved", "open", "pending", "on_hold", "closed"], (s) => ({ solved: 45, open: 20, pending: 18, on_hold: 7, closed: 10 })[s] ?? 1) :
-    r.weighted(["new", "open", "pending", "solved"], (s) => ({ new: 40, open: 35, pending: 15, solved: 10 })[s] ?? 1);
-  const channel = r.weighted(["email", "portal", "widget", "phone", "wecom", "api"], (c) => ({ email: 30, portal: 25, widget: 15, phone: 15, wecom: 10, api: 5 })[c] ?? 1);
+    ageDays > 5
+      ? r.next() < 0.93
+        ? "closed"
+        : r.pick(["pending", "on_hold", "open"])
+      : ageDays > 1
+        ? r.weighted(
+            ["solved", "open", "pending", "on_hold", "closed"],
+            (s) => ({ solved: 45, open: 20, pending: 18, on_hold: 7, closed: 10 })[s] ?? 1,
+          )
+        : r.weighted(["new", "open", "pending", "solved"], (s) => ({ new: 40, open: 35, pending: 15, solved: 10 })[s] ?? 1);
+  const channel = r.weighted(
+    ["email", "portal", "widget", "phone", "wecom", "api"],
+    (c) => ({ email: 30, portal: 25, widget: 15, phone: 15, wecom: 10, api: 5 })[c] ?? 1,
+  );
 
   const messages: Omit<Msg, "ticket_id">[] = [];
   const events: Omit<Ev, "ticket_id">[] = [];
   const cap = (d: Date) => (d > now ? new Date(now.getTime() - 1000) : d);
   let t = createdAt.getTime();
-  const at = (minutesLater: number) => cap(new Date((t += Math.max(1, minutesLater) * MIN)));
+  const at = (minutesLater: number) => {
+    t += Math.max(1, minutesLater) * MIN;
+    return cap(new Date(t));
+  };
   const ev = (type: string, when: Date, actor: { type: "staff" | "customer" | "system"; id: number | null }, extra: Partial<Ev> = {}) =>
-    events.push({ type, actor_type: actor.type, actor_id: actor.id, created_at: when, field: null, before: null, after: null, data: null, ...extra });
+    events.push({
+      type,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      created_at: when,
+      field: null,
+      before: null,
+      after: null,
+      data: null,
+      ...extra,
+    });
   const customerActor = { type: "customer" as const, id: customer.id };
   const staffActor = { type: "staff" as const, id: agent };
   const json = JSON.stringify;
@@ -204,7 +288,14 @@ function planTicket(
   };
   const customerReply = (body: string) => {
     const when = at(r.between(30, 600));
-    messages.push({ visibility: "public", author_type: "customer", author_customer_id: customer.id, body_text: body, channel, created_at: when });
+    messages.push({
+      visibility: "public",
+      author_type: "customer",
+      author_customer_id: customer.id,
+      body_text: body,
+      channel,
+      created_at: when,
+    });
     ev("message_added", when, customerActor, { data: json({ visibility: "public" }) });
     lastCustomer = when;
     return when;
@@ -212,7 +303,14 @@ function planTicket(
   if (status !== "new" && agent) {
     if (r.next() < 0.2) {
       const when = at(r.between(5, 60));
-      messages.push({ visibility: "internal", author_type: "staff", author_staff_id: agent, body_text: r.pick(data.internalNotes), channel, created_at: when });
+      messages.push({
+        visibility: "internal",
+        author_type: "staff",
+        author_staff_id: agent,
+        body_text: r.pick(data.internalNotes),
+        channel,
+        created_at: when,
+      });
       ev("message_added", when, staffActor, { data: json({ visibility: "internal" }) });
     }
     const waiting = status === "pending" || status === "on_hold";
@@ -222,13 +320,23 @@ function planTicket(
       solvedAt = staffReply(r.pick(category.replies), "solved", "open");
       if (r.next() < 0.06) {
         const when = customerReply("问题又出现了，麻烦再看一下。");
-        ev("status_changed", when, customerActor, { field: "status", before: json("solved"), after: json("open"), data: json({ reopened: true }) });
+        ev("status_changed", when, customerActor, {
+          field: "status",
+          before: json("solved"),
+          after: json("open"),
+          data: json({ reopened: true }),
+        });
         reopenCount = 1;
         solvedAt = staffReply(r.pick(category.replies), "solved", "open");
       }
       if (status === "closed") {
         closedAt = cap(new Date(solvedAt.getTime() + 4 * DAY));
-        ev("status_changed", closedAt, { type: "system", id: null }, { field: "status", before: json("solved"), after: json("closed"), data: json({ reason: "auto_close" }) });
+        ev(
+          "status_changed",
+          closedAt,
+          { type: "system", id: null },
+          { field: "status", before: json("solved"), after: json("closed"), data: json({ reason: "auto_close" }) },
+        );
       }
     }
   }

@@ -10,17 +10,31 @@ const tags = ["staff"];
 
 export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
-    method: "GET", url: "/api/v1/staff", summary: "List staff members", tags, access: "staff",
+    method: "GET",
+    url: "/api/v1/staff",
+    summary: "List staff members",
+    tags,
+    access: "staff",
     responses: { 200: z.object({ items: z.array(staffMember) }) },
     handler: async () => ({ items: await listStaff(ctx.db) }),
   });
   route(app, {
-    method: "GET", url: "/api/v1/staff/:id", summary: "Get a staff member", tags, access: "staff", params: idParams,
+    method: "GET",
+    url: "/api/v1/staff/:id",
+    summary: "Get a staff member",
+    tags,
+    access: "staff",
+    params: idParams,
     responses: { 200: staffMember },
     handler: ({ params }) => getStaff(ctx.db, params.id),
   });
   route(app, {
-    method: "POST", url: "/api/v1/staff", summary: "Create a staff member (admin)", tags, access: ["admin"], body: createStaffBody,
+    method: "POST",
+    url: "/api/v1/staff",
+    summary: "Create a staff member (admin)",
+    tags,
+    access: ["admin"],
+    body: createStaffBody,
     responses: { 201: staffMember },
     handler: async ({ reply, body }) => {
       reply.code(201);
@@ -28,7 +42,13 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PATCH", url: "/api/v1/staff/:id", summary: "Update a staff member (admin)", tags, access: ["admin"], params: idParams, body: updateStaffBody,
+    method: "PATCH",
+    url: "/api/v1/staff/:id",
+    summary: "Update a staff member (admin)",
+    tags,
+    access: ["admin"],
+    params: idParams,
+    body: updateStaffBody,
     responses: { 200: staffMember },
     handler: ({ params, body }) => updateStaff(ctx.db, params.id, body),
   });

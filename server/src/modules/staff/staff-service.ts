@@ -14,7 +14,7 @@ export async function loadStaffPrincipal(db: Executor, staffId: number): Promise
     .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"))
     .where("id", "=", staffId)
     .executeTakeFirst();
-  if (!row || !row.active) return undefined;
+  if (!row?.active) return undefined;
   return {
     kind: "staff",
     id: row.id,
@@ -80,19 +80,31 @@ async function checkRefs(db: Executor, input: { departmentIds?: number[]; teamId
   };
   await missing("departments", input.departmentIds, "departmentIds");
   await missing("teams", input.teamIds, "teamIds");
-  await missing("skills", input.skills?.map((s) => s.skillId), "skills");
+  await missing(
+    "skills",
+    input.skills?.map((s) => s.skillId),
+    "skills",
+  );
 }
 
 async function replaceMemberships(db: Executor, staffId: number, input: z.output<typeof updateStaffBody>) {
   if (input.departmentIds) {
     await db.deleteFrom("staff_departments").where("staff_id", "=", staffId).execute();
     const ids = [...new Set(input.departmentIds)];
-    if (ids.length) await db.insertInto("staff_departments").values(ids.map((department_id) => ({ staff_id: staffId, department_id }))).execute();
+    if (ids.length)
+      await db
+        .insertInto("staff_departments")
+        .values(ids.map((department_id) => ({ staff_id: staffId, department_id })))
+        .execute();
   }
   if (input.teamIds) {
     await db.deleteFrom("team_members").where("staff_id", "=", staffId).execute();
     const ids = [...new Set(input.teamIds)];
-    if (ids.length) await db.insertInto("team_members").values(ids.map((team_id) => ({ staff_id: staffId, team_id }))).execute();
+    if (ids.length)
+      await db
+        .insertInto("team_members")
+        .values(ids.map((team_id) => ({ staff_id: staffId, team_id })))
+        .execute();
   }
   if (input.skills) {
     await db.deleteFrom("staff_skills").where("staff_id", "=", staffId).execute();

@@ -46,7 +46,8 @@ export async function addMessage(ctx: AppContext, principal: Principal, ticketId
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: message.id });
+    if (input.attachmentIds.length)
+      await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: message.id });
 
     const from = ticket.status as TicketStatus;
     const isPublic = input.visibility === "public";
@@ -99,10 +100,16 @@ async function openFollowUp(ctx: AppContext, trx: Transaction<DB>, principal: Pr
       customFields: {},
       attachmentIds: [],
     },
-    { departmentId: closed.department_id, customFields: closed.custom_fields, channel: closed.channel as CreateTicketBody["channel"] & string },
+    {
+      departmentId: closed.department_id,
+      customFields: closed.custom_fields,
+      channel: closed.channel as CreateTicketBody["channel"] & string,
+    },
     { followUpOfId: closed.id },
   );
   // The closed ticket stays unchanged; only its (append-only) history learns of the follow-up.
-  await recordTicketEvents(trx, closed.id, systemActor, [{ type: "follow_up_created", data: { ticketId: followUp.id, number: followUp.number } }]);
+  await recordTicketEvents(trx, closed.id, systemActor, [
+    { type: "follow_up_created", data: { ticketId: followUp.id, number: followUp.number } },
+  ]);
   return followUp;
 }

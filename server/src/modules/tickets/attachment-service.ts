@@ -21,9 +21,14 @@ export const presentAttachment = (a: Row) => ({
   url: `/api/v1/attachments/${a.id}`,
 });
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+const UNSAFE_FILENAME_CHARS = /[\u0000-\u001f\u007f"<>]/g;
+
 function cleanFilename(name: string) {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const base = name.replace(/^.*[\\/]/, "").replace(/[\u0000-\u001f\u007f"<>]/g, "").trim();
+  const base = name
+    .replace(/^.*[\\/]/, "")
+    .replace(UNSAFE_FILENAME_CHARS, "")
+    .trim();
   return (base || "file").slice(0, 200);
 }
 
@@ -56,7 +61,12 @@ export async function storeAttachment(db: Executor, files: FileStore, principal:
 }
 
 /** Attaches the caller's own, not yet used uploads to a ticket (and message). */
-export async function linkAttachments(db: Executor, principal: Principal, ids: number[], target: { ticketId: number; messageId: number | null }) {
+export async function linkAttachments(
+  db: Executor,
+  principal: Principal,
+  ids: number[],
+  target: { ticketId: number; messageId: number | null },
+) {
   const unique = [...new Set(ids)];
   const res = await db
     .updateTable("attachments")
@@ -83,7 +93,13 @@ export async function attachmentsForMessages(db: Executor, messageIds: number[])
 }
 
 export async function ticketAttachments(db: Executor, ticketId: number) {
-  const rows = await db.selectFrom("attachments").selectAll().where("ticket_id", "=", ticketId).where("message_id", "is", null).orderBy("id").execute();
+  const rows = await db
+    .selectFrom("attachments")
+    .selectAll()
+    .where("ticket_id", "=", ticketId)
+    .where("message_id", "is", null)
+    .orderBy("id")
+    .execute();
   return rows.map(presentAttachment);
 }
 
@@ -105,7 +121,11 @@ export async function openAttachment(db: Executor, files: FileStore, principal: 
   return {
     stream: files.open(a.sha256),
     headers: {
-      "content-type": inline ? (a.content_type === "text/plain" ? "text/plain; charset=utf-8" : a.content_type) : "application/octet-stream",
+      "content-type": inline
+        ? a.content_type === "text/plain"
+          ? "text/plain; charset=utf-8"
+          : a.content_type
+        : "application/octet-stream",
       "content-length": String(a.size),
       "content-disposition": `${inline ? "inline" : "attachment"}; filename="${encoded}"; filename*=UTF-8''${encoded}`,
       "x-content-type-options": "nosniff",

@@ -26,7 +26,7 @@ export async function prepareTicket(ctx: AppContext, principal: Principal, input
   let departmentId = input.departmentId ?? null;
   if (input.categoryId != null) {
     const category = await getCategory(ctx.db, input.categoryId);
-    if (!category || !category.active) throw invalid("categoryId", "unknown_reference", "Unknown category.");
+    if (!category?.active) throw invalid("categoryId", "unknown_reference", "Unknown category.");
     departmentId ??= category.departmentId;
   }
   if (input.departmentId != null && !(await departmentExists(ctx.db, input.departmentId)))
@@ -80,7 +80,13 @@ export async function createTicket(
     [
       {
         type: "created",
-        after: { status: ticket.status, priority: ticket.priority, channel: ticket.channel, categoryId: ticket.category_id, departmentId: ticket.department_id },
+        after: {
+          status: ticket.status,
+          priority: ticket.priority,
+          channel: ticket.channel,
+          categoryId: ticket.category_id,
+          departmentId: ticket.department_id,
+        },
         data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
       },
       ...(ticket.assignee_id ? [{ type: "assigned", field: "assigneeId", before: null, after: ticket.assignee_id }] : []),
@@ -88,6 +94,11 @@ export async function createTicket(
     now,
   );
   if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
-  await ctx.events.emit(trx, { type: "ticket.created", aggregateType: "ticket", aggregateId: ticket.id, payload: { number: ticket.number } });
+  await ctx.events.emit(trx, {
+    type: "ticket.created",
+    aggregateType: "ticket",
+    aggregateId: ticket.id,
+    payload: { number: ticket.number },
+  });
   return ticket;
 }

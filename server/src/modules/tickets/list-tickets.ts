@@ -18,7 +18,8 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
   if (query.priority?.length) q = q.where("priority", "in", query.priority);
   if (query.assignee === "none") q = q.where("assignee_id", "is", null);
   else if (query.assignee === "me") {
-    if (principal.kind !== "staff") throw ValidationError([{ path: "assignee", code: "staff_only", message: "Only staff have assigned tickets." }]);
+    if (principal.kind !== "staff")
+      throw ValidationError([{ path: "assignee", code: "staff_only", message: "Only staff have assigned tickets." }]);
     q = q.where("assignee_id", "=", principal.id);
   } else if (query.assignee !== undefined) q = q.where("assignee_id", "=", query.assignee);
   if (query.department) q = q.where("department_id", "=", query.department);
@@ -45,7 +46,8 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
   const keyExpr = key === "priority" ? priorityRank : sql.ref(`tickets.${key}`);
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor);
-    if (typeof id !== "number" || value === null) throw ValidationError([{ path: "cursor", code: "invalid_cursor", message: "Invalid cursor." }]);
+    if (typeof id !== "number" || value === null)
+      throw ValidationError([{ path: "cursor", code: "invalid_cursor", message: "Invalid cursor." }]);
     const typed = key === "priority" ? sql`${Number(value)}::int` : sql`${String(value)}::timestamptz`;
     q = q.where(sql<SqlBool>`(${keyExpr}, tickets.id) ${cmp} (${typed}, ${id})`);
   }

@@ -14,7 +14,11 @@ export function registerTicketJobs(ctx: AppContext) {
     types: ["ticket.created", "ticket.updated", "ticket.message_added"],
     handle: async (event, { trx }) => {
       if (event.type === "ticket.updated" && !(event.payload.fields as string[] | undefined)?.includes("subject")) return;
-      const ticket = await trx.selectFrom("tickets").select(["id", "subject", "description"]).where("id", "=", event.aggregateId).executeTakeFirst();
+      const ticket = await trx
+        .selectFrom("tickets")
+        .select(["id", "subject", "description"])
+        .where("id", "=", event.aggregateId)
+        .executeTakeFirst();
       if (!ticket) return;
       const messages = await trx
         .selectFrom("ticket_messages")
@@ -38,12 +42,26 @@ export function registerTicketJobs(ctx: AppContext) {
         .updateTable("tickets")
         .set({ status: "closed", closed_at: now, updated_at: now, version: sql`version + 1` })
         .where("id", "in", (eb) =>
-          eb.selectFrom("tickets").select("id").where("status", "=", "solved").where("solved_at", "<", cutoff).orderBy("solved_at").limit(500).forUpdate().skipLocked(),
+          eb
+            .selectFrom("tickets")
+            .select("id")
+            .where("status", "=", "solved")
+            .where("solved_at", "<", cutoff)
+            .orderBy("solved_at")
+            .limit(500)
+            .forUpdate()
+            .skipLocked(),
         )
         .returning("id")
         .execute();
       for (const t of closed)
-        await recordTicketEvents(trx, t.id, systemActor, [{ type: "status_changed", field: "status", before: "solved", after: "closed", data: { reason: "auto_close" } }], now);
+        await recordTicketEvents(
+          trx,
+          t.id,
+          systemActor,
+          [{ type: "status_changed", field: "status", before: "solved", after: "closed", data: { reason: "auto_close" } }],
+          now,
+        );
       for (const t of closed)
         await ctx.events.emit(trx, { type: "ticket.updated", aggregateType: "ticket", aggregateId: t.id, payload: { fields: ["status"] } });
       // Next run: soon if there may be more, else in 10 minutes. One pending run at a time.

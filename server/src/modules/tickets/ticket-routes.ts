@@ -148,7 +148,8 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 201: attachmentMeta },
     bodyLimit: ctx.config.maxUploadBytes + 64 * 1024,
     handler: async ({ req, reply, principal }) => {
-      if (!req.isMultipart()) throw ValidationError([{ path: "file", code: "multipart_required", message: "Send the file as multipart/form-data." }]);
+      if (!req.isMultipart())
+        throw ValidationError([{ path: "file", code: "multipart_required", message: "Send the file as multipart/form-data." }]);
       const file = await req.file({ limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
       if (!file) throw ValidationError([{ path: "file", code: "required", message: "No file was sent." }]);
       const data = await file.toBuffer();

@@ -19,8 +19,15 @@ async function namesOf(db: Executor, staffIds: (number | null)[], customerIds: (
 
 export async function presentMessages(db: Executor, rows: Selectable<TicketMessagesTable>[]): Promise<Message[]> {
   const [names, attachments] = await Promise.all([
-    namesOf(db, rows.map((r) => r.author_staff_id), rows.map((r) => r.author_customer_id)),
-    attachmentsForMessages(db, rows.map((r) => r.id)),
+    namesOf(
+      db,
+      rows.map((r) => r.author_staff_id),
+      rows.map((r) => r.author_customer_id),
+    ),
+    attachmentsForMessages(
+      db,
+      rows.map((r) => r.id),
+    ),
   ]);
   return rows.map((m) => ({
     id: m.id,
@@ -29,7 +36,8 @@ export async function presentMessages(db: Executor, rows: Selectable<TicketMessa
     authorType: m.author_type,
     authorId: m.author_staff_id ?? m.author_customer_id,
     authorName:
-      (m.author_staff_id ? names.staff.get(m.author_staff_id) : m.author_customer_id ? names.customers.get(m.author_customer_id) : null) ?? null,
+      (m.author_staff_id ? names.staff.get(m.author_staff_id) : m.author_customer_id ? names.customers.get(m.author_customer_id) : null) ??
+      null,
     bodyText: m.body_text,
     bodyHtml: m.body_html,
     channel: m.channel as Message["channel"],

@@ -28,7 +28,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 async function checkRefs(db: Kysely<DB>, input: UpdateTicketBody) {
   if (input.categoryId != null) {
     const c = await getCategory(db, input.categoryId);
-    if (!c || !c.active) throw ValidationError([{ path: "categoryId", code: "unknown_reference", message: "Unknown category." }]);
+    if (!c?.active) throw ValidationError([{ path: "categoryId", code: "unknown_reference", message: "Unknown category." }]);
   }
   if (input.departmentId != null && !(await departmentExists(db, input.departmentId)))
     throw ValidationError([{ path: "departmentId", code: "unknown_reference", message: "Unknown department." }]);
@@ -40,7 +40,13 @@ async function checkRefs(db: Kysely<DB>, input: UpdateTicketBody) {
  * Changes ticket fields under optimistic concurrency: the caller's If-Match version must be the
  * current one (else 412 with the current ticket), and every changed field becomes an event.
  */
-export async function updateTicket(ctx: AppContext, principal: Principal, id: number, input: UpdateTicketBody, ifMatch: number | undefined) {
+export async function updateTicket(
+  ctx: AppContext,
+  principal: Principal,
+  id: number,
+  input: UpdateTicketBody,
+  ifMatch: number | undefined,
+) {
   if (principal.kind !== "staff") {
     await loadVisibleTicket(ctx.db, principal, id);
     throw ForbiddenError("Customers cannot edit tickets.");
@@ -79,7 +85,12 @@ export async function updateTicket(ctx: AppContext, principal: Principal, id: nu
     }
     if (input.assigneeId !== undefined && input.assigneeId !== current.assignee_id) {
       set.assignee_id = input.assigneeId;
-      events.push({ type: input.assigneeId === null ? "unassigned" : "assigned", field: "assigneeId", before: current.assignee_id, after: input.assigneeId });
+      events.push({
+        type: input.assigneeId === null ? "unassigned" : "assigned",
+        field: "assigneeId",
+        before: current.assignee_id,
+        after: input.assigneeId,
+      });
     }
     if (input.tags !== undefined) {
       const tags = [...new Set(input.tags)];
@@ -92,7 +103,12 @@ export async function updateTicket(ctx: AppContext, principal: Principal, id: nu
       const merged = await validateCustomFields(trx, "ticket", input.customFields, { existing: current.custom_fields, requireAll: false });
       for (const key of new Set([...Object.keys(current.custom_fields), ...Object.keys(merged)])) {
         if (!same(current.custom_fields[key], merged[key]))
-          events.push({ type: "field_changed", field: `customFields.${key}`, before: current.custom_fields[key] ?? null, after: merged[key] ?? null });
+          events.push({
+            type: "field_changed",
+            field: `customFields.${key}`,
+            before: current.custom_fields[key] ?? null,
+            after: merged[key] ?? null,
+          });
       }
       if (!same(merged, current.custom_fields)) set.custom_fields = JSON.stringify(merged);
     }

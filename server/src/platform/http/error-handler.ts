@@ -19,7 +19,8 @@ export function installErrorHandler(app: FastifyInstance) {
       return reply.code(415).send({ error: { code: "unsupported_media_type", message: "Unsupported content type." } });
     }
     if (status >= 400 && status < 500) {
-      const malformed = err instanceof SyntaxError || fe.code === "FST_ERR_CTP_INVALID_JSON_BODY" || fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY";
+      const malformed =
+        err instanceof SyntaxError || fe.code === "FST_ERR_CTP_INVALID_JSON_BODY" || fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY";
       return reply.code(malformed ? 400 : status).send({
         error: malformed
           ? { code: "malformed_json", message: "The request body is not valid JSON." }
@@ -29,7 +30,5 @@ export function installErrorHandler(app: FastifyInstance) {
     req.log.error({ err }, "unhandled error");
     return reply.code(500).send({ error: { code: "internal_error", message: "Something went wrong on our side." } });
   });
-  app.setNotFoundHandler((_req, reply) =>
-    reply.code(404).send({ error: { code: "not_found", message: "No such endpoint." } }),
-  );
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: "not_found", message: "No such endpoint." } }));
 }

@@ -50,8 +50,7 @@ export function buildOpenApiDocument(info: { version: string }) {
       };
     }
     responses.default = { description: "Error", content: { "application/json": { schema: toSchema(errorBody, "output") } } };
-    const security =
-      op.access === "public" ? [] : [{ session: [] }, { bearer: [] }];
+    const security = op.access === "public" ? [] : [{ session: [] }, { bearer: [] }];
     paths[path] ??= {};
     paths[path][op.method.toLowerCase()] = {
       summary: op.summary,
@@ -64,7 +63,11 @@ export function buildOpenApiDocument(info: { version: string }) {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Loopdesk API", version: info.version, description: "Loopdesk ticket system REST API. Errors always have the shape { error: { code, message, details } }." },
+    info: {
+      title: "Loopdesk API",
+      version: info.version,
+      description: "Loopdesk ticket system REST API. Errors always have the shape { error: { code, message, details } }.",
+    },
     servers: [{ url: "/" }],
     components: {
       securitySchemes: {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { z } from "zod";
 import type { StaffRole } from "@loopdesk/contracts/staff";
 import { CsrfError, ForbiddenError, UnauthorizedError } from "../errors";
 import type { Authentication, CustomerPrincipal, Principal, StaffPrincipal } from "../auth/principal";
@@ -55,10 +55,12 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * One route, its steps in order: authenticate → authorize by role → CSRF → validate → handler.
  * The same spec is recorded for the OpenAPI document.
  */
-export function route<A extends Access, B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined>(
-  app: FastifyInstance,
-  spec: RouteSpec<A, B, Q, P>,
-): void {
+export function route<
+  A extends Access,
+  B extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+>(app: FastifyInstance, spec: RouteSpec<A, B, Q, P>): void {
   registerOperation(spec);
   app.route({
     method: spec.method,

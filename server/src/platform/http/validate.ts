@@ -5,9 +5,7 @@ import { ValidationError } from "../errors";
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw ValidationError(
-      result.error.issues.map((i) => ({ path: i.path.map(String).join("."), code: i.code, message: i.message })),
-    );
+    throw ValidationError(result.error.issues.map((i) => ({ path: i.path.map(String).join("."), code: i.code, message: i.message })));
   }
   return result.data;
 }

@@ -7,7 +7,14 @@ import { ApiError, api } from "../../api/client";
 import { LanguageSwitch } from "../../app/LanguageSwitch";
 import { useSession } from "../auth/session";
 
-const statusColor: Record<string, string> = { new: "gold", open: "red", pending: "blue", on_hold: "purple", solved: "green", closed: "default" };
+const statusColor: Record<string, string> = {
+  new: "gold",
+  open: "red",
+  pending: "blue",
+  on_hold: "purple",
+  solved: "green",
+  closed: "default",
+};
 const priorityColor: Record<string, string> = { low: "default", normal: "blue", high: "orange", urgent: "red" };
 
 /** A first view of the queue; the full agent workspace is built on top of this. */
@@ -33,7 +40,9 @@ export function TicketListPage() {
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header style={{ display: "flex", alignItems: "center", gap: 16, background: "#fff", borderBottom: "1px solid #eee", paddingInline: 16 }}>
+      <Layout.Header
+        style={{ display: "flex", alignItems: "center", gap: 16, background: "#fff", borderBottom: "1px solid #eee", paddingInline: 16 }}
+      >
         <Typography.Title level={4} style={{ margin: 0, flex: 1 }}>
           {t("app.name")}
         </Typography.Title>
@@ -64,7 +73,14 @@ export function TicketListPage() {
             style={{ width: 260 }}
           />
         </Space>
-        {error && <Alert type="error" showIcon title={t(`errors.${error instanceof ApiError ? error.code : "internal_error"}`)} style={{ marginBottom: 12 }} />}
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            title={t(`errors.${error instanceof ApiError ? error.code : "internal_error"}`)}
+            style={{ marginBottom: 12 }}
+          />
+        )}
         <Table<Ticket>
           rowKey="id"
           size="small"
@@ -76,8 +92,18 @@ export function TicketListPage() {
           columns={[
             { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
             { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },
-            { title: t("tickets.status"), dataIndex: "status", width: 110, render: (s: string) => <Tag color={statusColor[s]}>{t(`status.${s}`)}</Tag> },
-            { title: t("tickets.priority"), dataIndex: "priority", width: 100, render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag> },
+            {
+              title: t("tickets.status"),
+              dataIndex: "status",
+              width: 110,
+              render: (s: string) => <Tag color={statusColor[s]}>{t(`status.${s}`)}</Tag>,
+            },
+            {
+              title: t("tickets.priority"),
+              dataIndex: "priority",
+              width: 100,
+              render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag>,
+            },
             { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
             { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },
           ]}
