@@ -32,7 +32,8 @@ export const VERSION = "0.1.0";
 
 /** Wires the services every module receives; registers each module's background jobs. */
 export function createContext(config: Config, database: Database, logger: Logger): AppContext {
-  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }), { exclusiveDatabase: database.engine === "pglite" });
+  // The embedded engine has one connection: more than one worker loop would only queue for it.
+  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }), { concurrency: database.engine === "pglite" ? 1 : 4 });
   const ctx: AppContext = {
     config,
     db: database.db,

@@ -48,7 +48,7 @@ async function main() {
   const app = role === "worker" ? undefined : await buildApp(ctx);
   if (role !== "web") {
     await scheduleTicketJobs(ctx);
-    ctx.jobs.start();
+    await ctx.jobs.start();
   }
   if (app) {
     await app.listen({ port: config.port, host: config.host });

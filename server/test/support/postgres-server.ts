@@ -44,15 +44,17 @@ function run(bin: string, args: string[], opts: { allowFail?: boolean } = {}) {
   return res;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = binDir();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-pg-"));
   if (isRoot()) execFileSync("chown", ["postgres:postgres", dir]);
   const data = path.join(dir, "data");
   const port = await freePort();
   run(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-  // Tests favour speed over crash safety of the throwaway server; durability tests kill our process, not PostgreSQL.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  // Tests favour speed over crash safety of the throwaway server (durability tests kill our
+  // process, not PostgreSQL); benchmarks ask for PostgreSQL's default, durable settings.
+  const relaxed = opts.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB${relaxed}`;
   run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-o", options, "-w", "start"]);
   return {
     port,

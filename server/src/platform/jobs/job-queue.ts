@@ -1,5 +1,3 @@
-import { hostname } from "node:os";
-import { randomBytes } from "node:crypto";
 import { type Kysely, type Transaction, sql } from "kysely";
 import type { Logger } from "pino";
 import type { DB } from "../../db/schema";
@@ -7,9 +5,10 @@ import type { DB } from "../../db/schema";
 export type Executor = Kysely<DB> | Transaction<DB>;
 
 export type JobContext = {
-  /** The transaction that also marks the job completed: DB effects happen exactly once. */
+  /** The transaction that also completes the job: a handler's DB effects happen exactly once. */
   trx: Transaction<DB>;
   jobId: number;
+  /** 1 for the first run; failures so far + 1 after that. */
   attempt: number;
   logger: Logger;
 };
@@ -23,50 +22,64 @@ export type JobDefinition<P = Record<string, unknown>> = {
 };
 
 export type EnqueueOptions = { runAt?: Date; dedupeKey?: string; maxAttempts?: number };
+export type NewJob = { queue: string; payload: Record<string, unknown> } & EnqueueOptions;
 
 const defaultBackoff = (attempt: number) => Math.min(3_600_000, 1000 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 250);
-const LOCK_MS = 5 * 60_000;
-/** How long after its claim a running job without a live worker is considered orphaned. */
-const ORPHAN_GRACE_MS = 15_000;
+const COMPLETED_RETENTION_DAYS = 7;
+const MAINTENANCE_QUEUE = "jobs.maintenance";
 
-/** Adds a job inside the caller's transaction, so it exists exactly when the change commits. */
-export async function enqueue(db: Executor, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}) {
+/** Adds jobs inside the caller's transaction, so they exist exactly when the change commits. */
+export async function enqueueMany(db: Executor, jobs: NewJob[]) {
+  if (jobs.length === 0) return;
   await db
     .insertInto("jobs")
-    .values({
-      queue,
-      payload: JSON.stringify(payload),
-      run_at: opts.runAt ?? new Date(),
-      dedupe_key: opts.dedupeKey ?? null,
-      ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
-    })
+    .values(
+      jobs.map((j) => ({
+        queue: j.queue,
+        payload: JSON.stringify(j.payload),
+        run_at: j.runAt ?? new Date(),
+        dedupe_key: j.dedupeKey ?? null,
+        ...(j.maxAttempts ? { max_attempts: j.maxAttempts } : {}),
+      })),
+    )
     .onConflict((oc) => oc.columns(["queue", "dedupe_key"]).where("dedupe_key", "is not", null).doNothing())
     .execute();
 }
 
+export const enqueue = (db: Executor, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}) =>
+  enqueueMany(db, [{ queue, payload, ...opts }]);
+
 /**
- * A database-backed job queue: jobs are claimed with FOR UPDATE SKIP LOCKED, so any number of
- * worker processes can share one PostgreSQL. A job's handler runs in a transaction that also
- * completes the job; a crash before commit leaves the job to be retried after its lock expires.
+ * A database-backed job queue. Each job runs in its own transaction that first locks the job's
+ * row (FOR UPDATE SKIP LOCKED — any number of worker processes can share one PostgreSQL), then
+ * runs the handler, then marks the job completed. A crash rolls the transaction back and the row
+ * lock goes with it, so the job simply becomes available again; a handler error is recorded
+ * and the job retried with exponential backoff until max attempts.
  */
 export class JobQueue {
   private readonly definitions = new Map<string, JobDefinition<never>>();
-  private readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private running = false;
-  private loop?: Promise<void>;
-  private wakeUp?: () => void;
-  private inFlight = 0;
+  private loops: Promise<void>[] = [];
+  private wakers = new Set<() => void>();
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
-    private readonly opts: {
-      concurrency?: number;
-      pollMs?: number;
-      /** Only this process can use the database (embedded engine): at start every running job is an orphan. */
-      exclusiveDatabase?: boolean;
-    } = {},
-  ) {}
+    private readonly opts: { concurrency?: number; pollMs?: number } = {},
+  ) {
+    this.define({
+      queue: MAINTENANCE_QUEUE,
+      handler: async (_payload, { trx }) => {
+        await trx
+          .deleteFrom("jobs")
+          .where("status", "=", "completed")
+          .where("completed_at", "<", new Date(Date.now() - COMPLETED_RETENTION_DAYS * 86_400_000))
+          .execute();
+        const next = new Date(Date.now() + 3_600_000);
+        await enqueue(trx, MAINTENANCE_QUEUE, {}, { runAt: next, dedupeKey: next.toISOString().slice(0, 13) });
+      },
+    });
+  }
 
   define<P>(def: JobDefinition<P>) {
     this.definitions.set(def.queue, def as JobDefinition<never>);
@@ -76,21 +89,31 @@ export class JobQueue {
     return [...this.definitions.keys()];
   }
 
-  start() {
+  /** Starts `concurrency` worker loops (the embedded engine runs them one at a time anyway). */
+  async start() {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    const first = new Date(Date.now() + 60_000);
+    await enqueue(this.db, MAINTENANCE_QUEUE, {}, { runAt: first, dedupeKey: first.toISOString().slice(0, 13) });
+    this.loops = Array.from({ length: this.opts.concurrency ?? 4 }, () => this.loop());
   }
 
   async stop() {
     this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.loops);
   }
 
-  /** Ask the worker to look for due jobs now (after a local commit) instead of at the next poll. */
+  /** Ask the workers to look for due jobs now (after a local commit) instead of at the next poll. */
   wake() {
-    this.wakeUp?.();
+    for (const wake of this.wakers) wake();
+  }
+
+  /** Runs due jobs until none is left; tests and the CLI use it to drain the queue. */
+  async drain(maxJobs = 1_000_000): Promise<number> {
+    let n = 0;
+    while (n < maxJobs && (await this.runNext())) n++;
+    return n;
   }
 
   /** Counts by queue and status, for operators. */
@@ -103,145 +126,80 @@ export class JobQueue {
       .execute();
   }
 
-  /** Runs due jobs until none is left; tests and the CLI use it to drain the queue. */
-  async drain(maxRounds = 1000): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < maxRounds; i++) {
-      const n = await this.runBatch();
-      total += n;
-      if (n === 0) break;
-    }
-    return total;
-  }
-
-  private async run() {
+  private async loop() {
     const pollMs = this.opts.pollMs ?? 500;
-    let lastReap = 0;
-    if (this.opts.exclusiveDatabase) {
-      await this.reapOrphans(0).catch((err) => this.logger.error({ err }, "reaping orphaned jobs failed"));
-      lastReap = Date.now();
-    }
     while (this.running) {
       try {
-        if (Date.now() - lastReap > 10_000) {
-          await this.reapOrphans();
-          lastReap = Date.now();
-        }
-        const n = await this.runBatch();
-        if (n > 0) continue;
+        if (await this.runNext()) continue;
       } catch (err) {
         this.logger.error({ err }, "job worker loop failed");
       }
+      if (!this.running) break;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        this.wakeUp = () => {
-          clearTimeout(t);
+        const wake = () => {
+          clearTimeout(timer);
+          this.wakers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, pollMs);
+        this.wakers.add(wake);
       });
-      this.wakeUp = undefined;
     }
   }
 
-  /**
-   * Requeues jobs whose worker died. A live worker holds its job's row lock for the whole
-   * handler transaction, so a running job that is claimed a while ago and not row-locked has
-   * no worker any more (a crashed process's transaction was rolled back, releasing the lock).
-   */
-  async reapOrphans(graceMs = ORPHAN_GRACE_MS) {
-    const claimedBefore = new Date(Date.now() + LOCK_MS - graceMs);
-    await this.db
-      .updateTable("jobs")
-      .set({ status: "queued", locked_by: null, locked_until: null })
-      .where("id", "in", (eb) =>
-        eb
-          .selectFrom("jobs")
-          .select("id")
-          .where("status", "=", "running")
-          .where("locked_until", "<", claimedBefore)
-          .limit(1000)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .execute();
-  }
-
-  private async runBatch(): Promise<number> {
+  /** Runs one due job; false when there is none. */
+  private async runNext(): Promise<boolean> {
     const queues = this.queues;
-    if (queues.length === 0) return 0;
-    const limit = this.opts.concurrency ?? 8;
-    const claimed = await this.db
-      .updateTable("jobs")
-      .set({
-        status: "running",
-        locked_by: this.workerId,
-        locked_until: new Date(Date.now() + LOCK_MS),
-        attempts: sql`attempts + 1`,
-      })
-      .where(
-        "id",
-        "in",
-        this.db
-          .selectFrom("jobs")
-          .select("id")
-          .where("status", "=", "queued")
-          .where("run_at", "<=", new Date())
-          .where("queue", "in", queues)
-          .orderBy("run_at")
-          .orderBy("id")
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .returning(["id", "queue", "payload", "attempts", "max_attempts"])
-      .execute();
-    this.inFlight += claimed.length;
-    try {
-      await Promise.all(claimed.map((job) => this.runOne(job)));
-    } finally {
-      this.inFlight -= claimed.length;
-    }
-    return claimed.length;
-  }
-
-  private async runOne(job: { id: number; queue: string; payload: unknown; attempts: number; max_attempts: number }) {
-    const def = this.definitions.get(job.queue);
-    if (!def) return;
-    const log = this.logger.child({ job: job.id, queue: job.queue });
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        const mine = await trx
-          .selectFrom("jobs")
-          .select("id")
-          .where("id", "=", job.id)
-          .where("status", "=", "running")
-          .where("locked_by", "=", this.workerId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!mine) return; // lock expired and another worker took it
-        await def.handler(job.payload as never, { trx, jobId: job.id, attempt: job.attempts, logger: log });
+    let failed: { id: number; attempts: number; max: number; def: JobDefinition<never>; err: unknown } | undefined;
+    const ran = await this.db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom("jobs")
+        .select(["id", "queue", "payload", "attempts", "max_attempts"])
+        .where("status", "=", "queued")
+        .where("run_at", "<=", new Date())
+        .where("queue", "in", queues)
+        .orderBy("run_at")
+        .orderBy("id")
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
+      if (!job) return false;
+      const def = this.definitions.get(job.queue) as JobDefinition<never>;
+      const log = this.logger.child({ job: job.id, queue: job.queue });
+      // A savepoint lets a failed handler's writes roll back while the job keeps its lock and
+      // records the failure in the same transaction.
+      await sql`savepoint job_handler`.execute(trx);
+      try {
+        await def.handler(job.payload as never, { trx, jobId: job.id, attempt: job.attempts + 1, logger: log });
+        await sql`release savepoint job_handler`.execute(trx);
+      } catch (err) {
+        await sql`rollback to savepoint job_handler`.execute(trx);
+        failed = { id: job.id, attempts: job.attempts + 1, max: def.maxAttempts ?? job.max_attempts, def, err };
+      }
+      const now = new Date();
+      if (failed) {
+        const final = failed.attempts >= failed.max;
+        log.warn({ err: failed.err, attempt: failed.attempts, final }, "job failed");
         await trx
           .updateTable("jobs")
-          .set({ status: "completed", completed_at: new Date(), locked_by: null, locked_until: null, last_error: null })
+          .set({
+            status: final ? "failed" : "queued",
+            attempts: failed.attempts,
+            run_at: new Date(now.getTime() + (failed.def.backoffMs ?? defaultBackoff)(failed.attempts)),
+            last_error: String((failed.err as Error)?.stack ?? failed.err).slice(0, 4000),
+          })
           .where("id", "=", job.id)
           .execute();
-      });
-    } catch (err) {
-      const final = job.attempts >= (def.maxAttempts ?? job.max_attempts);
-      const delay = (def.backoffMs ?? defaultBackoff)(job.attempts);
-      log.warn({ err, attempt: job.attempts, final }, "job failed");
-      await this.db
-        .updateTable("jobs")
-        .set({
-          status: final ? "failed" : "queued",
-          run_at: new Date(Date.now() + delay),
-          locked_by: null,
-          locked_until: null,
-          last_error: String((err as Error)?.stack ?? err).slice(0, 4000),
-        })
-        .where("id", "=", job.id)
-        .where("locked_by", "=", this.workerId)
-        .execute();
-    }
+      } else {
+        await trx
+          .updateTable("jobs")
+          .set({ status: "completed", attempts: job.attempts + 1, completed_at: now, last_error: null })
+          .where("id", "=", job.id)
+          .execute();
+      }
+      return true;
+    });
+    return ran;
   }
 }

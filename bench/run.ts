@@ -1,0 +1,209 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { type Database, openDatabase } from "../server/src/db/database";
+import { startPostgres } from "../server/test/support/postgres-server";
+import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
+import { addTickets } from "./lib/bulk-tickets";
+import { load, round } from "./lib/load";
+import { writeReport } from "./lib/report";
+
+/**
+ * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
+ * p50/p99 at 100k and 1M tickets, and the engine's raw single-row commit rate as the ceiling —
+ * on embedded PGlite and on a real PostgreSQL server (durable default settings).
+ */
+const { values: args } = parseArgs({
+  options: {
+    engine: { type: "string", default: "all" },
+    sizes: { type: "string", default: "" },
+    quick: { type: "boolean", default: false },
+  },
+});
+const ADMIN = { email: "bench@loopdesk.local", password: "bench-password-1" };
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+type Json = Record<string, unknown>;
+const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
+
+async function token(server: RunningServer, email: string, password: string) {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const created = await fetch(`${server.url}/api/v1/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
+    body: JSON.stringify({ name: "bench" }),
+  });
+  return ((await created.json()) as { token: string }).token;
+}
+
+function client(server: RunningServer, bearer: string) {
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
+
+async function rawCommitsPostgres(url: string, total: number, concurrency: number) {
+  const pool = new pg.Pool({ connectionString: url, max: concurrency });
+  await pool.query("create table if not exists bench_raw (id bigint generated always as identity primary key, v text, at timestamptz default now())");
+  const result = await load(total, concurrency, async (i) => {
+    await pool.query("insert into bench_raw (v) values ($1)", [`row ${i}`]);
+  });
+  await pool.end();
+  return result;
+}
+
+async function rawCommitsPglite(total: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-raw-"));
+  const db = await PGlite.create(path.join(dir, "pg"));
+  await db.exec("create table bench_raw (id bigint generated always as identity primary key, v text, at timestamptz default now())");
+  const result = await load(total, 1, async (i) => {
+    await db.query("insert into bench_raw (v) values ($1)", [`row ${i}`]);
+  });
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `loopdesk-bench-${engine}-`));
+  const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
+  let databaseUrl: string | undefined;
+  if (pgServer) {
+    const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
+    await admin.connect();
+    await admin.query("create database loopdesk_bench");
+    await admin.end();
+    databaseUrl = pgServer.url("loopdesk_bench");
+  }
+  const env = {
+    DATA_DIR: dataDir,
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+    LOOPDESK_DEMO: "false",
+    LOG_LEVEL: "warn",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
+  };
+  const openDb = (): Promise<Database> =>
+    databaseUrl ? openDatabase({ engine: "postgres", url: databaseUrl, poolSize: 4 }) : openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
+  const result: Json = { engine, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version } };
+
+  try {
+    log(engine, "raw single-row commits");
+    result.rawCommits = databaseUrl
+      ? { sequential: await rawCommitsPostgres(databaseUrl, args.quick ? 300 : 2000, 1), concurrency16: await rawCommitsPostgres(databaseUrl, args.quick ? 1000 : 8000, 16) }
+      : { sequential: await rawCommitsPglite(args.quick ? 300 : 2000) };
+
+    let server = await spawnServer(env, { timeoutMs: 120_000 });
+    let api = client(server, await token(server, ADMIN.email, ADMIN.password));
+    const dep = await api("POST", "/api/v1/departments", { name: "基准部门" });
+    const otherDeps = await Promise.all([1, 2, 3, 4].map((i) => api("POST", "/api/v1/departments", { name: `部门 ${i}` })));
+    const agent = await api("POST", "/api/v1/staff", { email: "agent@bench.local", name: "基准客服", password: "agent-password-1", departmentIds: [dep.id] });
+    const others = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((i) => api("POST", "/api/v1/staff", { email: `a${i}@bench.local`, name: `客服 ${i}`, password: "agent-password-1" })));
+
+    log(engine, "ticket creation over HTTP");
+    const create = (i: number) => api("POST", "/api/v1/tickets", { subject: `性能测试 ${i}`, description: "登录不了账户，订单号 DD2026112101", customer: { email: `bench${i % 500}@example.cn` } });
+    await load(50, 4, async (i) => void (await create(1_000_000 + i)));
+    const sequential = await load(args.quick ? 100 : 500, 1, async (i) => void (await create(i)));
+    const concurrent = await load(args.quick ? 400 : 3000, 16, async (i) => void (await create(10_000 + i)));
+    result.creation = { sequential, concurrency16: concurrent };
+    const raw = result.rawCommits as { sequential: { perSecond: number }; concurrency16?: { perSecond: number } };
+    result.creationVsRaw = {
+      sequential: round(sequential.perSecond / raw.sequential.perSecond),
+      concurrency16: raw.concurrency16 ? round(concurrent.perSecond / raw.concurrency16.perSecond) : round(concurrent.perSecond / raw.sequential.perSecond),
+    };
+    log(engine, "creation", { seq: sequential.perSecond, c16: concurrent.perSecond, raw: result.rawCommits });
+    const agentApi = client(server, await token(server, "agent@bench.local", "agent-password-1"));
+    await server.stop();
+
+    const listing: Json[] = [];
+    let have = 0;
+    const customerIds: number[] = [];
+    for (const size of sizes) {
+      log(engine, `loading ${size} tickets`);
+      const database = await openDb();
+      if (customerIds.length === 0) customerIds.push(...(await database.db.selectFrom("customers").select("id").execute()).map((c) => c.id));
+      const existing = Number((await database.db.selectFrom("tickets").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      have = existing;
+      const t0 = performance.now();
+      await addTickets(database.db, {
+        from: have + 1,
+        to: size,
+        total: size,
+        departmentIds: [dep.id, ...otherDeps.map((d: { id: number }) => d.id)],
+        agentIds: [agent.id, ...others.map((o: { id: number }) => o.id)],
+        customerIds,
+      });
+      log(engine, `loaded in ${round((performance.now() - t0) / 1000)} s`);
+      await database.close();
+      have = size;
+
+      server = await spawnServer(env, { timeoutMs: 300_000 });
+      api = client(server, await token(server, ADMIN.email, ADMIN.password));
+      const agentClient = client(server, await token(server, "agent@bench.local", "agent-password-1"));
+      void agentApi;
+      const first = await api("GET", "/api/v1/tickets?status=new,open,pending&limit=50");
+      const queries: [string, (u: string) => Promise<unknown>, string][] = [
+        ["admin: open queue, newest first", (u) => api("GET", u), "/api/v1/tickets?status=new,open,pending&limit=50"],
+        ["admin: open queue, page 2 (cursor)", (u) => api("GET", u), `/api/v1/tickets?status=new,open,pending&limit=50&cursor=${first.nextCursor}`],
+        ["admin: all tickets by priority", (u) => api("GET", u), "/api/v1/tickets?sort=-priority&limit=50"],
+        ["agent: department-scoped open queue", (u) => agentClient("GET", u), "/api/v1/tickets?status=new,open,pending&limit=50"],
+        ["agent: assigned to me", (u) => agentClient("GET", u), "/api/v1/tickets?assignee=me&status=open,pending&limit=50"],
+        ["admin: unassigned new", (u) => api("GET", u), "/api/v1/tickets?assignee=none&status=new&limit=50"],
+      ];
+      for (const [name, call, url] of queries) {
+        for (let i = 0; i < 20; i++) await call(url);
+        const stats = await load(args.quick ? 50 : 300, 1, async () => void (await call(url)));
+        listing.push({ tickets: size, query: name, ...stats });
+        log(engine, size, name, `p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms`);
+      }
+      await server.stop();
+    }
+    result.listing = listing;
+  } finally {
+    pgServer?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+async function main() {
+  const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
+  const results: Json[] = [];
+  for (const engine of engines) {
+    const sizes = args.sizes
+      ? args.sizes.split(",").map(Number)
+      : args.quick
+        ? [10_000]
+        : engine === "postgres"
+          ? [100_000, 1_000_000]
+          : [100_000, 1_000_000];
+    const result = await benchEngine(engine, sizes);
+    const at = new Date().toISOString();
+    result.at = at;
+    const file = path.join(here, "results", `${at.slice(0, 10)}-${engine}${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log("wrote", path.relative(process.cwd(), file));
+    results.push(result);
+  }
+  if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
