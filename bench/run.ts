@@ -30,7 +30,11 @@ type Json = Record<string, unknown>;
 const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
 
 async function token(server: RunningServer, email: string, password: string) {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const created = await fetch(`${server.url}/api/v1/tokens`, {
@@ -56,7 +60,9 @@ function client(server: RunningServer, bearer: string) {
 
 async function rawCommitsPostgres(url: string, total: number, concurrency: number) {
   const pool = new pg.Pool({ connectionString: url, max: concurrency });
-  await pool.query("create table if not exists bench_raw (id bigint generated always as identity primary key, v text, at timestamptz default now())");
+  await pool.query(
+    "create table if not exists bench_raw (id bigint generated always as identity primary key, v text, at timestamptz default now())",
+  );
   const result = await load(total, concurrency, async (i) => {
     await pool.query("insert into bench_raw (v) values ($1)", [`row ${i}`]);
   });
@@ -96,24 +102,46 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
   };
   const openDb = (): Promise<Database> =>
-    databaseUrl ? openDatabase({ engine: "postgres", url: databaseUrl, poolSize: 4 }) : openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
-  const result: Json = { engine, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version } };
+    databaseUrl
+      ? openDatabase({ engine: "postgres", url: databaseUrl, poolSize: 4 })
+      : openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
+  const result: Json = {
+    engine,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+  };
 
   try {
     log(engine, "raw single-row commits");
     result.rawCommits = databaseUrl
-      ? { sequential: await rawCommitsPostgres(databaseUrl, args.quick ? 300 : 2000, 1), concurrency16: await rawCommitsPostgres(databaseUrl, args.quick ? 1000 : 8000, 16) }
+      ? {
+          sequential: await rawCommitsPostgres(databaseUrl, args.quick ? 300 : 2000, 1),
+          concurrency16: await rawCommitsPostgres(databaseUrl, args.quick ? 1000 : 8000, 16),
+        }
       : { sequential: await rawCommitsPglite(args.quick ? 300 : 2000) };
 
     let server = await spawnServer(env, { timeoutMs: 120_000 });
     let api = client(server, await token(server, ADMIN.email, ADMIN.password));
     const dep = await api("POST", "/api/v1/departments", { name: "基准部门" });
     const otherDeps = await Promise.all([1, 2, 3, 4].map((i) => api("POST", "/api/v1/departments", { name: `部门 ${i}` })));
-    const agent = await api("POST", "/api/v1/staff", { email: "agent@bench.local", name: "基准客服", password: "agent-password-1", departmentIds: [dep.id] });
-    const others = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((i) => api("POST", "/api/v1/staff", { email: `a${i}@bench.local`, name: `客服 ${i}`, password: "agent-password-1" })));
+    const agent = await api("POST", "/api/v1/staff", {
+      email: "agent@bench.local",
+      name: "基准客服",
+      password: "agent-password-1",
+      departmentIds: [dep.id],
+    });
+    const others = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7].map((i) =>
+        api("POST", "/api/v1/staff", { email: `a${i}@bench.local`, name: `客服 ${i}`, password: "agent-password-1" }),
+      ),
+    );
 
     log(engine, "ticket creation over HTTP");
-    const create = (i: number) => api("POST", "/api/v1/tickets", { subject: `性能测试 ${i}`, description: "登录不了账户，订单号 DD2026112101", customer: { email: `bench${i % 500}@example.cn` } });
+    const create = (i: number) =>
+      api("POST", "/api/v1/tickets", {
+        subject: `性能测试 ${i}`,
+        description: "登录不了账户，订单号 DD2026112101",
+        customer: { email: `bench${i % 500}@example.cn` },
+      });
     await load(50, 4, async (i) => void (await create(1_000_000 + i)));
     const sequential = await load(args.quick ? 100 : 500, 1, async (i) => void (await create(i)));
     const concurrent = await load(args.quick ? 400 : 3000, 16, async (i) => void (await create(10_000 + i)));
@@ -121,7 +149,9 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
     const raw = result.rawCommits as { sequential: { perSecond: number }; concurrency16?: { perSecond: number } };
     result.creationVsRaw = {
       sequential: round(sequential.perSecond / raw.sequential.perSecond),
-      concurrency16: raw.concurrency16 ? round(concurrent.perSecond / raw.concurrency16.perSecond) : round(concurrent.perSecond / raw.sequential.perSecond),
+      concurrency16: raw.concurrency16
+        ? round(concurrent.perSecond / raw.concurrency16.perSecond)
+        : round(concurrent.perSecond / raw.sequential.perSecond),
     };
     log(engine, "creation", { seq: sequential.perSecond, c16: concurrent.perSecond, raw: result.rawCommits });
     const agentApi = client(server, await token(server, "agent@bench.local", "agent-password-1"));
@@ -133,8 +163,16 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
     for (const size of sizes) {
       log(engine, `loading ${size} tickets`);
       const database = await openDb();
-      if (customerIds.length === 0) customerIds.push(...(await database.db.selectFrom("customers").select("id").execute()).map((c) => c.id));
-      const existing = Number((await database.db.selectFrom("tickets").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      if (customerIds.length === 0)
+        customerIds.push(...(await database.db.selectFrom("customers").select("id").execute()).map((c) => c.id));
+      const existing = Number(
+        (
+          await database.db
+            .selectFrom("tickets")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       have = existing;
       const t0 = performance.now();
       await addTickets(database.db, {
@@ -156,7 +194,11 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
       const first = await api("GET", "/api/v1/tickets?status=new,open,pending&limit=50");
       const queries: [string, (u: string) => Promise<unknown>, string][] = [
         ["admin: open queue, newest first", (u) => api("GET", u), "/api/v1/tickets?status=new,open,pending&limit=50"],
-        ["admin: open queue, page 2 (cursor)", (u) => api("GET", u), `/api/v1/tickets?status=new,open,pending&limit=50&cursor=${first.nextCursor}`],
+        [
+          "admin: open queue, page 2 (cursor)",
+          (u) => api("GET", u),
+          `/api/v1/tickets?status=new,open,pending&limit=50&cursor=${first.nextCursor}`,
+        ],
         ["admin: all tickets by priority", (u) => api("GET", u), "/api/v1/tickets?sort=-priority&limit=50"],
         ["agent: department-scoped open queue", (u) => agentClient("GET", u), "/api/v1/tickets?status=new,open,pending&limit=50"],
         ["agent: assigned to me", (u) => agentClient("GET", u), "/api/v1/tickets?assignee=me&status=open,pending&limit=50"],

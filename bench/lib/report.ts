@@ -20,7 +20,10 @@ const TARGETS = {
 /** Regenerates docs/performance.md from the newest full result of each engine. */
 export function writeReport(resultsDir: string, target: string) {
   const latest = new Map<string, Result>();
-  for (const f of fs.readdirSync(resultsDir).filter((f) => f.endsWith(".json") && !f.includes("quick")).sort()) {
+  for (const f of fs
+    .readdirSync(resultsDir)
+    .filter((f) => f.endsWith(".json") && !f.includes("quick"))
+    .sort()) {
     const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), "utf8")) as Result;
     latest.set(r.engine, r);
   }
@@ -38,11 +41,19 @@ export function writeReport(resultsDir: string, target: string) {
     lines.push(`## ${r.engine === "postgres" ? "PostgreSQL" : "PGlite (embedded)"} — ${r.at.slice(0, 16).replace("T", " ")} UTC`, "");
     lines.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`, "");
     lines.push("| Ticket creation | per second | p50 ms | p99 ms |", "|---|---:|---:|---:|");
-    lines.push(`| raw single-row commit, sequential (ceiling) | ${r.rawCommits.sequential.perSecond} | ${r.rawCommits.sequential.p50Ms} | ${r.rawCommits.sequential.p99Ms} |`);
+    lines.push(
+      `| raw single-row commit, sequential (ceiling) | ${r.rawCommits.sequential.perSecond} | ${r.rawCommits.sequential.p50Ms} | ${r.rawCommits.sequential.p99Ms} |`,
+    );
     if (r.rawCommits.concurrency16)
-      lines.push(`| raw single-row commit, 16 connections (ceiling) | ${r.rawCommits.concurrency16.perSecond} | ${r.rawCommits.concurrency16.p50Ms} | ${r.rawCommits.concurrency16.p99Ms} |`);
-    lines.push(`| POST /api/v1/tickets, sequential | ${r.creation.sequential.perSecond} | ${r.creation.sequential.p50Ms} | ${r.creation.sequential.p99Ms} |`);
-    lines.push(`| POST /api/v1/tickets, concurrency 16 | ${r.creation.concurrency16.perSecond} | ${r.creation.concurrency16.p50Ms} | ${r.creation.concurrency16.p99Ms} |`);
+      lines.push(
+        `| raw single-row commit, 16 connections (ceiling) | ${r.rawCommits.concurrency16.perSecond} | ${r.rawCommits.concurrency16.p50Ms} | ${r.rawCommits.concurrency16.p99Ms} |`,
+      );
+    lines.push(
+      `| POST /api/v1/tickets, sequential | ${r.creation.sequential.perSecond} | ${r.creation.sequential.p50Ms} | ${r.creation.sequential.p99Ms} |`,
+    );
+    lines.push(
+      `| POST /api/v1/tickets, concurrency 16 | ${r.creation.concurrency16.perSecond} | ${r.creation.concurrency16.p50Ms} | ${r.creation.concurrency16.p99Ms} |`,
+    );
     lines.push("");
     if (r.engine === "postgres") {
       const ok = r.creationVsRaw.concurrency16 >= TARGETS.postgres.creationVsRaw;
@@ -52,7 +63,10 @@ export function writeReport(resultsDir: string, target: string) {
       );
     } else {
       const best = Math.max(r.creation.sequential.perSecond, r.creation.concurrency16.perSecond);
-      lines.push(`Creation: ${best}/s at best (target ≥ ${TARGETS.pglite.creationPerSecond}/s: ${best >= TARGETS.pglite.creationPerSecond ? "met" : "**not met**"}); ${Math.round(r.creationVsRaw.sequential * 100)}% of the raw sequential commit rate.`, "");
+      lines.push(
+        `Creation: ${best}/s at best (target ≥ ${TARGETS.pglite.creationPerSecond}/s: ${best >= TARGETS.pglite.creationPerSecond ? "met" : "**not met**"}); ${Math.round(r.creationVsRaw.sequential * 100)}% of the raw sequential commit rate.`,
+        "",
+      );
     }
     lines.push("| Queue listing (limit 50) | tickets | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|");
     for (const l of r.listing) lines.push(`| ${l.query} | ${l.tickets.toLocaleString("en")} | ${l.p50Ms} | ${l.p95Ms} | ${l.p99Ms} |`);
@@ -60,7 +74,10 @@ export function writeReport(resultsDir: string, target: string) {
     const atTarget = r.listing.filter((l) => l.tickets === t.listingTickets);
     if (atTarget.length) {
       const worst = Math.max(...atTarget.map((l) => l.p99Ms));
-      lines.push("", `Worst listing p99 at ${t.listingTickets.toLocaleString("en")} tickets: ${worst} ms (target ≤ ${t.listingP99Ms} ms: ${worst <= t.listingP99Ms ? "met" : "**not met**"}).`);
+      lines.push(
+        "",
+        `Worst listing p99 at ${t.listingTickets.toLocaleString("en")} tickets: ${worst} ms (target ≤ ${t.listingP99Ms} ms: ${worst <= t.listingP99Ms ? "met" : "**not met**"}).`,
+      );
     }
     lines.push("");
   }

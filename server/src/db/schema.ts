@@ -140,10 +140,15 @@ export interface TicketsTable {
   reopen_count: Generated<number>;
   follow_up_of_id: number | null;
   version: Generated<number>;
-  search_vector: ColumnType<string | null, never, never>;
   last_customer_message_at: NullableTimestamp;
   last_staff_reply_at: NullableTimestamp;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TicketSearchTable {
+  ticket_id: number;
+  document: ColumnType<string, never, never>;
   updated_at: Timestamp;
 }
 
@@ -267,6 +272,7 @@ export interface DB {
   categories: CategoriesTable;
   custom_field_definitions: CustomFieldDefinitionsTable;
   tickets: TicketsTable;
+  ticket_search: TicketSearchTable;
   ticket_messages: TicketMessagesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

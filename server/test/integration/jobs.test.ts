@@ -78,6 +78,38 @@ describe("durable events and jobs", () => {
     expect(job.last_error).toContain("always");
   });
 
+  it("queues with a batch handler take many due jobs in one transaction; a failing batch falls back to one by one", async () => {
+    const jobs = new JobQueue(t.ctx.db, logger);
+    const batchSizes: number[] = [];
+    let failBatches = false;
+    jobs.define<{ n: number }>({
+      queue: "test.batch",
+      batchSize: 20,
+      backoffMs: () => 60_000,
+      batchHandler: async (payloads, { trx }) => {
+        if (failBatches) throw new Error("batch broke");
+        batchSizes.push(payloads.length);
+        for (const p of payloads) await sql`insert into test_effects values (${p.n}, 'batch')`.execute(trx);
+      },
+      handler: async (payload, { trx }) => {
+        await sql`insert into test_effects values (${payload.n}, 'single')`.execute(trx);
+        if (payload.n === 7013) throw new Error("poison");
+      },
+    });
+    await t.ctx.db.insertInto("jobs").values(Array.from({ length: 50 }, (_, i) => ({ queue: "test.batch", payload: JSON.stringify({ n: 7000 + i }) }))).execute();
+    expect(await jobs.drain()).toBe(3);
+    expect(batchSizes).toEqual([20, 20, 10]);
+    failBatches = true;
+    await t.ctx.db.insertInto("jobs").values(Array.from({ length: 5 }, (_, i) => ({ queue: "test.batch", payload: JSON.stringify({ n: 7010 + i }) }))).execute();
+    await jobs.drain();
+    const singles = (await effects()).filter((e) => e.worker === "single").map((e) => Number(e.event_id)).sort();
+    expect(singles).toEqual([7010, 7011, 7012, 7014]);
+    const poison = await t.ctx.db.selectFrom("jobs").selectAll().where("queue", "=", "test.batch").where("status", "=", "queued").execute();
+    expect(poison).toHaveLength(1);
+    expect(poison[0]).toMatchObject({ attempts: 1, payload: { n: 7013 } });
+    expect(poison[0].last_error).toContain("poison");
+  });
+
   it("several workers share the queue: every job runs exactly once", async () => {
     const makeWorker = (name: string) => {
       const q = new JobQueue(t.ctx.db, logger, { concurrency: 4 });

@@ -148,7 +148,6 @@ create table tickets (
   reopen_count integer not null default 0,
   follow_up_of_id integer references tickets(id),
   version integer not null default 1,
-  search_vector tsvector,
   last_customer_message_at timestamptz,
   last_staff_reply_at timestamptz,
   -- millisecond precision: list cursors carry these values through JSON
@@ -165,7 +164,15 @@ create index tickets_organization_idx on tickets (organization_id, created_at de
 create index tickets_category_idx on tickets (category_id, created_at desc);
 create index tickets_solved_idx on tickets (solved_at) where status = 'solved';
 create index tickets_tags_idx on tickets using gin (tags);
-create index tickets_search_idx on tickets using gin (search_vector);
+
+-- Full-text search documents live beside the ticket, so (re)indexing never rewrites the wide,
+-- heavily indexed ticket row.
+create table ticket_search (
+  ticket_id integer primary key references tickets(id),
+  document tsvector not null,
+  updated_at timestamptz not null default now()
+);
+create index ticket_search_document_idx on ticket_search using gin (document);
 
 create table ticket_messages (
   id integer generated always as identity primary key,

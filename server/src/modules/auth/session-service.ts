@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB } from "../../db/schema";
-import type { Authentication, Principal } from "../../platform/auth/principal";
+import type { Authentication, Principal, StaffPrincipal } from "../../platform/auth/principal";
 import { randomToken, sha256Hex } from "../../platform/auth/secrets";
 import { loadCustomerPrincipal } from "../customers/customer-service";
 import { loadStaffPrincipal } from "../staff/staff-service";
@@ -41,15 +41,26 @@ export async function authenticate(
   if (bearer) {
     const row = await db
       .selectFrom("api_tokens")
-      .select(["id", "staff_id", "expires_at", "revoked_at", "last_used_at"])
-      .where("token_hash", "=", sha256Hex(bearer))
+      .innerJoin("staff", "staff.id", "api_tokens.staff_id")
+      .select(["api_tokens.id", "api_tokens.expires_at", "api_tokens.revoked_at", "api_tokens.last_used_at"])
+      .select(["staff.id as staff_id", "staff.email", "staff.name", "staff.role", "staff.locale", "staff.active"])
+      .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"))
+      .where("api_tokens.token_hash", "=", sha256Hex(bearer))
       .executeTakeFirst();
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
+    if (!row || !row.active || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
     // Writing last_used_at at most once a minute keeps token traffic from turning reads into writes.
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
       await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("id", "=", row.id).execute();
-    const principal = await loadStaffPrincipal(db, row.staff_id);
-    return principal ? { principal, via: "token" } : undefined;
+    const principal: StaffPrincipal = {
+      kind: "staff",
+      id: row.staff_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      locale: row.locale === "en" ? "en" : "zh-CN",
+      departmentIds: row.department_ids ?? [],
+    };
+    return { principal, via: "token" };
   }
   if (input.sessionToken) {
     const id = sha256Hex(input.sessionToken);

@@ -21,6 +21,29 @@ const present = (r: Row): CustomFieldDefinition => ({
   active: r.active,
 });
 
+/**
+ * Definitions change rarely and are read on every write that carries custom fields, so each
+ * process keeps them for a few seconds; the process that changes them forgets at once.
+ */
+const CACHE_MS = 5_000;
+const activeCache = new WeakMap<object, { at: number; byEntity: Map<Entity, CustomFieldDefinition[]> }>();
+
+async function activeDefinitions(db: Executor, entity: Entity) {
+  const key = cacheKey(db);
+  let entry = activeCache.get(key);
+  if (!entry || Date.now() - entry.at > CACHE_MS) {
+    const all = await listCustomFields(db, undefined, true);
+    entry = { at: Date.now(), byEntity: new Map() };
+    for (const d of all) entry.byEntity.set(d.entity, [...(entry.byEntity.get(d.entity) ?? []), d]);
+    activeCache.set(key, entry);
+  }
+  return entry.byEntity.get(entity) ?? [];
+}
+
+// A database and its transactions share one adapter object: the cache key for "this database".
+const cacheKey = (db: Executor): object => db.getExecutor().adapter;
+const forgetDefinitions = (db: Executor) => activeCache.delete(cacheKey(db));
+
 export async function listCustomFields(db: Executor, entity?: Entity, activeOnly = false) {
   let q = db.selectFrom("custom_field_definitions").selectAll().orderBy("entity").orderBy("position").orderBy("id");
   if (entity) q = q.where("entity", "=", entity);
@@ -37,6 +60,7 @@ export async function createCustomField(db: Executor, input: z.output<typeof cre
     .where("key", "=", input.key)
     .executeTakeFirst();
   if (exists) throw ConflictError("A field with this key exists.", { field: "key" });
+  forgetDefinitions(db);
   const row = await db
     .insertInto("custom_field_definitions")
     .values({ ...input, options: JSON.stringify(input.options) })
@@ -49,6 +73,7 @@ export async function updateCustomField(db: Executor, id: number, input: z.outpu
   const current = await db.selectFrom("custom_field_definitions").selectAll().where("id", "=", id).executeTakeFirst();
   if (!current) throw NotFoundError("Custom field");
   if (input.options) checkOptions(current.type, input.options);
+  forgetDefinitions(db);
   const row = await db
     .updateTable("custom_field_definitions")
     .set({ ...input, options: input.options ? JSON.stringify(input.options) : undefined })
@@ -108,7 +133,7 @@ export async function validateCustomFields(
   values: Record<string, unknown>,
   opts: { existing?: Record<string, unknown>; requireAll: boolean },
 ): Promise<Record<string, unknown>> {
-  const defs = new Map((await listCustomFields(db, entity, true)).map((d) => [d.key, d]));
+  const defs = new Map((await activeDefinitions(db, entity)).map((d) => [d.key, d]));
   const issues: Issue[] = [];
   const result: Record<string, unknown> = { ...(opts.existing ?? {}) };
   for (const [key, value] of Object.entries(values)) {

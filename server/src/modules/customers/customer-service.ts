@@ -56,7 +56,7 @@ export async function findCustomerByIdentity(db: Executor, kind: string, value: 
   const row = await db
     .selectFrom("customer_identities")
     .innerJoin("customers", "customers.id", "customer_identities.customer_id")
-    .select(["customers.id", "customers.merged_into_id", "customers.password_hash"])
+    .select(["customers.id", "customers.merged_into_id", "customers.organization_id", "customers.password_hash"])
     .where("customer_identities.kind", "=", kind)
     .where("customer_identities.value", "=", normalizeIdentity(kind, value))
     .executeTakeFirst();
@@ -231,12 +231,13 @@ export async function resolveCustomer(
   for (const i of identities) {
     const found = await findCustomerByIdentity(trx, i.kind, i.value);
     if (found) {
-      const customer = await follow(found.id);
+      const customer = found.merged_into_id ? await follow(found.merged_into_id) : { id: found.id, organizationId: found.organization_id };
       // Learn the other contacts given with this request, unless someone else owns them.
-      for (const other of identities)
+      const others = identities.filter((o) => o !== i);
+      if (others.length)
         await trx
           .insertInto("customer_identities")
-          .values({ customer_id: customer.id, kind: other.kind, value: other.value })
+          .values(others.map((o) => ({ customer_id: customer.id, kind: o.kind, value: o.value })))
           .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
           .execute();
       return customer;

@@ -192,8 +192,9 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
       const docs = chunk.map((plan) =>
         searchDocument(plan.ticket.subject, plan.ticket.description, ...plan.messages.map((m) => m.body_text)),
       );
-      await sql`update tickets t set search_vector = to_tsvector('simple', v.doc)
-        from (select unnest(${rows.map((x) => x.id)}::int[]) as id, unnest(${docs}::text[]) as doc) v where t.id = v.id`.execute(db);
+      await sql`insert into ticket_search (ticket_id, document)
+        select v.id, to_tsvector('simple', v.doc)
+        from (select unnest(${rows.map((x) => x.id)}::int[]) as id, unnest(${docs}::text[]) as doc) v`.execute(db);
     });
     return { tickets: ticketCount, customers: customerCount, agents: data.agents.length, password: data.DEMO_PASSWORD };
   });

@@ -34,7 +34,8 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
     q = q.where((eb) => {
       const ors: Expression<SqlBool>[] = [];
       if (number) ors.push(eb("number", "=", Number(number[1])));
-      if (tsquery) ors.push(sql<SqlBool>`tickets.search_vector @@ to_tsquery('simple', ${tsquery})`);
+      if (tsquery)
+        ors.push(sql<SqlBool>`tickets.id in (select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery}))`);
       return ors.length ? eb.or(ors) : eb.lit(false);
     });
   }

@@ -1,35 +1,21 @@
 import { sql } from "kysely";
 import type { AppContext } from "../../platform/context";
 import { enqueue } from "../../platform/jobs/job-queue";
-import { searchDocument } from "../../platform/text/search-text";
 import { recordTicketEvents, systemActor } from "./ticket-events";
-
-const INDEX_TEXT_LIMIT = 50_000;
+import { affectsSearch, reindexTickets } from "./ticket-search-index";
 
 /** Background work of the tickets module: search indexing and closing solved tickets. */
 export function registerTicketJobs(ctx: AppContext) {
-  // Keeps tickets.search_vector (jieba-segmented subject, description and messages) current.
+  // Keeps ticket_search (jieba-segmented subject, description and messages) current.
   ctx.events.subscribe({
     name: "ticket-search-index",
     types: ["ticket.created", "ticket.updated", "ticket.message_added"],
-    handle: async (event, { trx }) => {
-      if (event.type === "ticket.updated" && !(event.payload.fields as string[] | undefined)?.includes("subject")) return;
-      const ticket = await trx
-        .selectFrom("tickets")
-        .select(["id", "subject", "description"])
-        .where("id", "=", event.aggregateId)
-        .executeTakeFirst();
-      if (!ticket) return;
-      const messages = await trx
-        .selectFrom("ticket_messages")
-        .select("body_text")
-        .where("ticket_id", "=", ticket.id)
-        .orderBy("id")
-        .limit(200)
-        .execute();
-      const text = [ticket.subject, ticket.description, ...messages.map((m) => m.body_text)].join("\n").slice(0, INDEX_TEXT_LIMIT);
-      await sql`update tickets set search_vector = to_tsvector('simple', ${searchDocument(text)}) where id = ${ticket.id}`.execute(trx);
-    },
+    handle: (event, { trx }) => reindexTickets(trx, affectsSearch(event) ? [event.aggregateId] : []),
+    handleBatch: (events, { trx }) =>
+      reindexTickets(
+        trx,
+        events.filter(affectsSearch).map((e) => e.aggregateId),
+      ),
   });
 
   // Solved tickets close automatically after LOOPDESK_AUTO_CLOSE_DAYS; runs every 10 minutes.

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import type { Transaction } from "kysely";
+import { type Transaction, sql } from "kysely";
 import type { DB } from "../../db/schema";
-import { type Executor, type JobQueue, enqueue } from "../jobs/job-queue";
+import type { Executor, JobQueue } from "../jobs/job-queue";
 
 export type DomainEvent = {
   id: number;
@@ -16,6 +16,8 @@ export type Subscriber = {
   name: string;
   types: string[];
   handle: (event: DomainEvent, ctx: { trx: Transaction<DB>; logger: Logger }) => Promise<void>;
+  /** Optional faster path for many events at once; must equal calling `handle` for each. */
+  handleBatch?: (events: DomainEvent[], ctx: { trx: Transaction<DB>; logger: Logger }) => Promise<void>;
 };
 
 /**
@@ -33,26 +35,49 @@ export class EventBus {
     this.jobs.define<{ event: DomainEvent }>({
       queue: `event:${sub.name}`,
       handler: (payload, ctx) => sub.handle(payload.event, ctx),
+      ...(sub.handleBatch
+        ? {
+            batchSize: 100,
+            batchHandler: (payloads: { event: DomainEvent }[], ctx: { trx: Transaction<DB>; logger: Logger }) =>
+              (sub.handleBatch as NonNullable<Subscriber["handleBatch"]>)(
+                payloads.map((p) => p.event),
+                ctx,
+              ),
+          }
+        : {}),
     });
   }
 
-  async emit(db: Executor, e: { type: string; aggregateType: string; aggregateId: number; payload?: Record<string, unknown> }) {
-    const row = await db
-      .insertInto("domain_events")
-      .values({ type: e.type, aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, payload: JSON.stringify(e.payload ?? {}) })
-      .returning(["id", "created_at"])
-      .executeTakeFirstOrThrow();
-    const event: DomainEvent = {
+  /** Writes the event and its subscribers' jobs in one statement, inside the caller's transaction. */
+  async emit(
+    db: Executor,
+    e: { type: string; aggregateType: string; aggregateId: number; payload?: Record<string, unknown> },
+  ): Promise<DomainEvent> {
+    const queues = this.subscribers.filter((s) => s.types.includes(e.type)).map((s) => `event:${s.name}`);
+    const payload = JSON.stringify(e.payload ?? {});
+    const { rows } = await sql<{ id: number; created_at: Date }>`
+      with event as (
+        insert into domain_events (type, aggregate_type, aggregate_id, payload)
+        values (${e.type}, ${e.aggregateType}, ${e.aggregateId}, ${payload}::jsonb)
+        returning id, created_at, type, aggregate_type, aggregate_id, payload
+      ), fanout as (
+        insert into jobs (queue, payload, dedupe_key)
+        select q.queue,
+               jsonb_build_object('event', jsonb_build_object(
+                 'id', event.id, 'type', event.type, 'aggregateType', event.aggregate_type,
+                 'aggregateId', event.aggregate_id, 'payload', event.payload, 'createdAt', event.created_at)),
+               event.id::text
+        from event, unnest(${queues}::text[]) as q(queue)
+      )
+      select id, created_at from event`.execute(db);
+    const row = rows[0];
+    return {
       id: row.id,
       type: e.type,
       aggregateType: e.aggregateType,
       aggregateId: e.aggregateId,
       payload: e.payload ?? {},
-      createdAt: row.created_at.toISOString(),
+      createdAt: new Date(row.created_at).toISOString(),
     };
-    for (const sub of this.subscribers) {
-      if (sub.types.includes(e.type)) await enqueue(db, `event:${sub.name}`, { event }, { dedupeKey: String(row.id) });
-    }
-    return event;
   }
 }

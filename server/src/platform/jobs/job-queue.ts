@@ -16,6 +16,13 @@ export type JobContext = {
 export type JobDefinition<P = Record<string, unknown>> = {
   queue: string;
   handler: (payload: P, ctx: JobContext) => Promise<void>;
+  /**
+   * Optional: handles many due jobs of this queue in one go (one transaction, a few queries).
+   * Must have the same effect as running `handler` for each; if it throws, each job is run
+   * through `handler` on its own.
+   */
+  batchHandler?: (payloads: P[], ctx: Omit<JobContext, "jobId" | "attempt">) => Promise<void>;
+  batchSize?: number;
   maxAttempts?: number;
   /** Delay before retry n (1-based); default exponential from 1 s, capped at 1 h. */
   backoffMs?: (attempt: number) => number;
@@ -147,59 +154,98 @@ export class JobQueue {
     }
   }
 
-  /** Runs one due job; false when there is none. */
+  /** Runs one due job (or a batch, for queues that handle batches); false when there is none. */
   private async runNext(): Promise<boolean> {
-    const queues = this.queues;
-    let failed: { id: number; attempts: number; max: number; def: JobDefinition<never>; err: unknown } | undefined;
-    const ran = await this.db.transaction().execute(async (trx) => {
-      const job = await trx
-        .selectFrom("jobs")
-        .select(["id", "queue", "payload", "attempts", "max_attempts"])
-        .where("status", "=", "queued")
-        .where("run_at", "<=", new Date())
-        .where("queue", "in", queues)
-        .orderBy("run_at")
-        .orderBy("id")
-        .limit(1)
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst();
-      if (!job) return false;
-      const def = this.definitions.get(job.queue) as JobDefinition<never>;
-      const log = this.logger.child({ job: job.id, queue: job.queue });
-      // A savepoint lets a failed handler's writes roll back while the job keeps its lock and
-      // records the failure in the same transaction.
-      await sql`savepoint job_handler`.execute(trx);
-      try {
-        await def.handler(job.payload as never, { trx, jobId: job.id, attempt: job.attempts + 1, logger: log });
-        await sql`release savepoint job_handler`.execute(trx);
-      } catch (err) {
-        await sql`rollback to savepoint job_handler`.execute(trx);
-        failed = { id: job.id, attempts: job.attempts + 1, max: def.maxAttempts ?? job.max_attempts, def, err };
+    return this.db.transaction().execute(async (trx) => {
+      const due = () =>
+        trx
+          .selectFrom("jobs")
+          .select(["id", "queue", "payload", "attempts", "max_attempts"])
+          .where("status", "=", "queued")
+          .where("run_at", "<=", new Date())
+          .orderBy("run_at")
+          .orderBy("id")
+          .forUpdate()
+          .skipLocked();
+      const first = await due().where("queue", "in", this.queues).limit(1).executeTakeFirst();
+      if (!first) return false;
+      const def = this.definitions.get(first.queue) as JobDefinition<never>;
+      const jobs =
+        def.batchHandler && (def.batchSize ?? 1) > 1
+          ? [
+              first,
+              ...(await due()
+                .where("queue", "=", first.queue)
+                .where("id", "!=", first.id)
+                .limit((def.batchSize as number) - 1)
+                .execute()),
+            ]
+          : [first];
+      const log = this.logger.child({ queue: first.queue });
+      if (jobs.length > 1 && def.batchHandler) {
+        const ok = await this.attempt(trx, () =>
+          (def.batchHandler as NonNullable<typeof def.batchHandler>)(
+            jobs.map((j) => j.payload as never),
+            { trx, logger: log },
+          ),
+        );
+        if (ok === true) {
+          await trx
+            .updateTable("jobs")
+            .set({ status: "completed", attempts: sql`attempts + 1`, completed_at: new Date(), last_error: null })
+            .where(
+              "id",
+              "in",
+              jobs.map((j) => j.id),
+            )
+            .execute();
+          return true;
+        }
+        log.warn({ err: ok.err, jobs: jobs.length }, "batch failed; running its jobs one by one");
       }
-      const now = new Date();
-      if (failed) {
-        const final = failed.attempts >= failed.max;
-        log.warn({ err: failed.err, attempt: failed.attempts, final }, "job failed");
+      for (const job of jobs) {
+        const attempt = job.attempts + 1;
+        const ok = await this.attempt(trx, () =>
+          def.handler(job.payload as never, { trx, jobId: job.id, attempt, logger: log.child({ job: job.id }) }),
+        );
+        if (ok === true) {
+          await trx
+            .updateTable("jobs")
+            .set({ status: "completed", attempts: attempt, completed_at: new Date(), last_error: null })
+            .where("id", "=", job.id)
+            .execute();
+          continue;
+        }
+        const final = attempt >= (def.maxAttempts ?? job.max_attempts);
+        log.warn({ err: ok.err, job: job.id, attempt, final }, "job failed");
         await trx
           .updateTable("jobs")
           .set({
             status: final ? "failed" : "queued",
-            attempts: failed.attempts,
-            run_at: new Date(now.getTime() + (failed.def.backoffMs ?? defaultBackoff)(failed.attempts)),
-            last_error: String((failed.err as Error)?.stack ?? failed.err).slice(0, 4000),
+            attempts: attempt,
+            run_at: new Date(Date.now() + (def.backoffMs ?? defaultBackoff)(attempt)),
+            last_error: String((ok.err as Error)?.stack ?? ok.err).slice(0, 4000),
           })
-          .where("id", "=", job.id)
-          .execute();
-      } else {
-        await trx
-          .updateTable("jobs")
-          .set({ status: "completed", attempts: job.attempts + 1, completed_at: now, last_error: null })
           .where("id", "=", job.id)
           .execute();
       }
       return true;
     });
-    return ran;
+  }
+
+  /**
+   * Runs work inside a savepoint: a failure rolls back only the work, while the job rows stay
+   * locked by this transaction so the failure can be recorded in it.
+   */
+  private async attempt(trx: Transaction<DB>, work: () => Promise<void>): Promise<true | { err: unknown }> {
+    await sql`savepoint job_handler`.execute(trx);
+    try {
+      await work();
+      await sql`release savepoint job_handler`.execute(trx);
+      return true;
+    } catch (err) {
+      await sql`rollback to savepoint job_handler`.execute(trx);
+      return { err };
+    }
   }
 }
