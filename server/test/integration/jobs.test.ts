@@ -96,13 +96,22 @@ describe("durable events and jobs", () => {
         if (payload.n === 7013) throw new Error("poison");
       },
     });
-    await t.ctx.db.insertInto("jobs").values(Array.from({ length: 50 }, (_, i) => ({ queue: "test.batch", payload: JSON.stringify({ n: 7000 + i }) }))).execute();
+    await t.ctx.db
+      .insertInto("jobs")
+      .values(Array.from({ length: 50 }, (_, i) => ({ queue: "test.batch", payload: JSON.stringify({ n: 7000 + i }) })))
+      .execute();
     expect(await jobs.drain()).toBe(3);
     expect(batchSizes).toEqual([20, 20, 10]);
     failBatches = true;
-    await t.ctx.db.insertInto("jobs").values(Array.from({ length: 5 }, (_, i) => ({ queue: "test.batch", payload: JSON.stringify({ n: 7010 + i }) }))).execute();
+    await t.ctx.db
+      .insertInto("jobs")
+      .values(Array.from({ length: 5 }, (_, i) => ({ queue: "test.batch", payload: JSON.stringify({ n: 7010 + i }) })))
+      .execute();
     await jobs.drain();
-    const singles = (await effects()).filter((e) => e.worker === "single").map((e) => Number(e.event_id)).sort();
+    const singles = (await effects())
+      .filter((e) => e.worker === "single")
+      .map((e) => Number(e.event_id))
+      .sort();
     expect(singles).toEqual([7010, 7011, 7012, 7014]);
     const poison = await t.ctx.db.selectFrom("jobs").selectAll().where("queue", "=", "test.batch").where("status", "=", "queued").execute();
     expect(poison).toHaveLength(1);

@@ -47,7 +47,7 @@ export async function authenticate(
       .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"))
       .where("api_tokens.token_hash", "=", sha256Hex(bearer))
       .executeTakeFirst();
-    if (!row || !row.active || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
+    if (!row?.active || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
     // Writing last_used_at at most once a minute keeps token traffic from turning reads into writes.
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
       await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("id", "=", row.id).execute();

@@ -10,7 +10,7 @@ import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
-import { type Actor, actorOf, recordTicketEvents } from "./ticket-events";
+import { type Actor, type TicketEventInput, actorOf, ticketEventRows } from "./ticket-events";
 
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
 
@@ -51,48 +51,55 @@ export async function createTicket(
       ? { id: principal.id, organizationId: principal.organizationId }
       : await resolveCustomer(trx, input.customer as NonNullable<CreateTicketBody["customer"]>);
   const now = new Date();
-  const ticket = await trx
-    .insertInto("tickets")
-    .values({
-      subject: input.subject,
-      description: input.description,
-      priority: input.priority,
-      channel: prepared.channel,
-      category_id: input.categoryId ?? null,
-      customer_id: customer.id,
-      organization_id: customer.organizationId,
-      department_id: prepared.departmentId,
-      assignee_id: input.assigneeId ?? null,
-      tags: [...new Set(input.tags)],
-      custom_fields: JSON.stringify(prepared.customFields),
-      follow_up_of_id: extra.followUpOfId ?? null,
-      last_customer_message_at: principal.kind === "customer" ? now : null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
   const actor = extra.actor ?? actorOf(principal);
-  await recordTicketEvents(
-    trx,
-    ticket.id,
-    actor,
-    [
-      {
-        type: "created",
-        after: {
-          status: ticket.status,
-          priority: ticket.priority,
-          channel: ticket.channel,
-          categoryId: ticket.category_id,
-          departmentId: ticket.department_id,
-        },
-        data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
+  const assigneeId = input.assigneeId ?? null;
+  const events: TicketEventInput[] = [
+    {
+      type: "created",
+      after: {
+        status: "new",
+        priority: input.priority,
+        channel: prepared.channel,
+        categoryId: input.categoryId ?? null,
+        departmentId: prepared.departmentId,
       },
-      ...(ticket.assignee_id ? [{ type: "assigned", field: "assigneeId", before: null, after: ticket.assignee_id }] : []),
-    ],
-    now,
-  );
+      data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
+    },
+    ...(assigneeId ? [{ type: "assigned", field: "assigneeId", before: null, after: assigneeId }] : []),
+  ];
+  // The ticket and its first history events in one statement (one round trip).
+  const ticket = await trx
+    .with("new_ticket", (db) =>
+      db
+        .insertInto("tickets")
+        .values({
+          subject: input.subject,
+          description: input.description,
+          priority: input.priority,
+          channel: prepared.channel,
+          category_id: input.categoryId ?? null,
+          customer_id: customer.id,
+          organization_id: customer.organizationId,
+          department_id: prepared.departmentId,
+          assignee_id: assigneeId,
+          tags: [...new Set(input.tags)],
+          custom_fields: JSON.stringify(prepared.customFields),
+          follow_up_of_id: extra.followUpOfId ?? null,
+          last_customer_message_at: principal.kind === "customer" ? now : null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll(),
+    )
+    .with("new_events", (db) =>
+      db
+        .insertInto("ticket_events")
+        .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
+        .expression(ticketEventRows(actor, events, now)),
+    )
+    .selectFrom("new_ticket")
+    .selectAll()
+    .executeTakeFirstOrThrow();
   if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
   await ctx.events.emit(trx, {
     type: "ticket.created",

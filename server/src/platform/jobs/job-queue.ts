@@ -68,11 +68,17 @@ export class JobQueue {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakers = new Set<() => void>();
+  private wakeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
-    private readonly opts: { concurrency?: number; pollMs?: number } = {},
+    private readonly opts: {
+      concurrency?: number;
+      pollMs?: number;
+      /** After a wake-up, wait this long so jobs committed meanwhile are handled as one batch. */
+      wakeDelayMs?: number;
+    } = {},
   ) {
     this.define({
       queue: MAINTENANCE_QUEUE,
@@ -107,13 +113,19 @@ export class JobQueue {
 
   async stop() {
     this.running = false;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
     for (const wake of this.wakers) wake();
     await Promise.all(this.loops);
   }
 
-  /** Ask the workers to look for due jobs now (after a local commit) instead of at the next poll. */
+  /** Ask the workers to look for due jobs soon (after a local commit) instead of at the next poll. */
   wake() {
-    for (const wake of this.wakers) wake();
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      for (const wake of this.wakers) wake();
+    }, this.opts.wakeDelayMs ?? 50);
   }
 
   /** Runs due jobs until none is left; tests and the CLI use it to drain the queue. */
