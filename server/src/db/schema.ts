@@ -140,6 +140,8 @@ export interface TicketsTable {
   reopen_count: Generated<number>;
   follow_up_of_id: number | null;
   version: Generated<number>;
+  /** Generated from priority (urgent 4 … low 1) so priority-ordered queues read an index. */
+  priority_rank: ColumnType<number, never, never>;
   last_customer_message_at: NullableTimestamp;
   last_staff_reply_at: NullableTimestamp;
   created_at: Timestamp;

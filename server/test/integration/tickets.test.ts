@@ -264,6 +264,22 @@ describe("listing", () => {
     expect(byNumber.map((x: { id: number }) => x.id)).toEqual([ids[2]]);
     const asc = (await agent.get(`/api/v1/tickets?sort=created_at&limit=2&status=new`)).json().items;
     expect(new Date(asc[0].createdAt) <= new Date(asc[1].createdAt)).toBe(true);
+    // Priority order pages through every ticket once, most urgent first.
+    const byPriority: { id: number; priority: string }[] = [];
+    let next: string | null = null;
+    do {
+      const res = await admin.get(`/api/v1/tickets?sort=-priority&limit=4${next ? `&cursor=${next}` : ""}`);
+      byPriority.push(...res.json().items);
+      next = res.json().nextCursor;
+    } while (next);
+    const rank = { urgent: 4, high: 3, normal: 2, low: 1 } as Record<string, number>;
+    expect(byPriority.map((x) => rank[x.priority])).toEqual([...byPriority.map((x) => rank[x.priority])].sort((a, b) => b - a));
+    expect(new Set(byPriority.map((x) => x.id)).size).toBe(byPriority.length);
+    const total = await t.ctx.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(byPriority).toHaveLength(Number(total.n));
     expect((await agent.get("/api/v1/tickets?status=bogus")).statusCode).toBe(400);
     expect((await agent.get("/api/v1/tickets?cursor=not-a-cursor")).statusCode).toBe(400);
   });

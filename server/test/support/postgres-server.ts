@@ -24,7 +24,7 @@ function binDir(): string {
   throw new Error("PostgreSQL binaries not found: install the Debian 'postgresql' package or set PG_BIN");
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, "127.0.0.1", () => {

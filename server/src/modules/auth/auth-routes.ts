@@ -6,6 +6,8 @@ import { locale } from "@loopdesk/contracts/staff";
 import type { Authentication, Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
+import { setCustomerLocale } from "../customers/customer-service";
+import { setStaffLocale } from "../staff/staff-service";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-service";
 import { login } from "./login";
 import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
@@ -77,8 +79,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     body: z.strictObject({ locale }),
     responses: { 200: sessionResponse },
     handler: async ({ req, principal, body }) => {
-      const table = principal.kind === "staff" ? "staff" : "customers";
-      await ctx.db.updateTable(table).set({ locale: body.locale }).where("id", "=", principal.id).execute();
+      if (principal.kind === "staff") await setStaffLocale(ctx.db, principal.id, body.locale);
+      else await setCustomerLocale(ctx.db, principal.id, body.locale);
       const auth = req.auth as Authentication;
       return sessionBody({ ...auth, principal: { ...principal, locale: body.locale } });
     },

@@ -1,6 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
-import type { Authentication, Principal, StaffPrincipal } from "../../platform/auth/principal";
+import type { Authentication, Principal } from "../../platform/auth/principal";
 import { randomToken, sha256Hex } from "../../platform/auth/secrets";
 import { loadCustomerPrincipal } from "../customers/customer-service";
 import { loadStaffPrincipal } from "../staff/staff-service";
@@ -25,6 +25,11 @@ export async function createSession(db: Kysely<DB>, principal: Principal, opts: 
   return { token, csrfToken };
 }
 
+/** Ends every session of a principal (after deactivation or a password change). */
+export async function endSessionsOf(db: Kysely<DB>, kind: "staff" | "customer", id: number) {
+  await db.deleteFrom("sessions").where("principal_type", "=", kind).where("principal_id", "=", id).execute();
+}
+
 export async function deleteSession(db: Kysely<DB>, sessionId: string) {
   await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
 }
@@ -39,27 +44,18 @@ export async function authenticate(
 ): Promise<Authentication | undefined> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(input.authorization ?? "")?.[1];
   if (bearer) {
+    // Two lookups, not a join: staff rows belong to the staff module and are read through it.
     const row = await db
       .selectFrom("api_tokens")
-      .innerJoin("staff", "staff.id", "api_tokens.staff_id")
-      .select(["api_tokens.id", "api_tokens.expires_at", "api_tokens.revoked_at", "api_tokens.last_used_at"])
-      .select(["staff.id as staff_id", "staff.email", "staff.name", "staff.role", "staff.locale", "staff.active"])
-      .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"))
-      .where("api_tokens.token_hash", "=", sha256Hex(bearer))
+      .select(["id", "staff_id", "expires_at", "revoked_at", "last_used_at"])
+      .where("token_hash", "=", sha256Hex(bearer))
       .executeTakeFirst();
-    if (!row?.active || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
+    if (!row || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
     // Writing last_used_at at most once a minute keeps token traffic from turning reads into writes.
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
       await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("id", "=", row.id).execute();
-    const principal: StaffPrincipal = {
-      kind: "staff",
-      id: row.staff_id,
-      email: row.email,
-      name: row.name,
-      role: row.role,
-      locale: row.locale === "en" ? "en" : "zh-CN",
-      departmentIds: row.department_ids ?? [],
-    };
+    const principal = await loadStaffPrincipal(db, row.staff_id);
+    if (!principal) return undefined;
     return { principal, via: "token" };
   }
   if (input.sessionToken) {

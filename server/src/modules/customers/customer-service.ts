@@ -6,6 +6,7 @@ import type { CustomerPrincipal } from "../../platform/auth/principal";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
+import { organizationExists } from "../organizations/organization-service";
 import { decodeCursor, encodeCursor } from "../../platform/http/cursor";
 
 type Row = Selectable<CustomersTable>;
@@ -52,6 +53,16 @@ export async function customerOrganization(db: Executor, id: number) {
   return row?.organization_id ?? null;
 }
 
+/** Display names of customers, for timelines and lists. */
+export async function customerNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  return new Map((await db.selectFrom("customers").select(["id", "name"]).where("id", "in", ids).execute()).map((r) => [r.id, r.name]));
+}
+
+export async function setCustomerLocale(db: Executor, id: number, locale: "zh-CN" | "en") {
+  await db.updateTable("customers").set({ locale, updated_at: new Date() }).where("id", "=", id).execute();
+}
+
 export async function findCustomerByIdentity(db: Executor, kind: string, value: string) {
   const row = await db
     .selectFrom("customer_identities")
@@ -86,8 +97,8 @@ export async function loadCustomerPrincipal(db: Executor, id: number): Promise<C
 
 async function checkOrganization(db: Executor, organizationId: number | null | undefined) {
   if (organizationId == null) return;
-  const org = await db.selectFrom("organizations").select("id").where("id", "=", organizationId).executeTakeFirst();
-  if (!org) throw ValidationError([{ path: "organizationId", code: "unknown_reference", message: "Unknown organization." }]);
+  if (!(await organizationExists(db, organizationId)))
+    throw ValidationError([{ path: "organizationId", code: "unknown_reference", message: "Unknown organization." }]);
 }
 
 function identitiesOf(input: { email?: string; phone?: string; identities?: IdentityInput[] }): IdentityInput[] {

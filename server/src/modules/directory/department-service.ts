@@ -55,6 +55,12 @@ export async function updateDepartment(db: Executor, id: number, input: z.output
   return present(row);
 }
 
+/** Which of the given ids are departments. */
+export async function existingDepartmentIds(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return (await db.selectFrom("departments").select("id").where("id", "in", ids).execute()).map((r) => r.id);
+}
+
 export async function departmentExists(db: Executor, id: number) {
   return !!(await db.selectFrom("departments").select("id").where("id", "=", id).executeTakeFirst());
 }

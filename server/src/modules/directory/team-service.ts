@@ -90,3 +90,34 @@ export async function createSkill(db: Executor, name: string) {
   if (exists) throw ConflictError("A skill with this name exists.", { field: "name" });
   return db.insertInto("skills").values({ name }).returning(["id", "name"]).executeTakeFirstOrThrow();
 }
+
+/** Which of the given ids are teams / skills (for other modules' validation). */
+export async function existingTeamIds(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return (await db.selectFrom("teams").select("id").where("id", "in", ids).execute()).map((r) => r.id);
+}
+
+export async function skillNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  return new Map((await db.selectFrom("skills").select(["id", "name"]).where("id", "in", ids).execute()).map((r) => [r.id, r.name]));
+}
+
+/** Team ids per staff member. */
+export async function teamIdsByStaff(db: Executor, staffIds: number[]) {
+  const map = new Map<number, number[]>();
+  if (staffIds.length === 0) return map;
+  for (const m of await db.selectFrom("team_members").selectAll().where("staff_id", "in", staffIds).execute())
+    map.set(m.staff_id, [...(map.get(m.staff_id) ?? []), m.team_id]);
+  return map;
+}
+
+/** Replaces the teams a staff member belongs to. */
+export async function setStaffTeams(db: Executor, staffId: number, teamIds: number[]) {
+  await db.deleteFrom("team_members").where("staff_id", "=", staffId).execute();
+  const ids = [...new Set(teamIds)];
+  if (ids.length)
+    await db
+      .insertInto("team_members")
+      .values(ids.map((team_id) => ({ staff_id: staffId, team_id })))
+      .execute();
+}

@@ -20,6 +20,10 @@ export async function listOrganizations(db: Executor, q?: string) {
   return (await query.execute()).map(present);
 }
 
+export async function organizationExists(db: Executor, id: number) {
+  return !!(await db.selectFrom("organizations").select("id").where("id", "=", id).executeTakeFirst());
+}
+
 export async function getOrganization(db: Executor, id: number) {
   const row = await db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw NotFoundError("Organization");

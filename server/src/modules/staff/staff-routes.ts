@@ -4,6 +4,7 @@ import { idParams } from "@loopdesk/contracts/common";
 import { createStaffBody, staffMember, updateStaffBody } from "@loopdesk/contracts/staff";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
+import { endSessionsOf } from "../auth/session-service";
 import { createStaff, getStaff, listStaff, updateStaff } from "./staff-service";
 
 const tags = ["staff"];
@@ -50,6 +51,11 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     body: updateStaffBody,
     responses: { 200: staffMember },
-    handler: ({ params, body }) => updateStaff(ctx.db, params.id, body),
+    handler: async ({ params, body }) => {
+      const staff = await updateStaff(ctx.db, params.id, body);
+      // A deactivated account or a changed password ends the member's sessions.
+      if (body.active === false || body.password) await endSessionsOf(ctx.db, "staff", params.id);
+      return staff;
+    },
   });
 }

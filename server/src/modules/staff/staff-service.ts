@@ -4,6 +4,8 @@ import { type Kysely, sql } from "kysely";
 import type { DB, StaffRow } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { hashPassword } from "../../platform/auth/passwords";
+import { existingDepartmentIds } from "../directory/department-service";
+import { existingTeamIds, setStaffTeams, skillNames, teamIdsByStaff } from "../directory/team-service";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 
@@ -26,6 +28,16 @@ export async function loadStaffPrincipal(db: Executor, staffId: number): Promise
   };
 }
 
+/** Display names of staff members, for timelines and lists. */
+export async function staffNames(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  return new Map((await db.selectFrom("staff").select(["id", "name"]).where("id", "in", ids).execute()).map((r) => [r.id, r.name]));
+}
+
+export async function setStaffLocale(db: Executor, id: number, locale: "zh-CN" | "en") {
+  await db.updateTable("staff").set({ locale, updated_at: new Date() }).where("id", "=", id).execute();
+}
+
 export async function findStaffByEmail(db: Executor, email: string) {
   return db.selectFrom("staff").selectAll().where("email", "=", email.toLowerCase()).executeTakeFirst();
 }
@@ -39,14 +51,10 @@ async function present(db: Executor, rows: StaffRow[]): Promise<StaffMember[]> {
   const ids = rows.map((r) => r.id);
   const [deps, teams, skills] = await Promise.all([
     db.selectFrom("staff_departments").selectAll().where("staff_id", "in", ids).execute(),
-    db.selectFrom("team_members").selectAll().where("staff_id", "in", ids).execute(),
-    db
-      .selectFrom("staff_skills")
-      .innerJoin("skills", "skills.id", "staff_skills.skill_id")
-      .select(["staff_skills.staff_id", "staff_skills.skill_id", "staff_skills.level", "skills.name"])
-      .where("staff_skills.staff_id", "in", ids)
-      .execute(),
+    teamIdsByStaff(db, ids),
+    db.selectFrom("staff_skills").selectAll().where("staff_id", "in", ids).execute(),
   ]);
+  const names = await skillNames(db, [...new Set(skills.map((s) => s.skill_id))]);
   return rows.map((r) => ({
     id: r.id,
     email: r.email,
@@ -55,8 +63,10 @@ async function present(db: Executor, rows: StaffRow[]): Promise<StaffMember[]> {
     locale: r.locale === "en" ? "en" : "zh-CN",
     active: r.active,
     departmentIds: deps.filter((d) => d.staff_id === r.id).map((d) => d.department_id),
-    teamIds: teams.filter((t) => t.staff_id === r.id).map((t) => t.team_id),
-    skills: skills.filter((s) => s.staff_id === r.id).map((s) => ({ skillId: s.skill_id, name: s.name, level: s.level })),
+    teamIds: teams.get(r.id) ?? [],
+    skills: skills
+      .filter((s) => s.staff_id === r.id)
+      .map((s) => ({ skillId: s.skill_id, name: names.get(s.skill_id) ?? "", level: s.level })),
     createdAt: r.created_at.toISOString(),
   }));
 }
@@ -72,17 +82,22 @@ export async function getStaff(db: Executor, id: number) {
 }
 
 async function checkRefs(db: Executor, input: { departmentIds?: number[]; teamIds?: number[]; skills?: { skillId: number }[] }) {
-  const missing = async (table: "departments" | "teams" | "skills", ids: number[] | undefined, field: string) => {
+  const check = async (
+    ids: number[] | undefined,
+    existing: (db: Executor, ids: number[]) => Promise<unknown[] | Map<number, unknown>>,
+    field: string,
+  ) => {
     const unique = [...new Set(ids ?? [])];
     if (unique.length === 0) return;
-    const found = await db.selectFrom(table).select("id").where("id", "in", unique).execute();
-    if (found.length !== unique.length) throw ValidationError([{ path: field, code: "unknown_reference", message: `Unknown ${table}` }]);
+    const found = await existing(db, unique);
+    const count = found instanceof Map ? found.size : found.length;
+    if (count !== unique.length) throw ValidationError([{ path: field, code: "unknown_reference", message: `Unknown ${field}` }]);
   };
-  await missing("departments", input.departmentIds, "departmentIds");
-  await missing("teams", input.teamIds, "teamIds");
-  await missing(
-    "skills",
+  await check(input.departmentIds, existingDepartmentIds, "departmentIds");
+  await check(input.teamIds, existingTeamIds, "teamIds");
+  await check(
     input.skills?.map((s) => s.skillId),
+    skillNames,
     "skills",
   );
 }
@@ -97,15 +112,7 @@ async function replaceMemberships(db: Executor, staffId: number, input: z.output
         .values(ids.map((department_id) => ({ staff_id: staffId, department_id })))
         .execute();
   }
-  if (input.teamIds) {
-    await db.deleteFrom("team_members").where("staff_id", "=", staffId).execute();
-    const ids = [...new Set(input.teamIds)];
-    if (ids.length)
-      await db
-        .insertInto("team_members")
-        .values(ids.map((team_id) => ({ staff_id: staffId, team_id })))
-        .execute();
-  }
+  if (input.teamIds) await setStaffTeams(db, staffId, input.teamIds);
   if (input.skills) {
     await db.deleteFrom("staff_skills").where("staff_id", "=", staffId).execute();
     const bySkill = new Map(input.skills.map((s) => [s.skillId, s.level]));
@@ -151,10 +158,6 @@ export async function updateStaff(db: Kysely<DB>, id: number, input: z.output<ty
       .where("id", "=", id)
       .execute();
     await replaceMemberships(trx, id, input);
-    if (input.active === false || passwordHash) {
-      // A deactivated account or a changed password ends existing sessions.
-      await trx.deleteFrom("sessions").where("principal_type", "=", "staff").where("principal_id", "=", id).execute();
-    }
   });
   return getStaff(db, id);
 }

@@ -8,8 +8,6 @@ import { searchQuery } from "../../platform/text/search-text";
 import { scopeFilter, scopeFor } from "./ticket-access";
 import { presentTicket } from "./ticket-presenter";
 
-const priorityRank = sql<number>`(case tickets.priority when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end)`;
-
 /** Lists visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
 export async function listTickets(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
   const scope = await scopeFor(ctx.db, principal);
@@ -44,12 +42,12 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
   const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority";
   const dir = desc ? "desc" : "asc";
   const cmp = desc ? sql.raw("<") : sql.raw(">");
-  const keyExpr = key === "priority" ? priorityRank : sql.ref(`tickets.${key}`);
+  const keyExpr = sql.ref(`tickets.${key === "priority" ? "priority_rank" : key}`);
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor);
     if (typeof id !== "number" || value === null)
       throw ValidationError([{ path: "cursor", code: "invalid_cursor", message: "Invalid cursor." }]);
-    const typed = key === "priority" ? sql`${Number(value)}::int` : sql`${String(value)}::timestamptz`;
+    const typed = key === "priority" ? sql`${Number(value)}::smallint` : sql`${String(value)}::timestamptz`;
     q = q.where(sql<SqlBool>`(${keyExpr}, tickets.id) ${cmp} (${typed}, ${id})`);
   }
   const rows = await q
@@ -59,8 +57,7 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
     .execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  const lastKey = (t: (typeof page)[number]) =>
-    key === "priority" ? ({ urgent: 4, high: 3, normal: 2, low: 1 } as Record<string, number>)[t.priority] : (t[key] as Date).toISOString();
+  const lastKey = (t: (typeof page)[number]) => (key === "priority" ? t.priority_rank : (t[key] as Date).toISOString());
   return {
     items: page.map(presentTicket),
     nextCursor: rows.length > query.limit && last ? encodeCursor([lastKey(last), last.id]) : null,

@@ -3,6 +3,8 @@ import type { Selectable } from "kysely";
 import type { TicketMessagesTable } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { customerNames } from "../customers/customer-service";
+import { staffNames } from "../staff/staff-service";
 import { attachmentsForMessages } from "./attachment-service";
 import { loadVisibleTicket } from "./ticket-access";
 import { CUSTOMER_VISIBLE_EVENTS } from "./ticket-events";
@@ -10,11 +12,8 @@ import { CUSTOMER_VISIBLE_EVENTS } from "./ticket-events";
 async function namesOf(db: Executor, staffIds: (number | null)[], customerIds: (number | null)[]) {
   const s = [...new Set(staffIds.filter((x): x is number => x !== null))];
   const c = [...new Set(customerIds.filter((x): x is number => x !== null))];
-  const [staff, customers] = await Promise.all([
-    s.length ? db.selectFrom("staff").select(["id", "name"]).where("id", "in", s).execute() : [],
-    c.length ? db.selectFrom("customers").select(["id", "name"]).where("id", "in", c).execute() : [],
-  ]);
-  return { staff: new Map(staff.map((r) => [r.id, r.name])), customers: new Map(customers.map((r) => [r.id, r.name])) };
+  const [staff, customers] = await Promise.all([staffNames(db, s), customerNames(db, c)]);
+  return { staff, customers };
 }
 
 export async function presentMessages(db: Executor, rows: Selectable<TicketMessagesTable>[]): Promise<Message[]> {
