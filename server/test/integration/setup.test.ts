@@ -1,0 +1,100 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firstStart } from "../../src/modules/setup/first-start";
+import { seedDemo } from "../../src/modules/setup/seed-demo";
+import { type TestApp, createTestApp } from "../support/test-app";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ LOOPDESK_DEMO: "false", LOOPDESK_ADMIN_EMAIL: "owner@example.cn" });
+});
+afterAll(() => t.close());
+
+describe("first start", () => {
+  it("creates the administrator once, printing a generated password only that time", async () => {
+    const printed: string[] = [];
+    expect((await firstStart(t.ctx, (l) => printed.push(l))).created).toBe(true);
+    const passwordLine = printed.find((l) => l.includes("password:"));
+    expect(passwordLine).toBeDefined();
+    const password = (passwordLine as string).split("password:")[1].trim();
+    const login = await t.anonymous.post("/api/v1/auth/login", { email: "owner@example.cn", password });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().user.role).toBe("admin");
+    const again: string[] = [];
+    expect((await firstStart(t.ctx, (l) => again.push(l))).created).toBe(false);
+    expect(again).toEqual([]);
+    const tickets = await t.ctx.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(tickets.n)).toBe(0); // LOOPDESK_DEMO=false
+  });
+});
+
+describe("demo workspace", () => {
+  it("adds consistent Chinese demo data: departments, agents, customers and tickets with their history", async () => {
+    const summary = await seedDemo(t.ctx, { tickets: 400, customers: 60 });
+    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 12 });
+    const departments = (await t.ctx.db.selectFrom("departments").select("name").execute()).map((d) => d.name);
+    expect(departments).toEqual(expect.arrayContaining(["售前咨询", "售后服务", "技术支持", "仓储物流", "财务"]));
+    const tiers = (await t.ctx.db.selectFrom("customers").select("tier").distinct().execute()).map((c) => c.tier);
+    expect(tiers).toEqual(expect.arrayContaining(["normal", "silver", "gold"]));
+    const check = async (label: string, q: ReturnType<typeof sql<{ n: number }>>) =>
+      expect(Number((await q.execute(t.ctx.db)).rows[0].n), label).toBe(0);
+    await check(
+      "every ticket has its created event",
+      sql<{
+        n: number;
+      }>`select count(*) as n from tickets t where not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'created')`,
+    );
+    await check(
+      "closed tickets were solved first",
+      sql<{
+        n: number;
+      }>`select count(*) as n from tickets where status = 'closed' and (solved_at is null or closed_at is null or closed_at < solved_at)`,
+    );
+    await check(
+      "answered tickets have a first response",
+      sql<{ n: number }>`select count(*) as n from tickets where status <> 'new' and first_response_at is null and assignee_id is not null`,
+    );
+    await check(
+      "nothing happens before creation",
+      sql<{ n: number }>`select count(*) as n from ticket_events e join tickets t on t.id = e.ticket_id where e.created_at < t.created_at`,
+    );
+    await check(
+      "every customer has an email",
+      sql<{
+        n: number;
+      }>`select count(*) as n from customers c where not exists (select 1 from customer_identities i where i.customer_id = c.id and i.kind = 'email')`,
+    );
+    await check(
+      "all within 90 days",
+      sql<{ n: number }>`select count(*) as n from tickets where created_at < now() - interval '91 days' or created_at > now()`,
+    );
+    const agent = await t.signIn("wangfang@demo.loopdesk.local", "loopdesk-demo");
+    const found = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退货")}&limit=200`)).json().items;
+    expect(found.length).toBeGreaterThan(0);
+  });
+});
+
+describe("API documentation", () => {
+  it("serves an OpenAPI 3.1 document built from the request schemas, and the docs page", async () => {
+    const res = await t.anonymous.get("/api/v1/openapi.json");
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    const create = doc.paths["/api/v1/tickets"].post;
+    expect(create.requestBody.content["application/json"].schema.properties).toHaveProperty("subject");
+    expect(create.responses["201"]).toBeDefined();
+    expect(doc.paths["/api/v1/tickets/{id}"].patch.parameters.map((p: { name: string }) => p.name)).toContain("id");
+    expect(doc.paths["/api/v1/tickets"].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["status", "q", "cursor"]),
+    );
+    const docs = await t.anonymous.get("/api/docs");
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers["content-type"]).toContain("text/html");
+    expect((await t.anonymous.get("/api/docs/assets/swagger-ui-bundle.js")).statusCode).toBe(200);
+    const health = await t.anonymous.get("/healthz");
+    expect(health.json()).toMatchObject({ status: "ok" });
+  });
+});
