@@ -135,6 +135,17 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
       ),
     );
 
+    // What any request costs before it does real work: HTTP alone (GET /healthz runs `select 1`)
+    // and HTTP with authentication (GET /api/v1/me).
+    log(engine, "HTTP baselines");
+    const healthz = () => fetch(`${server.url}/healthz`).then((r) => r.text());
+    await load(100, 4, async () => void (await healthz()));
+    result.httpBaseline = {
+      healthzSequential: await load(args.quick ? 200 : 1000, 1, async () => void (await healthz())),
+      healthzConcurrency16: await load(args.quick ? 400 : 4000, 16, async () => void (await healthz())),
+      authenticatedSequential: await load(args.quick ? 200 : 1000, 1, async () => void (await api("GET", "/api/v1/me"))),
+    };
+
     log(engine, "ticket creation over HTTP");
     const create = (i: number) =>
       api("POST", "/api/v1/tickets", {

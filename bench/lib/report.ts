@@ -9,6 +9,7 @@ type Result = {
   rawCommits: { sequential: Stats; concurrency16?: Stats };
   creation: { sequential: Stats; concurrency16: Stats };
   creationVsRaw: { sequential: number; concurrency16: number };
+  httpBaseline?: { healthzSequential: Stats; healthzConcurrency16: Stats; authenticatedSequential: Stats };
   listing: (Stats & { tickets: number; query: string })[];
 };
 
