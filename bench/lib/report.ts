@@ -49,6 +49,13 @@ export function writeReport(resultsDir: string, target: string) {
       lines.push(
         `| raw single-row commit, 16 connections (ceiling) | ${r.rawCommits.concurrency16.perSecond} | ${r.rawCommits.concurrency16.p50Ms} | ${r.rawCommits.concurrency16.p99Ms} |`,
       );
+    if (r.httpBaseline) {
+      const b = r.httpBaseline;
+      const row = (label: string, x: Stats) => `| ${label} | ${x.perSecond} | ${x.p50Ms} | ${x.p99Ms} |`;
+      lines.push(row("baseline: GET /healthz (HTTP + `select 1`), sequential", b.healthzSequential));
+      lines.push(row("baseline: GET /healthz, concurrency 16", b.healthzConcurrency16));
+      lines.push(row("baseline: GET /api/v1/me (HTTP + authentication), sequential", b.authenticatedSequential));
+    }
     lines.push(
       `| POST /api/v1/tickets, sequential | ${r.creation.sequential.perSecond} | ${r.creation.sequential.p50Ms} | ${r.creation.sequential.p99Ms} |`,
     );
