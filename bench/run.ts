@@ -201,6 +201,12 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
       server = await spawnServer(env, { timeoutMs: 300_000 });
       api = client(server, await token(server, ADMIN.email, ADMIN.password));
       const agentClient = client(server, await token(server, "agent@bench.local", "agent-password-1"));
+      // Measure a settled system: let the workers finish indexing what the creation phase left.
+      for (let waited = 0; waited < 300; waited++) {
+        const stats = (await api("GET", "/api/v1/system/jobs")) as { items: { queue: string; status: string; count: number }[] };
+        if (!stats.items.some((s) => s.queue.startsWith("event:") && s.status === "queued" && s.count > 0)) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       void agentApi;
       const first = await api("GET", "/api/v1/tickets?status=new,open,pending&limit=50");
       const queries: [string, (u: string) => Promise<unknown>, string][] = [

@@ -209,12 +209,10 @@ export interface JobsTable {
   id: Generated<number>;
   queue: string;
   payload: Json<JsonObject>;
-  status: Generated<"queued" | "running" | "completed" | "failed">;
+  status: Generated<"queued" | "completed" | "failed">;
   attempts: Generated<number>;
   max_attempts: Generated<number>;
   run_at: Timestamp;
-  locked_by: string | null;
-  locked_until: NullableTimestamp;
   dedupe_key: string | null;
   last_error: string | null;
   created_at: Timestamp;

@@ -239,19 +239,17 @@ create table jobs (
   id bigint generated always as identity primary key,
   queue text not null,
   payload jsonb not null default '{}',
-  status text not null default 'queued' check (status in ('queued','running','completed','failed')),
+  -- a job being run is locked (FOR UPDATE) by its worker's transaction; no 'running' state is stored
+  status text not null default 'queued' check (status in ('queued','completed','failed')),
   attempts integer not null default 0,
   max_attempts integer not null default 8,
   run_at timestamptz not null default now(),
-  locked_by text,
-  locked_until timestamptz,
   dedupe_key text,
   last_error text,
   created_at timestamptz not null default now(),
   completed_at timestamptz
 );
 create index jobs_due_idx on jobs (run_at, id) where status = 'queued';
-create index jobs_running_idx on jobs (locked_until) where status = 'running';
 create unique index jobs_dedupe_idx on jobs (queue, dedupe_key) where dedupe_key is not null;
 
 create table sessions (

@@ -63,7 +63,7 @@ export async function scheduleTicketJobs(ctx: AppContext) {
     .selectFrom("jobs")
     .select("id")
     .where("queue", "=", "tickets.auto-close")
-    .where("status", "in", ["queued", "running"])
+    .where("status", "=", "queued")
     .executeTakeFirst();
   if (!pending) await enqueue(ctx.db, "tickets.auto-close", {}, { dedupeKey: `auto-close:start:${new Date().toISOString().slice(0, 13)}` });
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
-// Queues sorted by priority read an index instead of sorting every visible ticket.
+// Queue views read an index in their sort order instead of sorting every matching ticket:
+// priority-ordered queues, and the unassigned queue (whose NULL assignee the planner misjudges).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
 alter table tickets add column priority_rank smallint generated always as (
@@ -8,5 +9,6 @@ alter table tickets add column priority_rank smallint generated always as (
 ) stored;
 create index tickets_priority_idx on tickets (priority_rank desc, id desc);
 create index tickets_status_priority_idx on tickets (status, priority_rank desc, id desc);
+create index tickets_unassigned_idx on tickets (status, updated_at desc, id desc) where assignee_id is null;
 `.execute(db);
 }
