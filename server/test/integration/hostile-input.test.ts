@@ -188,6 +188,14 @@ describe("hostile input", () => {
       await raw("POST", "/api/v1/tickets", "subject=x", "application/x-www-form-urlencoded"),
       await raw("POST", "/api/v1/tickets", "<xml/>", "text/xml"),
       await raw("PATCH", `/api/v1/tickets/${ticketId}`, Buffer.from([0xff, 0xfe, 0x7b, 0x22]).toString("latin1")),
+      // Invalid UTF-8 bytes inside a JSON string, and a body that is not UTF-8 at all.
+      await agent.request(
+        "POST",
+        "/api/v1/tickets",
+        Buffer.concat([Buffer.from('{"subject":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
+        { "content-type": "application/json" },
+      ),
+      await agent.request("POST", "/api/v1/tickets", Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]), { "content-type": "application/json" }),
       await agent.get("/api/v1/tickets/99999999999999999999"),
       await agent.get("/api/v1/tickets/-1"),
       await agent.get("/api/v1/tickets/1.5"),
