@@ -16,7 +16,8 @@ export type RunningServer = {
 /** Starts `loopdesk start` as a real child process (one Node process, so SIGKILL kills it all). */
 export async function spawnServer(
   env: Record<string, string>,
-  opts: { port?: number; args?: string[]; timeoutMs?: number } = {},
+  /** noHttp: a worker-only process serves no HTTP, so there is no health check to wait for. */
+  opts: { port?: number; args?: string[]; timeoutMs?: number; noHttp?: boolean } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   let out = "";
@@ -33,7 +34,7 @@ export async function spawnServer(
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  while (Date.now() < deadline) {
+  while (!opts.noHttp && Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
     try {
       const res = await fetch(`${url}/healthz`);
@@ -41,7 +42,7 @@ export async function spawnServer(
     } catch {}
     await new Promise((r) => setTimeout(r, 200));
   }
-  if (Date.now() >= deadline) {
+  if (!opts.noHttp && Date.now() >= deadline) {
     child.kill("SIGKILL");
     throw new Error(`server did not become healthy:\n${out}`);
   }

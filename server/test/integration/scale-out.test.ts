@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { type RunningServer, httpClient, spawnServer } from "../support/spawn-server";
+import { openTestDatabase } from "../support/test-db";
+
+/**
+ * Several stateless processes on one PostgreSQL: two web-only processes serve requests (a
+ * session made on one works on the other) and a separate worker-only process runs the jobs.
+ */
+const ADMIN = { LOOPDESK_ADMIN_EMAIL: "scale@test.local", LOOPDESK_ADMIN_PASSWORD: "scale-test-pass" };
+const running: RunningServer[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const s of running) await s.stop("SIGKILL");
+  for (const c of cleanups) await c();
+});
+
+describe("scale-out on PostgreSQL", () => {
+  it("web and worker processes share sessions, tickets and jobs through the database", async () => {
+    if (inject("engine") !== "postgres") return; // the embedded engine belongs to one process
+    const db = await openTestDatabase();
+    const url = db.url as string;
+    await db.db.destroy();
+    cleanups.push(() => db.close().catch(() => {}));
+    const env = { ...ADMIN, DATABASE_URL: url, DATA_DIR: "/tmp/loopdesk-scale-out" };
+    const webA = await spawnServer(env, { args: ["--role", "web"] });
+    running.push(webA);
+    const webB = await spawnServer(env, { args: ["--role", "web"] });
+    running.push(webB);
+
+    const viaA = await httpClient(webA.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
+    const created = await viaA("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({ subject: "多进程 扩展测试", customer: { email: "scale@example.cn" } }),
+    });
+    expect(created.status).toBe(201);
+    const ticket = (await created.json()) as { id: number };
+
+    // A session made on one process works on the other.
+    const login = await fetch(`${webA.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: ADMIN.LOOPDESK_ADMIN_EMAIL, password: ADMIN.LOOPDESK_ADMIN_PASSWORD }),
+    });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
+    const onB = await fetch(`${webB.url}/api/v1/tickets/${ticket.id}`, { headers: { cookie } });
+    expect(onB.status).toBe(200);
+
+    // No worker yet: the search-index job waits in the queue.
+    const jobs = async () =>
+      ((await (await viaA("/api/v1/system/jobs")).json()) as { items: { queue: string; status: string; count: number }[] }).items.filter(
+        (s) => s.queue === "event:ticket-search-index",
+      );
+    expect((await jobs()).find((s) => s.status === "queued")?.count).toBe(1);
+    const worker = await spawnServer(env, { args: ["--role", "worker"], noHttp: true });
+    running.push(worker);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !(await jobs()).some((s) => s.status === "completed")) await new Promise((r) => setTimeout(r, 300));
+    expect((await jobs()).find((s) => s.status === "completed")?.count).toBe(1);
+    const found = (await (await fetch(`${webB.url}/api/v1/tickets?q=${encodeURIComponent("扩展")}`, { headers: { cookie } })).json()) as {
+      items: { id: number }[];
+    };
+    expect(found.items.map((t) => t.id)).toEqual([ticket.id]);
+  }, 120_000);
+});
