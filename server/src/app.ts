@@ -19,6 +19,7 @@ import { registerStaffRoutes } from "./modules/staff/staff-routes";
 import { registerSystemRoutes } from "./modules/system/system-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
+import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
 import type { AppContext } from "./platform/context";
 import { EventBus } from "./platform/events/event-bus";
 import { FileStore } from "./platform/files/file-store";
@@ -26,6 +27,7 @@ import { installErrorHandler } from "./platform/http/error-handler";
 import { installJsonParser } from "./platform/http/json-body";
 import { buildOpenApiDocument } from "./platform/http/openapi";
 import { JobQueue } from "./platform/jobs/job-queue";
+import { RealtimeHub } from "./platform/realtime/realtime-hub";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const VERSION = "0.1.0";
@@ -42,6 +44,7 @@ export function createContext(config: Config, database: Database, logger: Logger
     jobs,
     events: new EventBus(jobs),
     files: new FileStore(path.join(config.dataDir, "files")),
+    realtime: new RealtimeHub(database, logger.child({ component: "realtime" })),
   };
   registerTicketJobs(ctx);
   return ctx;
@@ -65,6 +68,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: true,
     routerOptions: { maxParamLength: 1000 },
   });
+  await ctx.realtime.start();
+  app.addHook("onClose", () => ctx.realtime.stop());
   installErrorHandler(app);
   installJsonParser(app);
   await app.register(cookie);
@@ -91,6 +96,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerAuthRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+  registerTicketStreamRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerOrganizationRoutes(app, ctx);
   registerStaffRoutes(app, ctx);

@@ -13,6 +13,8 @@ export type Database = {
   engine: Engine;
   /** The embedded engine, when that is the one in use (tests dump and load it). */
   pglite?: PGlite;
+  /** LISTEN on a channel; resolves to a function that stops listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -37,7 +39,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // A dropped connection must not crash the process; the next query reconnects.
     pool.on("error", () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: "postgres", close: () => db.destroy() };
+    return {
+      db,
+      engine: "postgres",
+      listen: (channel, onNotify) => listenPostgres(opts.url, channel, onNotify),
+      close: () => db.destroy(),
+    };
   }
   if (opts.dataDir) fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
   const pglite = await PGlite.create({
@@ -46,7 +53,54 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     parsers: { [INT8_OID]: parseInt8 },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, engine: "pglite", pglite, close: () => db.destroy() };
+  return {
+    db,
+    engine: "pglite",
+    pglite,
+    listen: async (channel, onNotify) => {
+      const stop = await pglite.listen(channel, onNotify);
+      return async () => {
+        if (!pglite.closed) await stop();
+      };
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * A dedicated connection for LISTEN (pooled connections cannot hold it). If the connection
+ * drops it reconnects with backoff; notifications sent meanwhile are missed, which realtime
+ * clients tolerate by refetching when they reconnect.
+ */
+async function listenPostgres(url: string, channel: string, onNotify: (payload: string) => void) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let delay = 500;
+  const reconnect = () => {
+    if (stopped) return;
+    delay = Math.min(delay * 2, 30_000);
+    setTimeout(() => connect().catch(reconnect), delay);
+  };
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url });
+    c.on("notification", (n) => {
+      if (n.channel === channel && n.payload !== undefined) onNotify(n.payload);
+    });
+    c.on("error", () => {
+      c.end().catch(() => {});
+      reconnect();
+    });
+    await c.connect();
+    await c.query(`listen "${channel.replace(/"/g, '""')}"`);
+    delay = 500;
+    client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+  };
 }
 
 export function databaseOptionsFromConfig(config: { databaseUrl?: string; dataDir: string; dbPoolSize: number }): DatabaseOptions {

@@ -27,6 +27,28 @@ describe("scale-out on PostgreSQL", () => {
     const webB = await spawnServer(env, { args: ["--role", "web"] });
     running.push(webB);
 
+    // A live stream on process B …
+    const streamLogin = await fetch(`${webB.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: ADMIN.LOOPDESK_ADMIN_EMAIL, password: ADMIN.LOOPDESK_ADMIN_PASSWORD }),
+    });
+    const streamCookie = (streamLogin.headers.get("set-cookie") ?? "").split(";")[0];
+    const abort = new AbortController();
+    const stream = await fetch(`${webB.url}/api/v1/stream`, { headers: { cookie: streamCookie }, signal: abort.signal });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let streamed = "";
+    const reading = (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          streamed += new TextDecoder().decode(value);
+        }
+      } catch {}
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+
     const viaA = await httpClient(webA.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
     const created = await viaA("/api/v1/tickets", {
       method: "POST",
@@ -34,6 +56,14 @@ describe("scale-out on PostgreSQL", () => {
     });
     expect(created.status).toBe(201);
     const ticket = (await created.json()) as { id: number };
+
+    // … hears of the ticket created on process A (PostgreSQL LISTEN/NOTIFY between processes).
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && !streamed.includes("ticket.created")) await new Promise((r) => setTimeout(r, 100));
+    expect(streamed).toContain("event: ticket.created");
+    expect(streamed).toContain(`"ticketId":${ticket.id}`);
+    abort.abort();
+    await reading;
 
     // A session made on one process works on the other.
     const login = await fetch(`${webA.url}/api/v1/auth/login`, {

@@ -6,6 +6,7 @@ import type { AppContext } from "../../platform/context";
 import { ForbiddenError } from "../../platform/errors";
 import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
 import { linkAttachments } from "./attachment-service";
+import { emitTicketEvent } from "./emit-ticket-event";
 import { createTicket } from "./create-ticket";
 import { loadVisibleTicket } from "./ticket-access";
 import { type TicketEventInput, actorOf, recordTicketEvents, systemActor } from "./ticket-events";
@@ -76,11 +77,10 @@ export async function addMessage(ctx: AppContext, principal: Principal, ticketId
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordTicketEvents(trx, ticket.id, actorOf(principal), events, now);
-    await ctx.events.emit(trx, {
-      type: "ticket.message_added",
-      aggregateType: "ticket",
-      aggregateId: ticket.id,
-      payload: { messageId: message.id, visibility: input.visibility, authorType: principal.kind },
+    await emitTicketEvent(ctx, trx, "ticket.message_added", updated, {
+      messageId: message.id,
+      visibility: input.visibility,
+      authorType: principal.kind,
     });
     return { message, ticket: updated, followUpTicketId };
   });

@@ -10,6 +10,7 @@ import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
+import { emitTicketEvent } from "./emit-ticket-event";
 import { type Actor, type TicketEventInput, actorOf, ticketEventRows } from "./ticket-events";
 
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
@@ -101,11 +102,6 @@ export async function createTicket(
     .selectAll()
     .executeTakeFirstOrThrow();
   if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
-  await ctx.events.emit(trx, {
-    type: "ticket.created",
-    aggregateType: "ticket",
-    aggregateId: ticket.id,
-    payload: { number: ticket.number },
-  });
+  await emitTicketEvent(ctx, trx, "ticket.created", ticket);
   return ticket;
 }

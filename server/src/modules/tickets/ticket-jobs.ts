@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { AppContext } from "../../platform/context";
 import { enqueue } from "../../platform/jobs/job-queue";
+import { emitTicketEvent } from "./emit-ticket-event";
 import { recordTicketEvents, systemActor } from "./ticket-events";
 import { affectsSearch, reindexTickets } from "./ticket-search-index";
 
@@ -38,7 +39,7 @@ export function registerTicketJobs(ctx: AppContext) {
             .forUpdate()
             .skipLocked(),
         )
-        .returning("id")
+        .returning(["id", "number", "customer_id", "organization_id", "department_id", "assignee_id"])
         .execute();
       for (const t of closed)
         await recordTicketEvents(
@@ -48,8 +49,7 @@ export function registerTicketJobs(ctx: AppContext) {
           [{ type: "status_changed", field: "status", before: "solved", after: "closed", data: { reason: "auto_close" } }],
           now,
         );
-      for (const t of closed)
-        await ctx.events.emit(trx, { type: "ticket.updated", aggregateType: "ticket", aggregateId: t.id, payload: { fields: ["status"] } });
+      for (const t of closed) await emitTicketEvent(ctx, trx, "ticket.updated", t, { fields: ["status"] });
       // Next run: soon if there may be more, else in 10 minutes. One pending run at a time.
       const next = new Date(Date.now() + (closed.length === 500 ? 1000 : 600_000));
       await enqueue(trx, "tickets.auto-close", {}, { runAt: next, dedupeKey: `auto-close:${next.toISOString()}` });

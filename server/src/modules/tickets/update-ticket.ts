@@ -8,6 +8,7 @@ import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
+import { emitTicketEvent } from "./emit-ticket-event";
 import { loadVisibleTicket } from "./ticket-access";
 import { type TicketEventInput, actorOf, recordTicketEvents } from "./ticket-events";
 import { assertTransition, statusSideEffects } from "./ticket-lifecycle";
@@ -120,12 +121,7 @@ export async function updateTicket(
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordTicketEvents(trx, id, actorOf(principal), events, now);
-    await ctx.events.emit(trx, {
-      type: "ticket.updated",
-      aggregateType: "ticket",
-      aggregateId: id,
-      payload: { fields: [...new Set(events.map((e) => e.field))] },
-    });
+    await emitTicketEvent(ctx, trx, "ticket.updated", updated, { fields: [...new Set(events.map((e) => e.field))] }, current);
     return updated;
   });
 }

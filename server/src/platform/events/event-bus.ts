@@ -20,6 +20,8 @@ export type Subscriber = {
   handleBatch?: (events: DomainEvent[], ctx: { trx: Transaction<DB>; logger: Logger }) => Promise<void>;
 };
 
+export const REALTIME_CHANNEL = "loopdesk_events";
+
 /**
  * Durable domain events (transactional outbox). emit() writes the event and one job per
  * subscriber in the caller's transaction; the job queue delivers each to its subscriber,
@@ -69,7 +71,10 @@ export class EventBus {
                event.id::text
         from event, unnest(${queues}::text[]) as q(queue)
       )
-      select id, created_at from event`.execute(db);
+      -- Realtime: delivered to LISTENers (every server process) only if the transaction commits.
+      select id, created_at, pg_notify(${REALTIME_CHANNEL}, json_build_object(
+        'id', id, 'type', type, 'aggregateType', aggregate_type, 'aggregateId', aggregate_id, 'payload', payload)::text)
+      from event`.execute(db);
     const row = rows[0];
     return {
       id: row.id,

@@ -1,0 +1,42 @@
+import type { TicketRow } from "../../db/schema";
+import type { AppContext } from "../../platform/context";
+import type { Executor } from "../../platform/jobs/job-queue";
+
+type Scope = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id">;
+
+/** Who may see the ticket, carried on every ticket event so realtime streams can filter by scope. */
+export const scopeOf = (t: Scope) => ({
+  customerId: t.customer_id,
+  organizationId: t.organization_id,
+  departmentId: t.department_id,
+  assigneeId: t.assignee_id,
+});
+
+export type TicketEventScope = ReturnType<typeof scopeOf>;
+
+/**
+ * Emits a ticket domain event (outbox) with the ticket's scope, and its scope before the change
+ * when that differs, so a ticket leaving someone's view still reaches them once.
+ */
+export function emitTicketEvent(
+  ctx: AppContext,
+  trx: Executor,
+  type: "ticket.created" | "ticket.updated" | "ticket.message_added",
+  ticket: Scope & Pick<TicketRow, "id" | "number">,
+  extra: Record<string, unknown> = {},
+  before?: Scope,
+) {
+  const scope = scopeOf(ticket);
+  const previous = before ? scopeOf(before) : undefined;
+  return ctx.events.emit(trx, {
+    type,
+    aggregateType: "ticket",
+    aggregateId: ticket.id,
+    payload: {
+      number: ticket.number,
+      scope,
+      ...(previous && JSON.stringify(previous) !== JSON.stringify(scope) ? { scopeBefore: previous } : {}),
+      ...extra,
+    },
+  });
+}

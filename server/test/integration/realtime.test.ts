@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+
+let t: TestApp;
+let base: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = t.app.server.address() as { port: number };
+  base = `http://127.0.0.1:${address.port}`;
+});
+afterAll(() => t.close());
+
+type Received = { event: string; data: Record<string, unknown> };
+
+/** Opens the SSE stream as a signed-in client and collects the events it receives. */
+async function openStream(client: Client) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/api/v1/stream`, { headers: { cookie: client.cookie as string }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  const received: Received[] = [];
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) received.push({ event, data: JSON.parse(data) });
+          end = buffer.indexOf("\n\n");
+        }
+      }
+    } catch {}
+  })();
+  return { received, close: () => controller.abort() };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+describe("realtime ticket events", () => {
+  it("streams ticket changes as they commit, only to those who may see the ticket", async () => {
+    const depA = await t.factory.department("售后服务");
+    const depB = await t.factory.department("财务");
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const agentA = await t.signIn((await t.factory.staff({ departmentIds: [depA.id] })).email, PASSWORD);
+    const agentB = await t.signIn((await t.factory.staff({ departmentIds: [depB.id] })).email, PASSWORD);
+    const customer = await t.factory.customer();
+    const customerClient = await t.signIn(customer.email, PASSWORD, "customer");
+    const stranger = await t.signIn((await t.factory.customer()).email, PASSWORD, "customer");
+
+    const streams = {
+      admin: await openStream(admin),
+      agentA: await openStream(agentA),
+      agentB: await openStream(agentB),
+      customer: await openStream(customerClient),
+      stranger: await openStream(stranger),
+    };
+    await settle();
+
+    const ticket = (
+      await admin.post("/api/v1/tickets", { subject: "实时推送", departmentId: depA.id, customer: { email: customer.email } })
+    ).json();
+    await agentA.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "内部备注", visibility: "internal" });
+    await agentA.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "您好" });
+    await settle();
+
+    const types = (s: { received: Received[] }) =>
+      s.received.filter((r) => r.data.ticketId === ticket.id).map((r) => `${r.event}${r.data.visibility ? `:${r.data.visibility}` : ""}`);
+    expect(types(streams.admin)).toEqual(["ticket.created", "ticket.message_added:internal", "ticket.message_added:public"]);
+    expect(types(streams.agentA)).toEqual(["ticket.created", "ticket.message_added:internal", "ticket.message_added:public"]);
+    expect(types(streams.customer)).toEqual(["ticket.created", "ticket.message_added:public"]);
+    expect(types(streams.agentB)).toEqual([]);
+    expect(types(streams.stranger)).toEqual([]);
+    expect(streams.customer.received[0].data).not.toHaveProperty("scope");
+
+    // Moving the ticket to department B: A hears it leave, B hears it arrive.
+    await admin.patch(`/api/v1/tickets/${ticket.id}`, { departmentId: depB.id });
+    await settle();
+    expect(types(streams.agentA).at(-1)).toBe("ticket.updated");
+    expect(types(streams.agentB)).toEqual(["ticket.updated"]);
+    expect(streams.agentB.received.at(-1)?.data.fields).toEqual(["departmentId"]);
+
+    // Nothing is sent for a change that rolls back.
+    const before = streams.admin.received.length;
+    expect((await admin.patch(`/api/v1/tickets/${ticket.id}`, { status: "closed" })).statusCode).toBe(409);
+    await settle();
+    expect(streams.admin.received.length).toBe(before);
+
+    for (const s of Object.values(streams)) s.close();
+  });
+
+  it("needs a signed-in caller", async () => {
+    const res = await fetch(`${base}/api/v1/stream`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+  });
+});
