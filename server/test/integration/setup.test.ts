@@ -1,7 +1,7 @@
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstStart } from "../../src/modules/setup/first-start";
 import { seedDemo } from "../../src/modules/setup/seed-demo";
+import { expectTicketInvariants } from "../support/invariants";
 import { type TestApp, createTestApp } from "../support/test-app";
 
 let t: TestApp;
@@ -39,38 +39,11 @@ describe("demo workspace", () => {
     expect(departments).toEqual(expect.arrayContaining(["售前咨询", "售后服务", "技术支持", "仓储物流", "财务"]));
     const tiers = (await t.ctx.db.selectFrom("customers").select("tier").distinct().execute()).map((c) => c.tier);
     expect(tiers).toEqual(expect.arrayContaining(["normal", "silver", "gold"]));
-    const check = async (label: string, q: ReturnType<typeof sql<{ n: number }>>) =>
-      expect(Number((await q.execute(t.ctx.db)).rows[0].n), label).toBe(0);
-    await check(
-      "every ticket has its created event",
-      sql<{
-        n: number;
-      }>`select count(*) as n from tickets t where not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'created')`,
-    );
-    await check(
-      "closed tickets were solved first",
-      sql<{
-        n: number;
-      }>`select count(*) as n from tickets where status = 'closed' and (solved_at is null or closed_at is null or closed_at < solved_at)`,
-    );
-    await check(
-      "answered tickets have a first response",
-      sql<{ n: number }>`select count(*) as n from tickets where status <> 'new' and first_response_at is null and assignee_id is not null`,
-    );
-    await check(
-      "nothing happens before creation",
-      sql<{ n: number }>`select count(*) as n from ticket_events e join tickets t on t.id = e.ticket_id where e.created_at < t.created_at`,
-    );
-    await check(
-      "every customer has an email",
-      sql<{
-        n: number;
-      }>`select count(*) as n from customers c where not exists (select 1 from customer_identities i where i.customer_id = c.id and i.kind = 'email')`,
-    );
-    await check(
-      "all within 90 days",
-      sql<{ n: number }>`select count(*) as n from tickets where created_at < now() - interval '91 days' or created_at > now()`,
-    );
+    await expectTicketInvariants(t.ctx.db, {
+      "answered tickets have a first response": `select id from tickets where status <> 'new' and first_response_at is null and assignee_id is not null`,
+      "every customer has an email": `select c.id from customers c where not exists (select 1 from customer_identities i where i.customer_id = c.id and i.kind = 'email')`,
+      "all within the last 90 days": `select id from tickets where created_at < now() - interval '91 days' or created_at > now()`,
+    });
     const agent = await t.signIn("wangfang@demo.loopdesk.local", "loopdesk-demo");
     const found = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退货")}&limit=200`)).json().items;
     expect(found.length).toBeGreaterThan(0);
