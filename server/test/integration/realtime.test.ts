@@ -45,6 +45,10 @@ async function openStream(client: Client) {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 300));
+const waitFor = async (condition: () => boolean, ms = 5000) => {
+  const until = Date.now() + ms;
+  while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+};
 
 describe("realtime ticket events", () => {
   it("streams ticket changes as they commit, only to those who may see the ticket", async () => {
@@ -71,10 +75,11 @@ describe("realtime ticket events", () => {
     ).json();
     await agentA.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "内部备注", visibility: "internal" });
     await agentA.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "您好" });
-    await settle();
 
     const types = (s: { received: Received[] }) =>
       s.received.filter((r) => r.data.ticketId === ticket.id).map((r) => `${r.event}${r.data.visibility ? `:${r.data.visibility}` : ""}`);
+    await waitFor(() => types(streams.admin).length >= 3 && types(streams.customer).length >= 2);
+    await settle(); // and a moment longer, for anything that should not arrive
     expect(types(streams.admin)).toEqual(["ticket.created", "ticket.message_added:internal", "ticket.message_added:public"]);
     expect(types(streams.agentA)).toEqual(["ticket.created", "ticket.message_added:internal", "ticket.message_added:public"]);
     expect(types(streams.customer)).toEqual(["ticket.created", "ticket.message_added:public"]);
@@ -84,6 +89,7 @@ describe("realtime ticket events", () => {
 
     // Moving the ticket to department B: A hears it leave, B hears it arrive.
     await admin.patch(`/api/v1/tickets/${ticket.id}`, { departmentId: depB.id });
+    await waitFor(() => types(streams.agentB).length >= 1);
     await settle();
     expect(types(streams.agentA).at(-1)).toBe("ticket.updated");
     expect(types(streams.agentB)).toEqual(["ticket.updated"]);
