@@ -145,6 +145,24 @@ describe("roles", () => {
     }
   });
 
+  it("only admins change staff, departments, categories and custom fields", async () => {
+    const target = await t.factory.staff();
+    const category = (await admin.post("/api/v1/categories", { name: "改动测试" })).json();
+    const field = (await admin.post("/api/v1/custom-fields", { entity: "ticket", key: "patch_probe", label: "探针", type: "text" })).json();
+    const cases: [string, unknown][] = [
+      [`/api/v1/staff/${target.id}`, { role: "admin" }],
+      [`/api/v1/departments/${depA.id}`, { name: "改名" }],
+      [`/api/v1/categories/${category.id}`, { name: "改名" }],
+      [`/api/v1/custom-fields/${field.id}`, { label: "改名" }],
+    ];
+    for (const [url, body] of cases) {
+      expect((await agentA.patch(url, body)).statusCode, `PATCH ${url} as agent`).toBe(403);
+      expect((await supervisorA.patch(url, body)).statusCode, `PATCH ${url} as supervisor`).toBe(403);
+    }
+    expect((await t.ctx.db.selectFrom("staff").select("role").where("id", "=", target.id).executeTakeFirstOrThrow()).role).toBe("agent");
+    for (const [url, body] of cases.slice(1)) expect((await admin.patch(url, body)).statusCode, `PATCH ${url} as admin`).toBe(200);
+  });
+
   it("supervisors (and admins) may change team membership; agents may not", async () => {
     const team = (await admin.post("/api/v1/teams", { name: "技术一组", departmentId: depA.id })).json();
     expect((await agentA.patch(`/api/v1/teams/${team.id}`, { memberIds: [agentAId] })).statusCode).toBe(403);
