@@ -17,7 +17,7 @@ const integration = (engine: "pglite" | "postgres") => ({
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["server/test/unit/**/*.test.ts", "contracts/test/**/*.test.ts"] } },
+      { test: { name: "unit", include: ["server/test/unit/**/*.test.ts", "contracts/test/**/*.test.ts", "web/test/**/*.test.ts"] } },
       integration("pglite"),
       ...(process.env.LOOPDESK_SKIP_POSTGRES === "1" ? [] : [integration("postgres")]),
       {

@@ -7,15 +7,19 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { TicketListPage } from "../features/tickets/TicketListPage";
+import { TicketPage } from "../features/tickets/TicketPage";
+import { useLiveEvents } from "./useLiveEvents";
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
 
 function Routed() {
   const { user, loading } = useSession();
+  useLiveEvents(!!user);
   if (loading) return null;
   return (
     <Routes>
       <Route path="/login" element={user ? <Navigate to="/" replace /> : <SignInPage />} />
+      <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />
     </Routes>
   );

@@ -1,26 +1,17 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Input, Layout, Select, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Input, Layout, Select, Space, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
-import { LanguageSwitch } from "../../app/LanguageSwitch";
-import { useSession } from "../auth/session";
-
-const statusColor: Record<string, string> = {
-  new: "gold",
-  open: "red",
-  pending: "blue",
-  on_hold: "purple",
-  solved: "green",
-  closed: "default",
-};
-const priorityColor: Record<string, string> = { low: "default", normal: "blue", high: "orange", urgent: "red" };
+import { useNavigate } from "react-router";
+import { AppHeader } from "../../app/AppHeader";
+import { priorityColor, statusColor } from "./ticket-labels";
 
 /** A first view of the queue; the full agent workspace is built on top of this. */
 export function TicketListPage() {
   const { t, i18n } = useTranslation();
-  const { user, signOut } = useSession();
+  const navigate = useNavigate();
   const [status, setStatus] = useState<string[]>(["new", "open", "pending"]);
   const [q, setQ] = useState("");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
@@ -40,16 +31,7 @@ export function TicketListPage() {
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header
-        style={{ display: "flex", alignItems: "center", gap: 16, background: "#fff", borderBottom: "1px solid #eee", paddingInline: 16 }}
-      >
-        <Typography.Title level={4} style={{ margin: 0, flex: 1 }}>
-          {t("app.name")}
-        </Typography.Title>
-        <LanguageSwitch />
-        <Typography.Text data-testid="current-user">{user?.name}</Typography.Text>
-        <Button onClick={() => void signOut()}>{t("auth.signOut")}</Button>
-      </Layout.Header>
+      <AppHeader />
       <Layout.Content style={{ padding: 16 }}>
         <Space wrap style={{ marginBottom: 12 }}>
           <Select
@@ -89,6 +71,7 @@ export function TicketListPage() {
           pagination={false}
           scroll={{ x: 720 }}
           locale={{ emptyText: t("tickets.empty") }}
+          onRow={(record) => ({ onClick: () => navigate(`/tickets/${record.id}`), style: { cursor: "pointer" } })}
           columns={[
             { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
             { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },

@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
+import { launchBrowser } from "./browser";
+
+const ADMIN = { email: "admin@ticket-e2e.test", password: "e2e-password-2" };
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+let api: Awaited<ReturnType<typeof httpClient>>;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-ticket-"));
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+  });
+  browser = await launchBrowser();
+  api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function createTicket(subject: string) {
+  const res = await api("/api/v1/tickets", {
+    method: "POST",
+    body: JSON.stringify({ subject, description: "客户来电描述", customer: { email: "caller@example.cn" } }),
+  });
+  return (await res.json()) as { id: number; number: number };
+}
+
+async function signIn(page: Page) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("邮箱").fill(ADMIN.email);
+  await page.getByLabel("密码").fill(ADMIN.password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByTestId("current-user").waitFor();
+}
+
+describe("ticket page", () => {
+  it("shows the conversation, adds an internal note and a public reply that leaves the ticket pending", async () => {
+    const ticket = await createTicket("打印机卡纸");
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain(`#${ticket.number} 打印机卡纸`);
+    expect(await page.getByTestId("ticket-status").textContent()).toBe("新建");
+
+    await page.getByText("内部备注", { exact: true }).first().click();
+    await page.getByLabel("内容").fill("先确认保修期");
+    await page.getByRole("button", { name: "添加备注" }).click();
+    await page.getByTestId("internal-note").waitFor();
+    expect(await page.getByTestId("internal-note").textContent()).toContain("先确认保修期");
+
+    await page.getByText("回复客户", { exact: true }).click();
+    await page.getByLabel("内容").fill("您好，请提供打印机型号。");
+    await page.getByLabel("发送后状态").click();
+    await page.getByTitle("等待客户").click();
+    await page.getByRole("button", { name: "发送回复" }).click();
+    await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("等待客户");
+    expect(await page.getByTestId("public-reply").textContent()).toContain("请提供打印机型号");
+    await expect
+      .poll(async () => (await page.getByTestId("system-event").allTextContents()).join("\n"))
+      .toContain("「新建」改为「等待客户」");
+    await page.close();
+  });
+
+  it("a new ticket appears in an open list without reloading (realtime)", async () => {
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.locator(".ant-table").waitFor();
+    const subject = `实时到达 ${Date.now()}`;
+    await createTicket(subject);
+    await expect.poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: 10_000 }).toContain(subject);
+    await page.close();
+  });
+
+  it("a stale change is not applied silently: the agent sees the conflict and can re-apply", async () => {
+    const ticket = await createTicket("并发修改");
+    const stale = await browser.newPage();
+    // This page hears no live updates, so it keeps the version it loaded.
+    await stale.route("**/api/v1/stream", (route) => route.abort());
+    await signIn(stale);
+    await stale.goto(`${server.url}/tickets/${ticket.id}`);
+    await stale.getByTestId("ticket-title").waitFor();
+
+    const changed = await api(`/api/v1/tickets/${ticket.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ subject: "并发修改（他人已改）" }),
+    });
+    expect(changed.status).toBe(200);
+
+    await stale.getByLabel("优先级").click();
+    await stale.getByTitle("紧急").click();
+    await stale.getByTestId("conflict").waitFor();
+    expect(await stale.getByTestId("conflict").textContent()).toContain("工单已被他人修改");
+    await expect.poll(() => stale.getByTestId("ticket-title").textContent()).toContain("他人已改");
+    await stale.getByRole("button", { name: "重新应用我的修改" }).click();
+    await expect
+      .poll(async () => ((await (await api(`/api/v1/tickets/${ticket.id}`)).json()) as { priority: string }).priority)
+      .toBe("urgent");
+    await stale.close();
+  });
+});

@@ -1,0 +1,6 @@
+import type { TFunction } from "i18next";
+import { ApiError } from "../api/client";
+
+/** Any error in words, in the user's language (never a raw code or a blank page). */
+export const errorText = (t: TFunction, e: unknown) =>
+  t(`errors.${e instanceof ApiError ? e.code : "internal_error"}`, { defaultValue: t("errors.internal_error") });

@@ -1,0 +1,20 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+
+/** Keeps lists and open tickets current: each live event refetches what it touches. */
+export function useLiveEvents(enabled: boolean) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!enabled || typeof EventSource === "undefined") return;
+    const source = new EventSource("/api/v1/stream");
+    const onEvent = (e: MessageEvent) => {
+      try {
+        const data = JSON.parse(e.data) as { ticketId: number };
+        void qc.invalidateQueries({ queryKey: ["tickets"] });
+        void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId] });
+      } catch {}
+    };
+    for (const type of ["ticket.created", "ticket.updated", "ticket.message_added"]) source.addEventListener(type, onEvent);
+    return () => source.close();
+  }, [enabled, qc]);
+}

@@ -1,0 +1,58 @@
+import { Alert, Col, Layout, Row, Skeleton, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { AppHeader } from "../../app/AppHeader";
+import { errorText } from "../../app/error-text";
+import { useSession } from "../auth/session";
+import { ReplyComposer } from "./ReplyComposer";
+import { TicketSidePanel } from "./TicketSidePanel";
+import { Timeline } from "./Timeline";
+import { useEvents, useMessages, useStaff, useTicket } from "./ticket-api";
+import { statusColor } from "./ticket-labels";
+
+export function TicketPage() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const id = Number(useParams().id);
+  const isStaff = user?.kind === "staff";
+  const ticket = useTicket(id);
+  const messages = useMessages(id);
+  const events = useEvents(id);
+  const staff = useStaff(isStaff);
+  const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <AppHeader />
+      <Layout.Content style={{ padding: 16 }}>
+        <Link to="/">← {t("ticket.back")}</Link>
+        {ticket.error && <Alert type="error" showIcon title={errorText(t, ticket.error)} style={{ marginTop: 12 }} />}
+        {ticket.isLoading && <Skeleton active />}
+        {ticket.data && (
+          <>
+            <Typography.Title level={4} style={{ marginTop: 12 }} data-testid="ticket-title">
+              #{ticket.data.number} {ticket.data.subject}{" "}
+              <Tag color={statusColor[ticket.data.status]} data-testid="ticket-status">
+                {t(`status.${ticket.data.status}`)}
+              </Tag>
+            </Typography.Title>
+            <Row gutter={[16, 16]}>
+              <Col xs={24} lg={16}>
+                {ticket.data.description && (
+                  <Typography.Paragraph style={{ whiteSpace: "pre-wrap", background: "#fafafa", padding: 12, borderRadius: 6 }}>
+                    {ticket.data.description}
+                  </Typography.Paragraph>
+                )}
+                <Timeline messages={messages.data ?? []} events={events.data ?? []} staffNames={staffNames} />
+                <ReplyComposer ticket={ticket.data} />
+              </Col>
+              <Col xs={24} lg={8}>
+                <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+              </Col>
+            </Row>
+          </>
+        )}
+      </Layout.Content>
+    </Layout>
+  );
+}

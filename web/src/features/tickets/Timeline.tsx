@@ -1,0 +1,67 @@
+import type { Message, TicketEvent } from "@loopdesk/contracts/tickets";
+import { Card, Empty, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+
+type Item = { at: string; kind: "message"; message: Message } | { at: string; kind: "event"; event: TicketEvent };
+
+/** Public replies, internal notes (visibly different) and system events, oldest first. */
+export function Timeline({
+  messages,
+  events,
+  staffNames,
+}: {
+  messages: Message[];
+  events: TicketEvent[];
+  staffNames: Map<number, string>;
+}) {
+  const { t, i18n } = useTranslation();
+  const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
+  const items: Item[] = [
+    ...messages.map((m) => ({ at: m.createdAt, kind: "message" as const, message: m })),
+    ...events.filter((e) => e.type !== "message_added").map((e) => ({ at: e.createdAt, kind: "event" as const, event: e })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  if (items.length === 0) return <Empty description={t("ticket.noActivity")} />;
+
+  const value = (field: string | null, v: unknown) => {
+    if (v === null || v === undefined || v === "") return t("ticket.none");
+    if (field === "status") return t(`status.${v}`);
+    if (field === "priority") return t(`priority.${v}`);
+    if (field === "assigneeId" && typeof v === "number") return staffNames.get(v) ?? `#${v}`;
+    return Array.isArray(v) ? v.join(", ") : String(v);
+  };
+
+  return (
+    <div data-testid="timeline" style={{ display: "flex", flexDirection: "column", gap: 8 }}>
+      {items.map((item) =>
+        item.kind === "message" ? (
+          <Card
+            key={`m${item.message.id}`}
+            size="small"
+            data-testid={item.message.visibility === "internal" ? "internal-note" : "public-reply"}
+            style={item.message.visibility === "internal" ? { background: "#fffbe6", borderColor: "#ffe58f" } : undefined}
+            title={
+              <span>
+                {item.message.authorName ?? t(`author.${item.message.authorType}`)}{" "}
+                {item.message.visibility === "internal" && <Tag color="gold">{t("ticket.internalNote")}</Tag>}
+              </span>
+            }
+            extra={<Typography.Text type="secondary">{fmt.format(new Date(item.message.createdAt))}</Typography.Text>}
+          >
+            <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>{item.message.bodyText}</Typography.Paragraph>
+          </Card>
+        ) : (
+          <Typography.Text key={`e${item.event.id}`} type="secondary" data-testid="system-event" style={{ fontSize: 12 }}>
+            {fmt.format(new Date(item.event.createdAt))} ·{" "}
+            {t(`event.${item.event.type}`, {
+              actor: item.event.actorName ?? t(`author.${item.event.actorType}`),
+              field: item.event.field ? t(`field.${item.event.field}`, { defaultValue: item.event.field }) : "",
+              before: value(item.event.field, item.event.before),
+              after: value(item.event.field, item.event.after),
+              defaultValue: item.event.type,
+            })}
+          </Typography.Text>
+        ),
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { StaffMember } from "@loopdesk/contracts/staff";
+import type { Message, Ticket, TicketEvent, UpdateTicketBody } from "@loopdesk/contracts/tickets";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../../api/client";
+
+export const ticketKeys = {
+  all: ["tickets"] as const,
+  one: (id: number) => ["ticket", id] as const,
+  messages: (id: number) => ["ticket", id, "messages"] as const,
+  events: (id: number) => ["ticket", id, "events"] as const,
+};
+
+export const useTicket = (id: number) => useQuery({ queryKey: ticketKeys.one(id), queryFn: () => api<Ticket>(`/tickets/${id}`) });
+export const useMessages = (id: number) =>
+  useQuery({ queryKey: ticketKeys.messages(id), queryFn: async () => (await api<{ items: Message[] }>(`/tickets/${id}/messages`)).items });
+export const useEvents = (id: number) =>
+  useQuery({ queryKey: ticketKeys.events(id), queryFn: async () => (await api<{ items: TicketEvent[] }>(`/tickets/${id}/events`)).items });
+export const useStaff = (enabled: boolean) =>
+  useQuery({ queryKey: ["staff"], enabled, staleTime: 60_000, queryFn: async () => (await api<{ items: StaffMember[] }>("/staff")).items });
+
+function useRefreshTicket(id: number) {
+  const qc = useQueryClient();
+  return () => {
+    void qc.invalidateQueries({ queryKey: ["ticket", id] });
+    void qc.invalidateQueries({ queryKey: ticketKeys.all });
+  };
+}
+
+/** PATCH with If-Match: a stale version answers 412 and the page shows what changed. */
+export function useUpdateTicket(id: number) {
+  const refresh = useRefreshTicket(id);
+  return useMutation({
+    mutationFn: ({ changes, version }: { changes: UpdateTicketBody; version: number }) =>
+      api<Ticket>(`/tickets/${id}`, { method: "PATCH", body: changes, headers: { "if-match": `"${version}"` } }),
+    onSettled: refresh,
+  });
+}
+
+export function useAddMessage(id: number) {
+  const refresh = useRefreshTicket(id);
+  return useMutation({
+    mutationFn: (body: { body: string; visibility: "public" | "internal"; status?: Ticket["status"] }) =>
+      api(`/tickets/${id}/messages`, { method: "POST", body }),
+    onSettled: refresh,
+  });
+}
