@@ -246,8 +246,10 @@ function planTicket(
   const events: Omit<Ev, "ticket_id">[] = [];
   const cap = (d: Date) => (d > now ? new Date(now.getTime() - 1000) : d);
   let t = createdAt.getTime();
+  // Each step happens after the previous one; near "now" steps squeeze together (a second
+  // apart) instead of piling up at the same instant, so the history keeps its order.
   const at = (minutesLater: number) => {
-    t += Math.max(1, minutesLater) * MIN;
+    t = Math.max(t + 1000, Math.min(t + Math.max(1, minutesLater) * MIN, now.getTime() - 60_000));
     return cap(new Date(t));
   };
   const ev = (type: string, when: Date, actor: { type: "staff" | "customer" | "system"; id: number | null }, extra: Partial<Ev> = {}) =>
