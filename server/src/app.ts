@@ -65,7 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         );
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
     routerOptions: { maxParamLength: 1000 },
   });
   await ctx.realtime.start();

@@ -20,6 +20,7 @@ const envSchema = z.object({
   LOOPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(20),
   LOOPDESK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   LOOPDESK_SECURE_COOKIES: bool.default(false),
+  LOOPDESK_TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
@@ -37,6 +38,8 @@ export type Config = {
   maxUploadBytes: number;
   sessionDays: number;
   secureCookies: boolean;
+  /** Believe X-Forwarded-For (only behind a reverse proxy that sets it): client addresses drive login throttling. */
+  trustProxy: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   dbPoolSize: number;
   /** Process role: web serves HTTP, worker runs jobs; "all" does both. */
@@ -66,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: e.LOOPDESK_MAX_UPLOAD_MB * 1024 * 1024,
     sessionDays: e.LOOPDESK_SESSION_DAYS,
     secureCookies: e.LOOPDESK_SECURE_COOKIES,
+    trustProxy: e.LOOPDESK_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     role: "all",
