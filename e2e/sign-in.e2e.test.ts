@@ -45,6 +45,16 @@ describe("web app: sign-in and the ticket list", () => {
     expect(await rows.count()).toBe(25);
     expect(await page.locator(".ant-table-tbody").textContent()).toMatch(/处理中|新建|等待客户/);
     await page.screenshot({ path: path.join(os.tmpdir(), "loopdesk-e2e-list.png") });
+
+    // Views with live counts: "all" holds at least everything unsolved, and selecting it shows it.
+    const count = async (key: string) => Number((await page.getByTestId(`view-count-${key}`).textContent())?.replace(/\D/g, ""));
+    await page.getByTestId("view-count-all").waitFor();
+    const unsolved = await count("unsolved");
+    const all = await count("all");
+    expect(unsolved).toBeGreaterThan(0);
+    expect(all).toBeGreaterThan(unsolved);
+    await page.getByRole("menuitem", { name: /全部\s*\d/ }).click();
+    await expect.poll(() => page.locator(".ant-table-tbody").textContent()).toMatch(/已关闭/);
     await page.close();
   });
 

@@ -112,6 +112,9 @@ export const listTicketsQuery = z.strictObject({
 });
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
 
+export const countTicketsQuery = listTicketsQuery.omit({ sort: true, cursor: true, limit: true });
+export const ticketCount = z.object({ count: z.number(), capped: z.boolean() });
+
 export const attachmentMeta = z.object({
   id: z.number(),
   filename: z.string(),

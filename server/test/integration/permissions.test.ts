@@ -58,6 +58,9 @@ describe("staff department scoping", () => {
     expect(listB).toContain(inB.id);
     expect(listB).not.toContain(inA.id);
     expect((await supervisorA.get(`/api/v1/tickets/${inB.id}`)).statusCode).toBe(404);
+    const countB = (await agentB.get(`/api/v1/tickets/count?department=${depB.id}`)).json().count;
+    expect(countB).toBeGreaterThan(0);
+    expect((await agentA.get(`/api/v1/tickets/count?department=${depB.id}`)).json().count).toBe(0);
     expect((await admin.get(`/api/v1/tickets/${inB.id}`)).statusCode).toBe(200);
   });
 

@@ -248,6 +248,9 @@ describe("listing", () => {
       cursor = res.json().nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
+    const customerId = (await agent.get(`/api/v1/tickets/${ids[0]}`)).json().customerId;
+    expect((await agent.get(`/api/v1/tickets/count?customer=${customerId}`)).json()).toEqual({ count: 7, capped: false });
+    expect((await agent.get(`/api/v1/tickets/count?customer=${customerId}&tag=${encodeURIComponent("物流")}`)).json().count).toBe(3);
 
     const byTag = (
       await agent.get(

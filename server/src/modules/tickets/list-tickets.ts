@@ -8,10 +8,12 @@ import { searchQuery } from "../../platform/text/search-text";
 import { scopeFilter, scopeFor } from "./ticket-access";
 import { presentTicket } from "./ticket-presenter";
 
-/** Lists visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
-export async function listTickets(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
+export type TicketFilters = Omit<ListTicketsQuery, "sort" | "cursor" | "limit">;
+
+/** The visible tickets matching the filters (shared by listing and counting). */
+async function filteredTickets(ctx: AppContext, principal: Principal, query: TicketFilters) {
   const scope = await scopeFor(ctx.db, principal);
-  let q = ctx.db.selectFrom("tickets").selectAll().where(scopeFilter(scope));
+  let q = ctx.db.selectFrom("tickets").where(scopeFilter(scope));
   if (query.status?.length) q = q.where("status", "in", query.status);
   if (query.priority?.length) q = q.where("priority", "in", query.priority);
   if (query.assignee === "none") q = q.where("assignee_id", "is", null);
@@ -37,6 +39,30 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
       return ors.length ? eb.or(ors) : eb.lit(false);
     });
   }
+  return q;
+}
+
+const COUNT_CAP = 10_000;
+
+/** How many visible tickets match, counted up to a cap so a view's badge never scans a whole archive. */
+export async function countTickets(ctx: AppContext, principal: Principal, query: TicketFilters) {
+  const q = await filteredTickets(ctx, principal, query);
+  const row = await ctx.db
+    .selectFrom(
+      q
+        .select("tickets.id")
+        .limit(COUNT_CAP + 1)
+        .as("matching"),
+    )
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+}
+
+/** Lists visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
+export async function listTickets(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
+  let q = (await filteredTickets(ctx, principal, query)).selectAll();
 
   const desc = query.sort.startsWith("-");
   const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority";

@@ -3,12 +3,14 @@ import { z } from "zod";
 import { idParams, pageOf } from "@loopdesk/contracts/common";
 import {
   attachmentMeta,
+  countTicketsQuery,
   createMessageBody,
   createTicketBody,
   listTicketsQuery,
   message,
   messageResult,
   ticket,
+  ticketCount,
   ticketEvent,
   updateTicketBody,
 } from "@loopdesk/contracts/tickets";
@@ -19,7 +21,7 @@ import { route } from "../../platform/http/route";
 import { openAttachment, storeAttachment } from "./attachment-service";
 import { addMessage } from "./add-message";
 import { createTicket, prepareTicket } from "./create-ticket";
-import { listTickets } from "./list-tickets";
+import { countTickets, listTickets } from "./list-tickets";
 import { loadVisibleTicket } from "./ticket-access";
 import { etagOf, presentTicket } from "./ticket-presenter";
 import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
@@ -61,6 +63,17 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     query: listTicketsQuery,
     responses: { 200: pageOf(ticket) },
     handler: ({ principal, query }) => listTickets(ctx, principal, query),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tickets/count",
+    summary: "Count visible tickets matching the list filters (capped at 10,000)",
+    tags,
+    access: "any",
+    query: countTicketsQuery,
+    responses: { 200: ticketCount },
+    handler: ({ principal, query }) => countTickets(ctx, principal, query),
   });
 
   route(app, {

@@ -6,19 +6,27 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { useNavigate } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
+import { useSession } from "../auth/session";
+import { ViewMenu } from "./ViewMenu";
 import { priorityColor, statusColor } from "./ticket-labels";
+import { type ViewKey, viewParams, views } from "./ticket-views";
 
 /** A first view of the queue; the full agent workspace is built on top of this. */
 export function TicketListPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
-  const [status, setStatus] = useState<string[]>(["new", "open", "pending"]);
+  const { user } = useSession();
+  const isStaff = user?.kind === "staff";
+  // Agents start with their own queue; supervisors and admins with everything unsolved.
+  const [view, setView] = useState<ViewKey>(user?.kind === "staff" && user.role === "agent" ? "mine" : "unsolved");
+  const [status, setStatus] = useState<string[]>(["new", "open", "pending", "on_hold"]);
   const [q, setQ] = useState("");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1];
 
-  const params = new URLSearchParams({ limit: "25", sort: "-updated_at" });
-  if (status.length) params.set("status", status.join(","));
+  const params = viewParams(view, status);
+  params.set("limit", "25");
+  params.set("sort", "-updated_at");
   if (q) params.set("q", q);
   if (cursor) params.set("cursor", cursor);
   const { data, error, isFetching } = useQuery({
@@ -32,74 +40,87 @@ export function TicketListPage() {
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <AppHeader />
-      <Layout.Content style={{ padding: 16 }}>
-        <Space wrap style={{ marginBottom: 12 }}>
-          <Select
-            mode="multiple"
-            style={{ minWidth: 260 }}
-            value={status}
-            placeholder={t("tickets.filterStatus")}
+      <Layout hasSider>
+        <Layout.Sider theme="light" width={220} breakpoint="lg" collapsedWidth={0} style={{ borderInlineEnd: "1px solid #f0f0f0" }}>
+          <ViewMenu
+            value={view}
+            isStaff={isStaff}
             onChange={(v) => {
-              setStatus(v);
+              setView(v);
+              setStatus([...(views.find((x) => x.key === v)?.statuses ?? [])]);
               resetPaging();
             }}
-            options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
           />
-          <Input.Search
-            allowClear
-            placeholder={t("tickets.search")}
-            onSearch={(v) => {
-              setQ(v.trim());
-              resetPaging();
-            }}
-            style={{ width: 260 }}
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 16, minWidth: 0 }}>
+          <Space wrap style={{ marginBottom: 12 }}>
+            <Select
+              mode="multiple"
+              style={{ minWidth: 260 }}
+              value={status}
+              placeholder={t("tickets.filterStatus")}
+              onChange={(v) => {
+                setStatus(v);
+                resetPaging();
+              }}
+              options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            />
+            <Input.Search
+              allowClear
+              placeholder={t("tickets.search")}
+              onSearch={(v) => {
+                setQ(v.trim());
+                resetPaging();
+              }}
+              style={{ width: 260 }}
+            />
+          </Space>
+          {error && (
+            <Alert
+              type="error"
+              showIcon
+              title={t(`errors.${error instanceof ApiError ? error.code : "internal_error"}`)}
+              style={{ marginBottom: 12 }}
+            />
+          )}
+          <Table<Ticket>
+            rowKey="id"
+            size="small"
+            loading={isFetching}
+            dataSource={data?.items ?? []}
+            pagination={false}
+            scroll={{ x: 720 }}
+            locale={{ emptyText: t("tickets.empty") }}
+            onRow={(record) => ({ onClick: () => navigate(`/tickets/${record.id}`), style: { cursor: "pointer" } })}
+            columns={[
+              { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
+              { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },
+              {
+                title: t("tickets.status"),
+                dataIndex: "status",
+                width: 110,
+                render: (s: string) => <Tag color={statusColor[s]}>{t(`status.${s}`)}</Tag>,
+              },
+              {
+                title: t("tickets.priority"),
+                dataIndex: "priority",
+                width: 100,
+                render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag>,
+              },
+              { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
+              { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },
+            ]}
           />
-        </Space>
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            title={t(`errors.${error instanceof ApiError ? error.code : "internal_error"}`)}
-            style={{ marginBottom: 12 }}
-          />
-        )}
-        <Table<Ticket>
-          rowKey="id"
-          size="small"
-          loading={isFetching}
-          dataSource={data?.items ?? []}
-          pagination={false}
-          scroll={{ x: 720 }}
-          locale={{ emptyText: t("tickets.empty") }}
-          onRow={(record) => ({ onClick: () => navigate(`/tickets/${record.id}`), style: { cursor: "pointer" } })}
-          columns={[
-            { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
-            { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },
-            {
-              title: t("tickets.status"),
-              dataIndex: "status",
-              width: 110,
-              render: (s: string) => <Tag color={statusColor[s]}>{t(`status.${s}`)}</Tag>,
-            },
-            {
-              title: t("tickets.priority"),
-              dataIndex: "priority",
-              width: 100,
-              render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag>,
-            },
-            { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
-            { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },
-          ]}
-        />
-        <Space style={{ marginTop: 12 }}>
-          <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            {t("tickets.previous")}
-          </Button>
-          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}>
-            {t("tickets.next")}
-          </Button>
-        </Space>
-      </Layout.Content>
+          <Space style={{ marginTop: 12 }}>
+            <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+              {t("tickets.previous")}
+            </Button>
+            <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}>
+              {t("tickets.next")}
+            </Button>
+          </Space>
+        </Layout.Content>
+      </Layout>
     </Layout>
   );
 }
