@@ -1,4 +1,4 @@
-import { Badge, Menu } from "antd";
+import { Menu, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { type ViewKey, useViewCount, views } from "./ticket-views";
 
@@ -9,13 +9,9 @@ function ViewLabel({ viewKey, enabled }: { viewKey: ViewKey; enabled: boolean })
     <span style={{ display: "flex", justifyContent: "space-between", gap: 8 }}>
       <span>{t(`views.${viewKey}`)}</span>
       {count.data && (
-        <Badge
-          data-testid={`view-count-${viewKey}`}
-          count={count.data.capped ? `${count.data.count}+` : count.data.count}
-          showZero
-          overflowCount={99999}
-          color="#8c8c8c"
-        />
+        <Typography.Text type="secondary" data-testid={`view-count-${viewKey}`}>
+          {count.data.capped ? `${count.data.count}+` : count.data.count}
+        </Typography.Text>
       )}
     </span>
   );
