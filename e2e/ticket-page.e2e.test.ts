@@ -111,3 +111,39 @@ describe("ticket page", () => {
     await stale.close();
   });
 });
+
+describe("new ticket on behalf of a customer", () => {
+  it("validates fields from their definitions, creates the customer by phone, and opens the new ticket", async () => {
+    await api("/api/v1/custom-fields", {
+      method: "POST",
+      body: JSON.stringify({ entity: "ticket", key: "order_no", label: "订单号", type: "text", pattern: "^DD\\d{8}$", required: true }),
+    });
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.getByRole("button", { name: "新建工单" }).click();
+    await page.getByLabel("客户", { exact: true }).fill("138 0013 8000");
+    await page.getByLabel("客户姓名（新客户）").fill("王先生");
+    await page.getByLabel("主题").fill("电话报修：扫地机不回充");
+    await page.getByLabel("订单号").fill("12345");
+    await page.getByRole("button", { name: "创建工单" }).click();
+    await expect.poll(() => page.getByText("订单号格式不正确").count()).toBe(1);
+    await page.getByLabel("订单号").fill("DD20261122");
+    await page.getByRole("button", { name: "创建工单" }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain("电话报修：扫地机不回充");
+    const id = Number(page.url().split("/").pop());
+    const ticket = (await (await api(`/api/v1/tickets/${id}`)).json()) as {
+      channel: string;
+      customFields: Record<string, string>;
+      customerId: number;
+    };
+    expect(ticket).toMatchObject({ channel: "phone", customFields: { order_no: "DD20261122" } });
+    const customer = (await (await api(`/api/v1/customers/${ticket.customerId}`)).json()) as {
+      name: string;
+      identities: { kind: string; value: string }[];
+    };
+    expect(customer.name).toBe("王先生");
+    expect(customer.identities).toContainEqual(expect.objectContaining({ kind: "phone", value: "13800138000" }));
+    await page.close();
+  });
+});

@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { TicketListPage } from "../features/tickets/TicketListPage";
+import { NewTicketPage } from "../features/tickets/NewTicketPage";
 import { TicketPage } from "../features/tickets/TicketPage";
 import { useLiveEvents } from "./useLiveEvents";
 
@@ -19,6 +20,7 @@ function Routed() {
   return (
     <Routes>
       <Route path="/login" element={user ? <Navigate to="/" replace /> : <SignInPage />} />
+      <Route path="/tickets/new" element={user?.kind === "staff" ? <NewTicketPage /> : <Navigate to="/" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />
     </Routes>

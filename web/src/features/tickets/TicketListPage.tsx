@@ -65,6 +65,11 @@ export function TicketListPage() {
               }}
               options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
             />
+            {isStaff && (
+              <Button type="primary" onClick={() => navigate("/tickets/new")}>
+                {t("newTicket.title")}
+              </Button>
+            )}
             <Input.Search
               allowClear
               placeholder={t("tickets.search")}
