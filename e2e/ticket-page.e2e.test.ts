@@ -35,6 +35,7 @@ async function createTicket(subject: string) {
     method: "POST",
     body: JSON.stringify({ subject, description: "客户来电描述", customer: { email: "caller@example.cn" } }),
   });
+  expect(res.status).toBe(201);
   return (await res.json()) as { id: number; number: number };
 }
 
@@ -114,7 +115,7 @@ describe("ticket page", () => {
 
 describe("new ticket on behalf of a customer", () => {
   it("validates fields from their definitions, creates the customer by phone, and opens the new ticket", async () => {
-    await api("/api/v1/custom-fields", {
+    const field = await api("/api/v1/custom-fields", {
       method: "POST",
       body: JSON.stringify({ entity: "ticket", key: "order_no", label: "订单号", type: "text", pattern: "^DD\\d{8}$", required: true }),
     });
@@ -144,6 +145,46 @@ describe("new ticket on behalf of a customer", () => {
     };
     expect(customer.name).toBe("王先生");
     expect(customer.identities).toContainEqual(expect.objectContaining({ kind: "phone", value: "13800138000" }));
+    // Retire the required field so later tickets in this file need no order number.
+    const { id: fieldId } = (await field.json()) as { id: number };
+    expect((await api(`/api/v1/custom-fields/${fieldId}`, { method: "PATCH", body: JSON.stringify({ active: false }) })).status).toBe(200);
+    await page.close();
+  });
+});
+
+describe("keyboard and customer panel", () => {
+  it("moves through the list with j/k, opens with Enter, writes a note with n, solves with s, and lists shortcuts with ?", async () => {
+    await createTicket("快捷键测试 一");
+    await createTicket("快捷键测试 二");
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.locator(".ant-table-tbody tr.ant-table-row").nth(1).waitFor();
+
+    await page.keyboard.press("?");
+    await page.getByTestId("shortcut-help").waitFor();
+    expect(await page.getByTestId("shortcut-help").textContent()).toContain("下一个工单");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("shortcut-help").waitFor({ state: "hidden" });
+
+    const second = (await page.locator(".ant-table-tbody tr.ant-table-row").nth(1).locator("td").first().textContent()) as string;
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("j");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/tickets\/\d+$/);
+    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain(second);
+
+    await page.keyboard.press("n");
+    await page.keyboard.type("用快捷键写的备注");
+    await page.getByRole("button", { name: "添加备注" }).click();
+    await page.getByTestId("internal-note").waitFor();
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("s");
+    await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("已解决");
+
+    const panel = page.getByTestId("customer-panel");
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain("caller@example.cn");
+    expect(await panel.textContent()).toContain("历史工单");
     await page.close();
   });
 });

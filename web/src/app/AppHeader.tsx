@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useSession } from "../features/auth/session";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { ShortcutHelp } from "./shortcuts";
 
 export function AppHeader() {
   const { t } = useTranslation();
@@ -16,6 +17,7 @@ export function AppHeader() {
           {t("app.name")}
         </Link>
       </Typography.Title>
+      <ShortcutHelp />
       <LanguageSwitch />
       <Typography.Text data-testid="current-user">{user?.name}</Typography.Text>
       <Button onClick={() => void signOut()}>{t("auth.signOut")}</Button>

@@ -1,8 +1,10 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { App, Button, Input, Segmented, Select, Space } from "antd";
-import { useState } from "react";
+import type { TextAreaRef } from "antd/es/input/TextArea";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText } from "../../app/error-text";
+import { useShortcuts } from "../../app/shortcuts";
 import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
 
@@ -14,6 +16,12 @@ export function ReplyComposer({ ticket }: { ticket: Ticket }) {
   const [body, setBody] = useState("");
   const [status, setStatus] = useState<Ticket["status"] | undefined>();
   const add = useAddMessage(ticket.id);
+  const textArea = useRef<TextAreaRef>(null);
+  const startWriting = useCallback((mode: "public" | "internal") => {
+    setVisibility(mode);
+    setTimeout(() => textArea.current?.focus(), 0);
+  }, []);
+  useShortcuts(useMemo(() => ({ r: () => startWriting("public"), n: () => startWriting("internal") }), [startWriting]));
   if (ticket.status === "closed") return null;
 
   const submit = () =>
@@ -39,6 +47,7 @@ export function ReplyComposer({ ticket }: { ticket: Ticket }) {
         ]}
       />
       <Input.TextArea
+        ref={textArea}
         aria-label={t("ticket.messageBody")}
         value={body}
         onChange={(e) => setBody(e.target.value)}

@@ -1,11 +1,12 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Input, Layout, Select, Space, Table, Tag } from "antd";
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
 import { useNavigate } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
+import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { ViewMenu } from "./ViewMenu";
 import { priorityColor, statusColor } from "./ticket-labels";
@@ -35,6 +36,22 @@ export function TicketListPage() {
   });
 
   const resetPaging = () => setCursors([null]);
+  const [selected, setSelected] = useState(0);
+  const items = useMemo(() => data?.items ?? [], [data]);
+  useEffect(() => {
+    rememberList(items.map((x) => x.id));
+    setSelected((s) => Math.min(s, Math.max(0, items.length - 1)));
+  }, [items]);
+  const shortcuts = useMemo(
+    () => ({
+      j: () => setSelected((s) => Math.min(s + 1, items.length - 1)),
+      k: () => setSelected((s) => Math.max(s - 1, 0)),
+      ["Enter"]: () => items[selected] && navigate(`/tickets/${items[selected].id}`),
+      ...(isStaff ? { c: () => navigate("/tickets/new") } : {}),
+    }),
+    [items, selected, navigate, isStaff],
+  );
+  useShortcuts(shortcuts);
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
 
   return (
@@ -96,7 +113,11 @@ export function TicketListPage() {
             pagination={false}
             scroll={{ x: 720 }}
             locale={{ emptyText: t("tickets.empty") }}
-            onRow={(record) => ({ onClick: () => navigate(`/tickets/${record.id}`), style: { cursor: "pointer" } })}
+            onRow={(record, index) => ({
+              onClick: () => navigate(`/tickets/${record.id}`),
+              style: { cursor: "pointer", background: index === selected ? "#e6f4ff" : undefined },
+              "data-selected": index === selected ? "true" : undefined,
+            })}
             columns={[
               { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
               { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },

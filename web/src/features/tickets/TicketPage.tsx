@@ -1,13 +1,16 @@
-import { Alert, Col, Layout, Row, Skeleton, Tag, Typography } from "antd";
+import { Alert, App, Col, Layout, Row, Skeleton, Tag, Typography } from "antd";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
+import { neighbourTicket, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
+import { CustomerPanel } from "./CustomerPanel";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
 import { Timeline } from "./Timeline";
-import { useEvents, useMessages, useStaff, useTicket } from "./ticket-api";
+import { useEvents, useMessages, useStaff, useTicket, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
 
 export function TicketPage() {
@@ -20,6 +23,27 @@ export function TicketPage() {
   const events = useEvents(id);
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
+  const navigate = useNavigate();
+  const update = useUpdateTicket(id);
+  const { message } = App.useApp();
+  const version = ticket.data?.version;
+  const shortcuts = useMemo(
+    () => ({
+      j: () => {
+        const next = neighbourTicket(id, 1);
+        if (next) navigate(`/tickets/${next}`);
+      },
+      k: () => {
+        const previous = neighbourTicket(id, -1);
+        if (previous) navigate(`/tickets/${previous}`);
+      },
+      ...(isStaff && version !== undefined
+        ? { s: () => update.mutate({ changes: { status: "solved" }, version }, { onError: (e) => void message.error(errorText(t, e)) }) }
+        : {}),
+    }),
+    [id, navigate, isStaff, version, update, message, t],
+  );
+  useShortcuts(shortcuts);
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
@@ -48,6 +72,7 @@ export function TicketPage() {
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && <CustomerPanel ticket={ticket.data} />}
               </Col>
             </Row>
           </>

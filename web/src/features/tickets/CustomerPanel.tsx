@@ -1,0 +1,52 @@
+import type { Customer } from "@loopdesk/contracts/customers";
+import type { Ticket } from "@loopdesk/contracts/tickets";
+import { useQuery } from "@tanstack/react-query";
+import { Card, List, Tag, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { api } from "../../api/client";
+import { statusColor } from "./ticket-labels";
+
+const tierColor: Record<string, string> = { normal: "default", silver: "geekblue", gold: "gold", vip: "magenta" };
+
+/** Who is asking: identities, tier, and their previous tickets (for staff). */
+export function CustomerPanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation();
+  const customer = useQuery({ queryKey: ["customer", ticket.customerId], queryFn: () => api<Customer>(`/customers/${ticket.customerId}`) });
+  const history = useQuery({
+    queryKey: ["tickets", "customer", ticket.customerId],
+    queryFn: async () => (await api<{ items: Ticket[] }>(`/tickets?customer=${ticket.customerId}&limit=6&sort=-created_at`)).items,
+  });
+  const previous = (history.data ?? []).filter((x) => x.id !== ticket.id).slice(0, 5);
+  if (!customer.data) return null;
+  const c = customer.data;
+  return (
+    <Card size="small" title={t("customer.title")} style={{ marginTop: 16 }} data-testid="customer-panel">
+      <Typography.Text strong>{c.name}</Typography.Text> <Tag color={tierColor[c.tier]}>{t(`tier.${c.tier}`)}</Tag>
+      <div style={{ marginTop: 8 }}>
+        {c.identities.map((i) => (
+          <div key={i.id}>
+            <Typography.Text type="secondary">{t(`identity.${i.kind}`)}：</Typography.Text>
+            <Typography.Text copyable>{i.value}</Typography.Text>
+          </div>
+        ))}
+      </div>
+      <Typography.Title level={5} style={{ marginTop: 12 }}>
+        {t("customer.previousTickets")}
+      </Typography.Title>
+      <List
+        size="small"
+        locale={{ emptyText: t("customer.noPrevious") }}
+        dataSource={previous}
+        renderItem={(x) => (
+          <List.Item>
+            <Link to={`/tickets/${x.id}`}>
+              #{x.number} {x.subject}
+            </Link>
+            <Tag color={statusColor[x.status]}>{t(`status.${x.status}`)}</Tag>
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
