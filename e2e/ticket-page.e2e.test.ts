@@ -188,3 +188,37 @@ describe("keyboard and customer panel", () => {
     await page.close();
   });
 });
+
+describe("collision detection", () => {
+  it("shows who else is viewing the ticket and when they type", async () => {
+    const created = await api("/api/v1/staff", {
+      method: "POST",
+      body: JSON.stringify({ email: "lina@ticket-e2e.test", name: "李娜", role: "agent", password: "lina-password-1" }),
+    });
+    expect(created.status).toBe(201);
+    const ticket = await createTicket("两人同时处理");
+    const adminPage = await browser.newPage();
+    await signIn(adminPage);
+    await adminPage.goto(`${server.url}/tickets/${ticket.id}`);
+    await adminPage.getByTestId("ticket-title").waitFor();
+
+    const context = await browser.newContext();
+    const lina = await context.newPage();
+    await lina.goto(`${server.url}/login`);
+    await lina.getByLabel("邮箱").fill("lina@ticket-e2e.test");
+    await lina.getByLabel("密码").fill("lina-password-1");
+    await lina.getByRole("button", { name: /登\s*录/ }).click();
+    await lina.getByTestId("current-user").waitFor();
+    await lina.goto(`${server.url}/tickets/${ticket.id}`);
+    await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("管理员 正在查看此工单");
+    await expect.poll(() => adminPage.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("李娜 正在查看此工单");
+
+    await adminPage.getByLabel("内容").fill("我来回复");
+    await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("管理员 正在输入回复");
+    // Leaving the ticket clears it at once (closed tabs expire after 30 s).
+    await adminPage.getByText("返回工单列表").click();
+    await expect.poll(() => lina.getByTestId("presence").count(), { timeout: 15_000 }).toBe(0);
+    await adminPage.close();
+    await context.close();
+  });
+});

@@ -154,6 +154,13 @@ export interface TicketSearchTable {
   updated_at: Timestamp;
 }
 
+export interface TicketPresenceTable {
+  ticket_id: number;
+  staff_id: number;
+  state: "viewing" | "typing";
+  updated_at: Timestamp;
+}
+
 export interface TicketMessagesTable {
   id: Generated<number>;
   ticket_id: number;
@@ -274,6 +281,7 @@ export interface DB {
   tickets: TicketsTable;
   ticket_search: TicketSearchTable;
   ticket_messages: TicketMessagesTable;
+  ticket_presence: TicketPresenceTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;
   domain_events: DomainEventsTable;

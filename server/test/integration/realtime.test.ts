@@ -104,6 +104,41 @@ describe("realtime ticket events", () => {
     for (const s of Object.values(streams)) s.close();
   });
 
+  it("tells other agents who is viewing or typing on a ticket, never customers", async () => {
+    const dep = await t.factory.department("技术支持");
+    const wang = await t.factory.staff({ departmentIds: [dep.id], name: "王芳" });
+    const li = await t.factory.staff({ departmentIds: [dep.id], name: "李娜" });
+    const outsider = await t.factory.staff({ departmentIds: [(await t.factory.department("财务")).id] });
+    const a = await t.signIn(wang.email, PASSWORD);
+    const b = await t.signIn(li.email, PASSWORD);
+    const customer = await t.factory.customer();
+    const ticket = (await a.post("/api/v1/tickets", { subject: "协同", departmentId: dep.id, customer: { email: customer.email } })).json();
+    const streamB = await openStream(b);
+    const streamCustomer = await openStream(await t.signIn(customer.email, PASSWORD, "customer"));
+    await settle();
+
+    expect((await a.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "viewing" })).json()).toEqual({ items: [] });
+    const seenByB = await b.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "viewing" });
+    expect(seenByB.json().items).toEqual([{ staffId: wang.id, name: "王芳", state: "viewing" }]);
+    await a.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "typing" });
+    await a.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "typing" }); // a heartbeat: no new event
+    const presence = () =>
+      streamB.received.filter((r) => r.event === "ticket.presence" && r.data.staffId === wang.id).map((r) => r.data.state);
+    await waitFor(() => presence().length >= 2);
+    await a.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "left" });
+    await waitFor(() => presence().length >= 3);
+    expect(presence()).toEqual(["viewing", "typing", "left"]);
+    expect((await b.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "viewing" })).json().items).toEqual([]);
+    expect(streamCustomer.received.filter((r) => r.event === "ticket.presence")).toEqual([]);
+
+    const stranger = await t.signIn(outsider.email, PASSWORD);
+    expect((await stranger.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "viewing" })).statusCode).toBe(404);
+    const asCustomer = await t.signIn(customer.email, PASSWORD, "customer");
+    expect((await asCustomer.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "viewing" })).statusCode).toBe(403);
+    streamB.close();
+    streamCustomer.close();
+  });
+
   it("needs a signed-in caller", async () => {
     const res = await fetch(`${base}/api/v1/stream`);
     expect(res.status).toBe(401);

@@ -13,6 +13,11 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+/** For requests sent outside api(), e.g. keepalive beacons while a page closes. */
+export const writeHeaders = (): Record<string, string> => ({
+  "content-type": "application/json",
+  ...(csrfToken ? { "x-csrf-token": csrfToken } : {}),
+});
 export const setCsrfToken = (token: string | null) => {
   csrfToken = token;
 };

@@ -15,6 +15,13 @@ export function useLiveEvents(enabled: boolean) {
       } catch {}
     };
     for (const type of ["ticket.created", "ticket.updated", "ticket.message_added"]) source.addEventListener(type, onEvent);
+    // Presence changes only touch who-is-here, not the ticket itself.
+    source.addEventListener("ticket.presence", (e: MessageEvent) => {
+      try {
+        const data = JSON.parse(e.data) as { ticketId: number };
+        void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId, "presence"] });
+      } catch {}
+    });
     return () => source.close();
   }, [enabled, qc]);
 }

@@ -22,6 +22,7 @@ import { openAttachment, storeAttachment } from "./attachment-service";
 import { addMessage } from "./add-message";
 import { createTicket, prepareTicket } from "./create-ticket";
 import { countTickets, listTickets } from "./list-tickets";
+import { touchPresence } from "./ticket-presence";
 import { loadVisibleTicket } from "./ticket-access";
 import { etagOf, presentTicket } from "./ticket-presenter";
 import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
@@ -150,6 +151,20 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     responses: { 200: z.object({ items: z.array(ticketEvent) }) },
     handler: async ({ principal, params }) => ({ items: await listEvents(ctx.db, principal, params.id) }),
+  });
+
+  route(app, {
+    method: "PUT",
+    url: "/api/v1/tickets/:id/presence",
+    summary: "Heartbeat: the caller is viewing or typing on the ticket (or left); answers who else is there",
+    tags,
+    access: "staff",
+    params: idParams,
+    body: z.strictObject({ state: z.enum(["viewing", "typing", "left"]) }),
+    responses: {
+      200: z.object({ items: z.array(z.object({ staffId: z.number(), name: z.string(), state: z.enum(["viewing", "typing"]) })) }),
+    },
+    handler: ({ principal, params, body }) => touchPresence(ctx, principal, params.id, body.state),
   });
 
   route(app, {

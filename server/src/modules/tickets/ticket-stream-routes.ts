@@ -18,9 +18,9 @@ const asRow = (s: TicketEventScope) => ({
 /** Whether a live event may go to this caller: the same rules as reading the ticket. */
 function visibleTo(principal: Principal, scope: TicketScope, e: RealtimeEvent) {
   if (e.aggregateType !== "ticket") return false;
-  const p = e.payload as { scope?: TicketEventScope; scopeBefore?: TicketEventScope; visibility?: string };
+  const p = e.payload as { scope?: TicketEventScope; scopeBefore?: TicketEventScope; visibility?: string; staffOnly?: boolean };
   if (!p.scope) return false;
-  if (principal.kind === "customer" && p.visibility === "internal") return false;
+  if (principal.kind === "customer" && (p.visibility === "internal" || p.staffOnly)) return false;
   return inScope(scope, asRow(p.scope)) || (p.scopeBefore !== undefined && inScope(scope, asRow(p.scopeBefore)));
 }
 
@@ -33,6 +33,7 @@ function present(e: RealtimeEvent) {
     number: p.number,
     ...(p.fields ? { fields: p.fields } : {}),
     ...(p.messageId ? { messageId: p.messageId, visibility: p.visibility, authorType: p.authorType } : {}),
+    ...(e.type === "ticket.presence" ? { staffId: p.staffId, name: p.name, state: p.state } : {}),
   };
 }
 

@@ -1,8 +1,18 @@
+import { sql } from "kysely";
 import type { Logger } from "pino";
+import type { Executor } from "../jobs/job-queue";
 import type { Database } from "../../db/database";
 import { type DomainEvent, REALTIME_CHANNEL } from "../events/event-bus";
 
 export type RealtimeEvent = Omit<DomainEvent, "createdAt">;
+
+/**
+ * Sends a short-lived event (not stored, no subscribers' jobs) to every process's live
+ * connections, e.g. who is viewing a ticket. Inside a transaction it goes out on commit.
+ */
+export async function publishEphemeral(db: Executor, event: Omit<RealtimeEvent, "id">) {
+  await sql`select pg_notify(${REALTIME_CHANNEL}, ${JSON.stringify({ id: 0, ...event })})`.execute(db);
+}
 
 /**
  * Fans committed domain events out to this process's live connections (SSE). Events arrive

@@ -9,7 +9,7 @@ import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
 
 /** Reply to the customer or add an internal note, optionally leaving the ticket in a new status. */
-export function ReplyComposer({ ticket }: { ticket: Ticket }) {
+export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [visibility, setVisibility] = useState<"public" | "internal">("public");
@@ -50,7 +50,10 @@ export function ReplyComposer({ ticket }: { ticket: Ticket }) {
         ref={textArea}
         aria-label={t("ticket.messageBody")}
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => {
+          setBody(e.target.value);
+          onTyping?.();
+        }}
         autoSize={{ minRows: 3, maxRows: 12 }}
         placeholder={visibility === "public" ? t("ticket.replyPlaceholder") : t("ticket.notePlaceholder")}
         style={{ marginTop: 8, background: visibility === "internal" ? "#fffbe6" : undefined }}

@@ -7,6 +7,7 @@ import { errorText } from "../../app/error-text";
 import { neighbourTicket, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { CustomerPanel } from "./CustomerPanel";
+import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
 import { Timeline } from "./Timeline";
@@ -44,6 +45,7 @@ export function TicketPage() {
     [id, navigate, isStaff, version, update, message, t],
   );
   useShortcuts(shortcuts);
+  const presence = usePresence(id, isStaff && !!ticket.data);
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
@@ -60,6 +62,17 @@ export function TicketPage() {
                 {t(`status.${ticket.data.status}`)}
               </Tag>
             </Typography.Title>
+            {presence.others.length > 0 && (
+              <Alert
+                type="info"
+                showIcon
+                data-testid="presence"
+                style={{ marginBottom: 12 }}
+                title={presence.others
+                  .map((o) => t(o.state === "typing" ? "presence.typing" : "presence.viewing", { name: o.name }))
+                  .join("；")}
+              />
+            )}
             <Row gutter={[16, 16]}>
               <Col xs={24} lg={16}>
                 {ticket.data.description && (
@@ -68,7 +81,7 @@ export function TicketPage() {
                   </Typography.Paragraph>
                 )}
                 <Timeline messages={messages.data ?? []} events={events.data ?? []} staffNames={staffNames} />
-                <ReplyComposer ticket={ticket.data} />
+                <ReplyComposer ticket={ticket.data} onTyping={presence.typing} />
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
