@@ -222,3 +222,25 @@ describe("collision detection", () => {
     await context.close();
   });
 });
+
+describe("attachments in the composer", () => {
+  it("attaches a file to a reply; the timeline links it and the download is the same bytes", async () => {
+    const ticket = await createTicket("附件测试");
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await page.getByTestId("ticket-title").waitFor();
+    await page
+      .getByTestId("file-input")
+      .setInputFiles({ name: "发票.txt", mimeType: "text/plain", buffer: Buffer.from("发票抬头：杭州云帆科技") });
+    await expect.poll(() => page.getByTestId("pending-attachments").textContent()).toContain("发票.txt");
+    await page.getByLabel("内容").fill("发票见附件");
+    await page.getByRole("button", { name: "发送回复" }).click();
+    const link = page.getByTestId("attachments").getByRole("link", { name: /发票\.txt/ });
+    await link.waitFor();
+    const href = (await link.getAttribute("href")) as string;
+    const body = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    expect(body).toBe("发票抬头：杭州云帆科技");
+    await page.close();
+  });
+});

@@ -48,3 +48,21 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   return data as T;
 }
+
+export type UploadedFile = { id: number; filename: string; contentType: string; size: number; url: string };
+
+/** Uploads one file (multipart) and answers its attachment id to use in a message or ticket. */
+export async function uploadFile(file: File): Promise<UploadedFile> {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const res = await fetch("/api/v1/attachments", {
+    method: "POST",
+    body: form,
+    credentials: "same-origin",
+    headers: csrfToken ? { "x-csrf-token": csrfToken } : {},
+  });
+  const data = await res.json().catch(() => undefined);
+  if (!res.ok)
+    throw new ApiError(res.status, data?.error?.code ?? "internal_error", data?.error?.message ?? res.statusText, data?.error?.details);
+  return data as UploadedFile;
+}

@@ -1,8 +1,9 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
-import { App, Button, Input, Segmented, Select, Space } from "antd";
+import { App, Button, Input, Segmented, Select, Space, Tag } from "antd";
 import type { TextAreaRef } from "antd/es/input/TextArea";
 import { useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { type UploadedFile, uploadFile } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useShortcuts } from "../../app/shortcuts";
 import { useAddMessage } from "./ticket-api";
@@ -15,8 +16,24 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
   const [visibility, setVisibility] = useState<"public" | "internal">("public");
   const [body, setBody] = useState("");
   const [status, setStatus] = useState<Ticket["status"] | undefined>();
+  const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [uploading, setUploading] = useState(0);
+  const attach = async (list: File[]) => {
+    for (const file of list) {
+      setUploading((n) => n + 1);
+      try {
+        const uploaded = await uploadFile(file);
+        setFiles((f) => [...f, uploaded]);
+      } catch (e) {
+        void message.error(`${file.name}: ${errorText(t, e)}`);
+      } finally {
+        setUploading((n) => n - 1);
+      }
+    }
+  };
   const add = useAddMessage(ticket.id);
   const textArea = useRef<TextAreaRef>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const startWriting = useCallback((mode: "public" | "internal") => {
     setVisibility(mode);
     setTimeout(() => textArea.current?.focus(), 0);
@@ -26,18 +43,28 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
 
   const submit = () =>
     add.mutate(
-      { body, visibility, ...(status ? { status } : {}) },
+      { body, visibility, attachmentIds: files.map((f) => f.id), ...(status ? { status } : {}) },
       {
         onSuccess: () => {
           setBody("");
           setStatus(undefined);
+          setFiles([]);
         },
         onError: (e) => void message.error(errorText(t, e)),
       },
     );
 
   return (
-    <div data-testid="composer" style={{ marginTop: 16 }}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping files is a shortcut; the attach button is the accessible way
+    <div
+      data-testid="composer"
+      style={{ marginTop: 16 }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        void attach([...e.dataTransfer.files]);
+      }}
+    >
       <Segmented
         value={visibility}
         onChange={(v) => setVisibility(v as "public" | "internal")}
@@ -54,11 +81,42 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
           setBody(e.target.value);
           onTyping?.();
         }}
+        onPaste={(e) => {
+          // A pasted screenshot becomes an attachment.
+          const pasted = [...e.clipboardData.files];
+          if (pasted.length) {
+            e.preventDefault();
+            void attach(pasted);
+          }
+        }}
         autoSize={{ minRows: 3, maxRows: 12 }}
         placeholder={visibility === "public" ? t("ticket.replyPlaceholder") : t("ticket.notePlaceholder")}
         style={{ marginTop: 8, background: visibility === "internal" ? "#fffbe6" : undefined }}
       />
+      {files.length > 0 && (
+        <div data-testid="pending-attachments" style={{ marginTop: 8 }}>
+          {files.map((f) => (
+            <Tag key={f.id} closable onClose={() => setFiles((list) => list.filter((x) => x.id !== f.id))}>
+              📎 {f.filename}
+            </Tag>
+          ))}
+        </div>
+      )}
       <Space style={{ marginTop: 8 }} wrap>
+        <Button onClick={() => fileInput.current?.click()} loading={uploading > 0}>
+          {t("ticket.attach")}
+        </Button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            void attach([...(e.target.files ?? [])]);
+            e.target.value = "";
+          }}
+        />
         <Select
           allowClear
           aria-label={t("ticket.statusAfter")}
@@ -68,7 +126,12 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
           onChange={setStatus}
           options={statuses.filter((s) => s !== "new" && s !== "closed").map((s) => ({ value: s, label: t(`status.${s}`) }))}
         />
-        <Button type="primary" onClick={submit} loading={add.isPending} disabled={body.trim() === ""}>
+        <Button
+          type="primary"
+          onClick={submit}
+          loading={add.isPending}
+          disabled={(body.trim() === "" && files.length === 0) || uploading > 0}
+        >
           {visibility === "public" ? t("ticket.send") : t("ticket.addNote")}
         </Button>
       </Space>

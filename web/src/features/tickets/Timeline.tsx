@@ -48,6 +48,25 @@ export function Timeline({
             extra={<Typography.Text type="secondary">{fmt.format(new Date(item.message.createdAt))}</Typography.Text>}
           >
             <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>{item.message.bodyText}</Typography.Paragraph>
+            {item.message.attachments.length > 0 && (
+              <div data-testid="attachments" style={{ marginTop: 8, display: "flex", flexWrap: "wrap", gap: 8 }}>
+                {item.message.attachments.map((a) =>
+                  a.contentType.startsWith("image/") ? (
+                    <a key={a.id} href={a.url} target="_blank" rel="noreferrer">
+                      <img
+                        src={a.url}
+                        alt={a.filename}
+                        style={{ maxWidth: 160, maxHeight: 120, borderRadius: 4, border: "1px solid #eee" }}
+                      />
+                    </a>
+                  ) : (
+                    <a key={a.id} href={a.url} download={a.filename}>
+                      📎 {a.filename}
+                    </a>
+                  ),
+                )}
+              </div>
+            )}
           </Card>
         ) : (
           <Typography.Text key={`e${item.event.id}`} type="secondary" data-testid="system-event" style={{ fontSize: 12 }}>

@@ -39,7 +39,7 @@ export function useUpdateTicket(id: number) {
 export function useAddMessage(id: number) {
   const refresh = useRefreshTicket(id);
   return useMutation({
-    mutationFn: (body: { body: string; visibility: "public" | "internal"; status?: Ticket["status"] }) =>
+    mutationFn: (body: { body: string; visibility: "public" | "internal"; status?: Ticket["status"]; attachmentIds?: number[] }) =>
       api(`/tickets/${id}/messages`, { method: "POST", body }),
     onSettled: refresh,
   });
