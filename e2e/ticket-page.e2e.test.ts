@@ -244,3 +244,26 @@ describe("attachments in the composer", () => {
     await page.close();
   });
 });
+
+describe("bulk actions", () => {
+  it("changes the priority of the selected tickets at once", async () => {
+    const a = await createTicket("批量操作 甲");
+    const b = await createTicket("批量操作 乙");
+    const page = await browser.newPage();
+    await signIn(page);
+    const row = (subject: string) => page.locator(".ant-table-tbody tr.ant-table-row", { hasText: subject });
+    await row("批量操作 甲").waitFor();
+    await row("批量操作 甲").locator(".ant-table-selection-column input").check();
+    await row("批量操作 乙").locator(".ant-table-selection-column input").check();
+    await page.getByTestId("bulk-bar").waitFor();
+    expect(await page.getByTestId("bulk-bar").textContent()).toContain("已选 2 个工单");
+    await page.getByLabel("改优先级").click();
+    await page.getByTitle("紧急").click();
+    for (const id of [a.id, b.id])
+      await expect.poll(async () => ((await (await api(`/api/v1/tickets/${id}`)).json()) as { priority: string }).priority).toBe("urgent");
+    await expect.poll(() => row("批量操作 甲").textContent()).toContain("紧急");
+    await page.getByTestId("bulk-bar").waitFor({ state: "detached" });
+    expect(page.url()).toBe(`${server.url}/`);
+    await page.close();
+  });
+});

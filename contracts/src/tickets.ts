@@ -91,6 +91,14 @@ export const updateTicketBody = z.strictObject({
 });
 export type UpdateTicketBody = z.infer<typeof updateTicketBody>;
 
+export const bulkUpdateBody = z.strictObject({
+  ids: z.array(z.number().int().positive()).min(1).max(100),
+  changes: updateTicketBody,
+});
+export const bulkUpdateResult = z.object({
+  items: z.array(z.object({ id: z.number(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+});
+
 export const ticketSorts = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority"] as const;
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));

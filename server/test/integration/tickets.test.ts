@@ -144,6 +144,28 @@ describe("updating tickets", () => {
   });
 });
 
+describe("bulk changes", () => {
+  it("applies changes to many tickets, each under the usual rules, and reports per ticket", async () => {
+    const a = (await agent.post("/api/v1/tickets", newTicket({ subject: "批量 A" }))).json();
+    const b = (await agent.post("/api/v1/tickets", newTicket({ subject: "批量 B" }))).json();
+    const res = await agent.post("/api/v1/tickets/bulk-update", {
+      ids: [a.id, b.id, 99999999],
+      changes: { priority: "high", tags: ["批量"] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toEqual([
+      { id: a.id, ok: true },
+      { id: b.id, ok: true },
+      { id: 99999999, ok: false, error: expect.objectContaining({ code: "not_found" }) },
+    ]);
+    for (const id of [a.id, b.id])
+      expect((await agent.get(`/api/v1/tickets/${id}`)).json()).toMatchObject({ priority: "high", tags: ["批量"] });
+    const invalid = await agent.post("/api/v1/tickets/bulk-update", { ids: [a.id], changes: { status: "closed" } });
+    expect(invalid.json().items[0]).toMatchObject({ ok: false, error: { code: "invalid_transition" } });
+    expect((await agent.post("/api/v1/tickets/bulk-update", { ids: [], changes: {} })).statusCode).toBe(400);
+  });
+});
+
 describe("conversation", () => {
   it("a staff public reply answers a new ticket (first response) and an internal note is kept from the customer", async () => {
     const customer = await t.factory.customer();

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { idParams, pageOf } from "@loopdesk/contracts/common";
 import {
   attachmentMeta,
+  bulkUpdateBody,
+  bulkUpdateResult,
   countTicketsQuery,
   createMessageBody,
   createTicketBody,
@@ -20,6 +22,7 @@ import { withIdempotency } from "../../platform/http/idempotency";
 import { route } from "../../platform/http/route";
 import { openAttachment, storeAttachment } from "./attachment-service";
 import { addMessage } from "./add-message";
+import { bulkUpdateTickets } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
 import { countTickets, listTickets } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
@@ -64,6 +67,21 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     query: listTicketsQuery,
     responses: { 200: pageOf(ticket) },
     handler: ({ principal, query }) => listTickets(ctx, principal, query),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tickets/bulk-update",
+    summary: "Apply the same changes to up to 100 tickets; answers per ticket",
+    tags,
+    access: "staff",
+    body: bulkUpdateBody,
+    responses: { 200: bulkUpdateResult },
+    handler: async ({ principal, body }) => {
+      const result = await bulkUpdateTickets(ctx, principal, body.ids, body.changes);
+      ctx.jobs.wake();
+      return result;
+    },
   });
 
   route(app, {

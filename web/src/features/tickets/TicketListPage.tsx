@@ -8,6 +8,7 @@ import { useNavigate } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
 import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
+import { BulkBar } from "./BulkBar";
 import { ViewMenu } from "./ViewMenu";
 import { priorityColor, statusColor } from "./ticket-labels";
 import { type ViewKey, viewParams, views } from "./ticket-views";
@@ -37,6 +38,7 @@ export function TicketListPage() {
 
   const resetPaging = () => setCursors([null]);
   const [selected, setSelected] = useState(0);
+  const [checked, setChecked] = useState<number[]>([]);
   const items = useMemo(() => data?.items ?? [], [data]);
   useEffect(() => {
     rememberList(items.map((x) => x.id));
@@ -97,6 +99,9 @@ export function TicketListPage() {
               style={{ width: 260 }}
             />
           </Space>
+          {isStaff && checked.length > 0 && (
+            <BulkBar ids={checked} tagsOf={(id) => items.find((x) => x.id === id)?.tags ?? []} onDone={() => setChecked([])} />
+          )}
           {error && (
             <Alert
               type="error"
@@ -113,8 +118,15 @@ export function TicketListPage() {
             pagination={false}
             scroll={{ x: 720 }}
             locale={{ emptyText: t("tickets.empty") }}
+            rowSelection={
+              isStaff ? { selectedRowKeys: checked, onChange: (keys) => setChecked(keys as number[]), columnWidth: 40 } : undefined
+            }
             onRow={(record, index) => ({
-              onClick: () => navigate(`/tickets/${record.id}`),
+              onClick: (e) => {
+                // The selection checkbox selects; the rest of the row opens the ticket.
+                if ((e.target as HTMLElement).closest(".ant-table-selection-column")) return;
+                navigate(`/tickets/${record.id}`);
+              },
               style: { cursor: "pointer", background: index === selected ? "#e6f4ff" : undefined },
               "data-selected": index === selected ? "true" : undefined,
             })}
