@@ -71,7 +71,7 @@ describe("web app: sign-in and the ticket list", () => {
     await page.getByPlaceholder("搜索工单号或内容").press("Enter");
     await expect
       .poll(async () => {
-        const subjects = await page.locator(".ant-table-tbody tr.ant-table-row td:nth-child(2)").allTextContents();
+        const subjects = await page.locator(".ant-table-tbody tr.ant-table-row td.col-subject").allTextContents();
         return subjects.length > 0 && subjects.every((s) => /发票/.test(s));
       })
       .toBe(true);
@@ -94,6 +94,35 @@ describe("web app: sign-in and the ticket list", () => {
     await page.locator(".ant-table-tbody tr.ant-table-row").first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
+    await context.close();
+  });
+
+  it("the customer portal: a demo customer signs in at /portal, submits a request and replies, without staff controls", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/portal`);
+    await page.getByText("客户服务门户：查看和提交您的工单").waitFor();
+    await page.getByLabel("邮箱").fill("customer1@example.cn");
+    await page.getByLabel("密码").fill("loopdesk-demo");
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByTestId("current-user").waitFor();
+    const menu = await page.locator(".ant-menu").textContent();
+    expect(menu).not.toContain("我的工单");
+    expect(menu).not.toContain("未分配");
+
+    await page.getByRole("button", { name: "新建工单" }).click();
+    await page.getByLabel("主题").waitFor();
+    expect(await page.getByLabel("客户", { exact: true }).count()).toBe(0);
+    await page.getByLabel("主题").fill("门户提交：发票抬头有误");
+    await page.getByLabel("问题描述").fill("抬头少了一个字");
+    await page.getByRole("button", { name: "创建工单" }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain("门户提交：发票抬头有误");
+    expect(await page.getByText("内部备注", { exact: true }).count()).toBe(0);
+    expect(await page.getByTestId("customer-panel").count()).toBe(0);
+    await page.getByLabel("内容").fill("补充：税号见附件");
+    await page.getByRole("button", { name: "发送回复" }).click();
+    await expect.poll(() => page.getByTestId("public-reply").count()).toBe(1);
     await context.close();
   });
 });

@@ -20,7 +20,8 @@ function Routed() {
   return (
     <Routes>
       <Route path="/login" element={user ? <Navigate to="/" replace /> : <SignInPage />} />
-      <Route path="/tickets/new" element={user?.kind === "staff" ? <NewTicketPage /> : <Navigate to="/" replace />} />
+      <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
+      <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />
     </Routes>

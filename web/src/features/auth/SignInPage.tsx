@@ -5,7 +5,8 @@ import { ApiError } from "../../api/client";
 import { LanguageSwitch } from "../../app/LanguageSwitch";
 import { useSession } from "./session";
 
-export function SignInPage() {
+/** Staff sign in at /login; customers at /portal (same form, signs in "as customer"). */
+export function SignInPage({ audience = "staff" }: { audience?: "staff" | "customer" }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
   const [error, setError] = useState<string | null>(null);
@@ -15,7 +16,7 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      await signIn(values.email, values.password);
+      await signIn(values.email, values.password, audience);
     } catch (e) {
       setError(t(`errors.${e instanceof ApiError ? e.code : "internal_error"}`, { defaultValue: t("errors.internal_error") }));
     } finally {
@@ -32,7 +33,9 @@ export function SignInPage() {
           </Typography.Title>
           <LanguageSwitch />
         </div>
-        <Typography.Paragraph type="secondary">{t("auth.subtitle")}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          {t(audience === "customer" ? "auth.customerSubtitle" : "auth.subtitle")}
+        </Typography.Paragraph>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
           <Form.Item label={t("auth.email")} name="email" rules={[{ required: true, type: "email", message: t("auth.emailInvalid") }]}>

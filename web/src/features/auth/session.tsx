@@ -7,7 +7,7 @@ type SessionResponse = { user: Principal; csrfToken: string | null };
 type Session = {
   user: Principal | null;
   loading: boolean;
-  signIn: (email: string, password: string) => Promise<void>;
+  signIn: (email: string, password: string, as?: "staff" | "customer") => Promise<void>;
   signOut: () => Promise<void>;
   setLanguage: (lng: "zh-CN" | "en") => Promise<void>;
 };
@@ -38,7 +38,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value: Session = {
     user,
     loading,
-    signIn: async (email, password) => accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password } })),
+    signIn: async (email, password, as = "staff") =>
+      accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password, as } })),
     signOut: async () => {
       await api("/auth/logout", { method: "POST" }).catch(() => undefined);
       setCsrfToken(null);

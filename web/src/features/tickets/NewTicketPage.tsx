@@ -9,11 +9,12 @@ import { Link, useNavigate } from "react-router";
 import { ApiError, api } from "../../api/client";
 import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
+import { useSession } from "../auth/session";
 import { CustomFieldInput } from "./CustomFieldInput";
 import { priorities } from "./ticket-labels";
 
 type Values = {
-  customer: string;
+  customer?: string;
   customerName?: string;
   subject: string;
   description?: string;
@@ -30,6 +31,7 @@ const isPhone = (s: string) => /^\+?[0-9][0-9 -]{4,30}$/.test(s);
 export function NewTicketPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const isStaff = useSession().user?.kind === "staff";
   const [form] = Form.useForm<Values>();
   const [search, setSearch] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +45,7 @@ export function NewTicketPage() {
 
   const customers = useQuery({
     queryKey: ["customers", search],
-    enabled: search.trim().length >= 1,
+    enabled: isStaff && search.trim().length >= 1,
     queryFn: async () => (await api<{ items: Customer[] }>(`/customers?q=${encodeURIComponent(search.trim())}&limit=10`)).items,
   });
   const categories = useQuery({
@@ -58,7 +60,8 @@ export function NewTicketPage() {
   const onFinish = async (v: Values) => {
     setBusy(true);
     setError(null);
-    const contact = v.customer.trim();
+    // Staff name the customer; a signed-in customer always asks for themself.
+    const contact = (v.customer ?? "").trim();
     const chosen = customers.data?.find((c) => String(c.id) === contact);
     const customer = chosen
       ? { id: chosen.id }
@@ -75,10 +78,9 @@ export function NewTicketPage() {
         body: {
           subject: v.subject,
           description: v.description ?? "",
-          customer,
+          ...(isStaff ? { customer, channel: v.channel } : {}),
           categoryId: v.categoryId ?? null,
           priority: v.priority,
-          channel: v.channel,
           customFields,
         },
       });
@@ -111,32 +113,36 @@ export function NewTicketPage() {
         <Card title={t("newTicket.title")} style={{ maxWidth: 720, marginTop: 12 }}>
           {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="new-ticket-error" />}
           <Form form={form} layout="vertical" onFinish={onFinish} initialValues={{ priority: "normal", channel: "phone" }}>
-            <Form.Item
-              name="customer"
-              label={t("newTicket.customer")}
-              extra={t("newTicket.customerHelp")}
-              rules={[
-                { required: true, message: t("form.required", { field: t("newTicket.customer") }) },
-                {
-                  validator: (_r, v: string) =>
-                    !v || isEmail(v.trim()) || isPhone(v.trim()) || customers.data?.some((c) => String(c.id) === v)
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t("newTicket.customerInvalid"))),
-                },
-              ]}
-            >
-              <AutoComplete
-                aria-label={t("newTicket.customer")}
-                onSearch={setSearch}
-                options={(customers.data ?? []).map((c) => ({
-                  value: String(c.id),
-                  label: `${c.name} · ${c.identities.map((i) => i.value).join(", ")}`,
-                }))}
-              />
-            </Form.Item>
-            <Form.Item name="customerName" label={t("newTicket.customerName")}>
-              <Input />
-            </Form.Item>
+            {isStaff && (
+              <Form.Item
+                name="customer"
+                label={t("newTicket.customer")}
+                extra={t("newTicket.customerHelp")}
+                rules={[
+                  { required: true, message: t("form.required", { field: t("newTicket.customer") }) },
+                  {
+                    validator: (_r, v: string) =>
+                      !v || isEmail(v.trim()) || isPhone(v.trim()) || customers.data?.some((c) => String(c.id) === v)
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(t("newTicket.customerInvalid"))),
+                  },
+                ]}
+              >
+                <AutoComplete
+                  aria-label={t("newTicket.customer")}
+                  onSearch={setSearch}
+                  options={(customers.data ?? []).map((c) => ({
+                    value: String(c.id),
+                    label: `${c.name} · ${c.identities.map((i) => i.value).join(", ")}`,
+                  }))}
+                />
+              </Form.Item>
+            )}
+            {isStaff && (
+              <Form.Item name="customerName" label={t("newTicket.customerName")}>
+                <Input />
+              </Form.Item>
+            )}
             <Form.Item
               name="subject"
               label={t("tickets.subject")}
@@ -153,9 +159,11 @@ export function NewTicketPage() {
             <Form.Item name="priority" label={t("tickets.priority")}>
               <Select options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))} />
             </Form.Item>
-            <Form.Item name="channel" label={t("tickets.channel")}>
-              <Select options={["phone", "email", "portal", "wecom", "api"].map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
-            </Form.Item>
+            {isStaff && (
+              <Form.Item name="channel" label={t("tickets.channel")}>
+                <Select options={["phone", "email", "portal", "wecom", "api"].map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
+              </Form.Item>
+            )}
             {(fields.data ?? []).map((def) => (
               <CustomFieldInput key={def.id} def={def} />
             ))}

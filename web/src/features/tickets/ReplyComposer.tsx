@@ -10,7 +10,7 @@ import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
 
 /** Reply to the customer or add an internal note, optionally leaving the ticket in a new status. */
-export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?: () => void }) {
+export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; onTyping?: () => void; isStaff: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [visibility, setVisibility] = useState<"public" | "internal">("public");
@@ -38,7 +38,12 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
     setVisibility(mode);
     setTimeout(() => textArea.current?.focus(), 0);
   }, []);
-  useShortcuts(useMemo(() => ({ r: () => startWriting("public"), n: () => startWriting("internal") }), [startWriting]));
+  useShortcuts(
+    useMemo(
+      () => ({ r: () => startWriting("public"), ...(isStaff ? { n: () => startWriting("internal") } : {}) }),
+      [startWriting, isStaff],
+    ),
+  );
   if (ticket.status === "closed") return null;
 
   const submit = () =>
@@ -65,14 +70,16 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
         void attach([...e.dataTransfer.files]);
       }}
     >
-      <Segmented
-        value={visibility}
-        onChange={(v) => setVisibility(v as "public" | "internal")}
-        options={[
-          { label: t("ticket.publicReply"), value: "public" },
-          { label: t("ticket.internalNote"), value: "internal" },
-        ]}
-      />
+      {isStaff && (
+        <Segmented
+          value={visibility}
+          onChange={(v) => setVisibility(v as "public" | "internal")}
+          options={[
+            { label: t("ticket.publicReply"), value: "public" },
+            { label: t("ticket.internalNote"), value: "internal" },
+          ]}
+        />
+      )}
       <Input.TextArea
         ref={textArea}
         aria-label={t("ticket.messageBody")}
@@ -117,15 +124,17 @@ export function ReplyComposer({ ticket, onTyping }: { ticket: Ticket; onTyping?:
             e.target.value = "";
           }}
         />
-        <Select
-          allowClear
-          aria-label={t("ticket.statusAfter")}
-          placeholder={t("ticket.statusAfter")}
-          style={{ minWidth: 180 }}
-          value={status}
-          onChange={setStatus}
-          options={statuses.filter((s) => s !== "new" && s !== "closed").map((s) => ({ value: s, label: t(`status.${s}`) }))}
-        />
+        {isStaff && (
+          <Select
+            allowClear
+            aria-label={t("ticket.statusAfter")}
+            placeholder={t("ticket.statusAfter")}
+            style={{ minWidth: 180 }}
+            value={status}
+            onChange={setStatus}
+            options={statuses.filter((s) => s !== "new" && s !== "closed").map((s) => ({ value: s, label: t(`status.${s}`) }))}
+          />
+        )}
         <Button
           type="primary"
           onClick={submit}

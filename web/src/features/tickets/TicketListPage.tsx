@@ -49,9 +49,9 @@ export function TicketListPage() {
       j: () => setSelected((s) => Math.min(s + 1, items.length - 1)),
       k: () => setSelected((s) => Math.max(s - 1, 0)),
       ["Enter"]: () => items[selected] && navigate(`/tickets/${items[selected].id}`),
-      ...(isStaff ? { c: () => navigate("/tickets/new") } : {}),
+      c: () => navigate("/tickets/new"),
     }),
-    [items, selected, navigate, isStaff],
+    [items, selected, navigate],
   );
   useShortcuts(shortcuts);
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
@@ -84,7 +84,7 @@ export function TicketListPage() {
               }}
               options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
             />
-            {isStaff && (
+            {user && (
               <Button type="primary" onClick={() => navigate("/tickets/new")}>
                 {t("newTicket.title")}
               </Button>
@@ -132,7 +132,7 @@ export function TicketListPage() {
             })}
             columns={[
               { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
-              { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },
+              { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true, className: "col-subject" },
               {
                 title: t("tickets.status"),
                 dataIndex: "status",

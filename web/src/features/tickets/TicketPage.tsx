@@ -81,7 +81,7 @@ export function TicketPage() {
                   </Typography.Paragraph>
                 )}
                 <Timeline messages={messages.data ?? []} events={events.data ?? []} staffNames={staffNames} />
-                <ReplyComposer ticket={ticket.data} onTyping={presence.typing} />
+                <ReplyComposer ticket={ticket.data} onTyping={presence.typing} isStaff={isStaff} />
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
