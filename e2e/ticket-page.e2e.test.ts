@@ -39,10 +39,10 @@ async function createTicket(subject: string) {
   return (await res.json()) as { id: number; number: number };
 }
 
-async function signIn(page: Page) {
+async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password) {
   await page.goto(`${server.url}/login`);
-  await page.getByLabel("邮箱").fill(ADMIN.email);
-  await page.getByLabel("密码").fill(ADMIN.password);
+  await page.getByLabel("邮箱").fill(email);
+  await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: /登\s*录/ }).click();
   await page.getByTestId("current-user").waitFor();
 }
@@ -204,11 +204,7 @@ describe("collision detection", () => {
 
     const context = await browser.newContext();
     const lina = await context.newPage();
-    await lina.goto(`${server.url}/login`);
-    await lina.getByLabel("邮箱").fill("lina@ticket-e2e.test");
-    await lina.getByLabel("密码").fill("lina-password-1");
-    await lina.getByRole("button", { name: /登\s*录/ }).click();
-    await lina.getByTestId("current-user").waitFor();
+    await signIn(lina, "lina@ticket-e2e.test", "lina-password-1");
     await lina.goto(`${server.url}/tickets/${ticket.id}`);
     await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("管理员 正在查看此工单");
     await expect.poll(() => adminPage.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("李娜 正在查看此工单");
