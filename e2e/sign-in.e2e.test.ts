@@ -76,6 +76,31 @@ describe("web app: sign-in and the ticket list", () => {
       })
       .toBe(true);
 
+    // Priority and category filters narrow the list.
+    await page.getByPlaceholder("搜索工单号或内容").fill("");
+    await page.getByPlaceholder("搜索工单号或内容").press("Enter");
+    await page.getByLabel("按优先级").click();
+    await page.locator('.ant-select-item-option[title="紧急"]').click();
+    await page.keyboard.press("Escape");
+    await expect
+      .poll(async () => {
+        const tags = await page.locator(".ant-table-tbody tr.ant-table-row").allTextContents();
+        return tags.length > 0 && tags.every((row) => row.includes("紧急"));
+      })
+      .toBe(true);
+    // Clear the priority again (a second click deselects), then filter by category.
+    await page.getByLabel("按优先级").click();
+    await page.locator('.ant-select-item-option[title="紧急"]').click();
+    await page.keyboard.press("Escape");
+    await page.getByLabel("按工单类型").click();
+    await page.locator('.ant-select-item-option[title="发票"]').click();
+    await expect
+      .poll(async () => {
+        const subjects = await page.locator(".ant-table-tbody tr.ant-table-row td.col-subject").allTextContents();
+        return subjects.length > 0 && subjects.every((s) => /发票|专票|抬头/.test(s));
+      })
+      .toBe(true);
+
     await page.getByText("EN", { exact: true }).click();
     await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.reload();

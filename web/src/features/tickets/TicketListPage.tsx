@@ -10,7 +10,7 @@ import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { BulkBar } from "./BulkBar";
 import { ViewMenu } from "./ViewMenu";
-import { priorityColor, statusColor } from "./ticket-labels";
+import { priorities, priorityColor, statusColor } from "./ticket-labels";
 import { type ViewKey, viewParams, views } from "./ticket-views";
 
 /** A first view of the queue; the full agent workspace is built on top of this. */
@@ -26,7 +26,17 @@ export function TicketListPage() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1];
 
+  const [priority, setPriority] = useState<string[]>([]);
+  const [category, setCategory] = useState<number | undefined>();
+  const categories = useQuery({
+    queryKey: ["categories"],
+    enabled: isStaff,
+    staleTime: 60_000,
+    queryFn: async () => (await api<{ items: { id: number; name: string }[] }>("/categories")).items,
+  });
   const params = viewParams(view, status);
+  if (priority.length) params.set("priority", priority.join(","));
+  if (category) params.set("category", String(category));
   params.set("limit", "25");
   params.set("sort", "-updated_at");
   if (q) params.set("q", q);
@@ -84,6 +94,33 @@ export function TicketListPage() {
               }}
               options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
             />
+            <Select
+              mode="multiple"
+              allowClear
+              aria-label={t("tickets.filterPriority")}
+              placeholder={t("tickets.filterPriority")}
+              style={{ minWidth: 150 }}
+              value={priority}
+              onChange={(v) => {
+                setPriority(v);
+                resetPaging();
+              }}
+              options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+            />
+            {isStaff && (
+              <Select
+                allowClear
+                aria-label={t("tickets.filterCategory")}
+                placeholder={t("tickets.filterCategory")}
+                style={{ minWidth: 150 }}
+                value={category}
+                onChange={(v) => {
+                  setCategory(v);
+                  resetPaging();
+                }}
+                options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              />
+            )}
             {user && (
               <Button type="primary" onClick={() => navigate("/tickets/new")}>
                 {t("newTicket.title")}
