@@ -55,6 +55,16 @@ describe("web app: sign-in and the ticket list", () => {
     expect(all).toBeGreaterThan(unsolved);
     await page.getByRole("menuitem", { name: /全部\s*\d/ }).click();
     await expect.poll(() => page.locator(".ant-table-tbody").textContent()).toMatch(/已关闭/);
+
+    // The assignee column and filter: only 王芳's tickets.
+    await page.getByLabel("按处理人").click();
+    await page.locator('.ant-select-item-option[title="王芳"]').click();
+    await expect
+      .poll(async () => {
+        const names = await page.locator(".ant-table-tbody tr.ant-table-row td.col-assignee").allTextContents();
+        return names.length > 0 && names.every((n) => n === "王芳");
+      })
+      .toBe(true);
     await page.close();
   });
 

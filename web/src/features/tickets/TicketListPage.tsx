@@ -9,6 +9,7 @@ import { AppHeader } from "../../app/AppHeader";
 import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { BulkBar } from "./BulkBar";
+import { useStaff } from "./ticket-api";
 import { ViewMenu } from "./ViewMenu";
 import { priorities, priorityColor, statusColor } from "./ticket-labels";
 import { type ViewKey, viewParams, views } from "./ticket-views";
@@ -34,7 +35,12 @@ export function TicketListPage() {
     staleTime: 60_000,
     queryFn: async () => (await api<{ items: { id: number; name: string }[] }>("/categories")).items,
   });
+  const [assignee, setAssignee] = useState<number | undefined>();
+  const staff = useStaff(isStaff);
+  const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
   const params = viewParams(view, status);
+  // An explicit assignee narrows any view (except "mine" / "unassigned", which define their own).
+  if (assignee && view !== "mine" && view !== "unassigned") params.set("assignee", String(assignee));
   if (priority.length) params.set("priority", priority.join(","));
   if (category) params.set("category", String(category));
   params.set("limit", "25");
@@ -107,6 +113,22 @@ export function TicketListPage() {
               }}
               options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
             />
+            {isStaff && view !== "mine" && view !== "unassigned" && (
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                aria-label={t("tickets.filterAssignee")}
+                placeholder={t("tickets.filterAssignee")}
+                style={{ minWidth: 140 }}
+                value={assignee}
+                onChange={(v) => {
+                  setAssignee(v);
+                  resetPaging();
+                }}
+                options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+              />
+            )}
             {isStaff && (
               <Select
                 allowClear
@@ -182,6 +204,17 @@ export function TicketListPage() {
                 width: 100,
                 render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag>,
               },
+              ...(isStaff
+                ? [
+                    {
+                      title: t("ticket.assignee"),
+                      dataIndex: "assigneeId",
+                      width: 110,
+                      className: "col-assignee",
+                      render: (id: number | null) => (id ? (staffNames.get(id) ?? `#${id}`) : "—"),
+                    },
+                  ]
+                : []),
               { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
               { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },
             ]}
