@@ -53,6 +53,13 @@ export function TicketListPage() {
   });
 
   const resetPaging = () => setCursors([null]);
+  /** A filter change: set the value and go back to the first page. */
+  const filter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      resetPaging();
+    };
   const [selected, setSelected] = useState(0);
   const [checked, setChecked] = useState<number[]>([]);
   const items = useMemo(() => data?.items ?? [], [data]);
@@ -94,10 +101,7 @@ export function TicketListPage() {
               style={{ minWidth: 260 }}
               value={status}
               placeholder={t("tickets.filterStatus")}
-              onChange={(v) => {
-                setStatus(v);
-                resetPaging();
-              }}
+              onChange={filter(setStatus)}
               options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
             />
             <Select
@@ -107,10 +111,7 @@ export function TicketListPage() {
               placeholder={t("tickets.filterPriority")}
               style={{ minWidth: 150 }}
               value={priority}
-              onChange={(v) => {
-                setPriority(v);
-                resetPaging();
-              }}
+              onChange={filter(setPriority)}
               options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
             />
             {isStaff && view !== "mine" && view !== "unassigned" && (
@@ -122,10 +123,7 @@ export function TicketListPage() {
                 placeholder={t("tickets.filterAssignee")}
                 style={{ minWidth: 140 }}
                 value={assignee}
-                onChange={(v) => {
-                  setAssignee(v);
-                  resetPaging();
-                }}
+                onChange={filter(setAssignee)}
                 options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
               />
             )}
@@ -136,10 +134,7 @@ export function TicketListPage() {
                 placeholder={t("tickets.filterCategory")}
                 style={{ minWidth: 150 }}
                 value={category}
-                onChange={(v) => {
-                  setCategory(v);
-                  resetPaging();
-                }}
+                onChange={filter(setCategory)}
                 options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
               />
             )}
@@ -151,10 +146,7 @@ export function TicketListPage() {
             <Input.Search
               allowClear
               placeholder={t("tickets.search")}
-              onSearch={(v) => {
-                setQ(v.trim());
-                resetPaging();
-              }}
+              onSearch={filter((v: string) => setQ(v.trim()))}
               style={{ width: 260 }}
             />
           </Space>
