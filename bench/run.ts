@@ -91,7 +91,7 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
     await admin.connect();
     await admin.query("create database loopdesk_bench");
     await admin.end();
-    databaseUrl = pgServer.url("loopdesk_bench");
+    databaseUrl = pgServer.socketUrl("loopdesk_bench");
   }
   const env = {
     DATA_DIR: dataDir,

@@ -74,12 +74,15 @@ describe("sign-in and sessions", () => {
     expect(res.json().error.code).toBe("unauthorized");
   });
 
-  it("deactivating a staff member ends their sessions", async () => {
+  it("deactivating a staff member ends their sessions and stops their API tokens", async () => {
     const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
     const agent = await t.factory.staff();
     const agentClient = await t.signIn(agent.email, PASSWORD);
+    const token = t.withToken((await agentClient.post("/api/v1/tokens", { name: "x" })).json().token);
+    expect((await token.get("/api/v1/me")).statusCode).toBe(200);
     expect((await admin.patch(`/api/v1/staff/${agent.id}`, { active: false })).statusCode).toBe(200);
     expect((await agentClient.get("/api/v1/me")).statusCode).toBe(401);
+    expect((await token.get("/api/v1/me")).statusCode).toBe(401);
     const again = await t.anonymous.post("/api/v1/auth/login", { email: agent.email, password: PASSWORD });
     expect(again.statusCode).toBe(401);
   });
@@ -111,6 +114,8 @@ describe("API tokens", () => {
     expect((await api.get("/api/v1/me")).json().user.id).toBe(staff.id);
     const write = await api.post("/api/v1/skills", { name: `via-token-${id}` });
     expect(write.statusCode).toBe(201);
+    const used = (await client.get("/api/v1/tokens")).json().items.find((x: { id: number }) => x.id === id);
+    expect(used.lastUsedAt).not.toBeNull();
 
     expect((await client.delete(`/api/v1/tokens/${id}`)).statusCode).toBe(204);
     expect((await api.get("/api/v1/me")).statusCode).toBe(401);

@@ -8,7 +8,14 @@ import path from "node:path";
  * A throwaway PostgreSQL server for the test run: initdb in a temp directory, started on a free
  * loopback port. PostgreSQL refuses to run as root, so as root the binaries run as `postgres`.
  */
-export type PostgresServer = { url: (db: string) => string; stop: () => void; port: number };
+export type PostgresServer = {
+  /** TCP on 127.0.0.1. */
+  url: (db: string) => string;
+  /** The same server over its Unix-domain socket (how a database on the same machine is usually reached). */
+  socketUrl: (db: string) => string;
+  stop: () => void;
+  port: number;
+};
 
 function binDir(): string {
   const fromEnv = process.env.PG_BIN;
@@ -59,6 +66,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
   return {
     port,
     url: (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    socketUrl: (db: string) => `postgres://postgres@/${db}?host=${encodeURIComponent(dir)}&port=${port}`,
     stop: () => {
       run(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"], { allowFail: true });
       fs.rmSync(dir, { recursive: true, force: true });

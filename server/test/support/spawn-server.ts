@@ -17,11 +17,11 @@ export type RunningServer = {
 export async function spawnServer(
   env: Record<string, string>,
   /** noHttp: a worker-only process serves no HTTP, so there is no health check to wait for. */
-  opts: { port?: number; args?: string[]; timeoutMs?: number; noHttp?: boolean } = {},
+  opts: { port?: number; args?: string[]; nodeArgs?: string[]; timeoutMs?: number; noHttp?: boolean } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   let out = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "start", ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/main.ts", "start", ...(opts.args ?? [])], {
     cwd: serverDir,
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", LOOPDESK_DEMO: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -37,6 +37,21 @@ export async function deleteSession(db: Kysely<DB>, sessionId: string) {
 const loadPrincipal = (db: Kysely<DB>, type: "staff" | "customer", id: number) =>
   type === "staff" ? loadStaffPrincipal(db, id) : loadCustomerPrincipal(db, id);
 
+const tokenTouchedAt = new Map<string, number>();
+
+/** Records last_used_at at most once a minute per token and process, so token traffic stays reads. */
+async function touchToken(db: Kysely<DB>, hash: string) {
+  const now = Date.now();
+  if (now - (tokenTouchedAt.get(hash) ?? 0) < 60_000) return;
+  if (tokenTouchedAt.size > 10_000) tokenTouchedAt.clear();
+  tokenTouchedAt.set(hash, now);
+  await db
+    .updateTable("api_tokens")
+    .set({ last_used_at: new Date(now) })
+    .where("token_hash", "=", hash)
+    .execute();
+}
+
 /** Resolves the caller from a bearer API token or the session cookie; neither → anonymous. */
 export async function authenticate(
   db: Kysely<DB>,
@@ -44,18 +59,20 @@ export async function authenticate(
 ): Promise<Authentication | undefined> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(input.authorization ?? "")?.[1];
   if (bearer) {
-    // Two lookups, not a join: staff rows belong to the staff module and are read through it.
-    const row = await db
-      .selectFrom("api_tokens")
-      .select(["id", "staff_id", "expires_at", "revoked_at", "last_used_at"])
-      .where("token_hash", "=", sha256Hex(bearer))
-      .executeTakeFirst();
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at < new Date())) return undefined;
-    // Writing last_used_at at most once a minute keeps token traffic from turning reads into writes.
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
-      await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("id", "=", row.id).execute();
-    const principal = await loadStaffPrincipal(db, row.staff_id);
+    // One round trip: the staff module reads its row by a subquery over the valid token.
+    const hash = sha256Hex(bearer);
+    const principal = await loadStaffPrincipal(
+      db,
+      db
+        .selectFrom("api_tokens")
+        .select("staff_id")
+        .where("token_hash", "=", hash)
+        .where("revoked_at", "is", null)
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date())]))
+        .$asScalar(),
+    );
     if (!principal) return undefined;
+    await touchToken(db, hash);
     return { principal, via: "token" };
   }
   if (input.sessionToken) {

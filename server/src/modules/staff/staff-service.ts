@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { createStaffBody, StaffMember, updateStaffBody } from "@loopdesk/contracts/staff";
-import { type Kysely, sql } from "kysely";
+import { type Expression, type Kysely, sql } from "kysely";
 import type { DB, StaffRow } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { hashPassword } from "../../platform/auth/passwords";
@@ -9,7 +9,8 @@ import { existingTeamIds, setStaffTeams, skillNames, teamIdsByStaff } from "../d
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 
-export async function loadStaffPrincipal(db: Executor, staffId: number): Promise<StaffPrincipal | undefined> {
+/** The active staff member as a principal; `staffId` may be a subquery (one round trip for auth). */
+export async function loadStaffPrincipal(db: Executor, staffId: number | Expression<number>): Promise<StaffPrincipal | undefined> {
   const row = await db
     .selectFrom("staff")
     .select(["id", "email", "name", "role", "locale", "active"])

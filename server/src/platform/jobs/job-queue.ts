@@ -33,6 +33,22 @@ export type NewJob = { queue: string; payload: Record<string, unknown> } & Enque
 
 const defaultBackoff = (attempt: number) => Math.min(3_600_000, 1000 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 250);
 const COMPLETED_RETENTION_DAYS = 7;
+/** How many due jobs one claim locks at most; a batch is the leading run of one queue's jobs. */
+const CLAIM_LIMIT = 50;
+
+type ClaimedJob = { id: number; queue: string; payload: unknown; attempts: number; max_attempts: number };
+
+/** Due jobs, oldest first, locked for this transaction; rows other workers hold are skipped. */
+const dueJobs = (trx: Transaction<DB>) =>
+  trx
+    .selectFrom("jobs")
+    .select(["id", "queue", "payload", "attempts", "max_attempts"])
+    .where("status", "=", "queued")
+    .where("run_at", "<=", new Date())
+    .orderBy("run_at")
+    .orderBy("id")
+    .forUpdate()
+    .skipLocked();
 const MAINTENANCE_QUEUE = "jobs.maintenance";
 
 /** Adds jobs inside the caller's transaction, so they exist exactly when the change commits. */
@@ -124,8 +140,17 @@ export class JobQueue {
     if (this.wakeTimer) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;
-      for (const wake of this.wakers) wake();
+      this.wakeOne();
     }, this.opts.wakeDelayMs ?? 50);
+  }
+
+  /**
+   * Wakes one idle worker loop. A loop that finds more due work than it takes wakes the next, so
+   * a burst spreads over the loops while a trickle does not make them all poll an empty queue.
+   */
+  private wakeOne() {
+    const [wake] = this.wakers;
+    wake?.();
   }
 
   /** Runs due jobs until none is left; tests and the CLI use it to drain the queue. */
@@ -166,60 +191,85 @@ export class JobQueue {
     }
   }
 
-  /** Runs one due job (or a batch, for queues that handle batches); false when there is none. */
+  /**
+   * Runs one due job (or a batch, for queues that handle batches); false when there is none.
+   * The common path is few round trips: claim, handler, mark completed, all in one transaction.
+   * Only when the handler fails is the work rolled back and redone carefully: a failed batch runs
+   * job by job, each in a savepoint, and a failed single job is recorded for a retry with backoff.
+   */
   private async runNext(): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const due = () =>
-        trx
-          .selectFrom("jobs")
-          .select(["id", "queue", "payload", "attempts", "max_attempts"])
-          .where("status", "=", "queued")
-          .where("run_at", "<=", new Date())
-          .orderBy("run_at")
-          .orderBy("id")
-          .forUpdate()
-          .skipLocked();
-      const first = await due().where("queue", "in", this.queues).limit(1).executeTakeFirst();
-      if (!first) return false;
-      const def = this.definitions.get(first.queue) as JobDefinition<never>;
-      const jobs =
-        def.batchHandler && (def.batchSize ?? 1) > 1
-          ? [
-              first,
-              ...(await due()
-                .where("queue", "=", first.queue)
-                .where("id", "!=", first.id)
-                .limit((def.batchSize as number) - 1)
-                .execute()),
-            ]
-          : [first];
-      const log = this.logger.child({ queue: first.queue });
-      if (jobs.length > 1 && def.batchHandler) {
-        const ok = await this.attempt(trx, () =>
-          (def.batchHandler as NonNullable<typeof def.batchHandler>)(
-            jobs.map((j) => j.payload as never),
-            { trx, logger: log },
-          ),
-        );
-        if (ok === true) {
-          await trx
-            .updateTable("jobs")
-            .set({ status: "completed", attempts: sql`attempts + 1`, completed_at: new Date(), last_error: null })
-            .where(
-              "id",
-              "in",
-              jobs.map((j) => j.id),
-            )
-            .execute();
-          return true;
+    let failure: { jobs: ClaimedJob[]; err: unknown } | undefined;
+    const ran = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const claimed = await dueJobs(trx).where("queue", "in", this.queues).limit(CLAIM_LIMIT).execute();
+        const first = claimed[0];
+        if (!first) return false;
+        const def = this.definitions.get(first.queue) as JobDefinition<never>;
+        const batch = def.batchHandler && (def.batchSize ?? 1) > 1;
+        const jobs = batch ? claimed.filter((j) => j.queue === first.queue).slice(0, def.batchSize) : [first];
+        if (claimed.length > jobs.length) this.wakeOne();
+        const log = this.logger.child({ queue: first.queue });
+        try {
+          if (def.batchHandler && jobs.length > 1)
+            await def.batchHandler(
+              jobs.map((j) => j.payload as never),
+              { trx, logger: log },
+            );
+          else
+            await def.handler(first.payload as never, {
+              trx,
+              jobId: first.id,
+              attempt: first.attempts + 1,
+              logger: log.child({ job: first.id }),
+            });
+        } catch (err) {
+          failure = { jobs, err };
+          throw err;
         }
-        log.warn({ err: ok.err, jobs: jobs.length }, "batch failed; running its jobs one by one");
-      }
+        await trx
+          .updateTable("jobs")
+          .set({ status: "completed", attempts: sql`attempts + 1`, completed_at: new Date(), last_error: null })
+          .where(
+            "id",
+            "in",
+            jobs.map((j) => j.id),
+          )
+          .execute();
+        return true;
+      })
+      .catch((err) => {
+        if (!failure) throw err;
+        return "failed" as const;
+      });
+    if (ran !== "failed") return ran;
+    const { jobs, err } = failure as unknown as { jobs: ClaimedJob[]; err: unknown };
+    await this.recoverFailure(jobs, err);
+    return true;
+  }
+
+  /** After a failed run: batches are retried job by job (each in a savepoint); failures recorded. */
+  private async recoverFailure(failed: ClaimedJob[], firstErr: unknown) {
+    await this.db.transaction().execute(async (trx) => {
+      // Relock what is still ours to handle; another worker may have taken a job meanwhile.
+      const jobs = await dueJobs(trx)
+        .where(
+          "id",
+          "in",
+          failed.map((j) => j.id),
+        )
+        .execute();
+      const def = this.definitions.get(failed[0]?.queue ?? "") as JobDefinition<never>;
+      const log = this.logger.child({ queue: failed[0]?.queue });
+      if (failed.length > 1) log.warn({ err: firstErr, jobs: failed.length }, "batch failed; running its jobs one by one");
       for (const job of jobs) {
         const attempt = job.attempts + 1;
-        const ok = await this.attempt(trx, () =>
-          def.handler(job.payload as never, { trx, jobId: job.id, attempt, logger: log.child({ job: job.id }) }),
-        );
+        const ok =
+          failed.length > 1
+            ? await this.attempt(trx, () =>
+                def.handler(job.payload as never, { trx, jobId: job.id, attempt, logger: log.child({ job: job.id }) }),
+              )
+            : { err: firstErr };
         if (ok === true) {
           await trx
             .updateTable("jobs")
@@ -241,7 +291,6 @@ export class JobQueue {
           .where("id", "=", job.id)
           .execute();
       }
-      return true;
     });
   }
 
