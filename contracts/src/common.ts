@@ -38,3 +38,20 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 export const isoDate = z.string().describe("ISO 8601 timestamp");
 export const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
+
+type WithoutDefault<S> = S extends z.ZodDefault<infer Inner> ? Inner : S;
+type PatchShape<Shape extends z.ZodRawShape> = { [K in keyof Shape]: z.ZodOptional<WithoutDefault<Shape[K]>> };
+
+/**
+ * The PATCH body for a create body: every field optional and, unlike `.partial()`, without the
+ * create body's defaults — a field left out of a PATCH must stay as it is, not be reset.
+ */
+export function patchBody<Shape extends z.ZodRawShape>(create: z.ZodObject<Shape>) {
+  const shape = Object.fromEntries(
+    Object.entries(create.shape).map(([key, field]) => [
+      key,
+      z.optional((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType),
+    ]),
+  );
+  return z.strictObject(shape as unknown as PatchShape<Shape>);
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { patchBody } from "./common";
 
 export const fieldEntities = ["ticket", "customer", "organization"] as const;
 export const fieldTypes = ["text", "number", "date", "select", "multi_select", "checkbox"] as const;
@@ -44,4 +45,4 @@ export const createCustomFieldBody = z.strictObject({
   position: z.number().int().min(0).max(100000).default(0),
   active: z.boolean().default(true),
 });
-export const updateCustomFieldBody = createCustomFieldBody.omit({ entity: true, key: true, type: true }).partial().strict();
+export const updateCustomFieldBody = patchBody(createCustomFieldBody.omit({ entity: true, key: true, type: true }));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "./common";
+import { isoDate, patchBody } from "./common";
 
 export const tiers = ["normal", "silver", "gold", "vip"] as const;
 export const tier = z.enum(tiers);
@@ -61,4 +61,4 @@ export const createOrganizationBody = z.strictObject({
   domain: z.string().trim().toLowerCase().max(200).nullable().optional(),
   customFields: z.record(z.string().max(64), z.unknown()).default({}),
 });
-export const updateOrganizationBody = createOrganizationBody.partial().strict();
+export const updateOrganizationBody = patchBody(createOrganizationBody);

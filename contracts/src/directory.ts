@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { patchBody } from "./common";
 
 /** Departments, teams, skills and categories: the organization of the support desk. */
 export const department = z.object({ id: z.number(), name: z.string(), parentId: z.number().nullable() });
@@ -6,7 +7,7 @@ export const createDepartmentBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   parentId: z.number().int().positive().nullable().default(null),
 });
-export const updateDepartmentBody = createDepartmentBody.partial().strict();
+export const updateDepartmentBody = patchBody(createDepartmentBody);
 
 export const team = z.object({ id: z.number(), name: z.string(), departmentId: z.number(), memberIds: z.array(z.number()) });
 export const createTeamBody = z.strictObject({
@@ -14,7 +15,7 @@ export const createTeamBody = z.strictObject({
   departmentId: z.number().int().positive(),
   memberIds: z.array(z.number().int().positive()).max(500).default([]),
 });
-export const updateTeamBody = createTeamBody.partial().strict();
+export const updateTeamBody = patchBody(createTeamBody);
 
 export const skill = z.object({ id: z.number(), name: z.string() });
 export const createSkillBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
@@ -34,4 +35,4 @@ export const createCategoryBody = z.strictObject({
   position: z.number().int().min(0).max(100000).default(0),
   active: z.boolean().default(true),
 });
-export const updateCategoryBody = createCategoryBody.partial().strict();
+export const updateCategoryBody = patchBody(createCategoryBody);

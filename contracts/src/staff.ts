@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "./common";
+import { isoDate, patchBody } from "./common";
 
 export const staffRoles = ["admin", "supervisor", "agent"] as const;
 export const staffRole = z.enum(staffRoles);
@@ -39,4 +39,4 @@ export const createStaffBody = z.strictObject({
     .max(50)
     .default([]),
 });
-export const updateStaffBody = createStaffBody.omit({ email: true }).partial().extend({ active: z.boolean().optional() }).strict();
+export const updateStaffBody = patchBody(createStaffBody.omit({ email: true })).extend({ active: z.boolean().optional() });

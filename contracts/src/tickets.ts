@@ -107,7 +107,8 @@ export const listTicketsQuery = z.strictObject({
   status: csv(ticketStatus).optional(),
   priority: csv(priority).optional(),
   assignee: z.union([z.literal("me"), z.literal("none"), z.coerce.number().int().positive()]).optional(),
-  department: z.coerce.number().int().positive().optional(),
+  /** "mine": the caller's departments (the 我的团队 view). */
+  department: z.union([z.literal("mine"), z.coerce.number().int().positive()]).optional(),
   customer: z.coerce.number().int().positive().optional(),
   category: z.coerce.number().int().positive().optional(),
   tag: z.string().trim().min(1).max(50).optional(),

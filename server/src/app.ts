@@ -10,11 +10,13 @@ import type { Logger } from "pino";
 import type { Config } from "./config";
 import type { Database } from "./db/database";
 import { registerAuthRoutes } from "./modules/auth/auth-routes";
+import { registerCannedReplyRoutes } from "./modules/canned-replies/canned-reply-routes";
 import { SESSION_COOKIE, authenticate } from "./modules/auth/session-service";
 import { registerCustomFieldRoutes } from "./modules/custom-fields/custom-field-routes";
 import { registerCustomerRoutes } from "./modules/customers/customer-routes";
 import { registerDirectoryRoutes } from "./modules/directory/directory-routes";
 import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
+import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
 import { registerSystemRoutes } from "./modules/system/system-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -102,6 +104,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
+  registerSavedViewRoutes(app, ctx);
+  registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 
   const openapi = buildOpenApiDocument({ version: VERSION });

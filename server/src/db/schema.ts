@@ -154,6 +154,27 @@ export interface TicketSearchTable {
   updated_at: Timestamp;
 }
 
+export interface SavedViewsTable {
+  id: Generated<number>;
+  owner_id: number;
+  name: string;
+  filters: Json<Record<string, string>>;
+  shared: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CannedRepliesTable {
+  id: Generated<number>;
+  /** null: shared with all staff. */
+  owner_id: number | null;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface TicketPresenceTable {
   ticket_id: number;
   staff_id: number;
@@ -282,6 +303,8 @@ export interface DB {
   ticket_search: TicketSearchTable;
   ticket_messages: TicketMessagesTable;
   ticket_presence: TicketPresenceTable;
+  saved_views: SavedViewsTable;
+  canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;
   domain_events: DomainEventsTable;

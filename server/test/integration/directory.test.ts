@@ -133,4 +133,27 @@ describe("customers and organizations", () => {
     const ok = await agent.post("/api/v1/customers", { name: "王五", email: "ww@example.cn", customFields: { region: "east" } });
     expect(ok.json().customFields).toEqual({ region: "east" });
   });
+
+  it("a PATCH changes only the fields it names (no create defaults sneak in)", async () => {
+    const dep = await t.factory.department();
+    const sup = await t.factory.staff({ role: "supervisor", departmentIds: [dep.id] });
+    const renamed = (await admin.patch(`/api/v1/staff/${sup.id}`, { name: "改名的主管" })).json();
+    expect(renamed).toMatchObject({ name: "改名的主管", role: "supervisor", departmentIds: [dep.id] });
+    const cat = (await admin.post("/api/v1/categories", { name: "旧分类", position: 7, active: false })).json();
+    expect((await admin.patch(`/api/v1/categories/${cat.id}`, { name: "新分类" })).json()).toMatchObject({ position: 7, active: false });
+    const field = (
+      await admin.post("/api/v1/custom-fields", {
+        entity: "ticket",
+        key: `f_${cat.id}`,
+        label: "型号",
+        type: "text",
+        required: true,
+        position: 3,
+      })
+    ).json();
+    expect((await admin.patch(`/api/v1/custom-fields/${field.id}`, { label: "设备型号" })).json()).toMatchObject({
+      required: true,
+      position: 3,
+    });
+  });
 });

@@ -22,7 +22,11 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
       throw ValidationError([{ path: "assignee", code: "staff_only", message: "Only staff have assigned tickets." }]);
     q = q.where("assignee_id", "=", principal.id);
   } else if (query.assignee !== undefined) q = q.where("assignee_id", "=", query.assignee);
-  if (query.department) q = q.where("department_id", "=", query.department);
+  if (query.department === "mine") {
+    if (principal.kind !== "staff")
+      throw ValidationError([{ path: "department", code: "staff_only", message: "Only staff belong to departments." }]);
+    q = principal.departmentIds.length ? q.where("department_id", "in", principal.departmentIds) : q.where((eb) => eb.lit(false));
+  } else if (query.department) q = q.where("department_id", "=", query.department);
   if (query.customer) q = q.where("customer_id", "=", query.customer);
   if (query.category) q = q.where("category_id", "=", query.category);
   if (query.tag) q = q.where(sql<SqlBool>`tickets.tags @> array[${query.tag}]::text[]`);
