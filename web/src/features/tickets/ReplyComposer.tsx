@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { type UploadedFile, uploadFile } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useShortcuts } from "../../app/shortcuts";
+import { CannedReplyPicker } from "./CannedReplyPicker";
 import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
 
@@ -34,6 +35,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
   const add = useAddMessage(ticket.id);
   const textArea = useRef<TextAreaRef>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const caret = useRef<number | null>(null);
   const startWriting = useCallback((mode: "public" | "internal") => {
     setVisibility(mode);
     setTimeout(() => textArea.current?.focus(), 0);
@@ -52,6 +54,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
       {
         onSuccess: () => {
           setBody("");
+          caret.current = null;
           setStatus(undefined);
           setFiles([]);
         },
@@ -87,6 +90,9 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
         onChange={(e) => {
           setBody(e.target.value);
           onTyping?.();
+        }}
+        onBlur={(e) => {
+          caret.current = e.target.selectionStart;
         }}
         onPaste={(e) => {
           // A pasted screenshot becomes an attachment.
@@ -124,6 +130,18 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
             e.target.value = "";
           }}
         />
+        {isStaff && (
+          <CannedReplyPicker
+            ticket={ticket}
+            onInsert={(text) => {
+              // Where the cursor was when the composer lost focus, else at the end.
+              const at = Math.min(caret.current ?? body.length, body.length);
+              setBody(body.slice(0, at) + text + body.slice(at));
+              onTyping?.();
+              setTimeout(() => textArea.current?.focus(), 0);
+            }}
+          />
+        )}
         {isStaff && (
           <Select
             allowClear

@@ -1,6 +1,6 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Input, Layout, Select, Space, Table, Tag } from "antd";
+import { Alert, Button, Layout, Space, Table, Tag } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
@@ -10,42 +10,32 @@ import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { BulkBar } from "./BulkBar";
 import { useStaff } from "./ticket-api";
+import { SavedViewActions } from "./SavedViewActions";
+import { TicketFilterBar } from "./TicketFilterBar";
 import { ViewMenu } from "./ViewMenu";
-import { priorities, priorityColor, statusColor } from "./ticket-labels";
-import { type ViewKey, viewParams, views } from "./ticket-views";
+import { priorityColor, statusColor } from "./ticket-labels";
+import { type ListFilters, type ViewKey, filtersOf, sameFilters, toParams, useSavedViews } from "./ticket-views";
 
-/** A first view of the queue; the full agent workspace is built on top of this. */
+/** The agent workspace's queue: views on the left, filters and a dense ticket table in the centre. */
 export function TicketListPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const { user } = useSession();
   const isStaff = user?.kind === "staff";
+  const savedViews = useSavedViews(isStaff);
   // Agents start with their own queue; supervisors and admins with everything unsolved.
   const [view, setView] = useState<ViewKey>(user?.kind === "staff" && user.role === "agent" ? "mine" : "unsolved");
-  const [status, setStatus] = useState<string[]>(["new", "open", "pending", "on_hold"]);
-  const [q, setQ] = useState("");
+  const [filters, setFilters] = useState<ListFilters>(() => filtersOf(view));
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1];
+  const currentSaved = savedViews.data?.find((v) => `view:${v.id}` === view);
+  const dirty = !sameFilters(filters, filtersOf(view, savedViews.data));
 
-  const [priority, setPriority] = useState<string[]>([]);
-  const [category, setCategory] = useState<number | undefined>();
-  const categories = useQuery({
-    queryKey: ["categories"],
-    enabled: isStaff,
-    staleTime: 60_000,
-    queryFn: async () => (await api<{ items: { id: number; name: string }[] }>("/categories")).items,
-  });
-  const [assignee, setAssignee] = useState<number | undefined>();
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
-  const params = viewParams(view, status);
-  // An explicit assignee narrows any view (except "mine" / "unassigned", which define their own).
-  if (assignee && view !== "mine" && view !== "unassigned") params.set("assignee", String(assignee));
-  if (priority.length) params.set("priority", priority.join(","));
-  if (category) params.set("category", String(category));
+  const params = toParams(filters);
   params.set("limit", "25");
   params.set("sort", "-updated_at");
-  if (q) params.set("q", q);
   if (cursor) params.set("cursor", cursor);
   const { data, error, isFetching } = useQuery({
     queryKey: ["tickets", params.toString()],
@@ -53,13 +43,14 @@ export function TicketListPage() {
   });
 
   const resetPaging = () => setCursors([null]);
-  /** A filter change: set the value and go back to the first page. */
-  const filter =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      resetPaging();
-    };
+  const changeFilters = (f: ListFilters) => {
+    setFilters(f);
+    resetPaging();
+  };
+  const openView = (v: ViewKey, saved = savedViews.data) => {
+    setView(v);
+    changeFilters(filtersOf(v, saved));
+  };
   const [selected, setSelected] = useState(0);
   const [checked, setChecked] = useState<number[]>([]);
   const items = useMemo(() => data?.items ?? [], [data]);
@@ -84,71 +75,28 @@ export function TicketListPage() {
       <AppHeader />
       <Layout hasSider>
         <Layout.Sider theme="light" width={220} breakpoint="lg" collapsedWidth={0} style={{ borderInlineEnd: "1px solid #f0f0f0" }}>
-          <ViewMenu
-            value={view}
-            isStaff={isStaff}
-            onChange={(v) => {
-              setView(v);
-              setStatus([...(views.find((x) => x.key === v)?.statuses ?? [])]);
-              resetPaging();
-            }}
-          />
+          <ViewMenu value={view} isStaff={isStaff} saved={savedViews.data ?? []} onChange={(v) => openView(v)} />
         </Layout.Sider>
         <Layout.Content style={{ padding: 16, minWidth: 0 }}>
+          <TicketFilterBar filters={filters} onChange={changeFilters} isStaff={isStaff} />
           <Space wrap style={{ marginBottom: 12 }}>
-            <Select
-              mode="multiple"
-              style={{ minWidth: 260 }}
-              value={status}
-              placeholder={t("tickets.filterStatus")}
-              onChange={filter(setStatus)}
-              options={["new", "open", "pending", "on_hold", "solved", "closed"].map((s) => ({ value: s, label: t(`status.${s}`) }))}
-            />
-            <Select
-              mode="multiple"
-              allowClear
-              aria-label={t("tickets.filterPriority")}
-              placeholder={t("tickets.filterPriority")}
-              style={{ minWidth: 150 }}
-              value={priority}
-              onChange={filter(setPriority)}
-              options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
-            />
-            {isStaff && view !== "mine" && view !== "unassigned" && (
-              <Select
-                allowClear
-                showSearch
-                optionFilterProp="label"
-                aria-label={t("tickets.filterAssignee")}
-                placeholder={t("tickets.filterAssignee")}
-                style={{ minWidth: 140 }}
-                value={assignee}
-                onChange={filter(setAssignee)}
-                options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
-              />
-            )}
-            {isStaff && (
-              <Select
-                allowClear
-                aria-label={t("tickets.filterCategory")}
-                placeholder={t("tickets.filterCategory")}
-                style={{ minWidth: 150 }}
-                value={category}
-                onChange={filter(setCategory)}
-                options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
-              />
-            )}
             {user && (
               <Button type="primary" onClick={() => navigate("/tickets/new")}>
                 {t("newTicket.title")}
               </Button>
             )}
-            <Input.Search
-              allowClear
-              placeholder={t("tickets.search")}
-              onSearch={filter((v: string) => setQ(v.trim()))}
-              style={{ width: 260 }}
-            />
+            {isStaff && (
+              <SavedViewActions
+                current={currentSaved}
+                filters={filters}
+                dirty={dirty}
+                onSaved={(v) => {
+                  setView(`view:${v.id}`);
+                  setFilters({ ...v.filters });
+                }}
+                onDeleted={() => openView("unsolved")}
+              />
+            )}
           </Space>
           {isStaff && checked.length > 0 && (
             <BulkBar ids={checked} tagsOf={(id) => items.find((x) => x.id === id)?.tags ?? []} onDone={() => setChecked([])} />

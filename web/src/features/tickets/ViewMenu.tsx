@@ -1,15 +1,15 @@
+import type { SavedView } from "@loopdesk/contracts/workspace";
 import { Menu, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { type ViewKey, useViewCount, views } from "./ticket-views";
+import { type ListFilters, type ViewKey, builtInViews, useViewCount } from "./ticket-views";
 
-function ViewLabel({ viewKey, enabled }: { viewKey: ViewKey; enabled: boolean }) {
-  const { t } = useTranslation();
-  const count = useViewCount(viewKey, enabled);
+function ViewLabel({ label, filters, testId }: { label: string; filters: ListFilters; testId: string }) {
+  const count = useViewCount(filters, true);
   return (
     <span style={{ display: "flex", justifyContent: "space-between", gap: 8 }}>
-      <span>{t(`views.${viewKey}`)}</span>
+      <span style={{ overflow: "hidden", textOverflow: "ellipsis" }}>{label}</span>
       {count.data && (
-        <Typography.Text type="secondary" data-testid={`view-count-${viewKey}`}>
+        <Typography.Text type="secondary" data-testid={`view-count-${testId}`}>
           {count.data.capped ? `${count.data.count}+` : count.data.count}
         </Typography.Text>
       )}
@@ -17,14 +17,40 @@ function ViewLabel({ viewKey, enabled }: { viewKey: ViewKey; enabled: boolean })
   );
 }
 
-/** The queue views with live counts. */
-export function ViewMenu({ value, onChange, isStaff }: { value: ViewKey; onChange: (v: ViewKey) => void; isStaff: boolean }) {
+/** The built-in queue views and the saved ones (own, then shared), each with a live count. */
+export function ViewMenu({
+  value,
+  onChange,
+  isStaff,
+  saved,
+}: {
+  value: ViewKey;
+  onChange: (v: ViewKey) => void;
+  isStaff: boolean;
+  saved: SavedView[];
+}) {
+  const { t } = useTranslation();
+  const own = saved.filter((v) => v.editable && !v.shared);
+  const shared = saved.filter((v) => v.shared || !v.editable);
+  const savedItem = (v: SavedView) => ({
+    key: `view:${v.id}`,
+    label: <ViewLabel label={v.name} filters={v.filters} testId={`view-${v.id}`} />,
+    title: v.shared ? t("views.sharedBy", { name: v.ownerName }) : v.name,
+  });
   return (
     <Menu
       mode="inline"
       selectedKeys={[value]}
       onClick={(e) => onChange(e.key as ViewKey)}
-      items={views.filter((v) => isStaff || !v.staffOnly).map((v) => ({ key: v.key, label: <ViewLabel viewKey={v.key} enabled /> }))}
+      items={[
+        ...builtInViews
+          .filter((v) => isStaff || !v.staffOnly)
+          .map((v) => ({ key: v.key, label: <ViewLabel label={t(`views.${v.key}`)} filters={v.filters} testId={v.key} /> })),
+        ...(own.length ? [{ type: "group" as const, key: "own", label: t("views.myViews"), children: own.map(savedItem) }] : []),
+        ...(shared.length
+          ? [{ type: "group" as const, key: "shared", label: t("views.sharedViews"), children: shared.map(savedItem) }]
+          : []),
+      ]}
       style={{ borderInlineEnd: 0 }}
     />
   );
