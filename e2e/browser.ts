@@ -1,4 +1,7 @@
-import { type Browser, chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, type Page, chromium } from "playwright-core";
 
 /** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network chatter). */
 export function launchBrowser(): Promise<Browser> {
@@ -14,4 +17,12 @@ export function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
+
+/** Saves a full-page screenshot of a main screen under e2e/screenshots/ (git-ignored) for review. */
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser } from "./browser";
+import { launchBrowser, screenshot } from "./browser";
 
 const ADMIN = { email: "admin@e2e.test", password: "e2e-password-1" };
 let server: RunningServer;
@@ -44,7 +44,7 @@ describe("web app: sign-in and the ticket list", () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBe(25);
     expect(await page.locator(".ant-table-tbody").textContent()).toMatch(/处理中|新建|等待客户/);
-    await page.screenshot({ path: path.join(os.tmpdir(), "loopdesk-e2e-list.png") });
+    await screenshot(page, "ticket-list");
 
     // Views with live counts: "all" holds at least everything unsolved, and selecting it shows it.
     const count = async (key: string) => Number((await page.getByTestId(`view-count-${key}`).textContent())?.replace(/\D/g, ""));

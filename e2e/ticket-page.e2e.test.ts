@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser } from "./browser";
+import { launchBrowser, screenshot } from "./browser";
 
 const ADMIN = { email: "admin@ticket-e2e.test", password: "e2e-password-2" };
 let server: RunningServer;

@@ -4,6 +4,7 @@ import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { AdminPage } from "../features/admin/AdminPage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { TicketListPage } from "../features/tickets/TicketListPage";
@@ -22,6 +23,7 @@ function Routed() {
       <Route path="/login" element={user ? <Navigate to="/" replace /> : <SignInPage />} />
       <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
       <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
+      <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />
     </Routes>

@@ -17,6 +17,11 @@ export function AppHeader() {
           {t("app.name")}
         </Link>
       </Typography.Title>
+      {user?.kind === "staff" && (
+        <Link to="/admin" data-testid="admin-link">
+          {user.role === "admin" ? t("admin.title") : t("admin.settings")}
+        </Link>
+      )}
       <ShortcutHelp />
       <LanguageSwitch />
       <Typography.Text data-testid="current-user">{user?.name}</Typography.Text>

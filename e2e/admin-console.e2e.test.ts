@@ -1,0 +1,158 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
+import { launchBrowser, screenshot } from "./browser";
+
+const ADMIN = { email: "admin@admin-e2e.test", password: "e2e-password-3" };
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-admin-"));
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("邮箱").fill(email);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByTestId("current-user").waitFor();
+}
+
+/** Picks an option in an Ant Design select found by its label. */
+async function choose(page: Page, label: string, option: string) {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: option }).first().click();
+}
+
+const modal = (page: Page) => page.locator(".ant-modal:visible");
+
+describe("admin console", () => {
+  it("an admin sets up a department, a colleague, a custom field, a shared canned reply and an API token", async () => {
+    const page = await browser.newPage();
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.getByTestId("admin-link").click();
+    await page.getByRole("button", { name: "添加员工" }).waitFor();
+
+    await page.getByRole("menuitem", { name: "部门与团队" }).click();
+    await page.getByRole("button", { name: "添加部门" }).click();
+    await modal(page).getByLabel("部门名称").fill("华东售后");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.locator(".ant-table").first().textContent()).toContain("华东售后");
+    await screenshot(page, "admin-departments");
+
+    await page.getByRole("menuitem", { name: "员工" }).click();
+    await page.getByRole("button", { name: "添加员工" }).click();
+    await modal(page).getByLabel("邮箱").fill("lina@admin-e2e.test");
+    await modal(page).getByLabel("姓名").fill("李娜");
+    await modal(page).getByLabel("初始密码").fill("first-password-1");
+    await choose(page, "部门", "华东售后");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.locator(".ant-table").textContent()).toContain("李娜");
+    expect(await page.locator("tr", { hasText: "李娜" }).textContent()).toContain("华东售后");
+    await screenshot(page, "admin-staff");
+
+    await page.getByRole("menuitem", { name: "自定义字段" }).click();
+    await page.getByRole("button", { name: "添加字段" }).click();
+    await modal(page).getByLabel("显示名称").fill("订单号");
+    await modal(page).getByLabel("字段标识").fill("order_no");
+    await modal(page).getByLabel("校验规则（正则表达式）").fill("^DD(");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    // The server's schema refuses the broken pattern; the message lands on that field.
+    await expect.poll(() => modal(page).textContent()).toContain("不是有效的正则表达式");
+    await modal(page).getByLabel("校验规则（正则表达式）").fill("^DD\\d{10}$");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.locator(".ant-table").textContent()).toContain("order_no");
+    await screenshot(page, "admin-fields");
+
+    await page.getByRole("menuitem", { name: "快捷回复" }).click();
+    await page.getByRole("button", { name: "添加快捷回复" }).click();
+    await modal(page).getByLabel("标题").fill("退货说明");
+    await modal(page).getByLabel("内容").fill("{{customer.name}}您好，工单 #{{ticket.number}} 的退货已受理。——{{agent.name}}");
+    await modal(page).getByText("共享给团队").click();
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.locator(".ant-table").textContent()).toContain("团队共享");
+
+    await page.getByRole("menuitem", { name: "API 令牌" }).click();
+    await page.getByPlaceholder("令牌名称").fill("CRM 对接");
+    await page.getByRole("button", { name: "创建令牌" }).click();
+    const token = (await page.getByTestId("new-token").textContent())?.trim() ?? "";
+    expect(token).toMatch(/^ldk_/);
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe(ADMIN.email);
+    await page.close();
+  });
+
+  it("the new colleague signs in, saves and shares a view, and inserts the canned reply with its placeholders filled", async () => {
+    const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+    const created = await api("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({
+        subject: "退货申请",
+        description: "要退货",
+        priority: "urgent",
+        customer: { email: "zhao@example.cn", name: "赵敏" },
+      }),
+    });
+    const ticket = (await created.json()) as { id: number; number: number };
+    await api("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({ subject: "普通咨询", description: "问价格", customer: { email: "qian@example.cn" } }),
+    });
+
+    const page = await browser.newPage();
+    await signIn(page, "lina@admin-e2e.test", "first-password-1");
+    await page.getByRole("menuitem", { name: /全部未解决/ }).click();
+    await choose(page, "按优先级", "紧急");
+    await expect.poll(() => page.locator(".ant-table-tbody").textContent()).not.toContain("普通咨询");
+    await page.getByRole("button", { name: "另存为视图" }).click();
+    await modal(page).getByLabel("视图名称").fill("紧急工单");
+    await modal(page).getByText("共享给团队（所有客服可见）").click();
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await page.getByRole("menuitem", { name: /紧急工单/ }).waitFor();
+    await screenshot(page, "saved-view");
+
+    // The admin sees the shared view, with its live count.
+    const adminPage = await browser.newPage();
+    await signIn(adminPage, ADMIN.email, ADMIN.password);
+    await adminPage.getByRole("menuitem", { name: /紧急工单/ }).click();
+    await expect.poll(() => adminPage.locator(".ant-table-tbody").textContent()).toContain("退货申请");
+    expect(await adminPage.locator(".ant-table-tbody").textContent()).not.toContain("普通咨询");
+    await adminPage.close();
+
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await page.getByTestId("ticket-title").waitFor();
+    await choose(page, "插入快捷回复", "退货说明");
+    await expect.poll(() => page.getByLabel("内容").inputValue()).toBe(`赵敏您好，工单 #${ticket.number} 的退货已受理。——李娜`);
+    await page.close();
+  });
+});

@@ -1,0 +1,120 @@
+import type { CannedReply } from "@loopdesk/contracts/workspace";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { errorText } from "../../app/error-text";
+import { useSession } from "../auth/session";
+import { useList, useSave } from "./admin-api";
+
+/** Canned replies: everyone keeps their own; supervisors and admins maintain the shared ones. */
+export function CannedRepliesAdmin() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { user } = useSession();
+  const canShare = user?.kind === "staff" && user.role !== "agent";
+  const replies = useList<CannedReply>("/canned-replies");
+  const [editing, setEditing] = useState<CannedReply | "new" | null>(null);
+  const [form] = Form.useForm();
+  const save = useSave<CannedReply>("/canned-replies", { form, onDone: () => setEditing(null) });
+  const qc = useQueryClient();
+  const remove = useMutation({
+    mutationFn: (id: number) => api(`/canned-replies/${id}`, { method: "DELETE" }),
+    onError: (e) => void message.error(errorText(t, e)),
+    onSettled: () => qc.invalidateQueries({ queryKey: ["canned-replies"] }),
+  });
+  return (
+    <>
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Button
+          type="primary"
+          onClick={() => {
+            setEditing("new");
+            form.resetFields();
+          }}
+        >
+          {t("admin.canned.add")}
+        </Button>
+        <Typography.Text type="secondary">
+          {t("admin.canned.placeholders", { list: "{{customer.name}} {{ticket.number}} {{ticket.subject}} {{agent.name}}" })}
+        </Typography.Text>
+      </Space>
+      <Table<CannedReply>
+        rowKey="id"
+        size="small"
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        loading={replies.isLoading}
+        dataSource={replies.data ?? []}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t("admin.canned.title"), dataIndex: "title", width: 180 },
+          { title: t("admin.canned.body"), dataIndex: "body", ellipsis: true },
+          {
+            title: t("admin.canned.scope"),
+            dataIndex: "shared",
+            width: 100,
+            render: (s: boolean) => (s ? <Tag color="blue">{t("admin.canned.shared")}</Tag> : <Tag>{t("admin.canned.personal")}</Tag>),
+          },
+          {
+            title: t("common.actions"),
+            key: "actions",
+            width: 170,
+            render: (_: unknown, r) =>
+              r.editable && (
+                <Space>
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      setEditing(r);
+                      form.setFieldsValue(r);
+                    }}
+                  >
+                    {t("common.edit")}
+                  </Button>
+                  <Popconfirm title={t("admin.canned.deleteConfirm")} onConfirm={() => remove.mutate(r.id)}>
+                    <Button size="small" danger>
+                      {t("common.delete")}
+                    </Button>
+                  </Popconfirm>
+                </Space>
+              ),
+          },
+        ]}
+      />
+      <Modal
+        open={editing !== null}
+        title={editing === "new" ? t("admin.canned.add") : t("common.edit")}
+        okText={t("common.save")}
+        cancelText={t("common.cancel")}
+        onOk={() => form.submit()}
+        onCancel={() => setEditing(null)}
+        confirmLoading={save.isPending}
+        forceRender
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ shared: false }}
+          onFinish={(v) => save.mutate({ id: editing === "new" ? undefined : editing?.id, body: v })}
+        >
+          <Form.Item
+            name="title"
+            label={t("admin.canned.title")}
+            rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}
+          >
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="body" label={t("admin.canned.body")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
+            <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} maxLength={10000} />
+          </Form.Item>
+          {canShare && (
+            <Form.Item name="shared" valuePropName="checked">
+              <Checkbox>{t("admin.canned.shareWithTeam")}</Checkbox>
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
+    </>
+  );
+}

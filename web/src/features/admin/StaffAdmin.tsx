@@ -1,0 +1,155 @@
+import type { StaffMember } from "@loopdesk/contracts/staff";
+import { Button, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useList, useSave } from "./admin-api";
+
+type Named = { id: number; name: string };
+type Values = {
+  email?: string;
+  name: string;
+  role: StaffMember["role"];
+  password?: string;
+  departmentIds: number[];
+  teamIds: number[];
+  skills: { skillId: number; level: number }[];
+  active?: boolean;
+};
+
+const randomPassword = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"[b % 56]).join("");
+
+/** Staff: invite (with a first password to hand over), roles, departments, teams, skills, deactivate. */
+export function StaffAdmin() {
+  const { t } = useTranslation();
+  const staff = useList<StaffMember>("/staff");
+  const departments = useList<Named>("/departments");
+  const teams = useList<Named>("/teams");
+  const skills = useList<Named>("/skills");
+  const [editing, setEditing] = useState<StaffMember | "new" | null>(null);
+  const [form] = Form.useForm<Values>();
+  const save = useSave<StaffMember>("/staff", { form, onDone: () => setEditing(null), also: ["teams"] });
+  const names = (list: Named[] | undefined, ids: number[]) => ids.map((id) => list?.find((x) => x.id === id)?.name ?? `#${id}`);
+  const open = (s: StaffMember | "new") => {
+    setEditing(s);
+    form.resetFields();
+    form.setFieldsValue(
+      s === "new"
+        ? { role: "agent", departmentIds: [], teamIds: [], skills: [], password: randomPassword() }
+        : { ...s, skills: s.skills.map((k) => ({ skillId: k.skillId, level: k.level })), password: undefined },
+    );
+  };
+  const onFinish = (v: Values) => {
+    const isNew = editing === "new";
+    const { email, password, ...rest } = v;
+    save.mutate({
+      id: isNew ? undefined : (editing as StaffMember).id,
+      body: isNew ? { ...rest, email, password } : { ...rest, ...(password ? { password } : {}) },
+    });
+  };
+  return (
+    <>
+      <Button type="primary" onClick={() => open("new")} style={{ marginBottom: 12 }}>
+        {t("admin.staff.invite")}
+      </Button>
+      <Table<StaffMember>
+        rowKey="id"
+        size="small"
+        loading={staff.isLoading}
+        dataSource={staff.data ?? []}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        scroll={{ x: 800 }}
+        columns={[
+          { title: t("admin.staff.name"), dataIndex: "name" },
+          { title: t("admin.staff.email"), dataIndex: "email" },
+          { title: t("admin.staff.role"), dataIndex: "role", render: (r: string) => t(`role.${r}`) },
+          {
+            title: t("admin.staff.departments"),
+            dataIndex: "departmentIds",
+            render: (ids: number[]) => names(departments.data, ids).join("、"),
+          },
+          {
+            title: t("admin.staff.skills"),
+            dataIndex: "skills",
+            render: (list: StaffMember["skills"]) => list.map((k) => <Tag key={k.skillId}>{`${k.name} ${k.level}`}</Tag>),
+          },
+          {
+            title: t("admin.staff.active"),
+            dataIndex: "active",
+            render: (a: boolean) => (a ? t("common.yes") : <Tag color="red">{t("admin.staff.deactivated")}</Tag>),
+          },
+          {
+            title: t("common.actions"),
+            key: "edit",
+            render: (_: unknown, s) => <Button onClick={() => open(s)}>{t("common.edit")}</Button>,
+          },
+        ]}
+      />
+      <Modal
+        open={editing !== null}
+        title={editing === "new" ? t("admin.staff.invite") : t("common.edit")}
+        okText={t("common.save")}
+        cancelText={t("common.cancel")}
+        onOk={() => form.submit()}
+        onCancel={() => setEditing(null)}
+        confirmLoading={save.isPending}
+        forceRender
+      >
+        <Form form={form} layout="vertical" onFinish={onFinish}>
+          {editing === "new" && (
+            <Form.Item name="email" label={t("admin.staff.email")} rules={[{ required: true, type: "email", message: t("form.invalid") }]}>
+              <Input />
+            </Form.Item>
+          )}
+          <Form.Item name="name" label={t("admin.staff.name")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="role" label={t("admin.staff.role")}>
+            <Select options={["agent", "supervisor", "admin"].map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={editing === "new" ? t("admin.staff.firstPassword") : t("admin.staff.newPassword")}
+            extra={editing === "new" ? t("admin.staff.firstPasswordHelp") : undefined}
+            rules={[{ required: editing === "new", min: 8, message: t("admin.staff.passwordRule") }]}
+          >
+            <Input.Password visibilityToggle autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item name="departmentIds" label={t("admin.staff.departments")}>
+            <Select
+              mode="multiple"
+              optionFilterProp="label"
+              options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+            />
+          </Form.Item>
+          <Form.Item name="teamIds" label={t("admin.staff.teams")}>
+            <Select mode="multiple" optionFilterProp="label" options={(teams.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+          </Form.Item>
+          <Form.List name="skills">
+            {(fields, { add, remove }) => (
+              <Form.Item label={t("admin.staff.skills")}>
+                {fields.map((f) => (
+                  <Space key={f.key} style={{ display: "flex", marginBottom: 4 }}>
+                    <Form.Item name={[f.name, "skillId"]} noStyle rules={[{ required: true }]}>
+                      <Select style={{ width: 180 }} options={(skills.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+                    </Form.Item>
+                    <Form.Item name={[f.name, "level"]} noStyle initialValue={3}>
+                      <InputNumber min={1} max={5} aria-label={t("admin.staff.level")} />
+                    </Form.Item>
+                    <Button onClick={() => remove(f.name)}>{t("common.delete")}</Button>
+                  </Space>
+                ))}
+                <Button onClick={() => add({ level: 3 })}>{t("admin.staff.addSkill")}</Button>
+              </Form.Item>
+            )}
+          </Form.List>
+          {editing !== "new" && (
+            <Form.Item name="active" label={t("admin.staff.active")} valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
+    </>
+  );
+}
