@@ -19,6 +19,8 @@ export const customFieldDefinition = z.object({
   options: z.array(fieldOption),
   position: z.number(),
   active: z.boolean(),
+  /** Ticket fields only: the categories whose template asks for it; empty means every ticket. */
+  categoryIds: z.array(z.number()),
 });
 export type CustomFieldDefinition = z.infer<typeof customFieldDefinition>;
 
@@ -44,5 +46,10 @@ export const createCustomFieldBody = z.strictObject({
   options: z.array(fieldOption).max(500).default([]),
   position: z.number().int().min(0).max(100000).default(0),
   active: z.boolean().default(true),
+  categoryIds: z.array(z.number().int().positive()).max(200).default([]),
 });
 export const updateCustomFieldBody = patchBody(createCustomFieldBody.omit({ entity: true, key: true, type: true }));
+
+/** Whether a ticket field is part of the template of a ticket in this category. */
+export const fieldApplies = (def: Pick<CustomFieldDefinition, "entity" | "categoryIds">, categoryId: number | null | undefined) =>
+  def.entity !== "ticket" || def.categoryIds.length === 0 || (categoryId != null && def.categoryIds.includes(categoryId));

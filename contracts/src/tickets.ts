@@ -185,3 +185,17 @@ export const ticketEvent = z.object({
   createdAt: isoDate,
 });
 export type TicketEvent = z.infer<typeof ticketEvent>;
+
+/** The public status page: a ticket number and the email or phone used on it. */
+export const ticketStatusLookupBody = z.strictObject({
+  number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  contact: z.string().trim().min(3).max(254),
+});
+/** All the public page reveals: no subject, messages, names or staff. */
+export const ticketStatusAnswer = z.object({
+  number: z.number(),
+  status: ticketStatus,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  solvedAt: isoDate.nullable(),
+});

@@ -21,6 +21,7 @@ import { registerStaffRoutes } from "./modules/staff/staff-routes";
 import { registerSystemRoutes } from "./modules/system/system-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
+import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
 import type { AppContext } from "./platform/context";
 import { EventBus } from "./platform/events/event-bus";
@@ -99,6 +100,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAuthRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
   registerTicketStreamRoutes(app, ctx);
+  registerTicketStatusRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerOrganizationRoutes(app, ctx);
   registerStaffRoutes(app, ctx);

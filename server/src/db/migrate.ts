@@ -3,6 +3,7 @@ import * as m0001 from "./migrations/2026-11-21-0001-initial";
 import * as m0002 from "./migrations/2026-11-22-0002-queue-indexes";
 import * as m0003 from "./migrations/2026-11-22-0003-ticket-presence";
 import * as m0004 from "./migrations/2026-11-22-0004-views-and-canned-replies";
+import * as m0005 from "./migrations/2026-11-22-0005-field-categories";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-22-0002-queue-indexes": m0002,
   "2026-11-22-0003-ticket-presence": m0003,
   "2026-11-22-0004-views-and-canned-replies": m0004,
+  "2026-11-22-0005-field-categories": m0005,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -114,6 +114,8 @@ export interface CustomFieldDefinitionsTable {
   position: Generated<number>;
   active: Generated<boolean>;
   created_at: Timestamp;
+  /** Categories whose template includes this (ticket) field; empty: all tickets. */
+  category_ids: ColumnType<number[], number[] | undefined, number[]>;
 }
 
 export interface TicketsTable {

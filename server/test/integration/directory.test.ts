@@ -155,5 +155,42 @@ describe("customers and organizations", () => {
       required: true,
       position: 3,
     });
+    await admin.patch(`/api/v1/custom-fields/${field.id}`, { active: false });
+  });
+});
+
+describe("category templates", () => {
+  it("a required field in a category's template is demanded only on tickets of that category", async () => {
+    const repair = (await admin.post("/api/v1/categories", { name: "设备报修" })).json();
+    const invoice = (await admin.post("/api/v1/categories", { name: "发票" })).json();
+    const field = await admin.post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "device_model",
+      label: "设备型号",
+      type: "text",
+      required: true,
+      categoryIds: [repair.id],
+    });
+    expect(field.json().categoryIds).toEqual([repair.id]);
+    const customer = await t.factory.customer();
+    const ticket = (categoryId: number | null, customFields = {}) =>
+      admin.post("/api/v1/tickets", { subject: "模板", description: "x", customer: { id: customer.id }, categoryId, customFields });
+    const missing = await ticket(repair.id);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details).toEqual([expect.objectContaining({ path: "customFields.device_model", code: "required" })]);
+    expect((await ticket(repair.id, { device_model: "LX-200" })).statusCode).toBe(201);
+    expect((await ticket(invoice.id)).statusCode).toBe(201);
+    expect((await ticket(null)).statusCode).toBe(201);
+
+    const bad = await admin.post("/api/v1/custom-fields", {
+      entity: "customer",
+      key: "c1",
+      label: "x",
+      type: "text",
+      categoryIds: [repair.id],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect((await admin.patch(`/api/v1/custom-fields/${field.json().id}`, { categoryIds: [999999] })).statusCode).toBe(400);
+    await admin.patch(`/api/v1/custom-fields/${field.json().id}`, { active: false });
   });
 });

@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AdminPage } from "../features/admin/AdminPage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
+import { StatusPage } from "../features/portal/StatusPage";
 import { TicketListPage } from "../features/tickets/TicketListPage";
 import { NewTicketPage } from "../features/tickets/NewTicketPage";
 import { TicketPage } from "../features/tickets/TicketPage";
@@ -23,6 +24,7 @@ function Routed() {
       <Route path="/login" element={user ? <Navigate to="/" replace /> : <SignInPage />} />
       <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
       <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
+      <Route path="/status" element={<StatusPage />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />

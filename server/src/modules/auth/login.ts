@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
 import { verifyPassword } from "../../platform/auth/passwords";
-import { AppError, TooManyRequestsError } from "../../platform/errors";
+import { checkThrottle, clearFailures, recordFailure } from "../../platform/auth/attempt-throttle";
+import { AppError } from "../../platform/errors";
 import { findCustomerByIdentity, loadCustomerPrincipal } from "../customers/customer-service";
 import { findStaffByEmail, loadStaffPrincipal } from "../staff/staff-service";
 
@@ -11,22 +12,6 @@ const MAX_PER_ACCOUNT = 5;
 const MAX_PER_IP = 30;
 
 export const InvalidCredentialsError = () => new AppError(401, "unauthorized", "Wrong email or password.");
-
-async function checkThrottle(db: Kysely<DB>, keys: { key: string; max: number }[]) {
-  const since = new Date(Date.now() - WINDOW_MS);
-  for (const { key, max } of keys) {
-    const rows = await db
-      .selectFrom("login_failures")
-      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("failed_at").as("first")])
-      .where("key", "=", key)
-      .where("failed_at", ">", since)
-      .executeTakeFirstOrThrow();
-    if (Number(rows.n) >= max) {
-      const first = rows.first ? new Date(rows.first as Date).getTime() : Date.now();
-      throw TooManyRequestsError(Math.max(1, Math.ceil((first + WINDOW_MS - Date.now()) / 1000)));
-    }
-  }
-}
 
 /**
  * Password sign-in for staff or customers. Failures are counted per account and per address;
@@ -38,10 +23,11 @@ export async function login(
 ): Promise<Principal> {
   const accountKey = `${input.as}:${input.email}`;
   const ipKey = `ip:${input.ip}`;
-  await checkThrottle(db, [
+  const keys = [
     { key: accountKey, max: MAX_PER_ACCOUNT },
     { key: ipKey, max: MAX_PER_IP },
-  ]);
+  ];
+  await checkThrottle(db, keys, WINDOW_MS);
   let principal: Principal | undefined;
   if (input.as === "staff") {
     const staff = await findStaffByEmail(db, input.email);
@@ -51,12 +37,9 @@ export async function login(
     if ((await verifyPassword(input.password, found?.password_hash)) && found) principal = await loadCustomerPrincipal(db, found.id);
   }
   if (!principal) {
-    await db
-      .insertInto("login_failures")
-      .values([{ key: accountKey }, { key: ipKey }])
-      .execute();
+    await recordFailure(db, keys);
     throw InvalidCredentialsError();
   }
-  await db.deleteFrom("login_failures").where("key", "=", accountKey).execute();
+  await clearFailures(db, accountKey);
   return principal;
 }

@@ -1,9 +1,15 @@
 import type { z } from "zod";
-import type { createCustomFieldBody, CustomFieldDefinition, updateCustomFieldBody } from "@loopdesk/contracts/custom-fields";
+import {
+  type createCustomFieldBody,
+  type CustomFieldDefinition,
+  fieldApplies,
+  type updateCustomFieldBody,
+} from "@loopdesk/contracts/custom-fields";
 import type { CustomFieldDefinitionsTable } from "../../db/schema";
 import type { Selectable } from "kysely";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { existingCategoryIds } from "../directory/category-service";
 
 type Entity = CustomFieldDefinition["entity"];
 type Row = Selectable<CustomFieldDefinitionsTable>;
@@ -19,6 +25,7 @@ const present = (r: Row): CustomFieldDefinition => ({
   options: r.options ?? [],
   position: r.position,
   active: r.active,
+  categoryIds: r.category_ids ?? [],
 });
 
 /**
@@ -53,6 +60,7 @@ export async function listCustomFields(db: Executor, entity?: Entity, activeOnly
 
 export async function createCustomField(db: Executor, input: z.output<typeof createCustomFieldBody>) {
   checkOptions(input.type, input.options);
+  await checkCategories(db, input.entity, input.categoryIds);
   const exists = await db
     .selectFrom("custom_field_definitions")
     .select("id")
@@ -63,7 +71,7 @@ export async function createCustomField(db: Executor, input: z.output<typeof cre
   forgetDefinitions(db);
   const row = await db
     .insertInto("custom_field_definitions")
-    .values({ ...input, options: JSON.stringify(input.options) })
+    .values({ ...withoutCategories(input), options: JSON.stringify(input.options), category_ids: input.categoryIds })
     .returningAll()
     .executeTakeFirstOrThrow();
   return present(row);
@@ -73,14 +81,33 @@ export async function updateCustomField(db: Executor, id: number, input: z.outpu
   const current = await db.selectFrom("custom_field_definitions").selectAll().where("id", "=", id).executeTakeFirst();
   if (!current) throw NotFoundError("Custom field");
   if (input.options) checkOptions(current.type, input.options);
+  if (input.categoryIds) await checkCategories(db, current.entity, input.categoryIds);
   forgetDefinitions(db);
   const row = await db
     .updateTable("custom_field_definitions")
-    .set({ ...input, options: input.options ? JSON.stringify(input.options) : undefined })
+    .set({
+      ...withoutCategories(input),
+      options: input.options ? JSON.stringify(input.options) : undefined,
+      category_ids: input.categoryIds,
+    })
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
   return present(row);
+}
+
+const withoutCategories = <T extends { categoryIds?: number[] }>({ categoryIds: _, ...rest }: T) => rest;
+
+async function checkCategories(db: Executor, entity: Entity, ids: number[]) {
+  if (ids.length === 0) return;
+  if (entity !== "ticket")
+    throw ValidationError([
+      { path: "categoryIds", code: "ticket_fields_only", message: "Only ticket fields belong to category templates." },
+    ]);
+  const known = await existingCategoryIds(db, ids);
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length)
+    throw ValidationError([{ path: "categoryIds", code: "unknown_reference", message: `Unknown categories: ${unknown.join(", ")}.` }]);
 }
 
 function checkOptions(type: string, options: unknown[]) {
@@ -124,14 +151,15 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Ar
 
 /**
  * Checks values against the entity's active field definitions. Unknown keys, wrong types and
- * pattern mismatches are errors; `requireAll` also demands every required field (on create).
+ * pattern mismatches are errors; `requireAll` also demands every required field (on create) —
+ * of a ticket, only those in its category's template (`categoryId`).
  * Returns the merged, normalized values (null removes a value).
  */
 export async function validateCustomFields(
   db: Executor,
   entity: Entity,
   values: Record<string, unknown>,
-  opts: { existing?: Record<string, unknown>; requireAll: boolean },
+  opts: { existing?: Record<string, unknown>; requireAll: boolean; categoryId?: number | null },
 ): Promise<Record<string, unknown>> {
   const defs = new Map((await activeDefinitions(db, entity)).map((d) => [d.key, d]));
   const issues: Issue[] = [];
@@ -152,7 +180,7 @@ export async function validateCustomFields(
   }
   for (const def of defs.values()) {
     const touched = key(def) in values;
-    if (def.required && isEmpty(result[def.key]) && (opts.requireAll || touched))
+    if (def.required && isEmpty(result[def.key]) && (opts.requireAll || touched) && fieldApplies(def, opts.categoryId))
       issues.push({ path: `customFields.${def.key}`, code: "required", message: `${def.label} is required.` });
   }
   if (issues.length) throw ValidationError(issues);

@@ -21,6 +21,12 @@ export async function listCategories(db: Executor, activeOnly = false) {
   return (await q.execute()).map(present);
 }
 
+/** Which of these ids are categories. */
+export async function existingCategoryIds(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Set<number>();
+  return new Set((await db.selectFrom("categories").select("id").where("id", "in", ids).execute()).map((r) => r.id));
+}
+
 export async function getCategory(db: Executor, id: number) {
   const row = await db.selectFrom("categories").select(columns).where("id", "=", id).executeTakeFirst();
   return row ? present(row) : undefined;

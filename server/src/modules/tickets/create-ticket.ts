@@ -34,7 +34,10 @@ export async function prepareTicket(ctx: AppContext, principal: Principal, input
     throw invalid("departmentId", "unknown_reference", "Unknown department.");
   if (input.assigneeId != null && !(await staffExists(ctx.db, input.assigneeId)))
     throw invalid("assigneeId", "unknown_reference", "Unknown staff member.");
-  const customFields = await validateCustomFields(ctx.db, "ticket", input.customFields, { requireAll: true });
+  const customFields = await validateCustomFields(ctx.db, "ticket", input.customFields, {
+    requireAll: true,
+    categoryId: input.categoryId,
+  });
   const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
   return { departmentId, customFields, channel };
 }

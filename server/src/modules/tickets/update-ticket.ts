@@ -101,7 +101,11 @@ export async function updateTicket(
       }
     }
     if (input.customFields !== undefined) {
-      const merged = await validateCustomFields(trx, "ticket", input.customFields, { existing: current.custom_fields, requireAll: false });
+      const merged = await validateCustomFields(trx, "ticket", input.customFields, {
+        existing: current.custom_fields,
+        requireAll: false,
+        categoryId: input.categoryId !== undefined ? input.categoryId : current.category_id,
+      });
       for (const key of new Set([...Object.keys(current.custom_fields), ...Object.keys(merged)])) {
         if (!same(current.custom_fields[key], merged[key]))
           events.push({

@@ -11,6 +11,7 @@ export function CustomFieldsAdmin() {
   const { t } = useTranslation();
   const [entity, setEntity] = useState<Entity>("ticket");
   const fields = useList<CustomFieldDefinition>("/custom-fields");
+  const categories = useList<{ id: number; name: string }>("/categories");
   const [editing, setEditing] = useState<CustomFieldDefinition | "new" | null>(null);
   const [form] = Form.useForm();
   const save = useSave<CustomFieldDefinition>("/custom-fields", { form, onDone: () => setEditing(null) });
@@ -117,7 +118,7 @@ export function CustomFieldsAdmin() {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ type: "text", required: false, active: true, options: [] }}
+          initialValues={{ type: "text", required: false, active: true, options: [], categoryIds: [] }}
           onFinish={onFinish}
         >
           <Form.Item
@@ -162,6 +163,15 @@ export function CustomFieldsAdmin() {
                 </Form.Item>
               )}
             </Form.List>
+          )}
+          {entity === "ticket" && (
+            <Form.Item name="categoryIds" label={t("admin.fields.categories")} extra={t("admin.fields.categoriesHelp")}>
+              <Select
+                mode="multiple"
+                optionFilterProp="label"
+                options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              />
+            </Form.Item>
           )}
           <Form.Item name="required" label={t("admin.fields.required")} valuePropName="checked">
             <Switch />

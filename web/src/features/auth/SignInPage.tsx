@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { ApiError } from "../../api/client";
 import { LanguageSwitch } from "../../app/LanguageSwitch";
 import { useSession } from "./session";
@@ -48,6 +49,11 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
             {t("auth.signIn")}
           </Button>
         </Form>
+        {audience === "customer" && (
+          <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+            <Link to="/status">{t("statusPage.lookUpWithoutAccount")}</Link>
+          </Typography.Paragraph>
+        )}
       </Card>
     </div>
   );

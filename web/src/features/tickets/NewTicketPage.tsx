@@ -1,5 +1,4 @@
 import type { Customer } from "@loopdesk/contracts/customers";
-import type { CustomFieldDefinition } from "@loopdesk/contracts/custom-fields";
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, AutoComplete, Button, Card, Form, Input, Layout, Select } from "antd";
@@ -11,6 +10,7 @@ import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
 import { CustomFieldInput } from "./CustomFieldInput";
+import { templateFields, useTicketFields } from "./ticket-fields";
 import { priorities } from "./ticket-labels";
 
 type Values = {
@@ -52,10 +52,9 @@ export function NewTicketPage() {
     queryKey: ["categories"],
     queryFn: async () => (await api<{ items: { id: number; name: string; active: boolean }[] }>("/categories")).items,
   });
-  const fields = useQuery({
-    queryKey: ["custom-fields", "ticket"],
-    queryFn: async () => (await api<{ items: CustomFieldDefinition[] }>("/custom-fields?entity=ticket")).items.filter((f) => f.active),
-  });
+  const fields = useTicketFields();
+  // The chosen category's template decides which fields the form asks for.
+  const categoryId = Form.useWatch("categoryId", form) as number | undefined;
 
   const onFinish = async (v: Values) => {
     setBusy(true);
@@ -68,8 +67,10 @@ export function NewTicketPage() {
       : isEmail(contact)
         ? { email: contact, name: v.customerName }
         : { phone: contact, name: v.customerName };
+    // Only the chosen category's fields; values typed for another category's template are dropped.
+    const asked = new Set(templateFields(fields.data, v.categoryId).map((d) => d.key));
     const customFields = Object.fromEntries(
-      Object.entries(v.customFields ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== ""),
+      Object.entries(v.customFields ?? {}).filter(([k, x]) => asked.has(k) && x !== undefined && x !== null && x !== ""),
     );
     try {
       const ticket = await api<Ticket>("/tickets", {
@@ -164,7 +165,7 @@ export function NewTicketPage() {
                 <Select options={["phone", "email", "portal", "wecom", "api"].map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
               </Form.Item>
             )}
-            {(fields.data ?? []).map((def) => (
+            {templateFields(fields.data, categoryId).map((def) => (
               <CustomFieldInput key={def.id} def={def} />
             ))}
             <Button type="primary" htmlType="submit" loading={busy}>

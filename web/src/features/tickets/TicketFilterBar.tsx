@@ -5,13 +5,10 @@ import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
-import { useStaff } from "./ticket-api";
+import { useNamed, useStaff } from "./ticket-api";
 import { priorities, statuses } from "./ticket-labels";
 import type { ListFilters } from "./ticket-views";
 
-type Named = { id: number; name: string };
-const useNamed = (path: string, enabled: boolean) =>
-  useQuery({ queryKey: [path.slice(1)], enabled, staleTime: 60_000, queryFn: async () => (await api<{ items: Named[] }>(path)).items });
 const csv = (v?: string) => (v ? v.split(",") : []);
 
 /** Every filter of the ticket list; each change replaces the filters (and the page restarts). */

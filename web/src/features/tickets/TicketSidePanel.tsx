@@ -4,11 +4,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { errorText } from "../../app/error-text";
-import { useStaff, useUpdateTicket } from "./ticket-api";
+import { TicketFieldsForm } from "./TicketFieldsForm";
+import { useNamed, useStaff, useUpdateTicket } from "./ticket-api";
 import { priorities, statuses } from "./ticket-labels";
 
 /**
- * Status, priority, assignee and tags. Every change is sent with the version the agent saw;
+ * Status, priority, assignee, category, department, tags and custom fields. Every change is sent with the version the agent saw;
  * if someone else changed the ticket meanwhile (412) the panel says so, shows the current
  * values, and lets the agent apply the change again — never a silent overwrite.
  */
@@ -17,6 +18,8 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
   const { message } = App.useApp();
   const update = useUpdateTicket(ticket.id);
   const staff = useStaff(isStaff);
+  const categories = useNamed("/categories", isStaff);
+  const departments = useNamed("/departments", isStaff);
   const [conflict, setConflict] = useState<{ changes: UpdateTicketBody } | null>(null);
   const closed = ticket.status === "closed";
 
@@ -86,6 +89,38 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
           </Descriptions.Item>
         )}
         {isStaff && (
+          <Descriptions.Item label={t("ticket.category")}>
+            <Select
+              aria-label={t("ticket.category")}
+              style={{ width: "100%" }}
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              placeholder="—"
+              value={ticket.categoryId ?? undefined}
+              disabled={closed}
+              onChange={(categoryId) => change({ categoryId: categoryId ?? null })}
+              options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            />
+          </Descriptions.Item>
+        )}
+        {isStaff && (
+          <Descriptions.Item label={t("ticket.department")}>
+            <Select
+              aria-label={t("ticket.department")}
+              style={{ width: "100%" }}
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              placeholder={t("ticket.sharedInbox")}
+              value={ticket.departmentId ?? undefined}
+              disabled={closed}
+              onChange={(departmentId) => change({ departmentId: departmentId ?? null })}
+              options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+            />
+          </Descriptions.Item>
+        )}
+        {isStaff && (
           <Descriptions.Item label={t("ticket.tags")}>
             <Select
               aria-label={t("ticket.tags")}
@@ -99,6 +134,7 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
         )}
         <Descriptions.Item label={t("tickets.channel")}>{t(`channel.${ticket.channel}`)}</Descriptions.Item>
       </Descriptions>
+      <TicketFieldsForm ticket={ticket} editable={isStaff && !closed} onConflict={(changes) => setConflict({ changes })} />
     </div>
   );
 }

@@ -18,6 +18,15 @@ export const useEvents = (id: number) =>
 export const useStaff = (enabled: boolean) =>
   useQuery({ queryKey: ["staff"], enabled, staleTime: 60_000, queryFn: async () => (await api<{ items: StaffMember[] }>("/staff")).items });
 
+/** A directory list (`{ items: { id, name } }`), e.g. /categories or /departments, cached for a minute. */
+export const useNamed = (path: string, enabled = true) =>
+  useQuery({
+    queryKey: [path.slice(1)],
+    enabled,
+    staleTime: 60_000,
+    queryFn: async () => (await api<{ items: { id: number; name: string }[] }>(path)).items,
+  });
+
 function useRefreshTicket(id: number) {
   const qc = useQueryClient();
   return () => {

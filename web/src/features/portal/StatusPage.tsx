@@ -1,0 +1,77 @@
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { api } from "../../api/client";
+import { errorText } from "../../app/error-text";
+import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { statusColor } from "../tickets/ticket-labels";
+
+type Answer = { number: number; status: string; createdAt: string; updatedAt: string; solvedAt: string | null };
+
+/** Public: a ticket's status by its number and the email or phone used on it, without an account. */
+export function StatusPage() {
+  const { t, i18n } = useTranslation();
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const date = (d: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(d));
+  const onFinish = async (v: { number: number; contact: string }) => {
+    setBusy(true);
+    setError(null);
+    setAnswer(null);
+    try {
+      setAnswer(await api<Answer>("/public/ticket-status", { method: "POST", body: v }));
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f7fa", padding: 16 }}>
+      <Card style={{ width: "100%", maxWidth: 420 }}>
+        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {t("statusPage.pageTitle")}
+          </Typography.Title>
+          <LanguageSwitch />
+        </div>
+        <Typography.Paragraph type="secondary">{t("statusPage.pageHelp")}</Typography.Paragraph>
+        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+          <Form.Item
+            label={t("tickets.number")}
+            name="number"
+            rules={[{ required: true, message: t("form.required", { field: t("tickets.number") }) }]}
+          >
+            <InputNumber style={{ width: "100%" }} min={1} precision={0} controls={false} />
+          </Form.Item>
+          <Form.Item
+            label={t("statusPage.contact")}
+            name="contact"
+            rules={[{ required: true, min: 3, message: t("form.required", { field: t("statusPage.contact") }) }]}
+          >
+            <Input autoComplete="email" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t("statusPage.lookUp")}
+          </Button>
+        </Form>
+        {error && <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} data-testid="status-error" />}
+        {answer && (
+          <Descriptions column={1} size="small" bordered style={{ marginTop: 16 }} data-testid="status-answer">
+            <Descriptions.Item label={t("tickets.number")}>#{answer.number}</Descriptions.Item>
+            <Descriptions.Item label={t("tickets.status")}>
+              <Tag color={statusColor[answer.status]}>{t(`status.${answer.status}`)}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t("statusPage.createdAt")}>{date(answer.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t("tickets.updatedAt")}>{date(answer.updatedAt)}</Descriptions.Item>
+          </Descriptions>
+        )}
+        <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+          <Link to="/portal">{t("statusPage.signInInstead")}</Link>
+        </Typography.Paragraph>
+      </Card>
+    </div>
+  );
+}
