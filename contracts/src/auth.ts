@@ -45,3 +45,17 @@ export const apiToken = z.object({
   createdAt: isoDate,
 });
 export const createdToken = apiToken.extend({ token: z.string() });
+
+export const authOptions = z.object({
+  /** Customers may sign in with a one-time code or link sent by email (outgoing mail is configured). */
+  loginCode: z.boolean(),
+});
+export const loginCodeRequestBody = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
+export const loginCodeVerifyBody = z.union([
+  z.strictObject({ email: z.string().trim().toLowerCase().min(3).max(254), code: z.string().trim().regex(/^\d{6}$/, "six_digits") }),
+  z.strictObject({ token: z.string().min(10).max(200) }),
+]);
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().max(200).optional(),
+  newPassword: z.string().min(8).max(200),
+});

@@ -18,6 +18,8 @@ export const errorCodes = [
   "idempotency_conflict",
   "too_many_requests",
   "ticket_closed",
+  "invalid_code",
+  "mail_unavailable",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -30,6 +30,7 @@ import { installErrorHandler } from "./platform/http/error-handler";
 import { installJsonParser } from "./platform/http/json-body";
 import { buildOpenApiDocument } from "./platform/http/openapi";
 import { JobQueue } from "./platform/jobs/job-queue";
+import { Mailer } from "./platform/mail/mailer";
 import { RealtimeHub } from "./platform/realtime/realtime-hub";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,7 +49,9 @@ export function createContext(config: Config, database: Database, logger: Logger
     events: new EventBus(jobs),
     files: new FileStore(path.join(config.dataDir, "files")),
     realtime: new RealtimeHub(database, logger.child({ component: "realtime" })),
+    mailer: new Mailer(config.smtp, logger.child({ component: "mail" })),
   };
+  ctx.mailer.register(jobs);
   registerTicketJobs(ctx);
   return ctx;
 }

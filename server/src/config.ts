@@ -23,7 +23,16 @@ const envSchema = z.object({
   LOOPDESK_TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  MAIL_FROM: z.string().trim().min(3).max(300).optional(),
 });
+
+/** Variables whose values may hold credentials: never echoed in error messages. */
+const SECRET_VARS = new Set(["LOOPDESK_ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL"]);
 
 export type Config = {
   port: number;
@@ -42,6 +51,8 @@ export type Config = {
   trustProxy: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   dbPoolSize: number;
+  /** Outgoing mail (one-time sign-in codes, later replies and notifications); undefined: no mail is sent. */
+  smtp: { url: string; from: string } | undefined;
   /** Process role: web serves HTTP, worker runs jobs; "all" does both. */
   role: "all" | "web" | "worker";
 };
@@ -52,7 +63,10 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `  ${i.path.join(".")}: ${i.message} (got ${SECRET_VARS.has(name) ? "a hidden value" : JSON.stringify(env[name])})`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
@@ -72,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.LOOPDESK_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Loopdesk <no-reply@${new URL(e.SMTP_URL).hostname}>` } : undefined,
     role: "all",
     ...overrides,
   };

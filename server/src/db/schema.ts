@@ -156,6 +156,17 @@ export interface TicketSearchTable {
   updated_at: Timestamp;
 }
 
+export interface LoginCodesTable {
+  id: Generated<number>;
+  customer_id: number;
+  code_hash: string;
+  link_hash: string;
+  attempts: Generated<number>;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
 export interface SavedViewsTable {
   id: Generated<number>;
   owner_id: number;
@@ -306,6 +317,7 @@ export interface DB {
   ticket_messages: TicketMessagesTable;
   ticket_presence: TicketPresenceTable;
   saved_views: SavedViewsTable;
+  login_codes: LoginCodesTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

@@ -6,6 +6,7 @@ import type { DB } from "../db/schema";
 import type { EventBus } from "./events/event-bus";
 import type { FileStore } from "./files/file-store";
 import type { JobQueue } from "./jobs/job-queue";
+import type { Mailer } from "./mail/mailer";
 import type { RealtimeHub } from "./realtime/realtime-hub";
 
 /** What every module's services receive: no module reads process.env or opens its own connections. */
@@ -18,4 +19,5 @@ export type AppContext = {
   events: EventBus;
   files: FileStore;
   realtime: RealtimeHub;
+  mailer: Mailer;
 };

@@ -21,9 +21,38 @@ describe("configuration", () => {
     ["LOOPDESK_ADMIN_EMAIL", "not-an-email"],
     ["LOOPDESK_ADMIN_PASSWORD", "short"],
     ["LOOPDESK_AUTO_CLOSE_DAYS", "0"],
+    ["SMTP_URL", "http://mail.example.com"],
   ])("a bad %s=%s stops start-up with a message naming the variable", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it("never echoes a value that may hold a credential", () => {
+    for (const [name, value] of [
+      ["LOOPDESK_ADMIN_PASSWORD", "secret7"],
+      ["DATABASE_URL", "mysql://u:hunter2pass@db/x"],
+      ["SMTP_URL", "ftp://u:hunter2pass@mail"],
+    ]) {
+      const err = (() => {
+        try {
+          loadConfig({ [name as string]: value });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(err?.message).toContain(name);
+      expect(err?.message).not.toContain(value);
+    }
+    expect(() => loadConfig({ PORT: "abc" })).toThrow(/"abc"/);
+  });
+
+  it("SMTP_URL turns outgoing mail on, with MAIL_FROM or a default sender", () => {
+    expect(loadConfig({}).smtp).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: "smtp://mail.example.com:2525" }).smtp).toEqual({
+      url: "smtp://mail.example.com:2525",
+      from: "Loopdesk <no-reply@mail.example.com>",
+    });
+    expect(loadConfig({ SMTP_URL: "smtps://u:p@mail.example.com", MAIL_FROM: "客服 <help@example.com>" }).smtp?.from).toBe("客服 <help@example.com>");
   });
 
   it("LOOPDESK_DEMO=false skips the demo", () => {

@@ -5,6 +5,7 @@ import zhCN from "antd/locale/zh_CN";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AdminPage } from "../features/admin/AdminPage";
+import { CodeLinkPage } from "../features/auth/CodeLinkPage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { StatusPage } from "../features/portal/StatusPage";
@@ -25,6 +26,7 @@ function Routed() {
       <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
       <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/status" element={<StatusPage />} />
+      <Route path="/portal/code" element={<CodeLinkPage />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />

@@ -1,6 +1,7 @@
 import { Button, Layout, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { PasswordDialog } from "../features/auth/PasswordDialog";
 import { useSession } from "../features/auth/session";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { ShortcutHelp } from "./shortcuts";
@@ -24,7 +25,7 @@ export function AppHeader() {
       )}
       <ShortcutHelp />
       <LanguageSwitch />
-      <Typography.Text data-testid="current-user">{user?.name}</Typography.Text>
+      <PasswordDialog name={user?.name ?? ""} />
       <Button onClick={() => void signOut()}>{t("auth.signOut")}</Button>
     </Layout.Header>
   );

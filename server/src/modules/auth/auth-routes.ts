@@ -1,7 +1,17 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
-import { apiToken, createdToken, createTokenBody, loginBody, sessionResponse } from "@loopdesk/contracts/auth";
+import {
+  apiToken,
+  authOptions,
+  changePasswordBody,
+  createdToken,
+  createTokenBody,
+  loginBody,
+  loginCodeRequestBody,
+  loginCodeVerifyBody,
+  sessionResponse,
+} from "@loopdesk/contracts/auth";
 import { locale } from "@loopdesk/contracts/staff";
 import type { Authentication, Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
@@ -9,7 +19,9 @@ import { route } from "../../platform/http/route";
 import { setCustomerLocale } from "../customers/customer-service";
 import { setStaffLocale } from "../staff/staff-service";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-service";
+import { changePassword } from "./change-password";
 import { login } from "./login";
+import { requestLoginCode, verifyLoginCode } from "./login-code";
 import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
 
 const tags = ["auth"];
@@ -32,6 +44,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       maxAge: ctx.config.sessionDays * 86_400,
     });
 
+  const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal) => {
+    const session = await createSession(ctx.db, principal, { days: ctx.config.sessionDays, userAgent: req.headers["user-agent"] });
+    setCookie(reply, session.token);
+    return { user: presentPrincipal(principal), csrfToken: session.csrfToken };
+  };
+
   route(app, {
     method: "POST",
     url: "/api/v1/auth/login",
@@ -40,11 +58,54 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "public",
     body: loginBody,
     responses: { 200: sessionResponse },
+    handler: async ({ req, reply, body }) => startSession(req, reply, await login(ctx.db, { ...body, ip: req.ip })),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/auth/options",
+    summary: "Which ways of signing in this installation offers",
+    tags,
+    access: "public",
+    responses: { 200: authOptions },
+    handler: async () => ({ loginCode: ctx.mailer.enabled }),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/login-code",
+    summary: "Email a customer a one-time sign-in code and link (same answer for unknown addresses; throttled)",
+    tags,
+    access: "public",
+    body: loginCodeRequestBody,
+    responses: { 202: z.object({ sent: z.literal(true) }) },
     handler: async ({ req, reply, body }) => {
-      const principal = await login(ctx.db, { ...body, ip: req.ip });
-      const session = await createSession(ctx.db, principal, { days: ctx.config.sessionDays, userAgent: req.headers["user-agent"] });
-      setCookie(reply, session.token);
-      return { user: presentPrincipal(principal), csrfToken: session.csrfToken };
+      await requestLoginCode(ctx, { email: body.email, ip: req.ip });
+      reply.code(202);
+      return { sent: true as const };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/login-code/verify",
+    summary: "Sign a customer in with the emailed code (email + code) or link (token); sets the session cookie",
+    tags,
+    access: "public",
+    body: loginCodeVerifyBody,
+    responses: { 200: sessionResponse },
+    handler: async ({ req, reply, body }) => startSession(req, reply, await verifyLoginCode(ctx.db, body, req.ip)),
+  });
+
+  route(app, {
+    method: "PUT",
+    url: "/api/v1/me/password",
+    summary: "Set the signed-in user's password (the current one is required when there is one)",
+    tags,
+    access: "any",
+    body: changePasswordBody,
+    handler: async ({ principal, body }) => {
+      await changePassword(ctx.db, principal, body);
     },
   });
 

@@ -63,6 +63,14 @@ export async function setCustomerLocale(db: Executor, id: number, locale: "zh-CN
   await db.updateTable("customers").set({ locale, updated_at: new Date() }).where("id", "=", id).execute();
 }
 
+export async function customerPasswordHash(db: Executor, id: number) {
+  return (await db.selectFrom("customers").select("password_hash").where("id", "=", id).executeTakeFirst())?.password_hash ?? null;
+}
+
+export async function setCustomerPasswordHash(db: Executor, id: number, hash: string) {
+  await db.updateTable("customers").set({ password_hash: hash, updated_at: new Date() }).where("id", "=", id).execute();
+}
+
 export async function findCustomerByIdentity(db: Executor, kind: string, value: string) {
   const row = await db
     .selectFrom("customer_identities")

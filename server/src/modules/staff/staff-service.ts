@@ -43,6 +43,14 @@ export async function findStaffByEmail(db: Executor, email: string) {
   return db.selectFrom("staff").selectAll().where("email", "=", email.toLowerCase()).executeTakeFirst();
 }
 
+export async function staffPasswordHash(db: Executor, id: number) {
+  return (await db.selectFrom("staff").select("password_hash").where("id", "=", id).executeTakeFirst())?.password_hash ?? null;
+}
+
+export async function setStaffPasswordHash(db: Executor, id: number, hash: string) {
+  await db.updateTable("staff").set({ password_hash: hash, updated_at: new Date() }).where("id", "=", id).execute();
+}
+
 export async function staffExists(db: Executor, id: number) {
   return !!(await db.selectFrom("staff").select("id").where("id", "=", id).where("active", "=", true).executeTakeFirst());
 }

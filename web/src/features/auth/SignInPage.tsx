@@ -1,9 +1,11 @@
-import { Alert, Button, Card, Form, Input, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
+import { Alert, Button, Card, Form, Input, Segmented, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ApiError } from "../../api/client";
+import { ApiError, api } from "../../api/client";
 import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { CodeSignIn } from "./CodeSignIn";
 import { useSession } from "./session";
 
 /** Staff sign in at /login; customers at /portal (same form, signs in "as customer"). */
@@ -12,6 +14,12 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
   const { signIn } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [mode, setMode] = useState<"password" | "code">("password");
+  const options = useQuery({
+    queryKey: ["auth-options"],
+    enabled: audience === "customer",
+    queryFn: () => api<{ loginCode: boolean }>("/auth/options"),
+  });
 
   const onFinish = async (values: { email: string; password: string }) => {
     setBusy(true);
@@ -38,17 +46,33 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
           {t(audience === "customer" ? "auth.customerSubtitle" : "auth.subtitle")}
         </Typography.Paragraph>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
-        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
-          <Form.Item label={t("auth.email")} name="email" rules={[{ required: true, type: "email", message: t("auth.emailInvalid") }]}>
-            <Input autoComplete="username" />
-          </Form.Item>
-          <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>
-            {t("auth.signIn")}
-          </Button>
-        </Form>
+        {audience === "customer" && options.data?.loginCode && (
+          <Segmented
+            block
+            style={{ marginBottom: 16 }}
+            value={mode}
+            onChange={(v) => setMode(v as "password" | "code")}
+            options={[
+              { value: "password", label: t("auth.withPassword") },
+              { value: "code", label: t("auth.withCode") },
+            ]}
+          />
+        )}
+        {mode === "code" ? (
+          <CodeSignIn />
+        ) : (
+          <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+            <Form.Item label={t("auth.email")} name="email" rules={[{ required: true, type: "email", message: t("auth.emailInvalid") }]}>
+              <Input autoComplete="username" />
+            </Form.Item>
+            <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
+              <Input.Password autoComplete="current-password" />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" block loading={busy}>
+              {t("auth.signIn")}
+            </Button>
+          </Form>
+        )}
         {audience === "customer" && (
           <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
             <Link to="/status">{t("statusPage.lookUpWithoutAccount")}</Link>

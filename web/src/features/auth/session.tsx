@@ -8,6 +8,8 @@ type Session = {
   user: Principal | null;
   loading: boolean;
   signIn: (email: string, password: string, as?: "staff" | "customer") => Promise<void>;
+  /** A customer's one-time code (with their email) or the token from the emailed link. */
+  signInWithCode: (proof: { email: string; code: string } | { token: string }) => Promise<void>;
   signOut: () => Promise<void>;
   setLanguage: (lng: "zh-CN" | "en") => Promise<void>;
 };
@@ -40,6 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loading,
     signIn: async (email, password, as = "staff") =>
       accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password, as } })),
+    signInWithCode: async (proof) => accept(await api<SessionResponse>("/auth/login-code/verify", { method: "POST", body: proof })),
     signOut: async () => {
       await api("/auth/logout", { method: "POST" }).catch(() => undefined);
       setCsrfToken(null);

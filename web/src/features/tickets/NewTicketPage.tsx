@@ -1,7 +1,7 @@
 import type { Customer } from "@loopdesk/contracts/customers";
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, AutoComplete, Button, Card, Form, Input, Layout, Select } from "antd";
+import { Alert, AutoComplete, Button, Card, Form, Input, Layout, Select, Space } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
@@ -9,7 +9,9 @@ import { ApiError, api } from "../../api/client";
 import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
+import { AttachButton } from "./AttachButton";
 import { CustomFieldInput } from "./CustomFieldInput";
+import { useAttachments } from "./useAttachments";
 import { templateFields, useTicketFields } from "./ticket-fields";
 import { priorities } from "./ticket-labels";
 
@@ -53,6 +55,7 @@ export function NewTicketPage() {
     queryFn: async () => (await api<{ items: { id: number; name: string; active: boolean }[] }>("/categories")).items,
   });
   const fields = useTicketFields();
+  const attachments = useAttachments();
   // The chosen category's template decides which fields the form asks for.
   const categoryId = Form.useWatch("categoryId", form) as number | undefined;
 
@@ -83,6 +86,7 @@ export function NewTicketPage() {
           categoryId: v.categoryId ?? null,
           priority: v.priority,
           customFields,
+          attachmentIds: attachments.files.map((f) => f.id),
         },
       });
       navigate(`/tickets/${ticket.id}`);
@@ -168,7 +172,12 @@ export function NewTicketPage() {
             {templateFields(fields.data, categoryId).map((def) => (
               <CustomFieldInput key={def.id} def={def} />
             ))}
-            <Button type="primary" htmlType="submit" loading={busy}>
+            <Form.Item>
+              <Space wrap>
+                <AttachButton attachments={attachments} />
+              </Space>
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={busy} disabled={attachments.uploading}>
               {t("newTicket.create")}
             </Button>
           </Form>

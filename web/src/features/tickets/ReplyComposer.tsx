@@ -1,12 +1,13 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
-import { App, Button, Input, Segmented, Select, Space, Tag } from "antd";
+import { App, Button, Input, Segmented, Select, Space } from "antd";
 import type { TextAreaRef } from "antd/es/input/TextArea";
 import { useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type UploadedFile, uploadFile } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useShortcuts } from "../../app/shortcuts";
+import { AttachButton } from "./AttachButton";
 import { CannedReplyPicker } from "./CannedReplyPicker";
+import { useAttachments } from "./useAttachments";
 import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
 
@@ -17,24 +18,10 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
   const [visibility, setVisibility] = useState<"public" | "internal">("public");
   const [body, setBody] = useState("");
   const [status, setStatus] = useState<Ticket["status"] | undefined>();
-  const [files, setFiles] = useState<UploadedFile[]>([]);
-  const [uploading, setUploading] = useState(0);
-  const attach = async (list: File[]) => {
-    for (const file of list) {
-      setUploading((n) => n + 1);
-      try {
-        const uploaded = await uploadFile(file);
-        setFiles((f) => [...f, uploaded]);
-      } catch (e) {
-        void message.error(`${file.name}: ${errorText(t, e)}`);
-      } finally {
-        setUploading((n) => n - 1);
-      }
-    }
-  };
+  const attachments = useAttachments();
+  const { files, attach } = attachments;
   const add = useAddMessage(ticket.id);
   const textArea = useRef<TextAreaRef>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const caret = useRef<number | null>(null);
   const startWriting = useCallback((mode: "public" | "internal") => {
     setVisibility(mode);
@@ -56,7 +43,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
           setBody("");
           caret.current = null;
           setStatus(undefined);
-          setFiles([]);
+          attachments.clear();
         },
         onError: (e) => void message.error(errorText(t, e)),
       },
@@ -106,30 +93,8 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
         placeholder={visibility === "public" ? t("ticket.replyPlaceholder") : t("ticket.notePlaceholder")}
         style={{ marginTop: 8, background: visibility === "internal" ? "#fffbe6" : undefined }}
       />
-      {files.length > 0 && (
-        <div data-testid="pending-attachments" style={{ marginTop: 8 }}>
-          {files.map((f) => (
-            <Tag key={f.id} closable onClose={() => setFiles((list) => list.filter((x) => x.id !== f.id))}>
-              📎 {f.filename}
-            </Tag>
-          ))}
-        </div>
-      )}
       <Space style={{ marginTop: 8 }} wrap>
-        <Button onClick={() => fileInput.current?.click()} loading={uploading > 0}>
-          {t("ticket.attach")}
-        </Button>
-        <input
-          ref={fileInput}
-          type="file"
-          multiple
-          hidden
-          data-testid="file-input"
-          onChange={(e) => {
-            void attach([...(e.target.files ?? [])]);
-            e.target.value = "";
-          }}
-        />
+        <AttachButton attachments={attachments} />
         {isStaff && (
           <CannedReplyPicker
             ticket={ticket}
@@ -157,7 +122,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
           type="primary"
           onClick={submit}
           loading={add.isPending}
-          disabled={(body.trim() === "" && files.length === 0) || uploading > 0}
+          disabled={(body.trim() === "" && files.length === 0) || attachments.uploading}
         >
           {visibility === "public" ? t("ticket.send") : t("ticket.addNote")}
         </Button>

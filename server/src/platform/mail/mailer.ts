@@ -1,0 +1,57 @@
+import { sql } from "kysely";
+import nodemailer from "nodemailer";
+import type { Logger } from "pino";
+import { type Executor, type JobQueue, enqueue } from "../jobs/job-queue";
+
+export type Mail = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Holds a secret (a sign-in code or link): its job keeps only the recipient once sent. */
+  sensitive?: boolean;
+};
+
+const MAIL_QUEUE = "mail.send";
+
+/**
+ * Outgoing mail through SMTP from a durable job: queueMail() writes the job in the caller's
+ * transaction, so a mail exists exactly when the change that causes it commits; the job retries
+ * with backoff while the SMTP server is unreachable. Delivery is at least once.
+ */
+export class Mailer {
+  private readonly transport;
+
+  constructor(
+    private readonly smtp: { url: string; from: string } | undefined,
+    private readonly logger: Logger,
+  ) {
+    this.transport = smtp ? nodemailer.createTransport(smtp.url) : undefined;
+  }
+
+  get enabled() {
+    return this.transport !== undefined;
+  }
+
+  register(jobs: JobQueue) {
+    jobs.define<Mail>({
+      queue: MAIL_QUEUE,
+      maxAttempts: 10,
+      handler: async (mail, { trx, jobId }) => {
+        if (!this.transport || !this.smtp) throw new Error("Outgoing mail is not configured (SMTP_URL).");
+        const info = await this.transport.sendMail({ from: this.smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        this.logger.info({ to: mail.to, messageId: info.messageId }, "mail sent");
+        if (mail.sensitive)
+          await trx
+            .updateTable("jobs")
+            .set({ payload: sql`jsonb_build_object('to', payload->'to', 'redacted', true)` })
+            .where("id", "=", jobId)
+            .execute();
+      },
+    });
+  }
+
+  async queue(db: Executor, mail: Mail) {
+    await enqueue(db, MAIL_QUEUE, mail, { maxAttempts: 10 });
+  }
+}
