@@ -52,7 +52,13 @@ export const authOptions = z.object({
 });
 export const loginCodeRequestBody = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
 export const loginCodeVerifyBody = z.union([
-  z.strictObject({ email: z.string().trim().toLowerCase().min(3).max(254), code: z.string().trim().regex(/^\d{6}$/, "six_digits") }),
+  z.strictObject({
+    email: z.string().trim().toLowerCase().min(3).max(254),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, "six_digits"),
+  }),
   z.strictObject({ token: z.string().min(10).max(200) }),
 ]);
 export const changePasswordBody = z.strictObject({

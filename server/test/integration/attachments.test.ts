@@ -95,4 +95,17 @@ describe("attachments", () => {
       (await otherAgent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "steal", attachmentIds: [unlinked.id] })).statusCode,
     ).toBe(400);
   });
+
+  it("a customer's files sent with a new ticket are listed on that ticket; other customers get 404", async () => {
+    const owner = await t.factory.customer();
+    const client = await t.signIn(owner.email, PASSWORD, "customer");
+    const file = (await upload(client, "铭牌.png", PNG)).json();
+    const created = await client.post("/api/v1/tickets", { subject: "带附件", description: "见图", attachmentIds: [file.id] });
+    expect(created.statusCode).toBe(201);
+    const listed = await client.get(`/api/v1/tickets/${created.json().id}/attachments`);
+    expect(listed.json().items).toEqual([expect.objectContaining({ id: file.id, filename: "铭牌.png", contentType: "image/png" })]);
+    expect((await agent.get(`/api/v1/tickets/${created.json().id}/attachments`)).json().items).toHaveLength(1);
+    const stranger = await t.signIn((await t.factory.customer()).email, PASSWORD, "customer");
+    expect((await stranger.get(`/api/v1/tickets/${created.json().id}/attachments`)).statusCode).toBe(404);
+  });
 });

@@ -6,7 +6,11 @@ let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  t = await createTestApp({ SMTP_URL: smtp.url, MAIL_FROM: "客服中心 <help@loopdesk.test>", LOOPDESK_PUBLIC_URL: "https://help.example.cn" });
+  t = await createTestApp({
+    SMTP_URL: smtp.url,
+    MAIL_FROM: "客服中心 <help@loopdesk.test>",
+    LOOPDESK_PUBLIC_URL: "https://help.example.cn",
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -113,5 +117,3 @@ describe("one-time sign-in by email", () => {
     }
   });
 });
-
-

@@ -52,7 +52,9 @@ describe("configuration", () => {
       url: "smtp://mail.example.com:2525",
       from: "Loopdesk <no-reply@mail.example.com>",
     });
-    expect(loadConfig({ SMTP_URL: "smtps://u:p@mail.example.com", MAIL_FROM: "客服 <help@example.com>" }).smtp?.from).toBe("客服 <help@example.com>");
+    expect(loadConfig({ SMTP_URL: "smtps://u:p@mail.example.com", MAIL_FROM: "客服 <help@example.com>" }).smtp?.from).toBe(
+      "客服 <help@example.com>",
+    );
   });
 
   it("LOOPDESK_DEMO=false skips the demo", () => {

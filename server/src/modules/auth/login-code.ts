@@ -13,7 +13,8 @@ const VALID_MINUTES = 10;
 const MAX_WRONG_GUESSES = 5;
 const WINDOW_MS = 15 * 60_000;
 
-export const MailUnavailableError = () => new AppError(503, "mail_unavailable", "Sign-in by email is not available: outgoing mail is not configured.");
+export const MailUnavailableError = () =>
+  new AppError(503, "mail_unavailable", "Sign-in by email is not available: outgoing mail is not configured.");
 const InvalidCodeError = () => new AppError(401, "invalid_code", "The code or link is wrong, used or expired.");
 
 const codeHash = (customerId: number, code: string) => sha256Hex(`${customerId}:${code}`);
@@ -39,7 +40,12 @@ export async function requestLoginCode(ctx: AppContext, input: { email: string; 
   const link = randomToken();
   await ctx.db.transaction().execute(async (trx) => {
     // Only the newest code works.
-    await trx.updateTable("login_codes").set({ used_at: new Date() }).where("customer_id", "=", customer.id).where("used_at", "is", null).execute();
+    await trx
+      .updateTable("login_codes")
+      .set({ used_at: new Date() })
+      .where("customer_id", "=", customer.id)
+      .where("used_at", "is", null)
+      .execute();
     await trx
       .insertInto("login_codes")
       .values({
@@ -99,7 +105,12 @@ export async function verifyLoginCode(
     throw await fail();
   }
   // Single use, also against a concurrent second try with the same code.
-  const claimed = await db.updateTable("login_codes").set({ used_at: now }).where("id", "=", current.id).where("used_at", "is", null).executeTakeFirst();
+  const claimed = await db
+    .updateTable("login_codes")
+    .set({ used_at: now })
+    .where("id", "=", current.id)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
   const principal = claimed.numUpdatedRows ? await loadCustomerPrincipal(db, customerId) : undefined;
   if (!principal) throw await fail();
   return principal;

@@ -20,7 +20,7 @@ import type { AppContext } from "../../platform/context";
 import { ValidationError } from "../../platform/errors";
 import { withIdempotency } from "../../platform/http/idempotency";
 import { route } from "../../platform/http/route";
-import { openAttachment, storeAttachment } from "./attachment-service";
+import { openAttachment, storeAttachment, ticketAttachments } from "./attachment-service";
 import { addMessage } from "./add-message";
 import { bulkUpdateTickets } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
@@ -169,6 +169,20 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     responses: { 200: z.object({ items: z.array(ticketEvent) }) },
     handler: async ({ principal, params }) => ({ items: await listEvents(ctx.db, principal, params.id) }),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/tickets/:id/attachments",
+    summary: "Files attached to the ticket itself when it was opened (message files come with their messages)",
+    tags,
+    access: "any",
+    params: idParams,
+    responses: { 200: z.object({ items: z.array(attachmentMeta) }) },
+    handler: async ({ principal, params }) => {
+      await loadVisibleTicket(ctx.db, principal, params.id);
+      return { items: await ticketAttachments(ctx.db, params.id) };
+    },
   });
 
   route(app, {

@@ -39,7 +39,13 @@ export class Mailer {
       maxAttempts: 10,
       handler: async (mail, { trx, jobId }) => {
         if (!this.transport || !this.smtp) throw new Error("Outgoing mail is not configured (SMTP_URL).");
-        const info = await this.transport.sendMail({ from: this.smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        const info = await this.transport.sendMail({
+          from: this.smtp.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        });
         this.logger.info({ to: mail.to, messageId: info.messageId }, "mail sent");
         if (mail.sensitive)
           await trx

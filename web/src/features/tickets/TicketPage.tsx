@@ -6,12 +6,13 @@ import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
 import { neighbourTicket, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
+import { AttachmentList } from "./AttachmentList";
 import { CustomerPanel } from "./CustomerPanel";
 import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
 import { Timeline } from "./Timeline";
-import { useEvents, useMessages, useStaff, useTicket, useUpdateTicket } from "./ticket-api";
+import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
 
 export function TicketPage() {
@@ -22,6 +23,7 @@ export function TicketPage() {
   const ticket = useTicket(id);
   const messages = useMessages(id);
   const events = useEvents(id);
+  const opened = useTicketAttachments(id);
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
   const navigate = useNavigate();
@@ -75,10 +77,13 @@ export function TicketPage() {
             )}
             <Row gutter={[16, 16]}>
               <Col xs={24} lg={16}>
-                {ticket.data.description && (
-                  <Typography.Paragraph style={{ whiteSpace: "pre-wrap", background: "#fafafa", padding: 12, borderRadius: 6 }}>
-                    {ticket.data.description}
-                  </Typography.Paragraph>
+                {(ticket.data.description || (opened.data?.length ?? 0) > 0) && (
+                  <div style={{ background: "#fafafa", padding: 12, borderRadius: 6, marginBottom: 16 }} data-testid="ticket-description">
+                    <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>
+                      {ticket.data.description}
+                    </Typography.Paragraph>
+                    <AttachmentList items={opened.data ?? []} />
+                  </div>
                 )}
                 <Timeline messages={messages.data ?? []} events={events.data ?? []} staffNames={staffNames} />
                 <ReplyComposer ticket={ticket.data} onTyping={presence.typing} isStaff={isStaff} />

@@ -1,6 +1,7 @@
 import type { Message, TicketEvent } from "@loopdesk/contracts/tickets";
 import { Card, Empty, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { AttachmentList } from "./AttachmentList";
 
 type Item = { at: string; kind: "message"; message: Message } | { at: string; kind: "event"; event: TicketEvent };
 
@@ -48,25 +49,7 @@ export function Timeline({
             extra={<Typography.Text type="secondary">{fmt.format(new Date(item.message.createdAt))}</Typography.Text>}
           >
             <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>{item.message.bodyText}</Typography.Paragraph>
-            {item.message.attachments.length > 0 && (
-              <div data-testid="attachments" style={{ marginTop: 8, display: "flex", flexWrap: "wrap", gap: 8 }}>
-                {item.message.attachments.map((a) =>
-                  a.contentType.startsWith("image/") ? (
-                    <a key={a.id} href={a.url} target="_blank" rel="noreferrer">
-                      <img
-                        src={a.url}
-                        alt={a.filename}
-                        style={{ maxWidth: 160, maxHeight: 120, borderRadius: 4, border: "1px solid #eee" }}
-                      />
-                    </a>
-                  ) : (
-                    <a key={a.id} href={a.url} download={a.filename}>
-                      📎 {a.filename}
-                    </a>
-                  ),
-                )}
-              </div>
-            )}
+            <AttachmentList items={item.message.attachments} />
           </Card>
         ) : (
           <Typography.Text key={`e${item.event.id}`} type="secondary" data-testid="system-event" style={{ fontSize: 12 }}>

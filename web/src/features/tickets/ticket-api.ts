@@ -15,6 +15,11 @@ export const useMessages = (id: number) =>
   useQuery({ queryKey: ticketKeys.messages(id), queryFn: async () => (await api<{ items: Message[] }>(`/tickets/${id}/messages`)).items });
 export const useEvents = (id: number) =>
   useQuery({ queryKey: ticketKeys.events(id), queryFn: async () => (await api<{ items: TicketEvent[] }>(`/tickets/${id}/events`)).items });
+export const useTicketAttachments = (id: number) =>
+  useQuery({
+    queryKey: ["ticket", id, "attachments"],
+    queryFn: async () => (await api<{ items: Message["attachments"] }>(`/tickets/${id}/attachments`)).items,
+  });
 export const useStaff = (enabled: boolean) =>
   useQuery({ queryKey: ["staff"], enabled, staleTime: 60_000, queryFn: async () => (await api<{ items: StaffMember[] }>("/staff")).items });
 

@@ -1,0 +1,162 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mailText, startSmtpSink } from "../server/test/support/smtp-sink";
+import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
+import { launchBrowser, screenshot } from "./browser";
+
+const ADMIN = { email: "admin@journey-e2e.test", password: "e2e-password-4" };
+const CUSTOMER = "chen.jing@example.cn";
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+let api: Awaited<ReturnType<typeof httpClient>>;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-journey-"));
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+    SMTP_URL: smtp.url,
+  });
+  browser = await launchBrowser();
+  api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await smtp?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const post = async (url: string, body: unknown) => {
+  const res = await api(url, { method: "POST", body: JSON.stringify(body) });
+  expect(res.status, url).toBeLessThan(300);
+  return res.json() as Promise<{ id: number }>;
+};
+
+async function signInStaff(page: Page) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("邮箱").fill(ADMIN.email);
+  await page.getByLabel("密码").fill(ADMIN.password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByTestId("current-user").waitFor();
+}
+
+describe("the closed loop in the browser", () => {
+  it("portal ticket with a template field and an attachment → live in 未分配 → note and reply → solved → customer reopens; status page agrees", async () => {
+    const category = await post("/api/v1/categories", { name: "设备报修" });
+    await post("/api/v1/categories", { name: "发票" });
+    await post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "device_model",
+      label: "设备型号",
+      type: "text",
+      required: true,
+      categoryIds: [category.id],
+    });
+    await post("/api/v1/customers", { name: "陈静", identities: [{ kind: "email", value: CUSTOMER }] });
+
+    // The agent watches the unassigned queue.
+    const agentContext = await browser.newContext();
+    const agent = await agentContext.newPage();
+    await signInStaff(agent);
+    await agent.getByRole("menuitem", { name: /未分配/ }).click();
+    await agent.getByTestId("view-count-unassigned").waitFor();
+    const unassignedBefore = Number(await agent.getByTestId("view-count-unassigned").textContent());
+
+    // The customer signs in with a code sent by email.
+    const customerContext = await browser.newContext();
+    const customer = await customerContext.newPage();
+    await customer.goto(`${server.url}/portal`);
+    await customer.getByText("邮箱验证码登录").click();
+    await customer.getByLabel("邮箱", { exact: true }).fill(CUSTOMER);
+    await customer.getByRole("button", { name: "发送验证码" }).click();
+    await customer.getByTestId("code-sent").waitFor();
+    await expect.poll(() => smtp.received.filter((m) => m.to.includes(CUSTOMER)).length, { timeout: 15_000 }).toBe(1);
+    const code = /(\d{6})/.exec(mailText(smtp.received.at(-1)?.raw ?? ""))?.[1] ?? "";
+    await customer.getByLabel("验证码", { exact: true }).fill(code);
+    await customer.getByRole("button", { name: /登\s*录/ }).click();
+    await customer.getByTestId("current-user").waitFor();
+    expect(await customer.getByTestId("current-user").textContent()).toBe("陈静");
+
+    // New ticket: the category's template asks for the device model.
+    await customer.getByRole("button", { name: "新建工单" }).click();
+    await customer.getByLabel("主题").fill("扫地机无法开机");
+    await customer.getByLabel("问题描述").fill("充电一晚后仍然无法开机");
+    expect(await customer.getByLabel("设备型号").count()).toBe(0);
+    await customer.getByLabel("工单类型").click();
+    await customer.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "设备报修" }).click();
+    await customer.getByLabel("设备型号").waitFor();
+    await customer.getByRole("button", { name: "创建工单" }).click();
+    await expect.poll(() => customer.getByText("请填写设备型号").count()).toBe(1);
+    await customer.getByLabel("设备型号").fill("LX-200");
+    await customer
+      .getByTestId("file-input")
+      .setInputFiles({ name: "铭牌.txt", mimeType: "text/plain", buffer: Buffer.from("SN 2026-001") });
+    await expect.poll(() => customer.getByTestId("pending-attachments").textContent()).toContain("铭牌.txt");
+    await screenshot(customer, "portal-new-ticket");
+    await customer.getByRole("button", { name: "创建工单" }).click();
+    await customer.waitForURL(/\/tickets\/\d+$/);
+    const ticketId = Number(customer.url().split("/").pop());
+    const ticket = (await (await api(`/api/v1/tickets/${ticketId}`)).json()) as { number: number; customFields: Record<string, string> };
+    expect(ticket.customFields).toEqual({ device_model: "LX-200" });
+
+    // It arrives in the agent's open queue without a reload.
+    await expect.poll(() => agent.locator(".ant-table-tbody").textContent(), { timeout: 10_000 }).toContain("扫地机无法开机");
+    await expect.poll(async () => Number(await agent.getByTestId("view-count-unassigned").textContent())).toBe(unassignedBefore + 1);
+    await agent.locator(".ant-table-tbody tr", { hasText: "扫地机无法开机" }).click();
+    await agent.getByTestId("ticket-title").waitFor();
+    expect(await agent.getByTestId("attachments").first().textContent()).toContain("铭牌.txt");
+    await agent.getByText("内部备注", { exact: true }).first().click();
+    await agent.getByLabel("内容").fill("内部：先查保修记录");
+    await agent.getByRole("button", { name: "添加备注" }).click();
+    await agent.getByTestId("internal-note").waitFor();
+    await agent.getByText("回复客户", { exact: true }).click();
+    await agent.getByLabel("内容").fill("您好，请长按电源键 10 秒重启。");
+    await agent.getByRole("button", { name: "发送回复" }).click();
+    await agent.getByTestId("public-reply").waitFor();
+    await screenshot(agent, "ticket-page");
+
+    // The customer sees the reply live, never the note.
+    await expect
+      .poll(() => customer.getByTestId("public-reply").allTextContents(), { timeout: 10_000 })
+      .toContainEqual(expect.stringContaining("长按电源键"));
+    expect(await customer.locator("body").textContent()).not.toContain("先查保修记录");
+    await screenshot(customer, "portal-ticket");
+
+    // The agent solves; the customer's reply reopens it.
+    await agent.getByLabel("状态", { exact: true }).click();
+    await agent.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "已解决" }).click();
+    await expect.poll(() => agent.getByTestId("ticket-status").textContent()).toBe("已解决");
+    await expect.poll(() => customer.getByTestId("ticket-status").textContent(), { timeout: 10_000 }).toBe("已解决");
+    await customer.getByLabel("内容").fill("重启后还是不行");
+    await customer.getByRole("button", { name: "发送回复" }).click();
+    await expect.poll(() => agent.getByTestId("ticket-status").textContent(), { timeout: 10_000 }).toBe("处理中");
+
+    // Anyone with the number and the email sees the same status, nothing more.
+    const visitor = await browser.newPage();
+    await visitor.goto(`${server.url}/status`);
+    await visitor.getByLabel("工单号").fill(String(ticket.number));
+    await visitor.getByLabel("邮箱或手机号").fill(CUSTOMER);
+    await visitor.getByRole("button", { name: /查\s*询/ }).click();
+    await visitor.getByTestId("status-answer").waitFor();
+    const answer = await visitor.getByTestId("status-answer").textContent();
+    expect(answer).toContain("处理中");
+    expect(answer).not.toContain("扫地机");
+    await screenshot(visitor, "status-page");
+    await visitor.getByLabel("邮箱或手机号").fill("someone.else@example.cn");
+    await visitor.getByRole("button", { name: /查\s*询/ }).click();
+    await visitor.getByTestId("status-error").waitFor();
+    await visitor.close();
+    await agentContext.close();
+    await customerContext.close();
+  });
+});
