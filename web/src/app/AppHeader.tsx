@@ -1,4 +1,4 @@
-import { Button, Layout, Typography } from "antd";
+import { Button, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { PasswordDialog } from "../features/auth/PasswordDialog";
@@ -10,10 +10,8 @@ export function AppHeader() {
   const { t } = useTranslation();
   const { user, signOut } = useSession();
   return (
-    <Layout.Header
-      style={{ display: "flex", alignItems: "center", gap: 12, background: "#fff", borderBottom: "1px solid #eee", paddingInline: 16 }}
-    >
-      <Typography.Title level={4} style={{ margin: 0, flex: 1, whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" }}>
+    <header className="app-header">
+      <Typography.Title level={4} className="app-title">
         <Link to="/" style={{ color: "inherit" }}>
           {t("app.name")}
         </Link>
@@ -27,6 +25,6 @@ export function AppHeader() {
       <LanguageSwitch />
       <PasswordDialog name={user?.name ?? ""} />
       <Button onClick={() => void signOut()}>{t("auth.signOut")}</Button>
-    </Layout.Header>
+    </header>
   );
 }

@@ -7,6 +7,7 @@ export function LanguageSwitch() {
   const { setLanguage } = useSession();
   return (
     <Segmented
+      data-testid="language-switch"
       size="small"
       value={i18n.language === "en" ? "en" : "zh-CN"}
       options={[

@@ -91,7 +91,11 @@ export function DepartmentsAdmin() {
           columns={[
             { title: t("admin.teams.name"), dataIndex: "name" },
             { title: t("admin.teams.department"), dataIndex: "departmentId", render: depName },
-            { title: t("admin.teams.members"), dataIndex: "memberIds", render: (ids: number[]) => ids.map(staffName).join("、") },
+            {
+              title: t("admin.teams.members"),
+              dataIndex: "memberIds",
+              render: (ids: number[]) => ids.map(staffName).join(t("common.listSep")),
+            },
             {
               title: t("common.actions"),
               key: "edit",

@@ -66,7 +66,7 @@ export function StaffAdmin() {
           {
             title: t("admin.staff.departments"),
             dataIndex: "departmentIds",
-            render: (ids: number[]) => names(departments.data, ids).join("、"),
+            render: (ids: number[]) => names(departments.data, ids).join(t("common.listSep")),
           },
           {
             title: t("admin.staff.skills"),

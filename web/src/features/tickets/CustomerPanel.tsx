@@ -26,7 +26,10 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
       <div style={{ marginTop: 8 }}>
         {c.identities.map((i) => (
           <div key={i.id}>
-            <Typography.Text type="secondary">{t(`identity.${i.kind}`)}：</Typography.Text>
+            <Typography.Text type="secondary">
+              {t(`identity.${i.kind}`)}
+              {t("common.labelSep")}
+            </Typography.Text>
             <Typography.Text copyable>{i.value}</Typography.Text>
           </div>
         ))}

@@ -10,10 +10,10 @@ import { CustomFieldInput } from "./CustomFieldInput";
 import { useUpdateTicket } from "./ticket-api";
 import { templateFields, useTicketFields } from "./ticket-fields";
 
-const shown = (def: CustomFieldDefinition, v: unknown) => {
+const shown = (def: CustomFieldDefinition, v: unknown, listSep: string) => {
   if (v === undefined || v === null || v === "") return "—";
   const label = (x: unknown) => def.options.find((o) => o.value === x)?.label ?? String(x);
-  if (Array.isArray(v)) return v.map(label).join("、");
+  if (Array.isArray(v)) return v.map(label).join(listSep);
   if (typeof v === "boolean") return v ? "✓" : "✗";
   return label(v);
 };
@@ -50,7 +50,7 @@ export function TicketFieldsForm({
         <Descriptions column={1} size="small">
           {fields.map((d) => (
             <Descriptions.Item key={d.key} label={d.label}>
-              {shown(d, ticket.customFields[d.key])}
+              {shown(d, ticket.customFields[d.key], t("common.listSep"))}
             </Descriptions.Item>
           ))}
         </Descriptions>

@@ -72,7 +72,7 @@ export function TicketPage() {
                 style={{ marginBottom: 12 }}
                 title={presence.others
                   .map((o) => t(o.state === "typing" ? "presence.typing" : "presence.viewing", { name: o.name }))
-                  .join("；")}
+                  .join(t("common.clauseSep"))}
               />
             )}
             <Row gutter={[16, 16]}>

@@ -36,7 +36,7 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
     );
 
   return (
-    <div data-testid="side-panel">
+    <div data-testid="side-panel" className="side-panel">
       {conflict && (
         <Alert
           type="warning"
