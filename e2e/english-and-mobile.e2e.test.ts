@@ -16,19 +16,36 @@ const namespaces = Object.keys(JSON.parse(fs.readFileSync(path.resolve(__dirname
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-en-"));
-  server = await spawnServer({ DATA_DIR: dataDir, LOOPDESK_DEMO: "false", LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password });
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+  });
   browser = await launchBrowser();
   const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
   await api("/api/v1/me", { method: "PATCH", body: JSON.stringify({ locale: "en" }) });
   // The admin's display name is Chinese by default; give it an ASCII one.
   const me = (await (await api("/api/v1/me")).json()) as { user: { id: number } };
   await api(`/api/v1/staff/${me.user.id}`, { method: "PATCH", body: JSON.stringify({ name: "Ada Admin" }) });
-  const category = (await (await api("/api/v1/categories", { method: "POST", body: JSON.stringify({ name: "Repairs" }) })).json()) as { id: number };
+  const category = (await (await api("/api/v1/categories", { method: "POST", body: JSON.stringify({ name: "Repairs" }) })).json()) as {
+    id: number;
+  };
   await api("/api/v1/custom-fields", {
     method: "POST",
-    body: JSON.stringify({ entity: "ticket", key: "model", label: "Model", type: "select", options: [{ value: "a1", label: "A1" }], categoryIds: [category.id] }),
+    body: JSON.stringify({
+      entity: "ticket",
+      key: "model",
+      label: "Model",
+      type: "select",
+      options: [{ value: "a1", label: "A1" }],
+      categoryIds: [category.id],
+    }),
   });
-  await api("/api/v1/canned-replies", { method: "POST", body: JSON.stringify({ title: "Hello", body: "Hello {{customer.name}}", shared: true }) });
+  await api("/api/v1/canned-replies", {
+    method: "POST",
+    body: JSON.stringify({ title: "Hello", body: "Hello {{customer.name}}", shared: true }),
+  });
   const ticket = await api("/api/v1/tickets", {
     method: "POST",
     body: JSON.stringify({
@@ -41,7 +58,10 @@ beforeAll(async () => {
     }),
   });
   ticketId = ((await ticket.json()) as { id: number }).id;
-  await api(`/api/v1/tickets/${ticketId}/messages`, { method: "POST", body: JSON.stringify({ body: "Checking the tray", visibility: "internal" }) });
+  await api(`/api/v1/tickets/${ticketId}/messages`, {
+    method: "POST",
+    body: JSON.stringify({ body: "Checking the tray", visibility: "internal" }),
+  });
   await api(`/api/v1/tickets/${ticketId}`, { method: "PATCH", body: JSON.stringify({ status: "open" }) });
 });
 
@@ -58,6 +78,7 @@ const visibleText = (page: Page) =>
     for (const el of clone.querySelectorAll('[data-testid="language-switch"]')) el.remove();
     document.body.appendChild(clone);
     clone.style.position = "absolute";
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point (hidden nodes must not count)
     const text = clone.innerText;
     clone.remove();
     return text;

@@ -126,6 +126,7 @@ describe("new ticket on behalf of a customer", () => {
     await page.getByLabel("客户姓名（新客户）").fill("王先生");
     await page.getByLabel("主题").fill("电话报修：扫地机不回充");
     await page.getByLabel("订单号").fill("12345");
+    await screenshot(page, "new-ticket");
     await page.getByRole("button", { name: "创建工单" }).click();
     await expect.poll(() => page.getByText("订单号格式不正确").count()).toBe(1);
     await page.getByLabel("订单号").fill("DD20261122");
