@@ -159,4 +159,28 @@ describe("the closed loop in the browser", () => {
     await agentContext.close();
     await customerContext.close();
   });
+
+  it("an admin invites a colleague by email; the link lets them set a password and work", async () => {
+    const page = await browser.newPage();
+    await signInStaff(page);
+    await page.goto(`${server.url}/admin/staff`);
+    await page.getByRole("button", { name: "添加员工" }).click();
+    const dialog = page.locator(".ant-modal:visible");
+    await dialog.getByLabel("邮箱").fill("zhou.min@journey-e2e.test");
+    await dialog.getByLabel("姓名").fill("周敏");
+    expect(await dialog.getByLabel("初始密码").count()).toBe(0); // invitation is the default when mail works
+    await dialog.getByRole("button", { name: /保\s*存/ }).click();
+    await expect.poll(() => page.locator("tr", { hasText: "周敏" }).textContent()).toContain("已邀请");
+    await expect.poll(() => smtp.received.filter((m) => m.to.includes("zhou.min@journey-e2e.test")).length, { timeout: 15_000 }).toBe(1);
+    const link = /https?:\/\/\S+\/invite\?token=[\w-]+/.exec(mailText(smtp.received.at(-1)?.raw ?? ""))?.[0] ?? "";
+    await page.close();
+
+    const invitee = await (await browser.newContext()).newPage();
+    await invitee.goto(link.replace(/^https?:\/\/[^/]+/, server.url));
+    await invitee.getByLabel("新密码").fill("zhou-min-pass-1");
+    await invitee.getByRole("button", { name: "设置密码并登录" }).click();
+    await invitee.getByTestId("current-user").waitFor();
+    expect(await invitee.getByTestId("current-user").textContent()).toBe("周敏");
+    await invitee.context().close();
+  });
 });

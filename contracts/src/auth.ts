@@ -49,6 +49,8 @@ export const createdToken = apiToken.extend({ token: z.string() });
 export const authOptions = z.object({
   /** Customers may sign in with a one-time code or link sent by email (outgoing mail is configured). */
   loginCode: z.boolean(),
+  /** Outgoing mail is configured: staff can be invited by email. */
+  mail: z.boolean(),
 });
 export const loginCodeRequestBody = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
 export const loginCodeVerifyBody = z.union([
@@ -65,3 +67,4 @@ export const changePasswordBody = z.strictObject({
   currentPassword: z.string().max(200).optional(),
   newPassword: z.string().min(8).max(200),
 });
+export const acceptInvitationBody = z.strictObject({ token: z.string().min(10).max(200), password: z.string().min(8).max(200) });

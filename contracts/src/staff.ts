@@ -19,6 +19,8 @@ export const staffMember = z.object({
   departmentIds: z.array(z.number()),
   teamIds: z.array(z.number()),
   skills: z.array(staffSkill),
+  /** false: invited by email and not yet accepted. */
+  hasPassword: z.boolean(),
   createdAt: isoDate,
 });
 export type StaffMember = z.infer<typeof staffMember>;
@@ -30,7 +32,9 @@ export const createStaffBody = z.strictObject({
   email,
   name: z.string().trim().min(1).max(100),
   role: staffRole.default("agent"),
-  password,
+  /** A first password to hand over; or leave it out and send an invitation by email (`invite`). */
+  password: password.optional(),
+  invite: z.boolean().default(false),
   locale: locale.default("zh-CN"),
   departmentIds: z.array(z.number().int().positive()).max(50).default([]),
   teamIds: z.array(z.number().int().positive()).max(50).default([]),
@@ -39,4 +43,4 @@ export const createStaffBody = z.strictObject({
     .max(50)
     .default([]),
 });
-export const updateStaffBody = patchBody(createStaffBody.omit({ email: true })).extend({ active: z.boolean().optional() });
+export const updateStaffBody = patchBody(createStaffBody.omit({ email: true, invite: true })).extend({ active: z.boolean().optional() });

@@ -5,6 +5,7 @@ import * as m0003 from "./migrations/2026-11-22-0003-ticket-presence";
 import * as m0004 from "./migrations/2026-11-22-0004-views-and-canned-replies";
 import * as m0005 from "./migrations/2026-11-22-0005-field-categories";
 import * as m0006 from "./migrations/2026-11-22-0006-login-codes";
+import * as m0007 from "./migrations/2026-11-22-0007-staff-invitations";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-22-0004-views-and-canned-replies": m0004,
   "2026-11-22-0005-field-categories": m0005,
   "2026-11-22-0006-login-codes": m0006,
+  "2026-11-22-0007-staff-invitations": m0007,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -56,7 +56,8 @@ export interface StaffTable {
   email: string;
   name: string;
   role: "admin" | "supervisor" | "agent";
-  password_hash: string;
+  /** null: invited, no password set yet. */
+  password_hash: string | null;
   locale: Generated<string>;
   active: Generated<boolean>;
   created_at: Timestamp;
@@ -154,6 +155,15 @@ export interface TicketSearchTable {
   ticket_id: number;
   document: ColumnType<string, never, never>;
   updated_at: Timestamp;
+}
+
+export interface StaffInvitationsTable {
+  id: Generated<number>;
+  staff_id: number;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Timestamp;
 }
 
 export interface LoginCodesTable {
@@ -318,6 +328,7 @@ export interface DB {
   ticket_presence: TicketPresenceTable;
   saved_views: SavedViewsTable;
   login_codes: LoginCodesTable;
+  staff_invitations: StaffInvitationsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

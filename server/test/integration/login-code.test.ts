@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestApp, createTestApp } from "../support/test-app";
+import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 import { mailText, startSmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
@@ -29,7 +29,7 @@ async function mailTo(to: string) {
 describe("one-time sign-in by email", () => {
   it("mails a code that signs the customer in once; a wrong code does not", async () => {
     const customer = await t.factory.customer({ withPassword: false });
-    expect((await t.anonymous.get("/api/v1/auth/options")).json()).toEqual({ loginCode: true });
+    expect((await t.anonymous.get("/api/v1/auth/options")).json()).toEqual({ loginCode: true, mail: true });
     const asked = await t.anonymous.post("/api/v1/auth/login-code", { email: customer.email });
     expect(asked.statusCode).toBe(202);
     const { mail, text, code } = await mailTo(customer.email);
@@ -105,13 +105,46 @@ describe("one-time sign-in by email", () => {
     expect((await put({ currentPassword: "my-first-password", newPassword: "another-password" })).statusCode).toBe(204);
   });
 
+  it("an admin invites a colleague by email; the link sets the password once and signs them in", async () => {
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const agent = await t.signIn((await t.factory.staff()).email, PASSWORD);
+    const body = { email: "new.agent@loopdesk.test", name: "新同事", role: "agent", invite: true };
+    expect((await agent.post("/api/v1/staff", body)).statusCode).toBe(403);
+    expect((await admin.post("/api/v1/staff", { ...body, invite: false })).statusCode).toBe(400);
+    const created = await admin.post("/api/v1/staff", body);
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ hasPassword: false });
+    const first = await mailTo("new.agent@loopdesk.test");
+    expect(first.text).toContain("https://help.example.cn/invite?token=");
+    // No password yet: nobody can sign in as the invitee.
+    expect((await t.anonymous.post("/api/v1/auth/login", { email: body.email, password: "" })).statusCode).toBe(400);
+    // A re-sent invitation replaces the first link.
+    expect((await admin.post(`/api/v1/staff/${created.json().id}/invitation`)).statusCode).toBe(202);
+    const second = await mailTo("new.agent@loopdesk.test");
+    expect(
+      (await t.anonymous.post("/api/v1/auth/invitation/accept", { token: first.token, password: "welcome-aboard-1" })).statusCode,
+    ).toBe(401);
+    const accepted = await t.anonymous.post("/api/v1/auth/invitation/accept", { token: second.token, password: "welcome-aboard-1" });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json().user).toMatchObject({ kind: "staff", email: body.email });
+    expect(
+      (await t.anonymous.post("/api/v1/auth/invitation/accept", { token: second.token, password: "other-password-2" })).statusCode,
+    ).toBe(401);
+    expect((await t.anonymous.post("/api/v1/auth/login", { email: body.email, password: "welcome-aboard-1" })).statusCode).toBe(200);
+    expect((await admin.get(`/api/v1/staff/${created.json().id}`)).json().hasPassword).toBe(true);
+  });
+
   it("without outgoing mail the option is off and a request says so", async () => {
     const plain = await createTestApp();
     try {
-      expect((await plain.anonymous.get("/api/v1/auth/options")).json()).toEqual({ loginCode: false });
+      expect((await plain.anonymous.get("/api/v1/auth/options")).json()).toEqual({ loginCode: false, mail: false });
       const res = await plain.anonymous.post("/api/v1/auth/login-code", { email: "a@example.cn" });
       expect(res.statusCode).toBe(503);
       expect(res.json().error.code).toBe("mail_unavailable");
+      const admin = await plain.signIn((await plain.factory.staff({ role: "admin" })).email, PASSWORD);
+      const invite = await admin.post("/api/v1/staff", { email: "x@loopdesk.test", name: "x", invite: true });
+      expect(invite.json().error.code).toBe("mail_unavailable");
+      expect((await admin.get("/api/v1/staff")).json().items.map((s: { email: string }) => s.email)).not.toContain("x@loopdesk.test");
     } finally {
       await plain.close();
     }

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AdminPage } from "../features/admin/AdminPage";
 import { CodeLinkPage } from "../features/auth/CodeLinkPage";
+import { InvitePage } from "../features/auth/InvitePage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { StatusPage } from "../features/portal/StatusPage";
@@ -27,6 +28,7 @@ function Routed() {
       <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/status" element={<StatusPage />} />
       <Route path="/portal/code" element={<CodeLinkPage />} />
+      <Route path="/invite" element={<InvitePage />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />

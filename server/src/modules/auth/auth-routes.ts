@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
 import {
+  acceptInvitationBody,
   apiToken,
   authOptions,
   changePasswordBody,
@@ -22,6 +23,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-servi
 import { changePassword } from "./change-password";
 import { login } from "./login";
 import { requestLoginCode, verifyLoginCode } from "./login-code";
+import { acceptStaffInvitation, sendStaffInvitation } from "./staff-invitation";
 import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
 
 const tags = ["auth"];
@@ -68,7 +70,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     tags,
     access: "public",
     responses: { 200: authOptions },
-    handler: async () => ({ loginCode: ctx.mailer.enabled }),
+    handler: async () => ({ loginCode: ctx.mailer.enabled, mail: ctx.mailer.enabled }),
   });
 
   route(app, {
@@ -95,6 +97,32 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     body: loginCodeVerifyBody,
     responses: { 200: sessionResponse },
     handler: async ({ req, reply, body }) => startSession(req, reply, await verifyLoginCode(ctx.db, body, req.ip)),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/invitation/accept",
+    summary: "An invited staff member sets their password with the emailed link's token; sets the session cookie",
+    tags,
+    access: "public",
+    body: acceptInvitationBody,
+    responses: { 200: sessionResponse },
+    handler: async ({ req, reply, body }) => startSession(req, reply, await acceptStaffInvitation(ctx, body, req.ip)),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/staff/:id/invitation",
+    summary: "Email a staff member a (new) invitation to set their password (admin)",
+    tags: ["staff"],
+    access: ["admin"],
+    params: idParams,
+    responses: { 202: z.object({ sent: z.literal(true) }) },
+    handler: async ({ params, reply }) => {
+      await sendStaffInvitation(ctx, params.id);
+      reply.code(202);
+      return { sent: true as const };
+    },
   });
 
   route(app, {

@@ -4,7 +4,9 @@ import { idParams } from "@loopdesk/contracts/common";
 import { createStaffBody, staffMember, updateStaffBody } from "@loopdesk/contracts/staff";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
+import { MailUnavailableError } from "../auth/login-code";
 import { endSessionsOf } from "../auth/session-service";
+import { sendStaffInvitation } from "../auth/staff-invitation";
 import { createStaff, getStaff, listStaff, updateStaff } from "./staff-service";
 
 const tags = ["staff"];
@@ -38,8 +40,12 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     body: createStaffBody,
     responses: { 201: staffMember },
     handler: async ({ reply, body }) => {
+      // Refuse an invitation that could not be sent before creating anyone.
+      if (body.invite && !ctx.mailer.enabled) throw MailUnavailableError();
+      const staff = await createStaff(ctx.db, body);
+      if (body.invite) await sendStaffInvitation(ctx, staff.id);
       reply.code(201);
-      return createStaff(ctx.db, body);
+      return staff;
     },
   });
   route(app, {

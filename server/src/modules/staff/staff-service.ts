@@ -76,6 +76,7 @@ async function present(db: Executor, rows: StaffRow[]): Promise<StaffMember[]> {
     skills: skills
       .filter((s) => s.staff_id === r.id)
       .map((s) => ({ skillId: s.skill_id, name: names.get(s.skill_id) ?? "", level: s.level })),
+    hasPassword: r.password_hash !== null,
     createdAt: r.created_at.toISOString(),
   }));
 }
@@ -136,7 +137,9 @@ async function replaceMemberships(db: Executor, staffId: number, input: z.output
 export async function createStaff(db: Kysely<DB>, input: z.output<typeof createStaffBody>) {
   await checkRefs(db, input);
   if (await findStaffByEmail(db, input.email)) throw ConflictError("A staff member with this email exists.", { field: "email" });
-  const passwordHash = await hashPassword(input.password);
+  if (!input.password && !input.invite)
+    throw ValidationError([{ path: "password", code: "password_or_invite", message: "Give a first password or send an invitation." }]);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto("staff")

@@ -1,7 +1,10 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
-import { Button, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from "antd";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { App, Button, Checkbox, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api } from "../../api/client";
+import { errorText } from "../../app/error-text";
 import { useList, useSave } from "./admin-api";
 
 type Named = { id: number; name: string };
@@ -14,6 +17,7 @@ type Values = {
   teamIds: number[];
   skills: { skillId: number; level: number }[];
   active?: boolean;
+  invite?: boolean;
 };
 
 const randomPassword = () =>
@@ -22,6 +26,7 @@ const randomPassword = () =>
 /** Staff: invite (with a first password to hand over), roles, departments, teams, skills, deactivate. */
 export function StaffAdmin() {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const staff = useList<StaffMember>("/staff");
   const departments = useList<Named>("/departments");
   const teams = useList<Named>("/teams");
@@ -29,22 +34,29 @@ export function StaffAdmin() {
   const [editing, setEditing] = useState<StaffMember | "new" | null>(null);
   const [form] = Form.useForm<Values>();
   const save = useSave<StaffMember>("/staff", { form, onDone: () => setEditing(null), also: ["teams"] });
+  const options = useQuery({ queryKey: ["auth-options"], queryFn: () => api<{ mail: boolean }>("/auth/options") });
+  const invite = Form.useWatch("invite", form) as boolean | undefined;
+  const resend = useMutation({
+    mutationFn: (id: number) => api(`/staff/${id}/invitation`, { method: "POST" }),
+    onSuccess: () => void message.success(t("admin.staff.invitationSent")),
+    onError: (e) => void message.error(errorText(t, e)),
+  });
   const names = (list: Named[] | undefined, ids: number[]) => ids.map((id) => list?.find((x) => x.id === id)?.name ?? `#${id}`);
   const open = (s: StaffMember | "new") => {
     setEditing(s);
     form.resetFields();
     form.setFieldsValue(
       s === "new"
-        ? { role: "agent", departmentIds: [], teamIds: [], skills: [], password: randomPassword() }
+        ? { role: "agent", departmentIds: [], teamIds: [], skills: [], password: randomPassword(), invite: !!options.data?.mail }
         : { ...s, skills: s.skills.map((k) => ({ skillId: k.skillId, level: k.level })), password: undefined },
     );
   };
   const onFinish = (v: Values) => {
     const isNew = editing === "new";
-    const { email, password, ...rest } = v;
+    const { email, password, invite: byMail, ...rest } = v;
     save.mutate({
       id: isNew ? undefined : (editing as StaffMember).id,
-      body: isNew ? { ...rest, email, password } : { ...rest, ...(password ? { password } : {}) },
+      body: isNew ? { ...rest, email, ...(byMail ? { invite: true } : { password }) } : { ...rest, ...(password ? { password } : {}) },
     });
   };
   return (
@@ -76,12 +88,28 @@ export function StaffAdmin() {
           {
             title: t("admin.staff.active"),
             dataIndex: "active",
-            render: (a: boolean) => (a ? t("common.yes") : <Tag color="red">{t("admin.staff.deactivated")}</Tag>),
+            render: (a: boolean, s) =>
+              !a ? (
+                <Tag color="red">{t("admin.staff.deactivated")}</Tag>
+              ) : s.hasPassword ? (
+                t("common.yes")
+              ) : (
+                <Tag color="orange">{t("admin.staff.invited")}</Tag>
+              ),
           },
           {
             title: t("common.actions"),
             key: "edit",
-            render: (_: unknown, s) => <Button onClick={() => open(s)}>{t("common.edit")}</Button>,
+            render: (_: unknown, s) => (
+              <Space>
+                <Button onClick={() => open(s)}>{t("common.edit")}</Button>
+                {options.data?.mail && s.active && !s.hasPassword && (
+                  <Button onClick={() => resend.mutate(s.id)} loading={resend.isPending && resend.variables === s.id}>
+                    {t("admin.staff.resendInvitation")}
+                  </Button>
+                )}
+              </Space>
+            ),
           },
         ]}
       />
@@ -107,14 +135,21 @@ export function StaffAdmin() {
           <Form.Item name="role" label={t("admin.staff.role")}>
             <Select options={["agent", "supervisor", "admin"].map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           </Form.Item>
-          <Form.Item
-            name="password"
-            label={editing === "new" ? t("admin.staff.firstPassword") : t("admin.staff.newPassword")}
-            extra={editing === "new" ? t("admin.staff.firstPasswordHelp") : undefined}
-            rules={[{ required: editing === "new", min: 8, message: t("admin.staff.passwordRule") }]}
-          >
-            <Input.Password visibilityToggle autoComplete="new-password" />
-          </Form.Item>
+          {editing === "new" && options.data?.mail && (
+            <Form.Item name="invite" valuePropName="checked">
+              <Checkbox>{t("admin.staff.sendInvitation")}</Checkbox>
+            </Form.Item>
+          )}
+          {!(editing === "new" && invite) && (
+            <Form.Item
+              name="password"
+              label={editing === "new" ? t("admin.staff.firstPassword") : t("admin.staff.newPassword")}
+              extra={editing === "new" ? t("admin.staff.firstPasswordHelp") : undefined}
+              rules={[{ required: editing === "new", min: 8, message: t("admin.staff.passwordRule") }]}
+            >
+              <Input.Password visibilityToggle autoComplete="new-password" />
+            </Form.Item>
+          )}
           <Form.Item name="departmentIds" label={t("admin.staff.departments")}>
             <Select
               mode="multiple"

@@ -3,7 +3,7 @@ import { type ReactNode, createContext, useCallback, useContext, useEffect, useS
 import { ApiError, api, setCsrfToken } from "../../api/client";
 import i18n, { LANGUAGE_KEY } from "../../app/i18n";
 
-type SessionResponse = { user: Principal; csrfToken: string | null };
+export type SessionResponse = { user: Principal; csrfToken: string | null };
 type Session = {
   user: Principal | null;
   loading: boolean;
@@ -11,6 +11,8 @@ type Session = {
   /** A customer's one-time code (with their email) or the token from the emailed link. */
   signInWithCode: (proof: { email: string; code: string } | { token: string }) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Takes a session answered by any sign-in endpoint (e.g. accepting an invitation). */
+  accept: (s: SessionResponse) => void;
   setLanguage: (lng: "zh-CN" | "en") => Promise<void>;
 };
 
@@ -42,6 +44,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     loading,
     signIn: async (email, password, as = "staff") =>
       accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password, as } })),
+    accept,
     signInWithCode: async (proof) => accept(await api<SessionResponse>("/auth/login-code/verify", { method: "POST", body: proof })),
     signOut: async () => {
       await api("/auth/logout", { method: "POST" }).catch(() => undefined);
