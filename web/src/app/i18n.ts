@@ -1,3 +1,5 @@
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "../locales/en.json";
@@ -14,5 +16,10 @@ i18n.use(initReactI18next).init({
   fallbackLng: "zh-CN",
   interpolation: { escapeValue: false },
 });
+
+// Date pickers (dayjs) follow the interface language: 一月…, 周一… in Chinese.
+const syncDates = (lng: string) => dayjs.locale(lng === "en" ? "en" : "zh-cn");
+syncDates(i18n.language);
+i18n.on("languageChanged", syncDates);
 
 export default i18n;
