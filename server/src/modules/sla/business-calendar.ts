@@ -1,0 +1,155 @@
+/**
+ * Business-time arithmetic on a working calendar: weekly working hours (several intervals a day)
+ * in a time zone, holidays, and make-up working days (调休). Pure functions over instants; local
+ * dates and times are resolved in the calendar's zone, so daylight-saving changes are honoured.
+ */
+
+/** Minutes after local midnight, end exclusive: { start: 540, end: 720 } is 09:00–12:00. */
+export type WorkInterval = { start: number; end: number };
+
+export type Calendar = {
+  timeZone: string;
+  /** Index 0 = Sunday … 6 = Saturday. */
+  weekly: WorkInterval[][];
+  /** Local dates (YYYY-MM-DD) with no working time. */
+  holidays: ReadonlySet<string>;
+  /** Local dates that are working days even on a weekend (调休上班), with `makeUpHours`. */
+  workdays: ReadonlySet<string>;
+  makeUpHours: WorkInterval[];
+};
+
+const MINUTE = 60_000;
+/** A calendar without working time in ten years is a configuration error, not a long wait. */
+const MAX_DAYS = 3660;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      weekday: "short",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** The local calendar date, clock time and weekday of an instant in a zone. */
+export function localParts(instant: number, timeZone: string) {
+  const p: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(instant))) p[part.type] = part.value;
+  return {
+    year: Number(p.year),
+    month: Number(p.month),
+    day: Number(p.day),
+    minutes: Number(p.hour) * 60 + Number(p.minute),
+    seconds: Number(p.second),
+    weekday: WEEKDAYS[p.weekday as string] as number,
+  };
+}
+
+/** How far the zone's clock is ahead of UTC at an instant, in ms. */
+function offsetAt(instant: number, timeZone: string) {
+  const p = localParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, 0, p.minutes, p.seconds);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant of a local date and time in a zone (a time skipped by DST moves forward). */
+export function zonedInstant(year: number, month: number, day: number, minutes: number, timeZone: string) {
+  const guess = Date.UTC(year, month - 1, day, 0, minutes);
+  const first = guess - offsetAt(guess, timeZone);
+  return guess - offsetAt(first, timeZone);
+}
+
+export const dateKey = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+
+const intervalCache = new WeakMap<Calendar, Map<string, [number, number][]>>();
+
+/** The working intervals of one local date, as instants, in order (cached per calendar object). */
+export function workingIntervals(cal: Calendar, y: number, m: number, d: number): [number, number][] {
+  const key = dateKey(y, m, d);
+  let byDay = intervalCache.get(cal);
+  if (!byDay) intervalCache.set(cal, (byDay = new Map()));
+  const hit = byDay.get(key);
+  if (hit) return hit;
+  if (byDay.size > 20_000) byDay.clear();
+  const computed = computeIntervals(cal, key, y, m, d);
+  byDay.set(key, computed);
+  return computed;
+}
+
+function computeIntervals(cal: Calendar, key: string, y: number, m: number, d: number): [number, number][] {
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  const hours = cal.holidays.has(key) ? [] : cal.workdays.has(key) ? cal.makeUpHours : (cal.weekly[weekday] ?? []);
+  return hours
+    .map((h): [number, number] => [zonedInstant(y, m, d, h.start, cal.timeZone), zonedInstant(y, m, d, h.end, cal.timeZone)])
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** Local dates from the one containing `from`, one after another. */
+function* daysFrom(cal: Calendar, from: number) {
+  const p = localParts(from, cal.timeZone);
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const date = new Date(Date.UTC(p.year, p.month - 1, p.day + i));
+    yield [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()] as const;
+  }
+}
+
+/**
+ * The instant `minutes` of working time after `from`. A due time lands inside working hours (at
+ * the latest at an interval's end); 0 minutes is `from` itself.
+ */
+export function addBusinessMinutes(cal: Calendar, from: Date, minutes: number): Date {
+  if (minutes <= 0) return from;
+  let remaining = minutes * MINUTE;
+  const t = from.getTime();
+  // The day before too: an interval of the previous local date may still be running (zones, midnight).
+  const start = new Date(t - 86_400_000);
+  for (const [y, m, d] of daysFrom(cal, start.getTime())) {
+    for (const [s, e] of workingIntervals(cal, y, m, d)) {
+      if (e <= t) continue;
+      const begin = Math.max(s, t);
+      const available = e - begin;
+      if (remaining <= available) return new Date(begin + remaining);
+      remaining -= available;
+    }
+  }
+  throw new Error("The calendar has no working time in the next ten years.");
+}
+
+/** Working minutes between two instants (0 when `to` is not after `from`). */
+export function businessMinutesBetween(cal: Calendar, from: Date, to: Date): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (b <= a) return 0;
+  let total = 0;
+  for (const [y, m, d] of daysFrom(cal, a - 86_400_000)) {
+    const intervals = workingIntervals(cal, y, m, d);
+    for (const [s, e] of intervals) total += Math.max(0, Math.min(e, b) - Math.max(s, a));
+    // Stop once a whole local day lies past `to`.
+    if ((intervals[0]?.[0] ?? zonedInstant(y, m, d, 0, cal.timeZone)) > b) break;
+  }
+  return total / MINUTE;
+}
+
+/** Whether an instant is inside working time (interval ends count, as due times may land there). */
+export function isWorkingTime(cal: Calendar, at: Date): boolean {
+  const t = at.getTime();
+  for (const [y, m, d] of daysFrom(cal, t - 86_400_000)) {
+    for (const [s, e] of workingIntervals(cal, y, m, d)) if (t > s && t <= e) return true;
+    if (zonedInstant(y, m, d, 0, cal.timeZone) > t) return false;
+  }
+  return false;
+}

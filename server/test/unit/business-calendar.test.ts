@@ -1,0 +1,114 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type Calendar,
+  type WorkInterval,
+  addBusinessMinutes,
+  businessMinutesBetween,
+  isWorkingTime,
+  localParts,
+} from "../../src/modules/sla/business-calendar";
+import { chinaOfficialDays } from "../../src/modules/sla/china-calendar";
+
+const nineToSix: WorkInterval[] = [
+  { start: 9 * 60, end: 12 * 60 },
+  { start: 13 * 60, end: 18 * 60 },
+];
+const china: Calendar = {
+  timeZone: "Asia/Shanghai",
+  weekly: [[], nineToSix, nineToSix, nineToSix, nineToSix, nineToSix, []],
+  ...chinaOfficialDays(),
+  makeUpHours: nineToSix,
+};
+const at = (iso: string) => new Date(iso);
+
+describe("business calendar: mainland China with 调休", () => {
+  it("skips the lunch break, the evening and the weekend", () => {
+    // Friday 2026-11-20 11:30 (+08:00) plus 2 working hours: 30 min before lunch, 90 after → 14:30.
+    expect(addBusinessMinutes(china, at("2026-11-20T11:30:00+08:00"), 120).toISOString()).toBe("2026-11-20T06:30:00.000Z");
+    // Friday 17:00 plus 2 hours → 1 hour Friday, 1 hour Monday → Monday 10:00.
+    expect(addBusinessMinutes(china, at("2026-11-20T17:00:00+08:00"), 120).toISOString()).toBe("2026-11-23T02:00:00.000Z");
+  });
+
+  it("skips the National Day holiday and works the make-up Saturday", () => {
+    // Wed 2026-09-30 17:00 + 2 h → 1 h on the 30th; 1–7 October are holidays; Thu 8 Oct 10:00.
+    expect(addBusinessMinutes(china, at("2026-09-30T17:00:00+08:00"), 120).toISOString()).toBe("2026-10-08T02:00:00.000Z");
+    // Fri 9 Oct 17:00 + 2 h → Saturday 10 Oct is a make-up working day (调休): 10:00 that Saturday.
+    expect(addBusinessMinutes(china, at("2026-10-09T17:00:00+08:00"), 120).toISOString()).toBe("2026-10-10T02:00:00.000Z");
+    // Sunday 2026-09-20 is a make-up working day too; Saturday 26 Sep (中秋) is not.
+    expect(isWorkingTime(china, at("2026-09-20T10:00:00+08:00"))).toBe(true);
+    expect(isWorkingTime(china, at("2026-09-26T10:00:00+08:00"))).toBe(false);
+    expect(businessMinutesBetween(china, at("2026-09-30T09:00:00+08:00"), at("2026-10-08T18:00:00+08:00"))).toBe(16 * 60);
+  });
+});
+
+// Random calendars over zones with and without daylight saving.
+const zones = ["Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Sydney", "UTC", "America/Sao_Paulo"];
+const dayHours = fc.array(fc.tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 600 })), { maxLength: 3 }).map((pairs) => {
+  // Non-overlapping, sorted intervals inside the day.
+  const sorted = pairs.map(([s, len]) => ({ start: s, end: Math.min(1440, s + len) })).sort((a, b) => a.start - b.start);
+  const out: WorkInterval[] = [];
+  for (const i of sorted) if (!out.length || i.start >= (out.at(-1) as WorkInterval).end) out.push(i);
+  return out;
+});
+const dates = fc.integer({ min: 0, max: 400 }).map((n) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10));
+const calendars = fc
+  .record({
+    timeZone: fc.constantFrom(...zones),
+    weekly: fc.array(dayHours, { minLength: 7, maxLength: 7 }),
+    holidays: fc.uniqueArray(dates, { maxLength: 30 }),
+    workdays: fc.uniqueArray(dates, { maxLength: 10 }),
+    makeUpHours: dayHours,
+  })
+  .filter((c) => c.weekly.some((d) => d.length > 0))
+  .map((c): Calendar => ({ ...c, holidays: new Set(c.holidays), workdays: new Set(c.workdays.filter((d) => !c.holidays.includes(d))) }));
+const instants = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 11, 31) }).map((ms) => new Date(ms));
+const minutes = fc.integer({ min: 1, max: 5000 });
+
+describe("business calendar properties (random calendars, holidays, make-up days, DST zones)", () => {
+  it("adding N working minutes spans exactly N working minutes", () => {
+    fc.assert(
+      fc.property(calendars, instants, minutes, (cal, start, n) => {
+        const due = addBusinessMinutes(cal, start, n);
+        expect(businessMinutesBetween(cal, start, due)).toBeCloseTo(n, 6);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a due time never lands outside working hours", () => {
+    fc.assert(
+      fc.property(calendars, instants, minutes, (cal, start, n) => {
+        expect(isWorkingTime(cal, addBusinessMinutes(cal, start, n))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("adding a then b equals adding a + b", () => {
+    fc.assert(
+      fc.property(calendars, instants, minutes, minutes, (cal, start, a, b) => {
+        expect(addBusinessMinutes(cal, addBusinessMinutes(cal, start, a), b).getTime()).toBe(
+          addBusinessMinutes(cal, start, a + b).getTime(),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("durations split at any point add up", () => {
+    fc.assert(
+      fc.property(calendars, instants, instants, instants, (cal, x, y, z) => {
+        const [a, b, c] = [x, y, z].sort((p, q) => p.getTime() - q.getTime()) as [Date, Date, Date];
+        expect(businessMinutesBetween(cal, a, b) + businessMinutesBetween(cal, b, c)).toBeCloseTo(businessMinutesBetween(cal, a, c), 6);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("local time is read in the zone, also across DST changes", () => {
+    // 2026-03-08 07:30 UTC is 03:30 EDT, just after New York's clocks jumped from 02:00 to 03:00.
+    expect(localParts(Date.UTC(2026, 2, 8, 7, 30), "America/New_York")).toMatchObject({ day: 8, minutes: 3 * 60 + 30 });
+    expect(localParts(Date.UTC(2026, 2, 8, 6, 30), "America/New_York")).toMatchObject({ day: 8, minutes: 60 + 30 });
+  });
+});
