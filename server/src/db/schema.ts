@@ -137,6 +137,9 @@ export interface TicketsTable {
   first_response_due_at: NullableTimestamp;
   next_response_due_at: NullableTimestamp;
   resolution_due_at: NullableTimestamp;
+  sla_policy_id: number | null;
+  /** The earliest due time of the ticket's running SLA clocks (also when already past). */
+  sla_next_due_at: NullableTimestamp;
   first_response_at: NullableTimestamp;
   solved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
@@ -155,6 +158,57 @@ export interface TicketSearchTable {
   ticket_id: number;
   document: ColumnType<string, never, never>;
   updated_at: Timestamp;
+}
+
+export interface BusinessCalendarsTable {
+  id: Generated<number>;
+  name: string;
+  time_zone: string;
+  weekly: Json<{ start: number; end: number }[][]>;
+  china_official: Generated<boolean>;
+  holidays: ColumnType<string[], string[] | undefined, string[]>;
+  workdays: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SlaConditions = {
+  priorities?: string[];
+  tiers?: string[];
+  categoryIds?: number[];
+  channels?: string[];
+  departmentIds?: number[];
+  customFields?: Record<string, string[]>;
+};
+
+export interface SlaPoliciesTable {
+  id: Generated<number>;
+  name: string;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  conditions: Json<SlaConditions>;
+  first_response_minutes: number | null;
+  next_response_minutes: number | null;
+  resolution_minutes: number | null;
+  business_hours: Generated<boolean>;
+  calendar_id: number | null;
+  pause_on_pending: Generated<boolean>;
+  pause_on_hold: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SlaTarget = "first_response" | "next_response" | "resolution";
+
+export interface TicketSlaTable {
+  ticket_id: number;
+  target: SlaTarget;
+  policy_id: number | null;
+  cycle_start: Timestamp;
+  due_at: NullableTimestamp;
+  status: "active" | "paused" | "hit" | "missed";
+  completed_at: NullableTimestamp;
+  breached_at: NullableTimestamp;
 }
 
 export interface StaffInvitationsTable {
@@ -329,6 +383,9 @@ export interface DB {
   saved_views: SavedViewsTable;
   login_codes: LoginCodesTable;
   staff_invitations: StaffInvitationsTable;
+  business_calendars: BusinessCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  ticket_sla: TicketSlaTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;
