@@ -39,7 +39,15 @@ export const createCalendarBody = z.strictObject({
     .array(z.array(workInterval).max(6))
     .length(7)
     .refine((days) => days.some((d) => d.length > 0), "no_working_time")
-    .refine((days) => days.every((d) => [...d].sort((a, b) => a.start.localeCompare(b.start)).every((x, i, all) => i === 0 || (all[i - 1] as { end: string }).end <= x.start)), "overlapping_intervals"),
+    .refine(
+      (days) =>
+        days.every((d) =>
+          [...d]
+            .sort((a, b) => a.start.localeCompare(b.start))
+            .every((x, i, all) => i === 0 || (all[i - 1] as { end: string }).end <= x.start),
+        ),
+      "overlapping_intervals",
+    ),
   chinaOfficial: z.boolean().default(false),
   holidays: z.array(localDate).max(1000).default([]),
   workdays: z.array(localDate).max(1000).default([]),

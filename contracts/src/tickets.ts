@@ -37,6 +37,8 @@ export const ticket = z.object({
   firstResponseDueAt: isoDate.nullable(),
   nextResponseDueAt: isoDate.nullable(),
   resolutionDueAt: isoDate.nullable(),
+  /** The earliest due time of the running SLA clocks (past when breached). */
+  slaDueAt: isoDate.nullable(),
   firstResponseAt: isoDate.nullable(),
   solvedAt: isoDate.nullable(),
   closedAt: isoDate.nullable(),
@@ -99,7 +101,16 @@ export const bulkUpdateResult = z.object({
   items: z.array(z.object({ id: z.number(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
 });
 
-export const ticketSorts = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority"] as const;
+export const ticketSorts = [
+  "created_at",
+  "-created_at",
+  "updated_at",
+  "-updated_at",
+  "priority",
+  "-priority",
+  "sla_due",
+  "-sla_due",
+] as const;
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));
 
@@ -112,6 +123,8 @@ export const listTicketsQuery = z.strictObject({
   customer: z.coerce.number().int().positive().optional(),
   category: z.coerce.number().int().positive().optional(),
   tag: z.string().trim().min(1).max(50).optional(),
+  /** breached: a running SLA clock is past due (已超时); at_risk: one falls due within the next hour (即将超时). */
+  sla: z.enum(["at_risk", "breached"]).optional(),
   createdFrom: z.iso.datetime({ offset: true }).optional(),
   createdTo: z.iso.datetime({ offset: true }).optional(),
   q: z.string().trim().max(200).optional(),

@@ -19,6 +19,8 @@ import { registerOrganizationRoutes } from "./modules/organizations/organization
 import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
 import { registerSystemRoutes } from "./modules/system/system-routes";
+import { registerSlaJobs } from "./modules/sla/sla-jobs";
+import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
@@ -53,6 +55,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   };
   ctx.mailer.register(jobs);
   registerTicketJobs(ctx);
+  registerSlaJobs(ctx);
   return ctx;
 }
 
@@ -110,6 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDirectoryRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
+  registerSlaRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

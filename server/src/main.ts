@@ -5,6 +5,7 @@ import { databaseOptionsFromConfig, openDatabase } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { firstStart } from "./modules/setup/first-start";
 import { seedDemo } from "./modules/setup/seed-demo";
+import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
 
@@ -48,6 +49,7 @@ async function main() {
   const app = role === "worker" ? undefined : await buildApp(ctx);
   if (role !== "web") {
     await scheduleTicketJobs(ctx);
+    await scheduleSlaJobs(ctx);
     await ctx.jobs.start();
   }
   if (app) {

@@ -39,9 +39,20 @@ describe("SLA clocks (calendar time)", () => {
       { at: t("10:50"), status: "open" },
     ];
     const p = policy({ resolutionMinutes: 60 });
-    expect(clock(computeClocks(facts({ statuses: pending.slice(0, 2) }), p, t("10:40")), "resolution")).toMatchObject({ status: "paused", dueAt: null });
+    expect(clock(computeClocks(facts({ statuses: pending.slice(0, 2) }), p, t("10:40")), "resolution")).toMatchObject({
+      status: "paused",
+      dueAt: null,
+    });
     // 20 min before the pause + 10 after it: 30 used, due 30 min after 11:00.
-    expect(clock(computeClocks(facts({ statuses: pending }), p, t("11:00")), "resolution")).toMatchObject({ status: "active", dueAt: t("11:30") });
+    expect(clock(computeClocks(facts({ statuses: pending }), p, t("11:00")), "resolution")).toMatchObject({
+      status: "active",
+      dueAt: t("11:30"),
+    });
+    // Resumed this very moment: the clock runs again.
+    expect(clock(computeClocks(facts({ statuses: pending }), p, t("10:50")), "resolution")).toMatchObject({
+      status: "active",
+      dueAt: t("11:30"),
+    });
     // Without pausing on pending, the wait counts.
     expect(clock(computeClocks(facts({ statuses: pending }), { ...p, pauseOnPending: false }, t("11:00")), "resolution")).toMatchObject({
       dueAt: t("11:00"),
@@ -71,7 +82,11 @@ describe("SLA clocks (calendar time)", () => {
     ];
     const open = computeClocks(facts({ firstResponseAt: t("10:30"), publicMessages: messages }), p, t("11:20"));
     expect(clock(open, "next_response")).toMatchObject({ status: "active", cycleStart: t("11:00"), dueAt: t("11:30") });
-    const late = computeClocks(facts({ firstResponseAt: t("10:30"), publicMessages: [...messages, { at: t("11:40"), by: "staff" }] }), p, t("12:00"));
+    const late = computeClocks(
+      facts({ firstResponseAt: t("10:30"), publicMessages: [...messages, { at: t("11:40"), by: "staff" }] }),
+      p,
+      t("12:00"),
+    );
     expect(clock(late, "next_response")).toMatchObject({ status: "missed", completedAt: t("11:40") });
     expect(clock(computeClocks(facts({}), p, t("12:00")), "next_response")).toBeUndefined();
   });

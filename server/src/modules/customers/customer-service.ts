@@ -63,6 +63,13 @@ export async function setCustomerLocale(db: Executor, id: number, locale: "zh-CN
   await db.updateTable("customers").set({ locale, updated_at: new Date() }).where("id", "=", id).execute();
 }
 
+/** Each customer's tier (普通/银卡/金卡/VIP), e.g. for SLA policies and routing. */
+export async function customerTiers(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  const rows = await db.selectFrom("customers").select(["id", "tier"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.tier as string]));
+}
+
 export async function customerPasswordHash(db: Executor, id: number) {
   return (await db.selectFrom("customers").select("password_hash").where("id", "=", id).executeTakeFirst())?.password_hash ?? null;
 }

@@ -65,7 +65,8 @@ function runClock(
       if (due === null && used + span >= minutes) due = advance(segStart, minutes - used);
       used += span;
     }
-    if (!next || next.at.getTime() >= end) break;
+    // A change at the very end still sets the state the clock is left in.
+    if (!next || next.at.getTime() > end) break;
     segStart = next.at.getTime();
     status = next.status;
   }
@@ -85,7 +86,9 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy, now: Date)
   }
   if (policy.resolutionMinutes) {
     // Solved (or closed) stops the clock at the last solve; a reopened ticket's clock runs on.
-    const solvedAt = STOPPED.has(lastStatus) ? ([...facts.statuses].reverse().find((s) => s.status === "solved")?.at ?? facts.statuses.at(-1)?.at ?? null) : null;
+    const solvedAt = STOPPED.has(lastStatus)
+      ? ([...facts.statuses].reverse().find((s) => s.status === "solved")?.at ?? facts.statuses.at(-1)?.at ?? null)
+      : null;
     const r = runClock(facts, policy, facts.createdAt, policy.resolutionMinutes, solvedAt, now);
     clocks.push({ target: "resolution", cycleStart: facts.createdAt, ...r });
   }

@@ -30,6 +30,13 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
   if (query.customer) q = q.where("customer_id", "=", query.customer);
   if (query.category) q = q.where("category_id", "=", query.category);
   if (query.tag) q = q.where(sql<SqlBool>`tickets.tags @> array[${query.tag}]::text[]`);
+  if (query.sla) {
+    const now = new Date();
+    q =
+      query.sla === "breached"
+        ? q.where("sla_next_due_at", "<=", now)
+        : q.where("sla_next_due_at", ">", now).where("sla_next_due_at", "<=", new Date(now.getTime() + AT_RISK_MS));
+  }
   if (query.createdFrom) q = q.where("created_at", ">=", new Date(query.createdFrom));
   if (query.createdTo) q = q.where("created_at", "<", new Date(query.createdTo));
   if (query.q) {
@@ -47,6 +54,8 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
 }
 
 const COUNT_CAP = 10_000;
+/** 即将超时: a clock falls due within this window. */
+const AT_RISK_MS = 60 * 60_000;
 
 /** How many visible tickets match, counted up to a cap so a view's badge never scans a whole archive. */
 export async function countTickets(ctx: AppContext, principal: Principal, query: TicketFilters) {
@@ -69,10 +78,14 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
   let q = (await filteredTickets(ctx, principal, query)).selectAll();
 
   const desc = query.sort.startsWith("-");
-  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority";
+  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority" | "sla_due";
   const dir = desc ? "desc" : "asc";
   const cmp = desc ? sql.raw("<") : sql.raw(">");
-  const keyExpr = sql.ref(`tickets.${key === "priority" ? "priority_rank" : key}`);
+  // Tickets without a running SLA clock sort after every due time.
+  const keyExpr =
+    key === "sla_due"
+      ? sql`coalesce(tickets.sla_next_due_at, 'infinity'::timestamptz)`
+      : sql.ref(`tickets.${key === "priority" ? "priority_rank" : key}`);
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor);
     if (typeof id !== "number" || value === null)
@@ -87,7 +100,12 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
     .execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  const lastKey = (t: (typeof page)[number]) => (key === "priority" ? t.priority_rank : (t[key] as Date).toISOString());
+  const lastKey = (t: (typeof page)[number]) =>
+    key === "priority"
+      ? t.priority_rank
+      : key === "sla_due"
+        ? (t.sla_next_due_at?.toISOString() ?? "infinity")
+        : (t[key] as Date).toISOString();
   return {
     items: page.map(presentTicket),
     nextCursor: rows.length > query.limit && last ? encodeCursor([lastKey(last), last.id]) : null,

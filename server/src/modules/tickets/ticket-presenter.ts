@@ -24,6 +24,7 @@ export function presentTicket(t: TicketRow): Ticket {
     firstResponseDueAt: iso(t.first_response_due_at),
     nextResponseDueAt: iso(t.next_response_due_at),
     resolutionDueAt: iso(t.resolution_due_at),
+    slaDueAt: iso(t.sla_next_due_at),
     firstResponseAt: iso(t.first_response_at),
     solvedAt: iso(t.solved_at),
     closedAt: iso(t.closed_at),

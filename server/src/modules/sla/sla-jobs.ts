@@ -1,0 +1,84 @@
+import type { AppContext } from "../../platform/context";
+import { enqueue } from "../../platform/jobs/job-queue";
+import { recomputeTicketSla } from "./recompute-ticket-sla";
+
+const SWEEP_QUEUE = "sla.sweep";
+const RECOMPUTE_QUEUE = "sla.recompute-open";
+const BATCH = 500;
+
+/**
+ * SLA background work: clocks follow every ticket change (through the outbox, so no change is
+ * missed); a sweep records breaches of clocks that ran out while nobody touched the ticket; a
+ * policy or calendar change recomputes every unsolved ticket in batches.
+ */
+export function registerSlaJobs(ctx: AppContext) {
+  ctx.events.subscribe({
+    name: "sla-clocks",
+    types: ["ticket.created", "ticket.updated", "ticket.message_added"],
+    handle: (event, { trx }) => recomputeTicketSla(trx, [event.aggregateId]),
+    handleBatch: (events, { trx }) =>
+      recomputeTicketSla(
+        trx,
+        events.map((e) => e.aggregateId),
+      ),
+  });
+
+  ctx.jobs.define({
+    queue: SWEEP_QUEUE,
+    handler: async (_payload, { trx }) => {
+      // Index-backed (ticket_sla_breach_idx); takes the oldest first and never skips: a full batch runs again at once.
+      const due = await trx
+        .selectFrom("ticket_sla")
+        .select("ticket_id")
+        .where("status", "=", "active")
+        .where("breached_at", "is", null)
+        .where("due_at", "<=", new Date())
+        .orderBy("due_at")
+        .limit(BATCH)
+        .execute();
+      await recomputeTicketSla(
+        trx,
+        due.map((d) => d.ticket_id),
+      );
+      const next = new Date(Date.now() + (due.length === BATCH ? 0 : 30_000));
+      await enqueue(trx, SWEEP_QUEUE, {}, { runAt: next, dedupeKey: `sla-sweep:${next.toISOString()}` });
+    },
+  });
+
+  ctx.jobs.define<{ afterId: number }>({
+    queue: RECOMPUTE_QUEUE,
+    handler: async ({ afterId }, { trx }) => {
+      const batch = await trx
+        .selectFrom("tickets")
+        .select("id")
+        .where("id", ">", afterId)
+        .where("status", "not in", ["solved", "closed"])
+        .orderBy("id")
+        .limit(BATCH)
+        .execute();
+      await recomputeTicketSla(
+        trx,
+        batch.map((b) => b.id),
+      );
+      const last = batch.at(-1);
+      if (last && batch.length === BATCH)
+        await enqueue(trx, RECOMPUTE_QUEUE, { afterId: last.id }, { dedupeKey: `sla-recompute:${last.id}:${Date.now()}` });
+    },
+  });
+}
+
+/** After a policy or calendar change: every unsolved ticket's clocks are recomputed in the background. */
+export async function recomputeOpenTickets(ctx: AppContext) {
+  await enqueue(ctx.db, RECOMPUTE_QUEUE, { afterId: 0 });
+}
+
+/** Makes sure one sweep is scheduled (idempotent across restarts and processes). */
+export async function scheduleSlaJobs(ctx: AppContext) {
+  const pending = await ctx.db
+    .selectFrom("jobs")
+    .select("id")
+    .where("queue", "=", SWEEP_QUEUE)
+    .where("status", "=", "queued")
+    .executeTakeFirst();
+  if (!pending) await enqueue(ctx.db, SWEEP_QUEUE, {}, { dedupeKey: `sla-sweep:start:${new Date().toISOString().slice(0, 13)}` });
+}

@@ -1,0 +1,141 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { scheduleSlaJobs } from "../../src/modules/sla/sla-jobs";
+import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+
+let t: TestApp;
+let admin: Client;
+const T0 = new Date("2026-11-23T10:00:00+08:00").getTime();
+const min = (m: number) => new Date(T0 + m * 60_000);
+/** Moves the clock of this process (the app runs in it), then lets the background jobs run. */
+async function at(minutes: number) {
+  vi.setSystemTime(min(minutes));
+  await t.ctx.jobs.drain();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+});
+afterEach(() => vi.useRealTimers());
+afterAll(() => t.close());
+
+const clocksOf = async (id: number) => (await admin.get(`/api/v1/tickets/${id}/sla`)).json();
+const breachesOf = async (id: number) =>
+  (await admin.get(`/api/v1/tickets/${id}/events`)).json().items.filter((e: { type: string }) => e.type === "sla_breached");
+const listed = async (query: string) => (await admin.get(`/api/v1/tickets?${query}`)).json().items.map((x: { id: number }) => x.id);
+
+describe("SLA clocks on tickets", () => {
+  it("applies the first matching policy, stores due times, fills the views, and records a breach exactly once", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await at(0);
+    const policy = await admin.post("/api/v1/sla-policies", {
+      name: "紧急工单",
+      conditions: { priorities: ["urgent"] },
+      firstResponseMinutes: 60,
+      resolutionMinutes: 240,
+      businessHours: false,
+    });
+    expect(policy.statusCode).toBe(201);
+    const customer = await t.factory.customer();
+    const urgent = (
+      await admin.post("/api/v1/tickets", { subject: "服务器宕机", description: "x", priority: "urgent", customer: { id: customer.id } })
+    ).json();
+    const normal = (await admin.post("/api/v1/tickets", { subject: "咨询", description: "x", customer: { id: customer.id } })).json();
+    await at(1);
+
+    const sla = await clocksOf(urgent.id);
+    expect(sla.policyName).toBe("紧急工单");
+    expect(sla.clocks).toEqual([
+      expect.objectContaining({ target: "first_response", status: "active", dueAt: min(60).toISOString() }),
+      expect.objectContaining({ target: "resolution", status: "active", dueAt: min(240).toISOString() }),
+    ]);
+    expect((await admin.get(`/api/v1/tickets/${urgent.id}`)).json()).toMatchObject({
+      firstResponseDueAt: min(60).toISOString(),
+      slaDueAt: min(60).toISOString(),
+    });
+    expect((await clocksOf(normal.id)).clocks).toEqual([]);
+
+    // Due within the hour: 即将超时; past due: 已超时 — found by the stored due time.
+    expect(await listed("sla=at_risk")).toContain(urgent.id);
+    expect(await listed("sla=breached")).not.toContain(urgent.id);
+    await scheduleSlaJobs(t.ctx);
+    await at(61);
+    expect(await listed("sla=breached")).toContain(urgent.id);
+    expect(await listed("sla=at_risk")).not.toContain(urgent.id);
+    const breaches = await breachesOf(urgent.id);
+    expect(breaches).toEqual([expect.objectContaining({ field: "first_response", actorType: "system" })]);
+    // Later sweeps and later changes do not record it again.
+    await scheduleSlaJobs(t.ctx);
+    await at(70);
+    await admin.patch(`/api/v1/tickets/${urgent.id}`, { tags: ["跟进中"] });
+    await at(71);
+    expect(await breachesOf(urgent.id)).toHaveLength(1);
+
+    // The late answer ends the clock as missed; the ticket leaves the 已超时 view until resolution runs out.
+    await admin.post(`/api/v1/tickets/${urgent.id}/messages`, { body: "正在处理", visibility: "public" });
+    await at(72);
+    const after = await clocksOf(urgent.id);
+    expect(after.clocks.find((c: { target: string }) => c.target === "first_response")).toMatchObject({ status: "missed" });
+    expect(await listed("sla=breached")).not.toContain(urgent.id);
+  });
+
+  it("waiting on the customer pauses the resolution clock; the reply resumes it where it stopped", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await at(1000);
+    await admin.post("/api/v1/sla-policies", {
+      name: "高优先级",
+      conditions: { priorities: ["high"] },
+      resolutionMinutes: 120,
+      businessHours: false,
+    });
+    const customer = await t.factory.customer();
+    const client = await t.signIn(customer.email, PASSWORD, "customer");
+    const ticket = (
+      await admin.post("/api/v1/tickets", { subject: "退款", description: "x", priority: "high", customer: { id: customer.id } })
+    ).json();
+    await at(1030);
+    await admin.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "请提供订单号", visibility: "public", status: "pending" });
+    await at(1031);
+    expect((await clocksOf(ticket.id)).clocks).toEqual([expect.objectContaining({ target: "resolution", status: "paused", dueAt: null })]);
+    await at(1500);
+    expect(await breachesOf(ticket.id)).toEqual([]);
+    // The customer answers after 470 minutes; 30 were used before the wait, so 90 remain.
+    const reply = await client.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "订单号 DD2026" });
+    expect(reply.statusCode, reply.body).toBe(201);
+    await at(1500);
+    expect((await clocksOf(ticket.id)).clocks).toEqual([
+      expect.objectContaining({ target: "resolution", status: "active", dueAt: min(1590).toISOString() }),
+    ]);
+  });
+
+  it("policies need a calendar for working-hours targets; only admins manage them", async () => {
+    const res = await admin.post("/api/v1/sla-policies", { name: "x", resolutionMinutes: 60 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0]).toMatchObject({ path: "calendarId", code: "calendar_required" });
+    const cal = await admin.post("/api/v1/calendars", {
+      name: "上海客服中心",
+      timeZone: "Asia/Shanghai",
+      chinaOfficial: true,
+      weekly: [
+        [],
+        ...Array(5).fill([
+          { start: "09:00", end: "12:00" },
+          { start: "13:00", end: "18:00" },
+        ]),
+        [],
+      ],
+    });
+    expect(cal.statusCode).toBe(201);
+    expect(cal.json().weekly[1]).toEqual([
+      { start: "09:00", end: "12:00" },
+      { start: "13:00", end: "18:00" },
+    ]);
+    expect((await admin.post("/api/v1/sla-policies", { name: "y", resolutionMinutes: 60, calendarId: cal.json().id })).statusCode).toBe(
+      201,
+    );
+    expect((await admin.post("/api/v1/calendars", { name: "bad", timeZone: "Mars/Base", weekly: Array(7).fill([]) })).statusCode).toBe(400);
+    const agent = await t.signIn((await t.factory.staff()).email, PASSWORD);
+    expect((await agent.post("/api/v1/sla-policies", { name: "z", resolutionMinutes: 60, businessHours: false })).statusCode).toBe(403);
+    expect((await agent.get("/api/v1/sla-policies")).statusCode).toBe(200);
+  });
+});
