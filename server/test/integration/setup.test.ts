@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstStart } from "../../src/modules/setup/first-start";
 import { seedDemo } from "../../src/modules/setup/seed-demo";
 import { expectTicketInvariants } from "../support/invariants";
-import { type TestApp, createTestApp } from "../support/test-app";
+import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -47,6 +47,16 @@ describe("demo workspace", () => {
     const agent = await t.signIn("wangfang@demo.loopdesk.local", "loopdesk-demo");
     const found = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退货")}&limit=200`)).json().items;
     expect(found.length).toBeGreaterThan(0);
+
+    // SLA: a working calendar, three policies, and clocks on the open tickets once the jobs ran.
+    await t.ctx.jobs.drain();
+    expect((await agent.get("/api/v1/sla-policies")).json().items.map((p: { name: string }) => p.name)).toEqual(["VIP 客户", "紧急工单", "标准"]);
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const breached = (await admin.get("/api/v1/tickets/count?sla=breached")).json().count;
+    const open = (await admin.get("/api/v1/tickets/count?status=new,open")).json().count;
+    expect(breached).toBeGreaterThan(0);
+    expect(breached).toBeLessThanOrEqual(open);
+    expect((await agent.get("/api/v1/canned-replies")).json().items.length).toBeGreaterThanOrEqual(4);
   });
 });
 

@@ -262,3 +262,30 @@ export const internalNotes = [
   "需要二线技术协助，已在群里同步。",
   "这是本周第三起同类问题，记录一下。",
 ];
+
+/** 09:00–12:00 and 13:00–18:00 on weekdays. */
+export const workingHours = [
+  { start: "09:00", end: "12:00" },
+  { start: "13:00", end: "18:00" },
+];
+/** Tried in order: VIP customers first, then urgent tickets, then everything else (working minutes). */
+export const slaPolicies = [
+  { name: "VIP 客户", conditions: { tiers: ["vip" as const] }, firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 480 },
+  {
+    name: "紧急工单",
+    conditions: { priorities: ["urgent" as const] },
+    firstResponseMinutes: 60,
+    nextResponseMinutes: 120,
+    resolutionMinutes: 960,
+  },
+  { name: "标准", conditions: {}, firstResponseMinutes: 240, nextResponseMinutes: 480, resolutionMinutes: 1620 },
+];
+export const cannedReplies = [
+  { title: "问候", body: "{{customer.name}}您好，我是客服{{agent.name}}，很高兴为您服务。" },
+  {
+    title: "退换货流程",
+    body: "您好，退换货请在“我的订单”中选择对应订单，点击“申请售后”，填写原因并上传照片，我们会在 1 个工作日内审核。",
+  },
+  { title: "发票开具说明", body: "电子发票会在订单完成后 3 个工作日内发送到您的邮箱，如需修改抬头请回复本工单并提供正确的抬头和税号。" },
+  { title: "已解决确认", body: "您反馈的问题（工单 #{{ticket.number}}）已处理完毕，如还有疑问可直接回复本工单，我们会继续跟进。" },
+];

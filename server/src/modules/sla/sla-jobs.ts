@@ -1,5 +1,5 @@
 import type { AppContext } from "../../platform/context";
-import { enqueue } from "../../platform/jobs/job-queue";
+import { type Executor, enqueue } from "../../platform/jobs/job-queue";
 import { recomputeTicketSla } from "./recompute-ticket-sla";
 
 const SWEEP_QUEUE = "sla.sweep";
@@ -68,8 +68,8 @@ export function registerSlaJobs(ctx: AppContext) {
 }
 
 /** After a policy or calendar change: every unsolved ticket's clocks are recomputed in the background. */
-export async function recomputeOpenTickets(ctx: AppContext) {
-  await enqueue(ctx.db, RECOMPUTE_QUEUE, { afterId: 0 });
+export async function recomputeOpenTickets(db: Executor) {
+  await enqueue(db, RECOMPUTE_QUEUE, { afterId: 0 }, { dedupeKey: `sla-recompute:start:${Date.now()}:${Math.random()}` });
 }
 
 /** Makes sure one sweep is scheduled (idempotent across restarts and processes). */

@@ -53,7 +53,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: calendar },
     handler: async ({ params, body }) => {
       const saved = await updateCalendar(ctx.db, params.id, body);
-      await recomputeOpenTickets(ctx);
+      await recomputeOpenTickets(ctx.db);
       return saved;
     },
   });
@@ -76,7 +76,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 201: slaPolicy },
     handler: async ({ body, reply }) => {
       const saved = await createPolicy(ctx.db, body);
-      await recomputeOpenTickets(ctx);
+      await recomputeOpenTickets(ctx.db);
       reply.code(201);
       return saved;
     },
@@ -92,7 +92,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: slaPolicy },
     handler: async ({ params, body }) => {
       const saved = await updatePolicy(ctx.db, params.id, body);
-      await recomputeOpenTickets(ctx);
+      await recomputeOpenTickets(ctx.db);
       return saved;
     },
   });
