@@ -160,4 +160,31 @@ describe("web app: sign-in and the ticket list", () => {
     await expect.poll(() => page.getByTestId("public-reply").count()).toBe(1);
     await context.close();
   });
+
+  it("SLA views: 已超时 lists overdue demo tickets most overdue first, and the ticket page shows its clocks", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("邮箱").fill(ADMIN.email);
+    await page.getByLabel("密码").fill(ADMIN.password);
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByTestId("current-user").waitFor();
+    // An earlier test left this account in English.
+    await page.getByText("中文", { exact: true }).click();
+    await page.getByRole("button", { name: "退出登录" }).waitFor();
+    // The demo's clocks are computed in the background right after start-up.
+    await expect
+      .poll(async () => Number((await page.getByTestId("view-count-breached").textContent()) ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await page.getByRole("menuitem", { name: /已超时/ }).click();
+    await page.locator(".ant-table-tbody [data-testid=sla-due]").first().waitFor();
+    const tags = await page.locator(".ant-table-tbody [data-testid=sla-due]").allTextContents();
+    expect(tags.length).toBeGreaterThan(0);
+    expect(tags.every((x) => x.startsWith("已超时"))).toBe(true);
+    await screenshot(page, "sla-breached-view");
+    await page.locator(".ant-table-tbody tr.ant-table-row").first().click();
+    await page.getByTestId("sla-card").waitFor();
+    expect(await page.getByTestId("sla-card").textContent()).toMatch(/策略：(VIP 客户|紧急工单|标准)/);
+    await context.close();
+  });
 });

@@ -14,6 +14,7 @@ export const savedViewFilterKeys = [
   "customer",
   "category",
   "tag",
+  "sla",
   "createdFrom",
   "createdTo",
   "q",

@@ -50,7 +50,11 @@ describe("demo workspace", () => {
 
     // SLA: a working calendar, three policies, and clocks on the open tickets once the jobs ran.
     await t.ctx.jobs.drain();
-    expect((await agent.get("/api/v1/sla-policies")).json().items.map((p: { name: string }) => p.name)).toEqual(["VIP 客户", "紧急工单", "标准"]);
+    expect((await agent.get("/api/v1/sla-policies")).json().items.map((p: { name: string }) => p.name)).toEqual([
+      "VIP 客户",
+      "紧急工单",
+      "标准",
+    ]);
     const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
     const breached = (await admin.get("/api/v1/tickets/count?sla=breached")).json().count;
     const open = (await admin.get("/api/v1/tickets/count?status=new,open")).json().count;

@@ -11,6 +11,7 @@ import { useSession } from "../auth/session";
 import { BulkBar } from "./BulkBar";
 import { useStaff } from "./ticket-api";
 import { SavedViewActions } from "./SavedViewActions";
+import { SlaDue } from "./SlaDue";
 import { TicketFilterBar } from "./TicketFilterBar";
 import { ViewMenu } from "./ViewMenu";
 import { priorityColor, statusColor } from "./ticket-labels";
@@ -35,7 +36,8 @@ export function TicketListPage() {
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
   const params = toParams(filters);
   params.set("limit", "25");
-  params.set("sort", "-updated_at");
+  // SLA views put the most urgent due time first; every other list the latest activity.
+  params.set("sort", filters.sla ? "sla_due" : "-updated_at");
   if (cursor) params.set("cursor", cursor);
   const { data, error, isFetching } = useQuery({
     queryKey: ["tickets", params.toString()],
@@ -154,6 +156,9 @@ export function TicketListPage() {
                       render: (id: number | null) => (id ? (staffNames.get(id) ?? `#${id}`) : "—"),
                     },
                   ]
+                : []),
+              ...(isStaff
+                ? [{ title: t("tickets.sla"), dataIndex: "slaDueAt", width: 130, render: (d: string | null) => <SlaDue dueAt={d} /> }]
                 : []),
               { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
               { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },

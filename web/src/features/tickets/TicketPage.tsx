@@ -11,6 +11,7 @@ import { CustomerPanel } from "./CustomerPanel";
 import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
+import { TicketSlaCard } from "./TicketSlaCard";
 import { Timeline } from "./Timeline";
 import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
@@ -90,6 +91,7 @@ export function TicketPage() {
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && <TicketSlaCard ticketId={ticket.data.id} version={ticket.data.version} />}
                 {isStaff && <CustomerPanel ticket={ticket.data} />}
               </Col>
             </Row>

@@ -9,7 +9,10 @@ const UNSOLVED = ["new", "open", "pending", "on_hold"];
  * saved view stores exactly what the page sends.
  */
 export type ListFilters = Partial<
-  Record<"status" | "priority" | "assignee" | "department" | "customer" | "category" | "tag" | "createdFrom" | "createdTo" | "q", string>
+  Record<
+    "status" | "priority" | "assignee" | "department" | "customer" | "category" | "tag" | "sla" | "createdFrom" | "createdTo" | "q",
+    string
+  >
 >;
 
 /** Built-in queue views: each is a set of list filters. */
@@ -17,6 +20,8 @@ export const builtInViews = [
   { key: "mine", staffOnly: true, filters: { assignee: "me", status: UNSOLVED.join(",") } },
   { key: "unassigned", staffOnly: true, filters: { assignee: "none", status: UNSOLVED.join(",") } },
   { key: "team", staffOnly: true, filters: { department: "mine", status: UNSOLVED.join(",") } },
+  { key: "at_risk", staffOnly: true, filters: { sla: "at_risk", status: UNSOLVED.join(",") } },
+  { key: "breached", staffOnly: true, filters: { sla: "breached", status: UNSOLVED.join(",") } },
   { key: "unsolved", staffOnly: false, filters: { status: UNSOLVED.join(",") } },
   { key: "all", staffOnly: false, filters: {} },
 ] as const satisfies readonly { key: string; staffOnly: boolean; filters: ListFilters }[];
