@@ -155,4 +155,49 @@ describe("admin console", () => {
     await expect.poll(() => page.getByLabel("内容").inputValue()).toBe(`赵敏您好，工单 #${ticket.number} 的退货已受理。——李娜`);
     await page.close();
   });
+
+  it("an admin sets up a working calendar and an SLA policy; a matching ticket gets its clocks", async () => {
+    const page = await browser.newPage();
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto(`${server.url}/admin/sla`);
+    await page.getByRole("button", { name: "添加日历" }).click();
+    await modal(page).getByLabel("名称").fill("北京客服中心");
+    await modal(page).getByLabel("周三").fill("09:00-12:00, 25:00-26:00");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    // The server's schema refuses the impossible hours; the message lands on that weekday.
+    await expect.poll(() => modal(page).textContent()).toContain("格式不正确");
+    await modal(page).getByLabel("周三").fill("09:00-12:00, 13:00-18:00");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.locator(".ant-table").first().textContent()).toContain("北京客服中心");
+
+    await expect.poll(() => page.locator(".ant-modal:visible").count()).toBe(0);
+    await page.getByRole("button", { name: "添加策略" }).click();
+    await modal(page).waitFor();
+    await modal(page).getByLabel("名称").fill("紧急工单 1 小时");
+    await modal(page).locator(".ant-select", { hasText: "优先级" }).click();
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "紧急" }).click();
+    await page.keyboard.press("Escape");
+    await modal(page).getByLabel("首次响应（小时）").fill("1");
+    await modal(page).getByLabel("解决时效（小时）").fill("8");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.locator(".ant-table").nth(1).textContent()).toContain("紧急工单 1 小时");
+    await screenshot(page, "admin-sla");
+
+    const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+    const created = await api("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({ subject: "生产线停机", description: "紧急", priority: "urgent", customer: { email: "ops@example.cn" } }),
+    });
+    const ticket = (await created.json()) as { id: number };
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await expect.poll(() => page.getByTestId("sla-card").textContent(), { timeout: 15_000 }).toContain("策略：紧急工单 1 小时");
+    expect(await page.getByTestId("sla-first_response").textContent()).toBe("计时中");
+    await page.close();
+  });
 });

@@ -135,7 +135,7 @@ describe("English everywhere", () => {
     await expectAllEnglish(page, "shortcut help");
     await page.keyboard.press("Escape");
 
-    for (const section of ["staff", "departments", "categories", "fields", "canned", "tokens"]) {
+    for (const section of ["staff", "departments", "categories", "fields", "sla", "canned", "tokens"]) {
       await page.goto(`${server.url}/admin/${section}`);
       await page.locator(".ant-table, .ant-form").first().waitFor();
       await expectAllEnglish(page, `admin ${section}`);

@@ -10,7 +10,7 @@ export function showFieldErrors(
   form: FormInstance,
   t: TFunction,
   e: unknown,
-  fieldOf: (path: string) => string | string[] = (p) => p.split("."),
+  fieldOf: (path: string) => string | (string | number)[] = (p) => p.split("."),
 ): boolean {
   if (!(e instanceof ApiError && e.code === "validation_failed" && Array.isArray(e.details))) return false;
   form.setFields(

@@ -80,7 +80,10 @@ const intervalCache = new WeakMap<Calendar, Map<string, [number, number][]>>();
 export function workingIntervals(cal: Calendar, y: number, m: number, d: number): [number, number][] {
   const key = dateKey(y, m, d);
   let byDay = intervalCache.get(cal);
-  if (!byDay) intervalCache.set(cal, (byDay = new Map()));
+  if (!byDay) {
+    byDay = new Map();
+    intervalCache.set(cal, byDay);
+  }
   const hit = byDay.get(key);
   if (hit) return hit;
   if (byDay.size > 20_000) byDay.clear();

@@ -8,6 +8,7 @@ import { CannedRepliesAdmin } from "./CannedRepliesAdmin";
 import { CategoriesAdmin } from "./CategoriesAdmin";
 import { CustomFieldsAdmin } from "./CustomFieldsAdmin";
 import { DepartmentsAdmin } from "./DepartmentsAdmin";
+import { SlaAdmin } from "./SlaAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 
 /** Sections: admins manage the desk; every staff member manages their canned replies and tokens. */
@@ -16,6 +17,7 @@ const sections = [
   { key: "departments", adminOnly: true, element: <DepartmentsAdmin /> },
   { key: "categories", adminOnly: true, element: <CategoriesAdmin /> },
   { key: "fields", adminOnly: true, element: <CustomFieldsAdmin /> },
+  { key: "sla", adminOnly: true, element: <SlaAdmin /> },
   { key: "canned", adminOnly: false, element: <CannedRepliesAdmin /> },
   { key: "tokens", adminOnly: false, element: <ApiTokensAdmin /> },
 ] as const;

@@ -43,6 +43,7 @@ export function ApiTokensAdmin() {
     <>
       <Typography.Paragraph type="secondary">{t("admin.tokens.help")}</Typography.Paragraph>
       <Form
+        name="token"
         form={form}
         layout="inline"
         style={{ marginBottom: 12 }}

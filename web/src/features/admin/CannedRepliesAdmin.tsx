@@ -93,6 +93,7 @@ export function CannedRepliesAdmin() {
         forceRender
       >
         <Form
+          name="canned"
           form={form}
           layout="vertical"
           initialValues={{ shared: false }}

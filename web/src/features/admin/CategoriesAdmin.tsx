@@ -81,7 +81,7 @@ export function CategoriesAdmin() {
             <Tag key={s.id}>{s.name}</Tag>
           ))}
         </Space>
-        <Form form={skillForm} layout="inline" onFinish={(v) => addSkill.mutate({ body: v })}>
+        <Form name="skill" form={skillForm} layout="inline" onFinish={(v) => addSkill.mutate({ body: v })}>
           <Form.Item name="name" rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
             <Input placeholder={t("admin.skills.name")} maxLength={100} />
           </Form.Item>
@@ -101,6 +101,7 @@ export function CategoriesAdmin() {
         forceRender
       >
         <Form
+          name="category"
           form={form}
           layout="vertical"
           initialValues={{ position: 0, active: true }}

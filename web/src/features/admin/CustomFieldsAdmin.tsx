@@ -116,6 +116,7 @@ export function CustomFieldsAdmin() {
         forceRender
       >
         <Form
+          name="field"
           form={form}
           layout="vertical"
           initialValues={{ type: "text", required: false, active: true, options: [], categoryIds: [] }}

@@ -125,6 +125,7 @@ export function DepartmentsAdmin() {
         forceRender
       >
         <Form
+          name="department"
           form={depForm}
           layout="vertical"
           onFinish={(v) =>
@@ -153,7 +154,12 @@ export function DepartmentsAdmin() {
         confirmLoading={saveTeam.isPending}
         forceRender
       >
-        <Form form={teamForm} layout="vertical" onFinish={(v) => saveTeam.mutate({ id: team === "new" ? undefined : team?.id, body: v })}>
+        <Form
+          name="team"
+          form={teamForm}
+          layout="vertical"
+          onFinish={(v) => saveTeam.mutate({ id: team === "new" ? undefined : team?.id, body: v })}
+        >
           <Form.Item name="name" label={t("admin.teams.name")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
             <Input maxLength={100} />
           </Form.Item>

@@ -123,7 +123,7 @@ export function StaffAdmin() {
         confirmLoading={save.isPending}
         forceRender
       >
-        <Form form={form} layout="vertical" onFinish={onFinish}>
+        <Form name="staff" form={form} layout="vertical" onFinish={onFinish}>
           {editing === "new" && (
             <Form.Item name="email" label={t("admin.staff.email")} rules={[{ required: true, type: "email", message: t("form.invalid") }]}>
               <Input />

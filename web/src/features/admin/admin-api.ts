@@ -13,7 +13,15 @@ export const useList = <T>(path: string, enabled = true) =>
  * Creates (POST path) or changes (PATCH path/id) one record, then refreshes the list. Field errors
  * land on the form's fields; anything else is shown as a message.
  */
-export function useSave<T>(path: string, opts: { form?: FormInstance; onDone?: (saved: T) => void; also?: string[] } = {}) {
+export function useSave<T>(
+  path: string,
+  opts: {
+    form?: FormInstance;
+    onDone?: (saved: T) => void;
+    also?: string[];
+    fieldOf?: (path: string) => string | (string | number)[];
+  } = {},
+) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
@@ -25,7 +33,7 @@ export function useSave<T>(path: string, opts: { form?: FormInstance; onDone?: (
       opts.onDone?.(saved);
     },
     onError: (e) => {
-      if (!(opts.form && showFieldErrors(opts.form, t, e))) void message.error(errorText(t, e));
+      if (!(opts.form && showFieldErrors(opts.form, t, e, opts.fieldOf))) void message.error(errorText(t, e));
     },
     onSettled: () => {
       for (const key of [path.slice(1), ...(opts.also ?? [])]) void qc.invalidateQueries({ queryKey: [key] });
