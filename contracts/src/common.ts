@@ -19,6 +19,7 @@ export const errorCodes = [
   "too_many_requests",
   "ticket_closed",
   "invalid_code",
+  "already_urged",
   "mail_unavailable",
   "internal_error",
 ] as const;

@@ -39,6 +39,8 @@ export const ticket = z.object({
   resolutionDueAt: isoDate.nullable(),
   /** The earliest due time of the running SLA clocks (past when breached). */
   slaDueAt: isoDate.nullable(),
+  /** How often the customer or colleagues urged it (催办). */
+  urgeCount: z.number(),
   firstResponseAt: isoDate.nullable(),
   solvedAt: isoDate.nullable(),
   closedAt: isoDate.nullable(),
@@ -212,3 +214,8 @@ export const ticketStatusAnswer = z.object({
   updatedAt: isoDate,
   solvedAt: isoDate.nullable(),
 });
+
+/** One-click urge (催办): an optional word for the handler. */
+export const urgeBody = z.strictObject({ note: z.string().trim().max(500).optional() });
+export const urgeResult = z.object({ urgeCount: z.number() });
+export const publicUrgeBody = ticketStatusLookupBody.extend({ note: z.string().trim().max(500).optional() });

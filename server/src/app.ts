@@ -19,6 +19,8 @@ import { registerOrganizationRoutes } from "./modules/organizations/organization
 import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
 import { registerSystemRoutes } from "./modules/system/system-routes";
+import { registerNotificationJobs } from "./modules/notifications/notification-jobs";
+import { registerNotificationRoutes } from "./modules/notifications/notification-routes";
 import { registerSlaJobs } from "./modules/sla/sla-jobs";
 import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -56,6 +58,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   ctx.mailer.register(jobs);
   registerTicketJobs(ctx);
   registerSlaJobs(ctx);
+  registerNotificationJobs(ctx);
   return ctx;
 }
 
@@ -114,6 +117,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);
+  registerNotificationRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

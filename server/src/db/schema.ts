@@ -140,6 +140,7 @@ export interface TicketsTable {
   sla_policy_id: number | null;
   /** The earliest due time of the ticket's running SLA clocks (also when already past). */
   sla_next_due_at: NullableTimestamp;
+  urge_count: Generated<number>;
   first_response_at: NullableTimestamp;
   solved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
@@ -209,6 +210,16 @@ export interface TicketSlaTable {
   status: "active" | "paused" | "hit" | "missed";
   completed_at: NullableTimestamp;
   breached_at: NullableTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  staff_id: number;
+  type: string;
+  ticket_id: number | null;
+  data: Json<Record<string, unknown>>;
+  read_at: NullableTimestamp;
+  created_at: Timestamp;
 }
 
 export interface StaffInvitationsTable {
@@ -386,6 +397,7 @@ export interface DB {
   business_calendars: BusinessCalendarsTable;
   sla_policies: SlaPoliciesTable;
   ticket_sla: TicketSlaTable;
+  notifications: NotificationsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

@@ -64,6 +64,11 @@ describe("SLA clocks on tickets", () => {
     expect(await listed("sla=at_risk")).not.toContain(urgent.id);
     const breaches = await breachesOf(urgent.id);
     expect(breaches).toEqual([expect.objectContaining({ field: "first_response", actorType: "system" })]);
+    // Nobody is assigned and the shared inbox has no supervisor: the admins hear about it.
+    const bell = (await admin.get("/api/v1/notifications")).json();
+    expect(bell.items).toEqual([
+      expect.objectContaining({ type: "sla_breached", ticketId: urgent.id, data: { target: "first_response" } }),
+    ]);
     // Later sweeps and later changes do not record it again.
     await scheduleSlaJobs(t.ctx);
     await at(70);

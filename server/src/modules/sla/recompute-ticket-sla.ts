@@ -1,6 +1,8 @@
 import { type Transaction, sql } from "kysely";
 import type { DB, SlaTarget } from "../../db/schema";
 import { customerTiers } from "../customers/customer-service";
+import type { AppContext } from "../../platform/context";
+import { emitTicketEvent } from "../tickets/emit-ticket-event";
 import { recordTicketEvents, systemActor } from "../tickets/ticket-events";
 import { clearTicketSlaDue, setTicketSlaDue, ticketSlaFacts } from "../tickets/ticket-sla-facts";
 import { calendarsById } from "./calendar-service";
@@ -15,7 +17,7 @@ const LOCK_SPACE = 7301;
  * is missed (answered late, or running past due) is recorded once as an `sla_breached` event —
  * the breach time on its clock row makes a repeat, or a concurrent run, a no-op.
  */
-export async function recomputeTicketSla(trx: Transaction<DB>, ticketIds: number[], now = new Date()) {
+export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, ticketIds: number[], now = new Date()) {
   const ids = [...new Set(ticketIds)].sort((a, b) => a - b);
   if (ids.length === 0) return;
   // One recomputation per ticket at a time, across processes.
@@ -99,6 +101,9 @@ export async function recomputeTicketSla(trx: Transaction<DB>, ticketIds: number
     }
     const gone = [...before.keys()].filter((target) => !clocks.some((c) => c.target === target));
     if (gone.length) await trx.deleteFrom("ticket_sla").where("ticket_id", "=", t.id).where("target", "in", gone).execute();
+    // Announced as a domain event too: the assignee and their supervisors are notified.
+    for (const b of breaches)
+      await emitTicketEvent(ctx, trx, "ticket.sla_breached", t, { target: b.target, dueAt: b.dueAt?.toISOString() ?? null });
     if (breaches.length)
       await recordTicketEvents(
         trx,

@@ -15,9 +15,10 @@ export function registerSlaJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "sla-clocks",
     types: ["ticket.created", "ticket.updated", "ticket.message_added"],
-    handle: (event, { trx }) => recomputeTicketSla(trx, [event.aggregateId]),
+    handle: (event, { trx }) => recomputeTicketSla(ctx, trx, [event.aggregateId]),
     handleBatch: (events, { trx }) =>
       recomputeTicketSla(
+        ctx,
         trx,
         events.map((e) => e.aggregateId),
       ),
@@ -37,6 +38,7 @@ export function registerSlaJobs(ctx: AppContext) {
         .limit(BATCH)
         .execute();
       await recomputeTicketSla(
+        ctx,
         trx,
         due.map((d) => d.ticket_id),
       );
@@ -57,6 +59,7 @@ export function registerSlaJobs(ctx: AppContext) {
         .limit(BATCH)
         .execute();
       await recomputeTicketSla(
+        ctx,
         trx,
         batch.map((b) => b.id),
       );

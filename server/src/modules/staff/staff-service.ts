@@ -51,6 +51,26 @@ export async function setStaffPasswordHash(db: Executor, id: number, hash: strin
   await db.updateTable("staff").set({ password_hash: hash, updated_at: new Date() }).where("id", "=", id).execute();
 }
 
+/**
+ * Who oversees a department's tickets: its active supervisors; with none (or no department),
+ * the active admins.
+ */
+export async function supervisorIdsFor(db: Executor, departmentId: number | null) {
+  if (departmentId !== null) {
+    const rows = await db
+      .selectFrom("staff")
+      .innerJoin("staff_departments", "staff_departments.staff_id", "staff.id")
+      .select("staff.id")
+      .where("staff_departments.department_id", "=", departmentId)
+      .where("staff.role", "=", "supervisor")
+      .where("staff.active", "=", true)
+      .execute();
+    if (rows.length) return rows.map((r) => r.id);
+  }
+  const admins = await db.selectFrom("staff").select("id").where("role", "=", "admin").where("active", "=", true).execute();
+  return admins.map((r) => r.id);
+}
+
 export async function staffExists(db: Executor, id: number) {
   return !!(await db.selectFrom("staff").select("id").where("id", "=", id).where("active", "=", true).executeTakeFirst());
 }

@@ -9,15 +9,11 @@ import { findCustomerByIdentity } from "../customers/customer-service";
 const WINDOW_MS = 15 * 60_000;
 
 /**
- * Anyone with a ticket number and the email or phone it was opened with may see its status.
- * A wrong number and a wrong contact answer the same 404, and failures are throttled per address
- * and per ticket number so numbers cannot be walked.
+ * Anyone with a ticket number and the email or phone it was opened with may see its status (and
+ * urge it). A wrong number and a wrong contact answer the same 404, and failures are throttled per
+ * address and per ticket number so numbers cannot be walked.
  */
-export async function lookupTicketStatus(
-  db: Kysely<DB>,
-  input: z.output<typeof ticketStatusLookupBody>,
-  ip: string,
-): Promise<z.output<typeof ticketStatusAnswer>> {
+export async function findTicketByContact(db: Kysely<DB>, input: { number: number; contact: string }, ip: string) {
   const keys = [
     { key: `status:ip:${ip}`, max: 20 },
     { key: `status:ticket:${input.number}`, max: 10 },
@@ -27,7 +23,7 @@ export async function lookupTicketStatus(
   const ticket = contact
     ? await db
         .selectFrom("tickets")
-        .select(["number", "status", "created_at", "updated_at", "solved_at"])
+        .select(["id", "customer_id", "number", "status", "created_at", "updated_at", "solved_at"])
         .where("number", "=", input.number)
         // A merged-away customer's contact still finds the tickets that moved to the survivor.
         .where("customer_id", "in", [contact.id, ...(contact.merged_into_id ? [contact.merged_into_id] : [])])
@@ -37,6 +33,15 @@ export async function lookupTicketStatus(
     await recordFailure(db, keys);
     throw NotFoundError("Ticket");
   }
+  return ticket;
+}
+
+export async function lookupTicketStatus(
+  db: Kysely<DB>,
+  input: z.output<typeof ticketStatusLookupBody>,
+  ip: string,
+): Promise<z.output<typeof ticketStatusAnswer>> {
+  const ticket = await findTicketByContact(db, input, ip);
   return {
     number: Number(ticket.number),
     status: ticket.status as z.output<typeof ticketStatusAnswer>["status"],

@@ -25,6 +25,7 @@ export function presentTicket(t: TicketRow): Ticket {
     nextResponseDueAt: iso(t.next_response_due_at),
     resolutionDueAt: iso(t.resolution_due_at),
     slaDueAt: iso(t.sla_next_due_at),
+    urgeCount: t.urge_count,
     firstResponseAt: iso(t.first_response_at),
     solvedAt: iso(t.solved_at),
     closedAt: iso(t.closed_at),

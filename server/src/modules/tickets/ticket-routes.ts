@@ -15,6 +15,8 @@ import {
   ticketCount,
   ticketEvent,
   updateTicketBody,
+  urgeBody,
+  urgeResult,
 } from "@loopdesk/contracts/tickets";
 import type { AppContext } from "../../platform/context";
 import { ValidationError } from "../../platform/errors";
@@ -30,6 +32,7 @@ import { loadVisibleTicket } from "./ticket-access";
 import { etagOf, presentTicket } from "./ticket-presenter";
 import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
 import { parseIfMatch, updateTicket } from "./update-ticket";
+import { urgeTicket } from "./urge-ticket";
 
 const tags = ["tickets"];
 
@@ -169,6 +172,18 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     responses: { 200: z.object({ items: z.array(ticketEvent) }) },
     handler: async ({ principal, params }) => ({ items: await listEvents(ctx.db, principal, params.id) }),
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tickets/:id/urge",
+    summary: "One-click urge (催办): the assignee and their supervisors are notified; once per person per 30 minutes",
+    tags,
+    access: "any",
+    params: idParams,
+    body: urgeBody,
+    responses: { 200: urgeResult },
+    handler: ({ principal, params, body }) => urgeTicket(ctx, principal, params.id, body.note),
   });
 
   route(app, {

@@ -21,6 +21,9 @@ export async function ticketSlaFacts(db: Executor, ids: number[]) {
         "created_at",
         "first_response_at",
         "sla_policy_id",
+        "number",
+        "organization_id",
+        "assignee_id",
       ])
       .where("id", "in", ids)
       .execute(),

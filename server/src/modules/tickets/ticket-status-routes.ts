@@ -1,8 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import { ticketStatusAnswer, ticketStatusLookupBody } from "@loopdesk/contracts/tickets";
+import { publicUrgeBody, ticketStatusAnswer, ticketStatusLookupBody, urgeResult } from "@loopdesk/contracts/tickets";
+import { loadCustomerPrincipal } from "../customers/customer-service";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
-import { lookupTicketStatus } from "./lookup-ticket-status";
+import { findTicketByContact, lookupTicketStatus } from "./lookup-ticket-status";
+import { urgeTicket } from "./urge-ticket";
+import { NotFoundError } from "../../platform/errors";
 
 /** The public status page's one endpoint: no account, no data beyond the status. */
 export function registerTicketStatusRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -15,5 +18,20 @@ export function registerTicketStatusRoutes(app: FastifyInstance, ctx: AppContext
     body: ticketStatusLookupBody,
     responses: { 200: ticketStatusAnswer },
     handler: ({ body, req }) => lookupTicketStatus(ctx.db, body, req.ip),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/public/ticket-urge",
+    summary: "Urge a ticket by its number and the contact used on it (no sign-in; throttled; once per 30 minutes)",
+    tags: ["tickets"],
+    access: "public",
+    body: publicUrgeBody,
+    responses: { 200: urgeResult },
+    handler: async ({ body, req }) => {
+      const ticket = await findTicketByContact(ctx.db, body, req.ip);
+      const customer = await loadCustomerPrincipal(ctx.db, ticket.customer_id);
+      if (!customer) throw NotFoundError("Ticket");
+      return urgeTicket(ctx, customer, ticket.id, body.note);
+    },
   });
 }

@@ -63,6 +63,11 @@ export function registerTicketStreamRoutes(app: FastifyInstance, ctx: AppContext
       });
       res.write("retry: 3000\n: connected\n\n");
       const unsubscribe = ctx.realtime.subscribe((e) => {
+        // A bell rings only for its recipient.
+        if (e.aggregateType === "notification") {
+          if (principal.kind === "staff" && e.aggregateId === principal.id) res.write(`event: notification.created\ndata: {}\n\n`);
+          return;
+        }
         if (visibleTo(principal, scope, e)) res.write(`event: ${e.type}\nid: ${e.id}\ndata: ${JSON.stringify(present(e))}\n\n`);
       });
       const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
