@@ -183,4 +183,36 @@ describe("the closed loop in the browser", () => {
     expect(await invitee.getByTestId("current-user").textContent()).toBe("周敏");
     await invitee.context().close();
   });
+
+  it("a customer urges from the status page; the agent's bell rings live and leads to the ticket; a second urge is refused in words", async () => {
+    const created = await api("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({ subject: "退款迟迟未到账", description: "已经一周了", customer: { email: "wu.lei@example.cn" } }),
+    });
+    const ticket = (await created.json()) as { id: number; number: number };
+    const agent = await browser.newPage();
+    await signInStaff(agent);
+    await agent.getByTestId("bell").waitFor();
+    const before = Number((await agent.getByTestId("bell-count").textContent())?.replace(/\D/g, "") || 0);
+
+    const visitor = await browser.newPage();
+    await visitor.goto(`${server.url}/status`);
+    await visitor.getByLabel("工单号").fill(String(ticket.number));
+    await visitor.getByLabel("邮箱或手机号").fill("wu.lei@example.cn");
+    await visitor.getByRole("button", { name: /查\s*询/ }).click();
+    await visitor.getByTestId("status-urge").click();
+    await expect.poll(() => visitor.getByTestId("status-urge-result").textContent()).toContain("已催办");
+    await visitor.getByTestId("status-urge").click();
+    await expect.poll(() => visitor.getByTestId("status-urge-result").textContent()).toMatch(/您刚刚已催办过，请 \d+ 分钟后再试/);
+    await visitor.close();
+
+    await expect
+      .poll(async () => Number((await agent.getByTestId("bell-count").textContent())?.replace(/\D/g, "") || 0), { timeout: 15_000 })
+      .toBe(before + 1);
+    await agent.getByTestId("bell").click();
+    await agent.getByTestId("notification-list").getByText(`催办了工单 #${ticket.number}`).click();
+    await agent.waitForURL(new RegExp(`/tickets/${ticket.id}$`));
+    await expect.poll(() => agent.getByTestId("urge").locator("..").textContent()).toContain("1");
+    await agent.close();
+  });
 });

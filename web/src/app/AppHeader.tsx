@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { PasswordDialog } from "../features/auth/PasswordDialog";
 import { useSession } from "../features/auth/session";
+import { NotificationBell } from "../features/notifications/NotificationBell";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { ShortcutHelp } from "./shortcuts";
 
@@ -21,6 +22,7 @@ export function AppHeader() {
           {user.role === "admin" ? t("admin.title") : t("admin.settings")}
         </Link>
       )}
+      {user?.kind === "staff" && <NotificationBell />}
       <ShortcutHelp />
       <LanguageSwitch />
       <PasswordDialog name={user?.name ?? ""} />

@@ -14,7 +14,9 @@ export function useLiveEvents(enabled: boolean) {
         void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId] });
       } catch {}
     };
-    for (const type of ["ticket.created", "ticket.updated", "ticket.message_added"]) source.addEventListener(type, onEvent);
+    for (const type of ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged"]) source.addEventListener(type, onEvent);
+    // The bell: a notification for this user.
+    source.addEventListener("notification.created", () => void qc.invalidateQueries({ queryKey: ["notifications"] }));
     // Presence changes only touch who-is-here, not the ticket itself.
     source.addEventListener("ticket.presence", (e: MessageEvent) => {
       try {

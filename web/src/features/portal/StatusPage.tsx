@@ -15,6 +15,18 @@ export function StatusPage() {
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asked, setAsked] = useState<{ number: number; contact: string } | null>(null);
+  const [urged, setUrged] = useState<string | null>(null);
+  const urge = async () => {
+    if (!asked) return;
+    setUrged(null);
+    try {
+      await api("/public/ticket-urge", { method: "POST", body: asked });
+      setUrged(t("urge.done"));
+    } catch (e) {
+      setUrged(errorText(t, e));
+    }
+  };
   const date = (d: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(d));
   const onFinish = async (v: { number: number; contact: string }) => {
     setBusy(true);
@@ -22,6 +34,7 @@ export function StatusPage() {
     setAnswer(null);
     try {
       setAnswer(await api<Answer>("/public/ticket-status", { method: "POST", body: v }));
+      setAsked(v);
     } catch (e) {
       setError(errorText(t, e));
     } finally {
@@ -67,6 +80,16 @@ export function StatusPage() {
             <Descriptions.Item label={t("statusPage.createdAt")}>{date(answer.createdAt)}</Descriptions.Item>
             <Descriptions.Item label={t("tickets.updatedAt")}>{date(answer.updatedAt)}</Descriptions.Item>
           </Descriptions>
+        )}
+        {answer && answer.status !== "solved" && answer.status !== "closed" && (
+          <Button danger block style={{ marginTop: 12 }} onClick={() => void urge()} data-testid="status-urge">
+            {t("urge.button")}
+          </Button>
+        )}
+        {urged && (
+          <Typography.Paragraph style={{ marginTop: 8 }} data-testid="status-urge-result">
+            {urged}
+          </Typography.Paragraph>
         )}
         <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
           <Link to="/portal">{t("statusPage.signInInstead")}</Link>

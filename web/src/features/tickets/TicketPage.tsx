@@ -13,6 +13,7 @@ import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
 import { TicketSlaCard } from "./TicketSlaCard";
 import { Timeline } from "./Timeline";
+import { UrgeButton } from "./UrgeButton";
 import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
 
@@ -63,7 +64,12 @@ export function TicketPage() {
               #{ticket.data.number} {ticket.data.subject}{" "}
               <Tag color={statusColor[ticket.data.status]} data-testid="ticket-status">
                 {t(`status.${ticket.data.status}`)}
-              </Tag>
+              </Tag>{" "}
+              <UrgeButton
+                ticketId={ticket.data.id}
+                count={ticket.data.urgeCount}
+                disabled={ticket.data.status === "solved" || ticket.data.status === "closed"}
+              />
             </Typography.Title>
             {presence.others.length > 0 && (
               <Alert

@@ -1,0 +1,75 @@
+import type { Notification } from "@loopdesk/contracts/notifications";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Badge, Button, Empty, List, Popover, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { api } from "../../api/client";
+
+/** The bell: urges and SLA breaches for this agent, live; opening one marks it read. */
+export function NotificationBell() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const list = useQuery({
+    queryKey: ["notifications"],
+    queryFn: () => api<{ items: Notification[]; unreadCount: number }>("/notifications"),
+  });
+  const read = useMutation({
+    mutationFn: (body: { ids: number[] } | { all: true }) => api("/notifications/read", { method: "POST", body }),
+    onSettled: () => qc.invalidateQueries({ queryKey: ["notifications"] }),
+  });
+  const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
+  const text = (n: Notification) =>
+    n.type === "urged"
+      ? t("notifications.urged", { name: String(n.data.byName ?? ""), number: n.ticketNumber })
+      : t("notifications.sla_breached", { target: t(`field.${String(n.data.target)}`), number: n.ticketNumber });
+  const content = (
+    <div style={{ width: 320, maxWidth: "80vw" }} data-testid="notification-list">
+      {(list.data?.items.length ?? 0) === 0 ? (
+        <Empty description={t("notifications.empty")} />
+      ) : (
+        <List<Notification>
+          size="small"
+          dataSource={list.data?.items.slice(0, 20) ?? []}
+          renderItem={(n) => (
+            <List.Item
+              style={{ cursor: "pointer", background: n.readAt ? undefined : "#e6f4ff", paddingInline: 8 }}
+              onClick={() => {
+                if (!n.readAt) read.mutate({ ids: [n.id] });
+                setOpen(false);
+                if (n.ticketId) navigate(`/tickets/${n.ticketId}`);
+              }}
+            >
+              <List.Item.Meta
+                title={text(n)}
+                description={
+                  <>
+                    {n.ticketSubject && <div>{n.ticketSubject}</div>}
+                    {typeof n.data.note === "string" && n.data.note && <Typography.Text italic>“{n.data.note}”</Typography.Text>}
+                    <div>{fmt.format(new Date(n.createdAt))}</div>
+                  </>
+                }
+              />
+            </List.Item>
+          )}
+        />
+      )}
+      {(list.data?.unreadCount ?? 0) > 0 && (
+        <Button type="link" block onClick={() => read.mutate({ all: true })}>
+          {t("notifications.readAll")}
+        </Button>
+      )}
+    </div>
+  );
+  return (
+    <Popover content={content} trigger="click" open={open} onOpenChange={setOpen} placement="bottomRight" title={t("notifications.title")}>
+      <Badge count={list.data?.unreadCount ?? 0} size="small" data-testid="bell-count">
+        <Button type="text" aria-label={t("notifications.title")} data-testid="bell">
+          🔔
+        </Button>
+      </Badge>
+    </Popover>
+  );
+}
