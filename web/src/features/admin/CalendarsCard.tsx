@@ -1,8 +1,9 @@
 import type { BusinessCalendar } from "@loopdesk/contracts/sla";
-import { Button, Card, Form, Input, Modal, Select, Switch, Table, Tag } from "antd";
+import { Button, Card, Form, Input, Select, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 
 type Values = { name: string; timeZone: string; days: string[]; chinaOfficial: boolean; holidays: string[]; workdays: string[] };
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
@@ -93,15 +94,12 @@ export function CalendarsCard() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={editing !== null}
         title={editing === "new" ? t("admin.sla.addCalendar") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        confirmLoading={save.isPending}
-        forceRender
+        form={form}
+        saving={save.isPending}
+        onClose={() => setEditing(null)}
         width={560}
       >
         <Form name="calendar" form={form} layout="vertical" onFinish={onFinish}>
@@ -136,7 +134,7 @@ export function CalendarsCard() {
             <Select mode="tags" tokenSeparators={[",", " "]} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </Card>
   );
 }

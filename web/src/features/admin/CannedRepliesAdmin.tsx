@@ -1,12 +1,13 @@
 import type { CannedReply } from "@loopdesk/contracts/workspace";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 
 /** Canned replies: everyone keeps their own; supervisors and admins maintain the shared ones. */
 export function CannedRepliesAdmin() {
@@ -82,15 +83,12 @@ export function CannedRepliesAdmin() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={editing !== null}
         title={editing === "new" ? t("admin.canned.add") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        confirmLoading={save.isPending}
-        forceRender
+        form={form}
+        saving={save.isPending}
+        onClose={() => setEditing(null)}
       >
         <Form
           name="canned"
@@ -115,7 +113,7 @@ export function CannedRepliesAdmin() {
             </Form.Item>
           )}
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

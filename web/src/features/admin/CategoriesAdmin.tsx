@@ -1,7 +1,8 @@
-import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from "antd";
+import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 import { toTree } from "./tree";
 
 type Category = { id: number; name: string; parentId: number | null; departmentId: number | null; position: number; active: boolean };
@@ -90,15 +91,12 @@ export function CategoriesAdmin() {
           </Button>
         </Form>
       </Card>
-      <Modal
+      <EditModal
         open={editing !== null}
         title={editing === "new" ? t("admin.categories.add") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        confirmLoading={save.isPending}
-        forceRender
+        form={form}
+        saving={save.isPending}
+        onClose={() => setEditing(null)}
       >
         <Form
           name="category"
@@ -135,7 +133,7 @@ export function CategoriesAdmin() {
             <Switch />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

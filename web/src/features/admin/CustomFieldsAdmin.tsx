@@ -1,8 +1,9 @@
 import { type CustomFieldDefinition, fieldEntities, fieldTypes } from "@loopdesk/contracts/custom-fields";
-import { Button, Form, Input, Modal, Segmented, Select, Space, Switch, Table, Tag } from "antd";
+import { Button, Form, Input, Segmented, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 
 type Entity = (typeof fieldEntities)[number];
 
@@ -105,15 +106,12 @@ export function CustomFieldsAdmin() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={editing !== null}
         title={editing === "new" ? t("admin.fields.add") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        confirmLoading={save.isPending}
-        forceRender
+        form={form}
+        saving={save.isPending}
+        onClose={() => setEditing(null)}
       >
         <Form
           name="field"
@@ -181,7 +179,7 @@ export function CustomFieldsAdmin() {
             <Switch />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

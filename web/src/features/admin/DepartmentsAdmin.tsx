@@ -1,8 +1,9 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
-import { Button, Card, Form, Input, Modal, Select, Table } from "antd";
+import { Button, Card, Form, Input, Select, Table } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 import { toTree } from "./tree";
 
 type Department = { id: number; name: string; parentId: number | null };
@@ -114,15 +115,12 @@ export function DepartmentsAdmin() {
           ]}
         />
       </Card>
-      <Modal
+      <EditModal
         open={dep !== null}
         title={dep === "new" ? t("admin.departments.add") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => depForm.submit()}
-        onCancel={() => setDep(null)}
-        confirmLoading={saveDep.isPending}
-        forceRender
+        form={depForm}
+        saving={saveDep.isPending}
+        onClose={() => setDep(null)}
       >
         <Form
           name="department"
@@ -143,16 +141,13 @@ export function DepartmentsAdmin() {
             <Select allowClear options={depOptions.filter((o) => dep === "new" || o.value !== dep?.id)} />
           </Form.Item>
         </Form>
-      </Modal>
-      <Modal
+      </EditModal>
+      <EditModal
         open={team !== null}
         title={team === "new" ? t("admin.teams.add") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => teamForm.submit()}
-        onCancel={() => setTeam(null)}
-        confirmLoading={saveTeam.isPending}
-        forceRender
+        form={teamForm}
+        saving={saveTeam.isPending}
+        onClose={() => setTeam(null)}
       >
         <Form
           name="team"
@@ -170,7 +165,7 @@ export function DepartmentsAdmin() {
             <Select mode="multiple" optionFilterProp="label" options={(staff.data ?? []).map((s) => ({ value: s.id, label: s.name }))} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }

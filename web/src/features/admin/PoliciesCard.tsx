@@ -1,10 +1,11 @@
 import { channels, priorities } from "@loopdesk/contracts/tickets";
 import { tiers } from "@loopdesk/contracts/customers";
 import type { BusinessCalendar, SlaPolicy } from "@loopdesk/contracts/sla";
-import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from "antd";
+import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 
 type Named = { id: number; name: string };
 const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 100) / 100);
@@ -123,15 +124,12 @@ export function PoliciesCard() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={editing !== null}
         title={editing === "new" ? t("admin.sla.addPolicy") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        confirmLoading={save.isPending}
-        forceRender
+        form={form}
+        saving={save.isPending}
+        onClose={() => setEditing(null)}
         width={560}
       >
         <Form name="policy" form={form} layout="vertical" onFinish={onFinish}>
@@ -215,7 +213,7 @@ export function PoliciesCard() {
             </Form.Item>
           </Space>
         </Form>
-      </Modal>
+      </EditModal>
     </Card>
   );
 }

@@ -1,11 +1,12 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { App, Button, Checkbox, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from "antd";
+import { App, Button, Checkbox, Form, Input, InputNumber, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useList, useSave } from "./admin-api";
+import { EditModal } from "./EditModal";
 
 type Named = { id: number; name: string };
 type Values = {
@@ -113,15 +114,12 @@ export function StaffAdmin() {
           },
         ]}
       />
-      <Modal
+      <EditModal
         open={editing !== null}
         title={editing === "new" ? t("admin.staff.invite") : t("common.edit")}
-        okText={t("common.save")}
-        cancelText={t("common.cancel")}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        confirmLoading={save.isPending}
-        forceRender
+        form={form}
+        saving={save.isPending}
+        onClose={() => setEditing(null)}
       >
         <Form name="staff" form={form} layout="vertical" onFinish={onFinish}>
           {editing === "new" && (
@@ -184,7 +182,7 @@ export function StaffAdmin() {
             </Form.Item>
           )}
         </Form>
-      </Modal>
+      </EditModal>
     </>
   );
 }
