@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isoDate } from "./common";
 
-export const notificationTypes = ["urged", "sla_breached"] as const;
+export const notificationTypes = ["urged", "sla_warning", "sla_breached"] as const;
 export const notification = z.object({
   id: z.number(),
   type: z.enum(notificationTypes),

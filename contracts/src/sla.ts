@@ -79,6 +79,10 @@ export const slaPolicy = z.object({
   calendarId: z.number().nullable(),
   pauseOnPending: z.boolean(),
   pauseOnHold: z.boolean(),
+  /** Warn when this share (%) of a target is used … */
+  warnPercent: z.number().nullable(),
+  /** … and/or this many minutes before it is due. */
+  warnMinutesBefore: z.number().nullable(),
 });
 export type SlaPolicy = z.infer<typeof slaPolicy>;
 export const createSlaPolicyBody = z.strictObject({
@@ -93,6 +97,8 @@ export const createSlaPolicyBody = z.strictObject({
   calendarId: z.number().int().positive().nullable().default(null),
   pauseOnPending: z.boolean().default(true),
   pauseOnHold: z.boolean().default(true),
+  warnPercent: z.number().int().min(1).max(99).nullable().default(75),
+  warnMinutesBefore: z.number().int().min(1).max(10_080).nullable().default(null),
 });
 export const updateSlaPolicyBody = patchBody(createSlaPolicyBody);
 

@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/2026-11-22-0006-login-codes";
 import * as m0007 from "./migrations/2026-11-22-0007-staff-invitations";
 import * as m0008 from "./migrations/2026-11-22-0008-sla";
 import * as m0009 from "./migrations/2026-11-22-0009-urges-and-notifications";
+import * as m0010 from "./migrations/2026-11-22-0010-sla-warnings";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-22-0007-staff-invitations": m0007,
   "2026-11-22-0008-sla": m0008,
   "2026-11-22-0009-urges-and-notifications": m0009,
+  "2026-11-22-0010-sla-warnings": m0010,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

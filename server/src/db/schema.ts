@@ -195,6 +195,8 @@ export interface SlaPoliciesTable {
   calendar_id: number | null;
   pause_on_pending: Generated<boolean>;
   pause_on_hold: Generated<boolean>;
+  warn_percent: number | null;
+  warn_minutes_before: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -210,6 +212,10 @@ export interface TicketSlaTable {
   status: "active" | "paused" | "hit" | "missed";
   completed_at: NullableTimestamp;
   breached_at: NullableTimestamp;
+  /** The next warning not yet given (for the sweep). */
+  warn_at: NullableTimestamp;
+  /** Warnings given in this cycle, e.g. "p75", "m15". */
+  warned: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface NotificationsTable {

@@ -113,6 +113,49 @@ describe("SLA clocks on tickets", () => {
     ]);
   });
 
+  it("warns once at a share of the target and again some minutes before it is due, then breaches", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await at(5000);
+    await admin.post("/api/v1/sla-policies", {
+      name: "低优先级",
+      conditions: { priorities: ["low"] },
+      resolutionMinutes: 100,
+      businessHours: false,
+      warnPercent: 50,
+      warnMinutesBefore: 10,
+    });
+    const dep = await t.factory.department();
+    const assignee = await t.factory.staff({ departmentIds: [dep.id] });
+    const assigneeClient = await t.signIn(assignee.email, PASSWORD);
+    const customer = await t.factory.customer();
+    const ticket = (
+      await admin.post("/api/v1/tickets", {
+        subject: "小问题",
+        description: "x",
+        priority: "low",
+        customer: { id: customer.id },
+        departmentId: dep.id,
+        assigneeId: assignee.id,
+      })
+    ).json();
+    const warningsOf = async () =>
+      (await admin.get(`/api/v1/tickets/${ticket.id}/events`)).json().items.filter((e: { type: string }) => e.type === "sla_warning");
+    await scheduleSlaJobs(t.ctx);
+    await at(5049);
+    expect(await warningsOf()).toEqual([]);
+    await at(5051);
+    expect(await warningsOf()).toEqual([expect.objectContaining({ field: "resolution", data: expect.objectContaining({ level: "p50" }) })]);
+    await at(5060);
+    await at(5091);
+    expect((await warningsOf()).map((w: { data: { level: string } }) => w.data.level)).toEqual(["p50", "m10"]);
+    await at(5095);
+    await at(5101);
+    expect(await warningsOf()).toHaveLength(2);
+    expect(await breachesOf(ticket.id)).toHaveLength(1);
+    const bell = (await assigneeClient.get("/api/v1/notifications")).json();
+    expect(bell.items.map((n: { type: string }) => n.type)).toEqual(["sla_breached", "sla_warning", "sla_warning"]);
+  });
+
   it("policies need a calendar for working-hours targets; only admins manage them", async () => {
     const res = await admin.post("/api/v1/sla-policies", { name: "x", resolutionMinutes: 60 });
     expect(res.statusCode).toBe(400);

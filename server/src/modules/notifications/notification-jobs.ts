@@ -12,7 +12,7 @@ type Scope = { assigneeId: number | null; departmentId: number | null };
 export function registerNotificationJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "notify-staff",
-    types: ["ticket.urged", "ticket.sla_breached"],
+    types: ["ticket.urged", "ticket.sla_warning", "ticket.sla_breached"],
     handle: async (event: DomainEvent, { trx }) => {
       const p = event.payload as {
         scope?: Scope;
@@ -33,7 +33,12 @@ export function registerNotificationJobs(ctx: AppContext) {
           ticketId: event.aggregateId,
           data: { byName: p.byName, byKind: p.byKind, urgeCount: p.urgeCount, note: p.note ?? null },
         });
-      else await notifyStaff(trx, recipients, { type: "sla_breached", ticketId: event.aggregateId, data: { target: p.target } });
+      else
+        await notifyStaff(trx, recipients, {
+          type: event.type === "ticket.sla_warning" ? "sla_warning" : "sla_breached",
+          ticketId: event.aggregateId,
+          data: { target: p.target },
+        });
     },
   });
 }

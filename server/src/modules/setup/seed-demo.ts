@@ -398,6 +398,8 @@ async function seedDemoSla(db: Transaction<DB>) {
       calendarId: calendar.id,
       pauseOnPending: true,
       pauseOnHold: true,
+      warnPercent: 75,
+      warnMinutesBefore: 15,
     });
   await recomputeOpenTickets(db);
 }

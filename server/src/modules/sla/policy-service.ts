@@ -21,6 +21,8 @@ const present = (r: Row): SlaPolicy => ({
   calendarId: r.calendar_id,
   pauseOnPending: r.pause_on_pending,
   pauseOnHold: r.pause_on_hold,
+  warnPercent: r.warn_percent,
+  warnMinutesBefore: r.warn_minutes_before,
 });
 
 /** Policies in the order they are tried; the first whose conditions all match applies. */
@@ -52,6 +54,8 @@ const columns = (input: Input) => ({
   ...(input.calendarId !== undefined ? { calendar_id: input.calendarId } : {}),
   ...(input.pauseOnPending !== undefined ? { pause_on_pending: input.pauseOnPending } : {}),
   ...(input.pauseOnHold !== undefined ? { pause_on_hold: input.pauseOnHold } : {}),
+  ...(input.warnPercent !== undefined ? { warn_percent: input.warnPercent } : {}),
+  ...(input.warnMinutesBefore !== undefined ? { warn_minutes_before: input.warnMinutesBefore } : {}),
 });
 
 export async function createPolicy(db: Executor, input: z.output<typeof createSlaPolicyBody>) {

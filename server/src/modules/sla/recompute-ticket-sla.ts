@@ -60,12 +60,15 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
             calendar: policy.businessHours && policy.calendarId ? (calendars.get(policy.calendarId) ?? null) : null,
             pauseOnPending: policy.pauseOnPending,
             pauseOnHold: policy.pauseOnHold,
+            warnPercent: policy.warnPercent,
+            warnMinutesBefore: policy.warnMinutesBefore,
           },
           now,
         )
       : [];
     const before = new Map(existing.filter((e) => e.ticket_id === t.id).map((e) => [e.target, e]));
     const breaches: { target: SlaTarget; dueAt: Date | null; cycleStart: Date }[] = [];
+    const warnings: { target: SlaTarget; level: string; dueAt: Date | null }[] = [];
     for (const c of clocks) {
       const prev = before.get(c.target);
       const sameCycle = prev && prev.cycle_start.getTime() === c.cycleStart.getTime();
@@ -75,6 +78,13 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
         breachedAt = now;
         breaches.push({ target: c.target, dueAt: c.dueAt, cycleStart: c.cycleStart });
       }
+      // Warnings: each once per cycle; once missed, the ones not given are moot.
+      const warnedBefore = sameCycle ? prev.warned : [];
+      const give = missed ? [] : c.warnings.filter((w) => w.at <= now && !warnedBefore.includes(w.key));
+      for (const w of give) warnings.push({ target: c.target, level: w.key, dueAt: c.dueAt });
+      const warned = [...new Set([...warnedBefore, ...give.map((w) => w.key), ...(missed ? c.warnings.map((w) => w.key) : [])])];
+      const upcoming = c.warnings.filter((w) => !warned.includes(w.key)).map((w) => w.at.getTime());
+      const warnAt = c.status === "active" && upcoming.length ? new Date(Math.min(...upcoming)) : null;
       await trx
         .insertInto("ticket_sla")
         .values({
@@ -86,6 +96,8 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
           status: c.status,
           completed_at: c.completedAt,
           breached_at: breachedAt,
+          warn_at: warnAt,
+          warned,
         })
         .onConflict((oc) =>
           oc.columns(["ticket_id", "target"]).doUpdateSet((eb) => ({
@@ -95,12 +107,24 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
             status: eb.ref("excluded.status"),
             completed_at: eb.ref("excluded.completed_at"),
             breached_at: eb.ref("excluded.breached_at"),
+            warn_at: eb.ref("excluded.warn_at"),
+            warned: eb.ref("excluded.warned"),
           })),
         )
         .execute();
     }
     const gone = [...before.keys()].filter((target) => !clocks.some((c) => c.target === target));
     if (gone.length) await trx.deleteFrom("ticket_sla").where("ticket_id", "=", t.id).where("target", "in", gone).execute();
+    for (const w of warnings)
+      await emitTicketEvent(ctx, trx, "ticket.sla_warning", t, { target: w.target, level: w.level, dueAt: w.dueAt?.toISOString() ?? null });
+    if (warnings.length)
+      await recordTicketEvents(
+        trx,
+        t.id,
+        systemActor,
+        warnings.map((w) => ({ type: "sla_warning", field: w.target, data: { level: w.level, dueAt: w.dueAt?.toISOString() ?? null } })),
+        now,
+      );
     // Announced as a domain event too: the assignee and their supervisors are notified.
     for (const b of breaches)
       await emitTicketEvent(ctx, trx, "ticket.sla_breached", t, { target: b.target, dueAt: b.dueAt?.toISOString() ?? null });

@@ -19,6 +19,8 @@ export type ClockPolicy = {
   calendar: Calendar | null;
   pauseOnPending: boolean;
   pauseOnHold: boolean;
+  warnPercent?: number | null;
+  warnMinutesBefore?: number | null;
 };
 
 export type Clock = {
@@ -28,6 +30,8 @@ export type Clock = {
   /** When the target is (or was) due; null while paused. */
   dueAt: Date | null;
   completedAt: Date | null;
+  /** Running clocks: when each warning is (or was) due, e.g. { key: "p75", at }. */
+  warnings: { key: string; at: Date }[];
 };
 
 const STOPPED = new Set(["solved", "closed"]);
@@ -76,13 +80,35 @@ function runClock(
   return { status: "active", dueAt: new Date(due ?? advance(end, minutes - used)), completedAt: null };
 }
 
+/** Warning points of a running clock: a share of the target used, and/or minutes before due. */
+function warningsFor(
+  facts: ClockFacts,
+  policy: ClockPolicy,
+  start: Date,
+  minutes: number,
+  clock: Pick<Clock, "status" | "dueAt">,
+  now: Date,
+) {
+  if (clock.status !== "active" || !clock.dueAt) return [];
+  const out: { key: string; at: Date }[] = [];
+  if (policy.warnPercent) {
+    const share = Math.max(1, Math.round((minutes * policy.warnPercent) / 100));
+    const at = runClock(facts, policy, start, share, null, now).dueAt;
+    if (at) out.push({ key: `p${policy.warnPercent}`, at });
+  }
+  if (policy.warnMinutesBefore)
+    out.push({ key: `m${policy.warnMinutesBefore}`, at: new Date(clock.dueAt.getTime() - policy.warnMinutesBefore * 60_000) });
+  return out;
+}
+
 /** Every target's clock for a ticket under a policy, as of `now`. */
 export function computeClocks(facts: ClockFacts, policy: ClockPolicy, now: Date): Clock[] {
   const clocks: Clock[] = [];
   const lastStatus = facts.statuses.at(-1)?.status ?? "new";
   if (policy.firstResponseMinutes) {
     const r = runClock(facts, policy, facts.createdAt, policy.firstResponseMinutes, facts.firstResponseAt, now);
-    clocks.push({ target: "first_response", cycleStart: facts.createdAt, ...r });
+    const warnings = warningsFor(facts, policy, facts.createdAt, policy.firstResponseMinutes, r, now);
+    clocks.push({ target: "first_response", cycleStart: facts.createdAt, ...r, warnings });
   }
   if (policy.resolutionMinutes) {
     // Solved (or closed) stops the clock at the last solve; a reopened ticket's clock runs on.
@@ -90,7 +116,8 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy, now: Date)
       ? ([...facts.statuses].reverse().find((s) => s.status === "solved")?.at ?? facts.statuses.at(-1)?.at ?? null)
       : null;
     const r = runClock(facts, policy, facts.createdAt, policy.resolutionMinutes, solvedAt, now);
-    clocks.push({ target: "resolution", cycleStart: facts.createdAt, ...r });
+    const warnings = warningsFor(facts, policy, facts.createdAt, policy.resolutionMinutes, r, now);
+    clocks.push({ target: "resolution", cycleStart: facts.createdAt, ...r, warnings });
   }
   if (policy.nextResponseMinutes && facts.firstResponseAt) {
     // A cycle starts with the customer's first public message after a staff reply and ends with the next staff reply.
@@ -108,7 +135,8 @@ export function computeClocks(facts: ClockFacts, policy: ClockPolicy, now: Date)
     }
     if (cycleStart) {
       const r = runClock(facts, policy, cycleStart, policy.nextResponseMinutes, cycleEnd, now);
-      clocks.push({ target: "next_response", cycleStart, ...r });
+      const warnings = warningsFor(facts, policy, cycleStart, policy.nextResponseMinutes, r, now);
+      clocks.push({ target: "next_response", cycleStart, ...r, warnings });
     }
   }
   return clocks;

@@ -28,21 +28,35 @@ export function registerSlaJobs(ctx: AppContext) {
     queue: SWEEP_QUEUE,
     handler: async (_payload, { trx }) => {
       // Index-backed (ticket_sla_breach_idx); takes the oldest first and never skips: a full batch runs again at once.
-      const due = await trx
-        .selectFrom("ticket_sla")
-        .select("ticket_id")
-        .where("status", "=", "active")
-        .where("breached_at", "is", null)
-        .where("due_at", "<=", new Date())
-        .orderBy("due_at")
-        .limit(BATCH)
-        .execute();
+      const now = new Date();
+      // Two index-backed lookups: clocks past due with no breach recorded, and warnings due.
+      const [breaching, warning] = await Promise.all([
+        trx
+          .selectFrom("ticket_sla")
+          .select("ticket_id")
+          .where("status", "=", "active")
+          .where("breached_at", "is", null)
+          .where("due_at", "<=", now)
+          .orderBy("due_at")
+          .limit(BATCH)
+          .execute(),
+        trx
+          .selectFrom("ticket_sla")
+          .select("ticket_id")
+          .where("status", "=", "active")
+          .where("warn_at", "<=", now)
+          .orderBy("warn_at")
+          .limit(BATCH)
+          .execute(),
+      ]);
+      const due = [...breaching, ...warning];
       await recomputeTicketSla(
         ctx,
         trx,
         due.map((d) => d.ticket_id),
       );
-      const next = new Date(Date.now() + (due.length === BATCH ? 0 : 30_000));
+      const full = breaching.length === BATCH || warning.length === BATCH;
+      const next = new Date(Date.now() + (full ? 0 : 30_000));
       await enqueue(trx, SWEEP_QUEUE, {}, { runAt: next, dedupeKey: `sla-sweep:${next.toISOString()}` });
     },
   });

@@ -52,6 +52,8 @@ export function PoliciesCard() {
             firstResponseMinutes: 240,
             nextResponseMinutes: null,
             resolutionMinutes: 1440,
+            warnPercent: 75,
+            warnMinutesBefore: 15,
             calendarId: calendars.data?.[0]?.id ?? null,
           }
         : p;
@@ -77,6 +79,8 @@ export function PoliciesCard() {
         calendarId: v.businessHours ? (v.calendarId ?? null) : null,
         pauseOnPending: v.pauseOnPending,
         pauseOnHold: v.pauseOnHold,
+        warnPercent: v.warnPercent ?? null,
+        warnMinutesBefore: v.warnMinutesBefore ?? null,
         ...(editing === "new" ? { position: ((list.at(-1)?.position ?? 0) as number) + 10 } : {}),
       },
     });
@@ -201,6 +205,14 @@ export function PoliciesCard() {
               <Select options={(calendars.data ?? []).map((c) => ({ value: c.id, label: c.name }))} />
             </Form.Item>
           )}
+          <Space wrap>
+            <Form.Item name="warnPercent" label={t("admin.sla.warnPercent")}>
+              <InputNumber min={1} max={99} />
+            </Form.Item>
+            <Form.Item name="warnMinutesBefore" label={t("admin.sla.warnMinutesBefore")}>
+              <InputNumber min={1} max={10080} />
+            </Form.Item>
+          </Space>
           <Space wrap>
             <Form.Item name="pauseOnPending" label={t("admin.sla.pauseOnPending")} valuePropName="checked">
               <Switch />

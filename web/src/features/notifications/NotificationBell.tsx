@@ -24,7 +24,7 @@ export function NotificationBell() {
   const text = (n: Notification) =>
     n.type === "urged"
       ? t("notifications.urged", { name: String(n.data.byName ?? ""), number: n.ticketNumber })
-      : t("notifications.sla_breached", { target: t(`field.${String(n.data.target)}`), number: n.ticketNumber });
+      : t(`notifications.${n.type}`, { target: t(`field.${String(n.data.target)}`), number: n.ticketNumber });
   const content = (
     <div style={{ width: 320, maxWidth: "80vw" }} data-testid="notification-list">
       {(list.data?.items.length ?? 0) === 0 ? (
