@@ -182,6 +182,10 @@ describe("web app: sign-in and the ticket list", () => {
     expect(tags.length).toBeGreaterThan(0);
     expect(tags.every((x) => x.startsWith("已超时"))).toBe(true);
     await screenshot(page, "sla-breached-view");
+    // Columns sort: by priority, most urgent first.
+    await page.getByRole("menuitem", { name: /全部未解决/ }).click();
+    await page.locator("th", { hasText: "优先级" }).click();
+    await expect.poll(() => page.locator(".ant-table-tbody tr.ant-table-row").first().textContent()).toContain("紧急");
     await page.locator(".ant-table-tbody tr.ant-table-row").first().click();
     await page.getByTestId("sla-card").waitFor();
     expect(await page.getByTestId("sla-card").textContent()).toMatch(/策略：(VIP 客户|紧急工单|标准)/);

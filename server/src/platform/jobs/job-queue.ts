@@ -44,7 +44,9 @@ const dueJobs = (trx: Transaction<DB>) =>
     .selectFrom("jobs")
     .select(["id", "queue", "payload", "attempts", "max_attempts"])
     .where("status", "=", "queued")
-    .where("run_at", "<=", new Date())
+    // The database's clock as well as ours: a job written a moment ago (run_at = the database's
+    // now(), in microseconds) is due even when our millisecond clock has not passed it yet.
+    .where("run_at", "<=", sql<Date>`greatest(now(), ${new Date()}::timestamptz)`)
     .orderBy("run_at")
     .orderBy("id")
     .forUpdate()

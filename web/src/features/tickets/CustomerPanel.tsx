@@ -17,6 +17,13 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
     queryKey: ["tickets", "customer", ticket.customerId],
     queryFn: async () => (await api<{ items: Ticket[] }>(`/tickets?customer=${ticket.customerId}&limit=6&sort=-created_at`)).items,
   });
+  const organizationId = customer.data?.organizationId ?? null;
+  const organization = useQuery({
+    queryKey: ["organization", organizationId],
+    enabled: organizationId !== null,
+    staleTime: 60_000,
+    queryFn: () => api<{ id: number; name: string }>(`/organizations/${organizationId}`),
+  });
   const previous = (history.data ?? []).filter((x) => x.id !== ticket.id).slice(0, 5);
   if (!customer.data) return null;
   const c = customer.data;
@@ -34,6 +41,15 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
           </div>
         ))}
       </div>
+      {organization.data && (
+        <div data-testid="customer-organization">
+          <Typography.Text type="secondary">
+            {t("customer.organization")}
+            {t("common.labelSep")}
+          </Typography.Text>
+          <Typography.Text>{organization.data.name}</Typography.Text>
+        </div>
+      )}
       <Typography.Title level={5} style={{ marginTop: 12 }}>
         {t("customer.previousTickets")}
       </Typography.Title>

@@ -17,6 +17,8 @@ import { ViewMenu } from "./ViewMenu";
 import { priorityColor, statusColor } from "./ticket-labels";
 import { type ListFilters, type ViewKey, filtersOf, sameFilters, toParams, useSavedViews } from "./ticket-views";
 
+type SortKey = "created_at" | "updated_at" | "priority" | "sla_due";
+
 /** The agent workspace's queue: views on the left, filters and a dense ticket table in the centre. */
 export function TicketListPage() {
   const { t, i18n } = useTranslation();
@@ -32,12 +34,16 @@ export function TicketListPage() {
   const currentSaved = savedViews.data?.find((v) => `view:${v.id}` === view);
   const dirty = !sameFilters(filters, filtersOf(view, savedViews.data));
 
+  // A column the agent sorted by wins; SLA views otherwise put the most urgent due time first,
+  // every other list the latest activity.
+  const [sorted, setSorted] = useState<{ key: SortKey; desc: boolean } | null>(null);
+  const sortParam = sorted ? `${sorted.desc ? "-" : ""}${sorted.key}` : filters.sla ? "sla_due" : "-updated_at";
+  const orderOf = (key: SortKey) => (sortParam === key ? ("ascend" as const) : sortParam === `-${key}` ? ("descend" as const) : null);
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
   const params = toParams(filters);
   params.set("limit", "25");
-  // SLA views put the most urgent due time first; every other list the latest activity.
-  params.set("sort", filters.sla ? "sla_due" : "-updated_at");
+  params.set("sort", sortParam);
   if (cursor) params.set("cursor", cursor);
   const { data, error, isFetching } = useQuery({
     queryKey: ["tickets", params.toString()],
@@ -114,6 +120,12 @@ export function TicketListPage() {
           <Table<Ticket>
             rowKey="id"
             size="small"
+            sortDirections={["descend", "ascend"]}
+            onChange={(_p, _f, sorter) => {
+              const one = Array.isArray(sorter) ? sorter[0] : sorter;
+              setSorted(one?.order ? { key: one.columnKey as SortKey, desc: one.order === "descend" } : null);
+              resetPaging();
+            }}
             loading={isFetching}
             dataSource={data?.items ?? []}
             pagination={false}
@@ -132,7 +144,15 @@ export function TicketListPage() {
               "data-selected": index === selected ? "true" : undefined,
             })}
             columns={[
-              { title: t("tickets.number"), dataIndex: "number", width: 90, render: (n: number) => `#${n}` },
+              {
+                title: t("tickets.number"),
+                dataIndex: "number",
+                key: "created_at",
+                width: 90,
+                sorter: true,
+                sortOrder: orderOf("created_at"),
+                render: (n: number) => `#${n}`,
+              },
               { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true, className: "col-subject" },
               {
                 title: t("tickets.status"),
@@ -142,6 +162,9 @@ export function TicketListPage() {
               },
               {
                 title: t("tickets.priority"),
+                key: "priority",
+                sorter: true,
+                sortOrder: orderOf("priority"),
                 dataIndex: "priority",
                 width: 100,
                 render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag>,
@@ -158,10 +181,28 @@ export function TicketListPage() {
                   ]
                 : []),
               ...(isStaff
-                ? [{ title: t("tickets.sla"), dataIndex: "slaDueAt", width: 130, render: (d: string | null) => <SlaDue dueAt={d} /> }]
+                ? [
+                    {
+                      title: t("tickets.sla"),
+                      dataIndex: "slaDueAt",
+                      key: "sla_due",
+                      width: 130,
+                      sorter: true,
+                      sortOrder: orderOf("sla_due"),
+                      render: (d: string | null) => <SlaDue dueAt={d} />,
+                    },
+                  ]
                 : []),
               { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
-              { title: t("tickets.updatedAt"), dataIndex: "updatedAt", width: 160, render: (d: string) => dateFormat.format(new Date(d)) },
+              {
+                title: t("tickets.updatedAt"),
+                dataIndex: "updatedAt",
+                key: "updated_at",
+                width: 160,
+                sorter: true,
+                sortOrder: orderOf("updated_at"),
+                render: (d: string) => dateFormat.format(new Date(d)),
+              },
             ]}
           />
           <Space style={{ marginTop: 12 }}>
