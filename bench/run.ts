@@ -10,6 +10,7 @@ import { type RunningServer, spawnServer } from "../server/test/support/spawn-se
 import { addTickets } from "./lib/bulk-tickets";
 import { load, round } from "./lib/load";
 import { writeReport } from "./lib/report";
+import { benchSla } from "./lib/sla-bench";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -230,6 +231,13 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
       await server.stop();
     }
     result.listing = listing;
+    if (engine === "postgres") {
+      log(engine, "SLA sweep and recomputation");
+      const database = await openDb();
+      result.sla = await benchSla(database, { recompute: args.quick ? 2_000 : 100_000 });
+      await database.close();
+      log(engine, "SLA", result.sla);
+    }
   } finally {
     pgServer?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
