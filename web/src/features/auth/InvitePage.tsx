@@ -1,10 +1,10 @@
-import { Alert, Button, Card, Form, Input, Typography } from "antd";
+import { Alert, Button, Form, Input } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
-import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { PublicCard } from "../../app/PublicCard";
 import { type SessionResponse, useSession } from "./session";
 
 /** An invited colleague sets their password with the emailed link and is signed in. */
@@ -33,29 +33,20 @@ export function InvitePage() {
     }
   };
   return (
-    <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f7fa", padding: 16 }}>
-      <Card style={{ width: "100%", maxWidth: 380 }}>
-        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t("invite.title")}
-          </Typography.Title>
-          <LanguageSwitch />
-        </div>
-        <Typography.Paragraph type="secondary">{t("invite.help")}</Typography.Paragraph>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="invite-error" />}
-        <Form layout="vertical" requiredMark={false} onFinish={onFinish}>
-          <Form.Item
-            label={t("account.newPassword")}
-            name="password"
-            rules={[{ required: true, min: 8, message: t("admin.staff.passwordRule") }]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>
-            {t("invite.submit")}
-          </Button>
-        </Form>
-      </Card>
-    </div>
+    <PublicCard title={t("invite.title")} subtitle={t("invite.help")}>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="invite-error" />}
+      <Form layout="vertical" requiredMark={false} onFinish={onFinish}>
+        <Form.Item
+          label={t("account.newPassword")}
+          name="password"
+          rules={[{ required: true, min: 8, message: t("admin.staff.passwordRule") }]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          {t("invite.submit")}
+        </Button>
+      </Form>
+    </PublicCard>
   );
 }

@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Form, Input, Segmented, Typography } from "antd";
+import { Alert, Button, Form, Input, Segmented, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError, api } from "../../api/client";
-import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { PublicCard } from "../../app/PublicCard";
 import { CodeSignIn } from "./CodeSignIn";
 import { useSession } from "./session";
 
@@ -34,51 +34,40 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
   };
 
   return (
-    <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f7fa", padding: 16 }}>
-      <Card style={{ width: "100%", maxWidth: 380 }}>
-        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t("app.name")}
-          </Typography.Title>
-          <LanguageSwitch />
-        </div>
-        <Typography.Paragraph type="secondary">
-          {t(audience === "customer" ? "auth.customerSubtitle" : "auth.subtitle")}
+    <PublicCard title={t("app.name")} subtitle={t(audience === "customer" ? "auth.customerSubtitle" : "auth.subtitle")}>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+      {audience === "customer" && options.data?.loginCode && (
+        <Segmented
+          block
+          style={{ marginBottom: 16 }}
+          value={mode}
+          onChange={(v) => setMode(v as "password" | "code")}
+          options={[
+            { value: "password", label: t("auth.withPassword") },
+            { value: "code", label: t("auth.withCode") },
+          ]}
+        />
+      )}
+      {mode === "code" ? (
+        <CodeSignIn />
+      ) : (
+        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+          <Form.Item label={t("auth.email")} name="email" rules={[{ required: true, type: "email", message: t("auth.emailInvalid") }]}>
+            <Input autoComplete="username" />
+          </Form.Item>
+          <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t("auth.signIn")}
+          </Button>
+        </Form>
+      )}
+      {audience === "customer" && (
+        <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+          <Link to="/status">{t("statusPage.lookUpWithoutAccount")}</Link>
         </Typography.Paragraph>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
-        {audience === "customer" && options.data?.loginCode && (
-          <Segmented
-            block
-            style={{ marginBottom: 16 }}
-            value={mode}
-            onChange={(v) => setMode(v as "password" | "code")}
-            options={[
-              { value: "password", label: t("auth.withPassword") },
-              { value: "code", label: t("auth.withCode") },
-            ]}
-          />
-        )}
-        {mode === "code" ? (
-          <CodeSignIn />
-        ) : (
-          <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
-            <Form.Item label={t("auth.email")} name="email" rules={[{ required: true, type: "email", message: t("auth.emailInvalid") }]}>
-              <Input autoComplete="username" />
-            </Form.Item>
-            <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
-              <Input.Password autoComplete="current-password" />
-            </Form.Item>
-            <Button type="primary" htmlType="submit" block loading={busy}>
-              {t("auth.signIn")}
-            </Button>
-          </Form>
-        )}
-        {audience === "customer" && (
-          <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-            <Link to="/status">{t("statusPage.lookUpWithoutAccount")}</Link>
-          </Typography.Paragraph>
-        )}
-      </Card>
-    </div>
+      )}
+    </PublicCard>
   );
 }

@@ -1,10 +1,10 @@
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Tag, Typography } from "antd";
+import { Alert, Button, Descriptions, Form, Input, InputNumber, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
-import { LanguageSwitch } from "../../app/LanguageSwitch";
+import { PublicCard } from "../../app/PublicCard";
 import { statusColor } from "../tickets/ticket-labels";
 
 type Answer = { number: number; status: string; createdAt: string; updatedAt: string; solvedAt: string | null };
@@ -42,59 +42,50 @@ export function StatusPage() {
     }
   };
   return (
-    <div style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f7fa", padding: 16 }}>
-      <Card style={{ width: "100%", maxWidth: 420 }}>
-        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t("statusPage.pageTitle")}
-          </Typography.Title>
-          <LanguageSwitch />
-        </div>
-        <Typography.Paragraph type="secondary">{t("statusPage.pageHelp")}</Typography.Paragraph>
-        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
-          <Form.Item
-            label={t("tickets.number")}
-            name="number"
-            rules={[{ required: true, message: t("form.required", { field: t("tickets.number") }) }]}
-          >
-            <InputNumber style={{ width: "100%" }} min={1} precision={0} controls={false} />
-          </Form.Item>
-          <Form.Item
-            label={t("statusPage.contact")}
-            name="contact"
-            rules={[{ required: true, min: 3, message: t("form.required", { field: t("statusPage.contact") }) }]}
-          >
-            <Input autoComplete="email" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy}>
-            {t("statusPage.lookUp")}
-          </Button>
-        </Form>
-        {error && <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} data-testid="status-error" />}
-        {answer && (
-          <Descriptions column={1} size="small" bordered style={{ marginTop: 16 }} data-testid="status-answer">
-            <Descriptions.Item label={t("tickets.number")}>#{answer.number}</Descriptions.Item>
-            <Descriptions.Item label={t("tickets.status")}>
-              <Tag color={statusColor[answer.status]}>{t(`status.${answer.status}`)}</Tag>
-            </Descriptions.Item>
-            <Descriptions.Item label={t("statusPage.createdAt")}>{date(answer.createdAt)}</Descriptions.Item>
-            <Descriptions.Item label={t("tickets.updatedAt")}>{date(answer.updatedAt)}</Descriptions.Item>
-          </Descriptions>
-        )}
-        {answer && answer.status !== "solved" && answer.status !== "closed" && (
-          <Button danger block style={{ marginTop: 12 }} onClick={() => void urge()} data-testid="status-urge">
-            {t("urge.button")}
-          </Button>
-        )}
-        {urged && (
-          <Typography.Paragraph style={{ marginTop: 8 }} data-testid="status-urge-result">
-            {urged}
-          </Typography.Paragraph>
-        )}
-        <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-          <Link to="/portal">{t("statusPage.signInInstead")}</Link>
+    <PublicCard title={t("statusPage.pageTitle")} subtitle={t("statusPage.pageHelp")} maxWidth={420}>
+      <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+        <Form.Item
+          label={t("tickets.number")}
+          name="number"
+          rules={[{ required: true, message: t("form.required", { field: t("tickets.number") }) }]}
+        >
+          <InputNumber style={{ width: "100%" }} min={1} precision={0} controls={false} />
+        </Form.Item>
+        <Form.Item
+          label={t("statusPage.contact")}
+          name="contact"
+          rules={[{ required: true, min: 3, message: t("form.required", { field: t("statusPage.contact") }) }]}
+        >
+          <Input autoComplete="email" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          {t("statusPage.lookUp")}
+        </Button>
+      </Form>
+      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} data-testid="status-error" />}
+      {answer && (
+        <Descriptions column={1} size="small" bordered style={{ marginTop: 16 }} data-testid="status-answer">
+          <Descriptions.Item label={t("tickets.number")}>#{answer.number}</Descriptions.Item>
+          <Descriptions.Item label={t("tickets.status")}>
+            <Tag color={statusColor[answer.status]}>{t(`status.${answer.status}`)}</Tag>
+          </Descriptions.Item>
+          <Descriptions.Item label={t("statusPage.createdAt")}>{date(answer.createdAt)}</Descriptions.Item>
+          <Descriptions.Item label={t("tickets.updatedAt")}>{date(answer.updatedAt)}</Descriptions.Item>
+        </Descriptions>
+      )}
+      {answer && answer.status !== "solved" && answer.status !== "closed" && (
+        <Button danger block style={{ marginTop: 12 }} onClick={() => void urge()} data-testid="status-urge">
+          {t("urge.button")}
+        </Button>
+      )}
+      {urged && (
+        <Typography.Paragraph style={{ marginTop: 8 }} data-testid="status-urge-result">
+          {urged}
         </Typography.Paragraph>
-      </Card>
-    </div>
+      )}
+      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+        <Link to="/portal">{t("statusPage.signInInstead")}</Link>
+      </Typography.Paragraph>
+    </PublicCard>
   );
 }
