@@ -39,7 +39,12 @@ export async function benchSla(database: Database, opts: { recompute: number }) 
       .where("breached_at", "is", null)
       .where("due_at", "<=", new Date())
       .execute();
-    const warning = await db.selectFrom("ticket_sla").select("ticket_id").where("status", "=", "active").where("warn_at", "<=", new Date()).execute();
+    const warning = await db
+      .selectFrom("ticket_sla")
+      .select("ticket_id")
+      .where("status", "=", "active")
+      .where("warn_at", "<=", new Date())
+      .execute();
     sweeps.push(performance.now() - t0);
     found = new Set([...breaching, ...warning].map((r) => r.ticket_id)).size;
   }
@@ -55,7 +60,14 @@ export async function benchSla(database: Database, opts: { recompute: number }) 
     name: "基准日历",
     timeZone: "Asia/Shanghai",
     chinaOfficial: true,
-    weekly: [[], ...Array.from({ length: 5 }, () => [{ start: "09:00", end: "12:00" }, { start: "13:00", end: "18:00" }]), []],
+    weekly: [
+      [],
+      ...Array.from({ length: 5 }, () => [
+        { start: "09:00", end: "12:00" },
+        { start: "13:00", end: "18:00" },
+      ]),
+      [],
+    ],
     holidays: [],
     workdays: [],
   });
@@ -74,9 +86,7 @@ export async function benchSla(database: Database, opts: { recompute: number }) 
     warnPercent: 75,
     warnMinutesBefore: 15,
   });
-  const ids = (
-    await db.selectFrom("tickets").select("id").orderBy("id").limit(opts.recompute).execute()
-  ).map((r) => r.id);
+  const ids = (await db.selectFrom("tickets").select("id").orderBy("id").limit(opts.recompute).execute()).map((r) => r.id);
   const t0 = performance.now();
   for (let i = 0; i < ids.length; i += 500) await db.transaction().execute((trx) => recomputeTicketSla(ctx, trx, ids.slice(i, i + 500)));
   const seconds = (performance.now() - t0) / 1000;
