@@ -186,4 +186,35 @@ describe("SLA clocks on tickets", () => {
     expect((await agent.post("/api/v1/sla-policies", { name: "z", resolutionMinutes: 60, businessHours: false })).statusCode).toBe(403);
     expect((await agent.get("/api/v1/sla-policies")).statusCode).toBe(200);
   });
+
+  it("costs no job per ticket event while no policy is active, and starts as soon as one is", async () => {
+    const fresh = await createTestApp();
+    try {
+      const boss = await fresh.signIn((await fresh.factory.staff({ role: "admin" })).email, PASSWORD);
+      const customer = await fresh.factory.customer();
+      const clockJobs = async () =>
+        Number(
+          (
+            await fresh.ctx.db
+              .selectFrom("jobs")
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .where("queue", "=", "event:sla-clocks")
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      await boss.post("/api/v1/tickets", { subject: "a", description: "x", customer: { id: customer.id } });
+      // The first look at the policies happens on the first event; from then on it is known there are none.
+      await new Promise((r) => setTimeout(r, 100));
+      const before = await clockJobs();
+      await boss.post("/api/v1/tickets", { subject: "b", description: "x", customer: { id: customer.id } });
+      expect(await clockJobs()).toBe(before);
+      await boss.post("/api/v1/sla-policies", { name: "全部", resolutionMinutes: 60, businessHours: false });
+      const ticket = (await boss.post("/api/v1/tickets", { subject: "c", description: "x", customer: { id: customer.id } })).json();
+      expect(await clockJobs()).toBe(before + 1);
+      await fresh.ctx.jobs.drain();
+      expect((await boss.get(`/api/v1/tickets/${ticket.id}/sla`)).json().clocks).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

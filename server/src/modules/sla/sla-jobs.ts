@@ -15,6 +15,8 @@ export function registerSlaJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "sla-clocks",
     types: ["ticket.created", "ticket.updated", "ticket.message_added"],
+    // Without an active policy there are no clocks to keep: no job per ticket event.
+    active: () => slaInUse(ctx),
     handle: (event, { trx }) => recomputeTicketSla(ctx, trx, [event.aggregateId]),
     handleBatch: (events, { trx }) =>
       recomputeTicketSla(
@@ -84,9 +86,61 @@ export function registerSlaJobs(ctx: AppContext) {
   });
 }
 
-/** After a policy or calendar change: every unsolved ticket's clocks are recomputed in the background. */
-export async function recomputeOpenTickets(db: Executor) {
-  await enqueue(db, RECOMPUTE_QUEUE, { afterId: 0 }, { dedupeKey: `sla-recompute:start:${Date.now()}:${Math.random()}` });
+/**
+ * After a policy or calendar change: every unsolved ticket's clocks are recomputed in the
+ * background. The walk starts after every process has refreshed whether SLA is in use, so a
+ * ticket created meanwhile by a process that still thought it was not is covered by the walk.
+ */
+export async function recomputeOpenTickets(db: Executor, opts: { otherProcessesMayRun: boolean } = { otherProcessesMayRun: true }) {
+  const usage = usageOf(db);
+  usage.checkedAt = 0;
+  usage.inUse = true;
+  await enqueue(
+    db,
+    RECOMPUTE_QUEUE,
+    { afterId: 0 },
+    {
+      runAt: new Date(Date.now() + (opts.otherProcessesMayRun ? 2 * USAGE_TTL_MS : 0)),
+      dedupeKey: `sla-recompute:start:${Date.now()}:${Math.random()}`,
+    },
+  );
+}
+
+const USAGE_TTL_MS = 5_000;
+/** Whether any SLA policy is active, as this process last saw it for a database (true until known otherwise). */
+const usageByDatabase = new WeakMap<object, { inUse: boolean; checkedAt: number; checking: boolean }>();
+function usageOf(db: Executor) {
+  // A database and its transactions share one adapter object: the key for "this database".
+  const key = db.getExecutor().adapter;
+  let usage = usageByDatabase.get(key);
+  if (!usage) {
+    usage = { inUse: true, checkedAt: 0, checking: false };
+    usageByDatabase.set(key, usage);
+  }
+  return usage;
+}
+function slaInUse(ctx: AppContext) {
+  const usage = usageOf(ctx.db);
+  if (!usage.checking && Date.now() - usage.checkedAt > USAGE_TTL_MS) {
+    usage.checking = true;
+    ctx.db
+      .selectFrom("sla_policies")
+      .select("id")
+      .where("active", "=", true)
+      .limit(1)
+      .executeTakeFirst()
+      .then((row) => {
+        usage.inUse = row !== undefined;
+        usage.checkedAt = Date.now();
+      })
+      .catch(() => {
+        usage.inUse = true;
+      })
+      .finally(() => {
+        usage.checking = false;
+      });
+  }
+  return usage.inUse;
 }
 
 /** Makes sure one sweep is scheduled (idempotent across restarts and processes). */

@@ -16,6 +16,11 @@ export type Subscriber = {
   name: string;
   types: string[];
   handle: (event: DomainEvent, ctx: { trx: Transaction<DB>; logger: Logger }) => Promise<void>;
+  /**
+   * Optional: whether the subscriber wants events at all right now (checked at emit, must be
+   * instant). A feature that is not in use then costs no job per event.
+   */
+  active?: () => boolean;
   /** Optional faster path for many events at once; must equal calling `handle` for each. */
   handleBatch?: (events: DomainEvent[], ctx: { trx: Transaction<DB>; logger: Logger }) => Promise<void>;
 };
@@ -55,7 +60,7 @@ export class EventBus {
     db: Executor,
     e: { type: string; aggregateType: string; aggregateId: number; payload?: Record<string, unknown> },
   ): Promise<DomainEvent> {
-    const queues = this.subscribers.filter((s) => s.types.includes(e.type)).map((s) => `event:${s.name}`);
+    const queues = this.subscribers.filter((s) => s.types.includes(e.type) && (s.active?.() ?? true)).map((s) => `event:${s.name}`);
     const payload = JSON.stringify(e.payload ?? {});
     const { rows } = await sql<{ id: number; created_at: Date }>`
       with event as (
