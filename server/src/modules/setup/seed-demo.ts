@@ -3,10 +3,8 @@ import type { DB, TicketEventsTable, TicketMessagesTable } from "../../db/schema
 import type { AppContext } from "../../platform/context";
 import { hashPassword } from "../../platform/auth/passwords";
 import { searchDocument } from "../../platform/text/search-text";
-import { createCalendar } from "../sla/calendar-service";
-import { createPolicy } from "../sla/policy-service";
-import { recomputeOpenTickets } from "../sla/sla-jobs";
 import * as data from "./demo-data";
+import { seedDemoWorkspace } from "./seed-demo-workspace";
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -198,9 +196,7 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
         select v.id, to_tsvector('simple', v.doc)
         from (select unnest(${rows.map((x) => x.id)}::int[]) as id, unnest(${docs}::text[]) as doc) v`.execute(db);
     });
-    await seedDemoSla(db);
-    for (const c of data.cannedReplies)
-      await db.insertInto("canned_replies").values({ owner_id: null, title: c.title, body: c.body }).execute();
+    await seedDemoWorkspace(db);
     return { tickets: ticketCount, customers: customerCount, agents: data.agents.length, password: data.DEMO_PASSWORD };
   });
 }
@@ -377,30 +373,4 @@ function planTicket(
       updated_at: updatedAt,
     },
   };
-}
-
-/** A Shanghai working calendar with China's official holidays, three SLA policies, and clocks for the open tickets. */
-async function seedDemoSla(db: Transaction<DB>) {
-  const calendar = await createCalendar(db, {
-    name: "上海客服中心",
-    timeZone: "Asia/Shanghai",
-    chinaOfficial: true,
-    weekly: [[], ...Array.from({ length: 5 }, () => data.workingHours), []],
-    holidays: [],
-    workdays: [],
-  });
-  for (const [position, p] of data.slaPolicies.entries())
-    await createPolicy(db, {
-      ...p,
-      position,
-      active: true,
-      businessHours: true,
-      calendarId: calendar.id,
-      pauseOnPending: true,
-      pauseOnHold: true,
-      warnPercent: 75,
-      warnMinutesBefore: 15,
-    });
-  // Seeding runs before the server serves anyone: no other process to wait for.
-  await recomputeOpenTickets(db, { otherProcessesMayRun: false });
 }

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { BusinessCalendar, createCalendarBody, updateCalendarBody } from "@loopdesk/contracts/sla";
 import type { Selectable } from "kysely";
-import type { BusinessCalendarsTable } from "../../db/schema";
+import type { BusinessCalendarsTable } from "../../db/schema-sla";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import type { Calendar, WorkInterval } from "./business-calendar";

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { createSlaPolicyBody, SlaPolicy, updateSlaPolicyBody } from "@loopdesk/contracts/sla";
 import type { Selectable } from "kysely";
-import type { SlaConditions, SlaPoliciesTable } from "../../db/schema";
+import type { SlaConditions, SlaPoliciesTable } from "../../db/schema-sla";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { calendarExists } from "./calendar-service";

@@ -1,5 +1,6 @@
 import { type Transaction, sql } from "kysely";
-import type { DB, SlaTarget } from "../../db/schema";
+import type { DB } from "../../db/schema";
+import type { SlaTarget } from "../../db/schema-sla";
 import { customerTiers } from "../customers/customer-service";
 import type { AppContext } from "../../platform/context";
 import { emitTicketEvent } from "../tickets/emit-ticket-event";

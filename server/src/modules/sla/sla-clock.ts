@@ -1,4 +1,4 @@
-import type { SlaTarget } from "../../db/schema";
+import type { SlaTarget } from "../../db/schema-sla";
 import { type Calendar, addBusinessMinutes, businessMinutesBetween } from "./business-calendar";
 
 /** What the clocks need to know about a ticket, in time order. */

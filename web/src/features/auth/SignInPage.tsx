@@ -3,7 +3,8 @@ import { Alert, Button, Form, Input, Segmented, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ApiError, api } from "../../api/client";
+import { api } from "../../api/client";
+import { errorText } from "../../app/error-text";
 import { PublicCard } from "../../app/PublicCard";
 import { CodeSignIn } from "./CodeSignIn";
 import { useSession } from "./session";
@@ -27,7 +28,7 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
     try {
       await signIn(values.email, values.password, audience);
     } catch (e) {
-      setError(t(`errors.${e instanceof ApiError ? e.code : "internal_error"}`, { defaultValue: t("errors.internal_error") }));
+      setError(errorText(t, e));
     } finally {
       setBusy(false);
     }

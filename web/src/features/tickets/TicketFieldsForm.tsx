@@ -36,12 +36,8 @@ export function TicketFieldsForm({
   const defs = useTicketFields();
   const update = useUpdateTicket(ticket.id);
   const [form] = Form.useForm();
-  const fields = [
-    ...templateFields(defs.data, ticket.categoryId),
-    ...(defs.data ?? []).filter(
-      (d) => ticket.customFields[d.key] !== undefined && !templateFields(defs.data, ticket.categoryId).includes(d),
-    ),
-  ];
+  const template = templateFields(defs.data, ticket.categoryId);
+  const fields = [...template, ...(defs.data ?? []).filter((d) => ticket.customFields[d.key] !== undefined && !template.includes(d))];
   useEffect(() => form.setFieldsValue({ customFields: ticket.customFields }), [form, ticket.customFields]);
   if (fields.length === 0) return null;
   if (!editable)
