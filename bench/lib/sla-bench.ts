@@ -73,6 +73,7 @@ export async function benchSla(database: Database, opts: { recompute: number }) 
   });
   await createPolicy(db, {
     name: "基准策略",
+    escalation: [],
     position: 0,
     active: true,
     conditions: {},

@@ -1,7 +1,23 @@
 import { z } from "zod";
 import { isoDate } from "./common";
 
-export const notificationTypes = ["urged", "sla_warning", "sla_breached"] as const;
+export const notificationTypes = ["assigned", "customer_replied", "urged", "sla_warning", "sla_breached", "escalated", "rule"] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+export const notificationChannels = ["inApp", "email"] as const;
+/** Per type, which channels a staff member wants; missing entries take the defaults. */
+export const notificationPrefs = z.record(z.enum(notificationTypes), z.strictObject({ inApp: z.boolean(), email: z.boolean() }));
+export type NotificationPrefs = z.infer<typeof notificationPrefs>;
+export const defaultNotificationPrefs: Record<NotificationType, { inApp: boolean; email: boolean }> = {
+  assigned: { inApp: true, email: false },
+  customer_replied: { inApp: true, email: false },
+  urged: { inApp: true, email: true },
+  sla_warning: { inApp: true, email: false },
+  sla_breached: { inApp: true, email: true },
+  escalated: { inApp: true, email: true },
+  rule: { inApp: true, email: false },
+};
+export const updateNotificationPrefsBody = z.strictObject({ prefs: notificationPrefs });
+export const notificationPrefsResult = z.object({ prefs: z.record(z.string(), z.object({ inApp: z.boolean(), email: z.boolean() })) });
 export const notification = z.object({
   id: z.number(),
   type: z.enum(notificationTypes),

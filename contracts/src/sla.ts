@@ -65,6 +65,29 @@ export const slaConditions = z.strictObject({
 });
 
 const minutes = z.number().int().min(1).max(525_600);
+
+/** After a breach: steps at minutes after the due time, each recorded on the ticket once per cycle. */
+export const escalationActions = ["notify_assignee", "notify_supervisors", "raise_priority", "reassign"] as const;
+export const escalationStep = z
+  .strictObject({
+    afterMinutes: z.number().int().min(0).max(43_200),
+    action: z.enum(escalationActions),
+    /** reassign: to this agent and/or department. */
+    staffId: z.number().int().positive().nullable().default(null),
+    departmentId: z.number().int().positive().nullable().default(null),
+  })
+  .refine((s) => s.action !== "reassign" || s.staffId !== null || s.departmentId !== null, {
+    message: "reassign_needs_target",
+    path: ["staffId"],
+  });
+export type EscalationStep = z.infer<typeof escalationStep>;
+const escalation = z
+  .array(escalationStep)
+  .max(10)
+  .refine(
+    (steps) => steps.every((s, i) => i === 0 || (steps[i - 1] as EscalationStep).afterMinutes <= s.afterMinutes),
+    "steps_out_of_order",
+  );
 export const slaPolicy = z.object({
   id: z.number(),
   name: z.string(),
@@ -83,6 +106,7 @@ export const slaPolicy = z.object({
   warnPercent: z.number().nullable(),
   /** … and/or this many minutes before it is due. */
   warnMinutesBefore: z.number().nullable(),
+  escalation: z.array(escalationStep),
 });
 export type SlaPolicy = z.infer<typeof slaPolicy>;
 export const createSlaPolicyBody = z.strictObject({
@@ -99,6 +123,7 @@ export const createSlaPolicyBody = z.strictObject({
   pauseOnHold: z.boolean().default(true),
   warnPercent: z.number().int().min(1).max(99).nullable().default(75),
   warnMinutesBefore: z.number().int().min(1).max(10_080).nullable().default(null),
+  escalation: escalation.default([]),
 });
 export const updateSlaPolicyBody = patchBody(createSlaPolicyBody);
 

@@ -10,6 +10,9 @@ import type { Logger } from "pino";
 import type { Config } from "./config";
 import type { Database } from "./db/database";
 import { registerAuthRoutes } from "./modules/auth/auth-routes";
+import { registerAutomationJobs } from "./modules/automations/automation-jobs";
+import { registerAutomationRoutes } from "./modules/automations/automation-routes";
+import { registerTriggerJobs } from "./modules/automations/trigger-jobs";
 import { registerCannedReplyRoutes } from "./modules/canned-replies/canned-reply-routes";
 import { SESSION_COOKIE, authenticate } from "./modules/auth/session-service";
 import { registerCustomFieldRoutes } from "./modules/custom-fields/custom-field-routes";
@@ -27,6 +30,8 @@ import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
+import { registerWebhookJobs } from "./modules/webhooks/webhook-jobs";
+import { registerWebhookRoutes } from "./modules/webhooks/webhook-routes";
 import type { AppContext } from "./platform/context";
 import { EventBus } from "./platform/events/event-bus";
 import { FileStore } from "./platform/files/file-store";
@@ -59,6 +64,9 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerTicketJobs(ctx);
   registerSlaJobs(ctx);
   registerNotificationJobs(ctx);
+  registerTriggerJobs(ctx);
+  registerAutomationJobs(ctx);
+  registerWebhookJobs(ctx);
   return ctx;
 }
 
@@ -118,6 +126,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
+  registerAutomationRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

@@ -29,6 +29,7 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().trim().min(3).max(300).optional(),
+  LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
 });
 
 /** Variables whose values may hold credentials: never echoed in error messages. */
@@ -53,6 +54,8 @@ export type Config = {
   dbPoolSize: number;
   /** Outgoing mail (one-time sign-in codes, later replies and notifications); undefined: no mail is sent. */
   smtp: { url: string; from: string } | undefined;
+  /** First retry delay of a failed webhook delivery; each further retry waits twice as long. */
+  webhookRetryBaseMs: number;
   /** Process role: web serves HTTP, worker runs jobs; "all" does both. */
   role: "all" | "web" | "worker";
 };
@@ -87,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Loopdesk <no-reply@${new URL(e.SMTP_URL).hostname}>` } : undefined,
+    webhookRetryBaseMs: e.LOOPDESK_WEBHOOK_RETRY_SECONDS * 1000,
     role: "all",
     ...overrides,
   };

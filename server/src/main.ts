@@ -5,6 +5,7 @@ import { databaseOptionsFromConfig, openDatabase } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { firstStart } from "./modules/setup/first-start";
 import { seedDemo } from "./modules/setup/seed-demo";
+import { scheduleAutomationJobs } from "./modules/automations/automation-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
@@ -50,6 +51,7 @@ async function main() {
   if (role !== "web") {
     await scheduleTicketJobs(ctx);
     await scheduleSlaJobs(ctx);
+    await scheduleAutomationJobs(ctx.db);
     await ctx.jobs.start();
   }
   if (app) {

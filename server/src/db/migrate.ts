@@ -9,6 +9,7 @@ import * as m0007 from "./migrations/2026-11-22-0007-staff-invitations";
 import * as m0008 from "./migrations/2026-11-22-0008-sla";
 import * as m0009 from "./migrations/2026-11-22-0009-urges-and-notifications";
 import * as m0010 from "./migrations/2026-11-22-0010-sla-warnings";
+import * as m0011 from "./migrations/2026-11-23-0011-automations";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-22-0008-sla": m0008,
   "2026-11-22-0009-urges-and-notifications": m0009,
   "2026-11-22-0010-sla-warnings": m0010,
+  "2026-11-23-0011-automations": m0011,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -1,3 +1,4 @@
+import type { EscalationStep } from "@loopdesk/contracts/sla";
 import type { ColumnType, Generated } from "kysely";
 
 /** Kysely table types of the SLA tables (migrations 0008, 0010); part of `DB` in schema.ts. */
@@ -41,6 +42,7 @@ export interface SlaPoliciesTable {
   pause_on_hold: Generated<boolean>;
   warn_percent: number | null;
   warn_minutes_before: number | null;
+  escalation: Json<EscalationStep[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -60,4 +62,7 @@ export interface TicketSlaTable {
   warn_at: NullableTimestamp;
   /** Warnings given in this cycle, e.g. "p75", "m15". */
   warned: ColumnType<string[], string[] | undefined, string[]>;
+  /** Escalation steps already run in this cycle, and when the next one is due. */
+  escalation_step: Generated<number>;
+  escalate_at: NullableTimestamp;
 }

@@ -1,4 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type {
+  AutomationRunsTable,
+  AutomationsTable,
+  TriggerFiringsTable,
+  TriggersTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from "./schema-automations";
 import type { BusinessCalendarsTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
@@ -152,6 +160,8 @@ export interface TicketsTable {
   priority_rank: ColumnType<number, never, never>;
   last_customer_message_at: NullableTimestamp;
   last_staff_reply_at: NullableTimestamp;
+  /** When the ticket entered its current status. */
+  status_changed_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -159,6 +169,13 @@ export interface TicketsTable {
 export interface TicketSearchTable {
   ticket_id: number;
   document: ColumnType<string, never, never>;
+  updated_at: Timestamp;
+}
+
+export interface NotificationPreferencesTable {
+  staff_id: number;
+  /** Per notification type, which channels the person wants (missing: defaults). */
+  prefs: Json<Record<string, { inApp: boolean; email: boolean }>>;
   updated_at: Timestamp;
 }
 
@@ -347,7 +364,14 @@ export interface DB {
   business_calendars: BusinessCalendarsTable;
   sla_policies: SlaPoliciesTable;
   ticket_sla: TicketSlaTable;
+  triggers: TriggersTable;
+  trigger_firings: TriggerFiringsTable;
+  automations: AutomationsTable;
+  automation_runs: AutomationRunsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

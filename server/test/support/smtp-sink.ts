@@ -44,3 +44,5 @@ export function mailText(raw: string): string {
     ).toString("utf8");
   return body;
 }
+
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;

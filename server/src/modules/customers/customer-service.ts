@@ -63,6 +63,19 @@ export async function setCustomerLocale(db: Executor, id: number, locale: "zh-CN
   await db.updateTable("customers").set({ locale, updated_at: new Date() }).where("id", "=", id).execute();
 }
 
+/** How to write to a customer: name, language and first email address (null when they have none). */
+export async function customerContact(db: Executor, id: number) {
+  const row = await db
+    .selectFrom("customers")
+    .leftJoin("customer_identities as i", (j) => j.onRef("i.customer_id", "=", "customers.id").on("i.kind", "=", "email"))
+    .select(["customers.name", "customers.locale", "customers.tier", "i.value as email"])
+    .where("customers.id", "=", id)
+    .orderBy("i.id")
+    .limit(1)
+    .executeTakeFirst();
+  return { name: row?.name ?? "", locale: row?.locale ?? "zh-CN", tier: row?.tier ?? null, email: row?.email ?? null };
+}
+
 /** Each customer's tier (普通/银卡/金卡/VIP), e.g. for SLA policies and routing. */
 export async function customerTiers(db: Executor, ids: number[]) {
   if (ids.length === 0) return new Map<number, string>();

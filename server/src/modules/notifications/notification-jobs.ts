@@ -4,41 +4,61 @@ import { supervisorIdsFor } from "../staff/staff-service";
 import { notifyStaff } from "./notification-service";
 
 type Scope = { assigneeId: number | null; departmentId: number | null };
+type Payload = {
+  scope?: Scope;
+  byKind?: string;
+  byId?: number;
+  byName?: string;
+  urgeCount?: number;
+  note?: string | null;
+  target?: string;
+  escalates?: boolean;
+  authorType?: string;
+  visibility?: string;
+  changes?: Record<string, { before: unknown; after: unknown }>;
+  via?: unknown;
+};
 
 /**
- * Who hears about a ticket event: its assignee and the supervisors of its department (admins when
- * there are none) — except whoever caused it.
+ * Who hears about a ticket event: urges, SLA warnings and breaches reach its assignee and the
+ * supervisors of its department (admins when there are none); a breach whose policy has
+ * escalation steps is left to them. The assignee also hears of a new assignment and of customer
+ * replies. Nobody is told about what they did themselves.
  */
 export function registerNotificationJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "notify-staff",
-    types: ["ticket.urged", "ticket.sla_warning", "ticket.sla_breached"],
+    types: ["ticket.urged", "ticket.sla_warning", "ticket.sla_breached", "ticket.updated", "ticket.message_added"],
     handle: async (event: DomainEvent, { trx }) => {
-      const p = event.payload as {
-        scope?: Scope;
-        byKind?: string;
-        byId?: number;
-        byName?: string;
-        urgeCount?: number;
-        note?: string | null;
-        target?: string;
-      };
+      const p = event.payload as Payload;
       const scope = p.scope ?? { assigneeId: null, departmentId: null };
-      const recipients = [...(scope.assigneeId ? [scope.assigneeId] : []), ...(await supervisorIdsFor(trx, scope.departmentId))].filter(
-        (id) => !(p.byKind === "staff" && id === p.byId),
-      );
-      if (event.type === "ticket.urged")
-        await notifyStaff(trx, recipients, {
-          type: "urged",
-          ticketId: event.aggregateId,
-          data: { byName: p.byName, byKind: p.byKind, urgeCount: p.urgeCount, note: p.note ?? null },
-        });
-      else
-        await notifyStaff(trx, recipients, {
-          type: event.type === "ticket.sla_warning" ? "sla_warning" : "sla_breached",
-          ticketId: event.aggregateId,
-          data: { target: p.target },
-        });
+      const notSelf = (ids: number[]) => ids.filter((id) => !(p.byKind === "staff" && id === p.byId));
+      const ticketId = event.aggregateId;
+      const assigneeAndSupervisors = async () =>
+        notSelf([...(scope.assigneeId ? [scope.assigneeId] : []), ...(await supervisorIdsFor(trx, scope.departmentId))]);
+      switch (event.type) {
+        case "ticket.urged":
+          return notifyStaff(ctx, trx, await assigneeAndSupervisors(), {
+            type: "urged",
+            ticketId,
+            data: { byName: p.byName, byKind: p.byKind, urgeCount: p.urgeCount, note: p.note ?? null },
+          });
+        case "ticket.sla_warning":
+          return notifyStaff(ctx, trx, await assigneeAndSupervisors(), { type: "sla_warning", ticketId, data: { target: p.target } });
+        case "ticket.sla_breached":
+          if (p.escalates) return;
+          return notifyStaff(ctx, trx, await assigneeAndSupervisors(), { type: "sla_breached", ticketId, data: { target: p.target } });
+        case "ticket.updated": {
+          const assigned = p.changes?.assigneeId?.after;
+          if (typeof assigned === "number" && !(p.byKind === "staff" && p.byId === assigned))
+            return notifyStaff(ctx, trx, [assigned], { type: "assigned", ticketId, data: {} });
+          return;
+        }
+        case "ticket.message_added":
+          if (p.authorType === "customer" && scope.assigneeId)
+            return notifyStaff(ctx, trx, [scope.assigneeId], { type: "customer_replied", ticketId, data: {} });
+          return;
+      }
     },
   });
 }

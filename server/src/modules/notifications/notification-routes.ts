@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { markReadBody, notificationList } from "@loopdesk/contracts/notifications";
+import { markReadBody, notificationList, notificationPrefsResult, updateNotificationPrefsBody } from "@loopdesk/contracts/notifications";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
-import { listNotifications, markNotificationsRead } from "./notification-service";
+import { getNotificationPrefs, listNotifications, markNotificationsRead, setNotificationPrefs } from "./notification-service";
 
 const tags = ["notifications"];
 
@@ -26,5 +26,24 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
     handler: async ({ principal, body }) => {
       await markNotificationsRead(ctx.db, principal.id, body);
     },
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/notifications/preferences",
+    summary: "Which notification types reach the caller in-app and by email",
+    tags,
+    access: "staff",
+    responses: { 200: notificationPrefsResult },
+    handler: async ({ principal }) => ({ prefs: await getNotificationPrefs(ctx.db, principal.id) }),
+  });
+  route(app, {
+    method: "PUT",
+    url: "/api/v1/notifications/preferences",
+    summary: "Choose per notification type whether it reaches the caller in-app and/or by email",
+    tags,
+    access: "staff",
+    body: updateNotificationPrefsBody,
+    responses: { 200: notificationPrefsResult },
+    handler: async ({ principal, body }) => ({ prefs: await setNotificationPrefs(ctx.db, principal.id, body.prefs) }),
   });
 }

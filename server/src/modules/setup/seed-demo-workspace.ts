@@ -28,6 +28,12 @@ export async function seedDemoWorkspace(db: Transaction<DB>) {
       pauseOnHold: true,
       warnPercent: 75,
       warnMinutesBefore: 15,
+      // After a breach: supervisors after 30 minutes, then one priority level up after 2 hours.
+      escalation: [
+        { afterMinutes: 0, action: "notify_assignee", staffId: null, departmentId: null },
+        { afterMinutes: 30, action: "notify_supervisors", staffId: null, departmentId: null },
+        { afterMinutes: 120, action: "raise_priority", staffId: null, departmentId: null },
+      ],
     });
   // Seeding runs before the server serves anyone: no other process to wait for.
   await recomputeOpenTickets(db, { otherProcessesMayRun: false });

@@ -1,5 +1,5 @@
-import { type Insertable, type Transaction, sql } from "kysely";
-import type { DB, TicketEventsTable, TicketMessagesTable } from "../../db/schema";
+import { type Insertable, sql } from "kysely";
+import type { TicketEventsTable, TicketMessagesTable } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { hashPassword } from "../../platform/auth/passwords";
 import { searchDocument } from "../../platform/text/search-text";

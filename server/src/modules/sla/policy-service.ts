@@ -4,6 +4,8 @@ import type { Selectable } from "kysely";
 import type { SlaConditions, SlaPoliciesTable } from "../../db/schema-sla";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { departmentExists } from "../directory/department-service";
+import { staffExists } from "../staff/staff-service";
 import { calendarExists } from "./calendar-service";
 
 type Row = Selectable<SlaPoliciesTable>;
@@ -23,6 +25,7 @@ const present = (r: Row): SlaPolicy => ({
   pauseOnHold: r.pause_on_hold,
   warnPercent: r.warn_percent,
   warnMinutesBefore: r.warn_minutes_before,
+  escalation: r.escalation ?? [],
 });
 
 /** Policies in the order they are tried; the first whose conditions all match applies. */
@@ -40,6 +43,12 @@ async function check(db: Executor, input: Input, current?: SlaPolicy) {
     throw ValidationError([{ path: "calendarId", code: "calendar_required", message: "Working-hours targets need a calendar." }]);
   if (input.calendarId != null && !(await calendarExists(db, input.calendarId)))
     throw ValidationError([{ path: "calendarId", code: "unknown_reference", message: "Unknown calendar." }]);
+  for (const [i, step] of (input.escalation ?? []).entries()) {
+    if (step.staffId !== null && !(await staffExists(db, step.staffId)))
+      throw ValidationError([{ path: `escalation.${i}.staffId`, code: "unknown_reference", message: "Unknown staff member." }]);
+    if (step.departmentId !== null && !(await departmentExists(db, step.departmentId)))
+      throw ValidationError([{ path: `escalation.${i}.departmentId`, code: "unknown_reference", message: "Unknown department." }]);
+  }
 }
 
 const columns = (input: Input) => ({
@@ -56,6 +65,7 @@ const columns = (input: Input) => ({
   ...(input.pauseOnHold !== undefined ? { pause_on_hold: input.pauseOnHold } : {}),
   ...(input.warnPercent !== undefined ? { warn_percent: input.warnPercent } : {}),
   ...(input.warnMinutesBefore !== undefined ? { warn_minutes_before: input.warnMinutesBefore } : {}),
+  ...(input.escalation !== undefined ? { escalation: JSON.stringify(input.escalation) } : {}),
 });
 
 export async function createPolicy(db: Executor, input: z.output<typeof createSlaPolicyBody>) {

@@ -1,4 +1,5 @@
 import type { AppContext } from "../../platform/context";
+import { usageFlag } from "../../platform/events/usage-flag";
 import { type Executor, enqueue } from "../../platform/jobs/job-queue";
 import { recomputeTicketSla } from "./recompute-ticket-sla";
 
@@ -92,56 +93,23 @@ export function registerSlaJobs(ctx: AppContext) {
  * ticket created meanwhile by a process that still thought it was not is covered by the walk.
  */
 export async function recomputeOpenTickets(db: Executor, opts: { otherProcessesMayRun: boolean } = { otherProcessesMayRun: true }) {
-  const usage = usageOf(db);
-  usage.checkedAt = 0;
-  usage.inUse = true;
+  slaUsage.markInUse(db);
   await enqueue(
     db,
     RECOMPUTE_QUEUE,
     { afterId: 0 },
     {
-      runAt: new Date(Date.now() + (opts.otherProcessesMayRun ? 2 * USAGE_TTL_MS : 0)),
+      runAt: new Date(Date.now() + (opts.otherProcessesMayRun ? 2 * slaUsage.ttlMs : 0)),
       dedupeKey: `sla-recompute:start:${Date.now()}:${Math.random()}`,
     },
   );
 }
 
-const USAGE_TTL_MS = 5_000;
-/** Whether any SLA policy is active, as this process last saw it for a database (true until known otherwise). */
-const usageByDatabase = new WeakMap<object, { inUse: boolean; checkedAt: number; checking: boolean }>();
-function usageOf(db: Executor) {
-  // A database and its transactions share one adapter object: the key for "this database".
-  const key = db.getExecutor().adapter;
-  let usage = usageByDatabase.get(key);
-  if (!usage) {
-    usage = { inUse: true, checkedAt: 0, checking: false };
-    usageByDatabase.set(key, usage);
-  }
-  return usage;
-}
-function slaInUse(ctx: AppContext) {
-  const usage = usageOf(ctx.db);
-  if (!usage.checking && Date.now() - usage.checkedAt > USAGE_TTL_MS) {
-    usage.checking = true;
-    ctx.db
-      .selectFrom("sla_policies")
-      .select("id")
-      .where("active", "=", true)
-      .limit(1)
-      .executeTakeFirst()
-      .then((row) => {
-        usage.inUse = row !== undefined;
-        usage.checkedAt = Date.now();
-      })
-      .catch(() => {
-        usage.inUse = true;
-      })
-      .finally(() => {
-        usage.checking = false;
-      });
-  }
-  return usage.inUse;
-}
+/** Whether any SLA policy is active (per process and database; see usageFlag). */
+const slaUsage = usageFlag(
+  async (db) => (await db.selectFrom("sla_policies").select("id").where("active", "=", true).limit(1).executeTakeFirst()) !== undefined,
+);
+const slaInUse = (ctx: AppContext) => slaUsage.inUse(ctx.db);
 
 /** Makes sure one sweep is scheduled (idempotent across restarts and processes). */
 export async function scheduleSlaJobs(ctx: AppContext) {

@@ -71,6 +71,12 @@ export async function supervisorIdsFor(db: Executor, departmentId: number | null
   return admins.map((r) => r.id);
 }
 
+/** Active staff members' addresses and languages, for mail. */
+export async function staffContacts(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom("staff").select(["id", "email", "locale"]).where("id", "in", ids).where("active", "=", true).execute();
+}
+
 export async function staffExists(db: Executor, id: number) {
   return !!(await db.selectFrom("staff").select("id").where("id", "=", id).where("active", "=", true).executeTakeFirst());
 }

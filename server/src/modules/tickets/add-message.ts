@@ -81,6 +81,9 @@ export async function addMessage(ctx: AppContext, principal: Principal, ticketId
       messageId: message.id,
       visibility: input.visibility,
       authorType: principal.kind,
+      byKind: principal.kind,
+      byId: principal.id,
+      ...(to !== from ? { changes: { status: { before: from, after: to } } } : {}),
     });
     return { message, ticket: updated, followUpTicketId };
   });

@@ -27,7 +27,7 @@ export function registerTicketJobs(ctx: AppContext) {
       const now = new Date();
       const closed = await trx
         .updateTable("tickets")
-        .set({ status: "closed", closed_at: now, updated_at: now, version: sql`version + 1` })
+        .set({ status: "closed", closed_at: now, status_changed_at: now, updated_at: now, version: sql`version + 1` })
         .where("id", "in", (eb) =>
           eb
             .selectFrom("tickets")
@@ -49,7 +49,13 @@ export function registerTicketJobs(ctx: AppContext) {
           [{ type: "status_changed", field: "status", before: "solved", after: "closed", data: { reason: "auto_close" } }],
           now,
         );
-      for (const t of closed) await emitTicketEvent(ctx, trx, "ticket.updated", t, { fields: ["status"] });
+      for (const t of closed)
+        await emitTicketEvent(ctx, trx, "ticket.updated", t, {
+          fields: ["status"],
+          changes: { status: { before: "solved", after: "closed" } },
+          byKind: "system",
+          byId: null,
+        });
       // Next run: soon if there may be more, else in 10 minutes. One pending run at a time.
       const next = new Date(Date.now() + (closed.length === 500 ? 1000 : 600_000));
       await enqueue(trx, "tickets.auto-close", {}, { runAt: next, dedupeKey: `auto-close:${next.toISOString()}` });

@@ -36,9 +36,10 @@ export function statusSideEffects(
   from: TicketStatus,
   to: TicketStatus,
   now: Date,
-): { solved_at?: Date | null; closed_at?: Date; reopened: boolean } {
+): { solved_at?: Date | null; closed_at?: Date; status_changed_at?: Date; reopened: boolean } {
   if (from === to) return { reopened: false };
   return {
+    status_changed_at: now,
     ...(to === "solved" ? { solved_at: now } : {}),
     ...(to === "closed" ? { closed_at: now } : {}),
     ...(from === "solved" && to !== "closed" ? { solved_at: null } : {}),

@@ -1,17 +1,15 @@
-import type { TicketStatus, UpdateTicketBody } from "@loopdesk/contracts/tickets";
-import type { DB, TicketRow, TicketUpdate } from "../../db/schema";
+import type { UpdateTicketBody } from "@loopdesk/contracts/tickets";
+import type { DB } from "../../db/schema";
 import type { Kysely } from "kysely";
 import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { AppError, ForbiddenError, PreconditionFailedError, ValidationError } from "../../platform/errors";
-import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
-import { emitTicketEvent } from "./emit-ticket-event";
+import { changeTicket } from "./change-ticket";
 import { loadVisibleTicket } from "./ticket-access";
-import { type TicketEventInput, actorOf, recordTicketEvents } from "./ticket-events";
-import { assertTransition, statusSideEffects } from "./ticket-lifecycle";
+import { actorOf } from "./ticket-events";
 import { presentTicket } from "./ticket-presenter";
 
 export const TicketClosedError = () => new AppError(409, "ticket_closed", "A closed ticket cannot be changed.");
@@ -23,8 +21,6 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (!m) throw ValidationError([{ path: "If-Match", code: "invalid", message: 'If-Match must be an ETag such as "3".' }]);
   return Number(m[1]);
 }
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 async function checkRefs(db: Kysely<DB>, input: UpdateTicketBody) {
   if (input.categoryId != null) {
@@ -58,74 +54,6 @@ export async function updateTicket(
     if (ifMatch !== undefined && ifMatch !== current.version)
       throw PreconditionFailedError({ currentVersion: current.version, ticket: presentTicket(current) });
     if (current.status === "closed") throw TicketClosedError();
-    const now = new Date();
-    const set: TicketUpdate = {};
-    const events: TicketEventInput[] = [];
-    const from = current.status as TicketStatus;
-    let reopened = false;
-    if (input.status !== undefined && input.status !== from) {
-      assertTransition(from, input.status);
-      const { reopened: r, ...effects } = statusSideEffects(from, input.status, now);
-      reopened = !!r;
-      Object.assign(set, effects, { status: input.status });
-      events.push({ type: "status_changed", field: "status", before: from, after: input.status });
-    }
-    if (reopened) set.reopen_count = current.reopen_count + 1;
-    const simple: [keyof UpdateTicketBody, keyof TicketRow, string][] = [
-      ["subject", "subject", "subject"],
-      ["priority", "priority", "priority"],
-      ["categoryId", "category_id", "categoryId"],
-      ["departmentId", "department_id", "departmentId"],
-    ];
-    for (const [inKey, column, field] of simple) {
-      const value = input[inKey];
-      if (value !== undefined && !same(value, current[column])) {
-        (set as Record<string, unknown>)[column] = value;
-        events.push({ type: "field_changed", field, before: current[column], after: value });
-      }
-    }
-    if (input.assigneeId !== undefined && input.assigneeId !== current.assignee_id) {
-      set.assignee_id = input.assigneeId;
-      events.push({
-        type: input.assigneeId === null ? "unassigned" : "assigned",
-        field: "assigneeId",
-        before: current.assignee_id,
-        after: input.assigneeId,
-      });
-    }
-    if (input.tags !== undefined) {
-      const tags = [...new Set(input.tags)];
-      if (!same([...tags].sort(), [...current.tags].sort())) {
-        set.tags = tags;
-        events.push({ type: "field_changed", field: "tags", before: current.tags, after: tags });
-      }
-    }
-    if (input.customFields !== undefined) {
-      const merged = await validateCustomFields(trx, "ticket", input.customFields, {
-        existing: current.custom_fields,
-        requireAll: false,
-        categoryId: input.categoryId !== undefined ? input.categoryId : current.category_id,
-      });
-      for (const key of new Set([...Object.keys(current.custom_fields), ...Object.keys(merged)])) {
-        if (!same(current.custom_fields[key], merged[key]))
-          events.push({
-            type: "field_changed",
-            field: `customFields.${key}`,
-            before: current.custom_fields[key] ?? null,
-            after: merged[key] ?? null,
-          });
-      }
-      if (!same(merged, current.custom_fields)) set.custom_fields = JSON.stringify(merged);
-    }
-    if (events.length === 0) return current;
-    const updated = await trx
-      .updateTable("tickets")
-      .set({ ...set, version: current.version + 1, updated_at: now })
-      .where("id", "=", id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordTicketEvents(trx, id, actorOf(principal), events, now);
-    await emitTicketEvent(ctx, trx, "ticket.updated", updated, { fields: [...new Set(events.map((e) => e.field))] }, current);
-    return updated;
+    return changeTicket(ctx, trx, current, input, actorOf(principal));
   });
 }

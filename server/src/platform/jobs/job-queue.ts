@@ -28,6 +28,20 @@ export type JobDefinition<P = Record<string, unknown>> = {
   backoffMs?: (attempt: number) => number;
 };
 
+/**
+ * A job whose work must not hold a database transaction open (a network call: SMTP, webhooks):
+ * it is leased — its run time pushed `leaseMs` ahead in a short transaction — then run with no
+ * transaction, then marked completed. A crash mid-way makes it due again when the lease ends, so
+ * delivery is at least once; a failure is retried with backoff like any job.
+ */
+export type LeasedJobDefinition<P = Record<string, unknown>> = {
+  queue: string;
+  leaseMs: number;
+  run: (payload: P, ctx: { db: Kysely<DB>; jobId: number; attempt: number; logger: Logger }) => Promise<void>;
+  maxAttempts?: number;
+  backoffMs?: (attempt: number) => number;
+};
+
 export type EnqueueOptions = { runAt?: Date; dedupeKey?: string; maxAttempts?: number };
 export type NewJob = { queue: string; payload: Record<string, unknown> } & EnqueueOptions;
 
@@ -83,6 +97,7 @@ export const enqueue = (db: Executor, queue: string, payload: Record<string, unk
  */
 export class JobQueue {
   private readonly definitions = new Map<string, JobDefinition<never>>();
+  private readonly leased = new Map<string, LeasedJobDefinition<never>>();
   private running = false;
   private loops: Promise<void>[] = [];
   private wakers = new Set<() => void>();
@@ -114,6 +129,15 @@ export class JobQueue {
 
   define<P>(def: JobDefinition<P>) {
     this.definitions.set(def.queue, def as JobDefinition<never>);
+  }
+
+  defineLeased<P>(def: LeasedJobDefinition<P>) {
+    this.leased.set(def.queue, def as LeasedJobDefinition<never>);
+    this.define<P>({
+      queue: def.queue,
+      maxAttempts: def.maxAttempts,
+      handler: () => Promise.reject(new Error(`${def.queue} is a leased job`)),
+    });
   }
 
   get queues() {
@@ -201,12 +225,24 @@ export class JobQueue {
    */
   private async runNext(): Promise<boolean> {
     let failure: { jobs: ClaimedJob[]; err: unknown } | undefined;
+    let lease: ClaimedJob | undefined;
     const ran = await this.db
       .transaction()
       .execute(async (trx) => {
         const claimed = await dueJobs(trx).where("queue", "in", this.queues).limit(CLAIM_LIMIT).execute();
         const first = claimed[0];
         if (!first) return false;
+        const leased = this.leased.get(first.queue);
+        if (leased) {
+          if (claimed.length > 1) this.wakeOne();
+          await trx
+            .updateTable("jobs")
+            .set({ run_at: new Date(Date.now() + leased.leaseMs), attempts: sql`attempts + 1` })
+            .where("id", "=", first.id)
+            .execute();
+          lease = first;
+          return true;
+        }
         const def = this.definitions.get(first.queue) as JobDefinition<never>;
         const batch = def.batchHandler && (def.batchSize ?? 1) > 1;
         const jobs = batch ? claimed.filter((j) => j.queue === first.queue).slice(0, def.batchSize) : [first];
@@ -244,10 +280,37 @@ export class JobQueue {
         if (!failure) throw err;
         return "failed" as const;
       });
+    if (lease) await this.runLeased(lease);
     if (ran !== "failed") return ran;
     const { jobs, err } = failure as unknown as { jobs: ClaimedJob[]; err: unknown };
     await this.recoverFailure(jobs, err);
     return true;
+  }
+
+  private async runLeased(job: ClaimedJob) {
+    const def = this.leased.get(job.queue) as LeasedJobDefinition<never>;
+    const attempt = job.attempts + 1;
+    const logger = this.logger.child({ queue: job.queue, job: job.id });
+    try {
+      await def.run(job.payload as never, { db: this.db, jobId: job.id, attempt, logger });
+      await this.db
+        .updateTable("jobs")
+        .set({ status: "completed", completed_at: new Date(), last_error: null })
+        .where("id", "=", job.id)
+        .execute();
+    } catch (err) {
+      const final = attempt >= (def.maxAttempts ?? job.max_attempts);
+      logger.warn({ err, attempt, final }, "job failed");
+      await this.db
+        .updateTable("jobs")
+        .set({
+          status: final ? "failed" : "queued",
+          run_at: new Date(Date.now() + (def.backoffMs ?? defaultBackoff)(attempt)),
+          last_error: String((err as Error)?.stack ?? err).slice(0, 4000),
+        })
+        .where("id", "=", job.id)
+        .execute();
+    }
   }
 
   /** After a failed run: batches are retried job by job (each in a savepoint); failures recorded. */

@@ -34,10 +34,12 @@ export class Mailer {
   }
 
   register(jobs: JobQueue) {
-    jobs.define<Mail>({
+    // Leased: an SMTP conversation must not hold a database transaction (the embedded engine has one connection).
+    jobs.defineLeased<Mail>({
       queue: MAIL_QUEUE,
+      leaseMs: 120_000,
       maxAttempts: 10,
-      handler: async (mail, { trx, jobId }) => {
+      run: async (mail, { db, jobId }) => {
         if (!this.transport || !this.smtp) throw new Error("Outgoing mail is not configured (SMTP_URL).");
         const info = await this.transport.sendMail({
           from: this.smtp.from,
@@ -48,7 +50,7 @@ export class Mailer {
         });
         this.logger.info({ to: mail.to, messageId: info.messageId }, "mail sent");
         if (mail.sensitive)
-          await trx
+          await db
             .updateTable("jobs")
             .set({ payload: sql`jsonb_build_object('to', payload->'to', 'redacted', true)` })
             .where("id", "=", jobId)

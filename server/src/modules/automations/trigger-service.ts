@@ -1,0 +1,75 @@
+import type { createTriggerBody, Trigger, updateTriggerBody } from "@loopdesk/contracts/rules";
+import type { Selectable } from "kysely";
+import type { z } from "zod";
+import type { TriggersTable } from "../../db/schema-automations";
+import { NotFoundError } from "../../platform/errors";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { checkRuleReferences } from "./rule-references";
+
+type Row = Selectable<TriggersTable>;
+const present = (r: Row): Trigger => ({
+  id: r.id,
+  name: r.name,
+  position: r.position,
+  active: r.active,
+  events: r.events as Trigger["events"],
+  conditions: r.conditions,
+  actions: r.actions,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** Triggers in the order they run. */
+export async function listTriggers(db: Executor, activeOnly = false) {
+  let q = db.selectFrom("triggers").selectAll().orderBy("position").orderBy("id");
+  if (activeOnly) q = q.where("active", "=", true);
+  return (await q.execute()).map(present);
+}
+
+export async function getTrigger(db: Executor, id: number) {
+  const row = await db.selectFrom("triggers").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw NotFoundError("Trigger");
+  return present(row);
+}
+
+export async function createTrigger(db: Executor, input: z.output<typeof createTriggerBody>) {
+  await checkRuleReferences(db, input);
+  const row = await db
+    .insertInto("triggers")
+    .values({
+      name: input.name,
+      position: input.position,
+      active: input.active,
+      events: input.events,
+      conditions: JSON.stringify(input.conditions),
+      actions: JSON.stringify(input.actions),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return present(row);
+}
+
+export async function updateTrigger(db: Executor, id: number, input: z.output<typeof updateTriggerBody>) {
+  await getTrigger(db, id);
+  await checkRuleReferences(db, input);
+  const row = await db
+    .updateTable("triggers")
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.position !== undefined ? { position: input.position } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+      ...(input.events !== undefined ? { events: input.events } : {}),
+      ...(input.conditions !== undefined ? { conditions: JSON.stringify(input.conditions) } : {}),
+      ...(input.actions !== undefined ? { actions: JSON.stringify(input.actions) } : {}),
+      updated_at: new Date(),
+    })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return present(row);
+}
+
+export async function deleteTrigger(db: Executor, id: number) {
+  const r = await db.deleteFrom("triggers").where("id", "=", id).executeTakeFirst();
+  if (!r.numDeletedRows) throw NotFoundError("Trigger");
+}

@@ -1,0 +1,53 @@
+import type { NotificationType } from "@loopdesk/contracts/notifications";
+import type { Mail } from "../../platform/mail/mailer";
+
+type Data = Record<string, unknown>;
+type Texts = { title: (d: Data) => string; target: Record<string, string>; footer: string };
+
+const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts) => string> & { _: Texts }> = {
+  "zh-CN": {
+    _: {
+      title: (d) => `工单 #${d.ticketNumber}：${d.ticketSubject}`,
+      target: { first_response: "首次响应", next_response: "下次响应", resolution: "解决" },
+      footer: "您可以在个人设置中选择哪些通知发送邮件。",
+    },
+    assigned: () => "这张工单已分派给您。",
+    customer_replied: () => "客户回复了这张工单。",
+    urged: (d) => `${d.byName ?? "有人"} 催办了这张工单（第 ${d.urgeCount ?? 1} 次）。${d.note ? `\n留言：${d.note}` : ""}`,
+    sla_warning: (d, t) => `“${t.target[String(d.target)] ?? d.target}”时效即将超时。`,
+    sla_breached: (d, t) => `“${t.target[String(d.target)] ?? d.target}”时效已超时。`,
+    escalated: (d, t) => `“${t.target[String(d.target)] ?? d.target}”超时后已升级（第 ${d.step} 步）。`,
+    rule: (d) => `${d.message ?? ""}\n（规则：${d.ruleName ?? ""}）`,
+  },
+  en: {
+    _: {
+      title: (d) => `Ticket #${d.ticketNumber}: ${d.ticketSubject}`,
+      target: { first_response: "First response", next_response: "Next response", resolution: "Resolution" },
+      footer: "Choose which notifications are emailed to you in your settings.",
+    },
+    assigned: () => "This ticket was assigned to you.",
+    customer_replied: () => "The customer replied to this ticket.",
+    urged: (d) => `${d.byName ?? "Someone"} urged this ticket (${d.urgeCount ?? 1} time(s)).${d.note ? `\nNote: ${d.note}` : ""}`,
+    sla_warning: (d, t) => `The ${t.target[String(d.target)] ?? d.target} target is about to be missed.`,
+    sla_breached: (d, t) => `The ${t.target[String(d.target)] ?? d.target} target was missed.`,
+    escalated: (d, t) => `The missed ${t.target[String(d.target)] ?? d.target} target was escalated (step ${d.step}).`,
+    rule: (d) => `${d.message ?? ""}\n(Rule: ${d.ruleName ?? ""})`,
+  },
+};
+
+/** A staff notification as an email in the recipient's language, with a link to the ticket. */
+export function notificationMail(to: string, locale: string, type: NotificationType, data: Data, link: string | null): Mail {
+  const lang = texts[locale === "en" ? "en" : "zh-CN"];
+  const body = lang[type](data, lang._);
+  return {
+    to,
+    subject: `[Loopdesk] ${lang._.title(data)}`,
+    text: `${body}\n\n${link ?? ""}\n\n${lang._.footer}`.replace(/\n{3,}/g, "\n\n"),
+  };
+}
+
+/** A one-line text for group robots and webhook summaries. */
+export function notificationLine(locale: string, type: NotificationType, data: Data) {
+  const lang = texts[locale === "en" ? "en" : "zh-CN"];
+  return `${lang._.title(data)} — ${lang[type](data, lang._)}`;
+}

@@ -1,0 +1,113 @@
+import type { TicketStatus, UpdateTicketBody } from "@loopdesk/contracts/tickets";
+import type { TicketRow, TicketUpdate } from "../../db/schema";
+import type { AppContext } from "../../platform/context";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { validateCustomFields } from "../custom-fields/custom-field-service";
+import { emitTicketEvent } from "./emit-ticket-event";
+import { type Actor, type TicketEventInput, recordTicketEvents } from "./ticket-events";
+import { assertTransition, statusSideEffects } from "./ticket-lifecycle";
+
+/** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
+export type ChangeSource = { kind: "trigger" | "automation" | "escalation"; id: number; name: string };
+export type TicketChanges = Partial<
+  Pick<UpdateTicketBody, "subject" | "status" | "priority" | "categoryId" | "departmentId" | "assigneeId" | "tags" | "customFields">
+>;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Applies field changes to a ticket the caller has locked (FOR UPDATE) in its transaction: every
+ * changed field becomes a history event, and one `ticket.updated` domain event carries what changed
+ * (before → after). References must already be checked; status transitions and custom fields are
+ * checked here. Returns the ticket unchanged when nothing differs.
+ */
+export async function changeTicket(
+  ctx: AppContext,
+  trx: Executor,
+  current: TicketRow,
+  input: TicketChanges,
+  actor: Actor,
+  source?: ChangeSource,
+): Promise<TicketRow> {
+  const now = new Date();
+  const set: TicketUpdate = {};
+  const events: TicketEventInput[] = [];
+  const from = current.status as TicketStatus;
+  if (input.status !== undefined && input.status !== from) {
+    assertTransition(from, input.status);
+    const { reopened, ...effects } = statusSideEffects(from, input.status, now);
+    Object.assign(set, effects, { status: input.status });
+    if (reopened) set.reopen_count = current.reopen_count + 1;
+    events.push({ type: "status_changed", field: "status", before: from, after: input.status });
+  }
+  const simple: [keyof TicketChanges, keyof TicketRow, string][] = [
+    ["subject", "subject", "subject"],
+    ["priority", "priority", "priority"],
+    ["categoryId", "category_id", "categoryId"],
+    ["departmentId", "department_id", "departmentId"],
+  ];
+  for (const [inKey, column, field] of simple) {
+    const value = input[inKey];
+    if (value !== undefined && !same(value, current[column])) {
+      (set as Record<string, unknown>)[column] = value;
+      events.push({ type: "field_changed", field, before: current[column], after: value });
+    }
+  }
+  if (input.assigneeId !== undefined && input.assigneeId !== current.assignee_id) {
+    set.assignee_id = input.assigneeId;
+    events.push({
+      type: input.assigneeId === null ? "unassigned" : "assigned",
+      field: "assigneeId",
+      before: current.assignee_id,
+      after: input.assigneeId,
+    });
+  }
+  if (input.tags !== undefined) {
+    const tags = [...new Set(input.tags)];
+    if (!same([...tags].sort(), [...current.tags].sort())) {
+      set.tags = tags;
+      events.push({ type: "field_changed", field: "tags", before: current.tags, after: tags });
+    }
+  }
+  if (input.customFields !== undefined) {
+    const merged = await validateCustomFields(trx, "ticket", input.customFields, {
+      existing: current.custom_fields,
+      requireAll: false,
+      categoryId: input.categoryId !== undefined ? input.categoryId : current.category_id,
+    });
+    for (const key of new Set([...Object.keys(current.custom_fields), ...Object.keys(merged)])) {
+      if (!same(current.custom_fields[key], merged[key]))
+        events.push({
+          type: "field_changed",
+          field: `customFields.${key}`,
+          before: current.custom_fields[key] ?? null,
+          after: merged[key] ?? null,
+        });
+    }
+    if (!same(merged, current.custom_fields)) set.custom_fields = JSON.stringify(merged);
+  }
+  if (events.length === 0) return current;
+  const updated = await trx
+    .updateTable("tickets")
+    .set({ ...set, version: current.version + 1, updated_at: now })
+    .where("id", "=", current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const withSource = source ? events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : events;
+  await recordTicketEvents(trx, current.id, actor, withSource, now);
+  await emitTicketEvent(
+    ctx,
+    trx,
+    "ticket.updated",
+    updated,
+    {
+      fields: [...new Set(events.map((e) => e.field))],
+      byKind: actor.type,
+      byId: actor.id,
+      changes: Object.fromEntries(events.map((e) => [e.field, { before: e.before ?? null, after: e.after ?? null }])),
+      ...(source ? { via: source } : {}),
+    },
+    current,
+  );
+  return updated;
+}

@@ -1,0 +1,80 @@
+import type { TicketStatus } from "@loopdesk/contracts/tickets";
+import { sql } from "kysely";
+import type { Executor } from "../../platform/jobs/job-queue";
+
+/** Ticket reads for other modules' background work (rules, notifications, webhooks); no permission checks. */
+
+/** The ticket, locked for the caller's transaction. */
+export const lockTicket = (db: Executor, id: number) =>
+  db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+
+export const findTicketByNumber = (db: Executor, number: number) =>
+  db.selectFrom("tickets").selectAll().where("number", "=", number).executeTakeFirst();
+
+/** What a message about a ticket needs to say which ticket it is. */
+export async function ticketSummary(db: Executor, id: number, publicUrl: string) {
+  const t = await db
+    .selectFrom("tickets")
+    .select([
+      "id",
+      "number",
+      "subject",
+      "status",
+      "priority",
+      "channel",
+      "customer_id",
+      "assignee_id",
+      "department_id",
+      "category_id",
+      "tags",
+      "updated_at",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!t) return null;
+  return {
+    id: t.id,
+    number: Number(t.number),
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    channel: t.channel,
+    customerId: t.customer_id,
+    assigneeId: t.assignee_id,
+    departmentId: t.department_id,
+    categoryId: t.category_id,
+    tags: t.tags,
+    updatedAt: t.updated_at.toISOString(),
+    url: `${publicUrl}/tickets/${t.id}`,
+  };
+}
+export type TicketSummary = NonNullable<Awaited<ReturnType<typeof ticketSummary>>>;
+
+/**
+ * Tickets that have been in `status` since before `enteredBefore`, oldest first, after a keyset
+ * cursor, locked — through the (status, status_changed_at, id) index. The status time also comes
+ * as the database prints it, exact to the microsecond, for the next cursor.
+ */
+export async function ticketsInStatusSince(
+  db: Executor,
+  q: { status: TicketStatus; enteredBefore: Date; after: { at: string; id: number } | null; limit: number },
+) {
+  let query = db
+    .selectFrom("tickets")
+    .selectAll()
+    .select(sql<string>`status_changed_at::text`.as("status_changed_text"))
+    .where("status", "=", q.status)
+    .where("status_changed_at", "<=", q.enteredBefore)
+    .orderBy("status_changed_at")
+    .orderBy("id")
+    .limit(q.limit)
+    .forUpdate();
+  const after = q.after;
+  if (after) {
+    const at = sql<Date>`${after.at}::timestamptz`;
+    query = query.where((eb) =>
+      eb.or([eb("status_changed_at", ">", at), eb.and([eb("status_changed_at", "=", at), eb("id", ">", after.id)])]),
+    );
+  }
+  return query.execute();
+}
