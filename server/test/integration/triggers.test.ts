@@ -143,7 +143,7 @@ describe("triggers", () => {
     const after = await ticketOf(ticket.id);
     expect(after.priority).toBe("high");
     expect(after.tags.sort()).toEqual(["vip", "已提醒"].sort());
-    const fired = (await eventsOf(ticket.id)).filter((e) => e.type === "trigger_fired").map((e) => e.data.triggerId);
+    const fired = (await eventsOf(ticket.id)).filter((e) => e.type === "trigger_fired").map((e) => e.data?.triggerId);
     // b added a tag (a tags change) — a does not fire a second time for it.
     expect(fired).toEqual([a.id, b.id]);
     await admin.delete(`/api/v1/triggers/${a.id}`);
