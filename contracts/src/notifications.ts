@@ -5,7 +5,7 @@ export const notificationTypes = ["assigned", "customer_replied", "urged", "sla_
 export type NotificationType = (typeof notificationTypes)[number];
 export const notificationChannels = ["inApp", "email"] as const;
 /** Per type, which channels a staff member wants; missing entries take the defaults. */
-export const notificationPrefs = z.record(z.enum(notificationTypes), z.strictObject({ inApp: z.boolean(), email: z.boolean() }));
+export const notificationPrefs = z.partialRecord(z.enum(notificationTypes), z.strictObject({ inApp: z.boolean(), email: z.boolean() }));
 export type NotificationPrefs = z.infer<typeof notificationPrefs>;
 export const defaultNotificationPrefs: Record<NotificationType, { inApp: boolean; email: boolean }> = {
   assigned: { inApp: true, email: false },

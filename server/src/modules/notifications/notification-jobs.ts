@@ -28,7 +28,7 @@ type Payload = {
 export function registerNotificationJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "notify-staff",
-    types: ["ticket.urged", "ticket.sla_warning", "ticket.sla_breached", "ticket.updated", "ticket.message_added"],
+    types: ["ticket.created", "ticket.urged", "ticket.sla_warning", "ticket.sla_breached", "ticket.updated", "ticket.message_added"],
     handle: async (event: DomainEvent, { trx }) => {
       const p = event.payload as Payload;
       const scope = p.scope ?? { assigneeId: null, departmentId: null };
@@ -48,6 +48,10 @@ export function registerNotificationJobs(ctx: AppContext) {
         case "ticket.sla_breached":
           if (p.escalates) return;
           return notifyStaff(ctx, trx, await assigneeAndSupervisors(), { type: "sla_breached", ticketId, data: { target: p.target } });
+        case "ticket.created":
+          if (scope.assigneeId && notSelf([scope.assigneeId]).length)
+            return notifyStaff(ctx, trx, [scope.assigneeId], { type: "assigned", ticketId, data: {} });
+          return;
         case "ticket.updated": {
           const assigned = p.changes?.assigneeId?.after;
           if (typeof assigned === "number" && !(p.byKind === "staff" && p.byId === assigned))

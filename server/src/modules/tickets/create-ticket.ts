@@ -105,6 +105,6 @@ export async function createTicket(
     .selectAll()
     .executeTakeFirstOrThrow();
   if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
-  await emitTicketEvent(ctx, trx, "ticket.created", ticket);
+  await emitTicketEvent(ctx, trx, "ticket.created", ticket, { byKind: actor.type, byId: actor.id });
   return ticket;
 }
