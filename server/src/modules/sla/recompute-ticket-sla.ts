@@ -12,6 +12,11 @@ import { type Clock, computeClocks } from "./sla-clock";
 
 const LOCK_SPACE = 7301;
 
+/** One SLA computation or escalation per ticket at a time, across processes (until the transaction ends). */
+export async function lockTicketSla(trx: Transaction<DB>, ids: number[]) {
+  for (const id of [...new Set(ids)].sort((a, b) => a - b)) await sql`select pg_advisory_xact_lock(${LOCK_SPACE}, ${id})`.execute(trx);
+}
+
 /**
  * Recomputes the SLA clocks of tickets from their current state and history: which policy
  * applies, each target's due time and status, the earliest due time on the ticket. A target that
@@ -21,8 +26,7 @@ const LOCK_SPACE = 7301;
 export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, ticketIds: number[], now = new Date()) {
   const ids = [...new Set(ticketIds)].sort((a, b) => a - b);
   if (ids.length === 0) return;
-  // One recomputation per ticket at a time, across processes.
-  for (const id of ids) await sql`select pg_advisory_xact_lock(${LOCK_SPACE}, ${id})`.execute(trx);
+  await lockTicketSla(trx, ids);
   const policies = await listPolicies(trx, true);
   if (policies.length === 0) {
     // No SLA in use (the common case for a new installation): only clear what an old policy left.
@@ -86,6 +90,11 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
       const warned = [...new Set([...warnedBefore, ...give.map((w) => w.key), ...(missed ? c.warnings.map((w) => w.key) : [])])];
       const upcoming = c.warnings.filter((w) => !warned.includes(w.key)).map((w) => w.at.getTime());
       const warnAt = c.status === "active" && upcoming.length ? new Date(Math.min(...upcoming)) : null;
+      // Escalation runs while a breached clock is still running; a new cycle starts over.
+      const step = sameCycle && breachedAt ? prev.escalation_step : 0;
+      const nextStep = policy?.escalation[step];
+      const escalateAt =
+        c.status === "active" && breachedAt && c.dueAt && nextStep ? new Date(c.dueAt.getTime() + nextStep.afterMinutes * 60_000) : null;
       await trx
         .insertInto("ticket_sla")
         .values({
@@ -99,6 +108,8 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
           breached_at: breachedAt,
           warn_at: warnAt,
           warned,
+          escalation_step: step,
+          escalate_at: escalateAt,
         })
         .onConflict((oc) =>
           oc.columns(["ticket_id", "target"]).doUpdateSet((eb) => ({
@@ -110,6 +121,8 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
             breached_at: eb.ref("excluded.breached_at"),
             warn_at: eb.ref("excluded.warn_at"),
             warned: eb.ref("excluded.warned"),
+            escalation_step: eb.ref("excluded.escalation_step"),
+            escalate_at: eb.ref("excluded.escalate_at"),
           })),
         )
         .execute();
@@ -128,7 +141,12 @@ export async function recomputeTicketSla(ctx: AppContext, trx: Transaction<DB>, 
       );
     // Announced as a domain event too: the assignee and their supervisors are notified.
     for (const b of breaches)
-      await emitTicketEvent(ctx, trx, "ticket.sla_breached", t, { target: b.target, dueAt: b.dueAt?.toISOString() ?? null });
+      await emitTicketEvent(ctx, trx, "ticket.sla_breached", t, {
+        target: b.target,
+        dueAt: b.dueAt?.toISOString() ?? null,
+        // Who hears of it is then up to the policy's escalation steps.
+        escalates: (policy?.escalation.length ?? 0) > 0,
+      });
     if (breaches.length)
       await recordTicketEvents(
         trx,

@@ -1,6 +1,7 @@
 import type { AppContext } from "../../platform/context";
 import { usageFlag } from "../../platform/events/usage-flag";
 import { type Executor, enqueue } from "../../platform/jobs/job-queue";
+import { escalateDueClocks } from "./escalate-tickets";
 import { recomputeTicketSla } from "./recompute-ticket-sla";
 
 const SWEEP_QUEUE = "sla.sweep";
@@ -29,11 +30,11 @@ export function registerSlaJobs(ctx: AppContext) {
 
   ctx.jobs.define({
     queue: SWEEP_QUEUE,
-    handler: async (_payload, { trx }) => {
+    handler: async (_payload, { trx, logger }) => {
       // Index-backed (ticket_sla_breach_idx); takes the oldest first and never skips: a full batch runs again at once.
       const now = new Date();
-      // Two index-backed lookups: clocks past due with no breach recorded, and warnings due.
-      const [breaching, warning] = await Promise.all([
+      // Index-backed lookups: clocks past due with no breach recorded, warnings due, escalation steps due.
+      const [breaching, warning, escalating] = await Promise.all([
         trx
           .selectFrom("ticket_sla")
           .select("ticket_id")
@@ -51,14 +52,20 @@ export function registerSlaJobs(ctx: AppContext) {
           .orderBy("warn_at")
           .limit(BATCH)
           .execute(),
+        trx.selectFrom("ticket_sla").select("ticket_id").where("escalate_at", "<=", now).orderBy("escalate_at").limit(BATCH).execute(),
       ]);
       const due = [...breaching, ...warning];
+      if (due.length || escalating.length)
+        logger.info({ breaching: breaching.length, warning: warning.length, escalating: escalating.length }, "sla sweep batch");
       await recomputeTicketSla(
         ctx,
         trx,
         due.map((d) => d.ticket_id),
       );
-      const full = breaching.length === BATCH || warning.length === BATCH;
+      // A breach found just now may already owe its first step (e.g. "notify the assignee at once").
+      const escalate = [...new Set([...escalating, ...breaching].map((d) => d.ticket_id))];
+      await escalateDueClocks(ctx, trx, escalate, now);
+      const full = breaching.length === BATCH || warning.length === BATCH || escalating.length === BATCH;
       const next = new Date(Date.now() + (full ? 0 : 30_000));
       await enqueue(trx, SWEEP_QUEUE, {}, { runAt: next, dedupeKey: `sla-sweep:${next.toISOString()}` });
     },

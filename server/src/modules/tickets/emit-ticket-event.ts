@@ -21,7 +21,14 @@ export type TicketEventScope = ReturnType<typeof scopeOf>;
 export function emitTicketEvent(
   ctx: AppContext,
   trx: Executor,
-  type: "ticket.created" | "ticket.updated" | "ticket.message_added" | "ticket.urged" | "ticket.sla_warning" | "ticket.sla_breached",
+  type:
+    | "ticket.created"
+    | "ticket.updated"
+    | "ticket.message_added"
+    | "ticket.urged"
+    | "ticket.sla_warning"
+    | "ticket.sla_breached"
+    | "ticket.escalated",
   ticket: Scope & Pick<TicketRow, "id" | "number">,
   extra: Record<string, unknown> = {},
   before?: Scope,
