@@ -135,11 +135,29 @@ describe("English everywhere", () => {
     await expectAllEnglish(page, "shortcut help");
     await page.keyboard.press("Escape");
 
-    for (const section of ["staff", "departments", "categories", "fields", "sla", "canned", "tokens"]) {
+    for (const section of [
+      "staff",
+      "departments",
+      "categories",
+      "fields",
+      "sla",
+      "triggers",
+      "automations",
+      "webhooks",
+      "canned",
+      "tokens",
+      "notifications",
+    ]) {
       await page.goto(`${server.url}/admin/${section}`);
       await page.locator(".ant-table, .ant-form").first().waitFor();
       await expectAllEnglish(page, `admin ${section}`);
     }
+    // The rule editor, with a condition row and the preview, in English too.
+    await page.goto(`${server.url}/admin/triggers`);
+    await page.getByRole("button", { name: "Add trigger" }).click();
+    await page.getByRole("button", { name: "Add condition" }).first().click();
+    await page.getByTestId("rule-preview").waitFor();
+    await expectAllEnglish(page, "trigger editor");
     await page.close();
   });
 });

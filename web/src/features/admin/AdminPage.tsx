@@ -9,18 +9,29 @@ import { CategoriesAdmin } from "./CategoriesAdmin";
 import { CustomFieldsAdmin } from "./CustomFieldsAdmin";
 import { DepartmentsAdmin } from "./DepartmentsAdmin";
 import { SlaAdmin } from "./SlaAdmin";
+import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
+import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
+import { WebhooksAdmin } from "./WebhooksAdmin";
 
-/** Sections: admins manage the desk; every staff member manages their canned replies and tokens. */
+type Role = "admin" | "supervisor" | "agent";
+const ADMIN: Role[] = ["admin"];
+const MANAGERS: Role[] = ["admin", "supervisor"];
+const EVERYONE: Role[] = ["admin", "supervisor", "agent"];
+/** Sections: admins set up the desk, supervisors keep the rules, everyone their own replies, tokens and notifications. */
 const sections = [
-  { key: "staff", adminOnly: true, element: <StaffAdmin /> },
-  { key: "departments", adminOnly: true, element: <DepartmentsAdmin /> },
-  { key: "categories", adminOnly: true, element: <CategoriesAdmin /> },
-  { key: "fields", adminOnly: true, element: <CustomFieldsAdmin /> },
-  { key: "sla", adminOnly: true, element: <SlaAdmin /> },
-  { key: "canned", adminOnly: false, element: <CannedRepliesAdmin /> },
-  { key: "tokens", adminOnly: false, element: <ApiTokensAdmin /> },
-] as const;
+  { key: "staff", roles: ADMIN, element: <StaffAdmin /> },
+  { key: "departments", roles: ADMIN, element: <DepartmentsAdmin /> },
+  { key: "categories", roles: ADMIN, element: <CategoriesAdmin /> },
+  { key: "fields", roles: ADMIN, element: <CustomFieldsAdmin /> },
+  { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
+  { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
+  { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
+  { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
+  { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },
+  { key: "tokens", roles: EVERYONE, element: <ApiTokensAdmin /> },
+  { key: "notifications", roles: EVERYONE, element: <NotificationPrefsAdmin /> },
+];
 
 export function AdminPage() {
   const { t } = useTranslation();
@@ -28,7 +39,7 @@ export function AdminPage() {
   const location = useLocation();
   const { user } = useSession();
   if (user?.kind !== "staff") return <Navigate to="/" replace />;
-  const visible = sections.filter((s) => !s.adminOnly || user.role === "admin");
+  const visible = sections.filter((s) => s.roles.includes(user.role));
   const current = location.pathname.split("/")[2] ?? "";
   return (
     <Layout style={{ minHeight: "100vh" }}>

@@ -1,30 +1,21 @@
 import type { CannedReply } from "@loopdesk/contracts/workspace";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
-import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
-import { useList, useSave } from "./admin-api";
+import { useList, useRemove, useSave } from "./admin-api";
 import { EditModal } from "./EditModal";
 
 /** Canned replies: everyone keeps their own; supervisors and admins maintain the shared ones. */
 export function CannedRepliesAdmin() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const { user } = useSession();
   const canShare = user?.kind === "staff" && user.role !== "agent";
   const replies = useList<CannedReply>("/canned-replies");
   const [editing, setEditing] = useState<CannedReply | "new" | null>(null);
   const [form] = Form.useForm();
   const save = useSave<CannedReply>("/canned-replies", { form, onDone: () => setEditing(null) });
-  const qc = useQueryClient();
-  const remove = useMutation({
-    mutationFn: (id: number) => api(`/canned-replies/${id}`, { method: "DELETE" }),
-    onError: (e) => void message.error(errorText(t, e)),
-    onSettled: () => qc.invalidateQueries({ queryKey: ["canned-replies"] }),
-  });
+  const remove = useRemove("/canned-replies");
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>

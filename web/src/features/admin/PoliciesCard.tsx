@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
 import { EditModal } from "./EditModal";
+import { EscalationStepsField, toEscalation } from "./EscalationStepsField";
 
 type Named = { id: number; name: string };
 const hours = (m: number | null) => (m === null ? null : Math.round((m / 60) * 100) / 100);
@@ -18,6 +19,7 @@ export function PoliciesCard() {
   const calendars = useList<BusinessCalendar>("/calendars");
   const categories = useList<Named>("/categories");
   const departments = useList<Named>("/departments");
+  const staff = useList<Named & { active: boolean }>("/staff");
   const [editing, setEditing] = useState<SlaPolicy | "new" | null>(null);
   const [form] = Form.useForm();
   const save = useSave<SlaPolicy>("/sla-policies", {
@@ -55,6 +57,7 @@ export function PoliciesCard() {
             warnPercent: 75,
             warnMinutesBefore: 15,
             calendarId: calendars.data?.[0]?.id ?? null,
+            escalation: [],
           }
         : p;
     form.setFieldsValue({
@@ -81,6 +84,7 @@ export function PoliciesCard() {
         pauseOnHold: v.pauseOnHold,
         warnPercent: v.warnPercent ?? null,
         warnMinutesBefore: v.warnMinutesBefore ?? null,
+        escalation: toEscalation(v.escalation as Parameters<typeof toEscalation>[0]),
         ...(editing === "new" ? { position: ((list.at(-1)?.position ?? 0) as number) + 10 } : {}),
       },
     });
@@ -134,7 +138,7 @@ export function PoliciesCard() {
         form={form}
         saving={save.isPending}
         onClose={() => setEditing(null)}
-        width={560}
+        width={640}
       >
         <Form name="policy" form={form} layout="vertical" onFinish={onFinish}>
           <Form.Item name="name" label={t("admin.sla.name")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
@@ -213,6 +217,10 @@ export function PoliciesCard() {
               <InputNumber min={1} max={10080} />
             </Form.Item>
           </Space>
+          <EscalationStepsField
+            staff={(staff.data ?? []).filter((x) => x.active).map((x) => ({ value: x.id, label: x.name }))}
+            departments={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+          />
           <Space wrap>
             <Form.Item name="pauseOnPending" label={t("admin.sla.pauseOnPending")} valuePropName="checked">
               <Switch />

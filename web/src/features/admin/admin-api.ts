@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, type FormInstance } from "antd";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
+import { ApiError, api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { showFieldErrors } from "../../app/form-errors";
 
@@ -20,6 +20,8 @@ export function useSave<T>(
     onDone?: (saved: T) => void;
     also?: string[];
     fieldOf?: (path: string) => string | (string | number)[];
+    /** No form fields to put errors on (e.g. nested lists): name each problem in the message. */
+    listDetails?: boolean;
   } = {},
 ) {
   const { t } = useTranslation();
@@ -33,10 +35,28 @@ export function useSave<T>(
       opts.onDone?.(saved);
     },
     onError: (e) => {
-      if (!(opts.form && showFieldErrors(opts.form, t, e, opts.fieldOf))) void message.error(errorText(t, e));
+      if (opts.listDetails && e instanceof ApiError && Array.isArray(e.details))
+        void message.error(
+          (e.details as { path: string; code?: string; message?: string }[])
+            .map((d) => `${d.path}: ${t(`validation.${d.code}`, { defaultValue: d.message ?? t("form.invalid") })}`)
+            .join(t("common.clauseSep")),
+        );
+      else if (!(opts.form && showFieldErrors(opts.form, t, e, opts.fieldOf))) void message.error(errorText(t, e));
     },
     onSettled: () => {
       for (const key of [path.slice(1), ...(opts.also ?? [])]) void qc.invalidateQueries({ queryKey: [key] });
     },
+  });
+}
+
+/** Deletes one record (DELETE path/id), then refreshes the list; errors are shown as a message. */
+export function useRemove(path: string) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api(`${path}/${id}`, { method: "DELETE" }),
+    onError: (e) => void message.error(errorText(t, e)),
+    onSettled: () => qc.invalidateQueries({ queryKey: [path.slice(1)] }),
   });
 }

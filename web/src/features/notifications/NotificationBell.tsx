@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
 
-/** The bell: urges and SLA breaches for this agent, live; opening one marks it read. */
+/** The bell: assignments, customer replies, urges, SLA warnings, breaches and escalations, rule notices — live; opening one marks it read. */
 export function NotificationBell() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -22,9 +22,13 @@ export function NotificationBell() {
   });
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
   const text = (n: Notification) =>
-    n.type === "urged"
-      ? t("notifications.urged", { name: String(n.data.byName ?? ""), number: n.ticketNumber })
-      : t(`notifications.${n.type}`, { target: t(`field.${String(n.data.target)}`), number: n.ticketNumber });
+    t(`notifications.${n.type}`, {
+      number: n.ticketNumber,
+      name: String(n.data.byName ?? ""),
+      target: n.data.target ? t(`field.${String(n.data.target)}`) : "",
+      step: n.data.step,
+      message: String(n.data.message ?? ""),
+    });
   const content = (
     <div style={{ width: 320, maxWidth: "80vw" }} data-testid="notification-list">
       {(list.data?.items.length ?? 0) === 0 ? (

@@ -31,6 +31,29 @@ export function Timeline({
     return Array.isArray(v) ? v.join(", ") : String(v);
   };
 
+  const eventText = (e: TicketEvent) => {
+    const data = (e.data ?? {}) as {
+      name?: string;
+      step?: number;
+      action?: string;
+      subject?: string;
+      via?: { kind: string; name: string };
+    };
+    const text = t(`event.${e.type}`, {
+      actor: e.actorName ?? t(`author.${e.actorType}`),
+      field: e.field ? t(`field.${e.field}`, { defaultValue: e.field }) : "",
+      before: value(e.field, e.before),
+      after: value(e.field, e.after),
+      name: data.name,
+      step: data.step,
+      action: data.action ? t(`admin.escalation.actions.${data.action}`) : "",
+      subject: data.subject,
+      defaultValue: e.type,
+    });
+    // A change a rule made says which rule.
+    return data.via ? `${text}${t(`via.${data.via.kind}`, { name: data.via.name })}` : text;
+  };
+
   return (
     <div data-testid="timeline" style={{ display: "flex", flexDirection: "column", gap: 8 }}>
       {items.map((item) =>
@@ -53,14 +76,7 @@ export function Timeline({
           </Card>
         ) : (
           <Typography.Text key={`e${item.event.id}`} type="secondary" data-testid="system-event" style={{ fontSize: 12 }}>
-            {fmt.format(new Date(item.event.createdAt))} ·{" "}
-            {t(`event.${item.event.type}`, {
-              actor: item.event.actorName ?? t(`author.${item.event.actorType}`),
-              field: item.event.field ? t(`field.${item.event.field}`, { defaultValue: item.event.field }) : "",
-              before: value(item.event.field, item.event.before),
-              after: value(item.event.field, item.event.after),
-              defaultValue: item.event.type,
-            })}
+            {fmt.format(new Date(item.event.createdAt))} · {eventText(item.event)}
           </Typography.Text>
         ),
       )}
