@@ -1,5 +1,5 @@
 import type { CannedReply } from "@loopdesk/contracts/workspace";
-import { App, Button, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Button, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../auth/session";
