@@ -153,7 +153,7 @@ describe("SLA clocks on tickets", () => {
     expect(await warningsOf()).toHaveLength(2);
     expect(await breachesOf(ticket.id)).toHaveLength(1);
     const bell = (await assigneeClient.get("/api/v1/notifications")).json();
-    expect(bell.items.map((n: { type: string }) => n.type)).toEqual(["sla_breached", "sla_warning", "sla_warning"]);
+    expect(bell.items.map((n: { type: string }) => n.type)).toEqual(["sla_breached", "sla_warning", "sla_warning", "assigned"]);
   });
 
   it("policies need a calendar for working-hours targets; only admins manage them", async () => {

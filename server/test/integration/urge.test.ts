@@ -23,10 +23,14 @@ async function setUp() {
       assigneeId: assignee.id,
     })
   ).json();
+  const assigneeClient = await t.signIn(assignee.email, PASSWORD);
+  // The assignment itself was a notification; start from a quiet bell.
+  await t.ctx.jobs.drain();
+  await assigneeClient.post("/api/v1/notifications/read", { all: true });
   return {
     ticket,
     customer,
-    assignee: await t.signIn(assignee.email, PASSWORD),
+    assignee: assigneeClient,
     supervisor: await t.signIn(supervisor.email, PASSWORD),
     customerClient: await t.signIn(customer.email, PASSWORD, "customer"),
   };

@@ -58,8 +58,8 @@ describe("ticket state machine", () => {
 
   it("entering solved/closed stamps the time; reopening clears solvedAt", () => {
     const now = new Date();
-    expect(statusSideEffects("open", "solved", now)).toEqual({ solved_at: now, reopened: false });
-    expect(statusSideEffects("solved", "closed", now)).toEqual({ closed_at: now, reopened: false });
-    expect(statusSideEffects("solved", "open", now)).toEqual({ solved_at: null, reopened: true });
+    expect(statusSideEffects("open", "solved", now)).toEqual({ solved_at: now, status_changed_at: now, reopened: false });
+    expect(statusSideEffects("solved", "closed", now)).toEqual({ closed_at: now, status_changed_at: now, reopened: false });
+    expect(statusSideEffects("solved", "open", now)).toEqual({ solved_at: null, status_changed_at: now, reopened: true });
   });
 });

@@ -14,6 +14,8 @@ export function registerTriggerJobs(ctx: AppContext) {
     name: "triggers",
     types: ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.sla_warning", "ticket.sla_breached"],
     active: () => triggerUsage.inUse(ctx.db),
+    // Changes triggers made were already seen by the run that made them.
+    accepts: ({ payload }) => (payload.via as { kind?: string } | undefined)?.kind !== "trigger",
     handle: async (event, { trx, logger }) => runTriggers(ctx, trx, event, logger, await listTriggers(trx, true)),
   });
 }

@@ -29,6 +29,15 @@ export function registerNotificationJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "notify-staff",
     types: ["ticket.created", "ticket.urged", "ticket.sla_warning", "ticket.sla_breached", "ticket.updated", "ticket.message_added"],
+    // Most ticket events notify nobody: those cost no job.
+    accepts: ({ type, payload }) => {
+      const p = payload as Payload;
+      if (type === "ticket.created") return !!p.scope?.assigneeId;
+      if (type === "ticket.updated") return typeof p.changes?.assigneeId?.after === "number";
+      if (type === "ticket.message_added") return p.authorType === "customer" && !!p.scope?.assigneeId;
+      if (type === "ticket.sla_breached") return !p.escalates;
+      return true;
+    },
     handle: async (event: DomainEvent, { trx }) => {
       const p = event.payload as Payload;
       const scope = p.scope ?? { assigneeId: null, departmentId: null };

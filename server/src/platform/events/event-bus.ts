@@ -21,6 +21,8 @@ export type Subscriber = {
    * instant). A feature that is not in use then costs no job per event.
    */
   active?: () => boolean;
+  /** Optional: whether this particular event concerns the subscriber (checked at emit; must be instant). */
+  accepts?: (e: { type: string; payload: Record<string, unknown> }) => boolean;
   /** Optional faster path for many events at once; must equal calling `handle` for each. */
   handleBatch?: (events: DomainEvent[], ctx: { trx: Transaction<DB>; logger: Logger }) => Promise<void>;
 };
@@ -60,7 +62,11 @@ export class EventBus {
     db: Executor,
     e: { type: string; aggregateType: string; aggregateId: number; payload?: Record<string, unknown> },
   ): Promise<DomainEvent> {
-    const queues = this.subscribers.filter((s) => s.types.includes(e.type) && (s.active?.() ?? true)).map((s) => `event:${s.name}`);
+    const queues = this.subscribers
+      .filter(
+        (s) => s.types.includes(e.type) && (s.active?.() ?? true) && (s.accepts?.({ type: e.type, payload: e.payload ?? {} }) ?? true),
+      )
+      .map((s) => `event:${s.name}`);
     const payload = JSON.stringify(e.payload ?? {});
     const { rows } = await sql<{ id: number; created_at: Date }>`
       with event as (
