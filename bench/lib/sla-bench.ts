@@ -11,8 +11,8 @@ import { createLogger } from "../../server/src/platform/logger";
 import { round } from "./load";
 
 /**
- * Issue 6's SLA figures on a loaded database: (1) the sweep finding every clock due for a warning
- * or a breach among all open tickets, from the stored due times; (2) recomputing due times after a
+ * Issue 6's SLA figures on a loaded database: (1) the sweep finding every clock due for a warning,
+ * a breach or an escalation step among all open tickets, from the stored due times; (2) recomputing due times after a
  * calendar change, in tickets per second.
  */
 export async function benchSla(database: Database, opts: { recompute: number }) {
@@ -21,8 +21,9 @@ export async function benchSla(database: Database, opts: { recompute: number }) 
   // due times spread over the next month, about 1% already past.
   await sql`delete from ticket_sla`.execute(db);
   await sql`
-    insert into ticket_sla (ticket_id, target, cycle_start, due_at, status, warn_at)
-    select id, 'resolution', created_at, due, 'active', due - interval '15 minutes'
+    insert into ticket_sla (ticket_id, target, cycle_start, due_at, status, warn_at, escalate_at)
+    select id, 'resolution', created_at, due, 'active', due - interval '15 minutes',
+           case when due < now() then due + interval '30 minutes' end
     from (select id, created_at, now() - interval '7 hours' + random() * interval '30 days' as due
           from tickets) t`.execute(db);
   await sql`analyze ticket_sla`.execute(db);
@@ -45,8 +46,9 @@ export async function benchSla(database: Database, opts: { recompute: number }) 
       .where("status", "=", "active")
       .where("warn_at", "<=", new Date())
       .execute();
+    const escalating = await db.selectFrom("ticket_sla").select("ticket_id").where("escalate_at", "<=", new Date()).execute();
     sweeps.push(performance.now() - t0);
-    found = new Set([...breaching, ...warning].map((r) => r.ticket_id)).size;
+    found = new Set([...breaching, ...warning, ...escalating].map((r) => r.ticket_id)).size;
   }
   sweeps.sort((a, b) => a - b);
 

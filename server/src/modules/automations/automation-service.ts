@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { AutomationsTable } from "../../db/schema-automations";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { ruleColumns } from "./rule-columns";
 import { checkRuleReferences } from "./rule-references";
 
 type Row = Selectable<AutomationsTable>;
@@ -37,15 +38,7 @@ export async function createAutomation(db: Executor, input: z.output<typeof crea
   await checkRuleReferences(db, input);
   const row = await db
     .insertInto("automations")
-    .values({
-      name: input.name,
-      position: input.position,
-      active: input.active,
-      status: input.status,
-      hours_in_status: input.hoursInStatus,
-      conditions: JSON.stringify(input.conditions),
-      actions: JSON.stringify(input.actions),
-    })
+    .values({ ...ruleColumns(input), name: input.name, status: input.status, hours_in_status: input.hoursInStatus })
     .returningAll()
     .executeTakeFirstOrThrow();
   return present(row);
@@ -57,13 +50,9 @@ export async function updateAutomation(db: Executor, id: number, input: z.output
   const row = await db
     .updateTable("automations")
     .set({
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.position !== undefined ? { position: input.position } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
+      ...ruleColumns(input),
       ...(input.status !== undefined ? { status: input.status } : {}),
       ...(input.hoursInStatus !== undefined ? { hours_in_status: input.hoursInStatus } : {}),
-      ...(input.conditions !== undefined ? { conditions: JSON.stringify(input.conditions) } : {}),
-      ...(input.actions !== undefined ? { actions: JSON.stringify(input.actions) } : {}),
       updated_at: new Date(),
     })
     .where("id", "=", id)

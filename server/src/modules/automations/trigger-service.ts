@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { TriggersTable } from "../../db/schema-automations";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { ruleColumns } from "./rule-columns";
 import { checkRuleReferences } from "./rule-references";
 
 type Row = Selectable<TriggersTable>;
@@ -36,14 +37,7 @@ export async function createTrigger(db: Executor, input: z.output<typeof createT
   await checkRuleReferences(db, input);
   const row = await db
     .insertInto("triggers")
-    .values({
-      name: input.name,
-      position: input.position,
-      active: input.active,
-      events: input.events,
-      conditions: JSON.stringify(input.conditions),
-      actions: JSON.stringify(input.actions),
-    })
+    .values({ ...ruleColumns(input), name: input.name, events: input.events })
     .returningAll()
     .executeTakeFirstOrThrow();
   return present(row);
@@ -55,12 +49,8 @@ export async function updateTrigger(db: Executor, id: number, input: z.output<ty
   const row = await db
     .updateTable("triggers")
     .set({
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.position !== undefined ? { position: input.position } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
+      ...ruleColumns(input),
       ...(input.events !== undefined ? { events: input.events } : {}),
-      ...(input.conditions !== undefined ? { conditions: JSON.stringify(input.conditions) } : {}),
-      ...(input.actions !== undefined ? { actions: JSON.stringify(input.actions) } : {}),
       updated_at: new Date(),
     })
     .where("id", "=", id)

@@ -1,10 +1,11 @@
 import type { CannedReply } from "@loopdesk/contracts/workspace";
-import { Button, Checkbox, Form, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Button, Checkbox, Form, Input, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../auth/session";
 import { useList, useRemove, useSave } from "./admin-api";
 import { EditModal } from "./EditModal";
+import { RowActions } from "./RowActions";
 
 /** Canned replies: everyone keeps their own; supervisors and admins maintain the shared ones. */
 export function CannedRepliesAdmin() {
@@ -54,22 +55,14 @@ export function CannedRepliesAdmin() {
             width: 170,
             render: (_: unknown, r) =>
               r.editable && (
-                <Space>
-                  <Button
-                    size="small"
-                    onClick={() => {
-                      setEditing(r);
-                      form.setFieldsValue(r);
-                    }}
-                  >
-                    {t("common.edit")}
-                  </Button>
-                  <Popconfirm title={t("admin.canned.deleteConfirm")} onConfirm={() => remove.mutate(r.id)}>
-                    <Button size="small" danger>
-                      {t("common.delete")}
-                    </Button>
-                  </Popconfirm>
-                </Space>
+                <RowActions
+                  confirm={t("admin.canned.deleteConfirm")}
+                  onEdit={() => {
+                    setEditing(r);
+                    form.setFieldsValue(r);
+                  }}
+                  onDelete={() => remove.mutate(r.id)}
+                />
               ),
           },
         ]}

@@ -1,11 +1,12 @@
 import { type Webhook, type WebhookDelivery, webhookEvents, webhookKinds } from "@loopdesk/contracts/webhooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Drawer, Form, Input, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Drawer, Form, Input, Select, Space, Switch, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { EditModal } from "./EditModal";
+import { RowActions } from "./RowActions";
 import { useList, useRemove, useSave } from "./admin-api";
 
 const statusColor = { pending: "orange", succeeded: "green", failed: "red" } as const;
@@ -60,22 +61,14 @@ export function WebhooksAdmin() {
             title: t("common.actions"),
             key: "actions",
             render: (_: unknown, h) => (
-              <Space wrap>
-                <Button size="small" onClick={() => open(h)}>
-                  {t("common.edit")}
-                </Button>
+              <RowActions confirm={t("admin.webhooks.deleteConfirm")} onEdit={() => open(h)} onDelete={() => remove.mutate(h.id)}>
                 <Button size="small" onClick={() => setLog(h)}>
                   {t("admin.webhooks.deliveries")}
                 </Button>
                 <Button size="small" onClick={() => test.mutate(h.id)}>
                   {t("admin.webhooks.test")}
                 </Button>
-                <Popconfirm title={t("admin.webhooks.deleteConfirm")} onConfirm={() => remove.mutate(h.id)}>
-                  <Button size="small" danger>
-                    {t("common.delete")}
-                  </Button>
-                </Popconfirm>
-              </Space>
+              </RowActions>
             ),
           },
         ]}

@@ -2,11 +2,12 @@ import type { Automation, Trigger } from "@loopdesk/contracts/rules";
 import { triggerEvents } from "@loopdesk/contracts/rules";
 import { ticketStatuses } from "@loopdesk/contracts/tickets";
 import { useMutation } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag } from "antd";
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../../api/client";
 import { EditModal } from "../EditModal";
+import { RowActions } from "../RowActions";
 import { useList, useRemove, useSave } from "../admin-api";
 import { ActionsField, toActions } from "./ActionsField";
 import { ConditionsField, toConditions } from "./ConditionsField";
@@ -112,16 +113,7 @@ export function RulesAdmin({ kind }: { kind: Kind }) {
             title: t("common.actions"),
             key: "actions",
             render: (_: unknown, r) => (
-              <Space>
-                <Button size="small" onClick={() => open(r)}>
-                  {t("common.edit")}
-                </Button>
-                <Popconfirm title={t("admin.rules.deleteConfirm")} onConfirm={() => remove.mutate(r.id)}>
-                  <Button size="small" danger>
-                    {t("common.delete")}
-                  </Button>
-                </Popconfirm>
-              </Space>
+              <RowActions confirm={t("admin.rules.deleteConfirm")} onEdit={() => open(r)} onDelete={() => remove.mutate(r.id)} />
             ),
           },
         ]}
