@@ -11,7 +11,8 @@ import { queueWebhookDelivery } from "../webhooks/webhook-delivery";
 import { webhookText } from "../webhooks/webhook-jobs";
 import { activeWebhook } from "../webhooks/webhook-service";
 import { ticketSummary } from "../tickets/ticket-lookup";
-import type { Plan } from "./plan-actions";
+import type { RuleAction } from "@loopdesk/contracts/rules";
+import { type Plan, planActions } from "./plan-actions";
 
 /** Fills {{ticket.number}}, {{ticket.subject}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{customer.name}}. */
 export function renderTemplate(text: string, vars: Record<string, string>) {
@@ -102,4 +103,22 @@ export async function applyPlan(ctx: AppContext, trx: Executor, ticket: TicketRo
     }
   }
   return { ticket: updated, changes };
+}
+
+/**
+ * One firing of a rule on a locked ticket: plan its actions, record that it fired (with any action
+ * skipped and why) in the ticket's history, then carry the plan out.
+ */
+export async function fireRule(
+  ctx: AppContext,
+  trx: Executor,
+  ticket: TicketRow,
+  actions: RuleAction[],
+  source: ChangeSource,
+  fired: { type: "trigger_fired" | "automation_fired"; data: Record<string, unknown> },
+) {
+  const plan = await planActions(trx, ticket, actions);
+  const skipped = plan.effects.filter((e) => e.skipped).map((e) => ({ action: e.action, reason: e.skipped }));
+  await recordTicketEvents(trx, ticket.id, systemActor, [{ type: fired.type, data: { ...fired.data, name: source.name, skipped } }]);
+  return applyPlan(ctx, trx, ticket, plan, source);
 }

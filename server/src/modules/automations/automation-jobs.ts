@@ -3,11 +3,9 @@ import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { AppContext } from "../../platform/context";
 import { type Executor, enqueue } from "../../platform/jobs/job-queue";
-import { recordTicketEvents, systemActor } from "../tickets/ticket-events";
 import { ticketsInStatusSince } from "../tickets/ticket-lookup";
-import { applyPlan } from "./apply-plan";
+import { fireRule } from "./apply-plan";
 import { getAutomation, listAutomations } from "./automation-service";
-import { planActions } from "./plan-actions";
 import { evaluateConditions } from "./rule-conditions";
 import { ruleFacts } from "./rule-facts";
 
@@ -92,18 +90,7 @@ export async function runAutomationBatch(ctx: AppContext, trx: Executor, a: Auto
       .returning("ticket_id")
       .executeTakeFirst();
     if (!claimed) continue;
-    const plan = await planActions(trx, t, a.actions);
-    await recordTicketEvents(trx, t.id, systemActor, [
-      {
-        type: "automation_fired",
-        data: {
-          automationId: a.id,
-          name: a.name,
-          skipped: plan.effects.filter((e) => e.skipped).map((e) => ({ action: e.action, reason: e.skipped })),
-        },
-      },
-    ]);
-    await applyPlan(ctx, trx, t, plan, source);
+    await fireRule(ctx, trx, t, a.actions, source, { type: "automation_fired", data: { automationId: a.id } });
   }
   if (tickets.length) logger.info({ automation: a.id, tickets: tickets.length }, "automation batch");
   const lastTicket = tickets.at(-1);

@@ -6,8 +6,7 @@ import type { DomainEvent } from "../../platform/events/event-bus";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { recordTicketEvents, systemActor } from "../tickets/ticket-events";
 import { lockTicket } from "../tickets/ticket-lookup";
-import { applyPlan } from "./apply-plan";
-import { planActions } from "./plan-actions";
+import { fireRule } from "./apply-plan";
 import { type RuleFacts, evaluateConditions } from "./rule-conditions";
 import { refreshFacts, ruleFacts } from "./rule-facts";
 
@@ -76,19 +75,10 @@ export async function runTriggers(ctx: AppContext, trx: Executor, event: DomainE
     }
     fired.add(next.id);
     const source = { kind: "trigger" as const, id: next.id, name: next.name };
-    const plan = await planActions(trx, ticket, next.actions);
-    await recordTicketEvents(trx, ticket.id, systemActor, [
-      {
-        type: "trigger_fired",
-        data: {
-          triggerId: next.id,
-          name: next.name,
-          event: kinds[0],
-          skipped: plan.effects.filter((e) => e.skipped).map((e) => ({ action: e.action, reason: e.skipped })),
-        },
-      },
-    ]);
-    const result = await applyPlan(ctx, trx, ticket, plan, source);
+    const result = await fireRule(ctx, trx, ticket, next.actions, source, {
+      type: "trigger_fired",
+      data: { triggerId: next.id, event: kinds[0] },
+    });
     ticket = result.ticket;
     if (ticket.status === "closed") return;
     facts = refreshFacts(facts, ticket, result.changes);
