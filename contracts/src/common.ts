@@ -20,6 +20,8 @@ export const errorCodes = [
   "ticket_closed",
   "invalid_code",
   "already_urged",
+  "reply_required",
+  "already_rated",
   "mail_unavailable",
   "internal_error",
 ] as const;

@@ -2,10 +2,17 @@ import { z } from "zod";
 import { patchBody } from "./common";
 
 /** Departments, teams, skills and categories: the organization of the support desk. */
-export const department = z.object({ id: z.number(), name: z.string(), parentId: z.number().nullable() });
+export const department = z.object({
+  id: z.number(),
+  name: z.string(),
+  parentId: z.number().nullable(),
+  /** Solving needs a public reply after the customer's last message (closing the loop). */
+  solveRequiresReply: z.boolean(),
+});
 export const createDepartmentBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   parentId: z.number().int().positive().nullable().default(null),
+  solveRequiresReply: z.boolean().default(true),
 });
 export const updateDepartmentBody = patchBody(createDepartmentBody);
 

@@ -24,6 +24,7 @@ export const conditionFields = [
   "message.authorType",
   "message.visibility",
   "sla.target",
+  "csat.rating",
 ] as const;
 export const conditionOps = [
   "is",
@@ -94,7 +95,16 @@ export const ruleAction = z.discriminatedUnion("type", [
 export type RuleAction = z.infer<typeof ruleAction>;
 const actions = z.array(ruleAction).min(1).max(30);
 
-export const triggerEvents = ["created", "updated", "replied", "status_changed", "sla_warning", "sla_breached", "urged"] as const;
+export const triggerEvents = [
+  "created",
+  "updated",
+  "replied",
+  "status_changed",
+  "sla_warning",
+  "sla_breached",
+  "urged",
+  "csat_received",
+] as const;
 export const triggerEvent = z.enum(triggerEvents);
 export type TriggerEvent = z.infer<typeof triggerEvent>;
 

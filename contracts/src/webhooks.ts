@@ -11,6 +11,7 @@ export const webhookEvents = [
   "ticket.sla_warning",
   "ticket.sla_breached",
   "ticket.escalated",
+  "ticket.csat_received",
 ] as const;
 
 export const webhook = z.object({

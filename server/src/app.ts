@@ -18,6 +18,8 @@ import { SESSION_COOKIE, authenticate } from "./modules/auth/session-service";
 import { registerCustomFieldRoutes } from "./modules/custom-fields/custom-field-routes";
 import { registerCustomerRoutes } from "./modules/customers/customer-routes";
 import { registerDirectoryRoutes } from "./modules/directory/directory-routes";
+import { registerFeedbackJobs } from "./modules/feedback/feedback-jobs";
+import { registerFeedbackRoutes } from "./modules/feedback/feedback-routes";
 import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
 import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
@@ -67,6 +69,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerTriggerJobs(ctx);
   registerAutomationJobs(ctx);
   registerWebhookJobs(ctx);
+  registerFeedbackJobs(ctx);
   return ctx;
 }
 
@@ -128,6 +131,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerNotificationRoutes(app, ctx);
   registerAutomationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerFeedbackRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

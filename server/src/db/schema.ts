@@ -57,7 +57,19 @@ export interface DepartmentsTable {
   id: Generated<number>;
   name: string;
   parent_id: number | null;
+  /** A ticket of this department is solved only after a public reply to the customer's last message. */
+  solve_requires_reply: Generated<boolean>;
   created_at: Timestamp;
+}
+
+export interface CsatSurveysTable {
+  ticket_id: number;
+  token_hash: string;
+  sent_at: Timestamp;
+  rating: number | null;
+  comment: string | null;
+  answered_at: NullableTimestamp;
+  answered_via: "link" | "portal" | null;
 }
 
 export interface StaffTable {
@@ -372,6 +384,7 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
+  csat_surveys: CsatSurveysTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

@@ -21,6 +21,8 @@ export const ForbiddenError = (message = "You are not allowed to do this.") => n
 export const CsrfError = () => new AppError(403, "csrf_failed", "Missing or wrong X-CSRF-Token header.");
 export const InvalidTransitionError = (from: string, to: string) =>
   new AppError(409, "invalid_transition", `A ticket cannot move from ${from} to ${to}.`, { from, to });
+export const ReplyRequiredError = () =>
+  new AppError(409, "reply_required", "Reply to the customer before solving: their last message has no public answer yet.");
 export const PreconditionFailedError = (details: unknown) =>
   new AppError(412, "precondition_failed", "The ticket changed since you loaded it.", details);
 export const ConflictError = (message: string, details?: unknown) => new AppError(409, "conflict", message, details);

@@ -15,7 +15,8 @@ const HOUR = 3_600_000;
 /** A ticket waiting on the customer (created, then set to pending). */
 async function pendingTicket(customerId: number, subject: string, tags: string[] = []) {
   const ticket = (await admin.post("/api/v1/tickets", { subject, description: "x", customer: { id: customerId }, tags })).json();
-  expect((await admin.patch(`/api/v1/tickets/${ticket.id}`, { status: "pending" })).statusCode).toBe(200);
+  // Asked the customer something and waits for the answer.
+  expect((await admin.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "请提供订单号", status: "pending" })).statusCode).toBe(201);
   return ticket;
 }
 /** Pretends the tickets entered their status `hours` ago. */

@@ -133,6 +133,7 @@ describe("updating tickets", () => {
     const toClosed = await agent.patch(`/api/v1/tickets/${ticket.id}`, { status: "closed" });
     expect(toClosed.statusCode).toBe(409);
     expect(toClosed.json().error).toMatchObject({ code: "invalid_transition", details: { from: "new", to: "closed" } });
+    await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "已处理" });
     for (const status of ["open", "solved", "closed"])
       expect((await agent.patch(`/api/v1/tickets/${ticket.id}`, { status })).statusCode).toBe(200);
     const closed = (await agent.get(`/api/v1/tickets/${ticket.id}`)).json();

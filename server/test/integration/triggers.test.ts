@@ -177,7 +177,7 @@ describe("triggers", () => {
     await portal.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "还在等", visibility: "public" });
     await settle();
     expect((await ticketOf(ticket.id)).tags).toEqual([]);
-    await admin.patch(`/api/v1/tickets/${ticket.id}`, { status: "solved" });
+    await admin.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "已处理", status: "solved" });
     await settle();
     expect(sink.received.some((m) => m.raw.includes(customer.email) && mailText(m.raw).includes(`/tickets/${ticket.id}`))).toBe(true);
     expect((await eventsOf(ticket.id)).filter((e) => e.type === "email_sent")).toHaveLength(1);

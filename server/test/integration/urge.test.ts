@@ -81,7 +81,7 @@ describe("one-click urge (催办)", () => {
     expect((await t.anonymous.post("/api/v1/public/ticket-urge", { number: ticket.number, contact: "x@example.cn" })).statusCode).toBe(404);
     const stranger = await t.signIn((await t.factory.customer()).email, PASSWORD, "customer");
     expect((await stranger.post(`/api/v1/tickets/${ticket.id}/urge`, {})).statusCode).toBe(404);
-    await admin.patch(`/api/v1/tickets/${ticket.id}`, { status: "solved" });
+    await admin.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "已开具", status: "solved" });
     const solved = await admin.post(`/api/v1/tickets/${ticket.id}/urge`, {});
     expect(solved.statusCode).toBe(409);
   });

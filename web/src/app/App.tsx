@@ -10,6 +10,7 @@ import { InvitePage } from "../features/auth/InvitePage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { StatusPage } from "../features/portal/StatusPage";
+import { FeedbackPage } from "../features/feedback/FeedbackPage";
 import { TicketListPage } from "../features/tickets/TicketListPage";
 import { NewTicketPage } from "../features/tickets/NewTicketPage";
 import { TicketPage } from "../features/tickets/TicketPage";
@@ -27,6 +28,7 @@ function Routed() {
       <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
       <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/status" element={<StatusPage />} />
+      <Route path="/feedback/:token" element={<FeedbackPage />} />
       <Route path="/portal/code" element={<CodeLinkPage />} />
       <Route path="/invite" element={<InvitePage />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />

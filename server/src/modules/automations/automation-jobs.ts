@@ -32,7 +32,10 @@ export function registerAutomationJobs(ctx: AppContext) {
     handler: async (_payload, { trx }) => {
       await startAutomationRun(trx);
       // Trigger firing counts only matter for the current hour's cap.
-      await trx.deleteFrom("trigger_firings").where("hour", "<", new Date(Date.now() - 2 * HOUR)).execute();
+      await trx
+        .deleteFrom("trigger_firings")
+        .where("hour", "<", new Date(Date.now() - 2 * HOUR))
+        .execute();
       const next = new Date(Math.floor(Date.now() / HOUR) * HOUR + HOUR);
       await enqueue(trx, HOURLY_QUEUE, {}, { runAt: next, dedupeKey: `automations:${next.toISOString()}` });
     },

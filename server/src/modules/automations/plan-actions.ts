@@ -5,10 +5,10 @@ import { AppError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { getCategory } from "../directory/category-service";
-import { departmentExists } from "../directory/department-service";
+import { departmentExists, solveRequiresReply } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
 import type { TicketChanges } from "../tickets/change-ticket";
-import { canTransition } from "../tickets/ticket-lifecycle";
+import { answeredSinceCustomer, canTransition } from "../tickets/ticket-lifecycle";
 import { raisedPriority } from "./rule-conditions";
 
 /** An action's effect beyond the ticket's fields (messages, mail, notifications, webhooks). */
@@ -37,6 +37,12 @@ export async function planActions(db: Executor, ticket: TicketRow, actions: Rule
       case "set_status":
         if (a.value === status) effect(a, { to: a.value }, "no_change");
         else if (!canTransition(status, a.value)) effect(a, { from: status, to: a.value }, "invalid_transition");
+        else if (
+          a.value === "solved" &&
+          !answeredSinceCustomer(ticket) &&
+          (await solveRequiresReply(db, changes.departmentId ?? ticket.department_id))
+        )
+          effect(a, { from: status, to: a.value }, "reply_required");
         else {
           effect(a, { from: status, to: a.value });
           status = a.value;

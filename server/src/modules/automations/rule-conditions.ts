@@ -23,6 +23,7 @@ export type RuleFacts = {
   changes: Record<string, { before: unknown; after: unknown }>;
   message?: { authorType: string; visibility: string };
   sla?: { target: string };
+  csat?: { rating: number };
   now: Date;
 };
 
@@ -47,6 +48,8 @@ export function factValue(facts: RuleFacts, field: string): unknown {
       return facts.message?.visibility ?? null;
     case "sla.target":
       return facts.sla?.target ?? null;
+    case "csat.rating":
+      return facts.csat?.rating ?? null;
     default:
       return (t as Record<string, unknown>)[field] ?? null;
   }

@@ -7,7 +7,7 @@ import type { RuleFacts } from "./rule-conditions";
 export async function ruleFacts(
   db: Executor,
   t: TicketRow,
-  event: Partial<Pick<RuleFacts, "changes" | "message" | "sla">> = {},
+  event: Partial<Pick<RuleFacts, "changes" | "message" | "sla" | "csat">> = {},
   now = new Date(),
 ): Promise<RuleFacts> {
   const tiers = await customerTiers(db, [t.customer_id]);
@@ -32,6 +32,7 @@ export async function ruleFacts(
     changes: event.changes ?? {},
     message: event.message,
     sla: event.sla,
+    csat: event.csat,
     now,
   };
 }

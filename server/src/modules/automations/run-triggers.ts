@@ -19,6 +19,7 @@ type Payload = {
   authorType?: string;
   visibility?: string;
   target?: string;
+  rating?: number;
 };
 
 /** Which trigger events a domain event is. */
@@ -38,6 +39,8 @@ export function triggerEventsOf(event: DomainEvent): TriggerEvent[] {
       return ["sla_warning"];
     case "ticket.sla_breached":
       return ["sla_breached"];
+    case "ticket.csat_received":
+      return ["csat_received"];
     default:
       return [];
   }
@@ -64,6 +67,7 @@ export async function runTriggers(ctx: AppContext, trx: Executor, event: DomainE
     changes: p.changes ?? {},
     message: event.type === "ticket.message_added" ? { authorType: p.authorType ?? "", visibility: p.visibility ?? "" } : undefined,
     sla: p.target ? { target: p.target } : undefined,
+    csat: typeof p.rating === "number" ? { rating: p.rating } : undefined,
   });
   const fired = new Set<number>();
   for (let pass = 0; pass <= candidates.length; pass++) {

@@ -12,7 +12,15 @@ export const triggerUsage = usageFlag(
 export function registerTriggerJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "triggers",
-    types: ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.sla_warning", "ticket.sla_breached"],
+    types: [
+      "ticket.created",
+      "ticket.updated",
+      "ticket.message_added",
+      "ticket.urged",
+      "ticket.sla_warning",
+      "ticket.sla_breached",
+      "ticket.csat_received",
+    ],
     active: () => triggerUsage.inUse(ctx.db),
     // Changes triggers made were already seen by the run that made them.
     accepts: ({ payload }) => (payload.via as { kind?: string } | undefined)?.kind !== "trigger",

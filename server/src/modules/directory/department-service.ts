@@ -4,10 +4,16 @@ import { sql } from "kysely";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 
-const present = (r: { id: number; name: string; parent_id: number | null }) => ({ id: r.id, name: r.name, parentId: r.parent_id });
+const present = (r: { id: number; name: string; parent_id: number | null; solve_requires_reply: boolean }) => ({
+  id: r.id,
+  name: r.name,
+  parentId: r.parent_id,
+  solveRequiresReply: r.solve_requires_reply,
+});
+const COLUMNS = ["id", "name", "parent_id", "solve_requires_reply"] as const;
 
 export async function listDepartments(db: Executor) {
-  return (await db.selectFrom("departments").select(["id", "name", "parent_id"]).orderBy("id").execute()).map(present);
+  return (await db.selectFrom("departments").select(COLUMNS).orderBy("id").execute()).map(present);
 }
 
 /** The given departments and everything below them in the hierarchy. */
@@ -34,8 +40,8 @@ export async function createDepartment(db: Executor, input: z.output<typeof crea
   await checkParent(db, input.parentId);
   const row = await db
     .insertInto("departments")
-    .values({ name: input.name, parent_id: input.parentId })
-    .returning(["id", "name", "parent_id"])
+    .values({ name: input.name, parent_id: input.parentId, solve_requires_reply: input.solveRequiresReply })
+    .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   return present(row);
 }
@@ -47,9 +53,10 @@ export async function updateDepartment(db: Executor, id: number, input: z.output
     .set({
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}),
+      ...(input.solveRequiresReply !== undefined ? { solve_requires_reply: input.solveRequiresReply } : {}),
     })
     .where("id", "=", id)
-    .returning(["id", "name", "parent_id"])
+    .returning(COLUMNS)
     .executeTakeFirst();
   if (!row) throw NotFoundError("Department");
   return present(row);
@@ -63,4 +70,11 @@ export async function existingDepartmentIds(db: Executor, ids: number[]) {
 
 export async function departmentExists(db: Executor, id: number) {
   return !!(await db.selectFrom("departments").select("id").where("id", "=", id).executeTakeFirst());
+}
+
+/** Whether solving a ticket of this department needs a public reply first (no department: yes). */
+export async function solveRequiresReply(db: Executor, departmentId: number | null) {
+  if (departmentId === null) return true;
+  const row = await db.selectFrom("departments").select("solve_requires_reply").where("id", "=", departmentId).executeTakeFirst();
+  return row?.solve_requires_reply ?? true;
 }

@@ -7,6 +7,7 @@ import { ForbiddenError } from "../../platform/errors";
 import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
+import { assertAnswered } from "./change-ticket";
 import { createTicket } from "./create-ticket";
 import { loadVisibleTicket } from "./ticket-access";
 import { type TicketEventInput, actorOf, recordTicketEvents, systemActor } from "./ticket-events";
@@ -54,6 +55,8 @@ export async function addMessage(ctx: AppContext, principal: Principal, ticketId
     const isPublic = input.visibility === "public";
     const to = principal.kind === "customer" ? statusAfterCustomerReply(from) : statusAfterStaffReply(from, input.status, isPublic);
     assertTransition(from, to);
+    // A public reply answers the customer; a note does not.
+    if (to === "solved" && from !== "solved" && !isPublic) await assertAnswered(trx, ticket);
     const set: TicketUpdate = {};
     const events: TicketEventInput[] = [{ type: "message_added", data: { messageId: message.id, visibility: input.visibility } }];
     if (to !== from) {

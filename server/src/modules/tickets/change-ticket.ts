@@ -1,11 +1,13 @@
 import type { TicketStatus, UpdateTicketBody } from "@loopdesk/contracts/tickets";
 import type { TicketRow, TicketUpdate } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
+import { ReplyRequiredError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { solveRequiresReply } from "../directory/department-service";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { type Actor, type TicketEventInput, recordTicketEvents } from "./ticket-events";
-import { assertTransition, statusSideEffects } from "./ticket-lifecycle";
+import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
 
 /** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
 export type ChangeSource = { kind: "trigger" | "automation" | "escalation"; id: number; name: string };
@@ -35,6 +37,7 @@ export async function changeTicket(
   const from = current.status as TicketStatus;
   if (input.status !== undefined && input.status !== from) {
     assertTransition(from, input.status);
+    if (input.status === "solved") await assertAnswered(trx, current);
     const { reopened, ...effects } = statusSideEffects(from, input.status, now);
     Object.assign(set, effects, { status: input.status });
     if (reopened) set.reopen_count = current.reopen_count + 1;
@@ -110,4 +113,9 @@ export async function changeTicket(
     current,
   );
   return updated;
+}
+
+/** Closing the loop: unless its department allows otherwise, a ticket is solved only once the customer has an answer. */
+export async function assertAnswered(db: Executor, t: TicketRow) {
+  if (!answeredSinceCustomer(t) && (await solveRequiresReply(db, t.department_id))) throw ReplyRequiredError();
 }

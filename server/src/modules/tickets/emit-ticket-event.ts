@@ -28,7 +28,8 @@ export function emitTicketEvent(
     | "ticket.urged"
     | "ticket.sla_warning"
     | "ticket.sla_breached"
-    | "ticket.escalated",
+    | "ticket.escalated"
+    | "ticket.csat_received",
   ticket: Scope & Pick<TicketRow, "id" | "number">,
   extra: Record<string, unknown> = {},
   before?: Scope,

@@ -41,4 +41,4 @@ export const ticketEventRows = (actor: Actor, events: TicketEventInput[], at: Da
   sql`select t.id, ev.* from new_ticket t, ${eventRecordset(actor, events, at)}`;
 
 /** Event types a customer may see in their own ticket's history. */
-export const CUSTOMER_VISIBLE_EVENTS = new Set(["created", "status_changed", "follow_up_created", "urged"]);
+export const CUSTOMER_VISIBLE_EVENTS = new Set(["created", "status_changed", "follow_up_created", "urged", "csat_received"]);

@@ -46,3 +46,8 @@ export function statusSideEffects(
     reopened: from === "solved" && to === "open",
   };
 }
+
+/** Whether the customer's last message (or the request itself) has a public staff reply after it. */
+export function answeredSinceCustomer(t: { last_staff_reply_at: Date | null; last_customer_message_at: Date | null; created_at: Date }) {
+  return t.last_staff_reply_at !== null && t.last_staff_reply_at >= (t.last_customer_message_at ?? t.created_at);
+}

@@ -8,6 +8,8 @@ import type { Executor } from "../../platform/jobs/job-queue";
 export const lockTicket = (db: Executor, id: number) =>
   db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 
+export const findTicketById = (db: Executor, id: number) => db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirst();
+
 export const findTicketByNumber = (db: Executor, number: number) =>
   db.selectFrom("tickets").selectAll().where("number", "=", number).executeTakeFirst();
 
@@ -77,4 +79,18 @@ export async function ticketsInStatusSince(
     );
   }
   return query.execute();
+}
+
+/** The text of the last public reply by staff (the resolution shown to the customer). */
+export async function lastPublicStaffReply(db: Executor, ticketId: number) {
+  const row = await db
+    .selectFrom("ticket_messages")
+    .select("body_text")
+    .where("ticket_id", "=", ticketId)
+    .where("visibility", "=", "public")
+    .where("author_type", "=", "staff")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.body_text ?? null;
 }

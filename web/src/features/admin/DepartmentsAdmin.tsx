@@ -1,12 +1,12 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
-import { Button, Card, Form, Input, Select, Table } from "antd";
+import { Button, Card, Form, Input, Select, Table, Switch } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useList, useSave } from "./admin-api";
 import { EditModal } from "./EditModal";
 import { toTree } from "./tree";
 
-type Department = { id: number; name: string; parentId: number | null };
+type Department = { id: number; name: string; parentId: number | null; solveRequiresReply: boolean };
 type Team = { id: number; name: string; departmentId: number; memberIds: number[] };
 
 /** The department hierarchy and the teams inside each department, with their members. */
@@ -57,7 +57,7 @@ export function DepartmentsAdmin() {
                 <Button
                   onClick={() => {
                     setDep(d);
-                    depForm.setFieldsValue({ name: d.name, parentId: d.parentId });
+                    depForm.setFieldsValue({ name: d.name, parentId: d.parentId, solveRequiresReply: d.solveRequiresReply });
                   }}
                 >
                   {t("common.edit")}
@@ -127,7 +127,10 @@ export function DepartmentsAdmin() {
           form={depForm}
           layout="vertical"
           onFinish={(v) =>
-            saveDep.mutate({ id: dep === "new" ? undefined : dep?.id, body: { name: v.name, parentId: v.parentId ?? null } })
+            saveDep.mutate({
+              id: dep === "new" ? undefined : dep?.id,
+              body: { name: v.name, parentId: v.parentId ?? null, solveRequiresReply: v.solveRequiresReply ?? true },
+            })
           }
         >
           <Form.Item
@@ -139,6 +142,15 @@ export function DepartmentsAdmin() {
           </Form.Item>
           <Form.Item name="parentId" label={t("admin.departments.parent")}>
             <Select allowClear options={depOptions.filter((o) => dep === "new" || o.value !== dep?.id)} />
+          </Form.Item>
+          <Form.Item
+            name="solveRequiresReply"
+            label={t("admin.departments.solveRequiresReply")}
+            extra={t("admin.departments.solveRequiresReplyHelp")}
+            valuePropName="checked"
+            initialValue={true}
+          >
+            <Switch />
           </Form.Item>
         </Form>
       </EditModal>

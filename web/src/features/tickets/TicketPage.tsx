@@ -11,6 +11,7 @@ import { CustomerPanel } from "./CustomerPanel";
 import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
+import { CsatCard } from "../feedback/CsatCard";
 import { TicketSlaCard } from "./TicketSlaCard";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
@@ -98,6 +99,7 @@ export function TicketPage() {
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
                 {isStaff && <TicketSlaCard ticketId={ticket.data.id} version={ticket.data.version} />}
+                <CsatCard ticket={ticket.data} isStaff={isStaff} />
                 {isStaff && <CustomerPanel ticket={ticket.data} />}
               </Col>
             </Row>

@@ -37,6 +37,7 @@ export function Timeline({
       step?: number;
       action?: string;
       subject?: string;
+      rating?: number;
       via?: { kind: string; name: string };
     };
     const text = t(`event.${e.type}`, {
@@ -48,6 +49,7 @@ export function Timeline({
       step: data.step,
       action: data.action ? t(`admin.escalation.actions.${data.action}`) : "",
       subject: data.subject,
+      rating: data.rating,
       defaultValue: e.type,
     });
     // A change a rule made says which rule.
