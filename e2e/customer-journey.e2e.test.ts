@@ -215,4 +215,41 @@ describe("the closed loop in the browser", () => {
     await expect.poll(() => agent.getByTestId("urge").locator("..").textContent()).toContain("1");
     await agent.close();
   });
+
+  it("solving mails the resolution with a link: the customer rates it on the feedback page, and the agent sees the rating", async () => {
+    const ticket = await post("/api/v1/tickets", {
+      subject: "发票抬头写错了",
+      description: "请重开",
+      customer: { email: "rate.me@example.cn" },
+    });
+    await post(`/api/v1/tickets/${ticket.id}/messages`, { body: "已为您重开发票，请查收邮箱。", visibility: "public", status: "solved" });
+    let link = "";
+    await expect
+      .poll(
+        () => {
+          const mail = smtp.received.find((m) => m.to.includes("rate.me@example.cn"));
+          link = /https?:\/\/\S+\/feedback\/[A-Za-z0-9_-]+/.exec(mailText(mail?.raw ?? ""))?.[0] ?? "";
+          return link;
+        },
+        { timeout: 15_000 },
+      )
+      .not.toBe("");
+    const customer = await browser.newPage();
+    await customer.goto(`${server.url}${new URL(link).pathname}`);
+    await customer.getByTestId("feedback-page").waitFor();
+    expect(await customer.getByTestId("feedback-page").textContent()).toContain("已为您重开发票");
+    await customer.getByRole("button", { name: /^满\s*意$/ }).click();
+    await customer.getByLabel("补充说明（可选）").fill("处理很快，谢谢");
+    await customer.getByRole("button", { name: "提交评价" }).click();
+    await customer.getByText("感谢您的评价！").waitFor();
+    await screenshot(customer, "feedback-page");
+
+    const agent = await browser.newPage();
+    await signInStaff(agent);
+    await agent.goto(`${server.url}/tickets/${ticket.id}`);
+    await expect.poll(() => agent.getByTestId("csat-card").textContent(), { timeout: 10_000 }).toContain("处理很快，谢谢");
+    await expect.poll(() => agent.getByTestId("timeline").textContent()).toContain("客户评价：5 星");
+    await customer.close();
+    await agent.close();
+  });
 });

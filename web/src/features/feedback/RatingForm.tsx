@@ -24,8 +24,8 @@ export function RatingForm({ onSubmit, busy }: { onSubmit: (v: { rating: number;
           ))}
         </Space>
       </Form.Item>
-      <Form.Item label={t("feedback.comment")}>
-        <Input.TextArea rows={3} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
+      <Form.Item label={t("feedback.comment")} htmlFor="csat-comment">
+        <Input.TextArea id="csat-comment" rows={3} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
       </Form.Item>
       <Button type="primary" htmlType="submit" disabled={rating === 0} loading={busy}>
         {t("feedback.submit")}
