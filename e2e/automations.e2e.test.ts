@@ -182,4 +182,32 @@ describe("automation rules in the admin console", () => {
     await screenshot(page, "admin-notification-preferences");
     await page.close();
   });
+
+  it("a follow-up visit is planned on the ticket page and its outcome recorded in the 回访 list", async () => {
+    const ticket = await createTicket("安装后回访");
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await page.getByTestId("ticket-visits").getByRole("button", { name: "安排回访" }).click();
+    await modal(page).getByLabel("回访原因").fill("确认安装效果");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => page.getByTestId("ticket-visits").textContent()).toContain("确认安装效果");
+
+    await page.getByTestId("visits-link").click();
+    const list = page.getByTestId("visit-list");
+    await expect.poll(() => list.textContent()).toContain("确认安装效果");
+    await list.getByRole("button", { name: "记录回访结果" }).first().click();
+    await pick(page, modal(page), 0, "客户满意");
+    await modal(page).getByLabel("客户反馈").fill("一切正常");
+    await modal(page)
+      .getByRole("button", { name: /保\s*存/ })
+      .click();
+    await expect.poll(() => list.textContent()).not.toContain("确认安装效果");
+    await page.getByText("已完成", { exact: true }).click();
+    await expect.poll(() => list.textContent()).toContain("客户满意 · 一切正常");
+    await screenshot(page, "visits");
+    await page.close();
+  });
 });

@@ -158,6 +158,9 @@ describe("English everywhere", () => {
     await page.getByRole("button", { name: "Add condition" }).first().click();
     await page.getByTestId("rule-preview").waitFor();
     await expectAllEnglish(page, "trigger editor");
+    await page.goto(`${server.url}/visits`);
+    await page.getByTestId("visit-list").waitFor();
+    await expectAllEnglish(page, "follow-up visits");
     await page.close();
   });
 });

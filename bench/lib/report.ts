@@ -96,7 +96,7 @@ export function writeReport(resultsDir: string, target: string) {
         "| SLA (issue 6) | figure |",
         "|---|---:|",
         `| running clocks stored (one per ticket) | ${s.openClocks.toLocaleString("en")} |`,
-        `| clocks due for a warning or breach, found by one sweep | ${s.dueFound.toLocaleString("en")} |`,
+        `| clocks due for a warning, breach or escalation step, found by one sweep | ${s.dueFound.toLocaleString("en")} |`,
         `| sweep time, p50 / max of 10 (ms) | ${s.sweepP50Ms} / ${s.sweepMaxMs} |`,
         `| due-time recomputation after a calendar change (tickets/s, ${s.recomputed.toLocaleString("en")} tickets, working-time calendar with China's official days) | ${s.recomputePerSecond} |`,
         "",

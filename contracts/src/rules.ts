@@ -91,6 +91,13 @@ export const ruleAction = z.discriminatedUnion("type", [
     message: z.string().trim().min(1).max(1000),
   }),
   z.strictObject({ type: z.literal("call_webhook"), webhookId: z.number().int().positive() }),
+  /** Plan a follow-up visit (回访) for a department (default: the ticket's), due in N hours. */
+  z.strictObject({
+    type: z.literal("create_visit"),
+    reason: z.string().trim().min(1).max(500),
+    dueHours: z.number().int().min(1).max(8760).default(24),
+    departmentId: z.number().int().positive().nullable().default(null),
+  }),
 ]);
 export type RuleAction = z.infer<typeof ruleAction>;
 const actions = z.array(ruleAction).min(1).max(30);

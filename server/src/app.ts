@@ -20,6 +20,7 @@ import { registerCustomerRoutes } from "./modules/customers/customer-routes";
 import { registerDirectoryRoutes } from "./modules/directory/directory-routes";
 import { registerFeedbackJobs } from "./modules/feedback/feedback-jobs";
 import { registerFeedbackRoutes } from "./modules/feedback/feedback-routes";
+import { registerVisitRoutes } from "./modules/feedback/visit-routes";
 import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
 import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
@@ -132,6 +133,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAutomationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
+  registerVisitRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

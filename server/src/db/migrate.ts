@@ -11,6 +11,7 @@ import * as m0009 from "./migrations/2026-11-22-0009-urges-and-notifications";
 import * as m0010 from "./migrations/2026-11-22-0010-sla-warnings";
 import * as m0011 from "./migrations/2026-11-23-0011-automations";
 import * as m0012 from "./migrations/2026-11-23-0012-closing-the-loop";
+import * as m0013 from "./migrations/2026-11-23-0013-follow-up-visits";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-22-0010-sla-warnings": m0010,
   "2026-11-23-0011-automations": m0011,
   "2026-11-23-0012-closing-the-loop": m0012,
+  "2026-11-23-0013-follow-up-visits": m0013,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

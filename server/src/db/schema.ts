@@ -62,6 +62,22 @@ export interface DepartmentsTable {
   created_at: Timestamp;
 }
 
+export interface FollowUpVisitsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  department_id: number | null;
+  assignee_id: number | null;
+  reason: string;
+  due_at: Timestamp;
+  status: Generated<"open" | "done" | "cancelled">;
+  result: "satisfied" | "resolved_now" | "unresolved" | "unreachable" | null;
+  outcome: string | null;
+  source: Json<{ kind: string; id: number | null; name?: string } | null> | null;
+  created_at: Timestamp;
+  completed_at: NullableTimestamp;
+  completed_by: number | null;
+}
+
 export interface CsatSurveysTable {
   ticket_id: number;
   token_hash: string;
@@ -385,6 +401,7 @@ export interface DB {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   csat_surveys: CsatSurveysTable;
+  follow_up_visits: FollowUpVisitsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

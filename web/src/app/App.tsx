@@ -11,6 +11,7 @@ import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
 import { StatusPage } from "../features/portal/StatusPage";
 import { FeedbackPage } from "../features/feedback/FeedbackPage";
+import { VisitsPage } from "../features/feedback/VisitsPage";
 import { TicketListPage } from "../features/tickets/TicketListPage";
 import { NewTicketPage } from "../features/tickets/NewTicketPage";
 import { TicketPage } from "../features/tickets/TicketPage";
@@ -31,6 +32,7 @@ function Routed() {
       <Route path="/feedback/:token" element={<FeedbackPage />} />
       <Route path="/portal/code" element={<CodeLinkPage />} />
       <Route path="/invite" element={<InvitePage />} />
+      <Route path="/visits" element={user ? <VisitsPage /> : <Navigate to="/login" replace />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />

@@ -18,6 +18,11 @@ export function AppHeader() {
         </Link>
       </Typography.Title>
       {user?.kind === "staff" && (
+        <Link to="/visits" data-testid="visits-link">
+          {t("visits.title")}
+        </Link>
+      )}
+      {user?.kind === "staff" && (
         <Link to="/admin" data-testid="admin-link">
           {user.role === "admin" ? t("admin.title") : t("admin.settings")}
         </Link>

@@ -2,6 +2,7 @@ import type { TicketRow } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { customerContact } from "../customers/customer-service";
+import { createVisit } from "../feedback/visit-service";
 import { notifyStaff } from "../notifications/notification-service";
 import { supervisorIdsFor } from "../staff/staff-service";
 import { addSystemMessage } from "../tickets/add-system-message";
@@ -87,6 +88,15 @@ export async function applyPlan(ctx: AppContext, trx: Executor, ticket: TicketRo
         });
         break;
       }
+      case "create_visit":
+        await createVisit(
+          trx,
+          updated,
+          { reason: renderTemplate(a.reason, vars), dueHours: a.dueHours, departmentId: a.departmentId },
+          source,
+          systemActor,
+        );
+        break;
       case "call_webhook": {
         const hook = await activeWebhook(trx, a.webhookId);
         if (!hook) break;

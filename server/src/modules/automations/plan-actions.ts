@@ -12,7 +12,10 @@ import { answeredSinceCustomer, canTransition } from "../tickets/ticket-lifecycl
 import { raisedPriority } from "./rule-conditions";
 
 /** An action's effect beyond the ticket's fields (messages, mail, notifications, webhooks). */
-export type SideEffect = Extract<RuleAction, { type: "add_note" | "reply_customer" | "email_customer" | "notify_staff" | "call_webhook" }>;
+export type SideEffect = Extract<
+  RuleAction,
+  { type: "add_note" | "reply_customer" | "email_customer" | "notify_staff" | "call_webhook" | "create_visit" }
+>;
 export type PlannedEffect = { action: RuleAction["type"]; description: Record<string, unknown>; skipped: string | null };
 export type Plan = { changes: TicketChanges; sideEffects: SideEffect[]; effects: PlannedEffect[] };
 
@@ -128,5 +131,7 @@ function describeSideEffect(a: SideEffect): Record<string, unknown> {
       return { to: a.to, message: a.message };
     case "call_webhook":
       return { webhookId: a.webhookId };
+    case "create_visit":
+      return { reason: a.reason, dueHours: a.dueHours, departmentId: a.departmentId };
   }
 }

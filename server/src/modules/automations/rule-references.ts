@@ -24,6 +24,8 @@ export async function checkRuleReferences(db: Executor, rule: { actions?: RuleAc
       missing(`${path}.value`, "Unknown staff member.");
     if (a.type === "set_category" && a.value !== null && !(await getCategory(db, a.value))?.active)
       missing(`${path}.value`, "Unknown category.");
+    if (a.type === "create_visit" && a.departmentId !== null && !(await departmentExists(db, a.departmentId)))
+      missing(`${path}.departmentId`, "Unknown department.");
     if (a.type === "call_webhook" && !(await webhookExists(db, a.webhookId))) missing(`${path}.webhookId`, "Unknown webhook.");
     if (a.type === "notify_staff")
       for (const [j, to] of a.to.entries())

@@ -94,3 +94,10 @@ export async function lastPublicStaffReply(db: Executor, ticketId: number) {
     .executeTakeFirst();
   return row?.body_text ?? null;
 }
+
+/** Number and subject of tickets, for lists in other modules. */
+export async function ticketTitles(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, { number: number; subject: string }>();
+  const rows = await db.selectFrom("tickets").select(["id", "number", "subject"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, { number: Number(r.number), subject: r.subject }]));
+}

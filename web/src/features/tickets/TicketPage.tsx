@@ -12,6 +12,7 @@ import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
 import { CsatCard } from "../feedback/CsatCard";
+import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
 import { TicketSlaCard } from "./TicketSlaCard";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
@@ -100,6 +101,7 @@ export function TicketPage() {
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
                 {isStaff && <TicketSlaCard ticketId={ticket.data.id} version={ticket.data.version} />}
                 <CsatCard ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && <TicketVisitsCard ticketId={ticket.data.id} />}
                 {isStaff && <CustomerPanel ticket={ticket.data} />}
               </Col>
             </Row>

@@ -38,6 +38,7 @@ export function Timeline({
       action?: string;
       subject?: string;
       rating?: number;
+      reason?: string;
       via?: { kind: string; name: string };
     };
     const text = t(`event.${e.type}`, {
@@ -50,6 +51,7 @@ export function Timeline({
       action: data.action ? t(`admin.escalation.actions.${data.action}`) : "",
       subject: data.subject,
       rating: data.rating,
+      reason: data.reason,
       defaultValue: e.type,
     });
     // A change a rule made says which rule.

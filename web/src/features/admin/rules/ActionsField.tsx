@@ -1,6 +1,6 @@
 import { ruleAction } from "@loopdesk/contracts/rules";
 import { priorities, ticketStatuses } from "@loopdesk/contracts/tickets";
-import { Button, Form, Input, Select, Space, Switch, Typography } from "antd";
+import { Button, Form, Input, InputNumber, Select, Space, Switch, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { type RuleOptions, TEMPLATE_PLACEHOLDERS } from "./rule-options";
 
@@ -98,6 +98,24 @@ export function ActionsField({ options }: { options: RuleOptions }) {
                       </Space>
                     )}
                     {type === "call_webhook" && select([n, "webhookId"], options.webhooks)}
+                    {type === "create_visit" && (
+                      <Space direction="vertical">
+                        {text([n, "reason"])}
+                        <Space>
+                          <Form.Item name={[n, "dueHours"]} noStyle initialValue={24}>
+                            <InputNumber min={1} max={8760} addonAfter={t("admin.rules.dueHours")} />
+                          </Form.Item>
+                          <Form.Item name={[n, "departmentId"]} noStyle>
+                            <Select
+                              allowClear
+                              style={{ width: 200 }}
+                              placeholder={t("admin.rules.visitDepartment")}
+                              options={options.departments}
+                            />
+                          </Form.Item>
+                        </Space>
+                      </Space>
+                    )}
                     <Button onClick={() => remove(n)} aria-label={t("admin.rules.removeRow")}>
                       ×
                     </Button>
@@ -126,6 +144,8 @@ export function toActions(rows: Record<string, unknown>[] = []) {
     if (a.type === "set_assignee") return { type: a.type, value: a.value === 0 ? null : a.value };
     if (a.type === "set_department") return { type: a.type, value: a.value, keepAssignee: !!a.keepAssignee };
     if (a.type === "raise_priority") return { type: a.type };
+    if (a.type === "create_visit")
+      return { type: a.type, reason: a.reason, dueHours: a.dueHours ?? 24, departmentId: a.departmentId ?? null };
     return a;
   });
 }
