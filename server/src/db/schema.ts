@@ -8,6 +8,7 @@ import type {
   WebhooksTable,
 } from "./schema-automations";
 import type { BusinessCalendarsTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
+import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -60,32 +61,6 @@ export interface DepartmentsTable {
   /** A ticket of this department is solved only after a public reply to the customer's last message. */
   solve_requires_reply: Generated<boolean>;
   created_at: Timestamp;
-}
-
-export interface FollowUpVisitsTable {
-  id: Generated<number>;
-  ticket_id: number;
-  department_id: number | null;
-  assignee_id: number | null;
-  reason: string;
-  due_at: Timestamp;
-  status: Generated<"open" | "done" | "cancelled">;
-  result: "satisfied" | "resolved_now" | "unresolved" | "unreachable" | null;
-  outcome: string | null;
-  source: Json<{ kind: string; id: number | null; name?: string } | null> | null;
-  created_at: Timestamp;
-  completed_at: NullableTimestamp;
-  completed_by: number | null;
-}
-
-export interface CsatSurveysTable {
-  ticket_id: number;
-  token_hash: string;
-  sent_at: Timestamp;
-  rating: number | null;
-  comment: string | null;
-  answered_at: NullableTimestamp;
-  answered_via: "link" | "portal" | null;
 }
 
 export interface StaffTable {

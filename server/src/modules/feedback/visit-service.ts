@@ -1,7 +1,8 @@
 import type { listVisitsQuery, updateVisitBody, Visit } from "@loopdesk/contracts/visits";
 import type { Selectable } from "kysely";
 import type { z } from "zod";
-import type { FollowUpVisitsTable, TicketRow } from "../../db/schema";
+import type { TicketRow } from "../../db/schema";
+import type { FollowUpVisitsTable } from "../../db/schema-feedback";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
