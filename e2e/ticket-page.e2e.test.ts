@@ -181,7 +181,8 @@ describe("keyboard and customer panel", () => {
     // Solving needs an answer to the customer first (closing the loop).
     await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("r");
-    await page.keyboard.type("用快捷键写的回复");
+    await page.getByRole("button", { name: "发送回复" }).waitFor();
+    await page.getByLabel("内容").fill("用快捷键写的回复");
     await page.getByRole("button", { name: "发送回复" }).click();
     await page.getByTestId("public-reply").filter({ hasText: "用快捷键写的回复" }).waitFor();
     await page.locator("body").click({ position: { x: 5, y: 5 } });
