@@ -7,6 +7,7 @@ import {
   statusAfterCustomerReply,
   statusAfterStaffReply,
   statusSideEffects,
+  raisedPriority,
 } from "../../src/modules/tickets/ticket-lifecycle";
 
 describe("ticket state machine", () => {
@@ -61,5 +62,9 @@ describe("ticket state machine", () => {
     expect(statusSideEffects("open", "solved", now)).toEqual({ solved_at: now, status_changed_at: now, reopened: false });
     expect(statusSideEffects("solved", "closed", now)).toEqual({ closed_at: now, status_changed_at: now, reopened: false });
     expect(statusSideEffects("solved", "open", now)).toEqual({ solved_at: null, status_changed_at: now, reopened: true });
+  });
+
+  it("raising a priority climbs one level and stops at urgent", () => {
+    expect(["low", "normal", "high", "urgent"].map(raisedPriority)).toEqual(["normal", "high", "urgent", "urgent"]);
   });
 });

@@ -8,8 +8,7 @@ import { getCategory } from "../directory/category-service";
 import { departmentExists, solveRequiresReply } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
 import type { TicketChanges } from "../tickets/change-ticket";
-import { answeredSinceCustomer, canTransition } from "../tickets/ticket-lifecycle";
-import { raisedPriority } from "./rule-conditions";
+import { answeredSinceCustomer, canTransition, raisedPriority } from "../tickets/ticket-lifecycle";
 
 /** An action's effect beyond the ticket's fields (messages, mail, notifications, webhooks). */
 export type SideEffect = Extract<

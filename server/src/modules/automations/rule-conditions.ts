@@ -120,8 +120,3 @@ export function evaluateConditions(conds: Conditions, facts: RuleFacts) {
   const matched = all.every((r) => r.passed) && (any.length === 0 || any.some((r) => r.passed));
   return { matched, results: [...all, ...any] };
 }
-
-/** Priority one level up (urgent stays urgent). */
-export function raisedPriority(p: string) {
-  return ({ low: "normal", normal: "high", high: "urgent", urgent: "urgent" } as Record<string, string>)[p] ?? p;
-}

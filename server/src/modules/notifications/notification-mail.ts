@@ -45,9 +45,3 @@ export function notificationMail(to: string, locale: string, type: NotificationT
     text: `${body}\n\n${link ?? ""}\n\n${lang._.footer}`.replace(/\n{3,}/g, "\n\n"),
   };
 }
-
-/** A one-line text for group robots and webhook summaries. */
-export function notificationLine(locale: string, type: NotificationType, data: Data) {
-  const lang = texts[locale === "en" ? "en" : "zh-CN"];
-  return `${lang._.title(data)} — ${lang[type](data, lang._)}`;
-}

@@ -7,11 +7,10 @@ import { supervisorIdsFor } from "../staff/staff-service";
 import { changeTicket } from "../tickets/change-ticket";
 import { emitTicketEvent } from "../tickets/emit-ticket-event";
 import { recordTicketEvents, systemActor } from "../tickets/ticket-events";
+import { raisedPriority } from "../tickets/ticket-lifecycle";
 import { lockTicket } from "../tickets/ticket-lookup";
 import { listPolicies } from "./policy-service";
 import { lockTicketSla } from "./recompute-ticket-sla";
-
-const RAISED: Record<string, "normal" | "high" | "urgent"> = { low: "normal", normal: "high", high: "urgent", urgent: "urgent" };
 
 /**
  * Runs the escalation steps that have come due on breached clocks: notify the assignee, then the
@@ -77,7 +76,7 @@ async function runStep(
       await notifyStaff(ctx, trx, await supervisorIdsFor(trx, ticket.department_id), { type: "escalated", ticketId: ticket.id, data });
       break;
     case "raise_priority":
-      updated = await changeTicket(ctx, trx, ticket, { priority: RAISED[ticket.priority] ?? "urgent" }, systemActor, source);
+      updated = await changeTicket(ctx, trx, ticket, { priority: raisedPriority(ticket.priority) }, systemActor, source);
       break;
     case "reassign": {
       const changes = { ...(s.departmentId !== null ? { departmentId: s.departmentId } : {}), assigneeId: s.staffId };

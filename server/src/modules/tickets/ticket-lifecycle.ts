@@ -51,3 +51,8 @@ export function statusSideEffects(
 export function answeredSinceCustomer(t: { last_staff_reply_at: Date | null; last_customer_message_at: Date | null; created_at: Date }) {
   return t.last_staff_reply_at !== null && t.last_staff_reply_at >= (t.last_customer_message_at ?? t.created_at);
 }
+
+/** Priority one level up (urgent stays urgent): escalation steps and rules raise by this ladder. */
+export function raisedPriority(p: string): "normal" | "high" | "urgent" {
+  return ({ low: "normal", normal: "high", high: "urgent" } as Record<string, "normal" | "high" | "urgent">)[p] ?? "urgent";
+}
