@@ -210,4 +210,17 @@ describe("automation rules in the admin console", () => {
     await screenshot(page, "visits");
     await page.close();
   });
+
+  it("the ticket list downloads as CSV with the list's filters", async () => {
+    await createTicket("导出用的工单");
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.getByTestId("export-tickets").hover();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("导出 CSV").click()]);
+    expect(download.suggestedFilename()).toMatch(/^tickets-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = fs.readFileSync((await download.path()) as string, "utf8");
+    expect(text.startsWith("\uFEFF工单号,主题,状态")).toBe(true);
+    expect(text).toContain("导出用的工单");
+    await page.close();
+  });
 });

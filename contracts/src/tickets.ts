@@ -135,6 +135,10 @@ export const listTicketsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
+/** The same filters and order as the list, as a CSV or Excel file (at most 10,000 tickets). */
+export const exportTicketsQuery = listTicketsQuery
+  .omit({ cursor: true, limit: true })
+  .extend({ format: z.enum(["csv", "xlsx"]).default("csv") });
 
 export const countTicketsQuery = listTicketsQuery.omit({ sort: true, cursor: true, limit: true });
 export const ticketCount = z.object({ count: z.number(), capped: z.boolean() });

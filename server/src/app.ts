@@ -31,6 +31,7 @@ import { registerSlaJobs } from "./modules/sla/sla-jobs";
 import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
+import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
 import { registerWebhookJobs } from "./modules/webhooks/webhook-jobs";
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerAuthRoutes(app, ctx);
+  registerTicketExportRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
   registerTicketStreamRoutes(app, ctx);
   registerTicketStatusRoutes(app, ctx);

@@ -7,6 +7,11 @@ export function useLiveEvents(enabled: boolean) {
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
     const source = new EventSource("/api/v1/stream");
+    // Whatever happened before the stream was (re)connected was not pushed: fetch it now.
+    source.addEventListener("open", () => {
+      void qc.invalidateQueries({ queryKey: ["tickets"] });
+      void qc.invalidateQueries({ queryKey: ["notifications"] });
+    });
     const onEvent = (e: MessageEvent) => {
       try {
         const data = JSON.parse(e.data) as { ticketId: number };

@@ -10,6 +10,7 @@ import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { BulkBar } from "./BulkBar";
 import { useStaff } from "./ticket-api";
+import { ExportButton } from "./ExportButton";
 import { SavedViewActions } from "./SavedViewActions";
 import { SlaDue } from "./SlaDue";
 import { TicketFilterBar } from "./TicketFilterBar";
@@ -93,6 +94,7 @@ export function TicketListPage() {
                 {t("newTicket.title")}
               </Button>
             )}
+            {isStaff && <ExportButton filters={filters} />}
             {isStaff && (
               <SavedViewActions
                 current={currentSaved}
