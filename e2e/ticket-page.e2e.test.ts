@@ -175,6 +175,8 @@ describe("keyboard and customer panel", () => {
     await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain(second);
 
     await page.keyboard.press("n");
+    // The shortcut puts the cursor in the composer; type once it is there.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
     await page.keyboard.type("用快捷键写的备注");
     await page.getByRole("button", { name: "添加备注" }).click();
     await page.getByTestId("internal-note").waitFor();
