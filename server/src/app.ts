@@ -21,6 +21,7 @@ import { registerDirectoryRoutes } from "./modules/directory/directory-routes";
 import { registerFeedbackJobs } from "./modules/feedback/feedback-jobs";
 import { registerFeedbackRoutes } from "./modules/feedback/feedback-routes";
 import { registerVisitRoutes } from "./modules/feedback/visit-routes";
+import { registerAnalyticsRoutes } from "./modules/analytics/analytics-routes";
 import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
 import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
@@ -28,6 +29,7 @@ import { registerSystemRoutes } from "./modules/system/system-routes";
 import { registerNotificationJobs } from "./modules/notifications/notification-jobs";
 import { registerNotificationRoutes } from "./modules/notifications/notification-routes";
 import { registerSlaJobs } from "./modules/sla/sla-jobs";
+import { registerAnalyticsJobs } from "./modules/analytics/analytics-jobs";
 import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
@@ -72,6 +74,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerAutomationJobs(ctx);
   registerWebhookJobs(ctx);
   registerFeedbackJobs(ctx);
+  registerAnalyticsJobs(ctx);
   return ctx;
 }
 
@@ -136,6 +139,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerWebhookRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
   registerVisitRoutes(app, ctx);
+  registerAnalyticsRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

@@ -30,6 +30,17 @@ const envSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().trim().min(3).max(300).optional(),
   LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
+  LOOPDESK_TIME_ZONE: z
+    .string()
+    .default("Asia/Shanghai")
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone such as Asia/Shanghai"),
 });
 
 /** Variables whose values may hold credentials: never echoed in error messages. */
@@ -56,6 +67,8 @@ export type Config = {
   smtp: { url: string; from: string } | undefined;
   /** First retry delay of a failed webhook delivery; each further retry waits twice as long. */
   webhookRetryBaseMs: number;
+  /** The zone whose days and hours reports count in (and scheduled reports are sent in). */
+  timeZone: string;
   /** Process role: web serves HTTP, worker runs jobs; "all" does both. */
   role: "all" | "web" | "worker";
 };
@@ -91,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: e.DB_POOL_SIZE,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Loopdesk <no-reply@${new URL(e.SMTP_URL).hostname}>` } : undefined,
     webhookRetryBaseMs: e.LOOPDESK_WEBHOOK_RETRY_SECONDS * 1000,
+    timeZone: e.LOOPDESK_TIME_ZONE,
     role: "all",
     ...overrides,
   };

@@ -5,6 +5,7 @@ import { databaseOptionsFromConfig, openDatabase } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { firstStart } from "./modules/setup/first-start";
 import { seedDemo } from "./modules/setup/seed-demo";
+import { rebuildAnalytics, scheduleAnalyticsJobs } from "./modules/analytics/analytics-jobs";
 import { scheduleAutomationJobs } from "./modules/automations/automation-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -16,6 +17,7 @@ Commands:
   start [--role all|web|worker]   run the server (default: web + workers in one process)
   migrate                         apply database migrations and exit
   seed-demo                       add the demo workspace (Chinese demo data) and exit
+  analytics-rebuild               rebuild report facts and rollups from the ticket history and exit
 `;
 
 async function main() {
@@ -24,7 +26,7 @@ async function main() {
     options: { role: { type: "string", default: "all" }, help: { type: "boolean", short: "h" } },
   });
   const command = positionals[0] ?? "start";
-  if (values.help || !["start", "migrate", "seed-demo"].includes(command)) {
+  if (values.help || !["start", "migrate", "seed-demo", "analytics-rebuild"].includes(command)) {
     process.stdout.write(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -39,6 +41,12 @@ async function main() {
   const ctx = createContext(config, database, logger);
 
   if (command === "migrate") return database.close();
+  if (command === "analytics-rebuild") {
+    const started = Date.now();
+    const tickets = await rebuildAnalytics(ctx.db, config.timeZone);
+    logger.info({ tickets, ms: Date.now() - started }, "analytics rebuilt from ticket history");
+    return database.close();
+  }
   if (command === "seed-demo") {
     const summary = await seedDemo(ctx);
     logger.info(summary, "demo workspace added");
@@ -52,6 +60,7 @@ async function main() {
     await scheduleTicketJobs(ctx);
     await scheduleSlaJobs(ctx);
     await scheduleAutomationJobs(ctx.db);
+    await scheduleAnalyticsJobs(ctx.db);
     await ctx.jobs.start();
   }
   if (app) {

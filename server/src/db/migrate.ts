@@ -12,6 +12,7 @@ import * as m0010 from "./migrations/2026-11-22-0010-sla-warnings";
 import * as m0011 from "./migrations/2026-11-23-0011-automations";
 import * as m0012 from "./migrations/2026-11-23-0012-closing-the-loop";
 import * as m0013 from "./migrations/2026-11-23-0013-follow-up-visits";
+import * as m0014 from "./migrations/2026-11-24-0014-analytics";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-23-0011-automations": m0011,
   "2026-11-23-0012-closing-the-loop": m0012,
   "2026-11-23-0013-follow-up-visits": m0013,
+  "2026-11-24-0014-analytics": m0014,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -70,7 +70,11 @@ export async function exportRows(ctx: AppContext, principal: Principal, query: O
     cursor = page.nextCursor ?? undefined;
   } while (cursor && tickets.length < EXPORT_LIMIT);
   const truncated = tickets.length > EXPORT_LIMIT || cursor !== undefined;
-  const rows = tickets.slice(0, EXPORT_LIMIT);
+  return { ...(await displayRows(ctx, tickets.slice(0, EXPORT_LIMIT), locale)), truncated };
+}
+
+/** Tickets as rows of display values (names, not ids; labels in the caller's language). */
+export async function displayRows(ctx: AppContext, rows: Ticket[], locale: string) {
   const ids = (pick: (t: Ticket) => number | null) => [...new Set(rows.map(pick).filter((x): x is number => x !== null))];
   const [staff, customers, categories, departments] = await Promise.all([
     staffNames(
@@ -89,7 +93,6 @@ export async function exportRows(ctx: AppContext, principal: Principal, query: O
     id === null ? "" : (list.find((x) => x.id === id)?.name ?? "");
   return {
     head: l.head,
-    truncated,
     rows: rows.map((t) => [
       t.number,
       t.subject,

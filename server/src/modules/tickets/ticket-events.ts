@@ -42,3 +42,65 @@ export const ticketEventRows = (actor: Actor, events: TicketEventInput[], at: Da
 
 /** Event types a customer may see in their own ticket's history. */
 export const CUSTOMER_VISIBLE_EVENTS = new Set(["created", "status_changed", "follow_up_created", "urged", "csat_received"]);
+
+/** The histories of tickets, oldest event first, with the ticket fields reports group by. */
+export async function ticketHistories(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  const [tickets, events] = await Promise.all([
+    db
+      .selectFrom("tickets")
+      .select(["id", "department_id", "category_id", "channel", "assignee_id", "customer_id", "sla_policy_id", "created_at"])
+      .where("id", "in", ids)
+      .execute(),
+    db
+      .selectFrom("ticket_events")
+      .select(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
+      .where("ticket_id", "in", ids)
+      .orderBy("ticket_id")
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute(),
+  ]);
+  const byTicket = new Map<number, typeof events>();
+  for (const e of events) {
+    const list = byTicket.get(e.ticket_id) ?? [];
+    list.push(e);
+    byTicket.set(e.ticket_id, list);
+  }
+  return tickets.map((t) => ({
+    ticket: t,
+    events: (byTicket.get(t.id) ?? []).map((e) => ({
+      type: e.type,
+      actorType: e.actor_type,
+      actorId: e.actor_id,
+      field: e.field,
+      before: e.before,
+      after: e.after,
+      data: e.data,
+      at: e.created_at,
+    })),
+  }));
+}
+
+/** Of these tickets, those whose customer opened another ticket of the same category in the `days` before. */
+export async function repeatTicketIds(db: Executor, ids: number[], days: number) {
+  if (ids.length === 0) return new Set<number>();
+  const rows = await db
+    .selectFrom("tickets as t")
+    .select("t.id")
+    .where("t.id", "in", ids)
+    .where("t.category_id", "is not", null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("tickets as o")
+          .select("o.id")
+          .whereRef("o.customer_id", "=", "t.customer_id")
+          .whereRef("o.category_id", "=", "t.category_id")
+          .whereRef("o.id", "<>", "t.id")
+          .whereRef("o.created_at", "<", "t.created_at")
+          .where("o.created_at", ">=", sql<Date>`t.created_at - make_interval(days => ${days})`),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}

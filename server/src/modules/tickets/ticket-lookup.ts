@@ -1,5 +1,6 @@
 import type { TicketStatus } from "@loopdesk/contracts/tickets";
 import { sql } from "kysely";
+import { presentTicket } from "./ticket-presenter";
 import type { Executor } from "../../platform/jobs/job-queue";
 
 /** Ticket reads for other modules' background work (rules, notifications, webhooks); no permission checks. */
@@ -100,4 +101,12 @@ export async function ticketTitles(db: Executor, ids: number[]) {
   if (ids.length === 0) return new Map<number, { number: number; subject: string }>();
   const rows = await db.selectFrom("tickets").select(["id", "number", "subject"]).where("id", "in", ids).execute();
   return new Map(rows.map((r) => [r.id, { number: Number(r.number), subject: r.subject }]));
+}
+
+/** Tickets by id as the API presents them, in the order of `ids` (missing ones left out). */
+export async function presentedTickets(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("tickets").selectAll().where("id", "in", ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, presentTicket(r)]));
+  return ids.map((id) => byId.get(id)).filter((t) => t !== undefined);
 }

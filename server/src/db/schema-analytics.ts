@@ -1,0 +1,104 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** Kysely table types of the analytics tables (migration 0014); part of `DB` in schema.ts. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+type Measure = ColumnType<number, number | undefined, number>;
+type Histogram = ColumnType<number[], number[] | undefined, number[]>;
+
+export interface AnalyticsDirtyTable {
+  ticket_id: number;
+}
+
+export interface AnalyticsTicketFactsTable {
+  ticket_id: number;
+  created_at: Timestamp;
+  department_id: number;
+  category_id: number;
+  channel: string;
+  assignee_id: number | null;
+  first_response_at: NullableTimestamp;
+  responder_id: number | null;
+  frt_s: number | null;
+  frt_bus_s: number | null;
+  resolved_at: NullableTimestamp;
+  res_s: number | null;
+  res_bus_s: number | null;
+  unresolved: boolean;
+  reopens: number;
+  transfers: number;
+  public_replies: number;
+  fcr: boolean;
+  is_repeat: boolean;
+  fr_breached: boolean;
+  res_breached: boolean;
+  csat: number | null;
+  csat_at: NullableTimestamp;
+  /** What this ticket added to the rollups, so a recomputation can take exactly that back. */
+  contributions: Json<unknown>;
+  computed_at: Generated<Date>;
+}
+
+/** Additive measures of one rollup row (see analytics/measures.ts). */
+export interface RollupMeasures {
+  created: Measure;
+  repeats: Measure;
+  complete: Measure;
+  completeness_known: Measure;
+  arrivals: Histogram;
+  first_responses: Measure;
+  frt_sum: Measure;
+  frt_bus_sum: Measure;
+  frt_hist: Histogram;
+  frt_bus_hist: Histogram;
+  resolved: Measure;
+  res_sum: Measure;
+  res_bus_sum: Measure;
+  res_hist: Histogram;
+  res_bus_hist: Histogram;
+  fcr: Measure;
+  reopened: Measure;
+  transferred: Measure;
+  transfers: Measure;
+  new_s: Measure;
+  open_s: Measure;
+  pending_s: Measure;
+  on_hold_s: Measure;
+  csat_count: Measure;
+  csat_sum: Measure;
+  csat_positive: Measure;
+  csat_negative: Measure;
+  sla_fr_total: Measure;
+  sla_fr_breached: Measure;
+  sla_res_total: Measure;
+  sla_res_breached: Measure;
+  backlog_delta: Measure;
+}
+
+export interface AnalyticsDailyTable extends RollupMeasures {
+  day: ColumnType<string, string, string>;
+  department_id: number;
+  category_id: number;
+  channel: string;
+}
+
+export interface AnalyticsAgentDailyTable extends RollupMeasures {
+  day: ColumnType<string, string, string>;
+  agent_id: number;
+}
+
+export interface ReportSchedulesTable {
+  id: Generated<number>;
+  name: string;
+  frequency: "weekly" | "monthly";
+  recipients: ColumnType<string[], string[], string[]>;
+  filters: Json<Record<string, unknown>>;
+  locale: Generated<string>;
+  active: Generated<boolean>;
+  next_run_at: Timestamp;
+  last_sent_at: NullableTimestamp;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}

@@ -1,0 +1,116 @@
+import type { AnalyticsFilters } from "@loopdesk/contracts/analytics";
+import type { AppContext } from "../../platform/context";
+import { listCategories } from "../directory/category-service";
+import { listDepartments } from "../directory/department-service";
+import { agentReport, teamReport } from "./agent-report";
+import { overviewReport } from "./overview-report";
+
+export const exportTables = ["daily", "channels", "categories", "departments", "agents", "teams"] as const;
+export type ExportTable = (typeof exportTables)[number];
+
+const heads: Record<"zh-CN" | "en", Record<ExportTable, string[]>> = {
+  "zh-CN": {
+    daily: ["日期", "新建", "已解决", "积压", "平均首次响应(秒)", "平均满意度", "SLA 超时"],
+    channels: ["渠道", "新建", "已解决"],
+    categories: ["工单类型", "新建", "已解决"],
+    departments: ["部门", "新建", "已解决"],
+    agents: [
+      "客服",
+      "已处理",
+      "首次响应数",
+      "平均首次响应(秒)",
+      "平均解决时长(秒)",
+      "一次解决率",
+      "重开率",
+      "满意度评价数",
+      "平均满意度",
+      "SLA 超时",
+      "当前负载",
+    ],
+    teams: [
+      "团队",
+      "成员数",
+      "已处理",
+      "首次响应数",
+      "平均首次响应(秒)",
+      "平均解决时长(秒)",
+      "一次解决率",
+      "重开率",
+      "满意度评价数",
+      "平均满意度",
+      "SLA 超时",
+      "当前负载",
+    ],
+  },
+  en: {
+    daily: ["Day", "Created", "Solved", "Backlog", "Mean first response (s)", "Mean CSAT", "SLA breaches"],
+    channels: ["Channel", "Created", "Solved"],
+    categories: ["Category", "Created", "Solved"],
+    departments: ["Department", "Created", "Solved"],
+    agents: [
+      "Agent",
+      "Handled",
+      "First responses",
+      "Mean first response (s)",
+      "Mean resolution (s)",
+      "FCR rate",
+      "Reopen rate",
+      "Ratings",
+      "Mean CSAT",
+      "SLA breaches",
+      "Load",
+    ],
+    teams: [
+      "Team",
+      "Members",
+      "Handled",
+      "First responses",
+      "Mean first response (s)",
+      "Mean resolution (s)",
+      "FCR rate",
+      "Reopen rate",
+      "Ratings",
+      "Mean CSAT",
+      "SLA breaches",
+      "Load",
+    ],
+  },
+};
+
+const num = (v: number | null) => (v === null ? "" : Math.round(v * 100) / 100);
+
+/** One report table as rows for a CSV or Excel file. */
+export async function reportTableRows(ctx: AppContext, table: ExportTable, f: AnalyticsFilters, locale: string) {
+  const head = heads[locale === "en" ? "en" : "zh-CN"][table];
+  const none = locale === "en" ? "(none)" : "（未设置）";
+  if (table === "agents" || table === "teams") {
+    const items = table === "agents" ? await agentReport(ctx.db, f.from, f.to) : await teamReport(ctx.db, f.from, f.to);
+    return {
+      head,
+      rows: items.map((a) => [
+        a.name,
+        ...("members" in a ? [a.members] : []),
+        a.handled,
+        a.firstResponses,
+        num(a.frtMean),
+        num(a.resolutionMean),
+        num(a.fcrRate),
+        num(a.reopenRate),
+        a.csatCount,
+        num(a.csatAverage),
+        a.slaBreached,
+        a.load,
+      ]),
+    };
+  }
+  const o = await overviewReport(ctx.db, f, ctx.config.timeZone);
+  if (table === "daily")
+    return { head, rows: o.daily.map((d) => [d.day, d.created, d.resolved, d.backlog, num(d.frtMean), num(d.csatAverage), d.slaBreached]) };
+  if (table === "channels") return { head, rows: o.byChannel.map((c) => [c.channel, c.created, c.resolved]) };
+  if (table === "categories") {
+    const names = new Map((await listCategories(ctx.db)).map((c) => [c.id, c.name]));
+    return { head, rows: o.byCategory.map((c) => [names.get(c.categoryId) ?? none, c.created, c.resolved]) };
+  }
+  const names = new Map((await listDepartments(ctx.db)).map((d) => [d.id, d.name]));
+  return { head, rows: o.byDepartment.map((d) => [names.get(d.departmentId) ?? none, d.created, d.resolved]) };
+}

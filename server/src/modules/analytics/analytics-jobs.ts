@@ -1,0 +1,65 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import type { AppContext } from "../../platform/context";
+import { type Executor, enqueue } from "../../platform/jobs/job-queue";
+import { REFRESH_BATCH, refreshDirtyTickets } from "./refresh-analytics";
+
+const REFRESH_QUEUE = "analytics.refresh";
+/** Dashboards are at most about this far behind the tickets. */
+export const REFRESH_INTERVAL_MS = 5_000;
+
+/**
+ * The rollups follow the ticket history: every few seconds, the tickets whose history grew since
+ * are recomputed in batches (a full batch goes on at once).
+ */
+export function registerAnalyticsJobs(ctx: AppContext) {
+  ctx.jobs.define({
+    queue: REFRESH_QUEUE,
+    handler: async (_payload, { trx, logger }) => {
+      const n = await refreshDirtyTickets(trx, ctx.config.timeZone);
+      if (n === REFRESH_BATCH) logger.info({ tickets: n }, "analytics refresh batch");
+      const next = new Date(Date.now() + (n === REFRESH_BATCH ? 0 : REFRESH_INTERVAL_MS));
+      await enqueue(trx, REFRESH_QUEUE, {}, { runAt: next, dedupeKey: `analytics-refresh:${next.toISOString()}` });
+    },
+  });
+}
+
+/** Makes sure one refresh is scheduled (idempotent across restarts and processes). */
+export async function scheduleAnalyticsJobs(db: Executor) {
+  const pending = await db
+    .selectFrom("jobs")
+    .select("id")
+    .where("queue", "=", REFRESH_QUEUE)
+    .where("status", "=", "queued")
+    .executeTakeFirst();
+  if (!pending) await enqueue(db, REFRESH_QUEUE, {}, { dedupeKey: `analytics-refresh:start:${Date.now()}` });
+}
+
+/** Brings every rollup up to date now (tests, the rebuild command); returns how many tickets were recomputed. */
+export async function refreshAnalyticsNow(db: Kysely<DB>, timeZone: string) {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction().execute((trx) => refreshDirtyTickets(trx, timeZone));
+    total += n;
+    if (n === 0) return total;
+  }
+}
+
+/**
+ * Rebuilds facts and rollups from the ticket history alone (after changing the report time zone,
+ * or to check the incremental path): empties them, marks every ticket, recomputes.
+ */
+export async function rebuildAnalytics(db: Kysely<DB>, timeZone: string) {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("analytics_ticket_facts").execute();
+    await trx.deleteFrom("analytics_daily").execute();
+    await trx.deleteFrom("analytics_agent_daily").execute();
+    await trx
+      .insertInto("analytics_dirty")
+      .columns(["ticket_id"])
+      .expression(trx.selectFrom("tickets").select("id"))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  });
+  return refreshAnalyticsNow(db, timeZone);
+}

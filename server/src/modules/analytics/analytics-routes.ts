@@ -1,0 +1,140 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import {
+  agentReport as agentReportSchema,
+  agentReportQuery,
+  type AgentStats,
+  agentStats,
+  analyticsFilters,
+  drilldownExportQuery,
+  drilldownPage as drilldownPageSchema,
+  drilldownQuery,
+  overviewReport as overviewSchema,
+  teamReport as teamReportSchema,
+  teamStats,
+} from "@loopdesk/contracts/analytics";
+import type { AppContext } from "../../platform/context";
+import { ForbiddenError, NotFoundError } from "../../platform/errors";
+import { route } from "../../platform/http/route";
+import type { Principal } from "../../platform/auth/principal";
+import { displayRows, toCsv, toXlsx } from "../tickets/export-tickets";
+import { presentedTickets } from "../tickets/ticket-lookup";
+import { agentReport, teamMemberIds, teamReport } from "./agent-report";
+import { exportTables, reportTableRows } from "./analytics-export";
+import { drilldownIds, drilldownPage } from "./drilldown";
+import { overviewReport } from "./overview-report";
+
+const tags = ["analytics"];
+const LEADS = ["admin", "supervisor"] as const;
+const EXPORT_LIMIT = 10_000;
+
+async function sendFile(reply: FastifyReply, name: string, format: "csv" | "xlsx", head: string[], rows: (string | number)[][]) {
+  reply.header("content-disposition", `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.${format}"`);
+  if (format === "xlsx") {
+    reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    return reply.send(await toXlsx(head, rows));
+  }
+  reply.type("text/csv; charset=utf-8");
+  return reply.send(toCsv(head, rows));
+}
+
+/** Agents see the tickets behind their own numbers; supervisors and admins everyone's. */
+function assertMayDrill(principal: Principal, agentId: number | undefined) {
+  if (principal.kind === "staff" && principal.role === "agent" && agentId !== principal.id)
+    throw ForbiddenError("Agents may open only their own numbers.");
+}
+
+/** Reports (复盘): dashboards read rollups; every number opens the tickets behind it. */
+export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
+  const tz = ctx.config.timeZone;
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/overview",
+    summary:
+      "Supervisor overview for a day range: volume, response and resolution times, FCR, transfers, reopens, repeats, CSAT, SLA, backlog, heatmap",
+    tags,
+    access: [...LEADS],
+    query: analyticsFilters,
+    responses: { 200: overviewSchema },
+    handler: ({ query }) => overviewReport(ctx.db, query, tz),
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/agents",
+    summary: "Per agent for a day range: handled, first response and resolution times, FCR, reopens, CSAT, SLA breaches, current load",
+    tags,
+    access: [...LEADS],
+    query: agentReportQuery,
+    responses: { 200: agentReportSchema },
+    handler: async ({ query }) => {
+      const members = query.teamId !== undefined ? await teamMemberIds(ctx.db, query.teamId) : undefined;
+      if (members === null) throw NotFoundError("Team");
+      return { from: query.from, to: query.to, items: await agentReport(ctx.db, query.from, query.to, members) };
+    },
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/teams",
+    summary: "Teams side by side (each team's members added up)",
+    tags,
+    access: [...LEADS],
+    query: agentReportQuery.omit({ teamId: true }),
+    responses: { 200: teamReportSchema },
+    handler: async ({ query }) => ({ from: query.from, to: query.to, items: await teamReport(ctx.db, query.from, query.to) }),
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/me",
+    summary: "The caller's own numbers for a day range, with their teams' for comparison",
+    tags,
+    access: "staff",
+    query: agentReportQuery.omit({ teamId: true }),
+    responses: { 200: z.object({ from: z.string(), to: z.string(), me: agentStats, teams: z.array(teamStats) }) },
+    handler: async ({ principal, query }) => {
+      const [me] = await agentReport(ctx.db, query.from, query.to, [principal.id]);
+      return { from: query.from, to: query.to, me: me as AgentStats, teams: await teamReport(ctx.db, query.from, query.to, principal.id) };
+    },
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/tickets",
+    summary: "The tickets behind a dashboard number (same range and slices; `agentId` for an agent's numbers)",
+    tags,
+    access: "staff",
+    query: drilldownQuery,
+    responses: { 200: drilldownPageSchema },
+    handler: ({ principal, query }) => {
+      assertMayDrill(principal, query.agentId);
+      return drilldownPage(ctx.db, query, tz);
+    },
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/tickets/export",
+    summary: "The tickets behind a dashboard number as CSV or Excel (at most 10,000; `X-Export-Truncated: true` when cut)",
+    tags,
+    access: "staff",
+    query: drilldownExportQuery,
+    handler: async ({ principal, query, reply }) => {
+      assertMayDrill(principal, query.agentId);
+      const { format, ...f } = query;
+      const { ids, truncated } = await drilldownIds(ctx.db, f, tz, EXPORT_LIMIT);
+      const { head, rows } = await displayRows(ctx, await presentedTickets(ctx.db, ids), principal.locale);
+      reply.header("x-export-truncated", String(truncated));
+      return sendFile(reply, `tickets-${f.metric}`, format, head, rows);
+    },
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/analytics/export",
+    summary: "A report table (daily, channels, categories, departments, agents, teams) as CSV or Excel",
+    tags,
+    access: [...LEADS],
+    query: z.intersection(analyticsFilters, z.object({ table: z.enum(exportTables), format: z.enum(["csv", "xlsx"]).default("csv") })),
+    handler: async ({ principal, query, reply }) => {
+      const { table, format, ...f } = query;
+      const { head, rows } = await reportTableRows(ctx, table, f, principal.locale);
+      return sendFile(reply, `report-${table}`, format, head, rows);
+    },
+  });
+}

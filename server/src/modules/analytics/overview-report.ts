@@ -1,0 +1,173 @@
+import type { AnalyticsFilters, OverviewReport } from "@loopdesk/contracts/analytics";
+import { sql } from "kysely";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { COUNT_MEASURES, HISTOGRAM_BOUNDS, histogramQuantile } from "./measures";
+import { mean, rangeInstants, ratio, slicesSql, whereSlices } from "./report-range";
+
+/** Up to this many tickets, medians and p90 are exact (read from the facts); above, from histogram buckets. */
+export const EXACT_PERCENTILE_LIMIT = 50_000;
+
+type Sums = Record<(typeof COUNT_MEASURES)[number], number>;
+const sumsOf = (r: Record<string, unknown>) => Object.fromEntries(COUNT_MEASURES.map((m) => [m, Number(r[m] ?? 0)])) as Sums;
+const SUM_COLUMNS = sql.raw(COUNT_MEASURES.map((m) => `coalesce(sum(${m}), 0)::float8 as ${m}`).join(", "));
+const HIST = ["frt_hist", "frt_bus_hist", "res_hist", "res_bus_hist"] as const;
+const BUCKETS = HISTOGRAM_BOUNDS.length + 1;
+const ARRAY_SUMS = sql.raw(
+  [
+    ...Array.from({ length: 24 }, (_, h) => `coalesce(sum(arrivals[${h + 1}]), 0)::int as a${h}`),
+    ...HIST.flatMap((m) => Array.from({ length: BUCKETS }, (_, i) => `coalesce(sum(${m}[${i + 1}]), 0)::int as ${m}_${i}`)),
+  ].join(", "),
+);
+
+/**
+ * The supervisors' overview for a day range: read from the daily rollups (one pass for the
+ * counts by day / channel / category / department, one for the heatmap and histograms), the
+ * backlog anchored on the tickets open now, and exact percentiles from the facts when the
+ * population is small enough.
+ */
+export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone: string): Promise<OverviewReport> {
+  const inRange = sql`day >= ${f.from}::date and day <= ${f.to}::date and ${slicesSql(f)}`;
+  const [grouped, arrays, openNow, after] = await Promise.all([
+    sql<Record<string, unknown>>`
+      select grouping(day)::int as g_day, grouping(channel)::int as g_channel, grouping(category_id)::int as g_category,
+             day::text as day, channel, category_id, department_id, ${SUM_COLUMNS}
+      from analytics_daily where ${inRange}
+      group by grouping sets ((day), (channel), (category_id), (department_id))`
+      .execute(db)
+      .then((r) => r.rows),
+    sql<Record<string, number>>`
+      select extract(isodow from day)::int - 1 as dow, ${ARRAY_SUMS}
+      from analytics_daily where ${inRange}
+      group by extract(isodow from day)`
+      .execute(db)
+      .then((r) => r.rows),
+    whereSlices(db.selectFrom("analytics_ticket_facts"), f)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("unresolved", "=", true)
+      .executeTakeFirstOrThrow(),
+    whereSlices(db.selectFrom("analytics_daily"), f)
+      .select(sql<number>`coalesce(sum(backlog_delta), 0)::int`.as("n"))
+      .where("day", ">", f.to)
+      .executeTakeFirstOrThrow(),
+  ]);
+
+  const dayRows = grouped.filter((r) => r.g_day === 0).sort((a, b) => String(a.day).localeCompare(String(b.day)));
+  const totals = dayRows.reduce<Sums>((acc, r) => {
+    const s = sumsOf(r);
+    for (const m of COUNT_MEASURES) acc[m] += s[m];
+    return acc;
+  }, sumsOf({}));
+  // Open at the end of a day = open now − what moved the backlog after that day.
+  let backlog = Number(openNow.n) - Number(after.n);
+  const backlogAtEnd = new Map<string, number>();
+  for (const r of [...dayRows].reverse()) {
+    backlogAtEnd.set(String(r.day), backlog);
+    backlog -= Number(r.backlog_delta);
+  }
+
+  const heatmap = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  const hist: Record<(typeof HIST)[number], number[]> = Object.fromEntries(HIST.map((m) => [m, new Array(BUCKETS).fill(0)])) as never;
+  for (const r of arrays) {
+    const row = heatmap[Number(r.dow)] as number[];
+    for (let h = 0; h < 24; h++) row[h] = Number(r[`a${h}`]);
+    for (const m of HIST) for (let i = 0; i < BUCKETS; i++) (hist[m][i] as number) += Number(r[`${m}_${i}`]);
+  }
+
+  const exact = Math.max(totals.first_responses, totals.resolved) <= EXACT_PERCENTILE_LIMIT;
+  const pct = exact ? await exactPercentiles(db, f, timeZone) : null;
+  const stats = (count: number, sum: number, key: (typeof HIST)[number], p: { median: number | null; p90: number | null } | undefined) => ({
+    count,
+    mean: mean(sum, count),
+    median: p ? p.median : histogramQuantile(hist[key], 0.5),
+    p90: p ? p.p90 : histogramQuantile(hist[key], 0.9),
+  });
+
+  const endBacklog = backlogAtEnd.get(f.to) ?? Number(openNow.n) - Number(after.n);
+  return {
+    from: f.from,
+    to: f.to,
+    timeZone,
+    percentiles: exact ? "exact" : "histogram",
+    totals: {
+      created: totals.created,
+      resolved: totals.resolved,
+      backlog: endBacklog,
+      firstResponse: {
+        calendar: stats(totals.first_responses, totals.frt_sum, "frt_hist", pct?.frt),
+        business: stats(totals.first_responses, totals.frt_bus_sum, "frt_bus_hist", pct?.frtBusiness),
+      },
+      resolution: {
+        calendar: stats(totals.resolved, totals.res_sum, "res_hist", pct?.res),
+        business: stats(totals.resolved, totals.res_bus_sum, "res_bus_hist", pct?.resBusiness),
+      },
+      firstContactResolution: ratio(totals.fcr, totals.resolved),
+      transferred: ratio(totals.transferred, totals.resolved),
+      reopened: ratio(totals.reopened, totals.resolved),
+      repeat: ratio(totals.repeats, totals.created),
+      completeAtCreation: ratio(totals.complete, totals.completeness_known),
+      csat: {
+        count: totals.csat_count,
+        average: mean(totals.csat_sum, totals.csat_count),
+        positive: ratio(totals.csat_positive, totals.csat_count),
+        negative: ratio(totals.csat_negative, totals.csat_count),
+      },
+      sla: {
+        firstResponse: ratio(totals.sla_fr_total - totals.sla_fr_breached, totals.sla_fr_total),
+        resolution: ratio(totals.sla_res_total - totals.sla_res_breached, totals.sla_res_total),
+      },
+      timeInStatus: {
+        new: mean(totals.new_s, totals.resolved) ?? 0,
+        open: mean(totals.open_s, totals.resolved) ?? 0,
+        pending: mean(totals.pending_s, totals.resolved) ?? 0,
+        on_hold: mean(totals.on_hold_s, totals.resolved) ?? 0,
+      },
+    },
+    daily: dayRows.map((r) => {
+      const s = sumsOf(r);
+      return {
+        day: String(r.day),
+        created: s.created,
+        resolved: s.resolved,
+        backlog: backlogAtEnd.get(String(r.day)) ?? 0,
+        frtMean: mean(s.frt_sum, s.first_responses),
+        csatAverage: mean(s.csat_sum, s.csat_count),
+        slaBreached: s.sla_fr_breached + s.sla_res_breached,
+      };
+    }),
+    byChannel: grouped
+      .filter((r) => r.g_channel === 0)
+      .map((r) => ({ channel: String(r.channel), created: Number(r.created), resolved: Number(r.resolved) }))
+      .sort((a, b) => b.created - a.created),
+    byCategory: grouped
+      .filter((r) => r.g_category === 0)
+      .map((r) => ({ categoryId: Number(r.category_id), created: Number(r.created), resolved: Number(r.resolved) }))
+      .sort((a, b) => b.created - a.created),
+    byDepartment: grouped
+      .filter((r) => r.g_day === 1 && r.g_channel === 1 && r.g_category === 1)
+      .map((r) => ({ departmentId: Number(r.department_id), created: Number(r.created), resolved: Number(r.resolved) }))
+      .sort((a, b) => b.created - a.created),
+    heatmap,
+  };
+}
+
+type Pair = { median: number | null; p90: number | null };
+
+/** Exact median and p90 (interpolated, as percentile_cont) from the facts of the range. */
+async function exactPercentiles(db: Executor, f: AnalyticsFilters, timeZone: string) {
+  const { start, end } = rangeInstants(f.from, f.to, timeZone);
+  const pick = (col: string) => sql<number[] | null>`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by ${sql.ref(col)})`;
+  const [fr, res] = await Promise.all([
+    whereSlices(db.selectFrom("analytics_ticket_facts"), f)
+      .select([pick("frt_s").as("cal"), pick("frt_bus_s").as("bus")])
+      .where("first_response_at", ">=", start)
+      .where("first_response_at", "<", end)
+      .executeTakeFirstOrThrow(),
+    whereSlices(db.selectFrom("analytics_ticket_facts"), f)
+      .select([pick("res_s").as("cal"), pick("res_bus_s").as("bus")])
+      .where("resolved_at", ">=", start)
+      .where("resolved_at", "<", end)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const pair = (v: number[] | null): Pair => ({ median: v?.[0] ?? null, p90: v?.[1] ?? null });
+  return { frt: pair(fr.cal), frtBusiness: pair(fr.bus), res: pair(res.cal), resBusiness: pair(res.bus) };
+}
