@@ -12,6 +12,8 @@ import { SessionProvider, useSession } from "../features/auth/session";
 import { StatusPage } from "../features/portal/StatusPage";
 import { FeedbackPage } from "../features/feedback/FeedbackPage";
 import { VisitsPage } from "../features/feedback/VisitsPage";
+import { AnalyticsPage } from "../features/analytics/AnalyticsPage";
+import { WallboardPage } from "../features/analytics/WallboardPage";
 import { TicketListPage } from "../features/tickets/TicketListPage";
 import { NewTicketPage } from "../features/tickets/NewTicketPage";
 import { TicketPage } from "../features/tickets/TicketPage";
@@ -32,6 +34,8 @@ function Routed() {
       <Route path="/feedback/:token" element={<FeedbackPage />} />
       <Route path="/portal/code" element={<CodeLinkPage />} />
       <Route path="/invite" element={<InvitePage />} />
+      <Route path="/analytics" element={user ? <AnalyticsPage /> : <Navigate to="/login" replace />} />
+      <Route path="/wallboard" element={user ? <WallboardPage /> : <Navigate to="/login" replace />} />
       <Route path="/visits" element={user ? <VisitsPage /> : <Navigate to="/login" replace />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />

@@ -18,6 +18,11 @@ export function AppHeader() {
         </Link>
       </Typography.Title>
       {user?.kind === "staff" && (
+        <Link to="/analytics" data-testid="analytics-link">
+          {t("analytics.title")}
+        </Link>
+      )}
+      {user?.kind === "staff" && (
         <Link to="/visits" data-testid="visits-link">
           {t("visits.title")}
         </Link>

@@ -78,6 +78,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   let firstResponseAt: Date | null = null;
   let responderId: number | null = null;
   let resolvedAt: Date | null = null;
+  let resolverId: number | null = null;
   let reopens = 0;
   let transfers = 0;
   let publicReplies = 0;
@@ -92,6 +93,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         if ((WORKING_STATUSES as readonly string[]).includes(status)) inStatus[status as WorkingStatus] += seconds(since, e.at);
         if (RESOLVED.has(to) && !RESOLVED.has(status)) {
           resolvedAt = e.at;
+          resolverId = e.actorType === "staff" ? e.actorId : null;
           backlogMoves.push([e.at, -1]);
         } else if (RESOLVED.has(status) && !RESOLVED.has(to)) {
           reopens++;
@@ -136,6 +138,8 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   const resolutionBusinessSeconds = resolvedAt ? businessSeconds(input.calendar, createdAt, resolvedAt) : null;
   const completeness = (createdEvent?.data as { complete?: unknown } | null)?.complete;
 
+  // Solves and ratings count for the assignee, or for whoever solved an unassigned ticket.
+  const ownerId = ticket.assigneeId ?? (resolvedAt ? resolverId : null);
   const fcr = resolvedAt !== null && reopens === 0 && publicReplies === 1;
   const dims = { departmentId: ticket.departmentId ?? 0, categoryId: ticket.categoryId ?? 0, channel: ticket.channel };
   const daily = new Map<string, [DailyKey, Delta]>();
@@ -199,18 +203,18 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         sla_res_total: hasTarget ? 1 : 0,
         sla_res_breached: hasTarget && breached.has("resolution") ? 1 : 0,
       },
-      ticket.assigneeId,
+      ownerId,
     );
   }
   if (csat) {
     const { rating, at } = csat;
-    add(at, { csat_count: 1, csat_sum: rating, csat_positive: rating >= 4 ? 1 : 0, csat_negative: rating <= 2 ? 1 : 0 }, ticket.assigneeId);
+    add(at, { csat_count: 1, csat_sum: rating, csat_positive: rating >= 4 ? 1 : 0, csat_negative: rating <= 2 ? 1 : 0 }, ownerId);
   }
 
   return {
     createdAt,
     ...dims,
-    assigneeId: ticket.assigneeId,
+    assigneeId: ownerId,
     firstResponseAt,
     responderId,
     frtSeconds,

@@ -1,0 +1,118 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
+import { launchBrowser, screenshot } from "./browser";
+
+const ADMIN = { email: "admin@reports-e2e.test", password: "e2e-password-7" };
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+let api: Awaited<ReturnType<typeof httpClient>>;
+const subjects = { solved: "发票抬头错误-已解决", phone: "电话报修-未处理", email: "邮件咨询-未处理" };
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-reports-"));
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+  });
+  api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+  const create = async (subject: string, channel: string) => {
+    const res = await api("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({ subject, description: "x", channel, customer: { email: `${channel}@reports-e2e.test` } }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()).id as number;
+  };
+  const solved = await create(subjects.solved, "email");
+  await create(subjects.phone, "phone");
+  await create(subjects.email, "email");
+  const reply = await api(`/api/v1/tickets/${solved}/messages`, {
+    method: "POST",
+    body: JSON.stringify({ body: "已为您重开发票", visibility: "public", status: "solved" }),
+  });
+  expect(reply.status).toBe(201);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("邮箱").fill(ADMIN.email);
+  await page.getByLabel("密码").fill(ADMIN.password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByTestId("current-user").waitFor();
+}
+/** A KPI card's number, once the background refresh has counted the tickets. */
+async function kpi(page: Page, key: string) {
+  return (await page.getByTestId(`kpi-${key}`).locator(".ant-statistic-content").innerText()).trim();
+}
+
+describe("reports in the browser", () => {
+  it("shows the overview with charts, opens the tickets behind a number, filters, exports, and goes to the wallboard", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(page);
+    await page.getByTestId("analytics-link").click();
+    // The rollups follow the history within seconds (refresh job): reload until they have.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId("kpi-created").waitFor();
+          return kpi(page, "created");
+        },
+        { timeout: 30_000, interval: 1500 },
+      )
+      .toBe("3");
+    expect(await kpi(page, "resolved")).toBe("1");
+    expect(await kpi(page, "backlog")).toBe("2");
+    expect(await kpi(page, "fcr")).toBe("100%");
+    for (const chart of ["trend", "channels", "categories", "heatmap"])
+      await page.getByTestId(`chart-${chart}`).locator("canvas").first().waitFor();
+    await screenshot(page, "analytics-overview");
+
+    await page.getByTestId("kpi-backlog").click();
+    const drill = page.getByTestId("drill-list");
+    await drill.getByText(subjects.phone).waitFor();
+    await drill.getByText(subjects.email).waitFor();
+    expect(await drill.getByText(subjects.solved).count()).toBe(0);
+    const href = await page.getByTestId("drill-export-csv").getAttribute("href");
+    const csv = await (await api(href as string)).text();
+    expect(csv).toContain(subjects.phone);
+    expect(csv).not.toContain(subjects.solved);
+    await page.keyboard.press("Escape");
+
+    // One channel: the numbers follow the filter.
+    const channel = page.getByTestId("analytics-channel");
+    await channel.click();
+    await channel.locator("input").fill("电话");
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "电话" }).first().click();
+    await expect.poll(() => kpi(page, "created")).toBe("1");
+    expect(await kpi(page, "resolved")).toBe("0");
+
+    await page.getByTestId("analytics-tabs").getByText("客服").click();
+    const agents = page.getByTestId("agent-report");
+    await agents.getByText("1", { exact: true }).first().waitFor();
+    const table = await api(`/api/v1/analytics/export?from=2026-01-01&to=2027-12-31&table=agents&format=csv`);
+    expect(await table.text()).toContain("已处理");
+    await page.getByTestId("analytics-tabs").getByText("我的").click();
+    expect((await page.getByTestId("my-handled").locator(".ant-statistic-content").innerText()).trim()).toBe("1");
+
+    await page.getByTestId("wallboard-link").click();
+    await page.getByTestId("wallboard").waitFor();
+    expect((await page.getByTestId("wall-created").locator(".ant-statistic-content").innerText()).trim()).toBe("3");
+    await page.getByTestId("wall-trend").locator("canvas").first().waitFor();
+    await screenshot(page, "analytics-wallboard");
+    await page.close();
+  });
+});

@@ -1,0 +1,105 @@
+import { Button, Card, DatePicker, Layout, Segmented, Select, Space } from "antd";
+import dayjs from "dayjs";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { channels } from "@loopdesk/contracts/tickets";
+import { AppHeader } from "../../app/AppHeader";
+import { useSession } from "../auth/session";
+import { useNamed } from "../tickets/ticket-api";
+import { AgentsTab, MyTab, TeamsTab } from "./AgentTables";
+import { type ReportFilters, lastDays } from "./analytics-api";
+import { type Drill, DrilldownDrawer } from "./DrilldownDrawer";
+import { OverviewTab } from "./OverviewTab";
+
+type Tab = "overview" | "agents" | "teams" | "me";
+
+/** 复盘: the overview for supervisors, agents and teams compared, and each agent's own page. */
+export function AnalyticsPage() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const lead = user?.kind === "staff" && user.role !== "agent";
+  const [tab, setTab] = useState<Tab>(lead ? "overview" : "me");
+  const [filters, setFilters] = useState<ReportFilters>(lastDays(30));
+  const [drill, setDrill] = useState<Drill | null>(null);
+  const categories = useNamed("/categories");
+  const departments = useNamed("/departments");
+  const open = (metric: string, title: string, narrower: Partial<ReportFilters> = {}, agentId?: number) =>
+    setDrill({ metric, title, filters: { ...filters, ...narrower }, agentId });
+  const set = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  const tabs: Tab[] = lead ? ["overview", "agents", "teams", "me"] : ["me"];
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <AppHeader />
+      <Layout.Content style={{ padding: 16 }}>
+        <Card size="small" style={{ marginBottom: 12 }}>
+          <Space wrap>
+            <Segmented<Tab>
+              value={tab}
+              onChange={setTab}
+              options={tabs.map((k) => ({ value: k, label: t(`analytics.tabs.${k}`) }))}
+              data-testid="analytics-tabs"
+            />
+            <DatePicker.RangePicker
+              allowClear={false}
+              value={[dayjs(filters.from), dayjs(filters.to)]}
+              onChange={(v) => v?.[0] && v[1] && set({ from: v[0].format("YYYY-MM-DD"), to: v[1].format("YYYY-MM-DD") })}
+              presets={[7, 30, 90].map((n) => ({
+                label: t("analytics.lastDays", { n }),
+                value: [dayjs().subtract(n - 1, "day"), dayjs()],
+              }))}
+              data-testid="analytics-range"
+            />
+            {tab === "overview" && (
+              <>
+                <Select
+                  allowClear
+                  showSearch
+                  optionFilterProp="label"
+                  placeholder={t("analytics.department")}
+                  style={{ width: 150 }}
+                  value={filters.departmentId}
+                  onChange={(v) => set({ departmentId: v })}
+                  options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+                  data-testid="analytics-department"
+                />
+                <Select
+                  allowClear
+                  showSearch
+                  optionFilterProp="label"
+                  placeholder={t("analytics.channel")}
+                  style={{ width: 130 }}
+                  value={filters.channel}
+                  onChange={(v) => set({ channel: v })}
+                  options={channels.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
+                  data-testid="analytics-channel"
+                />
+                <Select
+                  allowClear
+                  showSearch
+                  optionFilterProp="label"
+                  placeholder={t("analytics.category")}
+                  style={{ width: 150 }}
+                  value={filters.categoryId}
+                  onChange={(v) => set({ categoryId: v })}
+                  options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+                  data-testid="analytics-category"
+                />
+              </>
+            )}
+            {lead && (
+              <Link to="/wallboard" data-testid="wallboard-link">
+                <Button>{t("analytics.wallboard")}</Button>
+              </Link>
+            )}
+          </Space>
+        </Card>
+        {tab === "overview" && <OverviewTab filters={filters} onDrill={open} />}
+        {tab === "agents" && <AgentsTab filters={filters} onDrill={open} />}
+        {tab === "teams" && <TeamsTab filters={filters} />}
+        {tab === "me" && user?.kind === "staff" && <MyTab filters={filters} onDrill={open} myId={user.id} />}
+        <DrilldownDrawer drill={drill} onClose={() => setDrill(null)} />
+      </Layout.Content>
+    </Layout>
+  );
+}
