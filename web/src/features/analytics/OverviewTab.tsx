@@ -8,6 +8,9 @@ import { EChart } from "./EChart";
 
 type DrillOpen = (metric: string, title: string, filters?: Partial<ReportFilters>) => void;
 
+const nameIn = (t: (k: string) => string, list: { id: number; name: string }[] | undefined, id: number) =>
+  id === 0 ? t("analytics.none") : (list?.find((x) => x.id === id)?.name ?? `#${id}`);
+
 const WEEKDAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 /** The supervisors' overview: numbers that open their tickets, trends, where tickets come from, when they arrive. */
@@ -17,9 +20,8 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
   const categories = useNamed("/categories");
   const departments = useNamed("/departments");
   const o = report.data;
-  const nameOf = (list: { id: number; name: string }[] | undefined, id: number) =>
-    id === 0 ? t("analytics.none") : (list?.find((x) => x.id === id)?.name ?? `#${id}`);
-  const charts = useMemo(() => (o ? chartOptions(o, t, (id) => nameOf(categories.data, id)) : null), [o, t, categories.data]);
+  const nameOf = (list: { id: number; name: string }[] | undefined, id: number) => nameIn(t, list, id);
+  const charts = useMemo(() => (o ? chartOptions(o, t, (id) => nameIn(t, categories.data, id)) : null), [o, t, categories.data]);
   if (!o || !charts) return <Card loading />;
   const k = o.totals;
   const kpi = (key: string, title: string, value: string | number, metric?: string, hint?: string) => (
