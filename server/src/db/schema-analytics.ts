@@ -87,18 +87,3 @@ export interface AnalyticsAgentDailyTable extends RollupMeasures {
   day: ColumnType<string, string, string>;
   agent_id: number;
 }
-
-export interface ReportSchedulesTable {
-  id: Generated<number>;
-  name: string;
-  frequency: "weekly" | "monthly";
-  recipients: ColumnType<string[], string[], string[]>;
-  filters: Json<Record<string, unknown>>;
-  locale: Generated<string>;
-  active: Generated<boolean>;
-  next_run_at: Timestamp;
-  last_sent_at: NullableTimestamp;
-  created_by: number | null;
-  created_at: Generated<Date>;
-  updated_at: Timestamp;
-}

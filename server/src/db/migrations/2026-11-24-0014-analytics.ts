@@ -107,22 +107,6 @@ create table analytics_agent_daily (
   primary key (day, agent_id)
 );
 
-create table report_schedules (
-  id serial primary key,
-  name text not null,
-  frequency text not null check (frequency in ('weekly', 'monthly')),
-  recipients text[] not null,
-  filters jsonb not null default '{}',
-  locale text not null default 'zh-CN',
-  active boolean not null default true,
-  next_run_at timestamptz not null,
-  last_sent_at timestamptz,
-  created_by integer references staff(id) on delete set null,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
-);
-create index report_schedules_due_idx on report_schedules (next_run_at) where active;
-
 -- Tickets that existed before analytics: computed by the first refresh.
 insert into analytics_dirty (ticket_id) select id from tickets;
 `.execute(db);
