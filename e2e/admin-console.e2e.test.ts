@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot } from "./browser";
+import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@admin-e2e.test", password: "e2e-password-3" };
 let server: RunningServer;
@@ -28,13 +28,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: /登\s*录/ }).click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signIn = (page: Page, email: string, password: string) => signInAsStaff(page, server.url, email, password);
 
 /** Picks an option in an Ant Design select found by its label. */
 async function choose(page: Page, label: string, option: string) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot } from "./browser";
+import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@reports-e2e.test", password: "e2e-password-7" };
 let server: RunningServer;
@@ -46,13 +46,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("邮箱").fill(ADMIN.email);
-  await page.getByLabel("密码").fill(ADMIN.password);
-  await page.getByRole("button", { name: /登\s*录/ }).click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signIn = (page: Page) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
 /** A KPI card's number, once the background refresh has counted the tickets. */
 async function kpi(page: Page, key: string) {
   return (await page.getByTestId(`kpi-${key}`).locator(".ant-statistic-content").innerText()).trim();

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpRecorder } from "../server/test/support/http-recorder";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot } from "./browser";
+import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@rules-e2e.test", password: "e2e-password-7" };
 let server: RunningServer;
@@ -33,13 +33,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("邮箱").fill(ADMIN.email);
-  await page.getByLabel("密码").fill(ADMIN.password);
-  await page.getByRole("button", { name: /登\s*录/ }).click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signIn = (page: Page) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
 const modal = (page: Page) => page.locator(".ant-modal:visible");
 /** Opens the n-th select inside `scope` and picks the option with this text. */
 async function pick(page: Page, scope: ReturnType<Page["locator"]>, n: number, option: string) {

@@ -26,3 +26,12 @@ export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+/** Signs a staff member in through the Chinese sign-in page and waits for the workspace. */
+export async function signInAsStaff(page: Page, baseUrl: string, email: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("邮箱").fill(email);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByTestId("current-user").waitFor();
+}

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailText, startSmtpSink } from "../server/test/support/smtp-sink";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot } from "./browser";
+import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@journey-e2e.test", password: "e2e-password-4" };
 const CUSTOMER = "chen.jing@example.cn";
@@ -42,13 +42,7 @@ const post = async (url: string, body: unknown) => {
   return res.json() as Promise<{ id: number }>;
 };
 
-async function signInStaff(page: Page) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("邮箱").fill(ADMIN.email);
-  await page.getByLabel("密码").fill(ADMIN.password);
-  await page.getByRole("button", { name: /登\s*录/ }).click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signInStaff = (page: Page) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
 
 describe("the closed loop in the browser", () => {
   it("portal ticket with a template field and an attachment → live in 未分配 → note and reply → solved → customer reopens; status page agrees", async () => {

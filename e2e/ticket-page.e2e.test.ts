@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot } from "./browser";
+import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@ticket-e2e.test", password: "e2e-password-2" };
 let server: RunningServer;
@@ -39,13 +39,7 @@ async function createTicket(subject: string) {
   return (await res.json()) as { id: number; number: number };
 }
 
-async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: /登\s*录/ }).click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signIn = (page: Page, email = ADMIN.email, password = ADMIN.password) => signInAsStaff(page, server.url, email, password);
 
 describe("ticket page", () => {
   it("shows the conversation, adds an internal note and a public reply that leaves the ticket pending", async () => {

@@ -20,6 +20,10 @@ const MEASURES = [
   "sla_res_breached",
 ] as const;
 type Sums = Record<(typeof MEASURES)[number], number> & { load: number };
+const emptySums = (): Sums => ({
+  ...(Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<(typeof MEASURES)[number], number>),
+  load: 0,
+});
 
 /** Per agent over a day range (from the agents' daily rollup), with their open load now; `agentIds` narrows it. */
 async function agentSums(db: Executor, from: string, to: string, agentIds?: number[]) {
@@ -41,13 +45,13 @@ async function agentSums(db: Executor, from: string, to: string, agentIds?: numb
     load: 0,
   });
   for (const r of rows.rows) {
-    const s = empty();
+    const s = emptySums();
     for (const m of MEASURES) s[m] = Number(r[m]);
     out.set(Number(r.agent_id), s);
   }
-  for (const id of agentIds ?? []) if (!out.has(id)) out.set(id, empty());
+  for (const id of agentIds ?? []) if (!out.has(id)) out.set(id, emptySums());
   for (const r of load.rows) {
-    const s = out.get(r.agent_id) ?? empty();
+    const s = out.get(r.agent_id) ?? emptySums();
     s.load = r.n;
     out.set(r.agent_id, s);
   }
@@ -85,7 +89,7 @@ export async function teamReport(db: Executor, from: string, to: string, memberI
   const teams = (await listTeams(db)).filter((t) => memberId === undefined || t.memberIds.includes(memberId));
   const sums = await agentSums(db, from, to, [...new Set(teams.flatMap((t) => t.memberIds))]);
   return teams.map((t) => {
-    const total: Sums = { ...(Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<(typeof MEASURES)[number], number>), load: 0 };
+    const total = emptySums();
     for (const id of t.memberIds) {
       const s = sums.get(id);
       if (!s) continue;

@@ -8,28 +8,16 @@ import { overviewReport } from "./overview-report";
 export const exportTables = ["daily", "channels", "categories", "departments", "agents", "teams"] as const;
 export type ExportTable = (typeof exportTables)[number];
 
-const heads: Record<"zh-CN" | "en", Record<ExportTable, string[]>> = {
+const heads: Record<"zh-CN" | "en", Record<Exclude<ExportTable, "teams">, string[]> & { team: string; members: string }> = {
   "zh-CN": {
     daily: ["日期", "新建", "已解决", "积压", "平均首次响应(秒)", "平均满意度", "SLA 超时"],
     channels: ["渠道", "新建", "已解决"],
     categories: ["工单类型", "新建", "已解决"],
     departments: ["部门", "新建", "已解决"],
+    team: "团队",
+    members: "成员数",
     agents: [
       "客服",
-      "已处理",
-      "首次响应数",
-      "平均首次响应(秒)",
-      "平均解决时长(秒)",
-      "一次解决率",
-      "重开率",
-      "满意度评价数",
-      "平均满意度",
-      "SLA 超时",
-      "当前负载",
-    ],
-    teams: [
-      "团队",
-      "成员数",
       "已处理",
       "首次响应数",
       "平均首次响应(秒)",
@@ -47,22 +35,10 @@ const heads: Record<"zh-CN" | "en", Record<ExportTable, string[]>> = {
     channels: ["Channel", "Created", "Solved"],
     categories: ["Category", "Created", "Solved"],
     departments: ["Department", "Created", "Solved"],
+    team: "Team",
+    members: "Members",
     agents: [
       "Agent",
-      "Handled",
-      "First responses",
-      "Mean first response (s)",
-      "Mean resolution (s)",
-      "FCR rate",
-      "Reopen rate",
-      "Ratings",
-      "Mean CSAT",
-      "SLA breaches",
-      "Load",
-    ],
-    teams: [
-      "Team",
-      "Members",
       "Handled",
       "First responses",
       "Mean first response (s)",
@@ -81,7 +57,9 @@ const num = (v: number | null) => (v === null ? "" : Math.round(v * 100) / 100);
 
 /** One report table as rows for a CSV or Excel file. */
 export async function reportTableRows(ctx: AppContext, table: ExportTable, f: AnalyticsFilters, locale: string) {
-  const head = heads[locale === "en" ? "en" : "zh-CN"][table];
+  const h = heads[locale === "en" ? "en" : "zh-CN"];
+  // The team table is the agent table with a member count after the name.
+  const head = table === "teams" ? [h.team, h.members, ...h.agents.slice(1)] : h[table];
   const none = locale === "en" ? "(none)" : "（未设置）";
   if (table === "agents" || table === "teams") {
     const items = table === "agents" ? await agentReport(ctx.db, f.from, f.to) : await teamReport(ctx.db, f.from, f.to);

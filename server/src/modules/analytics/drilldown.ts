@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { DB } from "../../db/schema";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { presentedTickets } from "../tickets/ticket-lookup";
-import { rangeInstants, whereSlices } from "./report-range";
+import { rangeInstants, slicesSql } from "./report-range";
 
 type Metric = (typeof drilldownMetrics)[number];
 export type DrilldownFilters = {
@@ -38,7 +38,7 @@ const METRICS: Record<Metric, { at: "created_at" | "first_response_at" | "resolv
 function scope(db: Executor, f: DrilldownFilters, timeZone: string): Facts {
   const { start, end } = rangeInstants(f.from, f.to, timeZone);
   const m = METRICS[f.metric];
-  let q = whereSlices(db.selectFrom("analytics_ticket_facts"), f) as Facts;
+  let q: Facts = db.selectFrom("analytics_ticket_facts").where(slicesSql(f));
   if (m.at) q = q.where(m.at, ">=", start).where(m.at, "<", end);
   else q = q.where("created_at", "<", end);
   if (m.only) q = m.only(q);

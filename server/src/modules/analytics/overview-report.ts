@@ -2,7 +2,7 @@ import type { AnalyticsFilters, OverviewReport } from "@loopdesk/contracts/analy
 import { sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { COUNT_MEASURES, HISTOGRAM_BOUNDS, histogramQuantile } from "./measures";
-import { mean, rangeInstants, ratio, slicesSql, whereSlices } from "./report-range";
+import { mean, rangeInstants, ratio, slicesSql } from "./report-range";
 
 /** Up to this many tickets, medians and p90 are exact (read from the facts); above, from histogram buckets. */
 export const EXACT_PERCENTILE_LIMIT = 50_000;
@@ -41,11 +41,15 @@ export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone
       group by extract(isodow from day)`
       .execute(db)
       .then((r) => r.rows),
-    whereSlices(db.selectFrom("analytics_ticket_facts"), f)
+    db
+      .selectFrom("analytics_ticket_facts")
+      .where(slicesSql(f))
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("unresolved", "=", true)
       .executeTakeFirstOrThrow(),
-    whereSlices(db.selectFrom("analytics_daily"), f)
+    db
+      .selectFrom("analytics_daily")
+      .where(slicesSql(f))
       .select(sql<number>`coalesce(sum(backlog_delta), 0)::int`.as("n"))
       .where("day", ">", f.to)
       .executeTakeFirstOrThrow(),
@@ -157,12 +161,16 @@ async function exactPercentiles(db: Executor, f: AnalyticsFilters, timeZone: str
   const { start, end } = rangeInstants(f.from, f.to, timeZone);
   const pick = (col: string) => sql<number[] | null>`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by ${sql.ref(col)})`;
   const [fr, res] = await Promise.all([
-    whereSlices(db.selectFrom("analytics_ticket_facts"), f)
+    db
+      .selectFrom("analytics_ticket_facts")
+      .where(slicesSql(f))
       .select([pick("frt_s").as("cal"), pick("frt_bus_s").as("bus")])
       .where("first_response_at", ">=", start)
       .where("first_response_at", "<", end)
       .executeTakeFirstOrThrow(),
-    whereSlices(db.selectFrom("analytics_ticket_facts"), f)
+    db
+      .selectFrom("analytics_ticket_facts")
+      .where(slicesSql(f))
       .select([pick("res_s").as("cal"), pick("res_bus_s").as("bus")])
       .where("resolved_at", ">=", start)
       .where("resolved_at", "<", end)

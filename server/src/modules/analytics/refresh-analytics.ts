@@ -110,7 +110,8 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
       )
       .execute();
   // A ticket that no longer exists keeps nothing in the rollups.
-  const gone = ids.filter((id) => !histories.some((h) => h.ticket.id === id));
+  const found = new Set(histories.map((h) => h.ticket.id));
+  const gone = ids.filter((id) => !found.has(id));
   if (gone.length) await trx.deleteFrom("analytics_ticket_facts").where("ticket_id", "in", gone).execute();
 
   await upsertRollup(

@@ -1,6 +1,5 @@
 import type { AnalyticsFilters } from "@loopdesk/contracts/analytics";
-import { type SelectQueryBuilder, sql } from "kysely";
-import type { DB } from "../../db/schema";
+import { type SqlBool, sql } from "kysely";
 import { zonedInstant } from "../sla/business-calendar";
 
 /** The instants a day range covers in a zone: [first day 00:00, day after the last 00:00). */
@@ -12,25 +11,13 @@ export function rangeInstants(from: string, to: string, timeZone: string) {
 
 type Slices = Pick<AnalyticsFilters, "departmentId" | "categoryId" | "channel">;
 
-/** The department / category / channel slices, on a table that has those columns (0 = none set). */
-export function whereSlices<T extends "analytics_daily" | "analytics_ticket_facts", O>(
-  q: SelectQueryBuilder<DB, T, O>,
-  f: Slices,
-): SelectQueryBuilder<DB, T, O> {
-  let out = q;
-  if (f.departmentId !== undefined) out = out.where(sql<boolean>`department_id = ${f.departmentId}`);
-  if (f.categoryId !== undefined) out = out.where(sql<boolean>`category_id = ${f.categoryId}`);
-  if (f.channel !== undefined) out = out.where(sql<boolean>`channel = ${f.channel}`);
-  return out;
-}
-
-/** The same slices as a SQL condition, for hand-written report queries. */
+/** The department / category / channel slices (0 = none set) as a condition on a table with those columns. */
 export function slicesSql(f: Slices) {
   const parts = [sql`true`];
   if (f.departmentId !== undefined) parts.push(sql`department_id = ${f.departmentId}`);
   if (f.categoryId !== undefined) parts.push(sql`category_id = ${f.categoryId}`);
   if (f.channel !== undefined) parts.push(sql`channel = ${f.channel}`);
-  return sql.join(parts, sql` and `);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
 export const ratio = (count: number, of: number) => ({ count, of, rate: of > 0 ? count / of : null });

@@ -146,10 +146,9 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   const agent = new Map<string, [AgentKey, Delta]>();
   const add = (at: Date, delta: Delta, agentId: number | null = null) => {
     const day = dayOf(at, input.timeZone);
-    const dk = `${day}`;
-    const d = daily.get(dk) ?? [{ day, ...dims }, {}];
+    const d = daily.get(day) ?? [{ day, ...dims }, {}];
     addDelta(d[1], delta);
-    daily.set(dk, d);
+    daily.set(day, d);
     if (agentId !== null) {
       const ak = `${day}|${agentId}`;
       const a = agent.get(ak) ?? [{ day, agentId }, {}];

@@ -52,38 +52,29 @@ export function AnalyticsPage() {
             />
             {tab === "overview" && (
               <>
-                <Select
-                  allowClear
-                  showSearch
-                  optionFilterProp="label"
+                <SliceSelect
+                  testId="analytics-department"
                   placeholder={t("analytics.department")}
-                  style={{ width: 150 }}
+                  width={150}
                   value={filters.departmentId}
                   onChange={(v) => set({ departmentId: v })}
                   options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
-                  data-testid="analytics-department"
                 />
-                <Select
-                  allowClear
-                  showSearch
-                  optionFilterProp="label"
+                <SliceSelect
+                  testId="analytics-channel"
                   placeholder={t("analytics.channel")}
-                  style={{ width: 130 }}
+                  width={130}
                   value={filters.channel}
                   onChange={(v) => set({ channel: v })}
                   options={channels.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
-                  data-testid="analytics-channel"
                 />
-                <Select
-                  allowClear
-                  showSearch
-                  optionFilterProp="label"
+                <SliceSelect
+                  testId="analytics-category"
                   placeholder={t("analytics.category")}
-                  style={{ width: 150 }}
+                  width={150}
                   value={filters.categoryId}
                   onChange={(v) => set({ categoryId: v })}
                   options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
-                  data-testid="analytics-category"
                 />
               </>
             )}
@@ -101,5 +92,29 @@ export function AnalyticsPage() {
         <DrilldownDrawer drill={drill} onClose={() => setDrill(null)} />
       </Layout.Content>
     </Layout>
+  );
+}
+
+/** One optional slice of the report (department, channel, category), searchable by name. */
+function SliceSelect<V extends string | number>(props: {
+  testId: string;
+  placeholder: string;
+  width: number;
+  value: V | undefined;
+  onChange: (v: V | undefined) => void;
+  options: { value: V; label: string }[];
+}) {
+  return (
+    <Select<V>
+      allowClear
+      showSearch
+      optionFilterProp="label"
+      placeholder={props.placeholder}
+      style={{ width: props.width }}
+      value={props.value}
+      onChange={(v) => props.onChange(v)}
+      options={props.options}
+      data-testid={props.testId}
+    />
   );
 }
