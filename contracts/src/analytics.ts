@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "./common";
+import { isoDate, patchBody } from "./common";
 
 /** A calendar date in the report time zone, YYYY-MM-DD. */
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
@@ -143,3 +143,31 @@ export const drilldownTicket = z.object({
   csat: z.number().nullable(),
 });
 export const drilldownPage = z.object({ items: z.array(drilldownTicket), nextCursor: z.string().nullable(), total: z.number() });
+
+export const reportFrequencies = ["weekly", "monthly"] as const;
+const reportSlices = z.strictObject({
+  departmentId: z.number().int().min(0).optional(),
+  categoryId: z.number().int().min(0).optional(),
+  channel: z.string().trim().min(1).max(40).optional(),
+});
+export const reportSchedule = z.object({
+  id: z.number(),
+  name: z.string(),
+  frequency: z.enum(reportFrequencies),
+  recipients: z.array(z.string()),
+  filters: reportSlices,
+  locale: z.enum(["zh-CN", "en"]),
+  active: z.boolean(),
+  nextRunAt: isoDate,
+  lastSentAt: isoDate.nullable(),
+});
+export type ReportSchedule = z.infer<typeof reportSchedule>;
+export const createReportScheduleBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  frequency: z.enum(reportFrequencies),
+  recipients: z.array(z.string().trim().toLowerCase().pipe(z.email())).min(1).max(50),
+  filters: reportSlices.default({}),
+  locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
+  active: z.boolean().default(true),
+});
+export const updateReportScheduleBody = patchBody(createReportScheduleBody);

@@ -22,6 +22,7 @@ import { registerFeedbackJobs } from "./modules/feedback/feedback-jobs";
 import { registerFeedbackRoutes } from "./modules/feedback/feedback-routes";
 import { registerVisitRoutes } from "./modules/feedback/visit-routes";
 import { registerAnalyticsRoutes } from "./modules/analytics/analytics-routes";
+import { registerReportScheduleRoutes } from "./modules/analytics/report-schedule-routes";
 import { registerOrganizationRoutes } from "./modules/organizations/organization-routes";
 import { registerSavedViewRoutes } from "./modules/saved-views/saved-view-routes";
 import { registerStaffRoutes } from "./modules/staff/staff-routes";
@@ -140,6 +141,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerFeedbackRoutes(app, ctx);
   registerVisitRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
+  registerReportScheduleRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

@@ -13,6 +13,7 @@ import * as m0011 from "./migrations/2026-11-23-0011-automations";
 import * as m0012 from "./migrations/2026-11-23-0012-closing-the-loop";
 import * as m0013 from "./migrations/2026-11-23-0013-follow-up-visits";
 import * as m0014 from "./migrations/2026-11-24-0014-analytics";
+import * as m0015 from "./migrations/2026-11-24-0015-report-schedules";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-23-0012-closing-the-loop": m0012,
   "2026-11-23-0013-follow-up-visits": m0013,
   "2026-11-24-0014-analytics": m0014,
+  "2026-11-24-0015-report-schedules": m0015,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

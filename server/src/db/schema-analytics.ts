@@ -87,3 +87,18 @@ export interface AnalyticsAgentDailyTable extends RollupMeasures {
   day: ColumnType<string, string, string>;
   agent_id: number;
 }
+
+export interface ReportSchedulesTable {
+  id: Generated<number>;
+  name: string;
+  frequency: "weekly" | "monthly";
+  recipients: ColumnType<string[], string[], string[]>;
+  filters: Json<{ departmentId?: number; categoryId?: number; channel?: string }>;
+  locale: Generated<string>;
+  active: Generated<boolean>;
+  next_run_at: Timestamp;
+  last_sent_at: NullableTimestamp;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}

@@ -9,7 +9,13 @@ import type {
 } from "./schema-automations";
 import type { BusinessCalendarsTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
-import type { AnalyticsAgentDailyTable, AnalyticsDailyTable, AnalyticsDirtyTable, AnalyticsTicketFactsTable } from "./schema-analytics";
+import type {
+  AnalyticsAgentDailyTable,
+  AnalyticsDailyTable,
+  AnalyticsDirtyTable,
+  AnalyticsTicketFactsTable,
+  ReportSchedulesTable,
+} from "./schema-analytics";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -385,6 +391,7 @@ export interface DB {
   analytics_ticket_facts: AnalyticsTicketFactsTable;
   analytics_daily: AnalyticsDailyTable;
   analytics_agent_daily: AnalyticsAgentDailyTable;
+  report_schedules: ReportSchedulesTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;

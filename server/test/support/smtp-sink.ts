@@ -1,3 +1,4 @@
+import { simpleParser } from "mailparser";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
@@ -46,3 +47,9 @@ export function mailText(raw: string): string {
 }
 
 export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
+/** A received mail parsed in full (multipart, encoded headers, attachments). */
+export async function parseMail(raw: string) {
+  const m = await simpleParser(raw);
+  return { subject: m.subject ?? "", text: m.text ?? "", html: typeof m.html === "string" ? m.html : "", attachments: m.attachments };
+}

@@ -1,5 +1,5 @@
 import type { AnalyticsFilters } from "@loopdesk/contracts/analytics";
-import type { AppContext } from "../../platform/context";
+import type { Executor } from "../../platform/jobs/job-queue";
 import { listCategories } from "../directory/category-service";
 import { listDepartments } from "../directory/department-service";
 import { agentReport, teamReport } from "./agent-report";
@@ -56,13 +56,13 @@ const heads: Record<"zh-CN" | "en", Record<Exclude<ExportTable, "teams">, string
 const num = (v: number | null) => (v === null ? "" : Math.round(v * 100) / 100);
 
 /** One report table as rows for a CSV or Excel file. */
-export async function reportTableRows(ctx: AppContext, table: ExportTable, f: AnalyticsFilters, locale: string) {
+export async function reportTableRows(db: Executor, timeZone: string, table: ExportTable, f: AnalyticsFilters, locale: string) {
   const h = heads[locale === "en" ? "en" : "zh-CN"];
   // The team table is the agent table with a member count after the name.
   const head = table === "teams" ? [h.team, h.members, ...h.agents.slice(1)] : h[table];
   const none = locale === "en" ? "(none)" : "（未设置）";
   if (table === "agents" || table === "teams") {
-    const items = table === "agents" ? await agentReport(ctx.db, f.from, f.to) : await teamReport(ctx.db, f.from, f.to);
+    const items = table === "agents" ? await agentReport(db, f.from, f.to) : await teamReport(db, f.from, f.to);
     return {
       head,
       rows: items.map((a) => [
@@ -81,14 +81,14 @@ export async function reportTableRows(ctx: AppContext, table: ExportTable, f: An
       ]),
     };
   }
-  const o = await overviewReport(ctx.db, f, ctx.config.timeZone);
+  const o = await overviewReport(db, f, timeZone);
   if (table === "daily")
     return { head, rows: o.daily.map((d) => [d.day, d.created, d.resolved, d.backlog, num(d.frtMean), num(d.csatAverage), d.slaBreached]) };
   if (table === "channels") return { head, rows: o.byChannel.map((c) => [c.channel, c.created, c.resolved]) };
   if (table === "categories") {
-    const names = new Map((await listCategories(ctx.db)).map((c) => [c.id, c.name]));
+    const names = new Map((await listCategories(db)).map((c) => [c.id, c.name]));
     return { head, rows: o.byCategory.map((c) => [names.get(c.categoryId) ?? none, c.created, c.resolved]) };
   }
-  const names = new Map((await listDepartments(ctx.db)).map((d) => [d.id, d.name]));
+  const names = new Map((await listDepartments(db)).map((d) => [d.id, d.name]));
   return { head, rows: o.byDepartment.map((d) => [names.get(d.departmentId) ?? none, d.created, d.resolved]) };
 }

@@ -3,8 +3,11 @@ import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { type Executor, enqueue } from "../../platform/jobs/job-queue";
 import { REFRESH_BATCH, refreshDirtyTickets } from "./refresh-analytics";
+import { sendDueReports } from "./report-schedules";
 
 const REFRESH_QUEUE = "analytics.refresh";
+const REPORTS_QUEUE = "analytics.reports";
+const HOUR = 3_600_000;
 /** Dashboards are at most about this far behind the tickets. */
 export const REFRESH_INTERVAL_MS = 5_000;
 
@@ -22,6 +25,20 @@ export function registerAnalyticsJobs(ctx: AppContext) {
       await enqueue(trx, REFRESH_QUEUE, {}, { runAt: next, dedupeKey: `analytics-refresh:${next.toISOString()}` });
     },
   });
+  // Scheduled reports: checked at the top of every hour (they fall due at 08:00 local time).
+  ctx.jobs.define({
+    queue: REPORTS_QUEUE,
+    handler: async (_payload, { trx, logger }) => {
+      const sent = await sendDueReports(ctx, trx);
+      if (sent) logger.info({ schedules: sent }, "scheduled reports queued");
+      await scheduleReports(trx);
+    },
+  });
+}
+
+async function scheduleReports(db: Executor) {
+  const next = new Date(Math.floor(Date.now() / HOUR) * HOUR + HOUR);
+  await enqueue(db, REPORTS_QUEUE, {}, { runAt: next, dedupeKey: `analytics-reports:${next.toISOString()}` });
 }
 
 /** Makes sure one refresh is scheduled (idempotent across restarts and processes). */
@@ -33,6 +50,7 @@ export async function scheduleAnalyticsJobs(db: Executor) {
     .where("status", "=", "queued")
     .executeTakeFirst();
   if (!pending) await enqueue(db, REFRESH_QUEUE, {}, { dedupeKey: `analytics-refresh:start:${Date.now()}` });
+  await scheduleReports(db);
 }
 
 /** Brings every rollup up to date now (tests, the rebuild command); returns how many tickets were recomputed. */

@@ -133,7 +133,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     query: z.intersection(analyticsFilters, z.object({ table: z.enum(exportTables), format: z.enum(["csv", "xlsx"]).default("csv") })),
     handler: async ({ principal, query, reply }) => {
       const { table, format, ...f } = query;
-      const { head, rows } = await reportTableRows(ctx, table, f, principal.locale);
+      const { head, rows } = await reportTableRows(ctx.db, tz, table, f, principal.locale);
       return sendFile(reply, `report-${table}`, format, head, rows);
     },
   });

@@ -8,6 +8,8 @@ export type Mail = {
   subject: string;
   text: string;
   html?: string;
+  /** Small files (e.g. a report's CSV), base64 in the job so the mail survives a restart. */
+  attachments?: { filename: string; contentType: string; base64: string }[];
   /** Holds a secret (a sign-in code or link): its job keeps only the recipient once sent. */
   sensitive?: boolean;
 };
@@ -47,6 +49,12 @@ export class Mailer {
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
+          attachments: mail.attachments?.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.base64,
+            encoding: "base64",
+          })),
         });
         this.logger.info({ to: mail.to, messageId: info.messageId }, "mail sent");
         if (mail.sensitive)
