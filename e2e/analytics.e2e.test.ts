@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
+import { parseMail, startSmtpSink } from "../server/test/support/smtp-sink";
 import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@reports-e2e.test", password: "e2e-password-7" };
@@ -11,12 +12,15 @@ let server: RunningServer;
 let browser: Browser;
 let dataDir: string;
 let api: Awaited<ReturnType<typeof httpClient>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 const subjects = { solved: "发票抬头错误-已解决", phone: "电话报修-未处理", email: "邮件咨询-未处理" };
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-reports-"));
+  smtp = await startSmtpSink();
   server = await spawnServer({
     DATA_DIR: dataDir,
+    SMTP_URL: smtp.url,
     LOOPDESK_DEMO: "false",
     LOOPDESK_ADMIN_EMAIL: ADMIN.email,
     LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
@@ -43,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await smtp?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -107,6 +112,29 @@ describe("reports in the browser", () => {
     expect((await page.getByTestId("wall-created").locator(".ant-statistic-content").innerText()).trim()).toBe("3");
     await page.getByTestId("wall-trend").locator("canvas").first().waitFor();
     await screenshot(page, "analytics-wallboard");
+    await page.close();
+  });
+
+  it("schedules a weekly report in the admin console and sends it now", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(page);
+    await page.goto(`${server.url}/admin/reports`);
+    await page.getByRole("button", { name: "添加报表订阅" }).click();
+    const dialog = page.locator(".ant-modal:visible");
+    await dialog.getByLabel("名称").fill("客服周报");
+    const recipients = dialog.getByLabel("收件人");
+    await recipients.fill("boss@reports-e2e.test");
+    await recipients.press("Enter");
+    await dialog.getByRole("button", { name: /保\s*存/ }).click();
+    const row = page.getByTestId("report-schedules").locator("tr", { hasText: "客服周报" });
+    await row.waitFor();
+    await row.getByText("boss@reports-e2e.test").waitFor();
+    await row.getByRole("button", { name: "立即发送" }).click();
+    await page.getByText(/已发送 .* 的报表/).waitFor();
+    await expect.poll(() => smtp.received.filter((m) => m.to.includes("boss@reports-e2e.test")).length, { timeout: 15_000 }).toBe(1);
+    const mail = await parseMail(smtp.received.find((m) => m.to.includes("boss@reports-e2e.test"))?.raw ?? "");
+    expect(mail.subject).toMatch(/^【报表】客服周报：\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}$/);
+    expect(mail.attachments[0]?.filename).toMatch(/\.csv$/);
     await page.close();
   });
 });

@@ -10,6 +10,7 @@ import { CustomFieldsAdmin } from "./CustomFieldsAdmin";
 import { DepartmentsAdmin } from "./DepartmentsAdmin";
 import { SlaAdmin } from "./SlaAdmin";
 import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
+import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -28,6 +29,7 @@ const sections = [
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
+  { key: "reports", roles: MANAGERS, element: <ReportSchedulesAdmin /> },
   { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },
   { key: "tokens", roles: EVERYONE, element: <ApiTokensAdmin /> },
   { key: "notifications", roles: EVERYONE, element: <NotificationPrefsAdmin /> },
