@@ -11,6 +11,8 @@ import { addTickets } from "./lib/bulk-tickets";
 import { load, round } from "./lib/load";
 import { writeReport } from "./lib/report";
 import { benchSla } from "./lib/sla-bench";
+import { benchAnalytics } from "./lib/analytics-bench";
+import { migrateToLatest } from "../server/src/db/migrate";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -22,6 +24,7 @@ const { values: args } = parseArgs({
     engine: { type: "string", default: "all" },
     sizes: { type: "string", default: "" },
     quick: { type: "boolean", default: false },
+    only: { type: "string", default: "" },
   },
 });
 const ADMIN = { email: "bench@loopdesk.local", password: "bench-password-1" };
@@ -245,8 +248,45 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
   return result;
 }
 
+/** Issue 7: dashboards on large rollups and the cost of keeping them, in a database of their own. */
+async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
+  const sizes = args.quick ? [20_000] : engine === "postgres" ? [1_000_000, 10_000_000] : [200_000];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `loopdesk-bench-analytics-${engine}-`));
+  const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
+  try {
+    if (pgServer) {
+      const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
+      await admin.connect();
+      await admin.query("create database loopdesk_analytics");
+      await admin.end();
+    }
+    const database = pgServer
+      ? await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_analytics"), poolSize: 4 })
+      : await openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
+    await migrateToLatest(database.db);
+    const result: Json = {
+      engine,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+      ...(await benchAnalytics(database.db, sizes, { quick: args.quick })),
+      at: new Date().toISOString(),
+    };
+    await database.close();
+    const file = path.join(here, "results", `${String(result.at).slice(0, 10)}-${engine}-analytics${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    pgServer?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
+  if (args.only === "analytics") {
+    for (const engine of engines) await benchAnalyticsEngine(engine);
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
   const results: Json[] = [];
   for (const engine of engines) {
     const sizes = args.sizes
@@ -263,6 +303,7 @@ async function main() {
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     log("wrote", path.relative(process.cwd(), file));
     results.push(result);
+    await benchAnalyticsEngine(engine);
   }
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }
