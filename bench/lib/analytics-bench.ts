@@ -41,6 +41,10 @@ export async function benchAnalytics(db: Kysely<DB>, sizes: number[], opts: { qu
       ["overview, 30 days", () => overviewReport(db, { from: from(30), to }, TZ)],
       ["overview, 90 days", () => overviewReport(db, { from: from(90), to }, TZ)],
       ["overview, 90 days, one channel", () => overviewReport(db, { from: from(90), to, channel: "phone" }, TZ)],
+      [
+        "overview, 90 days, one department and one channel",
+        async () => overviewReport(db, { from: from(90), to, channel: "phone", departmentId: await firstDepartment(db) }, TZ),
+      ],
       ["agents, 30 days", () => agentReport(db, from(30), to)],
       ["tickets behind a number (first page)", () => drilldownPage(db, { metric: "resolved", from: from(30), to, limit: 50 }, TZ)],
     ];
@@ -130,6 +134,7 @@ async function rebuildRollupsFromFacts(db: Kysely<DB>) {
       res_hist, res_bus_hist, fcr, reopened, transferred, transfers, csat_count, csat_sum, backlog_delta`;
   const bounds = `(select array[${HISTOGRAM_BOUNDS.join(",")}]::int[] as bounds) b`;
   await sql`delete from analytics_daily`.execute(db);
+  await sql`delete from analytics_daily_totals`.execute(db);
   await sql`delete from analytics_agent_daily`.execute(db);
   await sql
     .raw(`
@@ -143,7 +148,25 @@ async function rebuildRollupsFromFacts(db: Kysely<DB>) {
     select (f.created_at at time zone '${TZ}')::date, f.assignee_id, ${measures}
     from analytics_ticket_facts f, ${bounds} where f.assignee_id is not null group by 1, 2`)
     .execute(db);
+  const sums = cols
+    .split(",")
+    .map((c) => c.trim())
+    .map((c) => (["arrivals", "frt_hist", "frt_bus_hist", "res_hist", "res_bus_hist"].includes(c) ? `analytics_sum(${c})` : `sum(${c})`))
+    .join(", ");
+  await sql.raw(`insert into analytics_daily_totals (day, ${cols}) select day, ${sums} from analytics_daily group by day`).execute(db);
+  await sql`delete from analytics_daily_slices`.execute(db);
+  for (const [dimension, column] of [
+    ["department", "department_id::text"],
+    ["category", "category_id::text"],
+    ["channel", "channel"],
+  ])
+    await sql
+      .raw(`insert into analytics_daily_slices (day, dimension, value, ${cols})
+        select day, '${dimension}', ${column}, ${sums} from analytics_daily group by day, ${column}`)
+      .execute(db);
   await sql`analyze analytics_daily`.execute(db);
+  await sql`analyze analytics_daily_totals`.execute(db);
+  await sql`analyze analytics_daily_slices`.execute(db);
   await sql`analyze analytics_agent_daily`.execute(db);
 }
 
@@ -199,4 +222,10 @@ async function benchMaintenance(db: Kysely<DB>, n: number) {
     refreshTicketsPerSecond: round(refreshed / (refreshMs / 1000)),
     refreshMsPerEvent: round((refreshMs / events) * 1000) / 1000,
   };
+}
+
+let departmentId: number | undefined;
+async function firstDepartment(db: Kysely<DB>) {
+  departmentId ??= (await sql<{ id: number }>`select min(id) as id from departments`.execute(db)).rows[0]?.id as number;
+  return departmentId;
 }

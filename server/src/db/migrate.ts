@@ -14,6 +14,7 @@ import * as m0012 from "./migrations/2026-11-23-0012-closing-the-loop";
 import * as m0013 from "./migrations/2026-11-23-0013-follow-up-visits";
 import * as m0014 from "./migrations/2026-11-24-0014-analytics";
 import * as m0015 from "./migrations/2026-11-24-0015-report-schedules";
+import * as m0016 from "./migrations/2026-11-24-0016-coarser-rollups";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-23-0013-follow-up-visits": m0013,
   "2026-11-24-0014-analytics": m0014,
   "2026-11-24-0015-report-schedules": m0015,
+  "2026-11-24-0016-coarser-rollups": m0016,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -83,6 +83,18 @@ export interface AnalyticsDailyTable extends RollupMeasures {
   channel: string;
 }
 
+/** The same measures summed over every department, category and channel of a day. */
+export interface AnalyticsDailyTotalsTable extends RollupMeasures {
+  day: ColumnType<string, string, string>;
+}
+
+/** The same measures for one department, one category or one channel on a day (value: its id or name). */
+export interface AnalyticsDailySlicesTable extends RollupMeasures {
+  day: ColumnType<string, string, string>;
+  dimension: "department" | "category" | "channel";
+  value: string;
+}
+
 export interface AnalyticsAgentDailyTable extends RollupMeasures {
   day: ColumnType<string, string, string>;
   agent_id: number;

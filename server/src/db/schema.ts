@@ -12,6 +12,8 @@ import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
 import type {
   AnalyticsAgentDailyTable,
   AnalyticsDailyTable,
+  AnalyticsDailySlicesTable,
+  AnalyticsDailyTotalsTable,
   AnalyticsDirtyTable,
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
@@ -390,6 +392,8 @@ export interface DB {
   analytics_dirty: AnalyticsDirtyTable;
   analytics_ticket_facts: AnalyticsTicketFactsTable;
   analytics_daily: AnalyticsDailyTable;
+  analytics_daily_totals: AnalyticsDailyTotalsTable;
+  analytics_daily_slices: AnalyticsDailySlicesTable;
   analytics_agent_daily: AnalyticsAgentDailyTable;
   report_schedules: ReportSchedulesTable;
   domain_events: DomainEventsTable;

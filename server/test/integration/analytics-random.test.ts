@@ -107,6 +107,11 @@ describe("rollups on randomized histories", () => {
           .selectAll()
           .select((eb) => eb.cast<string>("day", "text").as("day"))
           .execute(),
+        await t.ctx.db
+          .selectFrom("analytics_daily_totals")
+          .selectAll()
+          .select((eb) => eb.cast<string>("day", "text").as("day"))
+          .execute(),
       ].map((rows) => normalize(rows as Record<string, unknown>[]));
     const incremental = await snapshot();
     await rebuildAnalytics(t.ctx.db, TZ);

@@ -163,6 +163,12 @@ describe("analytics from the ticket history", () => {
     expect(tech.totals).toMatchObject({ created: 1, resolved: 0, backlog: 1 });
     const phone = (await admin.get(`/api/v1/analytics/overview?${RANGE}&channel=phone`)).json();
     expect(phone.totals).toMatchObject({ created: 1, resolved: 1, backlog: 0, reopened: { count: 1, of: 1 } });
+    // Two slices at once: read from the full combinations.
+    const techEmail = (await admin.get(`/api/v1/analytics/overview?${RANGE}&departmentId=${ids.d2}&channel=email`)).json();
+    expect(techEmail.totals).toMatchObject({ created: 1, resolved: 0, backlog: 1 });
+    expect(techEmail.byCategory).toEqual([{ categoryId: ids.catX, created: 1, resolved: 0 }]);
+    const salesPhone = (await admin.get(`/api/v1/analytics/overview?${RANGE}&departmentId=${ids.d1}&channel=phone`)).json();
+    expect(salesPhone.totals).toMatchObject({ created: 1, resolved: 1, reopened: { count: 1, of: 1 } });
     const monday = (await admin.get("/api/v1/analytics/overview?from=2026-11-16&to=2026-11-16")).json();
     expect(monday.totals).toMatchObject({ created: 2, resolved: 1, backlog: 1, csat: { count: 1, average: 5 } });
     const bad = await admin.get("/api/v1/analytics/overview?from=2026-11-18&to=2026-11-16");

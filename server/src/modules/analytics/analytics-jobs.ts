@@ -71,6 +71,8 @@ export async function rebuildAnalytics(db: Kysely<DB>, timeZone: string) {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("analytics_ticket_facts").execute();
     await trx.deleteFrom("analytics_daily").execute();
+    await trx.deleteFrom("analytics_daily_totals").execute();
+    await trx.deleteFrom("analytics_daily_slices").execute();
     await trx.deleteFrom("analytics_agent_daily").execute();
     await trx
       .insertInto("analytics_dirty")

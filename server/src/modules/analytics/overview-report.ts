@@ -20,42 +20,39 @@ const ARRAY_SUMS = sql.raw(
 );
 
 /**
- * The supervisors' overview for a day range: read from the daily rollups (one pass for the
- * counts by day / channel / category / department, one for the heatmap and histograms), the
- * backlog anchored on the tickets open now, and exact percentiles from the facts when the
- * population is small enough.
+ * The supervisors' overview for a day range, read from rollups: the series, totals, heatmap and
+ * histograms from one row per day (the day totals when no slice is chosen, else the day's matching
+ * combinations), the breakdowns by channel / category / department in one pass over the day's
+ * combinations, the backlog anchored on the tickets open now, and exact percentiles from the
+ * facts when the population is small enough.
  */
 export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone: string): Promise<OverviewReport> {
-  const inRange = sql`day >= ${f.from}::date and day <= ${f.to}::date and ${slicesSql(f)}`;
-  const [grouped, arrays, openNow, after] = await Promise.all([
-    sql<Record<string, unknown>>`
-      select grouping(day)::int as g_day, grouping(channel)::int as g_channel, grouping(category_id)::int as g_category,
-             day::text as day, channel, category_id, department_id, ${SUM_COLUMNS}
-      from analytics_daily where ${inRange}
-      group by grouping sets ((day), (channel), (category_id), (department_id))`
-      .execute(db)
-      .then((r) => r.rows),
-    sql<Record<string, number>>`
+  const source = rollupSource(f);
+  const inDays = sql`day >= ${f.from}::date and day <= ${f.to}::date`;
+  const rows = <T>(q: { execute: (db: Executor) => Promise<{ rows: T[] }> }) => q.execute(db).then((r) => r.rows);
+  const [days, breakdowns, arrays, openNow, after] = await Promise.all([
+    rows(
+      sql<
+        Record<string, unknown>
+      >`select day::text as day, ${SUM_COLUMNS} from ${source.table} where ${inDays} and ${source.where} group by day order by day`,
+    ),
+    rows(breakdownQuery(f, inDays)),
+    rows(sql<Record<string, number>>`
       select extract(isodow from day)::int - 1 as dow, ${ARRAY_SUMS}
-      from analytics_daily where ${inRange}
-      group by extract(isodow from day)`
-      .execute(db)
-      .then((r) => r.rows),
+      from ${source.table} where ${inDays} and ${source.where}
+      group by extract(isodow from day)`),
     db
       .selectFrom("analytics_ticket_facts")
       .where(slicesSql(f))
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("unresolved", "=", true)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("analytics_daily")
-      .where(slicesSql(f))
-      .select(sql<number>`coalesce(sum(backlog_delta), 0)::int`.as("n"))
-      .where("day", ">", f.to)
-      .executeTakeFirstOrThrow(),
+    sql<{ n: number }>`select coalesce(sum(backlog_delta), 0)::int as n from ${source.table} where day > ${f.to}::date and ${source.where}`
+      .execute(db)
+      .then((r) => r.rows[0] as { n: number }),
   ]);
 
-  const dayRows = grouped.filter((r) => r.g_day === 0).sort((a, b) => String(a.day).localeCompare(String(b.day)));
+  const dayRows = days;
   const totals = dayRows.reduce<Sums>((acc, r) => {
     const s = sumsOf(r);
     for (const m of COUNT_MEASURES) acc[m] += s[m];
@@ -138,20 +135,55 @@ export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone
         slaBreached: s.sla_fr_breached + s.sla_res_breached,
       };
     }),
-    byChannel: grouped
-      .filter((r) => r.g_channel === 0)
-      .map((r) => ({ channel: String(r.channel), created: Number(r.created), resolved: Number(r.resolved) }))
+    byChannel: breakdowns
+      .filter((r) => r.dimension === "channel")
+      .map((r) => ({ channel: String(r.value), created: Number(r.created), resolved: Number(r.resolved) }))
       .sort((a, b) => b.created - a.created),
-    byCategory: grouped
-      .filter((r) => r.g_category === 0)
-      .map((r) => ({ categoryId: Number(r.category_id), created: Number(r.created), resolved: Number(r.resolved) }))
+    byCategory: breakdowns
+      .filter((r) => r.dimension === "category")
+      .map((r) => ({ categoryId: Number(r.value), created: Number(r.created), resolved: Number(r.resolved) }))
       .sort((a, b) => b.created - a.created),
-    byDepartment: grouped
-      .filter((r) => r.g_day === 1 && r.g_channel === 1 && r.g_category === 1)
-      .map((r) => ({ departmentId: Number(r.department_id), created: Number(r.created), resolved: Number(r.resolved) }))
+    byDepartment: breakdowns
+      .filter((r) => r.dimension === "department")
+      .map((r) => ({ departmentId: Number(r.value), created: Number(r.created), resolved: Number(r.resolved) }))
       .sort((a, b) => b.created - a.created),
     heatmap,
   };
+}
+
+/**
+ * The coarsest rollup that answers the slices: the day totals with none, the day × slice rows
+ * with exactly one, every combination of the day with more.
+ */
+function rollupSource(f: AnalyticsFilters) {
+  const chosen = (
+    [
+      ["department", f.departmentId],
+      ["category", f.categoryId],
+      ["channel", f.channel],
+    ] as const
+  ).filter(([, v]) => v !== undefined);
+  if (chosen.length === 0) return { table: sql.table("analytics_daily_totals"), where: sql`true` };
+  if (chosen.length === 1) {
+    const [dimension, value] = chosen[0] as readonly [string, string | number];
+    return { table: sql.table("analytics_daily_slices"), where: sql`dimension = ${dimension} and value = ${String(value)}` };
+  }
+  return { table: sql.table("analytics_daily"), where: slicesSql(f) };
+}
+
+/** Created and solved by channel, category and department: from the day × slice rows when unsliced. */
+function breakdownQuery(f: AnalyticsFilters, inDays: ReturnType<typeof sql>) {
+  const unsliced = f.departmentId === undefined && f.categoryId === undefined && f.channel === undefined;
+  if (unsliced)
+    return sql<Record<string, unknown>>`
+      select dimension, value, sum(created)::int as created, sum(resolved)::int as resolved
+      from analytics_daily_slices where ${inDays} group by dimension, value`;
+  return sql<Record<string, unknown>>`
+    select case when grouping(channel) = 0 then 'channel' when grouping(category_id) = 0 then 'category' else 'department' end as dimension,
+           coalesce(channel, category_id::text, department_id::text) as value,
+           sum(created)::int as created, sum(resolved)::int as resolved
+    from analytics_daily where ${inDays} and ${slicesSql(f)}
+    group by grouping sets ((channel), (category_id), (department_id))`;
 }
 
 type Pair = { median: number | null; p90: number | null };

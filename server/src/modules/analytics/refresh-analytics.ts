@@ -120,6 +120,28 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
     ["day", "department_id", "category_id", "channel"],
     [...daily.values()].map(([k, d]) => [{ day: k.day, department_id: k.departmentId, category_id: k.categoryId, channel: k.channel }, d]),
   );
+  const totals = new Map<string, Delta>();
+  const slices = new Map<string, [{ day: string; dimension: string; value: string }, Delta]>();
+  for (const [k, d] of daily.values()) {
+    totals.set(k.day, addDelta(totals.get(k.day) ?? {}, d));
+    for (const [dimension, value] of [
+      ["department", String(k.departmentId)],
+      ["category", String(k.categoryId)],
+      ["channel", k.channel],
+    ] as const) {
+      const key = `${dimension}|${value}|${k.day}`;
+      const entry = slices.get(key) ?? [{ day: k.day, dimension, value }, {}];
+      addDelta(entry[1], d);
+      slices.set(key, entry);
+    }
+  }
+  await upsertRollup(
+    trx,
+    "analytics_daily_totals",
+    ["day"],
+    [...totals.entries()].map(([day, d]) => [{ day }, d]),
+  );
+  await upsertRollup(trx, "analytics_daily_slices", ["dimension", "value", "day"], [...slices.values()]);
   await upsertRollup(
     trx,
     "analytics_agent_daily",
@@ -128,12 +150,20 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
   );
 }
 
-const KEY_TYPES: Record<string, string> = { day: "date", department_id: "int", category_id: "int", channel: "text", agent_id: "int" };
+const KEY_TYPES: Record<string, string> = {
+  day: "date",
+  department_id: "int",
+  category_id: "int",
+  channel: "text",
+  agent_id: "int",
+  dimension: "text",
+  value: "text",
+};
 
 /** Adds the deltas into the rollup rows (inserting missing rows), in key order so concurrent refreshes cannot deadlock. */
 async function upsertRollup(
   db: Executor,
-  table: "analytics_daily" | "analytics_agent_daily",
+  table: "analytics_daily" | "analytics_daily_totals" | "analytics_daily_slices" | "analytics_agent_daily",
   keys: string[],
   rows: [Record<string, unknown>, Delta][],
 ) {
