@@ -264,15 +264,21 @@ async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
       ? await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_analytics"), poolSize: 4 })
       : await openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
     await migrateToLatest(database.db);
-    const result: Json = {
-      engine,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-      ...(await benchAnalytics(database.db, sizes, { quick: args.quick })),
-      at: new Date().toISOString(),
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
     };
+    const file = path.join(
+      here,
+      "results",
+      `${new Date().toISOString().slice(0, 10)}-${engine}-analytics${args.quick ? "-quick" : ""}.json`,
+    );
+    const save = (part: Json) =>
+      fs.writeFileSync(file, `${JSON.stringify({ engine, machine, ...part, at: new Date().toISOString() }, null, 2)}\n`);
+    save(await benchAnalytics(database.db, sizes, { quick: args.quick, onProgress: (p) => save({ ...p, maintenance: null }) }));
     await database.close();
-    const file = path.join(here, "results", `${String(result.at).slice(0, 10)}-${engine}-analytics${args.quick ? "-quick" : ""}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     log("wrote", path.relative(process.cwd(), file));
   } finally {
     pgServer?.stop();

@@ -19,7 +19,11 @@ const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 
  * queries pay for). (2) The cost of keeping rollups: real ticket events appended (with and
  * without the dirty-marking trigger), then the refresh that folds them in.
  */
-export async function benchAnalytics(db: Kysely<DB>, sizes: number[], opts: { quick: boolean }) {
+export async function benchAnalytics(
+  db: Kysely<DB>,
+  sizes: number[],
+  opts: { quick: boolean; onProgress?: (partial: Record<string, unknown>) => void },
+) {
   const result: Record<string, unknown> = {};
   await setUp(db);
   const dashboards: Record<string, unknown>[] = [];
@@ -61,6 +65,8 @@ export async function benchAnalytics(db: Kysely<DB>, sizes: number[], opts: { qu
       });
       log(`analytics: ${size} ${name}: p50 ${stats.p50Ms} ms, p95 ${stats.p95Ms} ms`);
     }
+    // A long run (10M tickets) keeps what it has measured so far.
+    opts.onProgress?.({ dashboards });
   }
   result.dashboards = dashboards;
   result.maintenance = await benchMaintenance(db, opts.quick ? 1_000 : 5_000);

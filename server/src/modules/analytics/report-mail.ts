@@ -49,7 +49,7 @@ const texts = {
   },
 } as const;
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 /** A scheduled report as a mail: the headline numbers as text and an HTML table, the daily table attached. */
 export function reportMail(opts: {
@@ -100,10 +100,10 @@ export function reportMail(opts: {
     `<table cellpadding="6" style="border-collapse:collapse">${list
       .map(
         ([a, b]) =>
-          `<tr><td style="border:1px solid #ddd">${escape(a)}</td><td style="border:1px solid #ddd;text-align:right">${escape(b)}</td></tr>`,
+          `<tr><td style="border:1px solid #ddd">${escapeHtml(a)}</td><td style="border:1px solid #ddd;text-align:right">${escapeHtml(b)}</td></tr>`,
       )
       .join("")}</table>`;
-  const html = `<p>${escape(intro)}</p>${table(rows)}<h4>${escape(l.channels)}</h4>${table(channels)}<p><a href="${escape(opts.link)}">${escape(l.more)}</a></p><p>${escape(l.attachment)}</p>`;
+  const html = `<p>${escapeHtml(intro)}</p>${table(rows)}<h4>${escapeHtml(l.channels)}</h4>${table(channels)}<p><a href="${escapeHtml(opts.link)}">${escapeHtml(l.more)}</a></p><p>${escapeHtml(l.attachment)}</p>`;
   return {
     to: opts.to,
     subject: l.subject(opts.name, r.from, r.to),
