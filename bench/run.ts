@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     sizes: { type: "string", default: "" },
     quick: { type: "boolean", default: false },
     only: { type: "string", default: "" },
+    "analytics-sizes": { type: "string", default: "" },
   },
 });
 const ADMIN = { email: "bench@loopdesk.local", password: "bench-password-1" };
@@ -250,7 +251,13 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
 
 /** Issue 7: dashboards on large rollups and the cost of keeping them, in a database of their own. */
 async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
-  const sizes = args.quick ? [20_000] : engine === "postgres" ? [1_000_000, 10_000_000] : [200_000];
+  const sizes = args["analytics-sizes"]
+    ? args["analytics-sizes"].split(",").map(Number)
+    : args.quick
+      ? [20_000]
+      : engine === "postgres"
+        ? [1_000_000, 10_000_000]
+        : [200_000];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `loopdesk-bench-analytics-${engine}-`));
   const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
   try {
