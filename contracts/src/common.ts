@@ -23,6 +23,9 @@ export const errorCodes = [
   "reply_required",
   "already_rated",
   "mail_unavailable",
+  "already_assigned",
+  "not_offered",
+  "at_capacity",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

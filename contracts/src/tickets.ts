@@ -46,6 +46,11 @@ export const ticket = z.object({
   closedAt: isoDate.nullable(),
   reopenCount: z.number(),
   followUpOfId: z.number().nullable(),
+  /** Routing: the team, the priority score (动态优先级分), how often it changed hands. */
+  teamId: z.number().nullable(),
+  priorityScore: z.number(),
+  routingStatus: z.enum(["queued", "offered", "assigned", "manual"]).nullable(),
+  transferCount: z.number(),
   version: z.number(),
   createdAt: isoDate,
   updatedAt: isoDate,
@@ -112,6 +117,8 @@ export const ticketSorts = [
   "-priority",
   "sla_due",
   "-sla_due",
+  "score",
+  "-score",
 ] as const;
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));

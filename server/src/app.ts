@@ -37,6 +37,9 @@ import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
 import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
+import { registerRoutingJobs } from "./modules/routing/routing-jobs";
+import { registerRoutingAdminRoutes } from "./modules/routing/routing-admin-routes";
+import { registerRoutingRoutes } from "./modules/routing/routing-routes";
 import { registerWebhookJobs } from "./modules/webhooks/webhook-jobs";
 import { registerWebhookRoutes } from "./modules/webhooks/webhook-routes";
 import type { AppContext } from "./platform/context";
@@ -76,6 +79,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerWebhookJobs(ctx);
   registerFeedbackJobs(ctx);
   registerAnalyticsJobs(ctx);
+  registerRoutingJobs(ctx);
   return ctx;
 }
 
@@ -142,6 +146,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerVisitRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
   registerReportScheduleRoutes(app, ctx);
+  registerRoutingRoutes(app, ctx);
+  registerRoutingAdminRoutes(app, ctx);
   registerCannedReplyRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 

@@ -7,6 +7,7 @@ import { firstStart } from "./modules/setup/first-start";
 import { seedDemo } from "./modules/setup/seed-demo";
 import { rebuildAnalytics, scheduleAnalyticsJobs } from "./modules/analytics/analytics-jobs";
 import { scheduleAutomationJobs } from "./modules/automations/automation-jobs";
+import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
@@ -61,6 +62,7 @@ async function main() {
     await scheduleSlaJobs(ctx);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);
+    await scheduleRoutingJobs(ctx.db);
     await ctx.jobs.start();
   }
   if (app) {

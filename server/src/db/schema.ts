@@ -18,6 +18,7 @@ import type {
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
 } from "./schema-analytics";
+import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -94,6 +95,9 @@ export interface TeamsTable {
   id: Generated<number>;
   name: string;
   department_id: number;
+  strategy: Generated<"skill" | "load_aware" | "round_robin" | "least_loaded" | "claim" | "manual">;
+  claim_timeout_minutes: Generated<number>;
+  fallback_team_id: number | null;
   created_at: Timestamp;
 }
 
@@ -174,6 +178,15 @@ export interface TicketsTable {
   last_staff_reply_at: NullableTimestamp;
   /** When the ticket entered its current status. */
   status_changed_at: Timestamp;
+  /** Routing (migration 0018): the team the ticket is routed to, its priority score and routing state. */
+  team_id: number | null;
+  priority_score: Generated<number>;
+  priority_parts: ColumnType<Record<string, number>, string | undefined, string>;
+  transfer_count: Generated<number>;
+  routing_status: "queued" | "offered" | "assigned" | "manual" | null;
+  routing_round: Generated<number>;
+  offered_until: NullableTimestamp;
+  routing_excluded: ColumnType<number[], number[] | undefined, number[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -396,6 +409,11 @@ export interface DB {
   analytics_daily_slices: AnalyticsDailySlicesTable;
   analytics_agent_daily: AnalyticsAgentDailyTable;
   report_schedules: ReportSchedulesTable;
+  agent_states: AgentStatesTable;
+  agent_open_tickets: AgentOpenTicketsTable;
+  category_skills: CategorySkillsTable;
+  routing_rules: RoutingRulesTable;
+  assignment_log: AssignmentLogTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;

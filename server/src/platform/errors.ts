@@ -25,6 +25,9 @@ export const ReplyRequiredError = () =>
   new AppError(409, "reply_required", "Reply to the customer before solving: their last message has no public answer yet.");
 export const PreconditionFailedError = (details: unknown) =>
   new AppError(412, "precondition_failed", "The ticket changed since you loaded it.", details);
+export const AlreadyAssignedError = () => new AppError(409, "already_assigned", "Someone else already has this ticket.");
+export const NotOfferedError = () => new AppError(409, "not_offered", "This ticket is not offered for claiming.");
+export const AtCapacityError = () => new AppError(409, "at_capacity", "You already have as many open tickets as your capacity allows.");
 export const ConflictError = (message: string, details?: unknown) => new AppError(409, "conflict", message, details);
 export const TooManyRequestsError = (retryAfterSeconds: number) =>
   new AppError(

@@ -299,3 +299,10 @@ export async function resolveCustomer(
   }
   return { id: created.id, organizationId: null };
 }
+
+/** What routing rules and the priority score look at: tier, language and custom fields per customer. */
+export async function customerRoutingFacts(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, { tier: string; locale: string; customFields: Record<string, unknown> }>();
+  const rows = await db.selectFrom("customers").select(["id", "tier", "locale", "custom_fields"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, { tier: r.tier as string, locale: r.locale, customFields: r.custom_fields }]));
+}

@@ -121,3 +121,57 @@ export async function setStaffTeams(db: Executor, staffId: number, teamIds: numb
       .values(ids.map((team_id) => ({ staff_id: staffId, team_id })))
       .execute();
 }
+
+/** Each team's routing settings (strategy, claim timeout, fallback team) with its members. */
+export async function listTeamRouting(db: Executor) {
+  const [teams, members] = await Promise.all([
+    db
+      .selectFrom("teams")
+      .select(["id", "name", "department_id", "strategy", "claim_timeout_minutes", "fallback_team_id"])
+      .orderBy("id")
+      .execute(),
+    db.selectFrom("team_members").selectAll().execute(),
+  ]);
+  return teams.map((t) => ({
+    teamId: t.id,
+    name: t.name,
+    departmentId: t.department_id,
+    strategy: t.strategy,
+    claimTimeoutMinutes: t.claim_timeout_minutes,
+    fallbackTeamId: t.fallback_team_id,
+    memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.staff_id),
+  }));
+}
+export type TeamRouting = Awaited<ReturnType<typeof listTeamRouting>>[number];
+
+/**
+ * Sets a team's routing. A fallback that leads back to the team (directly or through other
+ * teams' fallbacks) is refused: the chain must end.
+ */
+export async function updateTeamRouting(
+  db: Executor,
+  id: number,
+  input: { strategy?: TeamRouting["strategy"]; claimTimeoutMinutes?: number; fallbackTeamId?: number | null },
+) {
+  const teams = await listTeamRouting(db);
+  if (!teams.some((t) => t.teamId === id)) throw NotFoundError("Team");
+  if (input.fallbackTeamId != null) {
+    const next = new Map(teams.map((t) => [t.teamId, t.fallbackTeamId]));
+    if (!next.has(input.fallbackTeamId))
+      throw ValidationError([{ path: "fallbackTeamId", code: "unknown_reference", message: "Unknown team." }]);
+    next.set(id, input.fallbackTeamId);
+    for (let at: number | null | undefined = input.fallbackTeamId, hops = 0; at != null; at = next.get(at), hops++)
+      if (at === id || hops > teams.length)
+        throw ValidationError([{ path: "fallbackTeamId", code: "cycle", message: "The fallback teams would form a cycle." }]);
+  }
+  await db
+    .updateTable("teams")
+    .set({
+      ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
+      ...(input.claimTimeoutMinutes !== undefined ? { claim_timeout_minutes: input.claimTimeoutMinutes } : {}),
+      ...(input.fallbackTeamId !== undefined ? { fallback_team_id: input.fallbackTeamId } : {}),
+    })
+    .where("id", "=", id)
+    .execute();
+  return (await listTeamRouting(db)).find((t) => t.teamId === id) as TeamRouting;
+}

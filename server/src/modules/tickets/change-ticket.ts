@@ -10,10 +10,10 @@ import { type Actor, type TicketEventInput, recordTicketEvents } from "./ticket-
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
 
 /** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
-export type ChangeSource = { kind: "trigger" | "automation" | "escalation"; id: number; name: string };
+export type ChangeSource = { kind: "trigger" | "automation" | "escalation" | "routing"; id: number; name: string };
 export type TicketChanges = Partial<
   Pick<UpdateTicketBody, "subject" | "status" | "priority" | "categoryId" | "departmentId" | "assigneeId" | "tags" | "customFields">
->;
+> & { teamId?: number | null };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -48,6 +48,7 @@ export async function changeTicket(
     ["priority", "priority", "priority"],
     ["categoryId", "category_id", "categoryId"],
     ["departmentId", "department_id", "departmentId"],
+    ["teamId", "team_id", "teamId"],
   ];
   for (const [inKey, column, field] of simple) {
     const value = input[inKey];
@@ -58,6 +59,10 @@ export async function changeTicket(
   }
   if (input.assigneeId !== undefined && input.assigneeId !== current.assignee_id) {
     set.assignee_id = input.assigneeId;
+    // A person's assignment takes the ticket out of routing (routing marks its own as "assigned"); agent to agent is a transfer.
+    set.routing_status = null;
+    set.offered_until = null;
+    if (current.assignee_id !== null && input.assigneeId !== null) set.transfer_count = current.transfer_count + 1;
     events.push({
       type: input.assigneeId === null ? "unassigned" : "assigned",
       field: "assigneeId",

@@ -78,19 +78,20 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
   let q = (await filteredTickets(ctx, principal, query)).selectAll();
 
   const desc = query.sort.startsWith("-");
-  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority" | "sla_due";
+  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority" | "sla_due" | "score";
+  const integerKey = key === "priority" || key === "score";
   const dir = desc ? "desc" : "asc";
   const cmp = desc ? sql.raw("<") : sql.raw(">");
   // Tickets without a running SLA clock sort after every due time.
   const keyExpr =
     key === "sla_due"
       ? sql`coalesce(tickets.sla_next_due_at, 'infinity'::timestamptz)`
-      : sql.ref(`tickets.${key === "priority" ? "priority_rank" : key}`);
+      : sql.ref(`tickets.${key === "priority" ? "priority_rank" : key === "score" ? "priority_score" : key}`);
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor);
     if (typeof id !== "number" || value === null)
       throw ValidationError([{ path: "cursor", code: "invalid_cursor", message: "Invalid cursor." }]);
-    const typed = key === "priority" ? sql`${Number(value)}::smallint` : sql`${String(value)}::timestamptz`;
+    const typed = integerKey ? sql`${Number(value)}::integer` : sql`${String(value)}::timestamptz`;
     q = q.where(sql<SqlBool>`(${keyExpr}, tickets.id) ${cmp} (${typed}, ${id})`);
   }
   const rows = await q
@@ -103,9 +104,11 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
   const lastKey = (t: (typeof page)[number]) =>
     key === "priority"
       ? t.priority_rank
-      : key === "sla_due"
-        ? (t.sla_next_due_at?.toISOString() ?? "infinity")
-        : (t[key] as Date).toISOString();
+      : key === "score"
+        ? t.priority_score
+        : key === "sla_due"
+          ? (t.sla_next_due_at?.toISOString() ?? "infinity")
+          : (t[key] as Date).toISOString();
   return {
     items: page.map(presentTicket),
     nextCursor: rows.length > query.limit && last ? encodeCursor([lastKey(last), last.id]) : null,

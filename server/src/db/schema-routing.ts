@@ -1,0 +1,64 @@
+import type { ColumnType, Generated } from "kysely";
+import type { RuleConditions, Shift, ShiftException } from "@loopdesk/contracts/routing";
+
+/** Kysely table types of routing (migration 0018); part of `DB`. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+
+export interface AgentStatesTable {
+  staff_id: number;
+  presence: Generated<"online" | "away" | "offline">;
+  /** Who set the presence last: user, inactivity or system. */
+  presence_source: Generated<string>;
+  presence_changed_at: Timestamp;
+  last_seen_at: NullableTimestamp;
+  capacity: Generated<number>;
+  channel_capacity: Json<Record<string, number>>;
+  shifts: Json<Shift[]>;
+  shift_exceptions: Json<ShiftException[]>;
+  last_assigned_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+/** Kept by a trigger on tickets: each agent's unsolved tickets per category (0: none) and channel. */
+export interface AgentOpenTicketsTable {
+  staff_id: number;
+  category_id: number;
+  channel: string;
+  open_count: number;
+}
+
+export interface CategorySkillsTable {
+  category_id: number;
+  skill_id: number;
+  min_level: Generated<number>;
+}
+
+export interface RoutingRulesTable {
+  id: Generated<number>;
+  name: string;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  conditions: Json<RuleConditions>;
+  team_id: number | null;
+  agent_ids: ColumnType<number[], number[] | undefined, number[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AssignmentLogTable {
+  id: Generated<number>;
+  ticket_id: number;
+  round: number;
+  outcome: string;
+  team_id: number | null;
+  staff_id: number | null;
+  strategy: string | null;
+  reason: string;
+  details: Json<Record<string, unknown>>;
+  candidates: Json<unknown[]>;
+  actor_type: string;
+  actor_id: number | null;
+  created_at: Timestamp;
+}

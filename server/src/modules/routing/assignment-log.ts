@@ -1,0 +1,78 @@
+import type { AssignmentCandidate, AssignmentDecision } from "@loopdesk/contracts/routing";
+import type { Executor } from "../../platform/jobs/job-queue";
+import type { Actor } from "../tickets/ticket-events";
+
+export type DecisionInput = {
+  ticketId: number;
+  round: number;
+  outcome: AssignmentDecision["outcome"];
+  teamId: number | null;
+  staffId: number | null;
+  strategy: string | null;
+  reason: string;
+  details?: Record<string, unknown>;
+  candidates?: AssignmentCandidate[];
+  actor: Actor;
+};
+
+/** Every routing decision is kept: who was considered, who won and why (shown on the ticket and the routing board). */
+export async function recordDecision(db: Executor, d: DecisionInput) {
+  await db
+    .insertInto("assignment_log")
+    .values({
+      ticket_id: d.ticketId,
+      round: d.round,
+      outcome: d.outcome,
+      team_id: d.teamId,
+      staff_id: d.staffId,
+      strategy: d.strategy,
+      reason: d.reason,
+      details: JSON.stringify(d.details ?? {}),
+      candidates: JSON.stringify(d.candidates ?? []),
+      actor_type: d.actor.type,
+      actor_id: d.actor.id,
+    })
+    .execute();
+}
+
+type LogRow = {
+  id: number;
+  ticket_id: number;
+  round: number;
+  outcome: string;
+  team_id: number | null;
+  staff_id: number | null;
+  strategy: string | null;
+  reason: string;
+  details: Record<string, unknown>;
+  candidates: unknown[];
+  actor_type: string;
+  actor_id: number | null;
+  created_at: Date;
+};
+
+const present = (r: LogRow): AssignmentDecision => ({
+  id: Number(r.id),
+  ticketId: r.ticket_id,
+  round: r.round,
+  outcome: r.outcome as AssignmentDecision["outcome"],
+  teamId: r.team_id,
+  staffId: r.staff_id,
+  strategy: r.strategy,
+  reason: r.reason,
+  details: r.details,
+  candidates: r.candidates as AssignmentCandidate[],
+  actorType: r.actor_type,
+  actorId: r.actor_id,
+  createdAt: r.created_at.toISOString(),
+});
+
+export async function ticketDecisions(db: Executor, ticketId: number) {
+  const rows = await db.selectFrom("assignment_log").selectAll().where("ticket_id", "=", ticketId).orderBy("id").limit(200).execute();
+  return rows.map((r) => present(r as LogRow));
+}
+
+export async function recentDecisions(db: Executor, limit = 50) {
+  const rows = await db.selectFrom("assignment_log").selectAll().orderBy("id", "desc").limit(limit).execute();
+  return rows.map((r) => present(r as LogRow));
+}

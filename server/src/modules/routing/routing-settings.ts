@@ -1,0 +1,28 @@
+import type { PriorityConfig } from "@loopdesk/contracts/routing";
+import { sql } from "kysely";
+import { ValidationError } from "../../platform/errors";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { existingTeamIds } from "../directory/team-service";
+import { DEFAULT_PRIORITY_CONFIG } from "./priority-score";
+
+const KEY = "routing";
+export type RoutingSettings = { defaultTeamId: number | null; priority: PriorityConfig };
+
+/** The workspace's routing settings: the default team (the queue for tickets no rule routes) and the priority score's points. */
+export async function getRoutingSettings(db: Executor): Promise<RoutingSettings> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+  const value = (row?.value ?? {}) as Partial<RoutingSettings>;
+  return { defaultTeamId: value.defaultTeamId ?? null, priority: value.priority ?? DEFAULT_PRIORITY_CONFIG };
+}
+
+export async function saveRoutingSettings(db: Executor, input: Partial<RoutingSettings>) {
+  if (input.defaultTeamId != null && (await existingTeamIds(db, [input.defaultTeamId])).length === 0)
+    throw ValidationError([{ path: "defaultTeamId", code: "unknown_reference", message: "Unknown team." }]);
+  const next = { ...(await getRoutingSettings(db)), ...input };
+  await db
+    .insertInto("settings")
+    .values({ key: KEY, value: JSON.stringify(next) })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(next), updated_at: sql`now()` }))
+    .execute();
+  return next;
+}

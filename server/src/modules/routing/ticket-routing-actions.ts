@@ -1,0 +1,146 @@
+import type { Transaction } from "kysely";
+import type { DB } from "../../db/schema";
+import type { StaffPrincipal } from "../../platform/auth/principal";
+import type { AppContext } from "../../platform/context";
+import {
+  AlreadyAssignedError,
+  AtCapacityError,
+  ForbiddenError,
+  NotFoundError,
+  NotOfferedError,
+  ValidationError,
+} from "../../platform/errors";
+import { staffExists } from "../staff/staff-service";
+import { loadVisibleTicket } from "../tickets/ticket-access";
+import { changeTicket } from "../tickets/change-ticket";
+import { type Actor, actorOf, systemActor } from "../tickets/ticket-events";
+import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
+import { recordDecision } from "./assignment-log";
+import { claimCapacity, markAssigned } from "./eligible-agents";
+import { routeTicket } from "./route-ticket";
+import { routingDirectory } from "./routing-directory";
+import { isOnShift } from "./shifts";
+
+const source = (name: string) => ({ kind: "routing" as const, id: 0, name });
+
+/**
+ * 抢单: the first eligible agent to claim an offered ticket gets it. The ticket's row lock makes
+ * the claim atomic: a second claimer waits, then finds it taken (409 already_assigned).
+ */
+export async function claimTicket(ctx: AppContext, trx: Transaction<DB>, principal: StaffPrincipal, ticketId: number) {
+  const ticket = await lockTicket(trx, ticketId);
+  if (!ticket) throw NotFoundError("Ticket");
+  if (ticket.assignee_id !== null) throw AlreadyAssignedError();
+  if (ticket.routing_status !== "offered" || ticket.team_id === null) throw NotOfferedError();
+  const team = (await routingDirectory(ctx.db, trx)).teams.get(ticket.team_id);
+  if (!team?.memberIds.includes(principal.id)) throw ForbiddenError("Only members of the ticket's team can claim it.");
+  if (ticket.routing_excluded.includes(principal.id)) throw ForbiddenError("You declined this ticket.");
+  if (!(await claimCapacity(trx, principal.id, ticket.channel))) throw AtCapacityError();
+  const actor = actorOf(principal);
+  const round = ticket.routing_round + 1;
+  await changeTicket(ctx, trx, ticket, { assigneeId: principal.id }, actor, source("claimed"));
+  await setRoutingState(trx, ticketId, { routingStatus: "assigned", routingRound: round, offeredUntil: null });
+  await markAssigned(trx, principal.id, new Date());
+  await recordDecision(trx, {
+    ticketId,
+    round,
+    outcome: "claimed",
+    teamId: ticket.team_id,
+    staffId: principal.id,
+    strategy: "claim",
+    reason: "claimed",
+    actor,
+  });
+}
+
+/** The assignee declines (with a reason): the ticket is routed again to someone else; they are not offered it again. */
+export async function rejectTicket(ctx: AppContext, trx: Transaction<DB>, principal: StaffPrincipal, ticketId: number, reason: string) {
+  const ticket = await lockTicket(trx, ticketId);
+  if (!ticket) throw NotFoundError("Ticket");
+  if (ticket.assignee_id !== principal.id) throw ForbiddenError("Only the assignee can decline a ticket.");
+  const actor = actorOf(principal);
+  const excluded = [...new Set([...ticket.routing_excluded, principal.id])];
+  await changeTicket(ctx, trx, ticket, { assigneeId: null }, actor, source("rejected"));
+  await setRoutingState(trx, ticketId, { excluded, transferCount: ticket.transfer_count + 1 });
+  await recordDecision(trx, {
+    ticketId,
+    round: ticket.routing_round,
+    outcome: "rejected",
+    teamId: ticket.team_id,
+    staffId: principal.id,
+    strategy: null,
+    reason: "declined",
+    details: { text: reason },
+    actor,
+  });
+  return routeTicket(ctx, trx, ticketId, { trigger: "rejected", ...(ticket.team_id !== null ? { teamId: ticket.team_id } : {}) });
+}
+
+/**
+ * 转派 with a reason: to a named agent, or to a team whose strategy then picks the agent. Counts
+ * as a transfer and is logged; a transfer to a person is not bound by their capacity (a
+ * supervisor's decision), routing within a team is.
+ */
+export async function transferTicket(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  principal: StaffPrincipal,
+  ticketId: number,
+  input: { assigneeId?: number | null; teamId?: number | null; reason: string },
+) {
+  const ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
+  const dir = await routingDirectory(ctx.db, trx);
+  if (input.teamId != null && !dir.teams.has(input.teamId))
+    throw ValidationError([{ path: "teamId", code: "unknown_reference", message: "Unknown team." }]);
+  if (input.assigneeId != null && !(await staffExists(trx, input.assigneeId)))
+    throw ValidationError([{ path: "assigneeId", code: "unknown_reference", message: "Unknown staff member." }]);
+  const actor: Actor = actorOf(principal);
+  const round = ticket.routing_round + 1;
+  const teamId = input.teamId ?? ticket.team_id;
+  await recordDecision(trx, {
+    ticketId,
+    round: ticket.routing_round,
+    outcome: "transferred",
+    teamId,
+    staffId: input.assigneeId ?? null,
+    strategy: null,
+    reason: "transferred",
+    details: { text: input.reason, fromStaffId: ticket.assignee_id, fromTeamId: ticket.team_id },
+    actor,
+  });
+  if (input.assigneeId != null) {
+    await changeTicket(ctx, trx, ticket, { assigneeId: input.assigneeId, teamId }, actor, source("transferred"));
+    if (ticket.assignee_id === null) await setRoutingState(trx, ticketId, { transferCount: ticket.transfer_count + 1 });
+    await setRoutingState(trx, ticketId, { routingRound: round });
+    return { outcome: "assigned" as const, staffId: input.assigneeId, teamId };
+  }
+  await changeTicket(ctx, trx, ticket, { assigneeId: null }, actor, source("transferred"));
+  await setRoutingState(trx, ticketId, { transferCount: ticket.transfer_count + 1 });
+  return routeTicket(ctx, trx, ticketId, { trigger: "transferred", actor, teamId: input.teamId as number });
+}
+
+/**
+ * Rebalancing: an agent who went offline or off shift gives back tickets nobody has touched yet
+ * (new, unanswered), which are routed again at once. Skipped if they came back meanwhile.
+ */
+export async function returnTicket(ctx: AppContext, trx: Transaction<DB>, ticketId: number, fromStaffId: number, now = new Date()) {
+  const ticket = await lockTicket(trx, ticketId);
+  if (!ticket || ticket.assignee_id !== fromStaffId || ticket.status !== "new" || ticket.first_response_at !== null) return false;
+  const state = await trx.selectFrom("agent_states").selectAll().where("staff_id", "=", fromStaffId).executeTakeFirst();
+  const available = state?.presence === "online" && isOnShift(state.shifts, state.shift_exceptions, now, ctx.config.timeZone);
+  if (available) return false;
+  const why = state?.presence === "online" ? "agent_off_shift" : "agent_offline";
+  await changeTicket(ctx, trx, ticket, { assigneeId: null }, systemActor, source(why));
+  await recordDecision(trx, {
+    ticketId,
+    round: ticket.routing_round,
+    outcome: "returned",
+    teamId: ticket.team_id,
+    staffId: fromStaffId,
+    strategy: null,
+    reason: why,
+    actor: systemActor,
+  });
+  await routeTicket(ctx, trx, ticketId, { trigger: "returned", ...(ticket.team_id !== null ? { teamId: ticket.team_id } : {}) });
+  return true;
+}
