@@ -1,3 +1,4 @@
+import { RoutingPage } from "../features/routing/RoutingPage";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp, ConfigProvider } from "antd";
 import enUS from "antd/locale/en_US";
@@ -36,6 +37,7 @@ function Routed() {
       <Route path="/invite" element={<InvitePage />} />
       <Route path="/analytics" element={user ? <AnalyticsPage /> : <Navigate to="/login" replace />} />
       <Route path="/wallboard" element={user ? <WallboardPage /> : <Navigate to="/login" replace />} />
+      <Route path="/routing" element={user ? <RoutingPage /> : <Navigate to="/login" replace />} />
       <Route path="/visits" element={user ? <VisitsPage /> : <Navigate to="/login" replace />} />
       <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
       <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />

@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { PasswordDialog } from "../features/auth/PasswordDialog";
 import { useSession } from "../features/auth/session";
 import { NotificationBell } from "../features/notifications/NotificationBell";
+import { PresenceSwitch } from "../features/routing/PresenceSwitch";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { ShortcutHelp } from "./shortcuts";
 
@@ -23,6 +24,11 @@ export function AppHeader() {
         </Link>
       )}
       {user?.kind === "staff" && (
+        <Link to="/routing" data-testid="routing-link">
+          {t("routing.nav")}
+        </Link>
+      )}
+      {user?.kind === "staff" && (
         <Link to="/visits" data-testid="visits-link">
           {t("visits.title")}
         </Link>
@@ -32,6 +38,7 @@ export function AppHeader() {
           {user.role === "admin" ? t("admin.title") : t("admin.settings")}
         </Link>
       )}
+      {user?.kind === "staff" && <PresenceSwitch />}
       {user?.kind === "staff" && <NotificationBell />}
       <ShortcutHelp />
       <LanguageSwitch />

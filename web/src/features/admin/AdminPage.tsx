@@ -11,6 +11,7 @@ import { DepartmentsAdmin } from "./DepartmentsAdmin";
 import { SlaAdmin } from "./SlaAdmin";
 import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
 import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
+import { RoutingAdmin } from "../routing/RoutingAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -26,6 +27,7 @@ const sections = [
   { key: "categories", roles: ADMIN, element: <CategoriesAdmin /> },
   { key: "fields", roles: ADMIN, element: <CustomFieldsAdmin /> },
   { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
+  { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },

@@ -14,6 +14,7 @@ import { TicketSidePanel } from "./TicketSidePanel";
 import { CsatCard } from "../feedback/CsatCard";
 import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
 import { TicketSlaCard } from "./TicketSlaCard";
+import { RoutingCard } from "../routing/RoutingCard";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
 import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
@@ -99,6 +100,7 @@ export function TicketPage() {
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && <RoutingCard ticket={ticket.data} />}
                 {isStaff && <TicketSlaCard ticketId={ticket.data.id} version={ticket.data.version} />}
                 <CsatCard ticket={ticket.data} isStaff={isStaff} />
                 {isStaff && <TicketVisitsCard ticketId={ticket.data.id} />}

@@ -2,6 +2,7 @@ import type { Message, TicketEvent } from "@loopdesk/contracts/tickets";
 import { Card, Empty, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { AttachmentList } from "./AttachmentList";
+import { useNamed } from "./ticket-api";
 
 type Item = { at: string; kind: "message"; message: Message } | { at: string; kind: "event"; event: TicketEvent };
 
@@ -16,6 +17,11 @@ export function Timeline({
   staffNames: Map<number, string>;
 }) {
   const { t, i18n } = useTranslation();
+  // Only staff see team changes (customers never get these events), so only then are team names needed.
+  const teams = useNamed(
+    "/teams",
+    events.some((e) => e.field === "teamId"),
+  );
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
   const items: Item[] = [
     ...messages.map((m) => ({ at: m.createdAt, kind: "message" as const, message: m })),
@@ -28,6 +34,7 @@ export function Timeline({
     if (field === "status") return t(`status.${v}`);
     if (field === "priority") return t(`priority.${v}`);
     if (field === "assigneeId" && typeof v === "number") return staffNames.get(v) ?? `#${v}`;
+    if (field === "teamId" && typeof v === "number") return teams.data?.find((x) => x.id === v)?.name ?? `#${v}`;
     return Array.isArray(v) ? v.join(", ") : String(v);
   };
 
