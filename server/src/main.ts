@@ -1,3 +1,4 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp, createContext } from "./app";
 import { ConfigError, loadConfig } from "./config";
@@ -11,6 +12,9 @@ import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
+import { profileFromHistory } from "./modules/routing/simulator/profile-from-history";
+import { runSimulation } from "./modules/routing/simulator/run-simulation";
+import { generatedProfile } from "./modules/routing/simulator/simulation-profile";
 
 const usage = `Usage: loopdesk <command> [options]
 
@@ -19,15 +23,31 @@ Commands:
   migrate                         apply database migrations and exit
   seed-demo                       add the demo workspace (Chinese demo data) and exit
   analytics-rebuild               rebuild report facts and rollups from the ticket history and exit
+  simulate [options]              compare routing strategies on a simulated day and save the comparison
+      --tickets N                 a generated day of N tickets (default 50000)
+      --agents N                  agents in the generated day (default 700 per 50,000 tickets)
+      --from-db YYYY-MM-DD        replay that day's arrivals, categories and agents from the database instead
+      --sla-minutes N             first-response target (default 30)
+      --seed N                    random seed (default 1)
+      --out DIR                   where to save (default DATA_DIR/simulations/<time>)
 `;
 
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { role: { type: "string", default: "all" }, help: { type: "boolean", short: "h" } },
+    options: {
+      role: { type: "string", default: "all" },
+      help: { type: "boolean", short: "h" },
+      tickets: { type: "string" },
+      agents: { type: "string" },
+      "from-db": { type: "string" },
+      "sla-minutes": { type: "string" },
+      seed: { type: "string" },
+      out: { type: "string" },
+    },
   });
   const command = positionals[0] ?? "start";
-  if (values.help || !["start", "migrate", "seed-demo", "analytics-rebuild"].includes(command)) {
+  if (values.help || !["start", "migrate", "seed-demo", "analytics-rebuild", "simulate"].includes(command)) {
     process.stdout.write(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -36,6 +56,8 @@ async function main() {
 
   const config = loadConfig(process.env, { role });
   const logger = createLogger(config.logLevel);
+  const simulation = command === "simulate" ? simulationOptions(values, config.dataDir) : undefined;
+  if (simulation && !values["from-db"]) return void runSimulation(generatedProfile(simulation), simulation.out, simulation);
   const database = await openDatabase(databaseOptionsFromConfig(config));
   const applied = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, "migrations applied");
@@ -46,6 +68,10 @@ async function main() {
     const started = Date.now();
     const tickets = await rebuildAnalytics(ctx.db, config.timeZone);
     logger.info({ tickets, ms: Date.now() - started }, "analytics rebuilt from ticket history");
+    return database.close();
+  }
+  if (simulation) {
+    runSimulation(await profileFromHistory(ctx.db, values["from-db"] as string, config.timeZone, simulation), simulation.out, simulation);
     return database.close();
   }
   if (command === "seed-demo") {
@@ -92,3 +118,26 @@ main().catch((err) => {
   process.stderr.write(`${err?.stack ?? err}\n`);
   process.exit(1);
 });
+
+/** Options of `loopdesk simulate`, checked. */
+function simulationOptions(values: Record<string, string | boolean | undefined>, dataDir: string) {
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(`--${name} must be a whole number from ${min} to ${max} (got ${raw})`);
+    return n;
+  };
+  const date = values["from-db"];
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(date)))
+    throw new ConfigError(`--from-db must be a date YYYY-MM-DD (got ${date})`);
+  const tickets = int("tickets", 50_000, 1, 2_000_000);
+  return {
+    tickets,
+    agents: values.agents !== undefined ? int("agents", 0, 1, 100_000) : undefined,
+    slaMinutes: int("sla-minutes", 30, 1, 100_000),
+    seed: int("seed", 1, 0, 2 ** 31),
+    out: typeof values.out === "string" ? values.out : path.join(dataDir, "simulations", new Date().toISOString().replace(/[:.]/g, "-")),
+  };
+}

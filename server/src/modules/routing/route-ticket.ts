@@ -159,7 +159,8 @@ export async function routeTicket(
     const strategy: RoutingStrategy = t.strategy === "claim" || t.strategy === "manual" ? "least_loaded" : t.strategy;
     const { eligible, considered: c } = await evaluateAgents(trx, dir, t.memberIds, ticket, {
       ...evalOpts,
-      requireSkills: strategy === "skill" || required(dir, ticket),
+      // Only skill-based teams insist on the category's skills; the other strategies share work among all members.
+      requireSkills: strategy === "skill",
     });
     considered.push(...c);
     if (eligible.length === 0) continue;
@@ -204,10 +205,6 @@ export async function routeTicket(
   }
   return queue(ctx, trx, ticket, base, team.teamId, "nobody_available", considered, actor);
 }
-
-/** Whether the ticket's category names required skills (then only agents holding them qualify, whatever the strategy). */
-const required = (dir: RoutingDirectory, t: TicketRow) =>
-  t.category_id !== null && (dir.categorySkills.get(t.category_id)?.length ?? 0) > 0;
 
 const routingSource = (reason: string) => ({ kind: "routing" as const, id: 0, name: reason });
 

@@ -33,3 +33,11 @@ export function rankCandidates(strategy: RoutingStrategy, candidates: Candidate[
   const order = strategy === "claim" || strategy === "manual" ? ORDER.least_loaded : ORDER[strategy];
   return [...candidates].sort(order);
 }
+
+/** The strategy's first choice without sorting everyone (the simulator picks among hundreds per ticket). */
+export function bestCandidate(strategy: RoutingStrategy, candidates: Candidate[]): Candidate | undefined {
+  const order = strategy === "claim" || strategy === "manual" ? ORDER.least_loaded : ORDER[strategy];
+  let best: Candidate | undefined;
+  for (const c of candidates) if (!best || order(c, best) < 0) best = c;
+  return best;
+}

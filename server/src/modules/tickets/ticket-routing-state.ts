@@ -153,3 +153,14 @@ export async function openTicketIdsAfter(db: Executor, afterId: number, limit: n
 export async function getTicketRow(db: Executor, id: number) {
   return db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 }
+
+/** Tickets that arrived on a local date (minutes after that midnight, category), for the routing simulator. */
+export async function arrivalsOn(db: Executor, date: string, timeZone: string) {
+  const { rows } = await sql<{ minute: number; category_id: number | null }>`
+    select extract(epoch from (created_at at time zone ${timeZone}) - (${date}::date)::timestamp) / 60 as minute, category_id
+    from tickets
+    where created_at >= (${date}::date)::timestamp at time zone ${timeZone}
+      and created_at < ((${date}::date) + 1)::timestamp at time zone ${timeZone}
+    order by created_at`.execute(db);
+  return rows.map((r) => ({ minute: Number(r.minute), categoryId: r.category_id }));
+}
