@@ -87,8 +87,14 @@ export function generatedProfile(opts: { tickets: number; agents?: number; seed?
   const agents: SimAgent[] = [];
   for (let id = 1; id <= count; id++) {
     const pick = (id - 1) / count;
-    let acc = 0;
-    const shift = SHIFTS.find((s) => (acc += s.share) > pick) ?? (SHIFTS[0] as (typeof SHIFTS)[number]);
+    let shift = SHIFTS[0] as (typeof SHIFTS)[number];
+    for (let i = 0, acc = 0; i < SHIFTS.length; i++) {
+      acc += (SHIFTS[i] as typeof shift).share;
+      if (acc > pick) {
+        shift = SHIFTS[i] as typeof shift;
+        break;
+      }
+    }
     const skills: Record<string, number> = {};
     for (const [skill, share] of SKILL_SHARES) if (rand() < share) skills[skill] = 1 + Math.floor(rand() * 5);
     agents.push({ id, shifts: [{ start: shift.start, end: shift.end }], capacity: 5, skills });
