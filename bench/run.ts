@@ -12,6 +12,7 @@ import { load, round } from "./lib/load";
 import { writeReport } from "./lib/report";
 import { benchSla } from "./lib/sla-bench";
 import { benchAnalytics } from "./lib/analytics-bench";
+import { benchRouting } from "./lib/routing-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 
 /**
@@ -293,8 +294,41 @@ async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
   }
 }
 
+/** Issue 5: routing decisions (500 agents, 100,000 open tickets) on PostgreSQL, and the simulator, in a database of their own. */
+async function benchRoutingPostgres() {
+  const pgServer = await startPostgres({ durable: true });
+  try {
+    const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
+    await admin.connect();
+    await admin.query("create database loopdesk_routing");
+    await admin.end();
+    const database = await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_routing"), poolSize: 10 });
+    await migrateToLatest(database.db);
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    log("routing: loading agents and open tickets");
+    const result = await benchRouting(database, { openTickets: args.quick ? 10_000 : 100_000, decisions: args.quick ? 1_000 : 5_000 });
+    await database.close();
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-routing${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify({ engine: "postgres", machine, ...result, at: new Date().toISOString() }, null, 2)}\n`);
+    log("routing", result.decisions, result.simulator.totalMs);
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    pgServer.stop();
+  }
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
+  if (args.only === "routing") {
+    await benchRoutingPostgres();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
   if (args.only === "analytics") {
     for (const engine of engines) await benchAnalyticsEngine(engine);
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
@@ -317,6 +351,7 @@ async function main() {
     log("wrote", path.relative(process.cwd(), file));
     results.push(result);
     await benchAnalyticsEngine(engine);
+    if (engine === "postgres") await benchRoutingPostgres();
   }
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }

@@ -108,5 +108,25 @@ describe("routing in the browser", () => {
     expect(await admin.getByTestId("waiting").innerText()).toContain("电话报修");
     expect(await admin.getByTestId("recent-decisions").innerText()).toContain("拒绝");
     await screenshot(admin, "routing-board");
+
+    // Shifts are planned in the console: a Monday 09:00–18:00 shift (today is not then: 不在班).
+    await admin.goto(`${server.url}/admin/routing`);
+    await admin.getByRole("tab", { name: "坐席与班次" }).click();
+    await admin
+      .getByTestId("agent-states")
+      .getByRole("row", { name: new RegExp(AGENT.name) })
+      .getByRole("button")
+      .click();
+    await admin.getByTestId("add-shift").click();
+    await admin.getByRole("button", { name: /保\s*存/ }).click();
+    await expect
+      .poll(async () => (await call("/api/v1/routing/agents", "GET")).items.find((a: { name: string }) => a.name === AGENT.name)?.shifts)
+      .toEqual([{ weekday: 1, start: "09:00", end: "18:00" }]);
+    const now = new Date();
+    const shanghai = new Date(now.getTime() + 8 * 3_600_000);
+    const inShift = shanghai.getUTCDay() === 1 && shanghai.getUTCHours() >= 9 && shanghai.getUTCHours() < 18;
+    const row = admin.getByTestId("agent-states").getByRole("row", { name: new RegExp(AGENT.name) });
+    await expect.poll(async () => (await row.innerText()).includes("周一 09:00–18:00")).toBe(true);
+    expect((await row.innerText()).includes("不在班")).toBe(!inShift);
   });
 });

@@ -17,6 +17,7 @@ import * as m0015 from "./migrations/2026-11-24-0015-report-schedules";
 import * as m0016 from "./migrations/2026-11-24-0016-coarser-rollups";
 import * as m0017 from "./migrations/2026-11-24-0017-rollup-slice-indexes";
 import * as m0018 from "./migrations/2026-11-25-0018-routing";
+import * as m0019 from "./migrations/2026-11-25-0019-agent-load-counters";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-24-0016-coarser-rollups": m0016,
   "2026-11-24-0017-rollup-slice-indexes": m0017,
   "2026-11-25-0018-routing": m0018,
+  "2026-11-25-0019-agent-load-counters": m0019,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -18,6 +18,9 @@ export interface AgentStatesTable {
   shifts: Json<Shift[]>;
   shift_exceptions: Json<ShiftException[]>;
   last_assigned_at: NullableTimestamp;
+  /** Kept by the tickets trigger: unsolved tickets assigned, in total and per channel. */
+  open_count: Generated<number>;
+  open_by_channel: ColumnType<Record<string, number>, string | undefined, string>;
   updated_at: Timestamp;
 }
 

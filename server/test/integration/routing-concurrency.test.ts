@@ -201,6 +201,12 @@ describe("routing exactly once on PostgreSQL", () => {
       ) a full join (select staff_id, sum(open_count) as n from agent_open_tickets group by 1 having sum(open_count) <> 0) c using (staff_id)
       where a.n is distinct from c.n`.execute(db);
     expect(drift[0]?.n).toBe(0);
+    const { rows: totalDrift } = await sql<{ n: number }>`
+      select count(*)::int as n from (
+        select assignee_id as staff_id, count(*)::int as n from tickets where assignee_id is not null and status not in ('solved','closed') group by 1
+      ) a full join (select staff_id, open_count as n from agent_states where open_count <> 0) c using (staff_id)
+      where a.n is distinct from c.n`.execute(db);
+    expect(totalDrift[0]?.n).toBe(0);
     const failed = await db.selectFrom("jobs").select(["queue", "last_error"]).where("status", "=", "failed").execute();
     expect(failed).toEqual([]);
   });

@@ -364,5 +364,10 @@ describe("routing", () => {
     const counted = new Map(rows.map((r) => [r.staff_id, Number(r.n)]));
     for (const a of actual) expect(counted.get(a.assignee_id as number)).toBe(Number(a.n));
     expect([...counted.values()].reduce((s, n) => s + n, 0)).toBe(actual.reduce((s, a) => s + Number(a.n), 0));
+    // The totals on each agent's state row (what the capacity check reads) agree too.
+    const totals = await t.ctx.db.selectFrom("agent_states").select(["staff_id", "open_count"]).where("open_count", "<>", 0).execute();
+    expect(new Map(totals.map((r) => [r.staff_id, r.open_count]))).toEqual(
+      new Map(actual.map((a) => [a.assignee_id as number, Number(a.n)])),
+    );
   });
 });

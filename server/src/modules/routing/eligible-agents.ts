@@ -1,6 +1,7 @@
 import type { AssignmentCandidate } from "@loopdesk/contracts/routing";
+import { type SqlBool, sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { openLoads } from "./agent-state-service";
+import { agentStatesWithLoads } from "./agent-state-service";
 import type { RoutingDirectory } from "./routing-directory";
 import { isOnShift } from "./shifts";
 import type { Candidate } from "./strategies";
@@ -24,11 +25,9 @@ export async function evaluateAgents(
 ): Promise<{ eligible: Candidate[]; considered: AssignmentCandidate[] }> {
   const ids = [...new Set(staffIds)].filter((id) => dir.staff.get(id)?.active);
   if (ids.length === 0) return { eligible: [], considered: [] };
-  const [states, loads] = await Promise.all([
-    db.selectFrom("agent_states").selectAll().where("staff_id", "in", ids).execute(),
-    openLoads(db, ids),
-  ]);
-  const stateOf = new Map(states.map((s) => [s.staff_id, s]));
+  const rows = await agentStatesWithLoads(db, ids);
+  const stateOf = new Map(rows.map((r) => [r.state.staff_id, r.state]));
+  const loads = new Map(rows.map((r) => [r.state.staff_id, r.load]));
   const required = ticket.category_id !== null ? (dir.categorySkills.get(ticket.category_id) ?? []) : [];
   const minutesFor = (category: number) => opts.handling.byCategory.get(category) ?? opts.handling.overall ?? DEFAULT_HANDLING_MINUTES;
   const eligible: Candidate[] = [];
@@ -71,19 +70,26 @@ export async function evaluateAgents(
 }
 
 /**
- * Locks the agent's state row and checks capacity again with the counts as now committed: two
- * decisions for the same agent run one after the other, so nobody is given more than capacity.
+ * Takes the agent for this ticket if their capacity (also their channel's) still holds, in one
+ * UPDATE that locks their row: a concurrent decision for the same agent waits, and PostgreSQL then
+ * re-checks the condition against the counts that decision committed — nobody is given more than
+ * capacity. It also stamps their last assignment (round-robin order). With `skipLocked`, an agent
+ * another decision is assigning to this instant is passed over instead of waited for.
  */
-export async function claimCapacity(db: Executor, staffId: number, channel: string) {
-  const st = await db.selectFrom("agent_states").selectAll().where("staff_id", "=", staffId).forUpdate().executeTakeFirst();
-  if (!st) return false;
-  const load = (await openLoads(db, [staffId])).get(staffId);
-  const channelCap = st.channel_capacity[channel];
-  if ((load?.total ?? 0) >= st.capacity) return false;
-  if (channelCap !== undefined && (load?.byChannel[channel] ?? 0) >= channelCap) return false;
-  return true;
-}
-
-export async function markAssigned(db: Executor, staffId: number, at: Date) {
-  await db.updateTable("agent_states").set({ last_assigned_at: at }).where("staff_id", "=", staffId).execute();
+export async function claimCapacity(db: Executor, staffId: number, channel: string, opts: { skipLocked?: boolean } = {}) {
+  let q = db
+    .updateTable("agent_states")
+    .set({ last_assigned_at: sql`now()` })
+    .where("staff_id", "=", staffId)
+    .where(sql<SqlBool>`open_count < capacity`)
+    .where(
+      sql<SqlBool>`(channel_capacity->>${channel} is null or coalesce((open_by_channel->>${channel})::int, 0) < (channel_capacity->>${channel})::int)`,
+    );
+  if (opts.skipLocked)
+    q = q.where("staff_id", "in", (eb) =>
+      eb.selectFrom("agent_states").select("staff_id").where("staff_id", "=", staffId).forUpdate().skipLocked(),
+    );
+  const row = await q.returning("staff_id").executeTakeFirst();
+  // Passed over when skipping locked rows: locked now, or full (tried again, waiting, only if nobody else can).
+  return row ? true : opts.skipLocked ? ("locked" as const) : false;
 }

@@ -9,7 +9,7 @@ import { changeTicket } from "../tickets/change-ticket";
 import { type Actor, systemActor } from "../tickets/ticket-events";
 import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
 import { recordDecision } from "./assignment-log";
-import { type Handling, claimCapacity, evaluateAgents, markAssigned } from "./eligible-agents";
+import { type Handling, claimCapacity, evaluateAgents } from "./eligible-agents";
 import { type RoutingDirectory, routingDirectory } from "./routing-directory";
 import { type RoutingFacts, ruleMatches } from "./routing-rules-service";
 import { rankCandidates } from "./strategies";
@@ -92,7 +92,11 @@ export async function routeTicket(
   if (ticket.routing_status === "offered" && opts.trigger === "waiting" && ticket.offered_until && ticket.offered_until > now)
     return { outcome: "skipped" };
   const dir = await routingDirectory(ctx.db, trx);
-  const customer = (await customerRoutingFacts(trx, [ticket.customer_id])).get(ticket.customer_id);
+  // The customer is read only when some rule looks at the customer.
+  const needsCustomer = dir.rules.some(
+    (r) => r.conditions.tiers?.length || r.conditions.languages?.length || r.conditions.customerFields?.length,
+  );
+  const customer = needsCustomer ? (await customerRoutingFacts(trx, [ticket.customer_id])).get(ticket.customer_id) : undefined;
   const facts: RoutingFacts = {
     categoryId: ticket.category_id,
     channel: ticket.channel,
@@ -116,7 +120,7 @@ export async function routeTicket(
   if (target.agentIds.length) {
     const { eligible, considered: c } = await evaluateAgents(trx, dir, target.agentIds, ticket, { ...evalOpts, requireSkills: false });
     considered.push(...c);
-    const won = await tryAssign(ctx, trx, ticket, rankCandidates("least_loaded", eligible), target.teamId, now, actor);
+    const won = await tryAssign(ctx, trx, ticket, rankCandidates("least_loaded", eligible), target.teamId, actor);
     if (won !== null) {
       await recordDecision(trx, {
         ...base,
@@ -188,7 +192,7 @@ export async function routeTicket(
       });
       return { outcome: "offered", teamId: t.teamId };
     }
-    const won = await tryAssign(ctx, trx, ticket, rankCandidates(strategy, eligible), t.teamId, now, actor);
+    const won = await tryAssign(ctx, trx, ticket, rankCandidates(strategy, eligible), t.teamId, actor);
     if (won !== null) {
       await recordDecision(trx, {
         ...base,
@@ -208,29 +212,41 @@ export async function routeTicket(
 
 const routingSource = (reason: string) => ({ kind: "routing" as const, id: 0, name: reason });
 
-/** Tries the ranked agents in order; the first whose capacity still holds under lock gets the ticket. */
+/**
+ * Tries the ranked agents in order; the first whose capacity still holds under lock gets the
+ * ticket. First pass: agents another decision is assigning to this instant are passed over (no
+ * waiting behind each other); if that leaves nobody, those are tried again, waiting for the lock.
+ * The caller records the decision (which also marks the winner's last assignment).
+ */
 async function tryAssign(
   ctx: AppContext,
   trx: Transaction<DB>,
   ticket: TicketRow,
   ranked: { staffId: number }[],
   teamId: number | null,
-  now: Date,
   actor: Actor,
 ): Promise<number | null> {
-  for (const c of ranked) {
-    if (!(await claimCapacity(trx, c.staffId, ticket.channel))) continue;
-    await changeTicket(
-      ctx,
-      trx,
-      ticket,
-      { assigneeId: c.staffId, ...(teamId !== null ? { teamId } : {}) },
-      actor,
-      routingSource("assigned"),
-    );
-    await setRoutingState(trx, ticket.id, { routingStatus: "assigned", routingRound: ticket.routing_round + 1, offeredUntil: null });
-    await markAssigned(trx, c.staffId, now);
-    return c.staffId;
+  const busy: { staffId: number }[] = [];
+  for (const pass of [ranked, busy]) {
+    for (const c of pass) {
+      const ok = await claimCapacity(trx, c.staffId, ticket.channel, { skipLocked: pass === ranked });
+      if (ok === "locked") busy.push(c);
+      if (ok !== true) continue;
+      await changeTicket(
+        ctx,
+        trx,
+        ticket,
+        { assigneeId: c.staffId, ...(teamId !== null ? { teamId } : {}) },
+        actor,
+        routingSource("assigned"),
+        {
+          routingStatus: "assigned",
+          routingRound: ticket.routing_round + 1,
+          offeredUntil: null,
+        },
+      );
+      return c.staffId;
+    }
   }
   return null;
 }

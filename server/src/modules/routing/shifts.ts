@@ -1,25 +1,13 @@
+import { localParts } from "../sla/business-calendar";
 import type { Shift, ShiftException } from "@loopdesk/contracts/routing";
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The local date (YYYY-MM-DD), ISO weekday (1 = Monday) and minute of the day of `at` in `timeZone`. */
 export function localClock(at: Date, timeZone: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      weekday: "short",
-      hourCycle: "h23",
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday as string) + 1;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  const p = localParts(at.getTime(), timeZone);
+  const date = `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+  return { date, weekday: p.weekday === 0 ? 7 : p.weekday, minute: p.minutes };
 }
 
 const previousDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -30,6 +18,7 @@ const previousDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) 
  * shift whose end is not after its start runs past midnight into the next day.
  */
 export function isOnShift(shifts: Shift[], exceptions: ShiftException[], at: Date, timeZone: string): boolean {
+  if (shifts.length === 0 && exceptions.length === 0) return true;
   const { date, weekday, minute } = localClock(at, timeZone);
   const today = exceptions.find((e) => e.date === date);
   if (today) {

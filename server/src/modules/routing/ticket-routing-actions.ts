@@ -16,7 +16,7 @@ import { changeTicket } from "../tickets/change-ticket";
 import { type Actor, actorOf, systemActor } from "../tickets/ticket-events";
 import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
 import { recordDecision } from "./assignment-log";
-import { claimCapacity, markAssigned } from "./eligible-agents";
+import { claimCapacity } from "./eligible-agents";
 import { routeTicket } from "./route-ticket";
 import { routingDirectory } from "./routing-directory";
 import { isOnShift } from "./shifts";
@@ -38,9 +38,11 @@ export async function claimTicket(ctx: AppContext, trx: Transaction<DB>, princip
   if (!(await claimCapacity(trx, principal.id, ticket.channel))) throw AtCapacityError();
   const actor = actorOf(principal);
   const round = ticket.routing_round + 1;
-  await changeTicket(ctx, trx, ticket, { assigneeId: principal.id }, actor, source("claimed"));
-  await setRoutingState(trx, ticketId, { routingStatus: "assigned", routingRound: round, offeredUntil: null });
-  await markAssigned(trx, principal.id, new Date());
+  await changeTicket(ctx, trx, ticket, { assigneeId: principal.id }, actor, source("claimed"), {
+    routingStatus: "assigned",
+    routingRound: round,
+    offeredUntil: null,
+  });
   await recordDecision(trx, {
     ticketId,
     round,

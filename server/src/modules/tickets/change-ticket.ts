@@ -6,7 +6,8 @@ import type { Executor } from "../../platform/jobs/job-queue";
 import { solveRequiresReply } from "../directory/department-service";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { emitTicketEvent } from "./emit-ticket-event";
-import { type Actor, type TicketEventInput, recordTicketEvents } from "./ticket-events";
+import { type RoutingStatePatch, routingColumns } from "./ticket-routing-state";
+import { type Actor, type TicketEventInput, ticketEventRowsOf } from "./ticket-events";
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
 
 /** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
@@ -30,6 +31,8 @@ export async function changeTicket(
   input: TicketChanges,
   actor: Actor,
   source?: ChangeSource,
+  /** Routing's own columns, written in the same statement when the ticket changes. */
+  routing?: RoutingStatePatch,
 ): Promise<TicketRow> {
   const now = new Date();
   const set: TicketUpdate = {};
@@ -95,14 +98,26 @@ export async function changeTicket(
     if (!same(merged, current.custom_fields)) set.custom_fields = JSON.stringify(merged);
   }
   if (events.length === 0) return current;
-  const updated = await trx
-    .updateTable("tickets")
-    .set({ ...set, version: current.version + 1, updated_at: now })
-    .where("id", "=", current.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  if (routing) Object.assign(set, routingColumns(routing));
   const withSource = source ? events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : events;
-  await recordTicketEvents(trx, current.id, actor, withSource, now);
+  // The change and its history events in one statement.
+  const updated = await trx
+    .with("changed", (db) =>
+      db
+        .updateTable("tickets")
+        .set({ ...set, version: current.version + 1, updated_at: now })
+        .where("id", "=", current.id)
+        .returningAll(),
+    )
+    .with("new_events", (db) =>
+      db
+        .insertInto("ticket_events")
+        .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
+        .expression(ticketEventRowsOf(current.id, actor, withSource, now)),
+    )
+    .selectFrom("changed")
+    .selectAll()
+    .executeTakeFirstOrThrow();
   await emitTicketEvent(
     ctx,
     trx,

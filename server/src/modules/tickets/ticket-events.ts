@@ -40,6 +40,10 @@ export async function recordTicketEvents(db: Executor, ticketId: number, actor: 
 export const ticketEventRows = (actor: Actor, events: TicketEventInput[], at: Date) =>
   sql`select t.id, ev.* from new_ticket t, ${eventRecordset(actor, events, at)}`;
 
+/** Rows for ticket_events of an existing ticket, to insert in the same statement as its change (one round trip). */
+export const ticketEventRowsOf = (ticketId: number, actor: Actor, events: TicketEventInput[], at: Date) =>
+  sql`select ${ticketId}::int, ev.* from ${eventRecordset(actor, events, at)}`;
+
 /** Event types a customer may see in their own ticket's history. */
 export const CUSTOMER_VISIBLE_EVENTS = new Set(["created", "status_changed", "follow_up_created", "urged", "csat_received"]);
 

@@ -1,5 +1,5 @@
 import { type SqlBool, sql } from "kysely";
-import type { TicketRow } from "../../db/schema";
+import type { TicketRow, TicketUpdate } from "../../db/schema";
 import type { Executor } from "../../platform/jobs/job-queue";
 
 /** The tickets module's side of routing: the routing columns of tickets, read and written for the routing module. */
@@ -16,19 +16,17 @@ export async function lockTicket(db: Executor, id: number) {
   return db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
+export const routingColumns = (p: RoutingStatePatch): TicketUpdate => ({
+  ...(p.routingStatus !== undefined ? { routing_status: p.routingStatus } : {}),
+  ...(p.routingRound !== undefined ? { routing_round: p.routingRound } : {}),
+  ...(p.offeredUntil !== undefined ? { offered_until: p.offeredUntil } : {}),
+  ...(p.excluded !== undefined ? { routing_excluded: p.excluded } : {}),
+  ...(p.teamId !== undefined ? { team_id: p.teamId } : {}),
+  ...(p.transferCount !== undefined ? { transfer_count: p.transferCount } : {}),
+});
+
 export async function setRoutingState(db: Executor, id: number, p: RoutingStatePatch) {
-  await db
-    .updateTable("tickets")
-    .set({
-      ...(p.routingStatus !== undefined ? { routing_status: p.routingStatus } : {}),
-      ...(p.routingRound !== undefined ? { routing_round: p.routingRound } : {}),
-      ...(p.offeredUntil !== undefined ? { offered_until: p.offeredUntil } : {}),
-      ...(p.excluded !== undefined ? { routing_excluded: p.excluded } : {}),
-      ...(p.teamId !== undefined ? { team_id: p.teamId } : {}),
-      ...(p.transferCount !== undefined ? { transfer_count: p.transferCount } : {}),
-    })
-    .where("id", "=", id)
-    .execute();
+  await db.updateTable("tickets").set(routingColumns(p)).where("id", "=", id).execute();
 }
 
 /** Unassigned tickets waiting for an agent (queued) or whose claim offer ran out, most urgent first. */

@@ -5,6 +5,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { EditModal } from "../admin/EditModal";
+import { FormRows } from "../admin/FormRows";
 import { useList, useSave } from "../admin/admin-api";
 
 const badge = { online: "success", away: "warning", offline: "default" } as const;
@@ -103,81 +104,68 @@ export function AgentStatesAdmin() {
           <Form.Item name="capacity" label={t("routing.capacity")} extra={t("routing.capacityHelp")}>
             <InputNumber min={0} max={1000} />
           </Form.Item>
-          <Form.List name="channelCapacity">
-            {(fields, { add, remove }) => (
-              <Form.Item label={t("routing.channelCapacity")}>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline">
-                    <Form.Item name={[f.name, "channel"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <Select style={{ width: 130 }} options={channels.map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "max"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <InputNumber min={0} max={1000} />
-                    </Form.Item>
-                    <Button size="small" onClick={() => remove(f.name)}>
-                      {t("common.delete")}
-                    </Button>
-                  </Space>
-                ))}
-                <Button size="small" onClick={() => add({ channel: "phone", max: 5 })}>
-                  {t("routing.addChannelCapacity")}
-                </Button>
-              </Form.Item>
+          <FormRows
+            name="channelCapacity"
+            label={t("routing.channelCapacity")}
+            addLabel={t("routing.addChannelCapacity")}
+            initial={{ channel: "phone", max: 5 }}
+          >
+            {(row) => (
+              <>
+                <Form.Item name={[row, "channel"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <Select style={{ width: 130 }} options={channels.map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
+                </Form.Item>
+                <Form.Item name={[row, "max"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <InputNumber min={0} max={1000} />
+                </Form.Item>
+              </>
             )}
-          </Form.List>
-          <Form.List name="shifts">
-            {(fields, { add, remove }) => (
-              <Form.Item label={t("routing.shifts")} extra={t("routing.shiftsHelp")}>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline">
-                    <Form.Item name={[f.name, "weekday"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <Select style={{ width: 90 }} options={WEEKDAYS.map((d) => ({ value: d, label: t(`routing.weekdays.${d}`) }))} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "start"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <TimePicker format="HH:mm" minuteStep={15} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "end"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <TimePicker format="HH:mm" minuteStep={15} />
-                    </Form.Item>
-                    <Button size="small" onClick={() => remove(f.name)}>
-                      {t("common.delete")}
-                    </Button>
-                  </Space>
-                ))}
-                <Button size="small" data-testid="add-shift" onClick={() => add({ weekday: 1, start: time("09:00"), end: time("18:00") })}>
-                  {t("routing.addShift")}
-                </Button>
-              </Form.Item>
+          </FormRows>
+          <FormRows
+            name="shifts"
+            label={t("routing.shifts")}
+            extra={t("routing.shiftsHelp")}
+            addLabel={t("routing.addShift")}
+            addTestId="add-shift"
+            initial={() => ({ weekday: 1, start: time("09:00"), end: time("18:00") })}
+          >
+            {(row) => (
+              <>
+                <Form.Item name={[row, "weekday"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <Select style={{ width: 90 }} options={WEEKDAYS.map((d) => ({ value: d, label: t(`routing.weekdays.${d}`) }))} />
+                </Form.Item>
+                <Form.Item name={[row, "start"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <TimePicker format="HH:mm" minuteStep={15} />
+                </Form.Item>
+                <Form.Item name={[row, "end"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <TimePicker format="HH:mm" minuteStep={15} />
+                </Form.Item>
+              </>
             )}
-          </Form.List>
-          <Form.List name="shiftExceptions">
-            {(fields, { add, remove }) => (
-              <Form.Item label={t("routing.exceptions")}>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline">
-                    <Form.Item name={[f.name, "date"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <DatePicker />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "off"]} valuePropName="checked" label={t("routing.dayOff")}>
-                      <Switch size="small" />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "start"]}>
-                      <TimePicker format="HH:mm" minuteStep={15} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "end"]}>
-                      <TimePicker format="HH:mm" minuteStep={15} />
-                    </Form.Item>
-                    <Button size="small" onClick={() => remove(f.name)}>
-                      {t("common.delete")}
-                    </Button>
-                  </Space>
-                ))}
-                <Button size="small" onClick={() => add({ date: dayjs(), off: true })}>
-                  {t("routing.addException")}
-                </Button>
-              </Form.Item>
+          </FormRows>
+          <FormRows
+            name="shiftExceptions"
+            label={t("routing.exceptions")}
+            addLabel={t("routing.addException")}
+            initial={() => ({ date: dayjs(), off: true })}
+          >
+            {(row) => (
+              <>
+                <Form.Item name={[row, "date"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <DatePicker />
+                </Form.Item>
+                <Form.Item name={[row, "off"]} valuePropName="checked" label={t("routing.dayOff")}>
+                  <Switch size="small" />
+                </Form.Item>
+                <Form.Item name={[row, "start"]}>
+                  <TimePicker format="HH:mm" minuteStep={15} />
+                </Form.Item>
+                <Form.Item name={[row, "end"]}>
+                  <TimePicker format="HH:mm" minuteStep={15} />
+                </Form.Item>
+              </>
             )}
-          </Form.List>
+          </FormRows>
         </Form>
       </EditModal>
     </Card>

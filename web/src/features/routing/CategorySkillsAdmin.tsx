@@ -2,6 +2,7 @@ import { Button, Card, Form, InputNumber, Select, Space, Table, Tag } from "antd
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { EditModal } from "../admin/EditModal";
+import { FormRows } from "../admin/FormRows";
 import { useList } from "../admin/admin-api";
 import { useQueryClient, useMutation } from "@tanstack/react-query";
 import { App } from "antd";
@@ -65,28 +66,18 @@ export function CategorySkillsAdmin({ readOnly }: { readOnly: boolean }) {
       />
       <EditModal open={editing !== null} title={editing?.name ?? ""} form={form} saving={save.isPending} onClose={() => setEditing(null)}>
         <Form name="category-skills" form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
-          <Form.List name="skills">
-            {(fields, { add, remove }) => (
+          <FormRows name="skills" addLabel={t("routing.addSkill")} initial={{ minLevel: 1 }}>
+            {(row) => (
               <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline">
-                    <Form.Item name={[f.name, "skillId"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                      <Select style={{ width: 180 }} options={(skills.data ?? []).map((s) => ({ value: s.id, label: s.name }))} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, "minLevel"]} label={t("routing.minLevel")}>
-                      <InputNumber min={1} max={5} />
-                    </Form.Item>
-                    <Button size="small" onClick={() => remove(f.name)}>
-                      {t("common.delete")}
-                    </Button>
-                  </Space>
-                ))}
-                <Button size="small" onClick={() => add({ minLevel: 1 })}>
-                  {t("routing.addSkill")}
-                </Button>
+                <Form.Item name={[row, "skillId"]} rules={[{ required: true, message: t("form.invalid") }]}>
+                  <Select style={{ width: 180 }} options={(skills.data ?? []).map((s) => ({ value: s.id, label: s.name }))} />
+                </Form.Item>
+                <Form.Item name={[row, "minLevel"]} label={t("routing.minLevel")}>
+                  <InputNumber min={1} max={5} />
+                </Form.Item>
               </>
             )}
-          </Form.List>
+          </FormRows>
         </Form>
       </EditModal>
     </Card>

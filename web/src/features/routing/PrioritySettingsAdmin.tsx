@@ -1,11 +1,12 @@
 import type { PriorityConfig } from "@loopdesk/contracts/routing";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Card, Form, Input, InputNumber, Select, Space, Typography } from "antd";
-import { useEffect } from "react";
+import { type ReactNode, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useList } from "../admin/admin-api";
+import { FormRows } from "../admin/FormRows";
 
 type Settings = { defaultTeamId: number | null; priority: PriorityConfig };
 type Named = { id: number; name: string };
@@ -111,32 +112,23 @@ function PairList({
   name: string;
   title: string;
   add: Record<string, unknown>;
-  first: React.ReactNode;
+  first: ReactNode;
   firstName: string;
 }) {
   const { t } = useTranslation();
+  const required = [{ required: true, message: t("form.invalid") }];
   return (
-    <Form.List name={name}>
-      {(fields, ops) => (
-        <Form.Item label={title}>
-          {fields.map((f) => (
-            <Space key={f.key} align="baseline">
-              <Form.Item name={[f.name, firstName]} rules={[{ required: true, message: t("form.invalid") }]}>
-                {first}
-              </Form.Item>
-              <Form.Item name={[f.name, "points"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                <InputNumber min={-1000} max={1000} addonAfter={t("routing.points")} />
-              </Form.Item>
-              <Button size="small" onClick={() => ops.remove(f.name)}>
-                {t("common.delete")}
-              </Button>
-            </Space>
-          ))}
-          <Button size="small" onClick={() => ops.add(add)}>
-            {t("routing.addRow")}
-          </Button>
-        </Form.Item>
+    <FormRows name={name} label={title} addLabel={t("routing.addRow")} initial={add}>
+      {(row) => (
+        <>
+          <Form.Item name={[row, firstName]} rules={required}>
+            {first}
+          </Form.Item>
+          <Form.Item name={[row, "points"]} rules={required}>
+            <InputNumber min={-1000} max={1000} addonAfter={t("routing.points")} />
+          </Form.Item>
+        </>
       )}
-    </Form.List>
+    </FormRows>
   );
 }

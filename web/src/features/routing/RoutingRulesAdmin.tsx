@@ -4,6 +4,7 @@ import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Table, T
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { EditModal } from "../admin/EditModal";
+import { FormRows } from "../admin/FormRows";
 import { RowActions } from "../admin/RowActions";
 import { useList, useRemove, useSave } from "../admin/admin-api";
 
@@ -169,27 +170,17 @@ export function RoutingRulesAdmin() {
 function FieldConditions({ name, label }: { name: string; label: string }) {
   const { t } = useTranslation();
   return (
-    <Form.List name={name}>
-      {(fields, { add, remove }) => (
-        <Form.Item label={label}>
-          {fields.map((f) => (
-            <Space key={f.key} align="baseline">
-              <Form.Item name={[f.name, "key"]} rules={[{ required: true, message: t("form.invalid") }]}>
-                <Input placeholder={t("routing.rules.fieldKey")} style={{ width: 140 }} />
-              </Form.Item>
-              <Form.Item name={[f.name, "values"]} rules={[{ required: true, type: "array", min: 1, message: t("form.invalid") }]}>
-                <Select mode="tags" open={false} placeholder={t("routing.rules.fieldValues")} style={{ width: 260 }} />
-              </Form.Item>
-              <Button size="small" onClick={() => remove(f.name)}>
-                {t("common.delete")}
-              </Button>
-            </Space>
-          ))}
-          <Button size="small" onClick={() => add({ key: "", values: [] })}>
-            {t("routing.rules.addField")}
-          </Button>
-        </Form.Item>
+    <FormRows name={name} label={label} addLabel={t("routing.rules.addField")} initial={{ key: "", values: [] }}>
+      {(row) => (
+        <>
+          <Form.Item name={[row, "key"]} rules={[{ required: true, message: t("form.invalid") }]}>
+            <Input placeholder={t("routing.rules.fieldKey")} style={{ width: 140 }} />
+          </Form.Item>
+          <Form.Item name={[row, "values"]} rules={[{ required: true, type: "array", min: 1, message: t("form.invalid") }]}>
+            <Select mode="tags" open={false} placeholder={t("routing.rules.fieldValues")} style={{ width: 260 }} />
+          </Form.Item>
+        </>
       )}
-    </Form.List>
+    </FormRows>
   );
 }
