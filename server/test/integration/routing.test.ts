@@ -324,6 +324,10 @@ describe("routing", () => {
         .sort(),
     ).toEqual(["conditions.categoryIds.0", "conditions.customerFields.0.key", "teamId"]);
     expect((await admin.post("/api/v1/routing/rules", { name: "无目标" })).statusCode).toBe(400);
+    // A rule may point at a team nobody is in yet (it is filled later), but the console says so.
+    await admin.post("/api/v1/routing/rules", { name: "空团队", teamId: y.id, conditions: { channels: ["widget"] } });
+    const listed = (await admin.get("/api/v1/routing/rules")).json().items as { name: string; problem: string | null }[];
+    expect(listed.find((r) => r.name === "空团队")?.problem).toBe("empty_team");
     const me = await t.factory.staff();
     expect((await admin.patch(`/api/v1/routing/agents/${me.id}`, { capacity: -1 })).statusCode).toBe(400);
     expect(

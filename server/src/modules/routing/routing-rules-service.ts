@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { listCustomFields } from "../custom-fields/custom-field-service";
 import { existingCategoryIds } from "../directory/category-service";
-import { existingTeamIds } from "../directory/team-service";
+import { existingTeamIds, listTeams } from "../directory/team-service";
 import { listStaff } from "../staff/staff-service";
 
 type Issue = { path: string; code: string; message: string };
@@ -39,16 +39,23 @@ export async function listRoutingRules(db: Executor) {
   return rows.map((r) => present(r as RuleRow));
 }
 
-/** Rules with what currently stops each from routing (a deleted team, an inactive agent), for the console. */
+/** Rules with what currently stops each from routing (a deleted team, an inactive agent, a team with nobody in it), for the console. */
 export async function listRoutingRulesWithProblems(db: Executor) {
   const rules = await listRoutingRules(db);
-  const teams = new Set(await existingTeamIds(db, [...new Set(rules.flatMap((r) => (r.teamId ? [r.teamId] : [])))]));
+  const teams = new Map((await listTeams(db)).map((t) => [t.id, t.memberIds]));
   const active = new Set((await listStaff(db)).filter((s) => s.active).map((s) => s.id));
-  return rules.map((r) => ({
-    ...r,
-    problem:
-      r.teamId !== null && !teams.has(r.teamId) ? "unknown_team" : r.agentIds.some((id) => !active.has(id)) ? "inactive_agent" : null,
-  }));
+  return rules.map((r) => {
+    const members = r.teamId !== null ? teams.get(r.teamId) : undefined;
+    const problem =
+      r.teamId !== null && !members
+        ? "unknown_team"
+        : r.agentIds.some((id) => !active.has(id))
+          ? "inactive_agent"
+          : members && !members.some((id) => active.has(id))
+            ? "empty_team"
+            : null;
+    return { ...r, problem };
+  });
 }
 
 async function check(db: Executor, input: Partial<z.output<typeof createRoutingRuleBody>>) {
