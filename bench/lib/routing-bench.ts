@@ -79,7 +79,7 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
   const fresh = await sql<{ id: number }>`
     insert into tickets (subject, description, status, priority, channel, category_id, customer_id, department_id, tags, custom_fields, created_at, updated_at)
     select '新工单 ' || g, '', 'new', 'normal', 'api', (${categories}::int[])[1 + g % ${TEAMS}], ${customer.id}, ${dep.id}, '{}', '{}', now(), now()
-    from generate_series(1, ${opts.decisions * 2}::int) g
+    from generate_series(1, ${opts.decisions * 3}::int) g
     returning id`.execute(db);
   await sql`analyze`.execute(db);
   const ids = fresh.rows.map((r) => r.id);
@@ -95,9 +95,20 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
     });
   // Warm the caches (directory, handling times) and the connection pool.
   for (const id of ids.slice(0, 50)) await decide(id);
-  const half = Math.floor((ids.length - 50) / 2);
-  const sequential = await load(Math.min(half, 1000), 1, (i) => decide(ids[50 + i] as number));
-  const concurrent = await load(half, 8, (i) => decide(ids[50 + half + i] as number));
+  const third = Math.floor((ids.length - 50) / 3);
+  const sequential = await load(Math.min(third, 1000), 1, (i) => decide(ids[50 + i] as number));
+  const concurrent = await load(third, 8, (i) => decide(ids[50 + third + i] as number));
+  // As the job queue hands the router a run of new tickets: 10 decisions per transaction, 8 transactions in flight.
+  const BATCH = 10;
+  const batchStart = 50 + 2 * third;
+  const batched = await load(Math.floor(third / BATCH), 8, (b) =>
+    db.transaction().execute(async (trx) => {
+      for (let k = 0; k < BATCH; k++) {
+        const r = await routeTicket(ctx, trx, ids[batchStart + b * BATCH + k] as number, { trigger: "created" });
+        if (r.outcome !== "assigned") throw new Error(`not assigned: ${r.outcome}`);
+      }
+    }),
+  );
   const log = await sql<{ n: number; tickets: number }>`
     select count(*)::int as n, count(distinct ticket_id)::int as tickets from assignment_log where outcome = 'assigned'`.execute(db);
 
@@ -110,7 +121,11 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
     agents: AGENTS,
     teams: TEAMS,
     openTickets: opts.openTickets,
-    decisions: { sequential, concurrency8: concurrent },
+    decisions: {
+      sequential,
+      concurrency8: concurrent,
+      batchesOf10: { ...batched, decisionsPerSecond: round(batched.perSecond * BATCH), batch: BATCH },
+    },
     winningDecisions: log.rows[0],
     simulator: {
       tickets: 50_000,
