@@ -10,6 +10,14 @@ import type {
 import type { BusinessCalendarsTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
 import type {
+  ApiTokensTable,
+  IdempotencyKeysTable,
+  LoginCodesTable,
+  LoginFailuresTable,
+  SessionsTable,
+  StaffInvitationsTable,
+} from "./schema-auth";
+import type {
   AnalyticsAgentDailyTable,
   AnalyticsDailyTable,
   AnalyticsDailySlicesTable,
@@ -214,26 +222,6 @@ export interface NotificationsTable {
   created_at: Timestamp;
 }
 
-export interface StaffInvitationsTable {
-  id: Generated<number>;
-  staff_id: number;
-  token_hash: string;
-  expires_at: Timestamp;
-  used_at: NullableTimestamp;
-  created_at: Timestamp;
-}
-
-export interface LoginCodesTable {
-  id: Generated<number>;
-  customer_id: number;
-  code_hash: string;
-  link_hash: string;
-  attempts: Generated<number>;
-  expires_at: Timestamp;
-  used_at: NullableTimestamp;
-  created_at: Timestamp;
-}
-
 export interface SavedViewsTable {
   id: Generated<number>;
   owner_id: number;
@@ -325,44 +313,6 @@ export interface JobsTable {
   last_error: string | null;
   created_at: Timestamp;
   completed_at: NullableTimestamp;
-}
-
-export interface SessionsTable {
-  id: string;
-  principal_type: "staff" | "customer";
-  principal_id: number;
-  csrf_token: string;
-  user_agent: string | null;
-  created_at: Timestamp;
-  last_seen_at: Timestamp;
-  expires_at: Timestamp;
-}
-
-export interface ApiTokensTable {
-  id: Generated<number>;
-  staff_id: number;
-  name: string;
-  prefix: string;
-  token_hash: string;
-  expires_at: NullableTimestamp;
-  revoked_at: NullableTimestamp;
-  last_used_at: NullableTimestamp;
-  created_at: Timestamp;
-}
-
-export interface LoginFailuresTable {
-  id: Generated<number>;
-  key: string;
-  failed_at: Timestamp;
-}
-
-export interface IdempotencyKeysTable {
-  principal: string;
-  key: string;
-  request_hash: string;
-  status_code: number;
-  response: Json;
-  created_at: Timestamp;
 }
 
 export interface DB {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import type { ApiTokensTable, DB } from "../../db/schema";
+import type { DB } from "../../db/schema";
+import type { ApiTokensTable } from "../../db/schema-auth";
 import { randomToken, sha256Hex } from "../../platform/auth/secrets";
 import { NotFoundError } from "../../platform/errors";
 import { TOKEN_PREFIX } from "./session-service";
