@@ -1,4 +1,6 @@
 import type { AssignmentCandidate, AssignmentDecision } from "@loopdesk/contracts/routing";
+import type { Selectable } from "kysely";
+import type { AssignmentLogTable } from "../../db/schema-routing";
 import type { Executor } from "../../platform/jobs/job-queue";
 import type { Actor } from "../tickets/ticket-events";
 
@@ -35,21 +37,8 @@ export async function recordDecision(db: Executor, d: DecisionInput) {
     .execute();
 }
 
-type LogRow = {
-  id: number;
-  ticket_id: number;
-  round: number;
-  outcome: string;
-  team_id: number | null;
-  staff_id: number | null;
-  strategy: string | null;
-  reason: string;
-  details: Record<string, unknown>;
-  candidates: unknown[];
-  actor_type: string;
-  actor_id: number | null;
-  created_at: Date;
-};
+/** A row as read (the table type is in schema-routing.ts). */
+type LogRow = Selectable<AssignmentLogTable>;
 
 const present = (r: LogRow): AssignmentDecision => ({
   id: Number(r.id),
@@ -69,10 +58,10 @@ const present = (r: LogRow): AssignmentDecision => ({
 
 export async function ticketDecisions(db: Executor, ticketId: number) {
   const rows = await db.selectFrom("assignment_log").selectAll().where("ticket_id", "=", ticketId).orderBy("id").limit(200).execute();
-  return rows.map((r) => present(r as LogRow));
+  return rows.map(present);
 }
 
 export async function recentDecisions(db: Executor, limit = 50) {
   const rows = await db.selectFrom("assignment_log").selectAll().orderBy("id", "desc").limit(limit).execute();
-  return rows.map((r) => present(r as LogRow));
+  return rows.map(present);
 }
