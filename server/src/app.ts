@@ -37,6 +37,9 @@ import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
 import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
+import { registerIntakeJobs } from "./modules/intake/intake-jobs";
+import { registerReplyMail } from "./modules/intake/email/reply-mail";
+import { registerIntakeRoutes } from "./modules/intake/intake-routes";
 import { registerRoutingJobs } from "./modules/routing/routing-jobs";
 import { registerRoutingAdminRoutes } from "./modules/routing/routing-admin-routes";
 import { registerRoutingRoutes } from "./modules/routing/routing-routes";
@@ -80,6 +83,8 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerFeedbackJobs(ctx);
   registerAnalyticsJobs(ctx);
   registerRoutingJobs(ctx);
+  registerIntakeJobs(ctx);
+  registerReplyMail(ctx);
   return ctx;
 }
 
@@ -136,6 +141,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerOrganizationRoutes(app, ctx);
   registerStaffRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
+  registerIntakeRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);

@@ -29,6 +29,16 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().trim().min(3).max(300).optional(),
+  SMTP_INBOUND_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SMTP_INBOUND_HOST: z.string().min(1).default("0.0.0.0"),
+  LOOPDESK_MAX_EMAIL_MB: z.coerce.number().int().min(1).max(200).default(25),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
   LOOPDESK_TIME_ZONE: z
     .string()
@@ -65,6 +75,12 @@ export type Config = {
   dbPoolSize: number;
   /** Outgoing mail (one-time sign-in codes, later replies and notifications); undefined: no mail is sent. */
   smtp: { url: string; from: string } | undefined;
+  /** The built-in SMTP listener for inbound mail; undefined: off. */
+  smtpInbound: { port: number; host: string } | undefined;
+  /** Largest inbound email accepted (bytes, whole message). */
+  maxEmailBytes: number;
+  /** How often IMAP mailboxes are polled. */
+  imapPollSeconds: number;
   /** First retry delay of a failed webhook delivery; each further retry waits twice as long. */
   webhookRetryBaseMs: number;
   /** The zone whose days and hours reports count in (and scheduled reports are sent in). */
@@ -103,6 +119,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Loopdesk <no-reply@${new URL(e.SMTP_URL).hostname}>` } : undefined,
+    smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,
+    maxEmailBytes: e.LOOPDESK_MAX_EMAIL_MB * 1024 * 1024,
+    imapPollSeconds: e.IMAP_POLL_SECONDS,
     webhookRetryBaseMs: e.LOOPDESK_WEBHOOK_RETRY_SECONDS * 1000,
     timeZone: e.LOOPDESK_TIME_ZONE,
     role: "all",

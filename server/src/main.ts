@@ -8,6 +8,8 @@ import { firstStart } from "./modules/setup/first-start";
 import { seedDemo } from "./modules/setup/seed-demo";
 import { rebuildAnalytics, scheduleAnalyticsJobs } from "./modules/analytics/analytics-jobs";
 import { scheduleAutomationJobs } from "./modules/automations/automation-jobs";
+import { scheduleIntakeJobs } from "./modules/intake/intake-jobs";
+import { startSmtpListener } from "./modules/intake/email/smtp-listener";
 import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -89,6 +91,7 @@ async function main() {
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);
     await scheduleRoutingJobs(ctx.db);
+    await scheduleIntakeJobs(ctx.db);
     await ctx.jobs.start();
   }
   if (app) {
@@ -96,11 +99,15 @@ async function main() {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     logger.info(`Loopdesk is running at http://${shown}:${config.port} (${database.engine})`);
   }
+  // Inbound mail is received where HTTP is served (a worker-only process opens no ports).
+  const smtp =
+    app && config.smtpInbound ? await startSmtpListener(ctx, { ...config.smtpInbound, maxBytes: config.maxEmailBytes }) : undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    await smtp?.close();
     await app?.close();
     await ctx.jobs.stop();
     await database.close();

@@ -26,6 +26,7 @@ import type {
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
 } from "./schema-analytics";
+import type { EmailThreadsTable, InboundEmailsTable, MailboxesTable } from "./schema-intake";
 import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
@@ -364,6 +365,9 @@ export interface DB {
   category_skills: CategorySkillsTable;
   routing_rules: RoutingRulesTable;
   assignment_log: AssignmentLogTable;
+  mailboxes: MailboxesTable;
+  inbound_emails: InboundEmailsTable;
+  email_threads: EmailThreadsTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;

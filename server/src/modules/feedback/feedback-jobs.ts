@@ -1,4 +1,5 @@
 import type { AppContext } from "../../platform/context";
+import { threadMail } from "../intake/email/reply-mail";
 import { customerContact } from "../customers/customer-service";
 import { recordTicketEvents, systemActor } from "../tickets/ticket-events";
 import { lastPublicStaffReply, lockTicket } from "../tickets/ticket-lookup";
@@ -24,15 +25,14 @@ export function registerFeedbackJobs(ctx: AppContext) {
       const customer = await customerContact(trx, ticket.customer_id);
       if (!customer.email || !ctx.mailer.enabled) return;
       const resolution = await lastPublicStaffReply(trx, ticket.id);
-      await ctx.mailer.queue(
-        trx,
-        resolutionMail(
-          customer.email,
-          customer.locale,
-          { number: Number(ticket.number), subject: ticket.subject, customerName: customer.name, resolution },
-          `${ctx.config.publicUrl}/feedback/${token}`,
-        ),
+      const mail = resolutionMail(
+        customer.email,
+        customer.locale,
+        { number: Number(ticket.number), subject: ticket.subject, customerName: customer.name, resolution },
+        `${ctx.config.publicUrl}/feedback/${token}`,
       );
+      // An email ticket's resolution arrives in the customer's thread, and their answer comes back to it.
+      await ctx.mailer.queue(trx, await threadMail(trx, ticket.id, mail, ctx.mailer.fromAddress));
       await recordTicketEvents(trx, ticket.id, systemActor, [{ type: "resolution_sent", data: { to: customer.email } }]);
     },
   });

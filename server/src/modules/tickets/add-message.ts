@@ -20,76 +20,90 @@ import { TicketClosedError } from "./update-ticket";
  * response). A customer writing to a closed ticket starts a follow-up ticket linked to it.
  */
 export async function addMessage(ctx: AppContext, principal: Principal, ticketId: number, input: CreateMessageBody) {
+  return ctx.db.transaction().execute((trx) => appendMessage(ctx, trx, principal, ticketId, input));
+}
+
+/**
+ * addMessage inside the caller's transaction; an intake channel passes where the message came
+ * from (channel, and its id there, e.g. an email's Message-ID).
+ */
+export async function appendMessage(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  principal: Principal,
+  ticketId: number,
+  input: CreateMessageBody,
+  origin: { channel?: string; externalId?: string } = {},
+) {
   if (principal.kind === "customer" && (input.visibility === "internal" || input.status !== undefined))
     throw ForbiddenError("Customers can only add public replies.");
   const bodyHtml = input.bodyHtml !== undefined ? sanitizeUserHtml(input.bodyHtml) : null;
   const bodyText = input.body.trim() !== "" ? input.body : bodyHtml ? htmlToText(bodyHtml) : "";
-  return ctx.db.transaction().execute(async (trx) => {
-    let ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
-    let followUpTicketId: number | null = null;
-    if (ticket.status === "closed") {
-      if (principal.kind !== "customer") throw TicketClosedError();
-      ticket = await openFollowUp(ctx, trx, principal, ticket);
-      followUpTicketId = ticket.id;
-    }
-    const now = new Date();
-    const message = await trx
-      .insertInto("ticket_messages")
-      .values({
-        ticket_id: ticket.id,
-        visibility: input.visibility,
-        author_type: principal.kind,
-        author_staff_id: principal.kind === "staff" ? principal.id : null,
-        author_customer_id: principal.kind === "customer" ? principal.id : null,
-        body_text: bodyText,
-        body_html: bodyHtml,
-        channel: principal.kind === "customer" ? "portal" : ticket.channel,
-        created_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (input.attachmentIds.length)
-      await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: message.id });
-
-    const from = ticket.status as TicketStatus;
-    const isPublic = input.visibility === "public";
-    const to = principal.kind === "customer" ? statusAfterCustomerReply(from) : statusAfterStaffReply(from, input.status, isPublic);
-    assertTransition(from, to);
-    // A public reply answers the customer; a note does not.
-    if (to === "solved" && from !== "solved" && !isPublic) await assertAnswered(trx, ticket);
-    const set: TicketUpdate = {};
-    const events: TicketEventInput[] = [{ type: "message_added", data: { messageId: message.id, visibility: input.visibility } }];
-    if (to !== from) {
-      const { reopened, ...effects } = statusSideEffects(from, to, now);
-      Object.assign(set, effects, { status: to });
-      if (reopened) set.reopen_count = ticket.reopen_count + 1;
-      events.push({ type: "status_changed", field: "status", before: from, after: to, data: reopened ? { reopened: true } : undefined });
-    }
-    if (principal.kind === "customer") set.last_customer_message_at = now;
-    else if (isPublic) {
-      set.last_staff_reply_at = now;
-      if (!ticket.first_response_at) {
-        set.first_response_at = now;
-        events.push({ type: "first_response", data: { messageId: message.id } });
-      }
-    }
-    const updated = await trx
-      .updateTable("tickets")
-      .set({ ...set, version: ticket.version + 1, updated_at: now })
-      .where("id", "=", ticket.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordTicketEvents(trx, ticket.id, actorOf(principal), events, now);
-    await emitTicketEvent(ctx, trx, "ticket.message_added", updated, {
-      messageId: message.id,
+  let ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
+  let followUpTicketId: number | null = null;
+  if (ticket.status === "closed") {
+    if (principal.kind !== "customer") throw TicketClosedError();
+    ticket = await openFollowUp(ctx, trx, principal, ticket);
+    followUpTicketId = ticket.id;
+  }
+  const now = new Date();
+  const message = await trx
+    .insertInto("ticket_messages")
+    .values({
+      ticket_id: ticket.id,
       visibility: input.visibility,
-      authorType: principal.kind,
-      byKind: principal.kind,
-      byId: principal.id,
-      ...(to !== from ? { changes: { status: { before: from, after: to } } } : {}),
-    });
-    return { message, ticket: updated, followUpTicketId };
+      author_type: principal.kind,
+      author_staff_id: principal.kind === "staff" ? principal.id : null,
+      author_customer_id: principal.kind === "customer" ? principal.id : null,
+      body_text: bodyText,
+      body_html: bodyHtml,
+      channel: origin.channel ?? (principal.kind === "customer" ? "portal" : ticket.channel),
+      external_id: origin.externalId ?? null,
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (input.attachmentIds.length)
+    await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: message.id });
+
+  const from = ticket.status as TicketStatus;
+  const isPublic = input.visibility === "public";
+  const to = principal.kind === "customer" ? statusAfterCustomerReply(from) : statusAfterStaffReply(from, input.status, isPublic);
+  assertTransition(from, to);
+  // A public reply answers the customer; a note does not.
+  if (to === "solved" && from !== "solved" && !isPublic) await assertAnswered(trx, ticket);
+  const set: TicketUpdate = {};
+  const events: TicketEventInput[] = [{ type: "message_added", data: { messageId: message.id, visibility: input.visibility } }];
+  if (to !== from) {
+    const { reopened, ...effects } = statusSideEffects(from, to, now);
+    Object.assign(set, effects, { status: to });
+    if (reopened) set.reopen_count = ticket.reopen_count + 1;
+    events.push({ type: "status_changed", field: "status", before: from, after: to, data: reopened ? { reopened: true } : undefined });
+  }
+  if (principal.kind === "customer") set.last_customer_message_at = now;
+  else if (isPublic) {
+    set.last_staff_reply_at = now;
+    if (!ticket.first_response_at) {
+      set.first_response_at = now;
+      events.push({ type: "first_response", data: { messageId: message.id } });
+    }
+  }
+  const updated = await trx
+    .updateTable("tickets")
+    .set({ ...set, version: ticket.version + 1, updated_at: now })
+    .where("id", "=", ticket.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordTicketEvents(trx, ticket.id, actorOf(principal), events, now);
+  await emitTicketEvent(ctx, trx, "ticket.message_added", updated, {
+    messageId: message.id,
+    visibility: input.visibility,
+    authorType: principal.kind,
+    byKind: principal.kind,
+    byId: principal.id,
+    ...(to !== from ? { changes: { status: { before: from, after: to } } } : {}),
   });
+  return { message, ticket: updated, followUpTicketId };
 }
 
 async function openFollowUp(ctx: AppContext, trx: Transaction<DB>, principal: Principal, closed: TicketRow) {

@@ -44,13 +44,28 @@ async function sniff(data: Buffer): Promise<string> {
 
 export async function storeAttachment(db: Executor, files: FileStore, principal: Principal, filename: string, data: Buffer) {
   if (data.length === 0) throw ValidationError([{ path: "file", code: "empty_file", message: "The file is empty." }]);
+  return insertAttachment(db, principal, filename, await putAttachmentFile(files, data));
+}
+
+/** Stores the bytes (outside any transaction: a file write is slow) and decides their type. */
+export async function putAttachmentFile(files: FileStore, data: Buffer) {
   const [stored, contentType] = await Promise.all([files.put(data), sniff(data)]);
+  return { ...stored, contentType };
+}
+
+/** The attachment's row for bytes already stored; linked to a ticket later (linkAttachments). */
+export async function insertAttachment(
+  db: Executor,
+  principal: Principal,
+  filename: string,
+  file: { sha256: string; size: number; contentType: string },
+) {
   const row = await db
     .insertInto("attachments")
     .values({
-      sha256: stored.sha256,
-      size: stored.size,
-      content_type: contentType,
+      sha256: file.sha256,
+      size: file.size,
+      content_type: file.contentType,
       filename: cleanFilename(filename),
       uploader_type: principal.kind,
       uploader_id: principal.id,

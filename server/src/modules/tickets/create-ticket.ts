@@ -16,7 +16,12 @@ import { type Actor, type TicketEventInput, actorOf, ticketEventRows } from "./t
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
 
 /** Checks everything that does not need the transaction, so the transaction stays short. */
-export async function prepareTicket(ctx: AppContext, principal: Principal, input: CreateTicketBody) {
+export async function prepareTicket(
+  ctx: AppContext,
+  principal: Principal,
+  input: CreateTicketBody,
+  opts: { requireAllFields?: boolean } = {},
+) {
   if (principal.kind === "customer") {
     if (input.customer) throw ForbiddenError("Customers create tickets for themselves.");
     if (input.assigneeId != null || input.departmentId != null || input.tags.length)
@@ -35,7 +40,7 @@ export async function prepareTicket(ctx: AppContext, principal: Principal, input
   if (input.assigneeId != null && !(await staffExists(ctx.db, input.assigneeId)))
     throw invalid("assigneeId", "unknown_reference", "Unknown staff member.");
   const customFields = await validateCustomFields(ctx.db, "ticket", input.customFields, {
-    requireAll: true,
+    requireAll: opts.requireAllFields ?? true,
     categoryId: input.categoryId,
   });
   const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");

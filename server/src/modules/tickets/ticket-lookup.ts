@@ -110,3 +110,12 @@ export async function presentedTickets(db: Executor, ids: number[]) {
   const byId = new Map(rows.map((r) => [r.id, presentTicket(r)]));
   return ids.map((id) => byId.get(id)).filter((t) => t !== undefined);
 }
+
+/** One message's text and who wrote it, e.g. to send a public reply out by email. */
+export async function ticketMessageForMail(db: Executor, messageId: number) {
+  return db
+    .selectFrom("ticket_messages")
+    .select(["id", "ticket_id", "visibility", "author_type", "body_text"])
+    .where("id", "=", messageId)
+    .executeTakeFirst();
+}

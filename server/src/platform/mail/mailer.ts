@@ -10,6 +10,12 @@ export type Mail = {
   html?: string;
   /** Small files (e.g. a report's CSV), base64 in the job so the mail survives a restart. */
   attachments?: { filename: string; contentType: string; base64: string }[];
+  /** Another sender than MAIL_FROM (a mailbox's address, so the customer's reply comes back to it). */
+  from?: string;
+  /** Threading headers (ids without angle brackets), so mail clients group a ticket's mails. */
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
   /** Holds a secret (a sign-in code or link): its job keeps only the recipient once sent. */
   sensitive?: boolean;
 };
@@ -31,6 +37,11 @@ export class Mailer {
     this.transport = smtp ? nodemailer.createTransport(smtp.url) : undefined;
   }
 
+  /** The default sender's address, e.g. "no-reply@example.com". */
+  get fromAddress() {
+    return this.smtp ? (/<([^>]+)>/.exec(this.smtp.from)?.[1] ?? this.smtp.from).trim().toLowerCase() : null;
+  }
+
   get enabled() {
     return this.transport !== undefined;
   }
@@ -44,8 +55,11 @@ export class Mailer {
       run: async (mail, { db, jobId }) => {
         if (!this.transport || !this.smtp) throw new Error("Outgoing mail is not configured (SMTP_URL).");
         const info = await this.transport.sendMail({
-          from: this.smtp.from,
+          from: mail.from ?? this.smtp.from,
           to: mail.to,
+          ...(mail.messageId ? { messageId: `<${mail.messageId}>` } : {}),
+          ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
+          ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),
           subject: mail.subject,
           text: mail.text,
           html: mail.html,

@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/** Intake (受理) by email: mailboxes and the log of inbound mail. */
+export const mailboxImapBody = z.strictObject({
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535).optional(),
+  secure: z.boolean().default(true),
+  user: z.string().trim().min(1).max(320),
+  /** Omitted on update: keep the stored password. */
+  password: z.string().min(1).max(500).optional(),
+  folder: z.string().trim().min(1).max(200).default("INBOX"),
+});
+
+export const mailboxBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  address: z.email().max(320),
+  active: z.boolean().default(true),
+  departmentId: z.number().int().positive().nullable().optional(),
+  categoryId: z.number().int().positive().nullable().optional(),
+  imap: mailboxImapBody.nullable().optional(),
+});
+export type MailboxBody = z.infer<typeof mailboxBody>;
+
+export const mailbox = z.object({
+  id: z.number(),
+  name: z.string(),
+  address: z.string(),
+  active: z.boolean(),
+  departmentId: z.number().nullable(),
+  categoryId: z.number().nullable(),
+  imap: z
+    .object({ host: z.string(), port: z.number(), secure: z.boolean(), user: z.string(), folder: z.string(), passwordSet: z.boolean() })
+    .nullable(),
+  lastPolledAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Mailbox = z.infer<typeof mailbox>;
+
+export const inboundOutcomes = ["created", "appended", "duplicate", "ignored", "quarantined"] as const;
+export const inboundReasons = [
+  "auto_reply",
+  "bounce",
+  "bulk",
+  "own_address",
+  "no_sender",
+  "flood",
+  "too_large",
+  "malformed",
+  "stranger_reply",
+  "failed",
+] as const;
+
+export const inboundEmail = z.object({
+  id: z.number(),
+  mailboxId: z.number().nullable(),
+  source: z.enum(["smtp", "imap"]),
+  messageId: z.string().nullable(),
+  fromAddress: z.string().nullable(),
+  subject: z.string().nullable(),
+  size: z.number(),
+  outcome: z.enum(inboundOutcomes),
+  reason: z.string().nullable(),
+  ticketId: z.number().nullable(),
+  ticketNumber: z.number().nullable(),
+  hasRaw: z.boolean(),
+  receivedAt: z.string(),
+});
+export type InboundEmail = z.infer<typeof inboundEmail>;
+
+export const listInboundQuery = z.object({
+  outcome: z.enum(inboundOutcomes).optional(),
+  mailboxId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The id of the last row of the previous page. */
+  before: z.coerce.number().int().positive().optional(),
+});

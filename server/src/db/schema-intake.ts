@@ -1,0 +1,55 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** Kysely table types of email intake (migration 0020); part of `DB`. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Int8 = ColumnType<string, number | bigint | string, number | bigint | string>;
+
+export interface MailboxesTable {
+  id: Generated<number>;
+  name: string;
+  /** Lower case: the address customers write to. */
+  address: string;
+  active: Generated<boolean>;
+  department_id: number | null;
+  category_id: number | null;
+  imap_host: string | null;
+  imap_port: number | null;
+  imap_secure: Generated<boolean>;
+  imap_user: string | null;
+  /** A credential: never returned by the API nor logged. */
+  imap_password: string | null;
+  imap_folder: Generated<string>;
+  imap_uid_validity: ColumnType<string | null, number | bigint | string | null | undefined, number | bigint | string | null>;
+  imap_last_uid: ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+  last_polled_at: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type InboundOutcome = "created" | "appended" | "duplicate" | "ignored" | "quarantined";
+
+export interface InboundEmailsTable {
+  id: ColumnType<string, never, never>;
+  mailbox_id: number | null;
+  source: "smtp" | "imap";
+  message_id: string | null;
+  from_address: string | null;
+  subject: string | null;
+  size: number;
+  outcome: InboundOutcome;
+  reason: string | null;
+  ticket_id: number | null;
+  /** The raw message in the file store, kept for mail that did not become part of a ticket. */
+  raw_sha256: string | null;
+  received_at: Timestamp;
+}
+
+export interface EmailThreadsTable {
+  message_id: string;
+  ticket_id: number;
+  mailbox_id: number | null;
+  direction: "in" | "out";
+  created_at: Timestamp;
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import type { AppContext } from "../../../platform/context";
+import type { Executor } from "../../../platform/jobs/job-queue";
+import type { Mail } from "../../../platform/mail/mailer";
+import { customerContact } from "../../customers/customer-service";
+import { findTicketById, ticketMessageForMail } from "../../tickets/ticket-lookup";
+import { getMailboxRow, ownAddresses } from "../mailbox-service";
+import { recordMessageId, ticketThread } from "./email-threads";
+
+const footer = {
+  "zh-CN": (n: number, link: string) => `\n\n——\n直接回复此邮件即可继续沟通（工单 #${n}）。也可以在这里查看进度：${link}`,
+  en: (n: number, link: string) => `\n\n——\nReply to this email to continue (ticket #${n}). You can also follow it here: ${link}`,
+};
+
+/**
+ * Makes a mail to a customer part of the ticket's email thread: sent from the mailbox the ticket
+ * came in on, with a Message-ID we remember and In-Reply-To/References pointing at the thread,
+ * so the customer's mail client groups it and their answer finds the ticket again.
+ * Tickets that did not come by email keep the mail as it is.
+ */
+export async function threadMail(db: Executor, ticketId: number, mail: Mail, fallbackFrom: string | null): Promise<Mail> {
+  const thread = await ticketThread(db, ticketId);
+  if (thread.references.length === 0 && thread.mailboxId === null) return mail;
+  const mailbox = thread.mailboxId !== null ? await getMailboxRow(db, thread.mailboxId).catch(() => null) : null;
+  const fromAddress = mailbox?.address ?? fallbackFrom ?? "loopdesk.invalid";
+  const messageId = `loopdesk.${ticketId}.${Date.now().toString(36)}.${randomBytes(6).toString("hex")}@${fromAddress.split("@")[1] ?? "loopdesk.invalid"}`;
+  await recordMessageId(db, { messageId, ticketId, mailboxId: mailbox?.id ?? null, direction: "out" });
+  return {
+    ...mail,
+    ...(mailbox ? { from: `"${mailbox.name.replace(/["\\\r\n]/g, "")}" <${mailbox.address}>` } : {}),
+    messageId,
+    ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
+    references: thread.references.slice(-20),
+  };
+}
+
+/** Agent replies on email tickets go out by mail (a durable job); the rest stay in the portal. */
+export function registerReplyMail(ctx: AppContext) {
+  ctx.events.subscribe({
+    name: "email-reply",
+    types: ["ticket.message_added"],
+    active: () => ctx.mailer.enabled,
+    accepts: ({ payload }) =>
+      payload.visibility === "public" &&
+      payload.authorType === "staff" &&
+      // Solving sends the resolution mail (with this reply in it) instead.
+      (payload.changes as { status?: { after?: unknown } } | undefined)?.status?.after !== "solved",
+    handle: async (event, { trx }) => {
+      const ticket = await findTicketById(trx, event.aggregateId);
+      const message = await ticketMessageForMail(trx, Number(event.payload.messageId));
+      if (!ticket || ticket.channel !== "email" || !message || message.visibility !== "public") return;
+      const customer = await customerContact(trx, ticket.customer_id);
+      if (!customer.email || (await ownAddresses(trx)).has(customer.email)) return;
+      const locale = customer.locale === "en" ? "en" : "zh-CN";
+      const number = Number(ticket.number);
+      const subject = `Re: ${ticket.subject.replace(/^(re|回复|答复)\s*[:：]\s*/i, "")} [#${number}]`;
+      const link = `${ctx.config.publicUrl}/tickets/${ticket.id}`;
+      const mail = await threadMail(
+        trx,
+        ticket.id,
+        { to: customer.email, subject, text: `${message.body_text}${footer[locale](number, link)}` },
+        ctx.mailer.fromAddress,
+      );
+      await ctx.mailer.queue(trx, mail);
+    },
+  });
+}

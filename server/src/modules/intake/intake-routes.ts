@@ -1,0 +1,101 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { idParams } from "@loopdesk/contracts/common";
+import { inboundEmail, listInboundQuery, mailbox, mailboxBody } from "@loopdesk/contracts/intake";
+import type { AppContext } from "../../platform/context";
+import { route } from "../../platform/http/route";
+import { openInboundRaw, listInboundEmails } from "./inbound-log";
+import { pollSoon } from "./intake-jobs";
+import { createMailbox, deleteMailbox, getMailboxRow, listMailboxes, updateMailbox } from "./mailbox-service";
+
+const tags = ["intake"];
+const ADMIN = ["admin"] as const;
+const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
+
+/** Mailboxes (addresses we receive on, IMAP accounts to poll) and the inbound mail log; admins only. */
+export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
+  const db = ctx.db;
+  route(app, {
+    method: "GET",
+    url: "/api/v1/mailboxes",
+    summary: "Mailboxes (IMAP passwords are never returned)",
+    tags,
+    access: ADMIN,
+    responses: { 200: items(mailbox) },
+    handler: async () => ({ items: await listMailboxes(db) }),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/mailboxes",
+    summary: "Add a mailbox: an address customers write to, optionally an IMAP account to poll",
+    tags,
+    access: ADMIN,
+    body: mailboxBody,
+    responses: { 201: mailbox },
+    handler: async ({ reply, body }) => {
+      const created = await createMailbox(db, body);
+      reply.code(201);
+      return created;
+    },
+  });
+  route(app, {
+    method: "PUT",
+    url: "/api/v1/mailboxes/:id",
+    summary: "Change a mailbox (an omitted IMAP password keeps the stored one)",
+    tags,
+    access: ADMIN,
+    params: idParams,
+    body: mailboxBody,
+    responses: { 200: mailbox },
+    handler: ({ params, body }) => updateMailbox(db, params.id, body),
+  });
+  route(app, {
+    method: "DELETE",
+    url: "/api/v1/mailboxes/:id",
+    summary: "Remove a mailbox (its tickets stay)",
+    tags,
+    access: ADMIN,
+    params: idParams,
+    responses: { 204: null },
+    handler: ({ params }) => deleteMailbox(db, params.id),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/mailboxes/:id/poll",
+    summary: "Poll the mailbox's IMAP account now",
+    tags,
+    access: ADMIN,
+    params: idParams,
+    responses: { 202: z.object({ queued: z.boolean() }) },
+    handler: async ({ reply, params }) => {
+      await getMailboxRow(db, params.id);
+      await pollSoon(db, params.id);
+      ctx.jobs.wake();
+      reply.code(202);
+      return { queued: true };
+    },
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/inbound-emails",
+    summary: "Inbound mail log: what became of each message (ticket, reply, duplicate, ignored loop, quarantined)",
+    tags,
+    access: ADMIN,
+    query: listInboundQuery,
+    responses: { 200: items(inboundEmail) },
+    handler: async ({ query }) => ({ items: await listInboundEmails(db, query) }),
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/inbound-emails/:id/raw",
+    summary: "Download the raw message of a mail that did not reach a ticket",
+    tags,
+    access: ADMIN,
+    params: idParams,
+    handler: async ({ reply, params }) => {
+      const file = await openInboundRaw(db, ctx.files, params.id);
+      reply.headers(file.headers);
+      return reply.send(file.stream);
+    },
+  });
+}
