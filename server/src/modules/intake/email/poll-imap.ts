@@ -31,8 +31,10 @@ export async function pollMailbox(ctx: AppContext, mailboxId: number): Promise<{
     await client.connect();
     const opened = await client.mailboxOpen(box.imap_folder);
     const validity = String(opened.uidValidity);
-    let lastUid = box.imap_uid_validity === validity ? Number(box.imap_last_uid) : 0;
-    if (box.imap_uid_validity !== validity) await recordPoll(ctx.db, box.id, { uidValidity: validity, lastUid: 0, error: null });
+    // (A bigint column: a string from PostgreSQL, a number from the embedded engine.)
+    const sameFolder = box.imap_uid_validity !== null && String(box.imap_uid_validity) === validity;
+    let lastUid = sameFolder ? Number(box.imap_last_uid) : 0;
+    if (!sameFolder) await recordPoll(ctx.db, box.id, { uidValidity: validity, lastUid: 0, error: null });
     if (opened.exists > 0) {
       const uids = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid).slice(0, BATCH);
       for (const uid of uids) {
