@@ -39,9 +39,7 @@ async function deliver(...raws: Buffer[]) {
   });
   await client.connect();
   for (const raw of raws) await client.append("INBOX", raw);
-  const unseen = (await client.status("INBOX", { unseen: true, messages: true })) as { unseen?: number; messages?: number };
   await client.logout();
-  return unseen;
 }
 async function unseenCount() {
   const client = new ImapFlow({
@@ -54,7 +52,7 @@ async function unseenCount() {
   await client.connect();
   const s = await client.status("INBOX", { unseen: true });
   await client.logout();
-  return s.unseen;
+  return s ? s.unseen : undefined;
 }
 const ticketsOf = async (email: string) => {
   const customers = (await admin.get(`/api/v1/customers?q=${encodeURIComponent(email)}`)).json().items as { id: number }[];

@@ -144,7 +144,7 @@ describe("fuzzing the MIME path", () => {
         async (raw) => {
           const m = await parseEmail(raw);
           loopReason(m, own);
-          expect(m.text).not.toMatch(/\u0000/);
+          expect(m.text.includes("\u0000")).toBe(false);
           expect(typeof m.messageId).toBe("string");
         },
       ),
