@@ -264,7 +264,7 @@ describe("mailbox administration", () => {
     expect(JSON.stringify(created.json())).not.toContain("s3cret-imap");
     expect(created.json().imap).toMatchObject({ passwordSet: true, folder: "INBOX" });
     // Saving without a password keeps it.
-    const kept = await admin.request("PUT", `/api/v1/mailboxes/${created.json().id}`, {
+    const kept = await admin.patch(`/api/v1/mailboxes/${created.json().id}`, {
       name: "IMAP 信箱",
       address: "imap@desk.example.com",
       imap: { host: "127.0.0.1", port: 1143, secure: false, user: "imap@desk.example.com" },

@@ -39,9 +39,9 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PUT",
+    method: "PATCH",
     url: "/api/v1/mailboxes/:id",
-    summary: "Change a mailbox (an omitted IMAP password keeps the stored one)",
+    summary: "Change a mailbox: send all of it (an omitted IMAP password keeps the stored one)",
     tags,
     access: ADMIN,
     params: idParams,

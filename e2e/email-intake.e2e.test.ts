@@ -1,0 +1,93 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eml } from "../server/test/support/eml";
+import { freePort } from "../server/test/support/postgres-server";
+import { type SmtpSink, parseMail, startSmtpSink } from "../server/test/support/smtp-sink";
+import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
+import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+
+const ADMIN = { email: "admin@email-e2e.test", password: "e2e-password-5" };
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+let sink: SmtpSink;
+let smtpPort: number;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-email-"));
+  sink = await startSmtpSink();
+  smtpPort = await freePort();
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+    SMTP_URL: sink.url,
+    MAIL_FROM: "Loopdesk <no-reply@email-e2e.test>",
+    SMTP_INBOUND_PORT: String(smtpPort),
+    SMTP_INBOUND_HOST: "127.0.0.1",
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await sink?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function sendMail(raw: Buffer, to: string) {
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: smtpPort, secure: false, ignoreTLS: true });
+  try {
+    return await transport.sendMail({ envelope: { from: "customer@mail.example.net", to: [to] }, raw });
+  } finally {
+    transport.close();
+  }
+}
+
+describe("email intake in the browser", () => {
+  it("an admin adds a mailbox; a customer's mail becomes a ticket; the agent's reply goes back by mail; the log shows both", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+    await page.goto(`${server.url}/admin/mailboxes`);
+    await page.getByRole("button", { name: "添加邮箱" }).click();
+    const modal = page.locator(".ant-modal:visible");
+    await modal.getByLabel("名称").fill("售后邮箱");
+    await modal.getByLabel("邮箱地址").fill("help@email-e2e.test");
+    await modal.getByRole("button", { name: /保\s*存/ }).click();
+    await expect.poll(() => page.locator(".ant-table-tbody").first().textContent(), { timeout: 10_000 }).toContain("help@email-e2e.test");
+
+    // Until the mailbox existed the listener refused the address; now the mail is taken.
+    await sendMail(
+      eml({
+        from: "刘女士 <customer@mail.example.net>",
+        to: "help@email-e2e.test",
+        subject: "扫地机不回充",
+        text: "型号 X200，放回底座也不充电。",
+        charset: "gb18030",
+      }),
+      "help@email-e2e.test",
+    );
+    await expect
+      .poll(async () => (await page.locator(".ant-card").nth(1).textContent()) ?? "", { timeout: 15_000, interval: 500 })
+      .toContain("新建工单");
+    await screenshot(page, "email-intake-log");
+
+    await page.locator(".ant-card").nth(1).getByRole("link").first().click();
+    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain("扫地机不回充");
+    expect(await page.locator("body").textContent()).toContain("型号 X200");
+    await page.getByText("回复客户", { exact: true }).click();
+    await page.getByLabel("内容").fill("您好，请清洁充电触点后再试。");
+    await page.getByRole("button", { name: "发送回复" }).click();
+    await page.getByTestId("public-reply").waitFor();
+    await expect.poll(() => sink.received.filter((m) => m.to.includes("customer@mail.example.net")).length, { timeout: 15_000 }).toBe(1);
+    const reply = await parseMail(sink.received.find((m) => m.to.includes("customer@mail.example.net"))?.raw ?? "");
+    expect(reply.subject).toMatch(/^Re: 扫地机不回充 \[#\d+\]$/);
+    expect(reply.text).toContain("请清洁充电触点");
+    await page.close();
+  });
+});
