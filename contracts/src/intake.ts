@@ -75,3 +75,49 @@ export const listInboundQuery = z.object({
   /** The id of the last row of the previous page. */
   before: z.coerce.number().int().positive().optional(),
 });
+
+/** A call record from a call-center system (phone / 400 line). */
+export const callBody = z
+  .strictObject({
+    /** The call center's id of the call; posting the same call again changes nothing. */
+    callId: z.string().trim().min(1).max(200),
+    direction: z.enum(["inbound", "outbound"]).default("inbound"),
+    /** The customer's number (the caller on inbound calls, the called party on outbound ones). */
+    customerNumber: z
+      .string()
+      .trim()
+      .regex(/^\+?[\d\s-]{3,30}$/, "Use digits, spaces, dashes and an optional leading +."),
+    /** Our line (e.g. the 400 number). */
+    lineNumber: z.string().trim().max(40).optional(),
+    customerName: z.string().trim().min(1).max(200).optional(),
+    startedAt: z.iso.datetime({ offset: true }),
+    answeredAt: z.iso.datetime({ offset: true }).optional(),
+    endedAt: z.iso.datetime({ offset: true }).optional(),
+    recordingUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    /** The agent who took or made the call, by id or by email. */
+    agentId: z.number().int().positive().optional(),
+    agentEmail: z.email().optional(),
+    /** For a new ticket; default "来电 <number>". */
+    subject: z.string().trim().min(1).max(300).optional(),
+    categoryId: z.number().int().positive().optional(),
+    /** What was said, as the agent noted it: an internal note on the ticket. */
+    notes: z.string().max(20_000).optional(),
+  })
+  .refine((c) => !c.endedAt || Date.parse(c.endedAt) >= Date.parse(c.startedAt), {
+    path: ["endedAt"],
+    message: "A call cannot end before it starts.",
+  });
+export type CallBody = z.infer<typeof callBody>;
+
+export const callResult = z.object({
+  callId: z.string(),
+  ticketId: z.number(),
+  ticketNumber: z.number(),
+  customerId: z.number(),
+  /** created: a new ticket; appended: joined the customer's open phone ticket; duplicate: posted before. */
+  outcome: z.enum(["created", "appended", "duplicate"]),
+});
+export type CallResult = z.infer<typeof callResult>;

@@ -53,3 +53,20 @@ export interface EmailThreadsTable {
   direction: "in" | "out";
   created_at: Timestamp;
 }
+
+export interface CallsTable {
+  id: Generated<number>;
+  /** The call-center system's id of the call: the same call posted twice is one record. */
+  external_id: string;
+  ticket_id: number;
+  customer_id: number;
+  direction: "inbound" | "outbound";
+  caller_number: string;
+  called_number: string | null;
+  agent_id: number | null;
+  started_at: Timestamp;
+  answered_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  recording_url: string | null;
+  created_at: Timestamp;
+}

@@ -26,7 +26,7 @@ import type {
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
 } from "./schema-analytics";
-import type { EmailThreadsTable, InboundEmailsTable, MailboxesTable } from "./schema-intake";
+import type { CallsTable, EmailThreadsTable, InboundEmailsTable, MailboxesTable } from "./schema-intake";
 import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
@@ -368,6 +368,7 @@ export interface DB {
   mailboxes: MailboxesTable;
   inbound_emails: InboundEmailsTable;
   email_threads: EmailThreadsTable;
+  calls: CallsTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;

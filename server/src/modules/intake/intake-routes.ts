@@ -1,20 +1,36 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
-import { inboundEmail, listInboundQuery, mailbox, mailboxBody } from "@loopdesk/contracts/intake";
+import { callBody, callResult, inboundEmail, listInboundQuery, mailbox, mailboxBody } from "@loopdesk/contracts/intake";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { openInboundRaw, listInboundEmails } from "./inbound-log";
 import { pollSoon } from "./intake-jobs";
+import { logCall } from "./phone/log-call";
 import { createMailbox, deleteMailbox, getMailboxRow, listMailboxes, updateMailbox } from "./mailbox-service";
 
 const tags = ["intake"];
 const ADMIN = ["admin"] as const;
 const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
 
-/** Mailboxes (addresses we receive on, IMAP accounts to poll) and the inbound mail log; admins only. */
+/** Phone call records (any staff member or their API token); mailboxes and the inbound mail log (admins). */
 export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
   const db = ctx.db;
+  route(app, {
+    method: "POST",
+    url: "/api/v1/calls",
+    summary: "Record a phone call from a call-center system: it joins the customer's open phone ticket or opens one",
+    tags: ["intake", "phone"],
+    access: "staff",
+    body: callBody,
+    responses: { 201: callResult, 200: callResult },
+    handler: async ({ reply, principal, body }) => {
+      const result = await logCall(ctx, principal, body);
+      ctx.jobs.wake();
+      reply.code(result.outcome === "duplicate" ? 200 : 201);
+      return result;
+    },
+  });
   route(app, {
     method: "GET",
     url: "/api/v1/mailboxes",

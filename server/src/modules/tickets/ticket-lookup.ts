@@ -119,3 +119,18 @@ export async function ticketMessageForMail(db: Executor, messageId: number) {
     .where("id", "=", messageId)
     .executeTakeFirst();
 }
+
+/** The customer's most recently active unsolved ticket on a channel (and category), if active since then. */
+export async function openTicketOf(db: Executor, q: { customerId: number; channel: string; since: Date; categoryId?: number }) {
+  let query = db
+    .selectFrom("tickets")
+    .select(["id", "number"])
+    .where("customer_id", "=", q.customerId)
+    .where("channel", "=", q.channel)
+    .where("status", "in", ["new", "open", "pending", "on_hold"])
+    .where("updated_at", ">=", q.since)
+    .orderBy("updated_at", "desc")
+    .limit(1);
+  if (q.categoryId !== undefined) query = query.where("category_id", "=", q.categoryId);
+  return query.executeTakeFirst();
+}

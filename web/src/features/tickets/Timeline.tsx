@@ -47,6 +47,10 @@ export function Timeline({
       rating?: number;
       reason?: string;
       via?: { kind: string; name: string };
+      direction?: string;
+      number?: string;
+      seconds?: number | null;
+      answered?: boolean;
     };
     const text = t(`event.${e.type}`, {
       actor: e.actorName ?? t(`author.${e.actorType}`),
@@ -59,6 +63,14 @@ export function Timeline({
       subject: data.subject,
       rating: data.rating,
       reason: data.reason,
+      direction: data.direction ? t(`call.${data.direction}`) : "",
+      number: data.number,
+      duration:
+        data.answered === false
+          ? t("call.unanswered")
+          : typeof data.seconds === "number"
+            ? t("call.duration", { minutes: Math.floor(data.seconds / 60), seconds: data.seconds % 60 })
+            : "",
       defaultValue: e.type,
     });
     // A change a rule made says which rule.
@@ -88,9 +100,25 @@ export function Timeline({
         ) : (
           <Typography.Text key={`e${item.event.id}`} type="secondary" data-testid="system-event" style={{ fontSize: 12 }}>
             {fmt.format(new Date(item.event.createdAt))} · {eventText(item.event)}
+            <RecordingLink data={item.event.data} />
           </Typography.Text>
         ),
       )}
     </div>
+  );
+}
+
+/** A call's recording, when the call center gave one (http/https only: the API refuses anything else). */
+function RecordingLink({ data }: { data: unknown }) {
+  const { t } = useTranslation();
+  const url = (data as { recordingUrl?: unknown } | null)?.recordingUrl;
+  if (typeof url !== "string" || !/^https?:\/\//.test(url)) return null;
+  return (
+    <>
+      {" · "}
+      <a href={url} target="_blank" rel="noopener noreferrer nofollow">
+        {t("call.recording")}
+      </a>
+    </>
   );
 }
