@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eml } from "../server/test/support/eml";
 import { freePort } from "../server/test/support/postgres-server";
 import { type SmtpSink, parseMail, startSmtpSink } from "../server/test/support/smtp-sink";
-import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
+import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
 import { launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@email-e2e.test", password: "e2e-password-5" };
@@ -88,6 +88,31 @@ describe("email intake in the browser", () => {
     const reply = await parseMail(sink.received.find((m) => m.to.includes("customer@mail.example.net"))?.raw ?? "");
     expect(reply.subject).toMatch(/^Re: 扫地机不回充 \[#\d+\]$/);
     expect(reply.text).toContain("请清洁充电触点");
+
+    // The same customer then calls from her phone: a second customer, until an agent merges them.
+    const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+    const call = await (
+      await api("/api/v1/calls", {
+        method: "POST",
+        body: JSON.stringify({
+          callId: "e2e-call-1",
+          customerNumber: "13500135000",
+          customerName: "刘女士",
+          startedAt: new Date().toISOString(),
+        }),
+      })
+    ).json();
+    expect(call.outcome).toBe("created");
+    await page.getByTestId("merge-customer").click();
+    await page.getByLabel("按姓名、邮箱或手机号查找重复的客户").fill("13500135000");
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "13500135000" }).first().click();
+    await page
+      .getByRole("button", { name: "合 并" })
+      .or(page.getByRole("button", { name: "合并", exact: true }))
+      .click();
+    await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: 10_000 }).toContain("13500135000");
+    expect(await page.getByTestId("customer-panel").textContent()).toContain("来电 13500135000");
+    await screenshot(page, "customer-merged");
     await page.close();
   });
 });

@@ -16,9 +16,15 @@ export const customer = z.object({
   locale: z.string(),
   identities: z.array(identity),
   customFields: z.record(z.string(), z.unknown()),
+  /** Set when this customer was merged into another (who now has their contacts and tickets). */
+  mergedIntoId: z.number().nullable(),
   createdAt: isoDate,
 });
 export type Customer = z.infer<typeof customer>;
+
+/** Merge another customer (the duplicate) into this one. */
+export const mergeCustomerBody = z.strictObject({ customerId: z.number().int().positive() });
+export const mergeCustomerResult = z.object({ customer, movedTickets: z.number() });
 
 const phone = z
   .string()

@@ -88,11 +88,11 @@ export function eml(o: EmlOptions): Buffer {
       ),
     );
   if (parts.length === 1 && !o.contentType) {
-    return Buffer.concat([Buffer.from(`${headers.join("\r\n")}\r\n`, "latin1"), parts[0] as Buffer, Buffer.from("\r\n")]);
+    return Buffer.concat([Buffer.from(`${headers.join("\r\n")}\r\n`, "utf8"), parts[0] as Buffer, Buffer.from("\r\n")]);
   }
   const boundary = `----=_Part_${Math.random().toString(36).slice(2)}`;
   const type = o.contentType ?? "multipart/mixed";
-  const chunks: Buffer[] = [Buffer.from(`${headers.join("\r\n")}\r\nContent-Type: ${type}; boundary="${boundary}"\r\n\r\n`, "latin1")];
+  const chunks: Buffer[] = [Buffer.from(`${headers.join("\r\n")}\r\nContent-Type: ${type}; boundary="${boundary}"\r\n\r\n`, "utf8")];
   for (const p of parts) chunks.push(Buffer.from(`--${boundary}\r\n`), p, Buffer.from("\r\n"));
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);

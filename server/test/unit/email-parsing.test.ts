@@ -61,6 +61,11 @@ describe("parsing the charsets Chinese mail uses", () => {
     expect(m.attachments[0]).toMatchObject({ filename: "图.png", contentId: "img1", inline: true });
   });
 
+  it("raw UTF-8 headers (RFC 6532, as SMTPUTF8 clients send them)", async () => {
+    const m = await parseEmail(eml({ from: "刘女士 <liu@example.net>", subject: "ascii", text: "x" }));
+    expect(m.from).toEqual({ address: "liu@example.net", name: "刘女士" });
+  });
+
   it("a message without Message-ID gets a stable id from its bytes (so redelivery is still recognised)", async () => {
     const raw = eml({ from: "a@example.net", subject: "x", text: "y", messageId: null });
     const [a, b] = [await parseEmail(raw), await parseEmail(raw)];

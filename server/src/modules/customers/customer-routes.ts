@@ -1,10 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { idParams, pageOf } from "@loopdesk/contracts/common";
-import { createCustomerBody, customer, identityInput, listCustomersQuery, updateCustomerBody } from "@loopdesk/contracts/customers";
+import {
+  createCustomerBody,
+  customer,
+  identityInput,
+  listCustomersQuery,
+  mergeCustomerBody,
+  mergeCustomerResult,
+  updateCustomerBody,
+} from "@loopdesk/contracts/customers";
 import type { AppContext } from "../../platform/context";
 import { NotFoundError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
+import { mergeCustomers } from "./merge-customers";
 import { addIdentity, createCustomer, getCustomer, listCustomers, removeIdentity, updateCustomer } from "./customer-service";
 
 const tags = ["customers"];
@@ -77,5 +86,20 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: AppContext) {
     params: z.object({ id: idParams.shape.id, identityId: idParams.shape.id }),
     responses: { 200: customer },
     handler: ({ params }) => removeIdentity(ctx.db, params.id, params.identityId),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/customers/:id/merge",
+    summary: "Merge another customer (a duplicate) into this one: contacts, tickets, messages and calls move here",
+    tags,
+    access: "staff",
+    params: idParams,
+    body: mergeCustomerBody,
+    responses: { 200: mergeCustomerResult },
+    handler: async ({ principal, params, body }) => {
+      const result = await mergeCustomers(ctx, principal, params.id, body.customerId);
+      ctx.jobs.wake();
+      return result;
+    },
   });
 }

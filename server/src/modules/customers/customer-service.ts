@@ -35,6 +35,7 @@ async function present(db: Executor, rows: Row[]): Promise<Customer[]> {
     isOrgContact: r.is_org_contact,
     locale: r.locale,
     customFields: r.custom_fields ?? {},
+    mergedIntoId: r.merged_into_id,
     identities: identities
       .filter((i) => i.customer_id === r.id)
       .map((i) => ({ id: i.id, kind: i.kind as Customer["identities"][number]["kind"], value: i.value, verified: i.verified })),

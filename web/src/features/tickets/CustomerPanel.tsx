@@ -5,6 +5,7 @@ import { Card, List, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client";
+import { MergeCustomerButton } from "./MergeCustomerButton";
 import { statusColor } from "./ticket-labels";
 
 const tierColor: Record<string, string> = { normal: "default", silver: "geekblue", gold: "gold", vip: "magenta" };
@@ -28,7 +29,13 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
   if (!customer.data) return null;
   const c = customer.data;
   return (
-    <Card size="small" title={t("customer.title")} style={{ marginTop: 16 }} data-testid="customer-panel">
+    <Card
+      size="small"
+      title={t("customer.title")}
+      extra={<MergeCustomerButton customer={c} />}
+      style={{ marginTop: 16 }}
+      data-testid="customer-panel"
+    >
       <Typography.Text strong>{c.name}</Typography.Text> <Tag color={tierColor[c.tier]}>{t(`tier.${c.tier}`)}</Tag>
       <div style={{ marginTop: 8 }}>
         {c.identities.map((i) => (

@@ -125,3 +125,8 @@ export async function logCall(ctx: AppContext, principal: StaffPrincipal, body: 
     };
   });
 }
+
+/** Calls follow their customer when two customers are merged. */
+export async function reassignCustomerCalls(db: Executor, fromId: number, toId: number) {
+  await db.updateTable("calls").set({ customer_id: toId }).where("customer_id", "=", fromId).execute();
+}
