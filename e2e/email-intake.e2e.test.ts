@@ -113,6 +113,26 @@ describe("email intake in the browser", () => {
     await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: 10_000 }).toContain("13500135000");
     expect(await page.getByTestId("customer-panel").textContent()).toContain("来电 13500135000");
     await screenshot(page, "customer-merged");
+
+    // She writes again about the same thing (a new mail, not a reply): flagged as a duplicate, merged in one click.
+    const firstTicketUrl = page.url();
+    await sendMail(
+      eml({
+        from: "刘女士 <customer@mail.example.net>",
+        to: "help@email-e2e.test",
+        subject: "扫地机还是不回充",
+        text: "X200 放回底座还是不充电，怎么办",
+      }),
+      "help@email-e2e.test",
+    );
+    const list = await (await api("/api/v1/tickets?sort=-created_at&limit=1")).json();
+    expect(list.items[0].duplicateOfId).not.toBeNull();
+    await page.goto(`${server.url}/tickets/${list.items[0].id}`);
+    await page.getByTestId("duplicate-banner").waitFor();
+    await screenshot(page, "duplicate-banner");
+    await page.getByRole("button", { name: "合并到原工单" }).click();
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toBe(firstTicketUrl);
+    await expect.poll(() => page.getByTestId("timeline").textContent(), { timeout: 10_000 }).toContain("X200 放回底座还是不充电");
     await page.close();
   });
 });

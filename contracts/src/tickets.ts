@@ -46,6 +46,10 @@ export const ticket = z.object({
   closedAt: isoDate.nullable(),
   reopenCount: z.number(),
   followUpOfId: z.number().nullable(),
+  /** Looks like a repeat of this open ticket of the same customer (疑似重复); not routed on its own. */
+  duplicateOfId: z.number().nullable(),
+  /** This ticket was merged into that one. */
+  mergedIntoId: z.number().nullable(),
   /** Routing: the team, the priority score (动态优先级分), how often it changed hands. */
   teamId: z.number().nullable(),
   priorityScore: z.number(),

@@ -33,6 +33,7 @@ import { registerSlaJobs } from "./modules/sla/sla-jobs";
 import { registerAnalyticsJobs } from "./modules/analytics/analytics-jobs";
 import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
+import { registerTicketLinkRoutes } from "./modules/tickets/ticket-link-routes";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
 import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
@@ -135,6 +136,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAuthRoutes(app, ctx);
   registerTicketExportRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
+  registerTicketLinkRoutes(app, ctx);
   registerTicketStreamRoutes(app, ctx);
   registerTicketStatusRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);

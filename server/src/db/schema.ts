@@ -180,6 +180,10 @@ export interface TicketsTable {
   closed_at: NullableTimestamp;
   reopen_count: Generated<number>;
   follow_up_of_id: number | null;
+  /** A repeat of this open ticket of the same customer (found at creation); not routed on its own. */
+  duplicate_of_id: Generated<number | null>;
+  /** Merged into this ticket (and closed). */
+  merged_into_id: Generated<number | null>;
   version: Generated<number>;
   /** Generated from priority (urgent 4 … low 1) so priority-ordered queues read an index. */
   priority_rank: ColumnType<number, never, never>;

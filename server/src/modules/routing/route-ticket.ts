@@ -88,6 +88,8 @@ export async function routeTicket(
   const actor = opts.actor ?? systemActor;
   const ticket = await lockTicket(trx, ticketId);
   if (!ticket || ticket.assignee_id !== null || ["solved", "closed"].includes(ticket.status)) return { outcome: "skipped" };
+  // A repeat of another open ticket is never dispatched on its own: an agent merges it or clears the flag.
+  if (ticket.duplicate_of_id !== null) return { outcome: "skipped" };
   if (ticket.routing_status === "manual" && opts.trigger === "waiting") return { outcome: "skipped" };
   if (ticket.routing_status === "offered" && opts.trigger === "waiting" && ticket.offered_until && ticket.offered_until > now)
     return { outcome: "skipped" };

@@ -11,7 +11,8 @@ import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
-import { type Actor, type TicketEventInput, actorOf, ticketEventRows } from "./ticket-events";
+import { findDuplicateOf } from "./duplicate-detection";
+import { type Actor, type TicketEventInput, actorOf, recordTicketEvents, systemActor, ticketEventRows } from "./ticket-events";
 
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
 
@@ -62,6 +63,8 @@ export async function createTicket(
   const now = new Date();
   const actor = extra.actor ?? actorOf(principal);
   const assigneeId = input.assigneeId ?? null;
+  // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
+  const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, `${input.subject}\n${input.description}`, now);
   const events: TicketEventInput[] = [
     {
       type: "created",
@@ -75,6 +78,9 @@ export async function createTicket(
       data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
     },
     ...(assigneeId ? [{ type: "assigned", field: "assigneeId", before: null, after: assigneeId }] : []),
+    ...(duplicate
+      ? [{ type: "duplicate_detected", data: { ticketId: duplicate.id, number: duplicate.number, score: duplicate.score } }]
+      : []),
   ];
   // The ticket and its first history events in one statement (one round trip).
   const ticket = await trx
@@ -94,6 +100,7 @@ export async function createTicket(
           tags: [...new Set(input.tags)],
           custom_fields: JSON.stringify(prepared.customFields),
           follow_up_of_id: extra.followUpOfId ?? null,
+          duplicate_of_id: duplicate?.id ?? null,
           last_customer_message_at: principal.kind === "customer" ? now : null,
           created_at: now,
           updated_at: now,
@@ -109,6 +116,10 @@ export async function createTicket(
     .selectFrom("new_ticket")
     .selectAll()
     .executeTakeFirstOrThrow();
+  if (duplicate)
+    await recordTicketEvents(trx, duplicate.id, systemActor, [
+      { type: "duplicate_linked", data: { ticketId: ticket.id, number: Number(ticket.number), score: duplicate.score } },
+    ]);
   if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
   await emitTicketEvent(ctx, trx, "ticket.created", ticket, { byKind: actor.type, byId: actor.id });
   return ticket;

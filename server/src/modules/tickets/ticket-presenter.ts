@@ -31,6 +31,8 @@ export function presentTicket(t: TicketRow): Ticket {
     closedAt: iso(t.closed_at),
     reopenCount: t.reopen_count,
     followUpOfId: t.follow_up_of_id,
+    duplicateOfId: t.duplicate_of_id,
+    mergedIntoId: t.merged_into_id,
     teamId: t.team_id,
     priorityScore: t.priority_score,
     routingStatus: t.routing_status,

@@ -15,6 +15,7 @@ import { CsatCard } from "../feedback/CsatCard";
 import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
 import { TicketSlaCard } from "./TicketSlaCard";
 import { RoutingCard } from "../routing/RoutingCard";
+import { DuplicateBanner } from "./DuplicateBanner";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
 import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
@@ -74,6 +75,7 @@ export function TicketPage() {
                 disabled={ticket.data.status === "solved" || ticket.data.status === "closed"}
               />
             </Typography.Title>
+            <DuplicateBanner ticket={ticket.data} isStaff={isStaff} />
             {presence.others.length > 0 && (
               <Alert
                 type="info"

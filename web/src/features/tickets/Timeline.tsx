@@ -48,7 +48,7 @@ export function Timeline({
       reason?: string;
       via?: { kind: string; name: string };
       direction?: string;
-      number?: string;
+      number?: string | number;
       seconds?: number | null;
       answered?: boolean;
     };

@@ -174,7 +174,9 @@ async function recentFromSender(db: Executor, address: string) {
 async function repliedTicket(db: Executor, mail: ParsedEmail, customer: { id: number; organizationId: number | null }) {
   const byHeaders = await ticketByMessageIds(db, [...mail.inReplyTo, ...[...mail.references].reverse()]);
   const number = byHeaders ? null : ticketNumberInSubject(mail.subject);
-  const ticket = byHeaders ? await findTicketById(db, byHeaders.ticket_id) : number ? await findTicketByNumber(db, number) : undefined;
+  let ticket = byHeaders ? await findTicketById(db, byHeaders.ticket_id) : number ? await findTicketByNumber(db, number) : undefined;
+  // A reply to a merged ticket belongs to the ticket it was merged into.
+  for (let hops = 0; ticket?.merged_into_id && hops < 5; hops++) ticket = await findTicketById(db, ticket.merged_into_id);
   if (!ticket) return null;
   const mine =
     ticket.customer_id === customer.id || (customer.organizationId !== null && ticket.organization_id === customer.organizationId);
