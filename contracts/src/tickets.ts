@@ -50,6 +50,8 @@ export const ticket = z.object({
   duplicateOfId: z.number().nullable(),
   /** This ticket was merged into that one. */
   mergedIntoId: z.number().nullable(),
+  /** Required template fields still missing (信息不全 while not empty). */
+  missingFields: z.array(z.string()),
   /** Routing: the team, the priority score (动态优先级分), how often it changed hands. */
   teamId: z.number().nullable(),
   priorityScore: z.number(),

@@ -39,6 +39,7 @@ import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-rout
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
 import { registerIntakeJobs } from "./modules/intake/intake-jobs";
+import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
 import { registerIntakeRoutes } from "./modules/intake/intake-routes";
 import { registerRoutingJobs } from "./modules/routing/routing-jobs";
@@ -86,6 +87,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerRoutingJobs(ctx);
   registerIntakeJobs(ctx);
   registerReplyMail(ctx);
+  registerInfoRequest(ctx);
   return ctx;
 }
 

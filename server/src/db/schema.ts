@@ -151,6 +151,9 @@ export interface CustomFieldDefinitionsTable {
   created_at: Timestamp;
   /** Categories whose template includes this (ticket) field; empty: all tickets. */
   category_ids: ColumnType<number[], number[] | undefined, number[]>;
+  help_text: string | null;
+  /** Required only when another field has one of these values (any value when the list is empty). */
+  required_when: Json<{ field: string; values: string[] } | null>;
 }
 
 export interface TicketsTable {
@@ -184,6 +187,10 @@ export interface TicketsTable {
   duplicate_of_id: Generated<number | null>;
   /** Merged into this ticket (and closed). */
   merged_into_id: Generated<number | null>;
+  /** Required template fields still missing: 信息不全 while not empty. */
+  missing_fields: ColumnType<string[], string[] | undefined, string[]>;
+  /** Whether every required field was there when the ticket was created (null: before templates). */
+  complete_at_creation: Generated<boolean | null>;
   version: Generated<number>;
   /** Generated from priority (urgent 4 … low 1) so priority-ordered queues read an index. */
   priority_rank: ColumnType<number, never, never>;

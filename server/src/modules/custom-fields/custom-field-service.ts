@@ -3,6 +3,7 @@ import {
   type createCustomFieldBody,
   type CustomFieldDefinition,
   fieldApplies,
+  fieldRequiredNow,
   type updateCustomFieldBody,
 } from "@loopdesk/contracts/custom-fields";
 import type { CustomFieldDefinitionsTable } from "../../db/schema";
@@ -26,6 +27,8 @@ const present = (r: Row): CustomFieldDefinition => ({
   position: r.position,
   active: r.active,
   categoryIds: r.category_ids ?? [],
+  helpText: r.help_text,
+  requiredWhen: r.required_when ?? null,
 });
 
 /**
@@ -35,7 +38,7 @@ const present = (r: Row): CustomFieldDefinition => ({
 const CACHE_MS = 5_000;
 const activeCache = new WeakMap<object, { at: number; byEntity: Map<Entity, CustomFieldDefinition[]> }>();
 
-async function activeDefinitions(db: Executor, entity: Entity) {
+export async function activeDefinitions(db: Executor, entity: Entity) {
   const key = cacheKey(db);
   let entry = activeCache.get(key);
   if (!entry || Date.now() - entry.at > CACHE_MS) {
@@ -58,8 +61,23 @@ export async function listCustomFields(db: Executor, entity?: Entity, activeOnly
   return (await q.execute()).map(present);
 }
 
+async function checkCondition(db: Executor, entity: Entity, key: string, when: { field: string } | null | undefined) {
+  if (!when) return;
+  const other = await db
+    .selectFrom("custom_field_definitions")
+    .select("id")
+    .where("entity", "=", entity)
+    .where("key", "=", when.field)
+    .executeTakeFirst();
+  if (!other || when.field === key)
+    throw ValidationError([
+      { path: "requiredWhen.field", code: "unknown_reference", message: "The condition names no other field of this kind." },
+    ]);
+}
+
 export async function createCustomField(db: Executor, input: z.output<typeof createCustomFieldBody>) {
   checkOptions(input.type, input.options);
+  await checkCondition(db, input.entity, input.key, input.requiredWhen);
   await checkCategories(db, input.entity, input.categoryIds);
   const exists = await db
     .selectFrom("custom_field_definitions")
@@ -71,7 +89,11 @@ export async function createCustomField(db: Executor, input: z.output<typeof cre
   forgetDefinitions(db);
   const row = await db
     .insertInto("custom_field_definitions")
-    .values({ ...withoutCategories(input), options: JSON.stringify(input.options), category_ids: input.categoryIds })
+    .values({
+      ...columnsOf(input),
+      options: JSON.stringify(input.options),
+      category_ids: input.categoryIds,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return present(row);
@@ -82,11 +104,12 @@ export async function updateCustomField(db: Executor, id: number, input: z.outpu
   if (!current) throw NotFoundError("Custom field");
   if (input.options) checkOptions(current.type, input.options);
   if (input.categoryIds) await checkCategories(db, current.entity, input.categoryIds);
+  await checkCondition(db, current.entity, current.key, input.requiredWhen);
   forgetDefinitions(db);
   const row = await db
     .updateTable("custom_field_definitions")
     .set({
-      ...withoutCategories(input),
+      ...columnsOf(input),
       options: input.options ? JSON.stringify(input.options) : undefined,
       category_ids: input.categoryIds,
     })
@@ -96,7 +119,19 @@ export async function updateCustomField(db: Executor, id: number, input: z.outpu
   return present(row);
 }
 
-const withoutCategories = <T extends { categoryIds?: number[] }>({ categoryIds: _, ...rest }: T) => rest;
+/** The body's fields as columns (categories, help text and condition have their own names). */
+const columnsOf = <
+  T extends { categoryIds?: number[]; helpText?: string | null; requiredWhen?: { field: string; values: string[] } | null },
+>({
+  categoryIds: _,
+  helpText,
+  requiredWhen,
+  ...rest
+}: T) => ({
+  ...rest,
+  ...(helpText !== undefined ? { help_text: helpText } : {}),
+  ...(requiredWhen !== undefined ? { required_when: JSON.stringify(requiredWhen) } : {}),
+});
 
 async function checkCategories(db: Executor, entity: Entity, ids: number[]) {
   if (ids.length === 0) return;
@@ -117,7 +152,7 @@ function checkOptions(type: string, options: unknown[]) {
 
 type Issue = { path: string; code: string; message: string };
 
-function checkValue(def: CustomFieldDefinition, value: unknown): { value?: unknown; issue?: string } {
+export function checkValue(def: CustomFieldDefinition, value: unknown): { value?: unknown; issue?: string } {
   const allowed = new Set(def.options.map((o) => o.value));
   switch (def.type) {
     case "text": {
@@ -180,7 +215,7 @@ export async function validateCustomFields(
   }
   for (const def of defs.values()) {
     const touched = key(def) in values;
-    if (def.required && isEmpty(result[def.key]) && (opts.requireAll || touched) && fieldApplies(def, opts.categoryId))
+    if (isEmpty(result[def.key]) && (opts.requireAll || touched) && fieldRequiredNow(def, result, opts.categoryId))
       issues.push({ path: `customFields.${def.key}`, code: "required", message: `${def.label} is required.` });
   }
   if (issues.length) throw ValidationError(issues);

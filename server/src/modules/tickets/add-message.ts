@@ -5,6 +5,7 @@ import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { ForbiddenError } from "../../platform/errors";
 import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
+import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { assertAnswered } from "./change-ticket";
@@ -80,8 +81,10 @@ export async function appendMessage(
     if (reopened) set.reopen_count = ticket.reopen_count + 1;
     events.push({ type: "status_changed", field: "status", before: from, after: to, data: reopened ? { reopened: true } : undefined });
   }
-  if (principal.kind === "customer") set.last_customer_message_at = now;
-  else if (isPublic) {
+  if (principal.kind === "customer") {
+    set.last_customer_message_at = now;
+    Object.assign(set, await fillMissingFromAnswer(trx, ticket, bodyText, events));
+  } else if (isPublic) {
     set.last_staff_reply_at = now;
     if (!ticket.first_response_at) {
       set.first_response_at = now;
@@ -132,4 +135,25 @@ async function openFollowUp(ctx: AppContext, trx: Transaction<DB>, principal: Pr
     { type: "follow_up_created", data: { ticketId: followUp.id, number: followUp.number } },
   ]);
   return followUp;
+}
+
+/**
+ * 信息不全: the customer's answer fills the missing template fields it states (a pattern match or
+ * a "标签：值" line); when none are missing any more, the mark clears.
+ */
+async function fillMissingFromAnswer(
+  db: Transaction<DB>,
+  ticket: TicketRow,
+  text: string,
+  events: TicketEventInput[],
+): Promise<TicketUpdate> {
+  if (ticket.missing_fields.length === 0) return {};
+  const found = await extractFieldValues(db, ticket.category_id, text, ticket.custom_fields, ticket.missing_fields);
+  if (Object.keys(found).length === 0) return {};
+  const values = { ...ticket.custom_fields, ...found };
+  const missing = await missingTemplateFields(db, ticket.category_id, values);
+  for (const [key, value] of Object.entries(found))
+    events.push({ type: "field_changed", field: `customFields.${key}`, before: null, after: value });
+  if (missing.length === 0) events.push({ type: "info_completed", data: { fields: ticket.missing_fields } });
+  return { custom_fields: JSON.stringify(values), missing_fields: missing };
 }

@@ -5,6 +5,7 @@ import { ReplyRequiredError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { solveRequiresReply } from "../directory/department-service";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
+import { missingTemplateFields } from "../custom-fields/ticket-template";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { type RoutingStatePatch, routingColumns } from "./ticket-routing-state";
 import { type Actor, type TicketEventInput, ticketEventRowsOf } from "./ticket-events";
@@ -98,6 +99,18 @@ export async function changeTicket(
     if (!same(merged, current.custom_fields)) set.custom_fields = JSON.stringify(merged);
   }
   if (events.length === 0) return current;
+  if (input.customFields !== undefined || set.category_id !== undefined) {
+    // Filling the fields (or a category that asks for others) decides whether the ticket is still 信息不全.
+    const values =
+      typeof set.custom_fields === "string" ? (JSON.parse(set.custom_fields) as Record<string, unknown>) : current.custom_fields;
+    const category = set.category_id !== undefined ? set.category_id : current.category_id;
+    const missing = await missingTemplateFields(trx, category, values);
+    if (!same([...missing].sort(), [...current.missing_fields].sort())) {
+      set.missing_fields = missing;
+      if (missing.length === 0 && current.missing_fields.length > 0)
+        events.push({ type: "info_completed", data: { fields: current.missing_fields } });
+    }
+  }
   if (routing) Object.assign(set, routingColumns(routing));
   const withSource = source ? events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : events;
   // The change and its history events in one statement.

@@ -11,6 +11,7 @@ import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
+import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { findDuplicateOf } from "./duplicate-detection";
 import { type Actor, type TicketEventInput, actorOf, recordTicketEvents, systemActor, ticketEventRows } from "./ticket-events";
 
@@ -40,10 +41,17 @@ export async function prepareTicket(
     throw invalid("departmentId", "unknown_reference", "Unknown department.");
   if (input.assigneeId != null && !(await staffExists(ctx.db, input.assigneeId)))
     throw invalid("assigneeId", "unknown_reference", "Unknown staff member.");
-  const customFields = await validateCustomFields(ctx.db, "ticket", input.customFields, {
-    requireAll: opts.requireAllFields ?? true,
-    categoryId: input.categoryId,
-  });
+  // Values the request already states in its text (an order number, a "型号：X200" line) fill empty fields.
+  const extracted = await extractFieldValues(ctx.db, input.categoryId, `${input.subject}\n${input.description}`, input.customFields);
+  const customFields = await validateCustomFields(
+    ctx.db,
+    "ticket",
+    { ...extracted, ...input.customFields },
+    {
+      requireAll: opts.requireAllFields ?? true,
+      categoryId: input.categoryId,
+    },
+  );
   const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
   return { departmentId, customFields, channel };
 }
@@ -64,6 +72,8 @@ export async function createTicket(
   const actor = extra.actor ?? actorOf(principal);
   const assigneeId = input.assigneeId ?? null;
   // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
+  // 信息不全: intake channels (mail, calls) accept a request without every required field; the customer is asked once.
+  const missing = await missingTemplateFields(trx, input.categoryId, prepared.customFields);
   const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, `${input.subject}\n${input.description}`, now);
   const events: TicketEventInput[] = [
     {
@@ -78,6 +88,7 @@ export async function createTicket(
       data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
     },
     ...(assigneeId ? [{ type: "assigned", field: "assigneeId", before: null, after: assigneeId }] : []),
+    ...(missing.length ? [{ type: "info_missing", data: { fields: missing } }] : []),
     ...(duplicate
       ? [{ type: "duplicate_detected", data: { ticketId: duplicate.id, number: duplicate.number, score: duplicate.score } }]
       : []),
@@ -101,6 +112,8 @@ export async function createTicket(
           custom_fields: JSON.stringify(prepared.customFields),
           follow_up_of_id: extra.followUpOfId ?? null,
           duplicate_of_id: duplicate?.id ?? null,
+          missing_fields: missing,
+          complete_at_creation: missing.length === 0,
           last_customer_message_at: principal.kind === "customer" ? now : null,
           created_at: now,
           updated_at: now,
@@ -121,6 +134,10 @@ export async function createTicket(
       { type: "duplicate_linked", data: { ticketId: ticket.id, number: Number(ticket.number), score: duplicate.score } },
     ]);
   if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
-  await emitTicketEvent(ctx, trx, "ticket.created", ticket, { byKind: actor.type, byId: actor.id });
+  await emitTicketEvent(ctx, trx, "ticket.created", ticket, {
+    byKind: actor.type,
+    byId: actor.id,
+    ...(missing.length ? { missingFields: missing } : {}),
+  });
   return ticket;
 }

@@ -134,3 +134,15 @@ export async function openTicketOf(db: Executor, q: { customerId: number; channe
   if (q.categoryId !== undefined) query = query.where("category_id", "=", q.categoryId);
   return query.executeTakeFirst();
 }
+
+/** Whether the ticket's history has an event of this type (e.g. a message that must go out once). */
+export async function hasTicketEvent(db: Executor, ticketId: number, type: string) {
+  const row = await db
+    .selectFrom("ticket_events")
+    .select("id")
+    .where("ticket_id", "=", ticketId)
+    .where("type", "=", type)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -33,6 +33,7 @@ export function presentTicket(t: TicketRow): Ticket {
     followUpOfId: t.follow_up_of_id,
     duplicateOfId: t.duplicate_of_id,
     mergedIntoId: t.merged_into_id,
+    missingFields: t.missing_fields ?? [],
     teamId: t.team_id,
     priorityScore: t.priority_score,
     routingStatus: t.routing_status,

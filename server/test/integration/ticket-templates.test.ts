@@ -1,0 +1,195 @@
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SmtpListener, startSmtpListener } from "../../src/modules/intake/email/smtp-listener";
+import { eml } from "../support/eml";
+import { type SmtpSink, parseMail, startSmtpSink } from "../support/smtp-sink";
+import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+
+let t: TestApp;
+let admin: Client;
+let sink: SmtpSink;
+let listener: SmtpListener;
+let afterSales: number;
+const MAILBOX = "aftersales@desk.example.com";
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  t = await createTestApp({ SMTP_URL: sink.url, MAIL_FROM: "Loopdesk <no-reply@desk.example.com>" });
+  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+  afterSales = (await admin.post("/api/v1/categories", { name: "售后维修" })).json().id;
+  const fields = [
+    {
+      key: "order_no",
+      label: "订单号",
+      type: "text",
+      required: true,
+      pattern: "^DD\\d{13}$",
+      helpText: "在订单详情页顶部",
+      categoryIds: [afterSales],
+    },
+    { key: "device_model", label: "型号", type: "text", required: true, categoryIds: [afterSales] },
+    {
+      key: "wants_refund",
+      label: "是否退款",
+      type: "select",
+      options: [
+        { value: "yes", label: "是" },
+        { value: "no", label: "否" },
+      ],
+      categoryIds: [afterSales],
+    },
+    {
+      key: "refund_account",
+      label: "退款账户",
+      type: "text",
+      required: true,
+      requiredWhen: { field: "wants_refund", values: ["yes"] },
+      categoryIds: [afterSales],
+    },
+  ];
+  for (const f of fields) {
+    const res = await admin.post("/api/v1/custom-fields", { entity: "ticket", ...f });
+    expect(res.statusCode, JSON.stringify(res.json())).toBe(201);
+  }
+  await admin.post("/api/v1/mailboxes", { name: "售后", address: MAILBOX, categoryId: afterSales });
+  listener = await startSmtpListener(t.ctx, { port: 0, host: "127.0.0.1", maxBytes: 1024 * 1024 });
+});
+afterAll(async () => {
+  await listener.close();
+  await t.close();
+  await sink.stop();
+});
+
+async function send(raw: Buffer) {
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, secure: false, ignoreTLS: true });
+  try {
+    await transport.sendMail({ envelope: { from: "c@mail.example.net", to: [MAILBOX] }, raw });
+  } finally {
+    transport.close();
+  }
+}
+const newest = async () => (await admin.get("/api/v1/tickets?sort=-created_at&limit=1")).json().items[0];
+
+describe("scenario templates", () => {
+  it("fields carry help text and conditions; a condition must name another field", async () => {
+    const list = (await admin.get("/api/v1/custom-fields?entity=ticket")).json().items as {
+      key: string;
+      helpText: string | null;
+      requiredWhen: unknown;
+    }[];
+    expect(list.find((f) => f.key === "order_no")?.helpText).toBe("在订单详情页顶部");
+    expect(list.find((f) => f.key === "refund_account")?.requiredWhen).toEqual({ field: "wants_refund", values: ["yes"] });
+    const bad = await admin.post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "x_field",
+      label: "X",
+      type: "text",
+      required: true,
+      requiredWhen: { field: "nope" },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe("requiredWhen.field");
+  });
+
+  it("the API enforces the template, takes values stated in the text, and applies conditions", async () => {
+    const customer = { email: "api-template@example.net" };
+    const missing = await admin.post("/api/v1/tickets", { subject: "屏幕碎了", categoryId: afterSales, customer });
+    expect(missing.statusCode).toBe(400);
+    expect(
+      missing
+        .json()
+        .error.details.map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(["customFields.device_model", "customFields.order_no"]);
+    // The order number is in the description: extracted; the model is given.
+    const ok = await admin.post("/api/v1/tickets", {
+      subject: "屏幕碎了",
+      description: "订单 DD2026112200001 收到时屏幕就碎了",
+      categoryId: afterSales,
+      customer,
+      customFields: { device_model: "X200" },
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ customFields: { order_no: "DD2026112200001", device_model: "X200" }, missingFields: [] });
+    // Wanting a refund makes the refund account required.
+    const refund = {
+      subject: "要退款",
+      categoryId: afterSales,
+      customer,
+      customFields: { order_no: "DD2026112200002", device_model: "X1", wants_refund: "yes" },
+    };
+    const noAccount = await admin.post("/api/v1/tickets", refund);
+    expect(noAccount.json().error.details[0].path).toBe("customFields.refund_account");
+    expect(
+      (await admin.post("/api/v1/tickets", { ...refund, customFields: { ...refund.customFields, wants_refund: "no" } })).statusCode,
+    ).toBe(201);
+  });
+
+  it("an email missing required information is marked 信息不全, the customer is asked once for exactly those items, and their answer clears it", async () => {
+    await send(
+      eml({
+        from: "Zhao <zhao@mail.example.net>",
+        to: MAILBOX,
+        subject: "耳机坏了",
+        text: "左边没声音",
+        messageId: "tpl-1@mail.example.net",
+      }),
+    );
+    const ticket = await newest();
+    expect(ticket).toMatchObject({ channel: "email", categoryId: afterSales, missingFields: ["order_no", "device_model"] });
+    await t.ctx.jobs.drain();
+    const asks = sink.received.filter((m) => m.to.includes("zhao@mail.example.net"));
+    expect(asks).toHaveLength(1);
+    const ask = await parseMail(asks[0]?.raw ?? "");
+    expect(ask.subject).toBe(`请补充信息：耳机坏了 [#${ticket.number}]`);
+    expect(ask.text).toContain("- 订单号（在订单详情页顶部）：");
+    expect(ask.text).toContain("- 型号：");
+    expect(ask.text).not.toContain("退款账户");
+    expect(asks[0]?.raw).toMatch(/^In-Reply-To: <tpl-1@mail\.example\.net>/m);
+    const askId = /^Message-ID: <([^>]+)>/im.exec(asks[0]?.raw ?? "")?.[1] as string;
+
+    // A partial answer fills what it states; the rest stays missing (and is not asked again).
+    await send(
+      eml({
+        from: "zhao@mail.example.net",
+        to: MAILBOX,
+        subject: "Re: 请补充信息",
+        text: "订单号：DD2026112200009\n\n> - 订单号：\n> - 型号：",
+        inReplyTo: askId,
+      }),
+    );
+    let now = (await admin.get(`/api/v1/tickets/${ticket.id}`)).json();
+    expect(now.customFields.order_no).toBe("DD2026112200009");
+    expect(now.missingFields).toEqual(["device_model"]);
+    await send(eml({ from: "zhao@mail.example.net", to: MAILBOX, subject: "Re: 请补充信息", text: "型号：H3 Pro", inReplyTo: askId }));
+    now = (await admin.get(`/api/v1/tickets/${ticket.id}`)).json();
+    expect(now.customFields.device_model).toBe("H3 Pro");
+    expect(now.missingFields).toEqual([]);
+    const events = (await admin.get(`/api/v1/tickets/${ticket.id}/events`)).json().items.map((e: { type: string }) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["info_missing", "info_requested", "info_completed"]));
+    await t.ctx.jobs.drain();
+    expect(sink.received.filter((m) => m.to.includes("zhao@mail.example.net"))).toHaveLength(1);
+  });
+
+  it("an agent filling the fields clears the mark; complete-at-creation is recorded", async () => {
+    const call = (
+      await admin.post("/api/v1/calls", {
+        callId: "tpl-call",
+        customerNumber: "13100131000",
+        startedAt: new Date().toISOString(),
+        categoryId: afterSales,
+      })
+    ).json();
+    const ticket = (await admin.get(`/api/v1/tickets/${call.ticketId}`)).json();
+    expect(ticket.missingFields).toEqual(["order_no", "device_model"]);
+    const patched = await admin.patch(
+      `/api/v1/tickets/${ticket.id}`,
+      { customFields: { order_no: "DD2026112200010", device_model: "X9" } },
+      { "if-match": `"${ticket.version}"` },
+    );
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().missingFields).toEqual([]);
+    const rows = await t.ctx.db.selectFrom("tickets").select(["channel", "complete_at_creation"]).where("id", "in", [ticket.id]).execute();
+    expect(rows[0]).toEqual({ channel: "phone", complete_at_creation: false });
+  });
+});
