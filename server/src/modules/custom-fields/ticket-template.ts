@@ -3,7 +3,7 @@ import type { Executor } from "../../platform/jobs/job-queue";
 import { activeDefinitions, checkValue } from "./custom-field-service";
 
 const empty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The ticket's required template fields (for its category and answers) that are still empty: 信息不全 when any. */
 export async function missingTemplateFields(db: Executor, categoryId: number | null | undefined, values: Record<string, unknown>) {
@@ -29,7 +29,7 @@ function searchPattern(pattern: string) {
 
 /** A value written as "订单号：DD2026…" (the field's label, a colon, the value) on its own line. */
 function labelled(def: CustomFieldDefinition, text: string): unknown {
-  const m = new RegExp(`^[ \\t>*-]*${escape(def.label)}[ \\t]*[:：][ \\t]*(.+?)[ \\t]*$`, "mu").exec(text);
+  const m = new RegExp(`^[ \\t>*-]*${escapeRegExp(def.label)}[ \\t]*[:：][ \\t]*(.+?)[ \\t]*$`, "mu").exec(text);
   const raw = m?.[1];
   if (!raw) return undefined;
   if (def.type === "select") return def.options.find((o) => o.label === raw || o.value === raw)?.value;
