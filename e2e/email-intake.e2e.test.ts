@@ -111,7 +111,7 @@ describe("email intake in the browser", () => {
       .or(page.getByRole("button", { name: "合并", exact: true }))
       .click();
     await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: 10_000 }).toContain("13500135000");
-    expect(await page.getByTestId("customer-panel").textContent()).toContain("来电 13500135000");
+    await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: 10_000 }).toContain("来电 13500135000");
     await screenshot(page, "customer-merged");
 
     // She writes again about the same thing (a new mail, not a reply): flagged as a duplicate, merged in one click.
@@ -133,6 +133,44 @@ describe("email intake in the browser", () => {
     await page.getByRole("button", { name: "合并到原工单" }).click();
     await expect.poll(() => page.url(), { timeout: 10_000 }).toBe(firstTicketUrl);
     await expect.poll(() => page.getByTestId("timeline").textContent(), { timeout: 10_000 }).toContain("X200 放回底座还是不充电");
+    await page.close();
+  });
+});
+
+describe("templates in the browser", () => {
+  it("a mail missing a required field shows 信息不全 with what is missing; filling the field on the ticket clears it", async () => {
+    const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+    const post = async (p: string, body: unknown) => (await api(p, { method: "POST", body: JSON.stringify(body) })).json();
+    const category = await post("/api/v1/categories", { name: "售后维修" });
+    await post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "order_no",
+      label: "订单号",
+      type: "text",
+      required: true,
+      pattern: "^DD\\d{13}$",
+      helpText: "在订单详情页顶部",
+      categoryIds: [category.id],
+    });
+    await post("/api/v1/mailboxes", { name: "售后维修", address: "repair@email-e2e.test", categoryId: category.id });
+    await sendMail(
+      eml({ from: "赵先生 <zhao@mail.example.net>", to: "repair@email-e2e.test", subject: "屏幕花屏", text: "开机后屏幕花屏" }),
+      "repair@email-e2e.test",
+    );
+    const ticket = (await (await api("/api/v1/tickets?sort=-created_at&limit=1")).json()).items[0];
+    expect(ticket.missingFields).toEqual(["order_no"]);
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await page.getByTestId("incomplete-tag").waitFor();
+    expect(await page.getByTestId("missing-info").textContent()).toContain("订单号");
+    expect(await page.getByTestId("ticket-fields").textContent()).toContain("在订单详情页顶部");
+    await screenshot(page, "ticket-incomplete");
+    const fields = page.getByTestId("ticket-fields");
+    await fields.getByLabel("订单号").fill("DD2026112200001");
+    await fields.getByRole("button").click();
+    await page.getByTestId("incomplete-tag").waitFor({ state: "detached", timeout: 10_000 });
     await page.close();
   });
 });

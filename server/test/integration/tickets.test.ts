@@ -33,7 +33,9 @@ describe("creating tickets", () => {
     expect(again.json().customerId).toBe(ticket.customerId);
     expect(again.json().number).toBe(ticket.number + 1);
     const events = (await agent.get(`/api/v1/tickets/${ticket.id}/events`)).json().items;
-    expect(events.map((e: { type: string }) => e.type)).toEqual(["created"]);
+    // The second request repeats the first (same customer, same text): it is linked as a duplicate.
+    expect(again.json().duplicateOfId).toBe(ticket.id);
+    expect(events.map((e: { type: string }) => e.type)).toEqual(["created", "duplicate_linked"]);
     expect(events[0]).toMatchObject({ actorType: "staff", actorId: agentId });
   });
 

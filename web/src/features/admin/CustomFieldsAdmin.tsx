@@ -20,6 +20,7 @@ export function CustomFieldsAdmin() {
   const list = (fields.data ?? []).filter((f) => f.entity === entity).sort((a, b) => a.position - b.position || a.id - b.id);
   const type = Form.useWatch("type", form) as CustomFieldDefinition["type"] | undefined;
   const hasOptions = type === "select" || type === "multi_select";
+  const required = Form.useWatch("required", form) as boolean | undefined;
 
   /** Swaps a field with its neighbour by renumbering the whole list (positions 10, 20, …). */
   const reorder = (index: number, step: -1 | 1) => {
@@ -37,6 +38,8 @@ export function CustomFieldsAdmin() {
       pattern: v.pattern || null,
       options: hasOptions ? (v.options ?? []) : [],
       active: v.active,
+      helpText: typeof v.helpText === "string" && v.helpText.trim() ? v.helpText.trim() : null,
+      requiredWhen: v.required && v.whenField ? { field: v.whenField, values: (v.whenValues as string[] | undefined) ?? [] } : null,
     };
     if (editing === "new")
       save.mutate({ body: { ...common, entity, key: v.key, type: v.type, position: ((list.at(-1)?.position ?? 0) as number) + 10 } });
@@ -96,7 +99,8 @@ export function CustomFieldsAdmin() {
                   size="small"
                   onClick={() => {
                     setEditing(f);
-                    form.setFieldsValue(f);
+                    form.resetFields();
+                    form.setFieldsValue({ ...f, whenField: f.requiredWhen?.field, whenValues: f.requiredWhen?.values ?? [] });
                   }}
                 >
                   {t("common.edit")}
@@ -172,9 +176,27 @@ export function CustomFieldsAdmin() {
               />
             </Form.Item>
           )}
+          <Form.Item name="helpText" label={t("admin.fields.helpText")} extra={t("admin.fields.helpTextHelp")}>
+            <Input maxLength={500} />
+          </Form.Item>
           <Form.Item name="required" label={t("admin.fields.required")} valuePropName="checked">
             <Switch />
           </Form.Item>
+          {required && (
+            <Space wrap align="start">
+              <Form.Item name="whenField" label={t("admin.fields.requiredWhen")}>
+                <Select
+                  allowClear
+                  style={{ width: 200 }}
+                  placeholder={t("admin.fields.requiredWhenField")}
+                  options={list.filter((f) => editing === "new" || f.id !== editing?.id).map((f) => ({ value: f.key, label: f.label }))}
+                />
+              </Form.Item>
+              <Form.Item name="whenValues" label={t("admin.fields.requiredWhenValues")}>
+                <Select mode="tags" style={{ width: 240 }} />
+              </Form.Item>
+            </Space>
+          )}
           <Form.Item name="active" label={t("admin.fields.active")} valuePropName="checked">
             <Switch />
           </Form.Item>

@@ -1,6 +1,6 @@
 import type { CustomFieldDefinition } from "@loopdesk/contracts/custom-fields";
 import type { Ticket, UpdateTicketBody } from "@loopdesk/contracts/tickets";
-import { App, Button, Card, Descriptions, Form } from "antd";
+import { Alert, App, Button, Card, Descriptions, Form } from "antd";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
@@ -70,6 +70,7 @@ export function TicketFieldsForm({
   };
   return (
     <Card size="small" title={t("ticket.fields")} style={{ marginTop: 16 }} data-testid="ticket-fields">
+      <MissingInfo ticket={ticket} fields={fields} />
       <Form form={form} layout="vertical" size="small" onFinish={save} initialValues={{ customFields: ticket.customFields }}>
         {fields.map((d) => (
           <CustomFieldInput key={d.id} def={d} />
@@ -79,5 +80,21 @@ export function TicketFieldsForm({
         </Button>
       </Form>
     </Card>
+  );
+}
+
+/** 信息不全: which required fields the ticket still lacks (the customer was asked for them once). */
+function MissingInfo({ ticket, fields }: { ticket: Ticket; fields: CustomFieldDefinition[] }) {
+  const { t } = useTranslation();
+  if (ticket.missingFields.length === 0) return null;
+  const labels = ticket.missingFields.map((k) => fields.find((f) => f.key === k)?.label ?? k);
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="missing-info"
+      style={{ marginBottom: 8 }}
+      title={t("template.missing", { fields: labels.join(t("common.listSep")) })}
+    />
   );
 }

@@ -155,7 +155,19 @@ export function TicketListPage() {
                 sortOrder: orderOf("created_at"),
                 render: (n: number) => `#${n}`,
               },
-              { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true, className: "col-subject" },
+              {
+                title: t("tickets.subject"),
+                dataIndex: "subject",
+                ellipsis: true,
+                className: "col-subject",
+                render: (subject: string, r: Ticket) => (
+                  <>
+                    {r.missingFields.length > 0 && <Tag color="orange">{t("template.incomplete")}</Tag>}
+                    {r.duplicateOfId !== null && <Tag color="gold">{t("duplicate.tag")}</Tag>}
+                    {subject}
+                  </>
+                ),
+              },
               {
                 title: t("tickets.status"),
                 dataIndex: "status",

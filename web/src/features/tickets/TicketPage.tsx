@@ -69,6 +69,11 @@ export function TicketPage() {
               <Tag color={statusColor[ticket.data.status]} data-testid="ticket-status">
                 {t(`status.${ticket.data.status}`)}
               </Tag>{" "}
+              {ticket.data.missingFields.length > 0 && (
+                <Tag color="orange" data-testid="incomplete-tag">
+                  {t("template.incomplete")}
+                </Tag>
+              )}
               <UrgeButton
                 ticketId={ticket.data.id}
                 count={ticket.data.urgeCount}

@@ -3,6 +3,7 @@ import { Card, Empty, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { AttachmentList } from "./AttachmentList";
 import { useNamed } from "./ticket-api";
+import { useTicketFields } from "./ticket-fields";
 
 type Item = { at: string; kind: "message"; message: Message } | { at: string; kind: "event"; event: TicketEvent };
 
@@ -22,6 +23,8 @@ export function Timeline({
     "/teams",
     events.some((e) => e.field === "teamId"),
   );
+  const fieldDefs = useTicketFields(events.some((e) => e.type.startsWith("info_") || e.field?.startsWith("customFields.")));
+  const fieldLabel = (key: string) => fieldDefs.data?.find((d) => d.key === key)?.label ?? key;
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
   const items: Item[] = [
     ...messages.map((m) => ({ at: m.createdAt, kind: "message" as const, message: m })),
@@ -51,10 +54,15 @@ export function Timeline({
       number?: string | number;
       seconds?: number | null;
       answered?: boolean;
+      fields?: string[];
     };
     const text = t(`event.${e.type}`, {
       actor: e.actorName ?? t(`author.${e.actorType}`),
-      field: e.field ? t(`field.${e.field}`, { defaultValue: e.field }) : "",
+      field: e.field?.startsWith("customFields.")
+        ? fieldLabel(e.field.slice("customFields.".length))
+        : e.field
+          ? t(`field.${e.field}`, { defaultValue: e.field })
+          : "",
       before: value(e.field, e.before),
       after: value(e.field, e.after),
       name: data.name,
@@ -65,6 +73,7 @@ export function Timeline({
       reason: data.reason,
       direction: data.direction ? t(`call.${data.direction}`) : "",
       number: data.number,
+      fields: (data.fields ?? []).map(fieldLabel).join(t("common.listSep")),
       duration:
         data.answered === false
           ? t("call.unanswered")

@@ -3,9 +3,10 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 
 /** Active ticket field definitions (customers receive only these). */
-export const useTicketFields = () =>
+export const useTicketFields = (enabled = true) =>
   useQuery({
     queryKey: ["custom-fields", "ticket"],
+    enabled,
     staleTime: 30_000,
     queryFn: async () => (await api<{ items: CustomFieldDefinition[] }>("/custom-fields?entity=ticket")).items.filter((f) => f.active),
   });
