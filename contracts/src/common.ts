@@ -26,6 +26,7 @@ export const errorCodes = [
   "already_assigned",
   "not_offered",
   "at_capacity",
+  "spam_suspected",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -121,3 +121,32 @@ export const callResult = z.object({
   outcome: z.enum(["created", "appended", "duplicate"]),
 });
 export type CallResult = z.infer<typeof callResult>;
+
+/** The web widget: what a visitor fills in (a category's template included) and what they see after. */
+export const widgetTicketBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  email: z.email().max(320),
+  subject: z.string().trim().min(1).max(300),
+  description: z.string().trim().min(1).max(20_000),
+  categoryId: z.number().int().positive().optional(),
+  customFields: z.record(z.string(), z.unknown()).default({}),
+  /** Spam traps: a field people never see (must stay empty), and when the form was shown (ms since epoch). */
+  website: z.string().max(500).optional(),
+  shownAt: z.number().int().positive(),
+});
+export type WidgetTicketBody = z.infer<typeof widgetTicketBody>;
+
+export const widgetTicketCreated = z.object({ number: z.number(), token: z.string() });
+
+export const widgetConversation = z.object({
+  number: z.number(),
+  subject: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  messages: z.array(
+    z.object({ id: z.number(), fromCustomer: z.boolean(), authorName: z.string().nullable(), body: z.string(), createdAt: z.string() }),
+  ),
+});
+export type WidgetConversation = z.infer<typeof widgetConversation>;
+
+export const widgetReplyBody = z.strictObject({ body: z.string().trim().min(1).max(20_000) });

@@ -41,6 +41,7 @@ import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-rout
 import { registerIntakeJobs } from "./modules/intake/intake-jobs";
 import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
+import { registerWidgetRoutes } from "./modules/intake/widget/widget-routes";
 import { registerIntakeRoutes } from "./modules/intake/intake-routes";
 import { registerRoutingJobs } from "./modules/routing/routing-jobs";
 import { registerRoutingAdminRoutes } from "./modules/routing/routing-admin-routes";
@@ -120,10 +121,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (!req.url.startsWith("/api/")) return;
     req.auth = await authenticate(ctx.db, { authorization: req.headers.authorization, sessionToken: req.cookies[SESSION_COOKIE] });
   });
-  app.addHook("onSend", async (_req, reply) => {
+  app.addHook("onSend", async (req, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
-    reply.header("x-frame-options", "DENY");
+    // The widget page is made to be embedded in customers' websites; nothing else may be framed.
+    if (req.url === "/widget" || req.url.startsWith("/widget?")) reply.header("content-security-policy", "frame-ancestors *");
+    else reply.header("x-frame-options", "DENY");
   });
 
   app.get("/healthz", async (_req, reply) => {
@@ -146,6 +149,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
   registerIntakeRoutes(app, ctx);
+  registerWidgetRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);

@@ -70,3 +70,12 @@ export interface CallsTable {
   recording_url: string | null;
   created_at: Timestamp;
 }
+
+export interface TicketAccessTokensTable {
+  /** SHA-256 of the key the widget keeps; the key itself is never stored. */
+  token_hash: string;
+  ticket_id: number;
+  customer_id: number;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+}

@@ -26,7 +26,7 @@ import type {
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
 } from "./schema-analytics";
-import type { CallsTable, EmailThreadsTable, InboundEmailsTable, MailboxesTable } from "./schema-intake";
+import type { CallsTable, EmailThreadsTable, InboundEmailsTable, MailboxesTable, TicketAccessTokensTable } from "./schema-intake";
 import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
@@ -380,6 +380,7 @@ export interface DB {
   inbound_emails: InboundEmailsTable;
   email_threads: EmailThreadsTable;
   calls: CallsTable;
+  ticket_access_tokens: TicketAccessTokensTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;

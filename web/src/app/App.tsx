@@ -10,6 +10,7 @@ import { CodeLinkPage } from "../features/auth/CodeLinkPage";
 import { InvitePage } from "../features/auth/InvitePage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
+import { WidgetPage } from "../features/widget/WidgetPage";
 import { StatusPage } from "../features/portal/StatusPage";
 import { FeedbackPage } from "../features/feedback/FeedbackPage";
 import { VisitsPage } from "../features/feedback/VisitsPage";
@@ -32,6 +33,7 @@ function Routed() {
       <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
       <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
       <Route path="/status" element={<StatusPage />} />
+      <Route path="/widget" element={<WidgetPage />} />
       <Route path="/feedback/:token" element={<FeedbackPage />} />
       <Route path="/portal/code" element={<CodeLinkPage />} />
       <Route path="/invite" element={<InvitePage />} />

@@ -4,11 +4,12 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "../locales/en.json";
 import zhCN from "../locales/zh-CN.json";
+import { readStored } from "./browser-storage";
 
 export const LANGUAGE_KEY = "loopdesk.language";
 export type Language = "zh-CN" | "en";
 
-const saved = typeof localStorage !== "undefined" ? localStorage.getItem(LANGUAGE_KEY) : null;
+const saved = typeof window !== "undefined" ? readStored("local", LANGUAGE_KEY) : null;
 
 i18n.use(initReactI18next).init({
   resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },

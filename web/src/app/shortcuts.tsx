@@ -1,6 +1,7 @@
 import { Modal, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { readStored, writeStored } from "./browser-storage";
 
 const typing = (el: EventTarget | null) =>
   el instanceof HTMLElement &&
@@ -58,10 +59,10 @@ export function ShortcutHelp() {
 
 /** The ticket ids of the list last shown, so "next ticket" works from a ticket page. */
 const LAST_LIST_KEY = "loopdesk.lastList";
-export const rememberList = (ids: number[]) => sessionStorage.setItem(LAST_LIST_KEY, JSON.stringify(ids));
+export const rememberList = (ids: number[]) => writeStored("session", LAST_LIST_KEY, JSON.stringify(ids));
 export function neighbourTicket(id: number, step: 1 | -1): number | undefined {
   try {
-    const ids = JSON.parse(sessionStorage.getItem(LAST_LIST_KEY) ?? "[]") as number[];
+    const ids = JSON.parse(readStored("session", LAST_LIST_KEY) ?? "[]") as number[];
     const i = ids.indexOf(id);
     return i >= 0 ? ids[i + step] : undefined;
   } catch {

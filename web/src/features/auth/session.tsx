@@ -2,6 +2,7 @@ import type { Principal } from "@loopdesk/contracts/auth";
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useState } from "react";
 import { ApiError, api, setCsrfToken } from "../../api/client";
 import i18n, { LANGUAGE_KEY } from "../../app/i18n";
+import { writeStored } from "../../app/browser-storage";
 
 export type SessionResponse = { user: Principal; csrfToken: string | null };
 type Session = {
@@ -27,7 +28,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(s.user);
     // The user's saved language wins over this browser's last choice.
     void i18n.changeLanguage(s.user.locale);
-    localStorage.setItem(LANGUAGE_KEY, s.user.locale);
+    writeStored("local", LANGUAGE_KEY, s.user.locale);
   }, []);
 
   useEffect(() => {
@@ -52,7 +53,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setUser(null);
     },
     setLanguage: async (lng) => {
-      localStorage.setItem(LANGUAGE_KEY, lng);
+      writeStored("local", LANGUAGE_KEY, lng);
       await i18n.changeLanguage(lng);
       if (user) accept(await api<SessionResponse>("/me", { method: "PATCH", body: { locale: lng } }));
     },

@@ -34,7 +34,9 @@ export async function threadMail(db: Executor, ticketId: number, mail: Mail, fal
   };
 }
 
-/** Agent replies on email tickets go out by mail (a durable job); the rest stay in the portal. */
+const MAILED_CHANNELS = new Set(["email", "widget"]);
+
+/** Agent replies on email and widget tickets go out by mail (a durable job); the rest stay in the portal. */
 export function registerReplyMail(ctx: AppContext) {
   ctx.events.subscribe({
     name: "email-reply",
@@ -48,7 +50,8 @@ export function registerReplyMail(ctx: AppContext) {
     handle: async (event, { trx }) => {
       const ticket = await findTicketById(trx, event.aggregateId);
       const message = await ticketMessageForMail(trx, Number(event.payload.messageId));
-      if (!ticket || ticket.channel !== "email" || !message || message.visibility !== "public") return;
+      // Email tickets, and widget tickets (the visitor may have closed the page): both answer by mail.
+      if (!ticket || !MAILED_CHANNELS.has(ticket.channel) || !message || message.visibility !== "public") return;
       const customer = await customerContact(trx, ticket.customer_id);
       if (!customer.email || (await ownAddresses(trx)).has(customer.email)) return;
       const locale = customer.locale === "en" ? "en" : "zh-CN";
