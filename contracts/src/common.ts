@@ -27,6 +27,7 @@ export const errorCodes = [
   "not_offered",
   "at_capacity",
   "spam_suspected",
+  "invalid_signature",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -150,3 +150,41 @@ export const widgetConversation = z.object({
 export type WidgetConversation = z.infer<typeof widgetConversation>;
 
 export const widgetReplyBody = z.strictObject({ body: z.string().trim().min(1).max(20_000) });
+
+/** IM channels: the credentials each platform needs (write-only), and where replies are sent. */
+export const imKinds = ["wecom", "dingtalk", "feishu", "webhook"] as const;
+export const imSecretKeys = {
+  wecom: ["corpId", "agentId", "token", "encodingAesKey", "secret"],
+  dingtalk: ["appKey", "appSecret", "robotCode"],
+  feishu: ["appId", "appSecret", "encryptKey", "verificationToken"],
+  webhook: ["secret", "replyUrl"],
+} as const;
+
+export const imChannelBody = z.strictObject({
+  kind: z.enum(imKinds),
+  name: z.string().trim().min(1).max(100),
+  active: z.boolean().default(true),
+  /** Platform settings; on update, an omitted key keeps its stored value. */
+  config: z.record(z.string(), z.string().max(2000)).default({}),
+  /** The platform API's address (default: the vendor's); http(s) only. */
+  apiBase: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable()
+    .optional(),
+});
+export type ImChannelBody = z.infer<typeof imChannelBody>;
+
+export const imChannel = z.object({
+  id: z.number(),
+  kind: z.enum(imKinds),
+  name: z.string(),
+  active: z.boolean(),
+  /** Which settings are stored (values are never returned). */
+  configured: z.array(z.string()),
+  apiBase: z.string().nullable(),
+  /** Where the platform must send its callbacks. */
+  callbackPath: z.string(),
+  createdAt: z.string(),
+});
+export type ImChannel = z.infer<typeof imChannel>;

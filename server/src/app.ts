@@ -39,8 +39,10 @@ import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-rout
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
 import { registerIntakeJobs } from "./modules/intake/intake-jobs";
+import { registerImJobs } from "./modules/intake/im/im-jobs";
 import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
+import { registerImRoutes } from "./modules/intake/im/im-routes";
 import { registerWidgetRoutes } from "./modules/intake/widget/widget-routes";
 import { registerIntakeRoutes } from "./modules/intake/intake-routes";
 import { registerRoutingJobs } from "./modules/routing/routing-jobs";
@@ -89,6 +91,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerIntakeJobs(ctx);
   registerReplyMail(ctx);
   registerInfoRequest(ctx);
+  registerImJobs(ctx);
   return ctx;
 }
 
@@ -150,6 +153,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDirectoryRoutes(app, ctx);
   registerIntakeRoutes(app, ctx);
   registerWidgetRoutes(app, ctx);
+  registerImRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);

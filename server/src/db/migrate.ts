@@ -23,6 +23,7 @@ import * as m0021 from "./migrations/2026-11-26-0021-calls";
 import * as m0022 from "./migrations/2026-11-26-0022-duplicate-tickets";
 import * as m0023 from "./migrations/2026-11-26-0023-ticket-templates";
 import * as m0024 from "./migrations/2026-11-26-0024-widget";
+import * as m0025 from "./migrations/2026-11-26-0025-im-channels";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-26-0022-duplicate-tickets": m0022,
   "2026-11-26-0023-ticket-templates": m0023,
   "2026-11-26-0024-widget": m0024,
+  "2026-11-26-0025-im-channels": m0025,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -79,3 +79,26 @@ export interface TicketAccessTokensTable {
   created_at: Timestamp;
   last_used_at: NullableTimestamp;
 }
+
+export type ImKind = "wecom" | "dingtalk" | "feishu" | "webhook";
+
+export interface ImChannelsTable {
+  id: Generated<number>;
+  kind: ImKind;
+  name: string;
+  active: Generated<boolean>;
+  /** The platform's credentials (tokens, keys, secrets): never returned by the API nor logged. */
+  config: ColumnType<Record<string, string>, string | undefined, string>;
+  /** The platform's API address for replies (default: the vendor's public API). */
+  api_base: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ImMessagesTable {
+  channel_id: number;
+  external_id: string;
+  ticket_id: number;
+  sender_id: string;
+  received_at: Timestamp;
+}

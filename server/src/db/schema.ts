@@ -26,7 +26,15 @@ import type {
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
 } from "./schema-analytics";
-import type { CallsTable, EmailThreadsTable, InboundEmailsTable, MailboxesTable, TicketAccessTokensTable } from "./schema-intake";
+import type {
+  CallsTable,
+  EmailThreadsTable,
+  ImChannelsTable,
+  ImMessagesTable,
+  InboundEmailsTable,
+  MailboxesTable,
+  TicketAccessTokensTable,
+} from "./schema-intake";
 import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
@@ -381,6 +389,8 @@ export interface DB {
   email_threads: EmailThreadsTable;
   calls: CallsTable;
   ticket_access_tokens: TicketAccessTokensTable;
+  im_channels: ImChannelsTable;
+  im_messages: ImMessagesTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;

@@ -255,7 +255,7 @@ export async function listCustomers(db: Executor, query: z.output<typeof listCus
  */
 export async function resolveCustomer(
   trx: Executor,
-  ref: { id?: number; email?: string; phone?: string; name?: string },
+  ref: { id?: number; email?: string; phone?: string; name?: string; identities?: IdentityInput[] },
 ): Promise<{ id: number; organizationId: number | null }> {
   const follow = async (id: number): Promise<{ id: number; organizationId: number | null }> => {
     const row = await trx
