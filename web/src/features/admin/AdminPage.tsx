@@ -9,6 +9,7 @@ import { CategoriesAdmin } from "./CategoriesAdmin";
 import { CustomFieldsAdmin } from "./CustomFieldsAdmin";
 import { DepartmentsAdmin } from "./DepartmentsAdmin";
 import { SlaAdmin } from "./SlaAdmin";
+import { ImChannelsAdmin } from "./ImChannelsAdmin";
 import { MailboxesAdmin } from "./MailboxesAdmin";
 import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
 import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
@@ -28,6 +29,7 @@ const sections = [
   { key: "categories", roles: ADMIN, element: <CategoriesAdmin /> },
   { key: "fields", roles: ADMIN, element: <CustomFieldsAdmin /> },
   { key: "mailboxes", roles: ADMIN, element: <MailboxesAdmin /> },
+  { key: "channels", roles: ADMIN, element: <ImChannelsAdmin /> },
   { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
   { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
