@@ -188,3 +188,59 @@ export const imChannel = z.object({
   createdAt: z.string(),
 });
 export type ImChannel = z.infer<typeof imChannel>;
+
+/**
+ * The CRM/ERP lookup: a GET to the company's own system, its URL built from the ticket
+ * ({{customer.email}}, {{customer.phone}}, {{customer.name}}, {{ticket.number}}, {{fields.<key>}}),
+ * with an authentication header; the answer's list of records (at `recordsPath`) is shown on the
+ * ticket as the `columns` say, and `fill` copies a value of the first record into a ticket field.
+ */
+const jsonPath = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[A-Za-z0-9_$.[\]-]*$/, "Use a dotted path such as data.orders or items[0].model.");
+export const crmSettingsBody = z.strictObject({
+  enabled: z.boolean().default(false),
+  urlTemplate: z
+    .string()
+    .trim()
+    .max(2000)
+    .refine((u) => /^https?:\/\//.test(u), "An http(s) URL.")
+    .or(z.literal(""))
+    .default(""),
+  authHeaderName: z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[A-Za-z0-9-]*$/, "A header name.")
+    .default(""),
+  /** Write-only; omitted keeps the stored value. */
+  authHeaderValue: z.string().max(2000).optional(),
+  recordsPath: jsonPath.default(""),
+  columns: z
+    .array(z.strictObject({ label: z.string().trim().min(1).max(100), path: jsonPath }))
+    .max(20)
+    .default([]),
+  fill: z
+    .array(z.strictObject({ field: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/), path: jsonPath }))
+    .max(20)
+    .default([]),
+  cacheMinutes: z.number().int().min(0).max(1440).default(10),
+  timeoutMs: z.number().int().min(500).max(30_000).default(5000),
+});
+export type CrmSettingsBody = z.infer<typeof crmSettingsBody>;
+export const crmSettings = crmSettingsBody.omit({ authHeaderValue: true }).extend({ authHeaderSet: z.boolean() });
+export type CrmSettings = z.infer<typeof crmSettings>;
+
+export const crmLookupResult = z.object({
+  enabled: z.boolean(),
+  columns: z.array(z.object({ label: z.string(), path: z.string() })),
+  /** Each record's shown values, in column order, and the values `fill` would put in ticket fields. */
+  records: z.array(z.object({ values: z.array(z.string()), fill: z.record(z.string(), z.unknown()) })),
+  fetchedAt: z.string().nullable(),
+  cached: z.boolean(),
+  /** Set when the company's system could not be asked (the ticket still works). */
+  error: z.string().nullable(),
+});
+export type CrmLookupResult = z.infer<typeof crmLookupResult>;

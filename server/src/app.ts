@@ -42,6 +42,7 @@ import { registerIntakeJobs } from "./modules/intake/intake-jobs";
 import { registerImJobs } from "./modules/intake/im/im-jobs";
 import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
+import { registerCrmRoutes } from "./modules/intake/crm/crm-routes";
 import { registerImRoutes } from "./modules/intake/im/im-routes";
 import { registerWidgetRoutes } from "./modules/intake/widget/widget-routes";
 import { registerIntakeRoutes } from "./modules/intake/intake-routes";
@@ -154,6 +155,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerIntakeRoutes(app, ctx);
   registerWidgetRoutes(app, ctx);
   registerImRoutes(app, ctx);
+  registerCrmRoutes(app, ctx);
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);

@@ -102,3 +102,10 @@ export interface ImMessagesTable {
   sender_id: string;
   received_at: Timestamp;
 }
+
+export interface CrmLookupCacheTable {
+  /** SHA-256 of the lookup URL (which may carry a customer's contacts). */
+  url_hash: string;
+  records: ColumnType<Record<string, unknown>[], string, string>;
+  fetched_at: Timestamp;
+}

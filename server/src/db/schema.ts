@@ -28,6 +28,7 @@ import type {
 } from "./schema-analytics";
 import type {
   CallsTable,
+  CrmLookupCacheTable,
   EmailThreadsTable,
   ImChannelsTable,
   ImMessagesTable,
@@ -391,6 +392,7 @@ export interface DB {
   ticket_access_tokens: TicketAccessTokensTable;
   im_channels: ImChannelsTable;
   im_messages: ImMessagesTable;
+  crm_lookup_cache: CrmLookupCacheTable;
   domain_events: DomainEventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;
