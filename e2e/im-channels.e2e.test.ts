@@ -88,3 +88,43 @@ describe("IM channels in the browser", () => {
     await page.close();
   });
 });
+
+describe("CRM lookup in the browser", () => {
+  it("the ticket shows the customer's orders from the company's ERP; one click fills the ticket's fields", async () => {
+    const erp = await startHttpRecorder(() => ({ status: 200, body: JSON.stringify([{ no: "DD2026112200077", model: "X200" }]) }));
+    try {
+      const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+      const send = (p: string, method: string, body: unknown) => api(p, { method, body: JSON.stringify(body) });
+      await send("/api/v1/custom-fields", "POST", { entity: "ticket", key: "order_no", label: "订单号", type: "text" });
+      await send("/api/v1/crm/settings", "PUT", {
+        enabled: true,
+        urlTemplate: `${erp.url}/orders?phone={{customer.phone}}`,
+        authHeaderName: "Authorization",
+        authHeaderValue: "Bearer erp",
+        columns: [
+          { label: "订单", path: "no" },
+          { label: "型号", path: "model" },
+        ],
+        fill: [{ field: "order_no", path: "no" }],
+      });
+      const call = await (
+        await send("/api/v1/calls", "POST", { callId: "e2e-crm", customerNumber: "13700137000", startedAt: new Date().toISOString() })
+      ).json();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+      await page.goto(`${server.url}/tickets/${call.ticketId}`);
+      const card = page.getByTestId("crm-card");
+      await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain("DD2026112200077");
+      expect(erp.requests[0]?.url).toBe("/orders?phone=13700137000");
+      expect(erp.requests[0]?.headers.authorization).toBe("Bearer erp");
+      await card.getByRole("button", { name: "填入字段" }).click();
+      await expect
+        .poll(async () => (await (await api(`/api/v1/tickets/${call.ticketId}`)).json()).customFields.order_no, { timeout: 10_000 })
+        .toBe("DD2026112200077");
+      await screenshot(page, "crm-card");
+      await page.close();
+    } finally {
+      await erp.stop();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { CategoriesAdmin } from "./CategoriesAdmin";
 import { CustomFieldsAdmin } from "./CustomFieldsAdmin";
 import { DepartmentsAdmin } from "./DepartmentsAdmin";
 import { SlaAdmin } from "./SlaAdmin";
+import { CrmLookupAdmin } from "./CrmLookupAdmin";
 import { ImChannelsAdmin } from "./ImChannelsAdmin";
 import { MailboxesAdmin } from "./MailboxesAdmin";
 import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
@@ -30,6 +31,7 @@ const sections = [
   { key: "fields", roles: ADMIN, element: <CustomFieldsAdmin /> },
   { key: "mailboxes", roles: ADMIN, element: <MailboxesAdmin /> },
   { key: "channels", roles: ADMIN, element: <ImChannelsAdmin /> },
+  { key: "crm", roles: ADMIN, element: <CrmLookupAdmin /> },
   { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
   { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },

@@ -15,6 +15,7 @@ import { CsatCard } from "../feedback/CsatCard";
 import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
 import { TicketSlaCard } from "./TicketSlaCard";
 import { RoutingCard } from "../routing/RoutingCard";
+import { CrmCard } from "./CrmCard";
 import { DuplicateBanner } from "./DuplicateBanner";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
@@ -112,6 +113,7 @@ export function TicketPage() {
                 <CsatCard ticket={ticket.data} isStaff={isStaff} />
                 {isStaff && <TicketVisitsCard ticketId={ticket.data.id} />}
                 {isStaff && <CustomerPanel ticket={ticket.data} />}
+                {isStaff && <CrmCard ticket={ticket.data} />}
               </Col>
             </Row>
           </>
