@@ -130,6 +130,20 @@ describe("email intake over SMTP", () => {
     expect(await ticketsOf("mallory@evil.example.org")).toHaveLength(1);
   });
 
+  it("a forwarded mail opens a ticket that keeps the forwarded conversation", async () => {
+    await send(
+      eml({
+        from: "forwarder@mail.example.net",
+        subject: "Fwd: 物流延误",
+        text: "帮忙看下这个\n\n---------- Forwarded message ----------\nFrom: 快递 <notice@express.example>\nDate: 2026-11-20\nSubject: 物流延误\n\n您的包裹因天气原因延误 2 天。",
+      }),
+    );
+    const [ticket] = await ticketsOf("forwarder@mail.example.net");
+    const full = (await admin.get(`/api/v1/tickets/${ticket?.id}`)).json();
+    expect(full.subject).toBe("Fwd: 物流延误");
+    expect(full.description).toContain("您的包裹因天气原因延误 2 天。");
+  });
+
   it("the same Message-ID delivered twice opens one ticket; the second delivery is logged as a duplicate", async () => {
     const raw = eml({ from: "twice@mail.example.net", subject: "重复投递", text: "同一封邮件", messageId: "same-id@mail.example.net" });
     await send(raw);

@@ -234,6 +234,33 @@ describe("IM channels", () => {
     expect((await inject(999999, { body: raw, headers })).statusCode).toBe(404);
   });
 
+  it("信息不全 over IM: the missing items are asked for in the same conversation, and the answer there fills them", async () => {
+    await admin.post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "asset_no",
+      label: "资产编号",
+      type: "text",
+      required: true,
+      pattern: "^IT\\d{6}$",
+    });
+    // Templates apply to every ticket when a required field has no categories: the first message lacks it.
+    const res = await inject(channels.wecom as number, wecomCallback("zhaoliu", "电脑蓝屏", "m-30"));
+    const ticketId = res.json().ticketId;
+    expect((await admin.get(`/api/v1/tickets/${ticketId}`)).json().missingFields).toEqual(["asset_no"]);
+    const before = vendor.requests.length;
+    await t.ctx.jobs.drain();
+    const asked = vendor.requests.slice(before).find((r) => r.url.startsWith("/cgi-bin/message/send"));
+    expect(JSON.parse(asked?.body ?? "{}")).toMatchObject({ touser: "zhaoliu" });
+    expect(JSON.parse(asked?.body ?? "{}").text.content).toContain("- 资产编号：");
+    await inject(channels.wecom as number, wecomCallback("zhaoliu", "资产编号：IT000123", "m-31"));
+    expect((await admin.get(`/api/v1/tickets/${ticketId}`)).json()).toMatchObject({
+      missingFields: [],
+      customFields: { asset_no: "IT000123" },
+    });
+    const field = (await admin.get("/api/v1/custom-fields?entity=ticket")).json().items.find((f: { key: string }) => f.key === "asset_no");
+    await admin.patch(`/api/v1/custom-fields/${field.id}`, { active: false });
+  });
+
   it("channel set-up: credentials are write-only, unknown settings and malformed keys are refused, agents cannot see channels", async () => {
     const list = (await admin.get("/api/v1/channels")).json().items;
     expect(list.find((c: { kind: string }) => c.kind === "wecom").configured.sort()).toEqual([
