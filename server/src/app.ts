@@ -68,6 +68,7 @@ export const VERSION = "0.1.0";
 export function createContext(config: Config, database: Database, logger: Logger): AppContext {
   // The embedded engine has one connection: more than one worker loop would only queue for it.
   const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }), { concurrency: database.engine === "pglite" ? 1 : 4 });
+  const files = new FileStore(path.join(config.dataDir, "files"));
   const ctx: AppContext = {
     config,
     db: database.db,
@@ -75,9 +76,9 @@ export function createContext(config: Config, database: Database, logger: Logger
     logger,
     jobs,
     events: new EventBus(jobs),
-    files: new FileStore(path.join(config.dataDir, "files")),
+    files,
     realtime: new RealtimeHub(database, logger.child({ component: "realtime" })),
-    mailer: new Mailer(config.smtp, logger.child({ component: "mail" })),
+    mailer: new Mailer(config.smtp, logger.child({ component: "mail" }), (sha256) => files.open(sha256)),
   };
   ctx.mailer.register(jobs);
   registerTicketJobs(ctx);

@@ -80,7 +80,26 @@ describe("email intake over SMTP", () => {
       }),
     );
     const [ticket] = await ticketsOf("lisi@mail.example.net");
-    const reply = await admin.post(`/api/v1/tickets/${ticket?.id}/messages`, { body: "您好，请提供税号。", visibility: "public" });
+    // The reply carries a file: it goes out attached to the mail.
+    const boundary = "----loopdesk-test";
+    const upload = await admin.request(
+      "POST",
+      "/api/v1/attachments",
+      Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="invoice-form.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+        ),
+        Buffer.from("税号填写说明"),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+      { "content-type": `multipart/form-data; boundary=${boundary}` },
+    );
+    expect(upload.statusCode).toBe(201);
+    const reply = await admin.post(`/api/v1/tickets/${ticket?.id}/messages`, {
+      body: "您好，请提供税号。",
+      visibility: "public",
+      attachmentIds: [upload.json().id],
+    });
     expect(reply.statusCode).toBe(201);
     // Sent by a job with retries: under load a first SMTP attempt may fail and retry shortly.
     await expect
@@ -96,6 +115,7 @@ describe("email intake over SMTP", () => {
     const parsed = await parseMail(out?.raw ?? "");
     expect(parsed.subject).toBe(`Re: 发票开错了 [#${ticket?.number}]`);
     expect(parsed.text).toContain("您好，请提供税号。");
+    expect(parsed.attachments.map((a) => [a.filename, a.content.toString("utf8")])).toEqual([["invoice-form.txt", "税号填写说明"]]);
     expect(out?.raw).toMatch(/^In-Reply-To: <inv-1@mail\.example\.net>/m);
     expect(out?.raw).toMatch(/^From: =\?UTF-8\?.*<support@desk\.example\.com>|^From: ".*" <support@desk\.example\.com>/m);
     const outId = /^Message-ID: <([^>]+)>/im.exec(out?.raw ?? "")?.[1] as string;

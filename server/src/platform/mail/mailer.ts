@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type { Logger } from "pino";
 import { type Executor, type JobQueue, enqueue } from "../jobs/job-queue";
@@ -10,6 +11,8 @@ export type Mail = {
   html?: string;
   /** Small files (e.g. a report's CSV), base64 in the job so the mail survives a restart. */
   attachments?: { filename: string; contentType: string; base64: string }[];
+  /** Stored files (e.g. those of an agent's reply), read from the file store when the mail is sent. */
+  files?: { sha256: string; filename: string; contentType: string }[];
   /** Another sender than MAIL_FROM (a mailbox's address, so the customer's reply comes back to it). */
   from?: string;
   /** Threading headers (ids without angle brackets), so mail clients group a ticket's mails. */
@@ -33,6 +36,8 @@ export class Mailer {
   constructor(
     private readonly smtp: { url: string; from: string } | undefined,
     private readonly logger: Logger,
+    /** Opens a stored file by its SHA-256 (the file store), for `files`. */
+    private readonly openFile?: (sha256: string) => Readable,
   ) {
     this.transport = smtp ? nodemailer.createTransport(smtp.url) : undefined;
   }
@@ -63,12 +68,17 @@ export class Mailer {
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
-          attachments: mail.attachments?.map((a) => ({
-            filename: a.filename,
-            contentType: a.contentType,
-            content: a.base64,
-            encoding: "base64",
-          })),
+          attachments: [
+            ...(mail.attachments ?? []).map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: a.base64,
+              encoding: "base64",
+            })),
+            ...(mail.files ?? []).flatMap((f) =>
+              this.openFile ? [{ filename: f.filename, contentType: f.contentType, content: this.openFile(f.sha256) }] : [],
+            ),
+          ],
         });
         this.logger.info({ to: mail.to, messageId: info.messageId }, "mail sent");
         if (mail.sensitive)

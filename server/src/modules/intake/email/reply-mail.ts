@@ -3,6 +3,7 @@ import type { AppContext } from "../../../platform/context";
 import type { Executor } from "../../../platform/jobs/job-queue";
 import type { Mail } from "../../../platform/mail/mailer";
 import { customerContact } from "../../customers/customer-service";
+import { attachmentsForMessages } from "../../tickets/attachment-service";
 import { findTicketById, ticketMessageForMail } from "../../tickets/ticket-lookup";
 import { getMailboxRow, ownAddresses } from "../mailbox-service";
 import { recordMessageId, ticketThread } from "./email-threads";
@@ -61,10 +62,26 @@ export function registerReplyMail(ctx: AppContext) {
       const mail = await threadMail(
         trx,
         ticket.id,
-        { to: customer.email, subject, text: `${message.body_text}${footer[locale](number, link)}` },
+        {
+          to: customer.email,
+          subject,
+          text: `${message.body_text}${footer[locale](number, link)}`,
+          files: await mailableFiles(trx, message.id),
+        },
         ctx.mailer.fromAddress,
       );
       await ctx.mailer.queue(trx, mail);
     },
   });
+}
+
+/** Mail servers refuse large messages: the reply's files go along up to this total; the rest stay on the ticket (linked in the footer). */
+const MAX_MAIL_FILES_BYTES = 15 * 1024 * 1024;
+
+async function mailableFiles(db: Executor, messageId: number) {
+  const files = (await attachmentsForMessages(db, [messageId])).get(messageId) ?? [];
+  let total = 0;
+  return files
+    .filter((f) => (total += f.size) <= MAX_MAIL_FILES_BYTES)
+    .map((f) => ({ sha256: f.sha256, filename: f.filename, contentType: f.contentType }));
 }
