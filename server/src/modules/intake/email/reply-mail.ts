@@ -80,8 +80,12 @@ const MAX_MAIL_FILES_BYTES = 15 * 1024 * 1024;
 
 async function mailableFiles(db: Executor, messageId: number) {
   const files = (await attachmentsForMessages(db, [messageId])).get(messageId) ?? [];
+  const kept: { sha256: string; filename: string; contentType: string }[] = [];
   let total = 0;
-  return files
-    .filter((f) => (total += f.size) <= MAX_MAIL_FILES_BYTES)
-    .map((f) => ({ sha256: f.sha256, filename: f.filename, contentType: f.contentType }));
+  for (const f of files) {
+    total += f.size;
+    if (total > MAX_MAIL_FILES_BYTES) break;
+    kept.push({ sha256: f.sha256, filename: f.filename, contentType: f.contentType });
+  }
+  return kept;
 }
