@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import nodemailer from "nodemailer";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eml } from "../server/test/support/eml";
+import { eml, sendRaw } from "../server/test/support/eml";
 import { freePort } from "../server/test/support/postgres-server";
 import { type SmtpSink, parseMail, startSmtpSink } from "../server/test/support/smtp-sink";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
@@ -40,14 +39,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function sendMail(raw: Buffer, to: string) {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: smtpPort, secure: false, ignoreTLS: true });
-  try {
-    return await transport.sendMail({ envelope: { from: "customer@mail.example.net", to: [to] }, raw });
-  } finally {
-    transport.close();
-  }
-}
+const sendMail = (raw: Buffer, to: string) => sendRaw(smtpPort, raw, { from: "customer@mail.example.net", to: [to] });
 
 describe("email intake in the browser", () => {
   it("an admin adds a mailbox; a customer's mail becomes a ticket; the agent's reply goes back by mail; the log shows both", async () => {

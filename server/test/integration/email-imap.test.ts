@@ -28,30 +28,30 @@ afterAll(async () => {
   imap.stop();
 });
 
+/** A signed-in IMAP session on the test mailbox, for the duration of `use`. */
+async function withImap<T>(use: (client: ImapFlow) => Promise<T>) {
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: false,
+    auth: { user: USER.user, pass: USER.password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.logout();
+  }
+}
 /** Puts messages into the IMAP inbox the way a mail server's delivery would, over IMAP. */
 async function deliver(...raws: Buffer[]) {
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: false,
-    auth: { user: USER.user, pass: USER.password },
-    logger: false,
+  await withImap(async (client) => {
+    for (const raw of raws) await client.append("INBOX", raw);
   });
-  await client.connect();
-  for (const raw of raws) await client.append("INBOX", raw);
-  await client.logout();
 }
 async function unseenCount() {
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: false,
-    auth: { user: USER.user, pass: USER.password },
-    logger: false,
-  });
-  await client.connect();
-  const s = await client.status("INBOX", { unseen: true });
-  await client.logout();
+  const s = await withImap((client) => client.status("INBOX", { unseen: true }));
   return s ? s.unseen : undefined;
 }
 const ticketsOf = async (email: string) => {

@@ -1,8 +1,7 @@
-import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FLOOD_LIMIT } from "../../src/modules/intake/email/ingest-email";
 import { type SmtpListener, startSmtpListener } from "../../src/modules/intake/email/smtp-listener";
-import { eml } from "../support/eml";
+import { eml, sendRaw } from "../support/eml";
 import { type SmtpSink, parseMail, startSmtpSink } from "../support/smtp-sink";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
@@ -28,14 +27,7 @@ afterAll(async () => {
 });
 
 /** Delivers a raw message through the real listener with a real SMTP client; resolves with the server's reply. */
-async function send(raw: Buffer, envelope: { from: string; to: string[] } = { from: "sender@mail.example.net", to: [SUPPORT] }) {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, secure: false, ignoreTLS: true });
-  try {
-    return await transport.sendMail({ envelope, raw });
-  } finally {
-    transport.close();
-  }
-}
+const send = (raw: Buffer, envelope = { from: "sender@mail.example.net", to: [SUPPORT] }) => sendRaw(listener.port, raw, envelope);
 
 const inbound = async (q = "") => (await admin.get(`/api/v1/inbound-emails?limit=200${q}`)).json().items as Record<string, unknown>[];
 const ticketsOf = async (email: string) => {

@@ -1,7 +1,6 @@
-import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SmtpListener, startSmtpListener } from "../../src/modules/intake/email/smtp-listener";
-import { eml } from "../support/eml";
+import { eml, sendRaw } from "../support/eml";
 import { type SmtpSink, parseMail, startSmtpSink } from "../support/smtp-sink";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
@@ -60,14 +59,7 @@ afterAll(async () => {
   await sink.stop();
 });
 
-async function send(raw: Buffer) {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, secure: false, ignoreTLS: true });
-  try {
-    await transport.sendMail({ envelope: { from: "c@mail.example.net", to: [MAILBOX] }, raw });
-  } finally {
-    transport.close();
-  }
-}
+const send = (raw: Buffer) => sendRaw(listener.port, raw, { from: "c@mail.example.net", to: [MAILBOX] });
 const newest = async () => (await admin.get("/api/v1/tickets?sort=-created_at&limit=1")).json().items[0];
 
 describe("scenario templates", () => {

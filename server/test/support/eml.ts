@@ -1,4 +1,5 @@
 import iconv from "iconv-lite";
+import nodemailer from "nodemailer";
 
 /** Builds raw RFC 5322 messages for intake tests: any charset, base64 or quoted-printable, parts and attachments. */
 export type EmlOptions = {
@@ -96,4 +97,14 @@ export function eml(o: EmlOptions): Buffer {
   for (const p of parts) chunks.push(Buffer.from(`--${boundary}\r\n`), p, Buffer.from("\r\n"));
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
+}
+
+/** Delivers a raw message to an SMTP server on loopback with a real SMTP client; resolves with the server's answer. */
+export async function sendRaw(port: number, raw: Buffer, envelope: { from: string; to: string[] }) {
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
+  try {
+    return await transport.sendMail({ envelope, raw });
+  } finally {
+    transport.close();
+  }
 }

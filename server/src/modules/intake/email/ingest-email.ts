@@ -1,7 +1,7 @@
 import type { CreateTicketBody } from "@loopdesk/contracts/tickets";
 import type { Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
-import type { InboundOutcome } from "../../../db/schema-intake";
+import type { InboundEmailsTable, InboundOutcome } from "../../../db/schema-intake";
 import type { CustomerPrincipal } from "../../../platform/auth/principal";
 import type { AppContext } from "../../../platform/context";
 import type { Executor } from "../../../platform/jobs/job-queue";
@@ -28,14 +28,8 @@ const TEXT_MAX = 100_000;
 
 class DuplicateDelivery extends Error {}
 
-type Log = {
-  mailbox_id: number | null;
-  source: "smtp" | "imap";
-  message_id: string | null;
-  from_address: string | null;
-  subject: string | null;
-  size: number;
-};
+/** What the log knows of a message before its outcome. */
+type Log = Pick<InboundEmailsTable, "mailbox_id" | "source" | "message_id" | "from_address" | "subject" | "size">;
 
 async function record(db: Executor, log: Log, outcome: InboundOutcome, reason: string | null, ticketId: number | null, rawSha?: string) {
   await db
