@@ -131,7 +131,8 @@ describe("analytics from the ticket history", () => {
       transferred: { count: 1, of: 2, rate: 0.5 },
       reopened: { count: 1, of: 2, rate: 0.5 },
       repeat: { count: 1, of: 4, rate: 0.25 },
-      completeAtCreation: { count: 0, of: 0, rate: null },
+      // Every ticket here was created with its template complete (API and portal forms enforce it).
+      completeAtCreation: { count: 4, of: 4, rate: 1 },
       csat: { count: 2, average: 3.5, positive: { count: 1, of: 2 }, negative: { count: 1, of: 2 } },
       sla: { firstResponse: { count: 1, of: 2, rate: 0.5 }, resolution: { count: 2, of: 2, rate: 1 } },
       // A: new 1,800 s. B: new 59,400; open 1,800 + 3,600 + 3,600; pending 14,400. Means over the 2 solved.

@@ -183,5 +183,16 @@ describe("scenario templates", () => {
     expect(patched.json().missingFields).toEqual([]);
     const rows = await t.ctx.db.selectFrom("tickets").select(["channel", "complete_at_creation"]).where("id", "in", [ticket.id]).execute();
     expect(rows[0]).toEqual({ channel: "phone", complete_at_creation: false });
+    // The analytics read it from the history: per channel, the share of tickets complete when created.
+    const { refreshAnalyticsNow } = await import("../../src/modules/analytics/analytics-jobs");
+    await refreshAnalyticsNow(t.ctx.db, t.ctx.config.timeZone);
+    // Around today, whatever the report time zone's date is now.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const range = `from=${day(-1)}&to=${day(1)}`;
+    const byChannel = async (channel: string) =>
+      (await admin.get(`/api/v1/analytics/overview?${range}&channel=${channel}`)).json().totals.completeAtCreation;
+    expect(await byChannel("phone")).toEqual({ count: 0, of: 1, rate: 0 });
+    expect(await byChannel("email")).toEqual({ count: 0, of: 1, rate: 0 });
+    expect((await byChannel("api")).rate).toBe(1);
   });
 });

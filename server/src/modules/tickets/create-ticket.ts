@@ -85,7 +85,8 @@ export async function createTicket(
         categoryId: input.categoryId ?? null,
         departmentId: prepared.departmentId,
       },
-      data: extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : undefined,
+      // Whether every required template field was there: the analytics' completeness at creation, per channel.
+      data: { complete: missing.length === 0, ...(extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : {}) },
     },
     ...(assigneeId ? [{ type: "assigned", field: "assigneeId", before: null, after: assigneeId }] : []),
     ...(missing.length ? [{ type: "info_missing", data: { fields: missing } }] : []),
