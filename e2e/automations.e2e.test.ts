@@ -38,13 +38,19 @@ const modal = (page: Page) => page.locator(".ant-modal:visible");
 /** Opens the n-th select inside `scope` and picks the option with this text. */
 async function pick(page: Page, scope: ReturnType<Page["locator"]>, n: number, option: string) {
   const select = scope.locator(".ant-select").nth(n);
-  await select.click();
-  const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
-  await dropdown.waitFor();
-  // Long lists are virtual: narrow searchable ones down so the option is rendered.
-  const search = select.locator("input");
-  if (await search.isEditable()) await search.fill(option);
-  await dropdown.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
+  // Under load a click can land on a dropdown that is still closing: check the choice took, else try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
+    await dropdown.waitFor();
+    // Long lists are virtual: narrow searchable ones down so the option is rendered.
+    const search = select.locator("input");
+    if (await search.isEditable()) await search.fill(option);
+    await dropdown.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
+    if (((await select.textContent()) ?? "").includes(option)) return;
+    await page.keyboard.press("Escape");
+  }
+  throw new Error(`could not pick ${option}`);
 }
 async function createTicket(subject: string, priority = "normal") {
   const res = await api("/api/v1/tickets", {
