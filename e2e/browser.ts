@@ -3,11 +3,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Page, chromium } from "playwright-core";
 
-/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network chatter). */
+/**
+ * Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network
+ * chatter). Its clock runs in the workspace's zone (Asia/Shanghai), as our users' browsers do:
+ * the report pages take "today" from the browser.
+ */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
+    env: { ...process.env, TZ: "Asia/Shanghai" },
     args: [
       "--no-sandbox",
       "--disable-gpu",
