@@ -36,6 +36,7 @@ import type {
   MailboxesTable,
   TicketAccessTokensTable,
 } from "./schema-intake";
+import type { DomainEventsTable, JobsTable } from "./schema-platform";
 import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
@@ -311,29 +312,6 @@ export interface TicketEventsTable {
   after: Json | null;
   data: Json | null;
   created_at: Timestamp;
-}
-
-export interface DomainEventsTable {
-  id: Generated<number>;
-  type: string;
-  aggregate_type: string;
-  aggregate_id: number;
-  payload: Json<JsonObject>;
-  created_at: Timestamp;
-}
-
-export interface JobsTable {
-  id: Generated<number>;
-  queue: string;
-  payload: Json<JsonObject>;
-  status: Generated<"queued" | "completed" | "failed">;
-  attempts: Generated<number>;
-  max_attempts: Generated<number>;
-  run_at: Timestamp;
-  dedupe_key: string | null;
-  last_error: string | null;
-  created_at: Timestamp;
-  completed_at: NullableTimestamp;
 }
 
 export interface DB {

@@ -4,6 +4,7 @@ import type { ImChannelsTable, ImKind } from "../../../db/schema-intake";
 import type { CustomerPrincipal } from "../../../platform/auth/principal";
 import type { AppContext } from "../../../platform/context";
 import { ValidationError } from "../../../platform/errors";
+import type { Executor } from "../../../platform/jobs/job-queue";
 import { loadCustomerPrincipal, resolveCustomer } from "../../customers/customer-service";
 import { appendMessage } from "../../tickets/add-message";
 import { createTicket, prepareTicket } from "../../tickets/create-ticket";
@@ -93,7 +94,7 @@ export async function receiveImMessage(ctx: AppContext, channel: Selectable<ImCh
 }
 
 /** Where an agent's reply on this ticket goes: the platform and the person who wrote last. */
-export async function imReplyTarget(db: AppContext["db"] | Parameters<typeof openTicketOf>[0], ticketId: number) {
+export async function imReplyTarget(db: Executor, ticketId: number) {
   return db
     .selectFrom("im_messages")
     .innerJoin("im_channels", "im_channels.id", "im_messages.channel_id")
