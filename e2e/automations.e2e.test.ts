@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpRecorder } from "../server/test/support/http-recorder";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@rules-e2e.test", password: "e2e-password-7" };
 let server: RunningServer;
@@ -140,10 +140,10 @@ describe("automation rules in the admin console", () => {
     expect(receiver.requests[0]?.headers["x-loopdesk-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
     await page.getByRole("button", { name: "推送记录" }).click();
     const log = page.getByTestId("delivery-log");
-    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain("成功");
+    await expect.poll(() => log.textContent(), { timeout: ASYNC_TIMEOUT }).toContain("成功");
     await log.getByRole("button", { name: "重新发送" }).first().click();
     await expect.poll(() => receiver.requests.length, { timeout: 15_000 }).toBe(2);
-    await expect.poll(async () => await log.locator("tbody tr.ant-table-row").count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => await log.locator("tbody tr.ant-table-row").count(), { timeout: ASYNC_TIMEOUT }).toBe(2);
     await screenshot(page, "admin-webhook-deliveries");
     await page.close();
   });

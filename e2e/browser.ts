@@ -8,6 +8,12 @@ import { type Browser, type Page, chromium } from "playwright-core";
  * chatter). Its clock runs in the workspace's zone (Asia/Shanghai), as our users' browsers do:
  * the report pages take "today" from the browser.
  */
+/**
+ * How long a test waits for something that arrives asynchronously (a live event, a job). CI runs
+ * every suite at once on two cores, so this is generous; speed is measured in benchmarks.
+ */
+export const ASYNC_TIMEOUT = 30_000;
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

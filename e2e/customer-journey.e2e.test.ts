@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailText, startSmtpSink } from "../server/test/support/smtp-sink";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@journey-e2e.test", password: "e2e-password-4" };
 const CUSTOMER = "chen.jing@example.cn";
@@ -104,7 +104,7 @@ describe("the closed loop in the browser", () => {
     expect(ticket.customFields).toEqual({ device_model: "LX-200" });
 
     // It arrives in the agent's open queue without a reload.
-    await expect.poll(() => agent.locator(".ant-table-tbody").textContent(), { timeout: 10_000 }).toContain("扫地机无法开机");
+    await expect.poll(() => agent.locator(".ant-table-tbody").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("扫地机无法开机");
     await expect.poll(async () => Number(await agent.getByTestId("view-count-unassigned").textContent())).toBe(unassignedBefore + 1);
     await agent.locator(".ant-table-tbody tr", { hasText: "扫地机无法开机" }).click();
     await agent.getByTestId("ticket-title").waitFor();
@@ -121,7 +121,7 @@ describe("the closed loop in the browser", () => {
 
     // The customer sees the reply live, never the note.
     await expect
-      .poll(() => customer.getByTestId("public-reply").allTextContents(), { timeout: 10_000 })
+      .poll(() => customer.getByTestId("public-reply").allTextContents(), { timeout: ASYNC_TIMEOUT })
       .toContainEqual(expect.stringContaining("长按电源键"));
     expect(await customer.locator("body").textContent()).not.toContain("先查保修记录");
     await screenshot(customer, "portal-ticket");
@@ -130,10 +130,10 @@ describe("the closed loop in the browser", () => {
     await agent.getByLabel("状态", { exact: true }).click();
     await agent.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "已解决" }).click();
     await expect.poll(() => agent.getByTestId("ticket-status").textContent()).toBe("已解决");
-    await expect.poll(() => customer.getByTestId("ticket-status").textContent(), { timeout: 10_000 }).toBe("已解决");
+    await expect.poll(() => customer.getByTestId("ticket-status").textContent(), { timeout: ASYNC_TIMEOUT }).toBe("已解决");
     await customer.getByLabel("内容").fill("重启后还是不行");
     await customer.getByRole("button", { name: "发送回复" }).click();
-    await expect.poll(() => agent.getByTestId("ticket-status").textContent(), { timeout: 10_000 }).toBe("处理中");
+    await expect.poll(() => agent.getByTestId("ticket-status").textContent(), { timeout: ASYNC_TIMEOUT }).toBe("处理中");
 
     // Anyone with the number and the email sees the same status, nothing more.
     const visitor = await browser.newPage();
@@ -241,7 +241,7 @@ describe("the closed loop in the browser", () => {
     const agent = await browser.newPage();
     await signInStaff(agent);
     await agent.goto(`${server.url}/tickets/${ticket.id}`);
-    await expect.poll(() => agent.getByTestId("csat-card").textContent(), { timeout: 10_000 }).toContain("处理很快，谢谢");
+    await expect.poll(() => agent.getByTestId("csat-card").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("处理很快，谢谢");
     await expect.poll(() => agent.getByTestId("timeline").textContent()).toContain("客户评价：5 星");
     await customer.close();
     await agent.close();

@@ -7,7 +7,7 @@ import { eml, sendRaw } from "../server/test/support/eml";
 import { freePort } from "../server/test/support/postgres-server";
 import { type SmtpSink, parseMail, startSmtpSink } from "../server/test/support/smtp-sink";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@email-e2e.test", password: "e2e-password-5" };
 let server: RunningServer;
@@ -51,7 +51,9 @@ describe("email intake in the browser", () => {
     await modal.getByLabel("名称").fill("售后邮箱");
     await modal.getByLabel("邮箱地址").fill("help@email-e2e.test");
     await modal.getByRole("button", { name: /保\s*存/ }).click();
-    await expect.poll(() => page.locator(".ant-table-tbody").first().textContent(), { timeout: 10_000 }).toContain("help@email-e2e.test");
+    await expect
+      .poll(() => page.locator(".ant-table-tbody").first().textContent(), { timeout: ASYNC_TIMEOUT })
+      .toContain("help@email-e2e.test");
 
     // Until the mailbox existed the listener refused the address; now the mail is taken.
     await sendMail(
@@ -102,8 +104,8 @@ describe("email intake in the browser", () => {
       .getByRole("button", { name: "合 并" })
       .or(page.getByRole("button", { name: "合并", exact: true }))
       .click();
-    await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: 10_000 }).toContain("13500135000");
-    await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: 10_000 }).toContain("来电 13500135000");
+    await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("13500135000");
+    await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("来电 13500135000");
     await screenshot(page, "customer-merged");
 
     // She writes again about the same thing (a new mail, not a reply): flagged as a duplicate, merged in one click.
@@ -123,8 +125,8 @@ describe("email intake in the browser", () => {
     await page.getByTestId("duplicate-banner").waitFor();
     await screenshot(page, "duplicate-banner");
     await page.getByRole("button", { name: "合并到原工单" }).click();
-    await expect.poll(() => page.url(), { timeout: 10_000 }).toBe(firstTicketUrl);
-    await expect.poll(() => page.getByTestId("timeline").textContent(), { timeout: 10_000 }).toContain("X200 放回底座还是不充电");
+    await expect.poll(() => page.url(), { timeout: ASYNC_TIMEOUT }).toBe(firstTicketUrl);
+    await expect.poll(() => page.getByTestId("timeline").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("X200 放回底座还是不充电");
     await page.close();
   });
 });
@@ -162,7 +164,7 @@ describe("templates in the browser", () => {
     const fields = page.getByTestId("ticket-fields");
     await fields.getByLabel("订单号").fill("DD2026112200001");
     await fields.getByRole("button").click();
-    await page.getByTestId("incomplete-tag").waitFor({ state: "detached", timeout: 10_000 });
+    await page.getByTestId("incomplete-tag").waitFor({ state: "detached", timeout: ASYNC_TIMEOUT });
     await page.close();
   });
 });

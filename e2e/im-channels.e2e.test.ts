@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wecomEncrypt, wecomSignature } from "../server/src/modules/intake/im/wecom";
 import { startHttpRecorder } from "../server/test/support/http-recorder";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@im-e2e.test", password: "e2e-password-9" };
 const WECOM = {
@@ -58,7 +58,9 @@ describe("IM channels in the browser", () => {
     await modal.getByLabel("Secret").fill(WECOM.secret);
     await modal.getByLabel("平台 API 地址").fill(vendor.url);
     await modal.getByRole("button", { name: /保\s*存/ }).click();
-    await expect.poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: 10_000 }).toContain("/api/v1/channels/1/callback");
+    await expect
+      .poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: ASYNC_TIMEOUT })
+      .toContain("/api/v1/channels/1/callback");
     await screenshot(page, "im-channels");
 
     const ts = String(Math.floor(Date.now() / 1000));
@@ -114,12 +116,12 @@ describe("CRM lookup in the browser", () => {
       await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
       await page.goto(`${server.url}/tickets/${call.ticketId}`);
       const card = page.getByTestId("crm-card");
-      await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain("DD2026112200077");
+      await expect.poll(() => card.textContent(), { timeout: ASYNC_TIMEOUT }).toContain("DD2026112200077");
       expect(erp.requests[0]?.url).toBe("/orders?phone=13700137000");
       expect(erp.requests[0]?.headers.authorization).toBe("Bearer erp");
       await card.getByRole("button", { name: "填入字段" }).click();
       await expect
-        .poll(async () => (await (await api(`/api/v1/tickets/${call.ticketId}`)).json()).customFields.order_no, { timeout: 10_000 })
+        .poll(async () => (await (await api(`/api/v1/tickets/${call.ticketId}`)).json()).customFields.order_no, { timeout: ASYNC_TIMEOUT })
         .toBe("DD2026112200077");
       await screenshot(page, "crm-card");
       await page.close();

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@routing-e2e.test", password: "e2e-password-7" };
 const AGENT = { email: "xiaowang@routing-e2e.test", password: "agent-password-7", name: "小王" };
@@ -57,7 +57,7 @@ describe("routing in the browser", () => {
     await admin.getByRole("tab", { name: "团队策略" }).click();
     await admin.getByTestId(`strategy-${teamId}`).click();
     await admin.getByTitle("抢单", { exact: true }).click();
-    await expect.poll(async () => (await call("/api/v1/routing/teams", "GET")).items[0].strategy, { timeout: 10_000 }).toBe("claim");
+    await expect.poll(async () => (await call("/api/v1/routing/teams", "GET")).items[0].strategy, { timeout: ASYNC_TIMEOUT }).toBe("claim");
     await admin.getByRole("tab", { name: "分配规则" }).click();
     await expect.poll(() => admin.getByTestId("routing-rules").innerText()).toContain("电话进线");
     await screenshot(admin, "routing-console");

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@ticket-e2e.test", password: "e2e-password-2" };
 let server: RunningServer;
@@ -75,7 +75,7 @@ describe("ticket page", () => {
     await page.locator(".ant-table").waitFor();
     const subject = `实时到达 ${Date.now()}`;
     await createTicket(subject);
-    await expect.poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: 10_000 }).toContain(subject);
+    await expect.poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: ASYNC_TIMEOUT }).toContain(subject);
     await page.close();
   });
 
@@ -210,11 +210,11 @@ describe("collision detection", () => {
     const lina = await context.newPage();
     await signIn(lina, "lina@ticket-e2e.test", "lina-password-1");
     await lina.goto(`${server.url}/tickets/${ticket.id}`);
-    await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("管理员 正在查看此工单");
-    await expect.poll(() => adminPage.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("李娜 正在查看此工单");
+    await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("管理员 正在查看此工单");
+    await expect.poll(() => adminPage.getByTestId("presence").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("李娜 正在查看此工单");
 
     await adminPage.getByLabel("内容").fill("我来回复");
-    await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: 10_000 }).toContain("管理员 正在输入回复");
+    await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("管理员 正在输入回复");
     // Leaving the ticket clears it at once (closed tabs expire after 30 s).
     await adminPage.getByText("返回工单列表").click();
     await expect.poll(() => lina.getByTestId("presence").count(), { timeout: 15_000 }).toBe(0);

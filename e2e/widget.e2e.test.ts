@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, screenshot } from "./browser";
 
 const ADMIN = { email: "admin@widget-e2e.test", password: "e2e-password-8" };
 let server: RunningServer;
@@ -74,7 +74,7 @@ describe("web widget embedded in another site", () => {
     await widget.getByLabel("发送").fill("换了，可以了，谢谢");
     await widget.getByRole("button", { name: /发\s*送/ }).click();
     await expect
-      .poll(async () => (await (await api(`/api/v1/tickets/${list.items[0].id}/messages`)).json()).items.length, { timeout: 10_000 })
+      .poll(async () => (await (await api(`/api/v1/tickets/${list.items[0].id}/messages`)).json()).items.length, { timeout: ASYNC_TIMEOUT })
       .toBe(2);
     await screenshot(page, "widget-conversation");
     // Also where the browser denies storage to embedded pages, the widget starts and works.

@@ -124,6 +124,17 @@ describe("ticket numbers in subjects", () => {
 });
 
 describe("fuzzing the MIME path", () => {
+  it("a part whose Content-Type value is empty (found by the fuzzer) still becomes an attachment", async () => {
+    const raw = Buffer.from(
+      'From: a@example.net\r\nTo: support@desk.example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n' +
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n" +
+        '--b\r\nContent-Type:;text/plain\r\nContent-Disposition: attachment; filename="a.txt"\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--b--\r\n',
+    );
+    const m = await parseEmail(raw);
+    expect(m.attachments).toHaveLength(1);
+    expect(m.attachments[0]?.contentType).toBe("application/octet-stream");
+    expect(m.attachments[0]?.content.toString()).toBe("hello");
+  });
   const base = eml({
     from: "fuzz@example.net",
     subject: "模糊测试",

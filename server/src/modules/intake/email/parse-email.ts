@@ -81,11 +81,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
 }
 
 function toAttachment(a: Attachment): ParsedAttachment {
+  // Malformed MIME can leave mailparser's fields missing or not strings: never trust their types.
+  const type = typeof a.contentType === "string" && a.contentType ? a.contentType.toLowerCase() : "application/octet-stream";
+  const name = typeof a.filename === "string" ? clean(a.filename) : "";
   return {
-    filename: a.filename ? clean(a.filename) : a.contentType.startsWith("image/") ? `image.${a.contentType.slice(6)}` : "attachment.bin",
-    contentType: a.contentType,
-    content: a.content,
-    contentId: a.contentId ? a.contentId.replace(/^<|>$/g, "") : null,
+    filename: name || (type.startsWith("image/") ? `image.${type.slice(6)}` : "attachment.bin"),
+    contentType: type,
+    content: Buffer.isBuffer(a.content) ? a.content : Buffer.alloc(0),
+    contentId: typeof a.contentId === "string" && a.contentId ? a.contentId.replace(/^<|>$/g, "") : null,
     inline: a.contentDisposition === "inline" || a.related === true,
   };
 }
