@@ -29,6 +29,8 @@ type AnalyticsResult = {
   };
 };
 
+type Arrivals = Stats & { maxMs: number; offeredPerSecond: number; workers: number; meanRun: number; deferred: number };
+
 type RoutingResult = {
   at: string;
   agents: number;
@@ -38,6 +40,8 @@ type RoutingResult = {
     sequential: Stats & { maxMs: number };
     concurrency8: Stats & { maxMs: number };
     batchesOf10?: Stats & { maxMs: number; decisionsPerSecond: number; batch: number };
+    arrivals500?: Arrivals;
+    arrivals1000?: Arrivals;
   };
   winningDecisions: { n: number; tickets: number };
   simulator: { tickets: number; agents: number; perStrategy: { strategy: string; runMs: number }[]; totalMs: number };
@@ -222,36 +226,46 @@ function routingSection(r: RoutingResult) {
     `| ${name} | ${d.total.toLocaleString("en")} | ${d.perSecond} | ${d.p50Ms} | ${d.p95Ms} | ${d.p99Ms} |`;
   const c8 = r.decisions.concurrency8;
   const slowest = Math.max(...r.simulator.perStrategy.map((s) => s.runMs));
+  const a500 = r.decisions.arrivals500;
+  const a1000 = r.decisions.arrivals1000;
+  const best = Math.max(c8.perSecond, a1000?.perSecond ?? 0);
+  const rateMet = best >= ROUTING_TARGET.perSecond && (!a500 || a500.perSecond >= 0.98 * a500.offeredPerSecond);
+  const p99 = a500 ? a500.p99Ms : c8.p99Ms;
+  const arrivalRow = (a: Arrivals) =>
+    row(
+      `runs, tickets arriving at ${a.offeredPerSecond}/s, ${a.workers} workers (mean run ${a.meanRun}; latency from arrival to commit)`,
+      a,
+    );
   return [
     `## Routing (issue 5), PostgreSQL — ${r.at.slice(0, 16).replace("T", " ")} UTC`,
     "",
     `${r.agents} agents online in ${r.teams} teams (least-loaded, load-aware, round-robin and skill-based), ${r.openTickets.toLocaleString("en")} open tickets`,
-    "assigned among them; new tickets routed by the live decision function (bench/lib/routing-bench.ts): ticket lock, rules,",
-    "eligibility from the per-agent counters, the winner's lock and capacity re-check, the assignment with its history event,",
-    "domain event and subscriber jobs, and the log — each decision its own durable transaction.",
+    "assigned among them; new tickets routed by the live decision code (bench/lib/routing-bench.ts): ticket locks, rules,",
+    "eligibility from the per-agent counters, the claim (agent lock and capacity re-check), the assignment with its history",
+    "event, domain event and subscriber jobs, and the log. First each decision in its own transaction; then as *runs*",
+    "(`routeTickets`, what the routing subscriber does with the new tickets waiting in its queue): tickets arrive at a steady",
+    "rate and two workers (as two processes would) each decide whatever has arrived in one transaction.",
     "",
     "| Decisions | count | per second | p50 ms | p95 ms | p99 ms |",
     "|---|---:|---:|---:|---:|---:|",
-    row("one at a time", r.decisions.sequential),
-    row("8 in flight", c8),
-    ...(r.decisions.batchesOf10
-      ? [
-          `| ${r.decisions.batchesOf10.batch} per transaction, 8 transactions in flight (latency per transaction) | ${(r.decisions.batchesOf10.total * r.decisions.batchesOf10.batch).toLocaleString("en")} | ${r.decisions.batchesOf10.decisionsPerSecond} | ${r.decisions.batchesOf10.p50Ms} | ${r.decisions.batchesOf10.p95Ms} | ${r.decisions.batchesOf10.p99Ms} |`,
-        ]
-      : []),
+    row("one at a time, own transaction each", r.decisions.sequential),
+    row("8 in flight, own transaction each", c8),
+    ...(a500 ? [arrivalRow(a500)] : []),
+    ...(a1000 ? [arrivalRow(a1000)] : []),
     "",
-    `Target ≥ ${ROUTING_TARGET.perSecond}/s with p99 ≤ ${ROUTING_TARGET.p99Ms} ms: ${c8.perSecond >= ROUTING_TARGET.perSecond && c8.p99Ms <= ROUTING_TARGET.p99Ms ? "met" : "**not met**"}. Every routed ticket has exactly one winning decision (${r.winningDecisions.n.toLocaleString("en")} decisions for ${r.winningDecisions.tickets.toLocaleString("en")} tickets).`,
+    `Target ≥ ${ROUTING_TARGET.perSecond}/s: ${rateMet ? "met" : "**not met**"}${a1000 ? ` (runs keep up with ${a500?.offeredPerSecond}/s and decide ${a1000.perSecond}/s when ${a1000.offeredPerSecond}/s arrive)` : ""}. p99 ≤ ${ROUTING_TARGET.p99Ms} ms: ${p99 <= ROUTING_TARGET.p99Ms ? "met" : `**not met** (p99 ${p99} ms at ${a500 ? `${a500.offeredPerSecond}/s` : "8 in flight"})`}. Every routed ticket has exactly one winning decision (${r.winningDecisions.n.toLocaleString("en")} decisions for ${r.winningDecisions.tickets.toLocaleString("en")} tickets).`,
     "",
-    ...(c8.perSecond >= ROUTING_TARGET.perSecond
+    ...(p99 <= ROUTING_TARGET.p99Ms
       ? []
       : [
-          "Where the time goes: a decision is eight round trips (begin, the ticket lock, the team's agents with their counts, the",
-          "capacity claim, the ticket change with its history, the domain event with its subscriber jobs, the log, the commit), about",
-          "7 ms of CPU shared by Node (query building, the wire protocol) and PostgreSQL (the statements, the counting trigger, the",
-          "indexes of tickets, ticket_events, domain_events and jobs) on the same two cores. More in flight (16, 32 in trials) gives no",
-          "more, and neither does committing ten decisions together (the batched row): the commit is not the limit, the statements",
-          "are. Closing the gap needs fewer statements per decision (e.g. the decision as one server-side function) or a lighter",
-          "assignment (no history row or domain event per automatic assignment) — a design change left for later.",
+          "Where the time goes: a decision in its own transaction is eight round trips and about 7–10 ms of CPU shared by Node",
+          "(query building, the wire protocol, ranking 50 candidates and writing them to the log) and PostgreSQL (planning and",
+          "running the statements, the counting trigger, the indexes of tickets, ticket_events, domain_events and jobs) on the same",
+          "two cores, so own-transaction decisions top out below 300/s. Runs share the statements among their tickets (about 2–3",
+          "ms of CPU per decision), which carries the rate past 500/s, but a ticket then waits for the run before it: under a",
+          "steady 500/s the typical ticket is assigned 30 ms after it arrives, and the slowest 1% wait 100 ms or more (runs that",
+          "met a checkpoint, autovacuum or a collision on the same agents). Meeting both on two cores needs a lighter assignment",
+          "(e.g. the log's candidate lists and the per-assignment domain event written asynchronously) — left for later.",
           "",
         ]),
     `Simulator: a generated day of ${r.simulator.tickets.toLocaleString("en")} tickets and ${r.simulator.agents} agents per strategy — ${r.simulator.perStrategy.map((s) => `${s.strategy} ${(s.runMs / 1000).toFixed(2)} s`).join(", ")} (slowest ${(slowest / 1000).toFixed(2)} s; target < ${ROUTING_TARGET.simulatorMs / 1000} s: ${slowest < ROUTING_TARGET.simulatorMs ? "met" : "**not met**"}).`,

@@ -4,18 +4,19 @@ import { sql } from "kysely";
 import { createContext } from "../../server/src/app";
 import { loadConfig } from "../../server/src/config";
 import type { Database } from "../../server/src/db/database";
-import { routeTicket } from "../../server/src/modules/routing/route-ticket";
+import { routeTicket, routeTickets } from "../../server/src/modules/routing/route-ticket";
 import { SIM_STRATEGIES, simulateDay } from "../../server/src/modules/routing/simulator/simulate-day";
 import { generatedProfile } from "../../server/src/modules/routing/simulator/simulation-profile";
 import { createLogger } from "../../server/src/platform/logger";
-import { load, round } from "./load";
+import { load, percentiles, round } from "./load";
 
 /**
  * Issue 5: routing decisions on PostgreSQL with 500 agents (10 teams of 50, online, no shifts) and
  * 100,000 open tickets assigned among them; `decisions` new unassigned tickets are then routed by
  * the live decision function (ticket lock, rules, eligibility from the per-agent counters, agent
  * lock, capacity re-check, assignment with its history and domain event, the log), each in its own
- * transaction, sequentially and with 8 in flight (as several job workers / processes would). Plus
+ * transaction, sequentially and with 8 in flight; then as runs (routeTickets, what the routing
+ * subscriber does with a burst) under steady arrivals of 500/s and 1000/s. Plus
  * the simulator: one generated day of 50,000 tickets per strategy.
  */
 export async function benchRouting(database: Database, opts: { openTickets: number; decisions: number }) {
@@ -79,7 +80,7 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
   const fresh = await sql<{ id: number }>`
     insert into tickets (subject, description, status, priority, channel, category_id, customer_id, department_id, tags, custom_fields, created_at, updated_at)
     select '新工单 ' || g, '', 'new', 'normal', 'api', (${categories}::int[])[1 + g % ${TEAMS}], ${customer.id}, ${dep.id}, '{}', '{}', now(), now()
-    from generate_series(1, ${opts.decisions * 3}::int) g
+    from generate_series(1, ${opts.decisions * 3 + 1100}::int) g
     returning id`.execute(db);
   await sql`analyze`.execute(db);
   const ids = fresh.rows.map((r) => r.id);
@@ -93,22 +94,30 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
       const r = await routeTicket(ctx, trx, id, { trigger: "created" });
       if (r.outcome !== "assigned") throw new Error(`ticket ${id} was not assigned: ${r.outcome}`);
     });
+  /** One run of tickets as the routing subscriber decides a burst from its queue; returns those left to a decision of their own. */
+  const decideRun = (run: number[]) =>
+    db.transaction().execute(async (trx) => {
+      const results = await routeTickets(ctx, trx, run, { trigger: "created" });
+      const deferred: number[] = [];
+      for (const [id, r] of results)
+        if (r.outcome === "deferred") deferred.push(id);
+        else if (r.outcome !== "assigned") throw new Error(`ticket ${id} was not assigned: ${r.outcome}`);
+      return deferred;
+    });
   // Warm the caches (directory, handling times) and the connection pool.
   for (const id of ids.slice(0, 50)) await decide(id);
-  const third = Math.floor((ids.length - 50) / 3);
-  const sequential = await load(Math.min(third, 1000), 1, (i) => decide(ids[50 + i] as number));
-  const concurrent = await load(third, 8, (i) => decide(ids[50 + third + i] as number));
-  // As the job queue hands the router a run of new tickets: 10 decisions per transaction, 8 transactions in flight.
-  const BATCH = 10;
-  const batchStart = 50 + 2 * third;
-  const batched = await load(Math.floor(third / BATCH), 8, (b) =>
-    db.transaction().execute(async (trx) => {
-      for (let k = 0; k < BATCH; k++) {
-        const r = await routeTicket(ctx, trx, ids[batchStart + b * BATCH + k] as number, { trigger: "created" });
-        if (r.outcome !== "assigned") throw new Error(`not assigned: ${r.outcome}`);
-      }
-    }),
-  );
+  let at = 50;
+  const take = (n: number) => {
+    at += n;
+    return ids.slice(at - n, at);
+  };
+  const sequentialIds = take(Math.min(1000, opts.decisions));
+  const sequential = await load(sequentialIds.length, 1, (i) => decide(sequentialIds[i] as number));
+  const concurrentIds = take(opts.decisions);
+  const concurrent = await load(concurrentIds.length, 8, (i) => decide(concurrentIds[i] as number));
+  // Open loop: tickets arrive at a steady rate and two routing workers (as two processes would run) decide what has arrived.
+  const atTarget = await arrivals(take(opts.decisions), 500, 2, decideRun, decide);
+  const overload = await arrivals(take(opts.decisions), 1000, 2, decideRun, decide);
   const log = await sql<{ n: number; tickets: number }>`
     select count(*)::int as n, count(distinct ticket_id)::int as tickets from assignment_log where outcome = 'assigned'`.execute(db);
 
@@ -124,7 +133,8 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
     decisions: {
       sequential,
       concurrency8: concurrent,
-      batchesOf10: { ...batched, decisionsPerSecond: round(batched.perSecond * BATCH), batch: BATCH },
+      arrivals500: atTarget,
+      arrivals1000: overload,
     },
     winningDecisions: log.rows[0],
     simulator: {
@@ -133,5 +143,59 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
       perStrategy: simulator,
       totalMs: round(simulator.reduce((s, r) => s + r.runMs, 0)),
     },
+  };
+}
+
+/** At most this many tickets in one run: what the job queue hands a batch subscriber at once. */
+const MAX_RUN = 100;
+
+/**
+ * Tickets arrive at `rate` per second; each of `workers` routing workers repeatedly takes every
+ * ticket that has arrived and is not taken yet (up to MAX_RUN) and decides them as one run, as the
+ * routing subscriber does with its queue; tickets a run defers get a decision of their own right
+ * after. A ticket's latency runs from its arrival to the commit of its decision, waiting included.
+ */
+async function arrivals(
+  ids: number[],
+  rate: number,
+  workers: number,
+  decideRun: (run: number[]) => Promise<number[]>,
+  decideOne: (id: number) => Promise<void>,
+) {
+  const latencies: number[] = [];
+  const runs: number[] = [];
+  let next = 0;
+  let deferred = 0;
+  const start = performance.now();
+  const arrival = (i: number) => start + (i * 1000) / rate;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < ids.length) {
+        const arrived = Math.min(ids.length, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+        if (next >= arrived) {
+          await new Promise((r) => setTimeout(r, Math.max(0, arrival(next) - performance.now())));
+          continue;
+        }
+        const from = next;
+        const to = Math.min(arrived, from + MAX_RUN);
+        next = to;
+        const left = await decideRun(ids.slice(from, to));
+        for (const id of left) await decideOne(id);
+        deferred += left.length;
+        const done = performance.now();
+        for (let i = from; i < to; i++) latencies.push(done - arrival(i));
+        runs.push(to - from);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    total: ids.length,
+    offeredPerSecond: rate,
+    perSecond: round(ids.length / seconds),
+    workers,
+    meanRun: round(runs.reduce((a, b) => a + b, 0) / runs.length),
+    deferred,
+    ...percentiles(latencies),
   };
 }

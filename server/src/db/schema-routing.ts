@@ -21,15 +21,9 @@ export interface AgentStatesTable {
   /** Kept by the tickets trigger: unsolved tickets assigned, in total and per channel. */
   open_count: Generated<number>;
   open_by_channel: ColumnType<Record<string, number>, string | undefined, string>;
+  /** Per category id ("0": none). */
+  open_by_category: ColumnType<Record<string, number>, string | undefined, string>;
   updated_at: Timestamp;
-}
-
-/** Kept by a trigger on tickets: each agent's unsolved tickets per category (0: none) and channel. */
-export interface AgentOpenTicketsTable {
-  staff_id: number;
-  category_id: number;
-  channel: string;
-  open_count: number;
 }
 
 export interface CategorySkillsTable {

@@ -37,7 +37,7 @@ import type {
   TicketAccessTokensTable,
 } from "./schema-intake";
 import type { DomainEventsTable, JobsTable } from "./schema-platform";
-import type { AgentOpenTicketsTable, AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
+import type { AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -359,7 +359,6 @@ export interface DB {
   analytics_agent_daily: AnalyticsAgentDailyTable;
   report_schedules: ReportSchedulesTable;
   agent_states: AgentStatesTable;
-  agent_open_tickets: AgentOpenTicketsTable;
   category_skills: CategorySkillsTable;
   routing_rules: RoutingRulesTable;
   assignment_log: AssignmentLogTable;

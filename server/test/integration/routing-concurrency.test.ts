@@ -200,7 +200,7 @@ describe("routing exactly once on PostgreSQL", () => {
     const { rows: drift } = await sql<{ n: number }>`
       select count(*)::int as n from (
         select assignee_id as staff_id, count(*) as n from tickets where assignee_id is not null and status not in ('solved','closed') group by 1
-      ) a full join (select staff_id, sum(open_count) as n from agent_open_tickets group by 1 having sum(open_count) <> 0) c using (staff_id)
+      ) a full join (select staff_id, sum(value::int) as n from agent_states, jsonb_each(open_by_category) group by 1 having sum(value::int) <> 0) c using (staff_id)
       where a.n is distinct from c.n`.execute(db);
     expect(drift[0]?.n).toBe(0);
     const { rows: totalDrift } = await sql<{ n: number }>`

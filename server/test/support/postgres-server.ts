@@ -51,7 +51,10 @@ function run(bin: string, args: string[], opts: { allowFail?: boolean } = {}) {
   return res;
 }
 
-export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  /** settings: extra server settings (e.g. shared_preload_libraries for a profiling run). */
+  opts: { durable?: boolean; settings?: Record<string, string> } = {},
+): Promise<PostgresServer> {
   const bin = binDir();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-pg-"));
   if (isRoot()) execFileSync("chown", ["postgres:postgres", dir]);
@@ -61,7 +64,10 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
   // Tests favour speed over crash safety of the throwaway server (durability tests kill our
   // process, not PostgreSQL); benchmarks ask for PostgreSQL's default, durable settings.
   const relaxed = opts.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB${relaxed}`;
+  const extra = Object.entries(opts.settings ?? {})
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join("");
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB${relaxed}${extra}`;
   run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-o", options, "-w", "start"]);
   return {
     port,

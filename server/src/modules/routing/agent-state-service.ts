@@ -77,49 +77,51 @@ export async function updateAgentState(db: Executor, staffId: number, input: z.o
     .execute();
 }
 
-/** Open (unsolved) tickets per agent: in total, per channel and per category (0: none). */
-export async function openLoads(db: Executor, staffIds: number[]) {
-  const loads = new Map<number, { total: number; byChannel: Record<string, number>; byCategory: Map<number, number> }>();
-  if (staffIds.length === 0) return loads;
-  const rows = await db
-    .selectFrom("agent_open_tickets")
-    .selectAll()
-    .where("staff_id", "in", staffIds)
-    .where("open_count", "<>", 0)
-    .execute();
-  for (const r of rows) {
-    const l = loads.get(r.staff_id) ?? { total: 0, byChannel: {}, byCategory: new Map<number, number>() };
-    l.total += r.open_count;
-    l.byChannel[r.channel] = (l.byChannel[r.channel] ?? 0) + r.open_count;
-    l.byCategory.set(r.category_id, (l.byCategory.get(r.category_id) ?? 0) + r.open_count);
-    loads.set(r.staff_id, l);
-  }
-  return loads;
-}
+export type AgentLoad = { total: number; byChannel: Record<string, number>; byCategory: Map<number, number> };
 
-type Load = { total: number; byChannel: Record<string, number>; byCategory: Map<number, number> };
+/** Open (unsolved) tickets of an agent, from the counters the tickets trigger keeps on their row. */
+const loadOf = (r: {
+  open_count: number;
+  open_by_channel: Record<string, number>;
+  open_by_category: Record<string, number>;
+}): AgentLoad => ({
+  total: r.open_count,
+  byChannel: r.open_by_channel,
+  byCategory: new Map(Object.entries(r.open_by_category).map(([category, n]) => [Number(category), n])),
+});
 
-/** These agents' state rows with their open-ticket counts, in one round trip (what a decision reads). */
+/**
+ * What a decision needs of these agents, one row each by primary key: presence, shifts, capacity,
+ * open-ticket counts and last assignment (as epoch milliseconds: no date parsing for 50 rows).
+ */
 export async function agentStatesWithLoads(db: Executor, staffIds: number[]) {
   if (staffIds.length === 0) return [];
   const rows = await db
-    .selectFrom("agent_states as st")
-    .selectAll("st")
-    .select(
-      sql<[number, string, number][]>`coalesce((select jsonb_agg(jsonb_build_array(o.category_id, o.channel, o.open_count))
-        from agent_open_tickets o where o.staff_id = st.staff_id and o.open_count <> 0), '[]'::jsonb)`.as("loads"),
-    )
-    .where("st.staff_id", "in", staffIds)
+    .selectFrom("agent_states")
+    .select([
+      "staff_id",
+      "presence",
+      "capacity",
+      "channel_capacity",
+      "shifts",
+      "shift_exceptions",
+      "open_count",
+      "open_by_channel",
+      "open_by_category",
+      sql<number | null>`(extract(epoch from last_assigned_at) * 1000)::float8`.as("last_assigned_ms"),
+    ])
+    .where("staff_id", "in", staffIds)
     .execute();
-  return rows.map(({ loads, ...state }) => {
-    const load: Load = { total: 0, byChannel: {}, byCategory: new Map() };
-    for (const [category, channel, n] of loads) {
-      load.total += n;
-      load.byChannel[channel] = (load.byChannel[channel] ?? 0) + n;
-      load.byCategory.set(category, (load.byCategory.get(category) ?? 0) + n);
-    }
-    return { state, load };
-  });
+  return rows.map((r) => ({
+    staffId: r.staff_id,
+    presence: r.presence,
+    capacity: r.capacity,
+    channelCapacity: r.channel_capacity,
+    shifts: r.shifts,
+    shiftExceptions: r.shift_exceptions,
+    lastAssignedAt: r.last_assigned_ms === null ? null : new Date(r.last_assigned_ms),
+    load: loadOf(r),
+  }));
 }
 
 /** Every active staff member's routing state, for the console and the routing board. */
@@ -127,16 +129,15 @@ export async function listAgentStates(db: Executor, timeZone: string, now = new 
   const staff = (await listStaff(db)).filter((s) => s.active);
   const ids = staff.map((s) => s.id);
   await ensureAgentStates(db, ids);
-  const [states, loads, teams] = await Promise.all([
+  const [states, teams] = await Promise.all([
     ids.length ? db.selectFrom("agent_states").selectAll().where("staff_id", "in", ids).execute() : [],
-    openLoads(db, ids),
     teamIdsByStaff(db, ids),
   ]);
   const byId = new Map(states.map((s) => [s.staff_id, s]));
   return staff.flatMap((s) => {
     const st = byId.get(s.id);
     if (!st) return [];
-    const load = loads.get(s.id);
+    const load = loadOf(st);
     return [
       {
         staffId: s.id,
@@ -151,8 +152,8 @@ export async function listAgentStates(db: Executor, timeZone: string, now = new 
         shifts: st.shifts as Shift[],
         shiftExceptions: st.shift_exceptions as ShiftException[],
         onShift: isOnShift(st.shifts, st.shift_exceptions, now, timeZone),
-        load: load?.total ?? 0,
-        loadByChannel: load?.byChannel ?? {},
+        load: load.total,
+        loadByChannel: Object.fromEntries(Object.entries(load.byChannel).filter(([, n]) => n !== 0)),
         teamIds: teams.get(s.id) ?? [],
       },
     ];

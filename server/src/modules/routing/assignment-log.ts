@@ -19,21 +19,28 @@ export type DecisionInput = {
 
 /** Every routing decision is kept: who was considered, who won and why (shown on the ticket and the routing board). */
 export async function recordDecision(db: Executor, d: DecisionInput) {
+  await recordDecisions(db, [d]);
+}
+
+export async function recordDecisions(db: Executor, decisions: DecisionInput[]) {
+  if (decisions.length === 0) return;
   await db
     .insertInto("assignment_log")
-    .values({
-      ticket_id: d.ticketId,
-      round: d.round,
-      outcome: d.outcome,
-      team_id: d.teamId,
-      staff_id: d.staffId,
-      strategy: d.strategy,
-      reason: d.reason,
-      details: JSON.stringify(d.details ?? {}),
-      candidates: JSON.stringify(d.candidates ?? []),
-      actor_type: d.actor.type,
-      actor_id: d.actor.id,
-    })
+    .values(
+      decisions.map((d) => ({
+        ticket_id: d.ticketId,
+        round: d.round,
+        outcome: d.outcome,
+        team_id: d.teamId,
+        staff_id: d.staffId,
+        strategy: d.strategy,
+        reason: d.reason,
+        details: JSON.stringify(d.details ?? {}),
+        candidates: JSON.stringify(d.candidates ?? []),
+        actor_type: d.actor.type,
+        actor_id: d.actor.id,
+      })),
+    )
     .execute();
 }
 

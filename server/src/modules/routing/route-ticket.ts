@@ -5,63 +5,23 @@ import type { AppContext } from "../../platform/context";
 import { typicalHandlingMinutes } from "../analytics/typical-handling";
 import { customerRoutingFacts } from "../customers/customer-service";
 import type { TeamRouting } from "../directory/team-service";
-import { changeTicket } from "../tickets/change-ticket";
+import { changeTicket, diffTicketFields, writeTicketChanges } from "../tickets/change-ticket";
 import { type Actor, systemActor } from "../tickets/ticket-events";
-import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
-import { recordDecision } from "./assignment-log";
-import { type Handling, claimCapacity, evaluateAgents } from "./eligible-agents";
+import { lockTickets, setRoutingState } from "../tickets/ticket-routing-state";
+import { AgentBoard } from "./agent-board";
+import { type RouteTrigger, routeLater } from "./route-later";
+import { type DecisionInput, recordDecision, recordDecisions } from "./assignment-log";
+import { type Claim, type Handling, claimAgents, evaluateAgents } from "./eligible-agents";
 import { type RoutingDirectory, routingDirectory } from "./routing-directory";
-import { type RoutingFacts, ruleMatches } from "./routing-rules-service";
-import { rankCandidates } from "./strategies";
+import { type CustomerFacts, type Target, fallbackChain, targetOf, teamMembersFor } from "./routing-targets";
+import { type Candidate, rankCandidates } from "./strategies";
 
-export type RouteTrigger = "created" | "waiting" | "claim_timeout" | "rejected" | "returned" | "transferred" | "manual";
-export type RouteResult = { outcome: "assigned" | "offered" | "queued" | "manual" | "skipped"; staffId?: number; teamId?: number | null };
-
-/** Where the rules send a ticket: named agents (green channel), a team, or nowhere (the shared queue). */
-type Target = { teamId: number | null; agentIds: number[]; reason: string; details: Record<string, unknown> };
-
-export function selectTarget(dir: RoutingDirectory, facts: RoutingFacts): Target {
-  for (const rule of dir.rules) {
-    if (!ruleMatches(rule.conditions, facts)) continue;
-    const details = { ruleId: rule.id, ruleName: rule.name };
-    if (rule.teamId !== null && !dir.teams.has(rule.teamId))
-      // The rule points at a team that is gone: the default queue, and the log says why.
-      return { ...defaultTarget(dir), reason: "rule_team_missing", details: { ...details, missingTeamId: rule.teamId } };
-    return { teamId: rule.teamId, agentIds: rule.agentIds, reason: rule.agentIds.length ? "green_channel" : "rule_matched", details };
-  }
-  return defaultTarget(dir);
-}
-
-function defaultTarget(dir: RoutingDirectory): Target {
-  const id = dir.settings.defaultTeamId;
-  return id !== null && dir.teams.has(id)
-    ? { teamId: id, agentIds: [], reason: "default_team", details: {} }
-    : { teamId: null, agentIds: [], reason: "no_team", details: {} };
-}
-
-/**
- * The team, then its fallback chain, then the other teams of its department and of each
- * department above it: where to look when nobody in the team can take the ticket. Each team once.
- */
-export function fallbackChain(dir: RoutingDirectory, teamId: number): TeamRouting[] {
-  const chain: TeamRouting[] = [];
-  const seen = new Set<number>();
-  const add = (t: TeamRouting | undefined) => {
-    if (t && !seen.has(t.teamId)) {
-      seen.add(t.teamId);
-      chain.push(t);
-    }
-  };
-  for (let at: number | null | undefined = teamId; at != null && !seen.has(at); at = dir.teams.get(at)?.fallbackTeamId)
-    add(dir.teams.get(at));
-  const first = dir.teams.get(teamId);
-  const departments = new Set<number>();
-  for (let d: number | null | undefined = first?.departmentId; d != null && !departments.has(d); d = dir.parentOf.get(d)) {
-    departments.add(d);
-    for (const t of dir.teamsByDepartment.get(d) ?? []) add(t);
-  }
-  return chain;
-}
+/** deferred: left to a decision of its own right after this run commits (every agent it could take was busy in another transaction). */
+export type RouteResult = {
+  outcome: "assigned" | "offered" | "queued" | "manual" | "skipped" | "deferred";
+  staffId?: number;
+  teamId?: number | null;
+};
 
 const handlingCache = new WeakMap<object, { at: number; value: Promise<Handling> }>();
 function handlingMinutes(ctx: AppContext, via: Transaction<DB>): Promise<Handling> {
@@ -72,69 +32,177 @@ function handlingMinutes(ctx: AppContext, via: Transaction<DB>): Promise<Handlin
   return value;
 }
 
+/** Rounds of choosing again for tickets whose chosen agent was busy (another transaction is assigning to them) or filled up meanwhile. */
+const MAX_ROUNDS = 6;
+const WAIT_FROM_ROUND = 2;
+
+export type RouteOpts = { trigger: RouteTrigger; actor?: Actor; now?: Date; teamId?: number };
+
+/** One routing decision (see routeTickets). */
+export async function routeTicket(ctx: AppContext, trx: Transaction<DB>, ticketId: number, opts: RouteOpts): Promise<RouteResult> {
+  return (await routeTickets(ctx, trx, [ticketId], opts)).get(ticketId) ?? { outcome: "skipped" };
+}
+
 /**
- * One routing decision, atomic in the caller's transaction: the ticket's row is locked, so of
- * any number of concurrent decisions (several processes, claims, manual assignment) exactly one
- * finds it unassigned; the winner's agent row is locked before capacity is checked again.
+ * Routing decisions for a run of tickets, atomic in the caller's transaction. The tickets' rows
+ * are locked (in id order), so of any number of concurrent decisions (several processes, claims,
+ * manual assignment) exactly one finds a ticket unassigned. Each ticket is decided in turn against
+ * the agents' states as the run has changed them; the assignments are then written together: the
+ * agents are claimed under their row locks (capacity re-checked on the newest counts), the tickets
+ * changed with their history and domain events, and the decisions logged — a handful of
+ * statements for the whole run. A ticket whose agent filled up meanwhile is decided again.
+ * `opts.teamId`: route within this team (a transfer to a team) instead of asking the rules.
  */
-export async function routeTicket(
-  ctx: AppContext,
-  trx: Transaction<DB>,
-  ticketId: number,
-  /** teamId: route within this team (a transfer to a team) instead of asking the rules. */
-  opts: { trigger: RouteTrigger; actor?: Actor; now?: Date; teamId?: number },
-): Promise<RouteResult> {
+export async function routeTickets(ctx: AppContext, trx: Transaction<DB>, ticketIds: number[], opts: RouteOpts) {
   const now = opts.now ?? new Date();
   const actor = opts.actor ?? systemActor;
-  const ticket = await lockTicket(trx, ticketId);
-  if (!ticket || ticket.assignee_id !== null || ["solved", "closed"].includes(ticket.status)) return { outcome: "skipped" };
-  // A repeat of another open ticket is never dispatched on its own: an agent merges it or clears the flag.
-  if (ticket.duplicate_of_id !== null) return { outcome: "skipped" };
-  if (ticket.routing_status === "manual" && opts.trigger === "waiting") return { outcome: "skipped" };
-  if (ticket.routing_status === "offered" && opts.trigger === "waiting" && ticket.offered_until && ticket.offered_until > now)
-    return { outcome: "skipped" };
+  const results = new Map<number, RouteResult>();
+  let pending: TicketRow[] = [];
+  for (const ticket of await lockTickets(trx, ticketIds)) {
+    if (routable(ticket, opts.trigger, now)) pending.push(ticket);
+    else results.set(ticket.id, { outcome: "skipped" });
+  }
+  if (pending.length === 0) return results;
   const dir = await routingDirectory(ctx.db, trx);
-  // The customer is read only when some rule looks at the customer.
+  // The customers are read only when some rule looks at the customer.
   const needsCustomer = dir.rules.some(
     (r) => r.conditions.tiers?.length || r.conditions.languages?.length || r.conditions.customerFields?.length,
   );
-  const customer = needsCustomer ? (await customerRoutingFacts(trx, [ticket.customer_id])).get(ticket.customer_id) : undefined;
-  const facts: RoutingFacts = {
-    categoryId: ticket.category_id,
-    channel: ticket.channel,
-    tier: customer?.tier ?? "normal",
-    priority: ticket.priority,
-    language: customer?.locale ?? "zh-CN",
-    ticketFields: ticket.custom_fields,
-    customerFields: customer?.customFields ?? {},
+  const customers: Map<number, CustomerFacts> = needsCustomer
+    ? await customerRoutingFacts(trx, [...new Set(pending.map((t) => t.customer_id))])
+    : new Map();
+  const run: Run = {
+    ctx,
+    trx,
+    dir,
+    board: new AgentBoard(trx),
+    actor,
+    opts,
+    evalOpts: { now, timeZone: ctx.config.timeZone, handling: await handlingMinutes(ctx, trx) },
+    planned: [],
+    busy: new Set(),
+    holdsClaims: false,
+    waitAll: false,
+    deferred: [],
   };
-  const target: Target =
-    opts.teamId !== undefined && dir.teams.has(opts.teamId)
-      ? { teamId: opts.teamId, agentIds: [], reason: opts.trigger, details: {} }
-      : selectTarget(dir, facts);
-  const round = ticket.routing_round + 1;
-  const base = { ticketId, round, actor, details: { ...target.details, trigger: opts.trigger } };
-  const handling = await handlingMinutes(ctx, trx);
-  const evalOpts = { now, timeZone: ctx.config.timeZone, exclude: ticket.routing_excluded, handling };
+  // The members of every team the run will look at first, read in one query.
+  await run.board.get(pending.flatMap((t) => teamMembersFor(dir, t, customers.get(t.customer_id), opts)));
+  for (let round = 0; pending.length > 0 && round < MAX_ROUNDS; round++) {
+    run.planned = [];
+    // A run holding no agent rows may wait for a busy agent without risk of deadlock: after two rounds of being passed by, it does.
+    if (round >= WAIT_FROM_ROUND && !run.holdsClaims) {
+      run.busy.clear();
+      run.waitAll = true;
+    }
+    for (const ticket of pending) {
+      const result = await decide(run, ticket, customers.get(ticket.customer_id));
+      if (result) results.set(ticket.id, result);
+    }
+    const refused = await writeAssignments(run);
+    for (const p of run.planned)
+      if (!refused.includes(p)) results.set(p.ticket.id, { outcome: "assigned", staffId: p.staffId, teamId: p.teamId });
+    // The refused agents are read again (their bookings in this run did not happen).
+    run.board.forget(refused.map((p) => p.staffId));
+    pending = refused.map((p) => p.ticket);
+  }
+  // Still contended after several rounds, or only busy agents could take it while this run holds
+  // agents of its own (waiting then could deadlock with a run waiting for ours): decided on its own.
+  const later = [...run.deferred, ...pending].map((t) => t.id);
+  await routeLater(trx, later, opts.trigger);
+  for (const id of later) results.set(id, { outcome: "deferred" });
+  return results;
+}
+
+/** Whether this trigger may route the ticket now. */
+function routable(ticket: TicketRow, trigger: RouteTrigger, now: Date) {
+  if (ticket.assignee_id !== null || ["solved", "closed"].includes(ticket.status)) return false;
+  // A repeat of another open ticket is never dispatched on its own: an agent merges it or clears the flag.
+  if (ticket.duplicate_of_id !== null) return false;
+  if (ticket.routing_status === "manual" && trigger === "waiting") return false;
+  if (ticket.routing_status === "offered" && trigger === "waiting" && ticket.offered_until && ticket.offered_until > now) return false;
+  return true;
+}
+
+type Base = { ticketId: number; round: number; actor: Actor; details: Record<string, unknown> };
+/** wait: every eligible agent was busy, so the claim waits for the agent's row instead of passing them over. */
+type Planned = { ticket: TicketRow; staffId: number; teamId: number | null; base: Base; decision: DecisionInput; wait: boolean };
+type Run = {
+  ctx: AppContext;
+  trx: Transaction<DB>;
+  dir: RoutingDirectory;
+  board: AgentBoard;
+  actor: Actor;
+  opts: RouteOpts;
+  evalOpts: { now: Date; timeZone: string; handling: Handling };
+  /** Assignments chosen in this round, written together by writeAssignments. */
+  planned: Planned[];
+  /** Agents another transaction was assigning to when this run tried to claim them: others are preferred. */
+  busy: Set<number>;
+  /** Whether this run has taken agents' rows (then it never waits for another's). */
+  holdsClaims: boolean;
+  waitAll: boolean;
+  deferred: TicketRow[];
+};
+
+/** The strategy's choice, preferring agents not busy elsewhere right now. */
+function choose(run: Run, strategy: RoutingStrategy, eligible: Candidate[]) {
+  const free = eligible.filter((c) => !run.busy.has(c.staffId));
+  const [best] = rankCandidates(strategy, free.length ? free : eligible);
+  return best && { staffId: best.staffId, wait: free.length === 0 || run.waitAll };
+}
+
+/** Books the agent for the ticket in this run; written (or refused by the database) with the run's other assignments. */
+function plan(
+  run: Run,
+  ticket: TicketRow,
+  pick: { staffId: number; wait: boolean },
+  teamId: number | null,
+  base: Base,
+  decision: Omit<DecisionInput, keyof Base | "staffId">,
+) {
+  if (pick.wait && run.holdsClaims) {
+    run.deferred.push(ticket);
+    return { outcome: "deferred" as const };
+  }
+  run.board.book(pick.staffId, ticket, new Date());
+  run.planned.push({
+    ticket,
+    staffId: pick.staffId,
+    teamId,
+    base,
+    wait: pick.wait,
+    decision: { ...base, ...decision, staffId: pick.staffId },
+  });
+  return undefined;
+}
+
+/**
+ * Decides one ticket: assignments are planned (the caller writes them); an offer, a queue place
+ * or a manual wait is written at once and returned.
+ */
+async function decide(run: Run, ticket: TicketRow, customer: CustomerFacts | undefined): Promise<RouteResult | undefined> {
+  const { ctx, trx, dir, opts, actor } = run;
+  const target = targetOf(dir, ticket, customer, opts);
+  const base: Base = { ticketId: ticket.id, round: ticket.routing_round + 1, actor, details: { ...target.details, trigger: opts.trigger } };
+  const evalOpts = { ...run.evalOpts, exclude: ticket.routing_excluded };
   const considered: AssignmentCandidate[] = [];
 
   // Green channel: straight to the named agents, the least loaded first.
   if (target.agentIds.length) {
-    const { eligible, considered: c } = await evaluateAgents(trx, dir, target.agentIds, ticket, { ...evalOpts, requireSkills: false });
+    const { eligible, considered: c } = await evaluateAgents(run.board, dir, target.agentIds, ticket, {
+      ...evalOpts,
+      requireSkills: false,
+    });
     considered.push(...c);
-    const won = await tryAssign(ctx, trx, ticket, rankCandidates("least_loaded", eligible), target.teamId, actor);
-    if (won !== null) {
-      await recordDecision(trx, {
-        ...base,
+    const pick = choose(run, "least_loaded", eligible);
+    if (pick)
+      return plan(run, ticket, pick, target.teamId, base, {
         outcome: "assigned",
         teamId: target.teamId,
-        staffId: won,
         strategy: "least_loaded",
         reason: target.reason,
         candidates: c,
       });
-      return { outcome: "assigned", staffId: won, teamId: target.teamId };
-    }
   }
 
   if (target.teamId === null || dir.teams.get(target.teamId)?.strategy === "manual") {
@@ -143,7 +211,7 @@ export async function routeTicket(
     const reason = teamId === null && target.agentIds.length ? "green_channel_unavailable" : target.reason;
     if (ticket.routing_status === "manual" && ticket.team_id === teamId) return { outcome: "manual", teamId };
     if (teamId !== ticket.team_id) await changeTicket(ctx, trx, ticket, { teamId }, actor, routingSource(reason));
-    await setRoutingState(trx, ticketId, { routingStatus: "manual", offeredUntil: null });
+    await setRoutingState(trx, ticket.id, { routingStatus: "manual", offeredUntil: null });
     await recordDecision(trx, {
       ...base,
       outcome: "manual",
@@ -163,7 +231,7 @@ export async function routeTicket(
     if (i > 0 && t.strategy === "manual") continue;
     const offer = i === 0 && t.strategy === "claim" && opts.trigger !== "claim_timeout";
     const strategy: RoutingStrategy = t.strategy === "claim" || t.strategy === "manual" ? "least_loaded" : t.strategy;
-    const { eligible, considered: c } = await evaluateAgents(trx, dir, t.memberIds, ticket, {
+    const { eligible, considered: c } = await evaluateAgents(run.board, dir, t.memberIds, ticket, {
       ...evalOpts,
       // Only skill-based teams insist on the category's skills; the other strategies share work among all members.
       requireSkills: strategy === "skill",
@@ -173,9 +241,9 @@ export async function routeTicket(
     const reason = i === 0 ? target.reason : "fallback_team";
     const details = i === 0 ? base.details : { ...base.details, fromTeamId: team.teamId };
     if (offer) {
-      const until = new Date(now.getTime() + t.claimTimeoutMinutes * 60_000);
+      const until = new Date(evalOpts.now.getTime() + t.claimTimeoutMinutes * 60_000);
       await changeTicket(ctx, trx, ticket, { teamId: t.teamId }, actor, routingSource(reason));
-      await setRoutingState(trx, ticketId, { routingStatus: "offered", offeredUntil: until });
+      await setRoutingState(trx, ticket.id, { routingStatus: "offered", offeredUntil: until });
       await recordDecision(trx, {
         ...base,
         details: { ...details, offeredUntil: until.toISOString() },
@@ -189,68 +257,78 @@ export async function routeTicket(
       await ctx.events.emit(trx, {
         type: "ticket.offered",
         aggregateType: "ticket",
-        aggregateId: ticketId,
-        payload: { ticketId, teamId: t.teamId, staffIds: eligible.map((e) => e.staffId) },
+        aggregateId: ticket.id,
+        payload: { ticketId: ticket.id, teamId: t.teamId, staffIds: eligible.map((e) => e.staffId) },
       });
       return { outcome: "offered", teamId: t.teamId };
     }
-    const won = await tryAssign(ctx, trx, ticket, rankCandidates(strategy, eligible), t.teamId, actor);
-    if (won !== null) {
-      await recordDecision(trx, {
-        ...base,
-        details,
-        outcome: "assigned",
-        teamId: t.teamId,
-        staffId: won,
-        strategy,
-        reason,
-        candidates: considered,
-      });
-      return { outcome: "assigned", staffId: won, teamId: t.teamId };
-    }
+    const pick = choose(run, strategy, eligible);
+    if (pick)
+      return plan(
+        run,
+        ticket,
+        pick,
+        t.teamId,
+        { ...base, details },
+        {
+          outcome: "assigned",
+          teamId: t.teamId,
+          strategy,
+          reason,
+          candidates: [...considered],
+        },
+      );
   }
-  return queue(ctx, trx, ticket, base, team.teamId, "nobody_available", considered, actor);
+  return queue(run, ticket, base, team.teamId, "nobody_available", considered);
 }
 
 const routingSource = (reason: string) => ({ kind: "routing" as const, id: 0, name: reason });
 
 /**
- * Tries the ranked agents in order; the first whose capacity still holds under lock gets the
- * ticket. First pass: agents another decision is assigning to this instant are passed over (no
- * waiting behind each other); if that leaves nobody, those are tried again, waiting for the lock.
- * The caller records the decision (which also marks the winner's last assignment).
+ * Writes the round's planned assignments: claims every chosen agent for their new tickets at once
+ * (refused when the database's counts say they are full), then changes the tickets of the agents
+ * taken, with history and domain events, and logs those decisions. Returns the refused ones.
  */
-async function tryAssign(
-  ctx: AppContext,
-  trx: Transaction<DB>,
-  ticket: TicketRow,
-  ranked: { staffId: number }[],
-  teamId: number | null,
-  actor: Actor,
-): Promise<number | null> {
-  const busy: { staffId: number }[] = [];
-  for (const pass of [ranked, busy]) {
-    for (const c of pass) {
-      const ok = await claimCapacity(trx, c.staffId, ticket.channel, { skipLocked: pass === ranked });
-      if (ok === "locked") busy.push(c);
-      if (ok !== true) continue;
-      await changeTicket(
-        ctx,
-        trx,
-        ticket,
-        { assigneeId: c.staffId, ...(teamId !== null ? { teamId } : {}) },
-        actor,
-        routingSource("assigned"),
-        {
-          routingStatus: "assigned",
-          routingRound: ticket.routing_round + 1,
-          offeredUntil: null,
-        },
-      );
-      return c.staffId;
-    }
+async function writeAssignments(run: Run): Promise<Planned[]> {
+  if (run.planned.length === 0) return [];
+  // One claim per agent, for all their tickets of the round; it waits for the agent's row if any of them must.
+  const claims = new Map<number, Claim & { wait: boolean }>();
+  for (const p of run.planned) {
+    const c = claims.get(p.staffId) ?? { staffId: p.staffId, tickets: 0, byChannel: {}, wait: false };
+    c.tickets += 1;
+    c.byChannel[p.ticket.channel] = (c.byChannel[p.ticket.channel] ?? 0) + 1;
+    c.wait ||= p.wait;
+    claims.set(p.staffId, c);
   }
-  return null;
+  const all = [...claims.values()];
+  const taken = new Set<number>();
+  for (const wait of [false, true]) {
+    const result = await claimAgents(
+      run.trx,
+      all.filter((c) => c.wait === wait),
+      { skipLocked: !wait },
+    );
+    for (const id of result.taken) taken.add(id);
+    if (result.taken.size) run.holdsClaims = true;
+    for (const id of result.busy) run.busy.add(id);
+  }
+  const done = run.planned.filter((p) => taken.has(p.staffId));
+  await writeTicketChanges(
+    run.ctx,
+    run.trx,
+    done.map((p) => ({
+      current: p.ticket,
+      ...diffTicketFields(p.ticket, { assigneeId: p.staffId, ...(p.teamId !== null ? { teamId: p.teamId } : {}) }),
+      routing: { routingStatus: "assigned", routingRound: p.ticket.routing_round + 1, offeredUntil: null },
+    })),
+    run.actor,
+    routingSource("assigned"),
+  );
+  await recordDecisions(
+    run.trx,
+    done.map((p) => p.decision),
+  );
+  return run.planned.filter((p) => !taken.has(p.staffId));
 }
 
 /**
@@ -258,18 +336,16 @@ async function tryAssign(
  * assigned as soon as someone is available. Logged once per change, not on every retry.
  */
 async function queue(
-  ctx: AppContext,
-  trx: Transaction<DB>,
+  run: Run,
   ticket: TicketRow,
-  base: { ticketId: number; round: number; actor: Actor; details: Record<string, unknown> },
-  teamId: number,
+  base: Base,
+  teamId: number | null,
   reason: string,
   considered: AssignmentCandidate[],
-  actor: Actor,
 ): Promise<RouteResult> {
   if (ticket.routing_status === "queued" && ticket.team_id === teamId) return { outcome: "queued", teamId };
-  if (teamId !== ticket.team_id) await changeTicket(ctx, trx, ticket, { teamId }, actor, routingSource(reason));
-  await setRoutingState(trx, ticket.id, { routingStatus: "queued", offeredUntil: null });
-  await recordDecision(trx, { ...base, outcome: "queued", teamId, staffId: null, strategy: null, reason, candidates: considered });
+  if (teamId !== ticket.team_id) await changeTicket(run.ctx, run.trx, ticket, { teamId }, run.actor, routingSource(reason));
+  await setRoutingState(run.trx, ticket.id, { routingStatus: "queued", offeredUntil: null });
+  await recordDecision(run.trx, { ...base, outcome: "queued", teamId, staffId: null, strategy: null, reason, candidates: considered });
   return { outcome: "queued", teamId };
 }

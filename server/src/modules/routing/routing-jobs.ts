@@ -2,13 +2,13 @@ import type { AppContext } from "../../platform/context";
 import { usageFlag } from "../../platform/events/usage-flag";
 import { type Executor, enqueue, enqueueMany } from "../../platform/jobs/job-queue";
 import { untouchedTickets, waitingTicketIds } from "../tickets/ticket-routing-state";
-import { routeTicket, type RouteTrigger } from "./route-ticket";
+import { ROUTE_QUEUE, type RouteTrigger } from "./route-later";
+import { routeTicket, routeTickets } from "./route-ticket";
 import { getRoutingSettings } from "./routing-settings";
 import { rescoreAllBatch, rescoreApproaching, rescoreTickets } from "./score-tickets";
 import { isOnShift } from "./shifts";
 import { returnTicket } from "./ticket-routing-actions";
 
-const ROUTE_QUEUE = "routing.route";
 const SWEEP_QUEUE = "routing.sweep";
 const RESCORE_QUEUE = "routing.rescore";
 const RESCORE_ALL_QUEUE = "routing.rescore-all";
@@ -36,6 +36,10 @@ export function registerRoutingJobs(ctx: AppContext) {
     accepts: (e) => (e.payload.scope as { assigneeId?: number | null } | undefined)?.assigneeId == null,
     handle: async (event, { trx }) => {
       await routeTicket(ctx, trx, event.aggregateId, { trigger: "created" });
+    },
+    // A burst of new tickets is decided as one run: the agents are read and claimed once for all of them.
+    handleBatch: async (events, { trx }) => {
+      await routeTickets(ctx, trx, [...new Set(events.map((e) => e.aggregateId))], { trigger: "created" });
     },
   });
   ctx.events.subscribe({

@@ -1,4 +1,5 @@
 import type { TicketStatus, UpdateTicketBody } from "@loopdesk/contracts/tickets";
+import { sql } from "kysely";
 import type { TicketRow, TicketUpdate } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { ReplyRequiredError } from "../../platform/errors";
@@ -6,9 +7,9 @@ import type { Executor } from "../../platform/jobs/job-queue";
 import { solveRequiresReply } from "../directory/department-service";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { missingTemplateFields } from "../custom-fields/ticket-template";
-import { emitTicketEvent } from "./emit-ticket-event";
+import { ticketDomainEvent } from "./emit-ticket-event";
 import { type RoutingStatePatch, routingColumns } from "./ticket-routing-state";
-import { type Actor, type TicketEventInput, ticketEventRowsOf } from "./ticket-events";
+import { type Actor, type TicketEventInput, ticketEventRowsFor } from "./ticket-events";
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
 
 /** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
@@ -20,33 +21,12 @@ export type TicketChanges = Partial<
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Applies field changes to a ticket the caller has locked (FOR UPDATE) in its transaction: every
- * changed field becomes a history event, and one `ticket.updated` domain event carries what changed
- * (before → after). References must already be checked; status transitions and custom fields are
- * checked here. Returns the ticket unchanged when nothing differs.
+ * The plain fields and the assignee: what to set and the history events, with no queries (routing
+ * plans many assignments at once with it). Events come in the order the history shows them.
  */
-export async function changeTicket(
-  ctx: AppContext,
-  trx: Executor,
-  current: TicketRow,
-  input: TicketChanges,
-  actor: Actor,
-  source?: ChangeSource,
-  /** Routing's own columns, written in the same statement when the ticket changes. */
-  routing?: RoutingStatePatch,
-): Promise<TicketRow> {
-  const now = new Date();
+export function diffTicketFields(current: TicketRow, input: TicketChanges) {
   const set: TicketUpdate = {};
   const events: TicketEventInput[] = [];
-  const from = current.status as TicketStatus;
-  if (input.status !== undefined && input.status !== from) {
-    assertTransition(from, input.status);
-    if (input.status === "solved") await assertAnswered(trx, current);
-    const { reopened, ...effects } = statusSideEffects(from, input.status, now);
-    Object.assign(set, effects, { status: input.status });
-    if (reopened) set.reopen_count = current.reopen_count + 1;
-    events.push({ type: "status_changed", field: "status", before: from, after: input.status });
-  }
   const simple: [keyof TicketChanges, keyof TicketRow, string][] = [
     ["subject", "subject", "subject"],
     ["priority", "priority", "priority"],
@@ -81,6 +61,40 @@ export async function changeTicket(
       events.push({ type: "field_changed", field: "tags", before: current.tags, after: tags });
     }
   }
+  return { set, events };
+}
+
+/**
+ * Applies field changes to a ticket the caller has locked (FOR UPDATE) in its transaction: every
+ * changed field becomes a history event, and one `ticket.updated` domain event carries what changed
+ * (before → after). References must already be checked; status transitions and custom fields are
+ * checked here. Returns the ticket unchanged when nothing differs.
+ */
+export async function changeTicket(
+  ctx: AppContext,
+  trx: Executor,
+  current: TicketRow,
+  input: TicketChanges,
+  actor: Actor,
+  source?: ChangeSource,
+  /** Routing's own columns, written in the same statement when the ticket changes. */
+  routing?: RoutingStatePatch,
+): Promise<TicketRow> {
+  const now = new Date();
+  const set: TicketUpdate = {};
+  const events: TicketEventInput[] = [];
+  const from = current.status as TicketStatus;
+  if (input.status !== undefined && input.status !== from) {
+    assertTransition(from, input.status);
+    if (input.status === "solved") await assertAnswered(trx, current);
+    const { reopened, ...effects } = statusSideEffects(from, input.status, now);
+    Object.assign(set, effects, { status: input.status });
+    if (reopened) set.reopen_count = current.reopen_count + 1;
+    events.push({ type: "status_changed", field: "status", before: from, after: input.status });
+  }
+  const fields = diffTicketFields(current, input);
+  Object.assign(set, fields.set);
+  events.push(...fields.events);
   if (input.customFields !== undefined) {
     const merged = await validateCustomFields(trx, "ticket", input.customFields, {
       existing: current.custom_fields,
@@ -111,44 +125,106 @@ export async function changeTicket(
         events.push({ type: "info_completed", data: { fields: current.missing_fields } });
     }
   }
-  if (routing) Object.assign(set, routingColumns(routing));
-  const withSource = source ? events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : events;
-  // The change and its history events in one statement.
-  const updated = await trx
-    .with("changed", (db) =>
-      db
-        .updateTable("tickets")
-        .set({ ...set, version: current.version + 1, updated_at: now })
-        .where("id", "=", current.id)
-        .returningAll(),
-    )
-    .with("new_events", (db) =>
-      db
-        .insertInto("ticket_events")
-        .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
-        .expression(ticketEventRowsOf(current.id, actor, withSource, now)),
-    )
-    .selectFrom("changed")
-    .selectAll()
-    .executeTakeFirstOrThrow();
-  await emitTicketEvent(
-    ctx,
+  const [updated] = await writeTicketChanges(ctx, trx, [{ current, set, events, routing }], actor, source, now);
+  return updated as TicketRow;
+}
+
+export type PlannedChange = { current: TicketRow; set: TicketUpdate; events: TicketEventInput[]; routing?: RoutingStatePatch };
+
+/** jsonb columns whose new value is given as JSON text (as Kysely writes them). */
+const JSON_TEXT_COLUMNS = new Set(["custom_fields", "priority_parts"]);
+
+/**
+ * Writes the planned changes of tickets the caller has locked, whatever their number, in two
+ * statements: the rows with their history events, then one `ticket.updated` domain event each.
+ */
+export async function writeTicketChanges(
+  ctx: AppContext,
+  trx: Executor,
+  changes: PlannedChange[],
+  actor: Actor,
+  source?: ChangeSource,
+  now = new Date(),
+): Promise<TicketRow[]> {
+  if (changes.length === 0) return [];
+  const full = changes.map((c) => ({
+    ...c,
+    set: { ...c.set, ...(c.routing ? routingColumns(c.routing) : {}), version: c.current.version + 1, updated_at: now } as TicketUpdate,
+    events: source ? c.events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : c.events,
+  }));
+  const updated =
+    full.length === 1 ? [await updateOne(trx, full[0] as PlannedChange, actor, now)] : await updateMany(trx, full, actor, now);
+  const byId = new Map(updated.map((r) => [r.id, r]));
+  const result = full.map((c) => byId.get(c.current.id) as TicketRow);
+  await ctx.events.emitMany(
     trx,
-    "ticket.updated",
-    updated,
-    {
-      fields: [...new Set(events.map((e) => e.field))],
-      byKind: actor.type,
-      byId: actor.id,
-      changes: Object.fromEntries(events.map((e) => [e.field, { before: e.before ?? null, after: e.after ?? null }])),
-      ...(source ? { via: source } : {}),
-    },
-    current,
+    full.map((c, i) =>
+      ticketDomainEvent(
+        "ticket.updated",
+        result[i] as TicketRow,
+        {
+          fields: [...new Set(c.events.map((e) => e.field))],
+          byKind: actor.type,
+          byId: actor.id,
+          changes: Object.fromEntries(c.events.map((e) => [e.field, { before: e.before ?? null, after: e.after ?? null }])),
+          ...(source ? { via: source } : {}),
+        },
+        c.current,
+      ),
+    ),
   );
-  return updated;
+  return result;
 }
 
 /** Closing the loop: unless its department allows otherwise, a ticket is solved only once the customer has an answer. */
 export async function assertAnswered(db: Executor, t: TicketRow) {
   if (!answeredSinceCustomer(t) && (await solveRequiresReply(db, t.department_id))) throw ReplyRequiredError();
+}
+
+/** One ticket: the change and its history events in one statement. */
+async function updateOne(trx: Executor, c: PlannedChange, actor: Actor, now: Date) {
+  return trx
+    .with("changed", (db) => db.updateTable("tickets").set(c.set).where("id", "=", c.current.id).returningAll())
+    .with("new_events", (db) =>
+      db
+        .insertInto("ticket_events")
+        .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
+        .expression(ticketEventRowsFor([{ ticketId: c.current.id, events: c.events }], actor, now)),
+    )
+    .selectFrom("changed")
+    .selectAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Several tickets: one UPDATE from a recordset and their history events, in one statement. A
+ * column one ticket changes and another does not is written with the other's current value.
+ */
+async function updateMany(trx: Executor, changes: PlannedChange[], actor: Actor, now: Date) {
+  const columns = [...new Set(changes.flatMap((c) => Object.keys(c.set)))];
+  const rows = changes.map((c) => {
+    const row: Record<string, unknown> = { id: c.current.id };
+    for (const k of columns) {
+      const value = k in c.set ? (c.set as Record<string, unknown>)[k] : c.current[k as keyof TicketRow];
+      row[k] = JSON_TEXT_COLUMNS.has(k) && typeof value === "string" ? JSON.parse(value) : value;
+    }
+    return row;
+  });
+  const { rows: updated } = await sql<TicketRow>`
+    with v as (select * from jsonb_populate_recordset(null::tickets, ${JSON.stringify(rows)}::jsonb)),
+    changed as (
+      update tickets t set ${sql.join(columns.map((k) => sql`${sql.ref(k)} = ${sql.ref(`v.${k}`)}`))}
+      from v where t.id = v.id
+      returning t.*
+    ),
+    new_events as (
+      insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
+      ${ticketEventRowsFor(
+        changes.map((c) => ({ ticketId: c.current.id, events: c.events })),
+        actor,
+        now,
+      )}
+    )
+    select * from changed`.execute(trx);
+  return updated;
 }

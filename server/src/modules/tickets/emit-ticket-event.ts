@@ -1,5 +1,6 @@
 import type { TicketRow } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
+import type { EventInput } from "../../platform/events/event-bus";
 import type { Executor } from "../../platform/jobs/job-queue";
 
 type Scope = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id">;
@@ -14,29 +15,29 @@ export const scopeOf = (t: Scope) => ({
 
 export type TicketEventScope = ReturnType<typeof scopeOf>;
 
+type TicketEventType =
+  | "ticket.created"
+  | "ticket.updated"
+  | "ticket.message_added"
+  | "ticket.urged"
+  | "ticket.sla_warning"
+  | "ticket.sla_breached"
+  | "ticket.escalated"
+  | "ticket.csat_received";
+
 /**
- * Emits a ticket domain event (outbox) with the ticket's scope, and its scope before the change
- * when that differs, so a ticket leaving someone's view still reaches them once.
+ * A ticket domain event (outbox) with the ticket's scope, and its scope before the change when
+ * that differs, so a ticket leaving someone's view still reaches them once.
  */
-export function emitTicketEvent(
-  ctx: AppContext,
-  trx: Executor,
-  type:
-    | "ticket.created"
-    | "ticket.updated"
-    | "ticket.message_added"
-    | "ticket.urged"
-    | "ticket.sla_warning"
-    | "ticket.sla_breached"
-    | "ticket.escalated"
-    | "ticket.csat_received",
+export function ticketDomainEvent(
+  type: TicketEventType,
   ticket: Scope & Pick<TicketRow, "id" | "number">,
   extra: Record<string, unknown> = {},
   before?: Scope,
-) {
+): EventInput {
   const scope = scopeOf(ticket);
   const previous = before ? scopeOf(before) : undefined;
-  return ctx.events.emit(trx, {
+  return {
     type,
     aggregateType: "ticket",
     aggregateId: ticket.id,
@@ -46,5 +47,16 @@ export function emitTicketEvent(
       ...(previous && JSON.stringify(previous) !== JSON.stringify(scope) ? { scopeBefore: previous } : {}),
       ...extra,
     },
-  });
+  };
+}
+
+export function emitTicketEvent(
+  ctx: AppContext,
+  trx: Executor,
+  type: TicketEventType,
+  ticket: Scope & Pick<TicketRow, "id" | "number">,
+  extra: Record<string, unknown> = {},
+  before?: Scope,
+) {
+  return ctx.events.emit(trx, ticketDomainEvent(type, ticket, extra, before));
 }

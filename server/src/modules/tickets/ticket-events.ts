@@ -9,20 +9,22 @@ export const systemActor: Actor = { type: "system", id: null };
 
 export type TicketEventInput = { type: string; field?: string; before?: unknown; after?: unknown; data?: unknown };
 
+const asRow = (actor: Actor, e: TicketEventInput, at: Date) => ({
+  type: e.type,
+  actor_type: actor.type,
+  actor_id: actor.id,
+  field: e.field ?? null,
+  before: e.before ?? null,
+  after: e.after ?? null,
+  data: e.data ?? null,
+  created_at: at.toISOString(),
+});
+
+const EVENT_COLUMNS = sql`type text, actor_type text, actor_id int, field text, before jsonb, after jsonb, data jsonb, created_at timestamptz`;
+
 /** The events as a set of rows (jsonb_to_recordset), in ticket_events' column order after ticket_id. */
 function eventRecordset(actor: Actor, events: TicketEventInput[], at: Date) {
-  const rows = events.map((e) => ({
-    type: e.type,
-    actor_type: actor.type,
-    actor_id: actor.id,
-    field: e.field ?? null,
-    before: e.before ?? null,
-    after: e.after ?? null,
-    data: e.data ?? null,
-    created_at: at.toISOString(),
-  }));
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-    as ev(type text, actor_type text, actor_id int, field text, before jsonb, after jsonb, data jsonb, created_at timestamptz)`;
+  return sql`jsonb_to_recordset(${JSON.stringify(events.map((e) => asRow(actor, e, at)))}::jsonb) as ev(${EVENT_COLUMNS})`;
 }
 
 const COLUMNS = sql`(ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)`;
@@ -40,9 +42,11 @@ export async function recordTicketEvents(db: Executor, ticketId: number, actor: 
 export const ticketEventRows = (actor: Actor, events: TicketEventInput[], at: Date) =>
   sql`select t.id, ev.* from new_ticket t, ${eventRecordset(actor, events, at)}`;
 
-/** Rows for ticket_events of an existing ticket, to insert in the same statement as its change (one round trip). */
-export const ticketEventRowsOf = (ticketId: number, actor: Actor, events: TicketEventInput[], at: Date) =>
-  sql`select ${ticketId}::int, ev.* from ${eventRecordset(actor, events, at)}`;
+/** Rows for ticket_events of existing tickets (ticket_id first), to insert in the same statement as their change. */
+export function ticketEventRowsFor(items: { ticketId: number; events: TicketEventInput[] }[], actor: Actor, at: Date) {
+  const rows = items.flatMap(({ ticketId, events }) => events.map((e) => ({ ticket_id: ticketId, ...asRow(actor, e, at) })));
+  return sql`select ev.* from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as ev(ticket_id int, ${EVENT_COLUMNS})`;
+}
 
 /** Event types a customer may see in their own ticket's history. */
 export const CUSTOMER_VISIBLE_EVENTS = new Set(["created", "status_changed", "follow_up_created", "urged", "csat_received"]);

@@ -16,6 +16,12 @@ export async function lockTicket(db: Executor, id: number) {
   return db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
+/** Several tickets, locked in id order (two runs over overlapping tickets cannot deadlock). */
+export async function lockTickets(db: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom("tickets").selectAll().where("id", "in", ids).orderBy("id").forUpdate().execute();
+}
+
 export const routingColumns = (p: RoutingStatePatch): TicketUpdate => ({
   ...(p.routingStatus !== undefined ? { routing_status: p.routingStatus } : {}),
   ...(p.routingRound !== undefined ? { routing_round: p.routingRound } : {}),

@@ -29,6 +29,8 @@ export type Subscriber = {
 
 export const REALTIME_CHANNEL = "loopdesk_events";
 
+export type EventInput = { type: string; aggregateType: string; aggregateId: number; payload?: Record<string, unknown> };
+
 /**
  * Durable domain events (transactional outbox). emit() writes the event and one job per
  * subscriber in the caller's transaction; the job queue delivers each to its subscriber,
@@ -58,15 +60,8 @@ export class EventBus {
   }
 
   /** Writes the event and its subscribers' jobs in one statement, inside the caller's transaction. */
-  async emit(
-    db: Executor,
-    e: { type: string; aggregateType: string; aggregateId: number; payload?: Record<string, unknown> },
-  ): Promise<DomainEvent> {
-    const queues = this.subscribers
-      .filter(
-        (s) => s.types.includes(e.type) && (s.active?.() ?? true) && (s.accepts?.({ type: e.type, payload: e.payload ?? {} }) ?? true),
-      )
-      .map((s) => `event:${s.name}`);
+  async emit(db: Executor, e: EventInput): Promise<DomainEvent> {
+    const queues = this.queuesFor(e);
     const payload = JSON.stringify(e.payload ?? {});
     const { rows } = await sql<{ id: number; created_at: Date }>`
       with event as (
@@ -86,14 +81,66 @@ export class EventBus {
       select id, created_at, pg_notify(${REALTIME_CHANNEL}, json_build_object(
         'id', id, 'type', type, 'aggregateType', aggregate_type, 'aggregateId', aggregate_id, 'payload', payload)::text)
       from event`.execute(db);
-    const row = rows[0];
+    return this.emitted(e, rows[0] as { id: number; created_at: Date });
+  }
+
+  private queuesFor(e: EventInput) {
+    return this.subscribers
+      .filter(
+        (s) => s.types.includes(e.type) && (s.active?.() ?? true) && (s.accepts?.({ type: e.type, payload: e.payload ?? {} }) ?? true),
+      )
+      .map((s) => `event:${s.name}`);
+  }
+
+  private emitted(e: EventInput, row: { id: number; created_at: Date }): DomainEvent {
     return {
-      id: row.id,
+      id: Number(row.id),
       type: e.type,
       aggregateType: e.aggregateType,
       aggregateId: e.aggregateId,
       payload: e.payload ?? {},
       createdAt: new Date(row.created_at).toISOString(),
     };
+  }
+
+  /** Writes several events and their subscribers' jobs in one statement (in this order), inside the caller's transaction. */
+  async emitMany(db: Executor, events: EventInput[]): Promise<DomainEvent[]> {
+    if (events.length === 0) return [];
+    // One event: the plain statement, cheaper to plan.
+    if (events.length === 1) return [await this.emit(db, events[0] as EventInput)];
+    const input = events.map((e, ord) => ({
+      ord,
+      type: e.type,
+      aggregate_type: e.aggregateType,
+      aggregate_id: e.aggregateId,
+      payload: e.payload ?? {},
+      queues: this.queuesFor(e),
+    }));
+    // Ids are drawn first (in order) so each event's jobs and notification are joined to it by id.
+    const { rows } = await sql<{ ord: number; id: number; created_at: Date }>`
+      with input as materialized (
+        select nextval(pg_get_serial_sequence('domain_events', 'id')) as id, x.*
+        from (select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+              as r(ord int, type text, aggregate_type text, aggregate_id int, payload jsonb, queues text[]) order by ord) x
+      ), event as (
+        insert into domain_events (id, type, aggregate_type, aggregate_id, payload) overriding system value
+        select id, type, aggregate_type, aggregate_id, payload from input order by id
+        returning id, created_at
+      ), fanout as (
+        insert into jobs (queue, payload, dedupe_key)
+        select q.queue,
+               jsonb_build_object('event', jsonb_build_object(
+                 'id', input.id, 'type', input.type, 'aggregateType', input.aggregate_type,
+                 'aggregateId', input.aggregate_id, 'payload', input.payload, 'createdAt', event.created_at)),
+               input.id::text
+        from input join event using (id), unnest(input.queues) as q(queue)
+      )
+      -- Realtime: delivered to LISTENers (every server process) only if the transaction commits.
+      select input.ord, input.id, event.created_at, pg_notify(${REALTIME_CHANNEL}, json_build_object(
+        'id', input.id, 'type', input.type, 'aggregateType', input.aggregate_type, 'aggregateId', input.aggregate_id,
+        'payload', input.payload)::text)
+      from input join event using (id)
+      order by input.ord`.execute(db);
+    return rows.map((row) => this.emitted(events[row.ord] as EventInput, row));
   }
 }
