@@ -77,6 +77,22 @@ describe("web widget embedded in another site", () => {
       .poll(async () => (await (await api(`/api/v1/tickets/${list.items[0].id}/messages`)).json()).items.length, { timeout: ASYNC_TIMEOUT })
       .toBe(2);
     await screenshot(page, "widget-conversation");
+
+    // Solved: the widget asks for a rating, and the answer reaches the agent's ticket.
+    await api(`/api/v1/tickets/${list.items[0].id}/messages`, {
+      method: "POST",
+      body: JSON.stringify({ body: "问题已解决", visibility: "public", status: "solved" }),
+    });
+    await expect.poll(() => widget.getByTestId("rating-form").count(), { timeout: ASYNC_TIMEOUT }).toBe(1);
+    expect(await widget.getByTestId("widget-conversation").textContent()).toContain("问题已解决，请为这次服务打分");
+    await widget.getByRole("button", { name: /^满\s*意$/ }).click();
+    await widget.getByLabel("补充说明（可选）").fill("回复很及时");
+    await widget.getByRole("button", { name: "提交评价" }).click();
+    await widget.getByTestId("widget-rated").waitFor();
+    expect(await widget.getByTestId("widget-rated").textContent()).toContain("您的评价：5 星");
+    const csat = await (await api(`/api/v1/tickets/${list.items[0].id}/csat`)).json();
+    expect(csat.answer).toMatchObject({ rating: 5, comment: "回复很及时", answeredVia: "widget" });
+    await screenshot(page, "widget-rated");
     // Also where the browser denies storage to embedded pages, the widget starts and works.
     expect(errors).toEqual([]);
     await page.close();

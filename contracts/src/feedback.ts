@@ -6,7 +6,7 @@ export const csatAnswer = z.object({
   rating: z.number(),
   comment: z.string().nullable(),
   answeredAt: isoDate,
-  answeredVia: z.enum(["link", "portal"]),
+  answeredVia: z.enum(["link", "portal", "widget"]),
 });
 export type CsatAnswer = z.infer<typeof csatAnswer>;
 export const ticketCsat = z.object({ surveyed: z.boolean(), answer: csatAnswer.nullable() });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { csatAnswer } from "./feedback";
 
 /** Intake (受理) by email: mailboxes and the log of inbound mail. */
 export const mailboxImapBody = z.strictObject({
@@ -146,6 +147,8 @@ export const widgetConversation = z.object({
   messages: z.array(
     z.object({ id: z.number(), fromCustomer: z.boolean(), authorName: z.string().nullable(), body: z.string(), createdAt: z.string() }),
   ),
+  /** The visitor's rating once the ticket is solved (asked for in the widget), or null. */
+  csat: csatAnswer.nullable(),
 });
 export type WidgetConversation = z.infer<typeof widgetConversation>;
 

@@ -28,5 +28,5 @@ export interface CsatSurveysTable {
   rating: number | null;
   comment: string | null;
   answered_at: NullableTimestamp;
-  answered_via: "link" | "portal" | null;
+  answered_via: "link" | "portal" | "widget" | null;
 }

@@ -69,6 +69,34 @@ describe("web widget", () => {
     expect(replied.json().messages.at(-1)).toMatchObject({ fromCustomer: true, body: "试过了，还是不行" });
   });
 
+  it("the visitor rates the solved ticket in the widget: once, only when solved, and the agent sees the answer", async () => {
+    const { number, token } = (await open(form({ email: "rater@example.net", subject: "发票开错了" }))).json();
+    const ticket = (await admin.get(`/api/v1/tickets?q=${number}`)).json().items[0];
+    // Not solved yet: nothing to rate.
+    const early = await t.anonymous.post("/api/v1/widget/ticket/rating", { rating: 5 }, asVisitor(token));
+    expect(early.statusCode).toBe(409);
+    expect((await t.anonymous.get("/api/v1/widget/ticket", asVisitor(token))).json().csat).toBeNull();
+
+    await admin.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "已为您重开发票", visibility: "public", status: "solved" });
+    expect((await t.anonymous.post("/api/v1/widget/ticket/rating", { rating: 9 }, asVisitor(token))).statusCode).toBe(400);
+    expect((await t.anonymous.post("/api/v1/widget/ticket/rating", { rating: 4 }, asVisitor("y".repeat(43)))).statusCode).toBe(404);
+    const rated = await t.anonymous.post("/api/v1/widget/ticket/rating", { rating: 4, comment: "速度挺快" }, asVisitor(token));
+    expect(rated.statusCode).toBe(200);
+    expect(rated.json().csat).toMatchObject({ rating: 4, comment: "速度挺快", answeredVia: "widget" });
+    const again = await t.anonymous.post("/api/v1/widget/ticket/rating", { rating: 1 }, asVisitor(token));
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe("already_rated");
+    // The agent sees it on the ticket, and its history records it.
+    expect((await admin.get(`/api/v1/tickets/${ticket.id}/csat`)).json().answer).toMatchObject({ rating: 4, answeredVia: "widget" });
+    const events = await t.ctx.db
+      .selectFrom("ticket_events")
+      .select(["type", "data"])
+      .where("ticket_id", "=", ticket.id)
+      .where("type", "=", "csat_received")
+      .execute();
+    expect(events).toEqual([{ type: "csat_received", data: { rating: 4, comment: "速度挺快", via: "widget" } }]);
+  });
+
   it("a wrong or missing key sees nothing; the key never leaks other tickets of the customer", async () => {
     expect((await t.anonymous.get("/api/v1/widget/ticket", asVisitor("x".repeat(43)))).statusCode).toBe(404);
     expect((await t.anonymous.get("/api/v1/widget/ticket")).statusCode).toBe(404);

@@ -8,7 +8,7 @@ import { recordTicketEvents } from "../tickets/ticket-events";
 import { lockTicket } from "../tickets/ticket-lookup";
 
 export const AlreadyRatedError = () => new AppError(409, "already_rated", "This ticket has been rated already.");
-type Row = { rating: number | null; comment: string | null; answered_at: Date | null; answered_via: "link" | "portal" | null };
+type Row = { rating: number | null; comment: string | null; answered_at: Date | null; answered_via: "link" | "portal" | "widget" | null };
 const answerOf = (r: Row | undefined): CsatAnswer | null =>
   r?.answered_at && r.rating !== null && r.answered_via
     ? { rating: r.rating, comment: r.comment, answeredAt: r.answered_at.toISOString(), answeredVia: r.answered_via }
@@ -54,7 +54,7 @@ export async function rateTicket(
   ticketId: number,
   customerId: number,
   input: { rating: number; comment?: string },
-  via: "link" | "portal",
+  via: CsatAnswer["answeredVia"],
 ) {
   return ctx.db.transaction().execute(async (trx) => {
     const ticket = await lockTicket(trx, ticketId);

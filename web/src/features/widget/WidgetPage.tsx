@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { showFieldErrors } from "../../app/form-errors";
+import { RatingForm } from "../feedback/RatingForm";
 import { CustomFieldInput } from "../tickets/CustomFieldInput";
 import { templateFields } from "../tickets/ticket-fields";
 import { statusColor } from "../tickets/ticket-labels";
@@ -139,6 +140,11 @@ function Conversation({ ticket }: { ticket: WidgetTicket }) {
       void conv.refetch();
     },
   });
+  const rate = useMutation({
+    mutationFn: (v: { rating: number; comment?: string }) =>
+      api<WidgetConversation>("/widget/ticket/rating", { method: "POST", body: v, headers }),
+    onSuccess: () => void conv.refetch(),
+  });
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
   if (conv.error) return <Alert type="error" showIcon title={errorText(t, conv.error)} />;
   if (!conv.data) return null;
@@ -165,6 +171,22 @@ function Conversation({ ticket }: { ticket: WidgetTicket }) {
           <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>{m.body}</Typography.Paragraph>
         </Card>
       ))}
+      {(c.status === "solved" || c.status === "closed") &&
+        (c.csat ? (
+          <Alert
+            type="success"
+            showIcon
+            data-testid="widget-rated"
+            title={t("widget.yourRating", { rating: c.csat.rating })}
+            description={c.csat.comment ?? t("feedback.thanks")}
+            style={{ marginBottom: 8 }}
+          />
+        ) : (
+          <Card size="small" title={t("widget.rateTitle")} style={{ marginBottom: 8 }}>
+            {rate.error && <Alert type="error" showIcon title={errorText(t, rate.error)} style={{ marginBottom: 8 }} />}
+            <RatingForm busy={rate.isPending} onSubmit={(v) => rate.mutate(v)} />
+          </Card>
+        ))}
       <Input.TextArea
         rows={3}
         value={text}

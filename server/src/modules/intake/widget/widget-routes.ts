@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { rateBody } from "@loopdesk/contracts/feedback";
 import { z } from "zod";
 import { customFieldDefinition } from "@loopdesk/contracts/custom-fields";
 import { widgetConversation as conversation, widgetReplyBody, widgetTicketBody, widgetTicketCreated } from "@loopdesk/contracts/intake";
@@ -7,7 +8,7 @@ import { NotFoundError } from "../../../platform/errors";
 import { route } from "../../../platform/http/route";
 import { listCustomFields } from "../../custom-fields/custom-field-service";
 import { listCategories } from "../../directory/category-service";
-import { openWidgetTicket, replyFromWidget, widgetConversation } from "./widget-service";
+import { openWidgetTicket, rateFromWidget, replyFromWidget, widgetConversation } from "./widget-service";
 
 const tags = ["widget"];
 /** The widget's key to one ticket travels in a header, never in a URL (URLs end up in logs). */
@@ -68,5 +69,16 @@ export function registerWidgetRoutes(app: FastifyInstance, ctx: AppContext) {
     body: widgetReplyBody,
     responses: { 200: conversation },
     handler: ({ req, body }) => replyFromWidget(ctx, tokenOf(req.headers), body.body),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/widget/ticket/rating",
+    summary:
+      "Rate the solved ticket behind the X-Widget-Token key, 1–5 with an optional comment (one answer per ticket: 409 already_rated)",
+    tags,
+    access: "public",
+    body: rateBody,
+    responses: { 200: conversation },
+    handler: ({ req, body }) => rateFromWidget(ctx, tokenOf(req.headers), body),
   });
 }

@@ -6,6 +6,7 @@ import { randomToken, sha256Hex } from "../../../platform/auth/secrets";
 import type { AppContext } from "../../../platform/context";
 import { AppError, NotFoundError } from "../../../platform/errors";
 import type { Executor } from "../../../platform/jobs/job-queue";
+import { rateTicket, ticketCsat } from "../../feedback/csat-service";
 import { loadCustomerPrincipal, resolveCustomer } from "../../customers/customer-service";
 import { appendMessage } from "../../tickets/add-message";
 import { createTicket, prepareTicket } from "../../tickets/create-ticket";
@@ -84,6 +85,7 @@ export async function widgetConversation(ctx: AppContext, token: string): Promis
     subject: ticket.subject,
     status: ticket.status,
     createdAt: ticket.created_at.toISOString(),
+    csat: (await ticketCsat(ctx.db, ticket.id)).answer,
     messages: messages.map((m) => ({
       id: m.id,
       fromCustomer: m.authorType === "customer",
@@ -92,6 +94,14 @@ export async function widgetConversation(ctx: AppContext, token: string): Promis
       createdAt: m.createdAt,
     })),
   };
+}
+
+/** The visitor rates their solved ticket in the widget (one answer per ticket, as by the mailed link). */
+export async function rateFromWidget(ctx: AppContext, token: string, input: { rating: number; comment?: string }) {
+  const { row } = await byToken(ctx.db, token);
+  await rateTicket(ctx, row.ticket_id, row.customer_id, input, "widget");
+  ctx.jobs.wake();
+  return widgetConversation(ctx, token);
 }
 
 /** The visitor's answer; on a closed ticket it opens a follow-up, which the key then follows. */
