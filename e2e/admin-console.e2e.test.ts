@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { launchBrowser, pickOption, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@admin-e2e.test", password: "e2e-password-3" };
 let server: RunningServer;
@@ -31,10 +31,8 @@ afterAll(async () => {
 const signIn = (page: Page, email: string, password: string) => signInAsStaff(page, server.url, email, password);
 
 /** Picks an option in an Ant Design select found by its label. */
-async function choose(page: Page, label: string, option: string) {
-  await page.getByLabel(label, { exact: true }).click();
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: option }).first().click();
-}
+const choose = (page: Page, label: string, option: string) =>
+  pickOption(page, page.locator(".ant-select").filter({ has: page.getByLabel(label, { exact: true }) }), option);
 
 const modal = (page: Page) => page.locator(".ant-modal:visible");
 
@@ -145,7 +143,9 @@ describe("admin console", () => {
 
     await page.goto(`${server.url}/tickets/${ticket.id}`);
     await page.getByTestId("ticket-title").waitFor();
-    await choose(page, "插入快捷回复", "退货说明");
+    // This select inserts and clears itself: the text in the reply box is the check.
+    await page.getByLabel("插入快捷回复", { exact: true }).click();
+    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "退货说明" }).first().click();
     await expect.poll(() => page.getByLabel("内容").inputValue()).toBe(`赵敏您好，工单 #${ticket.number} 的退货已受理。——李娜`);
     await page.close();
   });

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
 import { parseMail, startSmtpSink } from "../server/test/support/smtp-sink";
-import { launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { launchBrowser, pickOption, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@reports-e2e.test", password: "e2e-password-7" };
 let server: RunningServer;
@@ -91,11 +91,18 @@ describe("reports in the browser", () => {
     expect(csv).not.toContain(subjects.solved);
     await page.keyboard.press("Escape");
 
+    // Completeness at creation per channel (no templates here: every ticket was complete), and its drill-down.
+    const complete = page.getByTestId("complete-by-channel");
+    const emailRow = complete.locator("tr").filter({ hasText: "邮件" });
+    expect(await emailRow.textContent()).toContain("2 / 2");
+    expect(await emailRow.textContent()).toContain("100%");
+    await complete.locator("tr").filter({ hasText: "电话" }).click();
+    await drill.getByText(subjects.phone).waitFor();
+    expect(await drill.getByText(subjects.email).count()).toBe(0);
+    await page.keyboard.press("Escape");
+
     // One channel: the numbers follow the filter.
-    const channel = page.getByTestId("analytics-channel");
-    await channel.click();
-    await channel.locator("input").fill("电话");
-    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "电话" }).first().click();
+    await pickOption(page, page.getByTestId("analytics-channel"), "电话");
     await expect.poll(() => kpi(page, "created")).toBe("1");
     expect(await kpi(page, "resolved")).toBe("0");
 

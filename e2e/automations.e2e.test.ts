@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpRecorder } from "../server/test/support/http-recorder";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, pickOption, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@rules-e2e.test", password: "e2e-password-7" };
 let server: RunningServer;
@@ -36,22 +36,8 @@ afterAll(async () => {
 const signIn = (page: Page) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
 const modal = (page: Page) => page.locator(".ant-modal:visible");
 /** Opens the n-th select inside `scope` and picks the option with this text. */
-async function pick(page: Page, scope: ReturnType<Page["locator"]>, n: number, option: string) {
-  const select = scope.locator(".ant-select").nth(n);
-  // Under load a click can land on a dropdown that is still closing: check the choice took, else try again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await select.click();
-    const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
-    await dropdown.waitFor();
-    // Long lists are virtual: narrow searchable ones down so the option is rendered.
-    const search = select.locator("input");
-    if (await search.isEditable()) await search.fill(option);
-    await dropdown.locator(".ant-select-item-option").filter({ hasText: option }).first().click();
-    if (((await select.textContent()) ?? "").includes(option)) return;
-    await page.keyboard.press("Escape");
-  }
-  throw new Error(`could not pick ${option}`);
-}
+const pick = (page: Page, scope: ReturnType<Page["locator"]>, n: number, option: string) =>
+  pickOption(page, scope.locator(".ant-select").nth(n), option);
 async function createTicket(subject: string, priority = "normal") {
   const res = await api("/api/v1/tickets", {
     method: "POST",

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, type Locator, type Page, chromium } from "playwright-core";
 
 /**
  * Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network
@@ -45,4 +45,24 @@ export async function signInAsStaff(page: Page, baseUrl: string, email: string, 
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: /登\s*录/ }).click();
   await page.getByTestId("current-user").waitFor();
+}
+
+/**
+ * Opens an Ant Design select and picks the option with this text. Under load a click can land on a
+ * dropdown that is still closing: the choice is checked and tried again.
+ */
+export async function pickOption(page: Page, select: Locator, option: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
+    await dropdown.waitFor();
+    const choice = dropdown.locator(".ant-select-item-option").filter({ hasText: option }).first();
+    // Long lists are virtual: when the option is not rendered, narrow a searchable list down.
+    const search = select.locator("input");
+    if ((await choice.count()) === 0 && (await search.isEditable())) await search.fill(option);
+    await choice.click();
+    if (((await select.textContent()) ?? "").includes(option)) return;
+    await page.keyboard.press("Escape");
+  }
+  throw new Error(`could not pick ${option}`);
 }

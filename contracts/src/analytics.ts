@@ -62,7 +62,8 @@ export const overviewReport = z.object({
       slaBreached: z.number(),
     }),
   ),
-  byChannel: z.array(z.object({ channel: z.string(), created: z.number(), resolved: z.number() })),
+  /** completeAtCreation: of the tickets created on the channel whose template was known, the share complete when created. */
+  byChannel: z.array(z.object({ channel: z.string(), created: z.number(), resolved: z.number(), completeAtCreation: rate })),
   byCategory: z.array(z.object({ categoryId: z.number(), created: z.number(), resolved: z.number() })),
   byDepartment: z.array(z.object({ departmentId: z.number(), created: z.number(), resolved: z.number() })),
   /** Arrivals by weekday (0 Monday … 6 Sunday) × hour of day, in the report time zone. */

@@ -143,9 +143,10 @@ describe("analytics from the ticket history", () => {
       { day: "2026-11-17", created: 1, resolved: 0, backlog: 1, frtMean: 59400, csatAverage: null, slaBreached: 1 },
       { day: "2026-11-18", created: 1, resolved: 1, backlog: 2, frtMean: null, csatAverage: 2, slaBreached: 0 },
     ]);
+    // Every ticket of this history was complete when created (the total above), on each channel.
     expect(o.byChannel).toEqual([
-      { channel: "email", created: 3, resolved: 1 },
-      { channel: "phone", created: 1, resolved: 1 },
+      { channel: "email", created: 3, resolved: 1, completeAtCreation: { count: 3, of: 3, rate: 1 } },
+      { channel: "phone", created: 1, resolved: 1, completeAtCreation: { count: 1, of: 1, rate: 1 } },
     ]);
     expect(o.byCategory).toEqual([
       { categoryId: ids.catX, created: 3, resolved: 1 },

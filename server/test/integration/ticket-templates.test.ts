@@ -194,5 +194,17 @@ describe("scenario templates", () => {
     expect(await byChannel("phone")).toEqual({ count: 0, of: 1, rate: 0 });
     expect(await byChannel("email")).toEqual({ count: 0, of: 1, rate: 0 });
     expect((await byChannel("api")).rate).toBe(1);
+    // The same per channel in one unsliced overview (the 按渠道 table and its export).
+    const overview = (await admin.get(`/api/v1/analytics/overview?${range}`)).json();
+    const rates = Object.fromEntries(
+      overview.byChannel.map((c: { channel: string; completeAtCreation: { rate: number | null } }) => [
+        c.channel,
+        c.completeAtCreation.rate,
+      ]),
+    );
+    expect(rates).toMatchObject({ phone: 0, email: 0, api: 1 });
+    const csv = await admin.get(`/api/v1/analytics/export?table=channels&format=csv&${range}`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain("受理时信息完整率");
   });
 });

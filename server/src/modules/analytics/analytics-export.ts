@@ -11,7 +11,7 @@ export type ExportTable = (typeof exportTables)[number];
 const heads: Record<"zh-CN" | "en", Record<Exclude<ExportTable, "teams">, string[]> & { team: string; members: string }> = {
   "zh-CN": {
     daily: ["日期", "新建", "已解决", "积压", "平均首次响应(秒)", "平均满意度", "SLA 超时"],
-    channels: ["渠道", "新建", "已解决"],
+    channels: ["渠道", "新建", "已解决", "受理时信息完整率"],
     categories: ["工单类型", "新建", "已解决"],
     departments: ["部门", "新建", "已解决"],
     team: "团队",
@@ -32,7 +32,7 @@ const heads: Record<"zh-CN" | "en", Record<Exclude<ExportTable, "teams">, string
   },
   en: {
     daily: ["Day", "Created", "Solved", "Backlog", "Mean first response (s)", "Mean CSAT", "SLA breaches"],
-    channels: ["Channel", "Created", "Solved"],
+    channels: ["Channel", "Created", "Solved", "Complete at creation"],
     categories: ["Category", "Created", "Solved"],
     departments: ["Department", "Created", "Solved"],
     team: "Team",
@@ -84,7 +84,8 @@ export async function reportTableRows(db: Executor, timeZone: string, table: Exp
   const o = await overviewReport(db, f, timeZone);
   if (table === "daily")
     return { head, rows: o.daily.map((d) => [d.day, d.created, d.resolved, d.backlog, num(d.frtMean), num(d.csatAverage), d.slaBreached]) };
-  if (table === "channels") return { head, rows: o.byChannel.map((c) => [c.channel, c.created, c.resolved]) };
+  if (table === "channels")
+    return { head, rows: o.byChannel.map((c) => [c.channel, c.created, c.resolved, num(c.completeAtCreation.rate)]) };
   if (table === "categories") {
     const names = new Map((await listCategories(db)).map((c) => [c.id, c.name]));
     return { head, rows: o.byCategory.map((c) => [names.get(c.categoryId) ?? none, c.created, c.resolved]) };

@@ -137,7 +137,12 @@ export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone
     }),
     byChannel: breakdowns
       .filter((r) => r.dimension === "channel")
-      .map((r) => ({ channel: String(r.value), created: Number(r.created), resolved: Number(r.resolved) }))
+      .map((r) => ({
+        channel: String(r.value),
+        created: Number(r.created),
+        resolved: Number(r.resolved),
+        completeAtCreation: ratio(Number(r.complete), Number(r.completeness_known)),
+      }))
       .sort((a, b) => b.created - a.created),
     byCategory: breakdowns
       .filter((r) => r.dimension === "category")
@@ -171,17 +176,19 @@ function rollupSource(f: AnalyticsFilters) {
   return { table: sql.table("analytics_daily"), where: slicesSql(f) };
 }
 
-/** Created and solved by channel, category and department: from the day × slice rows when unsliced. */
+/** Created and solved (and completeness) by channel, category and department: from the day × slice rows when unsliced. */
 function breakdownQuery(f: AnalyticsFilters, inDays: ReturnType<typeof sql>) {
   const unsliced = f.departmentId === undefined && f.categoryId === undefined && f.channel === undefined;
   if (unsliced)
     return sql<Record<string, unknown>>`
-      select dimension, value, sum(created)::int as created, sum(resolved)::int as resolved
+      select dimension, value, sum(created)::int as created, sum(resolved)::int as resolved,
+             sum(complete)::int as complete, sum(completeness_known)::int as completeness_known
       from analytics_daily_slices where ${inDays} group by dimension, value`;
   return sql<Record<string, unknown>>`
     select case when grouping(channel) = 0 then 'channel' when grouping(category_id) = 0 then 'category' else 'department' end as dimension,
            coalesce(channel, category_id::text, department_id::text) as value,
-           sum(created)::int as created, sum(resolved)::int as resolved
+           sum(created)::int as created, sum(resolved)::int as resolved,
+           sum(complete)::int as complete, sum(completeness_known)::int as completeness_known
     from analytics_daily where ${inDays} and ${slicesSql(f)}
     group by grouping sets ((channel), (category_id), (department_id))`;
 }

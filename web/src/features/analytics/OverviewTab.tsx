@@ -147,6 +147,33 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
             />
           </Card>
         </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t("analytics.completeByChannel")} extra={<ExportLinks table="channels" filters={filters} />}>
+            <Table
+              size="small"
+              rowKey="channel"
+              pagination={false}
+              data-testid="complete-by-channel"
+              dataSource={o.byChannel}
+              onRow={(r) => ({
+                onClick: () => onDrill("created", `${t(`channel.${r.channel}`)} ${t("analytics.created")}`, { channel: r.channel }),
+              })}
+              columns={[
+                { title: t("analytics.channel"), dataIndex: "channel", render: (c: string) => t(`channel.${c}`) },
+                {
+                  title: t("analytics.completeChecked"),
+                  key: "checked",
+                  render: (_: unknown, r: (typeof o.byChannel)[number]) => `${r.completeAtCreation.count} / ${r.completeAtCreation.of}`,
+                },
+                {
+                  title: t("analytics.completeAtCreation"),
+                  key: "rate",
+                  render: (_: unknown, r: (typeof o.byChannel)[number]) => percent(r.completeAtCreation.rate),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
       </Row>
       <div style={{ color: "#888", fontSize: 12 }}>
         {t(o.percentiles === "exact" ? "analytics.percentilesExact" : "analytics.percentilesHistogram", { zone: o.timeZone })}
