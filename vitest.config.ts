@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// expect.poll waits for something asynchronous (a job, a live update, a lock). CI runs every suite at
+// once on two cores, so the default second is far too short; speed is measured in benchmarks.
+const POLL = { timeout: 30_000, interval: 100 };
+
 // Three tiers: unit tests; integration suites on embedded PGlite (each file its own database);
 // the same integration suites on a real PostgreSQL server the harness starts.
 const integration = (engine: "pglite" | "postgres") => ({
@@ -10,6 +14,7 @@ const integration = (engine: "pglite" | "postgres") => ({
     globalSetup: ["server/test/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    expect: { poll: POLL },
     pool: "forks" as const,
   },
 });
@@ -26,6 +31,7 @@ export default defineConfig({
           include: ["e2e/**/*.e2e.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          expect: { poll: POLL },
         },
       },
     ],

@@ -61,7 +61,11 @@ export async function pickOption(page: Page, select: Locator, option: string) {
     const search = select.locator("input");
     if ((await choice.count()) === 0 && (await search.isEditable())) await search.fill(option);
     await choice.click();
-    if (((await select.textContent()) ?? "").includes(option)) return;
+    // A select whose value comes back from the server shows the choice a moment later.
+    for (let waited = 0; waited < 5_000; waited += 100) {
+      if (((await select.textContent()) ?? "").includes(option)) return;
+      await page.waitForTimeout(100);
+    }
     await page.keyboard.press("Escape");
   }
   throw new Error(`could not pick ${option}`);

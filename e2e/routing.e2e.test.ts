@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, pickOption, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@routing-e2e.test", password: "e2e-password-7" };
 const AGENT = { email: "xiaowang@routing-e2e.test", password: "agent-password-7", name: "小王" };
@@ -55,8 +55,7 @@ describe("routing in the browser", () => {
     await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password);
     await admin.goto(`${server.url}/admin/routing`);
     await admin.getByRole("tab", { name: "团队策略" }).click();
-    await admin.getByTestId(`strategy-${teamId}`).click();
-    await admin.getByTitle("抢单", { exact: true }).click();
+    await pickOption(admin, admin.getByTestId(`strategy-${teamId}`), "抢单");
     await expect.poll(async () => (await call("/api/v1/routing/teams", "GET")).items[0].strategy, { timeout: ASYNC_TIMEOUT }).toBe("claim");
     await admin.getByRole("tab", { name: "分配规则" }).click();
     await expect.poll(() => admin.getByTestId("routing-rules").innerText()).toContain("电话进线");
@@ -65,8 +64,7 @@ describe("routing in the browser", () => {
     // Agent: online from the header, then the offer appears and they claim it.
     const agent = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await signInAsStaff(agent, server.url, AGENT.email, AGENT.password);
-    await agent.getByTestId("presence-switch").click();
-    await agent.locator(".ant-select-item-option").filter({ hasText: "在线" }).first().click();
+    await pickOption(agent, agent.getByTestId("presence-switch"), "在线");
     await expect
       .poll(async () => (await call("/api/v1/routing/agents", "GET")).items.find((a: { name: string }) => a.name === AGENT.name)?.presence)
       .toBe("online");
