@@ -131,6 +131,41 @@ describe("email intake in the browser", () => {
   });
 });
 
+describe("HTML mail in the browser", () => {
+  it("shows the mail's formatting and its inline image in place; the mail's script never runs", async () => {
+    const pixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+    await sendMail(
+      eml({
+        from: "孙女士 <sun@mail.example.net>",
+        to: "help@email-e2e.test",
+        subject: "退货单",
+        contentType: "multipart/related",
+        html:
+          "<p>退货明细：</p><table><tr><th>商品</th><th>数量</th></tr><tr><td>滤网</td><td>2</td></tr></table>" +
+          '<img src="cid:label@mail" alt="快递面单" width="40" height="40"><img src="x" onerror="window.__pwned=1"><script>window.__pwned=1</script>',
+        attachments: [{ filename: "面单.png", contentType: "image/png", content: pixel, cid: "label@mail" }],
+      }),
+      "help@email-e2e.test",
+    );
+    const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+    const ticket = (await (await api("/api/v1/tickets?sort=-created_at&limit=1")).json()).items[0];
+    expect(ticket.subject).toBe("退货单");
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    const body = page.getByTestId("ticket-description").getByTestId("message-html");
+    await body.locator("td", { hasText: "滤网" }).waitFor();
+    const image = body.getByRole("img", { name: "快递面单" });
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: ASYNC_TIMEOUT })
+      .toBe(1);
+    expect(await body.locator("img").count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await screenshot(page, "email-html");
+    await page.close();
+  });
+});
+
 describe("templates in the browser", () => {
   it("a mail missing a required field shows 信息不全 with what is missing; filling the field on the ticket clears it", async () => {
     const api = await httpClient(server.url, ADMIN.email, ADMIN.password);

@@ -24,6 +24,8 @@ export const ticket = z.object({
   number: z.number(),
   subject: z.string(),
   description: z.string(),
+  /** The description's sanitized HTML, when it arrived as HTML (an HTML email). */
+  descriptionHtml: z.string().nullable(),
   status: ticketStatus,
   priority,
   channel,
@@ -81,6 +83,8 @@ export const customerRef = z
 export const createTicketBody = z.strictObject({
   subject: z.string().trim().min(1).max(300),
   description: z.string().max(100_000).default(""),
+  /** Optional HTML of the description (sanitized on the server; the text is derived from it when `description` is empty). */
+  descriptionHtml: z.string().max(500_000).optional(),
   /** Required for staff; a signed-in customer always creates for themself. */
   customer: customerRef.optional(),
   categoryId: z.number().int().positive().nullable().optional(),

@@ -171,6 +171,7 @@ export interface TicketsTable {
   number: Generated<number>;
   subject: string;
   description: Generated<string>;
+  description_html: string | null;
   status: Generated<string>;
   priority: Generated<string>;
   channel: Generated<string>;

@@ -253,6 +253,44 @@ describe("email intake over SMTP", () => {
     expect((await inbound()).find((m) => m.ticketId === withBig?.id)?.reason).toBe("attachment_too_large:big.bin");
   });
 
+  it("an HTML mail keeps its formatting, sanitized: inline images show from their attachments, remote images and scripts are gone", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+    await send(
+      eml({
+        from: "html@mail.example.net",
+        subject: "订单明细有误",
+        contentType: "multipart/related",
+        html:
+          '<style>p{color:red}</style><p onclick="steal()">订单 <b>DD1</b>：</p><table><tr><td>数量</td><td>2</td></tr></table>' +
+          '<img src="cid:shot1@mail" alt="截图"><img src="https://tracker.example.net/open.gif"><script>alert(1)</script>',
+        attachments: [{ filename: "shot.png", contentType: "image/png", content: png, cid: "shot1@mail" }],
+        messageId: "html-1@mail.example.net",
+      }),
+    );
+    const [ticket] = await ticketsOf("html@mail.example.net");
+    const full = (await admin.get(`/api/v1/tickets/${ticket?.id}`)).json();
+    const [shot] = (await admin.get(`/api/v1/tickets/${ticket?.id}/attachments`)).json().items as { url: string }[];
+    expect(full.descriptionHtml).toBe(
+      `<p>订单 <b>DD1</b>：</p><table><tr><td>数量</td><td>2</td></tr></table><img src="${shot?.url}" alt="截图" />`,
+    );
+    expect(full.description).toContain("订单 DD1");
+    expect((await admin.get(shot?.url ?? "")).statusCode).toBe(200);
+
+    // An HTML reply is stored without the history it quotes, like its text.
+    await send(
+      eml({
+        from: "html@mail.example.net",
+        subject: "Re: 订单明细有误",
+        contentType: "multipart/alternative",
+        text: "应为 3 件\n\nOn Sun, Nov 22, 2026 at 10:00 AM Support wrote:\n> 请确认数量\n",
+        html: '<div dir="ltr">应为 <b>3</b> 件</div><br><div class="gmail_quote"><div>On Sun wrote:</div><blockquote>请确认数量</blockquote></div>',
+        inReplyTo: "html-1@mail.example.net",
+      }),
+    );
+    const thread = await messages(ticket?.id);
+    expect(thread[thread.length - 1]).toMatchObject({ bodyText: "应为 3 件", bodyHtml: "<div>应为 <b>3</b> 件</div><br />" });
+  });
+
   it("mail over the size limit is refused during the transfer (552) and logged; the next mail on the wire is taken", async () => {
     const huge = eml({
       from: "huge@mail.example.net",

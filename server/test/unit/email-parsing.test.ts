@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ticketNumberInSubject } from "../../src/modules/intake/email/email-threads";
 import { loopReason } from "../../src/modules/intake/email/loop-guard";
 import { parseEmail } from "../../src/modules/intake/email/parse-email";
-import { trimQuotedHistory } from "../../src/modules/intake/email/quoted-history";
+import { trimQuotedHistory, trimQuotedHtml } from "../../src/modules/intake/email/quoted-history";
 import { eml, encodedWord } from "../support/eml";
 
 const own = new Set(["support@desk.example.com"]);
@@ -111,6 +111,22 @@ describe("quoted history", () => {
     expect(trimQuotedHistory("> 你问的是这个？\n是的，就是这个")).toBe("> 你问的是这个？\n是的，就是这个");
     expect(trimQuotedHistory("On Mon wrote:\n> only quote")).toBe("On Mon wrote:\n> only quote");
     expect(trimQuotedHistory("From: 我的名字是小王\n内容")).toBe("From: 我的名字是小王\n内容");
+  });
+});
+
+describe("quoted history in HTML", () => {
+  it.each([
+    ["Gmail", '<div dir="ltr">OK</div><div class="gmail_quote gmail_quote_container"><blockquote>old</blockquote></div>'],
+    ["Apple Mail", '<div>OK</div><div><br><blockquote type="cite">old</blockquote></div>'],
+    ["Thunderbird", '<p>OK</p><div class="moz-cite-prefix">On Mon wrote:</div><blockquote type="cite">old</blockquote>'],
+    ["Outlook web", '<div>OK</div><hr><div id="divRplyFwdMsg"><b>From:</b> s@x</div>'],
+    ["Outlook desktop", '<p>OK</p><div style="border-top:solid"><p><b>发件人:</b> 客服</p></div>'],
+    ["QQ / Foxmail", "<div>OK</div><div>------------------&nbsp;原始邮件&nbsp;------------------</div><div>old</div>"],
+    ["NetEase", "<div>OK</div><div>在 2026-11-23 10:00:00，客服 写道：</div><blockquote>old</blockquote>"],
+  ])("%s", (_name, html) => expect(trimQuotedHtml(html, true)).toMatch(/^<(div|p)[^>]*>OK<\/(div|p)>/));
+  it("keeps HTML without a quote, and drops it when only the text showed a quote", () => {
+    expect(trimQuotedHtml("<p>OK</p>", false)).toBe("<p>OK</p>");
+    expect(trimQuotedHtml("<p>OK</p><p>old</p>", true)).toBeNull();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { htmlToText, sanitizeUserHtml } from "../../src/platform/text/sanitize-html";
+import { htmlToText, sanitizeMailHtml, sanitizeUserHtml } from "../../src/platform/text/sanitize-html";
 
 describe("user HTML", () => {
   it.each([
@@ -21,5 +21,15 @@ describe("user HTML", () => {
 
   it("turns HTML into text with line breaks", () => {
     expect(htmlToText("<p>第一行</p><p>第二行 &amp; 更多</p>")).toBe("第一行\n第二行 & 更多");
+  });
+
+  it("points an email's inline images at their attachments and drops every other image", () => {
+    const inline = new Map([["a1@mail", "/api/v1/attachments/7"]]);
+    expect(
+      sanitizeMailHtml(
+        '<p>x<img src="cid:a1@mail" alt="图"><img src="https://t.example/p.gif"><img src="cid:unknown" onerror="x()"></p>',
+        inline,
+      ),
+    ).toBe('<p>x<img src="/api/v1/attachments/7" alt="图" /></p>');
   });
 });

@@ -127,6 +127,8 @@ async function openFollowUp(ctx: AppContext, trx: Transaction<DB>, principal: Pr
       departmentId: closed.department_id,
       customFields: closed.custom_fields,
       channel: closed.channel as CreateTicketBody["channel"] & string,
+      description: "",
+      descriptionHtml: null,
     },
     { followUpOfId: closed.id },
   );

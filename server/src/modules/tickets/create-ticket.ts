@@ -8,6 +8,7 @@ import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { resolveCustomer } from "../customers/customer-service";
 import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
+import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
 import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
@@ -41,8 +42,12 @@ export async function prepareTicket(
     throw invalid("departmentId", "unknown_reference", "Unknown department.");
   if (input.assigneeId != null && !(await staffExists(ctx.db, input.assigneeId)))
     throw invalid("assigneeId", "unknown_reference", "Unknown staff member.");
+  // HTML is kept sanitized; the plain text (search, previews, notifications) is derived from it when not given.
+  const descriptionHtml = input.descriptionHtml?.trim() ? sanitizeUserHtml(input.descriptionHtml) : null;
+  const description =
+    input.description.trim() !== "" ? input.description : descriptionHtml ? htmlToText(descriptionHtml).slice(0, 100_000) : "";
   // Values the request already states in its text (an order number, a "型号：X200" line) fill empty fields.
-  const extracted = await extractFieldValues(ctx.db, input.categoryId, `${input.subject}\n${input.description}`, input.customFields);
+  const extracted = await extractFieldValues(ctx.db, input.categoryId, `${input.subject}\n${description}`, input.customFields);
   const customFields = await validateCustomFields(
     ctx.db,
     "ticket",
@@ -53,7 +58,7 @@ export async function prepareTicket(
     },
   );
   const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
-  return { departmentId, customFields, channel };
+  return { departmentId, customFields, channel, description, descriptionHtml };
 }
 
 export async function createTicket(
@@ -74,7 +79,7 @@ export async function createTicket(
   // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
   // 信息不全: intake channels (mail, calls) accept a request without every required field; the customer is asked once.
   const missing = await missingTemplateFields(trx, input.categoryId, prepared.customFields);
-  const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, `${input.subject}\n${input.description}`, now);
+  const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, `${input.subject}\n${prepared.description}`, now);
   const events: TicketEventInput[] = [
     {
       type: "created",
@@ -101,7 +106,8 @@ export async function createTicket(
         .insertInto("tickets")
         .values({
           subject: input.subject,
-          description: input.description,
+          description: prepared.description,
+          description_html: prepared.descriptionHtml,
           priority: input.priority,
           channel: prepared.channel,
           category_id: input.categoryId ?? null,

@@ -11,6 +11,7 @@ export function presentTicket(t: TicketRow): Ticket {
     number: t.number,
     subject: t.subject,
     description: t.description,
+    descriptionHtml: t.description_html,
     status: t.status as Ticket["status"],
     priority: t.priority as Ticket["priority"],
     channel: t.channel as Ticket["channel"],

@@ -61,3 +61,24 @@ export const htmlToText = (html: string) =>
     .replace(/&amp;/g, "&")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+
+/**
+ * Sanitized HTML of an email body. Inline images (`cid:`) point at the stored attachment they
+ * name; every other image is dropped, so a remote image (a tracking pixel) never loads in an
+ * agent's browser.
+ */
+export function sanitizeMailHtml(html: string, inlineImages: ReadonlyMap<string, string>) {
+  return sanitizeHtml(html, {
+    ...options,
+    transformTags: {
+      ...options.transformTags,
+      img: (tagName, attribs) => {
+        const src = attribs.src ?? "";
+        const url = /^cid:/i.test(src) ? inlineImages.get(src.slice(4).replace(/^<|>$/g, "")) : undefined;
+        const alt = attribs.alt ?? "";
+        return { tagName, attribs: url ? { ...attribs, src: url, alt } : { alt } };
+      },
+    },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+  });
+}

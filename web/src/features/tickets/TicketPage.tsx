@@ -17,6 +17,7 @@ import { TicketSlaCard } from "./TicketSlaCard";
 import { RoutingCard } from "../routing/RoutingCard";
 import { CrmCard } from "./CrmCard";
 import { DuplicateBanner } from "./DuplicateBanner";
+import { MessageBody } from "./MessageBody";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
 import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
@@ -97,9 +98,7 @@ export function TicketPage() {
               <Col xs={24} lg={16}>
                 {(ticket.data.description || (opened.data?.length ?? 0) > 0) && (
                   <div style={{ background: "#fafafa", padding: 12, borderRadius: 6, marginBottom: 16 }} data-testid="ticket-description">
-                    <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>
-                      {ticket.data.description}
-                    </Typography.Paragraph>
+                    <MessageBody text={ticket.data.description} html={ticket.data.descriptionHtml} />
                     <AttachmentList items={opened.data ?? []} />
                   </div>
                 )}

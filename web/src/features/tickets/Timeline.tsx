@@ -1,3 +1,4 @@
+import { MessageBody } from "./MessageBody";
 import type { Message, TicketEvent } from "@loopdesk/contracts/tickets";
 import { Card, Empty, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
@@ -103,7 +104,7 @@ export function Timeline({
             }
             extra={<Typography.Text type="secondary">{fmt.format(new Date(item.message.createdAt))}</Typography.Text>}
           >
-            <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>{item.message.bodyText}</Typography.Paragraph>
+            <MessageBody text={item.message.bodyText} html={item.message.bodyHtml} />
             <AttachmentList items={item.message.attachments} />
           </Card>
         ) : (

@@ -5,7 +5,7 @@ import type { InboundEmailsTable, InboundOutcome } from "../../../db/schema-inta
 import type { CustomerPrincipal } from "../../../platform/auth/principal";
 import type { AppContext } from "../../../platform/context";
 import type { Executor } from "../../../platform/jobs/job-queue";
-import { htmlToText, sanitizeUserHtml } from "../../../platform/text/sanitize-html";
+import { htmlToText, sanitizeMailHtml, sanitizeUserHtml } from "../../../platform/text/sanitize-html";
 import { loadCustomerPrincipal, resolveCustomer } from "../../customers/customer-service";
 import { appendMessage } from "../../tickets/add-message";
 import { insertAttachment, linkAttachments, putAttachmentFile } from "../../tickets/attachment-service";
@@ -15,7 +15,7 @@ import { mailboxById, mailboxesFor, ownAddresses } from "../mailbox-service";
 import { messageIdKnown, recordMessageId, ticketByMessageIds, ticketNumberInSubject } from "./email-threads";
 import { loopReason } from "./loop-guard";
 import { type ParsedAttachment, type ParsedEmail, parseEmail } from "./parse-email";
-import { trimQuotedHistory } from "./quoted-history";
+import { trimQuotedHistory, trimQuotedHtml } from "./quoted-history";
 
 export type IngestOptions = { source: "smtp" | "imap"; mailboxId?: number | null; recipients?: string[] };
 export type IngestResult = { outcome: InboundOutcome; reason: string | null; ticketId: number | null };
@@ -25,6 +25,7 @@ export const FLOOD_LIMIT = 20;
 const FLOOD_WINDOW_MS = 10 * 60_000;
 const SUBJECT_MAX = 300;
 const TEXT_MAX = 100_000;
+const HTML_MAX = 500_000;
 
 class DuplicateDelivery extends Error {}
 
@@ -103,26 +104,29 @@ export async function ingestEmail(ctx: AppContext, raw: Buffer, opts: IngestOpti
       const target = await repliedTicket(trx, mail, customer);
       let ticketId: number;
       let messageId: number | null = null;
+      const attachments = await insertFiles(trx, principal, files);
+      const attachmentIds = attachments.map((a) => a.id);
       if (target) {
-        const attachmentIds = await insertFiles(trx, principal, files);
-        const text = trimQuotedHistory(bodyText(mail)).slice(0, TEXT_MAX);
+        const full = bodyText(mail);
+        const text = trimQuotedHistory(full);
+        const html = mail.html === null ? null : trimQuotedHtml(mail.html, text.trim() !== full);
         const res = await appendMessage(
           ctx,
           trx,
           principal,
           target,
-          { body: text, visibility: "public", attachmentIds: [] },
+          { body: text.slice(0, TEXT_MAX), bodyHtml: bodyHtml(html, attachments), visibility: "public", attachmentIds: [] },
           { channel: "email", externalId: mail.messageId },
         );
         ticketId = res.ticket.id;
         messageId = res.message.id;
         if (attachmentIds.length) await linkAttachments(trx, principal, attachmentIds, { ticketId, messageId });
       } else {
-        const prepared = await prepareTicket({ ...ctx, db: trx }, principal, input, { requireAllFields: false });
+        const withHtml = { ...input, descriptionHtml: bodyHtml(mail.html, attachments) };
+        const prepared = await prepareTicket({ ...ctx, db: trx }, principal, withHtml, { requireAllFields: false });
         if (mailbox?.department_id) prepared.departmentId = mailbox.department_id;
-        const ticket = await createTicket(ctx, trx, principal, input, prepared);
+        const ticket = await createTicket(ctx, trx, principal, withHtml, prepared);
         ticketId = ticket.id;
-        const attachmentIds = await insertFiles(trx, principal, files);
         if (attachmentIds.length) await linkAttachments(trx, principal, attachmentIds, { ticketId, messageId: null });
       }
       if (!(await recordMessageId(trx, { messageId: mail.messageId, ticketId, mailboxId: log.mailbox_id, direction: "in" })))
@@ -189,7 +193,17 @@ async function storeFiles(ctx: AppContext, attachments: ParsedAttachment[]): Pro
 }
 
 async function insertFiles(db: Executor, principal: CustomerPrincipal, files: StoredFile[]) {
-  const ids: number[] = [];
-  for (const f of files) if (f.stored) ids.push((await insertAttachment(db, principal, f.attachment.filename, f.stored)).id);
-  return ids;
+  const out: { id: number; contentId: string | null }[] = [];
+  for (const f of files)
+    if (f.stored)
+      out.push({ id: (await insertAttachment(db, principal, f.attachment.filename, f.stored)).id, contentId: f.attachment.contentId });
+  return out;
+}
+
+/** The mail's HTML as it is stored: sanitized, inline images pointing at their attachments; none when it is too large. */
+function bodyHtml(html: string | null, attachments: { id: number; contentId: string | null }[]) {
+  if (!html?.trim()) return undefined;
+  const inline = new Map(attachments.flatMap((a) => (a.contentId ? [[a.contentId, `/api/v1/attachments/${a.id}`] as const] : [])));
+  const clean = sanitizeMailHtml(html, inline);
+  return clean.length <= HTML_MAX && clean.trim() !== "" ? clean : undefined;
 }

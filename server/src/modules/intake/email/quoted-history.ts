@@ -33,3 +33,29 @@ export function trimQuotedHistory(text: string): string {
   // Never store an empty reply because of an over-eager cut: keep the whole text then.
   return kept.trim() === "" ? text.trim() : kept;
 }
+
+/** Where the quoted history starts in the HTML that mail clients write (Gmail, Outlook, Apple Mail, Thunderbird, QQ/Foxmail, NetEase). */
+const HTML_HISTORY_START = [
+  /<div[^>]*class="[^"]*gmail_quote/i,
+  /<blockquote[^>]*type="?cite/i,
+  /<div[^>]*class="[^"]*moz-cite-prefix/i,
+  /<(div|blockquote)[^>]*id="?(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container|isReplyContent|original-content)/i,
+  /<b>\s*(From|发件人|寄件者)\s*[:：]/i,
+  /-{5,}(\s|&nbsp;)*(Original Message|原始邮件|原始郵件|Forwarded message|转发的邮件)/i,
+  /On [^<>]{1,200}wrote:/i,
+  /在[^<>]{1,200}(写道|寫道)[:：]/,
+];
+
+/**
+ * A reply's HTML without the history it quotes, or null when the history cannot be found in the
+ * HTML although the text had some (then only the trimmed text is stored, never the quote).
+ */
+export function trimQuotedHtml(html: string, textWasTrimmed: boolean): string | null {
+  let cut = html.length;
+  for (const re of HTML_HISTORY_START) {
+    const at = html.search(re);
+    if (at >= 0 && at < cut) cut = at;
+  }
+  if (cut === html.length) return textWasTrimmed ? null : html;
+  return html.slice(0, cut);
+}
