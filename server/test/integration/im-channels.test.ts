@@ -20,8 +20,18 @@ const DINGTALK = { appKey: "ding-key", appSecret: "ding-secret", robotCode: "din
 const channels: Record<string, number> = {};
 
 /** A stand-in for the vendors' APIs: answers as they document, records what we send. */
+let wecomTokens = 0;
+let wecomRefusals = 0;
 function vendorAnswer(req: RecordedRequest) {
-  if (req.url.startsWith("/cgi-bin/gettoken")) return { status: 200, body: JSON.stringify({ errcode: 0, access_token: "wecom-token" }) };
+  if (req.url.startsWith("/cgi-bin/gettoken"))
+    return {
+      status: 200,
+      body: JSON.stringify({ errcode: 0, access_token: wecomTokens++ ? `wecom-token-${wecomTokens}` : "wecom-token", expires_in: 7200 }),
+    };
+  if (req.url.startsWith("/cgi-bin/message/send") && wecomRefusals > 0) {
+    wecomRefusals--;
+    return { status: 200, body: JSON.stringify({ errcode: 42001, errmsg: "access_token expired" }) };
+  }
   if (req.url.startsWith("/cgi-bin/message/send")) return { status: 200, body: JSON.stringify({ errcode: 0, errmsg: "ok" }) };
   if (req.url === "/v1.0/oauth2/accessToken") return { status: 200, body: JSON.stringify({ accessToken: "ding-token", expireIn: 7200 }) };
   if (req.url === "/v1.0/robot/oToMessages/batchSend") return { status: 200, body: JSON.stringify({ processQueryKey: "q" }) };
@@ -113,6 +123,26 @@ describe("IM channels", () => {
       agentid: 1000002,
       text: { content: "已派人去三楼处理" },
     });
+  });
+
+  it("WeCom: replies reuse the access token until the platform refuses it; the retry then fetches a new one", async () => {
+    const res = await inject(channels.wecom as number, wecomCallback("tokenuser", "门禁卡失效", "m-40"));
+    const ticketId = res.json().ticketId;
+    await replyAndDrain(ticketId, "第一条回复");
+    const second = await replyAndDrain(ticketId, "第二条回复");
+    expect(second.map((r) => r.url)).toEqual(["/cgi-bin/message/send?access_token=wecom-token"]);
+
+    wecomRefusals = 1;
+    const refused = await replyAndDrain(ticketId, "第三条回复");
+    expect(refused.map((r) => r.url.split("?")[0])).toEqual(["/cgi-bin/message/send"]);
+    // The job retries with backoff; bring the retry forward instead of waiting for it.
+    const before = vendor.requests.length;
+    await t.ctx.db.updateTable("jobs").set({ run_at: new Date() }).where("status", "=", "queued").execute();
+    await t.ctx.jobs.drain();
+    const retried = vendor.requests.slice(before);
+    expect(retried.map((r) => r.url.split("?")[0])).toEqual(["/cgi-bin/gettoken", "/cgi-bin/message/send"]);
+    expect(retried[1]?.url).toMatch(/access_token=wecom-token-\d+$/);
+    expect(JSON.parse(retried[1]?.body ?? "{}").text.content).toBe("第三条回复");
   });
 
   it("WeCom: a wrong signature, an old timestamp or a message for another corp is refused (401) and creates nothing", async () => {

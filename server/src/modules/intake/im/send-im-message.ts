@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { ImChannelsTable } from "../../../db/schema-intake";
 import { webhookSign } from "./hmac";
+import { withAccessToken } from "./im-access-token";
 
 /** The vendors' public API addresses; a channel may name another (a proxy, or a test server). */
 const DEFAULT_BASE = {
@@ -28,6 +29,8 @@ async function call(fetchImpl: Fetch, url: string, init: { method?: string; head
   }
 }
 
+const seconds = (v: unknown) => (typeof v === "number" && v > 0 ? v : undefined);
+
 /** A platform error code other than 0 is a failure (retried by the job). */
 function ok(body: Record<string, unknown>, what: string) {
   const code = body.errcode ?? body.code ?? 0;
@@ -50,48 +53,60 @@ export async function sendImMessage(
   const c = channel.config;
   const base = (channel.api_base ?? DEFAULT_BASE[channel.kind]).replace(/\/$/, "");
   switch (channel.kind) {
-    case "wecom": {
-      const token = ok(
-        await call(
-          fetchImpl,
-          `${base}/cgi-bin/gettoken?corpid=${encodeURIComponent(c.corpId ?? "")}&corpsecret=${encodeURIComponent(c.secret ?? "")}`,
-          { method: "GET" },
-        ),
-        "gettoken",
+    case "wecom":
+      return withAccessToken(
+        ["wecom", base, c.corpId ?? "", c.secret ?? ""],
+        async () => {
+          const url = `${base}/cgi-bin/gettoken?corpid=${encodeURIComponent(c.corpId ?? "")}&corpsecret=${encodeURIComponent(c.secret ?? "")}`;
+          const body = ok(await call(fetchImpl, url, { method: "GET" }), "gettoken");
+          return { token: String(body.access_token), expiresInSeconds: seconds(body.expires_in) };
+        },
+        async (token) => {
+          ok(
+            await call(fetchImpl, `${base}/cgi-bin/message/send?access_token=${encodeURIComponent(token)}`, {
+              body: { touser: to, msgtype: "text", agentid: Number(c.agentId), text: { content: text } },
+            }),
+            "message/send",
+          );
+        },
       );
-      ok(
-        await call(fetchImpl, `${base}/cgi-bin/message/send?access_token=${encodeURIComponent(String(token.access_token))}`, {
-          body: { touser: to, msgtype: "text", agentid: Number(c.agentId), text: { content: text } },
-        }),
-        "message/send",
+    case "dingtalk":
+      return withAccessToken(
+        ["dingtalk", base, c.appKey ?? "", c.appSecret ?? ""],
+        async () => {
+          const body = await call(fetchImpl, `${base}/v1.0/oauth2/accessToken`, { body: { appKey: c.appKey, appSecret: c.appSecret } });
+          if (typeof body.accessToken !== "string") throw new Error("DingTalk gave no access token");
+          return { token: body.accessToken, expiresInSeconds: seconds(body.expireIn) };
+        },
+        async (token) => {
+          await call(fetchImpl, `${base}/v1.0/robot/oToMessages/batchSend`, {
+            headers: { "x-acs-dingtalk-access-token": token },
+            body: { robotCode: c.robotCode ?? c.appKey, userIds: [to], msgKey: "sampleText", msgParam: JSON.stringify({ content: text }) },
+          });
+        },
       );
-      return;
-    }
-    case "dingtalk": {
-      const token = await call(fetchImpl, `${base}/v1.0/oauth2/accessToken`, { body: { appKey: c.appKey, appSecret: c.appSecret } });
-      if (typeof token.accessToken !== "string") throw new Error("DingTalk gave no access token");
-      await call(fetchImpl, `${base}/v1.0/robot/oToMessages/batchSend`, {
-        headers: { "x-acs-dingtalk-access-token": token.accessToken },
-        body: { robotCode: c.robotCode ?? c.appKey, userIds: [to], msgKey: "sampleText", msgParam: JSON.stringify({ content: text }) },
-      });
-      return;
-    }
-    case "feishu": {
-      const token = ok(
-        await call(fetchImpl, `${base}/open-apis/auth/v3/tenant_access_token/internal`, {
-          body: { app_id: c.appId, app_secret: c.appSecret },
-        }),
-        "tenant_access_token",
+    case "feishu":
+      return withAccessToken(
+        ["feishu", base, c.appId ?? "", c.appSecret ?? ""],
+        async () => {
+          const body = ok(
+            await call(fetchImpl, `${base}/open-apis/auth/v3/tenant_access_token/internal`, {
+              body: { app_id: c.appId, app_secret: c.appSecret },
+            }),
+            "tenant_access_token",
+          );
+          return { token: String(body.tenant_access_token), expiresInSeconds: seconds(body.expire) };
+        },
+        async (token) => {
+          ok(
+            await call(fetchImpl, `${base}/open-apis/im/v1/messages?receive_id_type=open_id`, {
+              headers: { authorization: `Bearer ${token}` },
+              body: { receive_id: to, msg_type: "text", content: JSON.stringify({ text }) },
+            }),
+            "im/v1/messages",
+          );
+        },
       );
-      ok(
-        await call(fetchImpl, `${base}/open-apis/im/v1/messages?receive_id_type=open_id`, {
-          headers: { authorization: `Bearer ${String(token.tenant_access_token)}` },
-          body: { receive_id: to, msg_type: "text", content: JSON.stringify({ text }) },
-        }),
-        "im/v1/messages",
-      );
-      return;
-    }
     case "webhook": {
       if (!c.replyUrl) throw new Error("The webhook channel has no reply URL");
       const body = JSON.stringify({ to: to.replace(/^\d+:/, ""), text, ticketNumber: meta.ticketNumber });
