@@ -4,7 +4,11 @@ import type { Executor } from "../../platform/jobs/job-queue";
 import { COUNT_MEASURES, HISTOGRAM_BOUNDS, histogramQuantile } from "./measures";
 import { mean, rangeInstants, ratio, slicesSql } from "./report-range";
 
-/** Up to this many tickets, medians and p90 are exact (read from the facts); above, from histogram buckets. */
+/**
+ * Medians and p90 are exact (read from the facts) when the range holds at most this many first
+ * responses and resolutions in all (sliced or not: a slice's exact percentiles read the whole
+ * range's facts and filter them); above, they come from the rollups' histogram buckets.
+ */
 export const EXACT_PERCENTILE_LIMIT = 50_000;
 
 type Sums = Record<(typeof COUNT_MEASURES)[number], number>;
@@ -74,7 +78,8 @@ export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone
     for (const m of HIST) for (let i = 0; i < BUCKETS; i++) (hist[m][i] as number) += Number(r[`${m}_${i}`]);
   }
 
-  const exact = Math.max(totals.first_responses, totals.resolved) <= EXACT_PERCENTILE_LIMIT;
+  const scanned = source.where === TRUE ? totals : await rangeTotals(db, inDays);
+  const exact = Math.max(scanned.first_responses, scanned.resolved) <= EXACT_PERCENTILE_LIMIT;
   const pct = exact ? await exactPercentiles(db, f, timeZone) : null;
   const stats = (count: number, sum: number, key: (typeof HIST)[number], p: { median: number | null; p90: number | null } | undefined) => ({
     count,
@@ -156,6 +161,16 @@ export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone
   };
 }
 
+const TRUE = sql`true`;
+
+/** First responses and resolutions in the range, all slices together (what an exact percentile query would read). */
+async function rangeTotals(db: Executor, inDays: ReturnType<typeof sql>) {
+  const { rows } = await sql<{ first_responses: number; resolved: number }>`
+    select coalesce(sum(first_responses), 0)::float8 as first_responses, coalesce(sum(resolved), 0)::float8 as resolved
+    from analytics_daily_totals where ${inDays}`.execute(db);
+  return rows[0] ?? { first_responses: 0, resolved: 0 };
+}
+
 /**
  * The coarsest rollup that answers the slices: the day totals with none, the day × slice rows
  * with exactly one, every combination of the day with more.
@@ -168,7 +183,7 @@ function rollupSource(f: AnalyticsFilters) {
       ["channel", f.channel],
     ] as const
   ).filter(([, v]) => v !== undefined);
-  if (chosen.length === 0) return { table: sql.table("analytics_daily_totals"), where: sql`true` };
+  if (chosen.length === 0) return { table: sql.table("analytics_daily_totals"), where: TRUE };
   if (chosen.length === 1) {
     const [dimension, value] = chosen[0] as readonly [string, string | number];
     return { table: sql.table("analytics_daily_slices"), where: sql`dimension = ${dimension} and value = ${String(value)}` };
