@@ -35,7 +35,17 @@ beforeAll(async () => {
     return (await res.json()).id as number;
   };
   const solved = await create(subjects.solved, "email");
-  await create(subjects.phone, "phone");
+  const phone = await create(subjects.phone, "phone");
+  // The phone ticket goes to a team: the overview slices by it.
+  const department = await (await api("/api/v1/departments", { method: "POST", body: JSON.stringify({ name: "售后部" }) })).json();
+  const team = await (
+    await api("/api/v1/teams", { method: "POST", body: JSON.stringify({ name: "上门维修组", departmentId: department.id }) })
+  ).json();
+  const moved = await api(`/api/v1/tickets/${phone}/transfer`, {
+    method: "POST",
+    body: JSON.stringify({ teamId: team.id, reason: "需上门" }),
+  });
+  expect(moved.status, await moved.clone().text()).toBe(200);
   await create(subjects.email, "email");
   const reply = await api(`/api/v1/tickets/${solved}/messages`, {
     method: "POST",
@@ -105,6 +115,15 @@ describe("reports in the browser", () => {
     await pickOption(page, page.getByTestId("analytics-channel"), "电话");
     await expect.poll(() => kpi(page, "created")).toBe("1");
     expect(await kpi(page, "resolved")).toBe("0");
+
+    // By team: the table lists the team's ticket; the filter narrows the numbers to it.
+    await page.getByTestId("analytics-channel").locator(".ant-select-clear").click({ force: true });
+    await expect.poll(() => kpi(page, "created")).toBe("3");
+    const byTeam = page.getByTestId("by-team");
+    await expect.poll(() => byTeam.locator("tr").filter({ hasText: "上门维修组" }).textContent()).toContain("1");
+    await pickOption(page, page.getByTestId("analytics-team"), "上门维修组");
+    await expect.poll(() => kpi(page, "created")).toBe("1");
+    await screenshot(page, "analytics-team");
 
     await page.getByTestId("analytics-tabs").getByText("客服").click();
     const agents = page.getByTestId("agent-report");

@@ -12,6 +12,8 @@ export const analyticsFilters = z
     departmentId: z.coerce.number().int().min(0).optional(),
     categoryId: z.coerce.number().int().min(0).optional(),
     channel: z.string().trim().min(1).max(40).optional(),
+    /** The team the ticket was routed to (0 = none). */
+    teamId: z.coerce.number().int().min(0).optional(),
   })
   .refine((f) => f.from <= f.to, { path: ["to"], message: "to must not be before from" })
   .refine((f) => Date.parse(f.to) - Date.parse(f.from) <= 366 * 86_400_000 * 3, {
@@ -66,6 +68,8 @@ export const overviewReport = z.object({
   byChannel: z.array(z.object({ channel: z.string(), created: z.number(), resolved: z.number(), completeAtCreation: rate })),
   byCategory: z.array(z.object({ categoryId: z.number(), created: z.number(), resolved: z.number() })),
   byDepartment: z.array(z.object({ departmentId: z.number(), created: z.number(), resolved: z.number() })),
+  /** By the team tickets were routed to (0 = none). */
+  byTeam: z.array(z.object({ teamId: z.number(), created: z.number(), resolved: z.number() })),
   /** Arrivals by weekday (0 Monday … 6 Sunday) × hour of day, in the report time zone. */
   heatmap: z.array(z.array(z.number())),
 });
@@ -121,6 +125,7 @@ export const drilldownQuery = z.strictObject({
   departmentId: z.coerce.number().int().min(0).optional(),
   categoryId: z.coerce.number().int().min(0).optional(),
   channel: z.string().trim().min(1).max(40).optional(),
+  teamId: z.coerce.number().int().min(0).optional(),
   agentId: z.coerce.number().int().positive().optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -150,6 +155,7 @@ const reportSlices = z.strictObject({
   departmentId: z.number().int().min(0).optional(),
   categoryId: z.number().int().min(0).optional(),
   channel: z.string().trim().min(1).max(40).optional(),
+  teamId: z.number().int().min(0).optional(),
 });
 export const reportSchedule = z.object({
   id: z.number(),

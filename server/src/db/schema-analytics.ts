@@ -17,6 +17,8 @@ export interface AnalyticsTicketFactsTable {
   department_id: number;
   category_id: number;
   channel: string;
+  /** The team the ticket was routed to, 0 for none. */
+  team_id: Generated<number>;
   assignee_id: number | null;
   first_response_at: NullableTimestamp;
   responder_id: number | null;
@@ -81,6 +83,7 @@ export interface AnalyticsDailyTable extends RollupMeasures {
   department_id: number;
   category_id: number;
   channel: string;
+  team_id: Generated<number>;
 }
 
 /** The same measures summed over every department, category and channel of a day. */

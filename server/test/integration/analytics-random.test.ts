@@ -29,6 +29,10 @@ describe("rollups on randomized histories", () => {
   it("agree with a direct computation from the events, however often they were refreshed in between", async () => {
     const agents = [await t.factory.staff({ role: "agent" }), await t.factory.staff({ role: "agent" })];
     const departments = [await t.factory.department(), await t.factory.department()];
+    const teams = [
+      (await admin.post("/api/v1/teams", { name: "随机一组", departmentId: (departments[0] as { id: number }).id })).json(),
+      (await admin.post("/api/v1/teams", { name: "随机二组", departmentId: (departments[1] as { id: number }).id })).json(),
+    ] as { id: number }[];
     const customers = await Promise.all(Array.from({ length: 6 }, () => t.factory.customer()));
     const portals = await Promise.all(customers.map((c) => t.signIn(c.email, PASSWORD, "customer")));
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -40,7 +44,8 @@ describe("rollups on randomized histories", () => {
     const tickets: { id: number; portal: Client }[] = [];
     for (let step = 0; step < 160; step++) {
       tick();
-      const action = tickets.length < 3 ? "create" : pick(["create", "reply", "solve", "customer", "move", "rate", "refresh"] as const);
+      const action =
+        tickets.length < 3 ? "create" : pick(["create", "reply", "solve", "customer", "move", "team", "rate", "refresh"] as const);
       const ticket = tickets.length ? pick(tickets) : null;
       if (action === "create" || !ticket) {
         const i = Math.floor(random() * customers.length);
@@ -61,6 +66,8 @@ describe("rollups on randomized histories", () => {
         await ticket.portal.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "补充" });
       } else if (action === "move") {
         await admin.patch(`/api/v1/tickets/${ticket.id}`, { assigneeId: pick(agents).id, departmentId: pick(departments).id });
+      } else if (action === "team") {
+        await admin.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: pick(teams).id, reason: "转组" });
       } else if (action === "rate") {
         await ticket.portal.post(`/api/v1/tickets/${ticket.id}/csat`, { rating: 1 + Math.floor(random() * 5) });
       } else {
@@ -94,6 +101,8 @@ describe("rollups on randomized histories", () => {
       ),
     ).toEqual(direct.createdByDay);
     expect(overview.byDepartment.reduce((n: number, d: { created: number }) => n + d.created, 0)).toBe(direct.created);
+    expect(overview.byTeam.reduce((n: number, d: { created: number }) => n + d.created, 0)).toBe(direct.created);
+    expect(overview.byTeam.some((d: { teamId: number }) => d.teamId !== 0)).toBe(true);
 
     const snapshot = async () =>
       [
@@ -163,7 +172,7 @@ async function directFromEvents(to: string) {
 }
 
 function normalize(rows: Record<string, unknown>[]) {
-  const keys = new Set(["day", "department_id", "category_id", "channel", "agent_id"]);
+  const keys = new Set(["day", "department_id", "category_id", "channel", "team_id", "agent_id"]);
   const trim = (a: number[]) => {
     const out = [...a];
     while (out.length && out[out.length - 1] === 0) out.pop();

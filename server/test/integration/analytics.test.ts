@@ -178,6 +178,38 @@ describe("analytics from the ticket history", () => {
     expect(bad.json().error.code).toBe("validation_failed");
   });
 
+  it("slices by the team tickets were routed to, alone and with other slices, down to the tickets", async () => {
+    const team = (await admin.post("/api/v1/teams", { name: "二线支持", departmentId: ids.d1 })).json();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await at("2026-11-20T10:00:00");
+    const open = async (channel: string) =>
+      (
+        await admin.post("/api/v1/tickets", { subject: `团队 ${channel}`, customer: { email: `team-${channel}@example.com` }, channel })
+      ).json().id as number;
+    const [routed, other] = [await open("email"), await open("phone")];
+    await at("2026-11-20T10:05:00");
+    expect((await admin.post(`/api/v1/tickets/${routed}/transfer`, { teamId: team.id, reason: "需要二线" })).statusCode).toBe(200);
+    vi.useRealTimers();
+    await refreshAnalyticsNow(t.ctx.db, t.ctx.config.timeZone);
+
+    const day = "from=2026-11-20&to=2026-11-20";
+    const all = (await admin.get(`/api/v1/analytics/overview?${day}`)).json();
+    expect(all.byTeam).toEqual(
+      expect.arrayContaining([
+        { teamId: team.id, created: 1, resolved: 0 },
+        { teamId: 0, created: 1, resolved: 0 },
+      ]),
+    );
+    const mine = (await admin.get(`/api/v1/analytics/overview?${day}&teamId=${team.id}`)).json();
+    expect(mine.totals).toMatchObject({ created: 1, backlog: 1 });
+    expect(mine.byChannel).toEqual([expect.objectContaining({ channel: "email", created: 1 })]);
+    expect((await admin.get(`/api/v1/analytics/overview?${day}&teamId=${team.id}&channel=phone`)).json().totals.created).toBe(0);
+    expect((await admin.get(`/api/v1/analytics/overview?${day}&teamId=0&channel=phone`)).json().totals.created).toBe(1);
+    const drill = (await admin.get(`/api/v1/analytics/tickets?${day}&metric=created&teamId=${team.id}`)).json();
+    expect(drill.items.map((x: { id: number }) => x.id)).toEqual([routed]);
+    expect(other).not.toBe(routed);
+  });
+
   it("reports per agent and per team, and each agent sees their own page", async () => {
     const agents = (await admin.get(`/api/v1/analytics/agents?${RANGE}`)).json().items;
     const one = agents.find((a: { agentId: number }) => a.agentId === ids.a1);
@@ -273,7 +305,7 @@ export async function rollup(table: "analytics_daily" | "analytics_agent_daily")
     .filter((r) =>
       Object.entries(r).some(
         ([k, v]) =>
-          !["day", "department_id", "category_id", "channel", "agent_id"].includes(k) &&
+          !["day", "department_id", "category_id", "channel", "team_id", "agent_id"].includes(k) &&
           (Array.isArray(v) ? v.some((x) => x !== 0) : Number(v) !== 0),
       ),
     )

@@ -210,6 +210,14 @@ describe("routing", () => {
       details: { text: "需要专人跟进", fromStaffId: second },
     });
     expect((await admin.post(`/api/v1/tickets/${tk.id}/transfer`, { reason: "x" })).statusCode).toBe(400);
+    // A team created a moment ago (routing's settings were read just before) takes a transfer at once.
+    const newTeam = (
+      await admin.post("/api/v1/teams", { name: `新组-${Date.now()}`, departmentId: dept.id, memberIds: [a.id, b.id] })
+    ).json();
+    const toTeam = await admin.post(`/api/v1/tickets/${tk.id}/transfer`, { teamId: newTeam.id, reason: "转新组" });
+    expect(toTeam.statusCode, toTeam.body).toBe(200);
+    expect(toTeam.json()).toMatchObject({ teamId: newTeam.id, transferCount: 3 });
+    expect((await admin.post(`/api/v1/tickets/${tk.id}/transfer`, { teamId: 999999, reason: "x" })).statusCode).toBe(400);
 
     // Rebalancing: an agent who goes offline gives back an untouched new ticket.
     const fresh = await ticket({ categoryId: cat.id });

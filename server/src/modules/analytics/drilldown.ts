@@ -14,6 +14,7 @@ export type DrilldownFilters = {
   departmentId?: number;
   categoryId?: number;
   channel?: string;
+  teamId?: number;
   agentId?: number;
 };
 type Facts = SelectQueryBuilder<DB, "analytics_ticket_facts", object>;

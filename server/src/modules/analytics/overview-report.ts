@@ -157,6 +157,10 @@ export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone
       .filter((r) => r.dimension === "department")
       .map((r) => ({ departmentId: Number(r.value), created: Number(r.created), resolved: Number(r.resolved) }))
       .sort((a, b) => b.created - a.created),
+    byTeam: breakdowns
+      .filter((r) => r.dimension === "team")
+      .map((r) => ({ teamId: Number(r.value), created: Number(r.created), resolved: Number(r.resolved) }))
+      .sort((a, b) => b.created - a.created),
     heatmap,
   };
 }
@@ -181,6 +185,7 @@ function rollupSource(f: AnalyticsFilters) {
       ["department", f.departmentId],
       ["category", f.categoryId],
       ["channel", f.channel],
+      ["team", f.teamId],
     ] as const
   ).filter(([, v]) => v !== undefined);
   if (chosen.length === 0) return { table: sql.table("analytics_daily_totals"), where: TRUE };
@@ -193,19 +198,20 @@ function rollupSource(f: AnalyticsFilters) {
 
 /** Created and solved (and completeness) by channel, category and department: from the day × slice rows when unsliced. */
 function breakdownQuery(f: AnalyticsFilters, inDays: ReturnType<typeof sql>) {
-  const unsliced = f.departmentId === undefined && f.categoryId === undefined && f.channel === undefined;
+  const unsliced = f.departmentId === undefined && f.categoryId === undefined && f.channel === undefined && f.teamId === undefined;
   if (unsliced)
     return sql<Record<string, unknown>>`
       select dimension, value, sum(created)::int as created, sum(resolved)::int as resolved,
              sum(complete)::int as complete, sum(completeness_known)::int as completeness_known
       from analytics_daily_slices where ${inDays} group by dimension, value`;
   return sql<Record<string, unknown>>`
-    select case when grouping(channel) = 0 then 'channel' when grouping(category_id) = 0 then 'category' else 'department' end as dimension,
-           coalesce(channel, category_id::text, department_id::text) as value,
+    select case when grouping(channel) = 0 then 'channel' when grouping(category_id) = 0 then 'category'
+                when grouping(department_id) = 0 then 'department' else 'team' end as dimension,
+           coalesce(channel, category_id::text, department_id::text, team_id::text) as value,
            sum(created)::int as created, sum(resolved)::int as resolved,
            sum(complete)::int as complete, sum(completeness_known)::int as completeness_known
     from analytics_daily where ${inDays} and ${slicesSql(f)}
-    group by grouping sets ((channel), (category_id), (department_id))`;
+    group by grouping sets ((channel), (category_id), (department_id), (team_id))`;
 }
 
 type Pair = { median: number | null; p90: number | null };

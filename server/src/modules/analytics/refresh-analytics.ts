@@ -41,7 +41,7 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
   const agent = new Map<string, [AgentKey, Delta]>();
   const apply = (c: Contributions, sign: number) => {
     for (const [k, d] of c.daily) {
-      const key = `${k.day}|${k.departmentId}|${k.categoryId}|${k.channel}`;
+      const key = `${k.day}|${k.departmentId}|${k.categoryId}|${k.channel}|${k.teamId}`;
       const entry = daily.get(key) ?? [k, {}];
       addDelta(entry[1], d, sign);
       daily.set(key, entry);
@@ -61,6 +61,7 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
         departmentId: ticket.department_id,
         categoryId: ticket.category_id,
         channel: ticket.channel,
+        teamId: ticket.team_id,
         assigneeId: ticket.assignee_id,
       },
       events,
@@ -76,6 +77,7 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
       department_id: f.departmentId,
       category_id: f.categoryId,
       channel: f.channel,
+      team_id: f.teamId,
       assignee_id: f.assigneeId,
       first_response_at: f.firstResponseAt,
       responder_id: f.responderId,
@@ -117,8 +119,11 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
   await upsertRollup(
     trx,
     "analytics_daily",
-    ["day", "department_id", "category_id", "channel"],
-    [...daily.values()].map(([k, d]) => [{ day: k.day, department_id: k.departmentId, category_id: k.categoryId, channel: k.channel }, d]),
+    ["day", "department_id", "category_id", "channel", "team_id"],
+    [...daily.values()].map(([k, d]) => [
+      { day: k.day, department_id: k.departmentId, category_id: k.categoryId, channel: k.channel, team_id: k.teamId },
+      d,
+    ]),
   );
   const totals = new Map<string, Delta>();
   const slices = new Map<string, [{ day: string; dimension: string; value: string }, Delta]>();
@@ -128,6 +133,7 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
       ["department", String(k.departmentId)],
       ["category", String(k.categoryId)],
       ["channel", k.channel],
+      ["team", String(k.teamId)],
     ] as const) {
       const key = `${dimension}|${value}|${k.day}`;
       const entry = slices.get(key) ?? [{ day: k.day, dimension, value }, {}];
@@ -155,6 +161,7 @@ const KEY_TYPES: Record<string, string> = {
   department_id: "int",
   category_id: "int",
   channel: "text",
+  team_id: "int",
   agent_id: "int",
   dimension: "text",
   value: "text",

@@ -9,14 +9,15 @@ export function rangeInstants(from: string, to: string, timeZone: string) {
   return { start: new Date(zonedInstant(fy, fm, fd, 0, timeZone)), end: new Date(zonedInstant(ty, tm, td + 1, 0, timeZone)) };
 }
 
-type Slices = Pick<AnalyticsFilters, "departmentId" | "categoryId" | "channel">;
+type Slices = Pick<AnalyticsFilters, "departmentId" | "categoryId" | "channel" | "teamId">;
 
-/** The department / category / channel slices (0 = none set) as a condition on a table with those columns. */
+/** The department / category / channel / team slices (0 = none set) as a condition on a table with those columns. */
 export function slicesSql(f: Slices) {
   const parts = [sql`true`];
   if (f.departmentId !== undefined) parts.push(sql`department_id = ${f.departmentId}`);
   if (f.categoryId !== undefined) parts.push(sql`category_id = ${f.categoryId}`);
   if (f.channel !== undefined) parts.push(sql`channel = ${f.channel}`);
+  if (f.teamId !== undefined) parts.push(sql`team_id = ${f.teamId}`);
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 

@@ -14,7 +14,7 @@ export type FactEvent = {
 };
 
 export type FactInputs = {
-  ticket: { departmentId: number | null; categoryId: number | null; channel: string; assigneeId: number | null };
+  ticket: { departmentId: number | null; categoryId: number | null; channel: string; teamId: number | null; assigneeId: number | null };
   events: FactEvent[];
   /** The working calendar business time is measured in; null: business time is calendar time. */
   calendar: Calendar | null;
@@ -26,7 +26,7 @@ export type FactInputs = {
   timeZone: string;
 };
 
-export type DailyKey = { day: string; departmentId: number; categoryId: number; channel: string };
+export type DailyKey = { day: string; departmentId: number; categoryId: number; channel: string; teamId: number };
 export type AgentKey = { day: string; agentId: number };
 export type Contributions = { daily: [DailyKey, Delta][]; agent: [AgentKey, Delta][] };
 
@@ -35,6 +35,7 @@ export type TicketFacts = {
   departmentId: number;
   categoryId: number;
   channel: string;
+  teamId: number;
   assigneeId: number | null;
   firstResponseAt: Date | null;
   responderId: number | null;
@@ -141,7 +142,12 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   // Solves and ratings count for the assignee, or for whoever solved an unassigned ticket.
   const ownerId = ticket.assigneeId ?? (resolvedAt ? resolverId : null);
   const fcr = resolvedAt !== null && reopens === 0 && publicReplies === 1;
-  const dims = { departmentId: ticket.departmentId ?? 0, categoryId: ticket.categoryId ?? 0, channel: ticket.channel };
+  const dims = {
+    departmentId: ticket.departmentId ?? 0,
+    categoryId: ticket.categoryId ?? 0,
+    channel: ticket.channel,
+    teamId: ticket.teamId ?? 0,
+  };
   const daily = new Map<string, [DailyKey, Delta]>();
   const agent = new Map<string, [AgentKey, Delta]>();
   const add = (at: Date, delta: Delta, agentId: number | null = null) => {

@@ -18,7 +18,7 @@ import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
 import { recordDecision } from "./assignment-log";
 import { claimCapacity } from "./eligible-agents";
 import { routeTicket } from "./route-ticket";
-import { routingDirectory } from "./routing-directory";
+import { invalidateRoutingDirectory, routingDirectory } from "./routing-directory";
 import { isOnShift } from "./shifts";
 
 const source = (name: string) => ({ kind: "routing" as const, id: 0, name });
@@ -91,7 +91,12 @@ export async function transferTicket(
   input: { assigneeId?: number | null; teamId?: number | null; reason: string },
 ) {
   const ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
-  const dir = await routingDirectory(ctx.db, trx);
+  let dir = await routingDirectory(ctx.db, trx);
+  // A team created a moment ago (through the directory, which does not reset routing's cache) is read afresh.
+  if (input.teamId != null && !dir.teams.has(input.teamId)) {
+    invalidateRoutingDirectory(ctx.db);
+    dir = await routingDirectory(ctx.db, trx);
+  }
   if (input.teamId != null && !dir.teams.has(input.teamId))
     throw ValidationError([{ path: "teamId", code: "unknown_reference", message: "Unknown team." }]);
   if (input.assigneeId != null && !(await staffExists(trx, input.assigneeId)))

@@ -57,7 +57,7 @@ export async function ticketHistories(db: Executor, ids: number[]) {
   const [tickets, events] = await Promise.all([
     db
       .selectFrom("tickets")
-      .select(["id", "department_id", "category_id", "channel", "assignee_id", "customer_id", "sla_policy_id", "created_at"])
+      .select(["id", "department_id", "category_id", "channel", "team_id", "assignee_id", "customer_id", "sla_policy_id", "created_at"])
       .where("id", "in", ids)
       .execute(),
     db

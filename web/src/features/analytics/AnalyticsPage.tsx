@@ -24,6 +24,7 @@ export function AnalyticsPage() {
   const [drill, setDrill] = useState<Drill | null>(null);
   const categories = useNamed("/categories");
   const departments = useNamed("/departments");
+  const teams = useNamed("/teams");
   const open = (metric: string, title: string, narrower: Partial<ReportFilters> = {}, agentId?: number) =>
     setDrill({ metric, title, filters: { ...filters, ...narrower }, agentId });
   const set = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
@@ -61,6 +62,14 @@ export function AnalyticsPage() {
                   options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
                 />
                 <SliceSelect
+                  testId="analytics-team"
+                  placeholder={t("analytics.teamFilter")}
+                  width={150}
+                  value={filters.teamId}
+                  onChange={(v) => set({ teamId: v })}
+                  options={(teams.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+                />
+                <SliceSelect
                   testId="analytics-channel"
                   placeholder={t("analytics.channel")}
                   width={130}
@@ -95,7 +104,7 @@ export function AnalyticsPage() {
   );
 }
 
-/** One optional slice of the report (department, channel, category), searchable by name. */
+/** One optional slice of the report (department, team, channel, category), searchable by name. */
 function SliceSelect<V extends string | number>(props: {
   testId: string;
   placeholder: string;

@@ -19,6 +19,7 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
   const report = useOverview(filters);
   const categories = useNamed("/categories");
   const departments = useNamed("/departments");
+  const teams = useNamed("/teams");
   const o = report.data;
   const nameOf = (list: { id: number; name: string }[] | undefined, id: number) => nameIn(t, list, id);
   const charts = useMemo(() => (o ? chartOptions(o, t, (id) => nameIn(t, categories.data, id)) : null), [o, t, categories.data]);
@@ -141,6 +142,25 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
               })}
               columns={[
                 { title: t("analytics.department"), dataIndex: "departmentId", render: (id: number) => nameOf(departments.data, id) },
+                { title: t("analytics.created"), dataIndex: "created" },
+                { title: t("analytics.resolved"), dataIndex: "resolved" },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t("analytics.byTeam")}>
+            <Table
+              size="small"
+              rowKey="teamId"
+              pagination={false}
+              data-testid="by-team"
+              dataSource={o.byTeam}
+              onRow={(r) => ({
+                onClick: () => onDrill("created", nameOf(teams.data, r.teamId), { teamId: r.teamId }),
+              })}
+              columns={[
+                { title: t("analytics.teamFilter"), dataIndex: "teamId", render: (id: number) => nameOf(teams.data, id) },
                 { title: t("analytics.created"), dataIndex: "created" },
                 { title: t("analytics.resolved"), dataIndex: "resolved" },
               ]}

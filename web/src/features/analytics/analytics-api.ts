@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { api } from "../../api/client";
 
-export type ReportFilters = { from: string; to: string; departmentId?: number; categoryId?: number; channel?: string };
+export type ReportFilters = { from: string; to: string; departmentId?: number; categoryId?: number; channel?: string; teamId?: number };
 
 export const lastDays = (n: number): Pick<ReportFilters, "from" | "to"> => ({
   from: dayjs()
