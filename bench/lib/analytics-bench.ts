@@ -171,6 +171,7 @@ async function rebuildRollupsFromFacts(db: Kysely<DB>) {
     ["department", "department_id::text"],
     ["category", "category_id::text"],
     ["channel", "channel"],
+    ["team", "team_id::text"],
   ])
     await sql
       .raw(`insert into analytics_daily_slices (day, dimension, value, ${cols})
