@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { routeLater } from "../../src/modules/routing/route-later";
 import { routeTicket, routeTickets } from "../../src/modules/routing/route-ticket";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
@@ -211,5 +212,17 @@ describe("routing a run of tickets together", () => {
     // Its own decision runs once the run committed.
     await t.ctx.jobs.drain();
     expect((await assignees([tq]))[0]?.assignee_id).toBe(q.agents[0]?.id);
+  });
+
+  it("a decision left for later keeps the team a transfer named (not the team the rules would pick)", async () => {
+    const q = await setUp([5]);
+    // No rule matches a ticket without a category: on its own it would wait unassigned, in no team.
+    const customer = await t.factory.customer();
+    const ticket = (await admin.post("/api/v1/tickets", { subject: "转组", customer: { id: customer.id } })).json().id as number;
+    await t.ctx.jobs.drain();
+    await t.ctx.db.transaction().execute((trx) => routeLater(trx, [ticket], "transferred", { teamId: q.teamId }));
+    await t.ctx.jobs.drain();
+    const row = await t.ctx.db.selectFrom("tickets").select(["team_id", "assignee_id"]).where("id", "=", ticket).executeTakeFirstOrThrow();
+    expect(row).toEqual({ team_id: q.teamId, assignee_id: q.agents[0]?.id });
   });
 });

@@ -108,7 +108,8 @@ export async function routeTickets(ctx: AppContext, trx: Transaction<DB>, ticket
   // Still contended after several rounds, or only busy agents could take it while this run holds
   // agents of its own (waiting then could deadlock with a run waiting for ours): decided on its own.
   const later = [...run.deferred, ...pending].map((t) => t.id);
-  await routeLater(trx, later, opts.trigger);
+  // A deferred decision keeps the team a transfer named and who asked for it.
+  await routeLater(trx, later, opts.trigger, { teamId: opts.teamId, actor: opts.actor });
   for (const id of later) results.set(id, { outcome: "deferred" });
   return results;
 }

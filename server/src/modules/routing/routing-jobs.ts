@@ -2,6 +2,7 @@ import type { AppContext } from "../../platform/context";
 import { usageFlag } from "../../platform/events/usage-flag";
 import { type Executor, enqueue, enqueueMany } from "../../platform/jobs/job-queue";
 import { untouchedTickets, waitingTicketIds } from "../tickets/ticket-routing-state";
+import type { Actor } from "../tickets/ticket-events";
 import { ROUTE_QUEUE, type RouteTrigger } from "./route-later";
 import { routeTicket, routeTickets } from "./route-ticket";
 import { getRoutingSettings } from "./routing-settings";
@@ -20,7 +21,7 @@ export const AWAY_AFTER_MS = 10 * 60_000;
 export const OFFLINE_AFTER_MS = 30 * 60_000;
 const SCORE_FIELDS = new Set(["subject", "priority", "categoryId", "status"]);
 
-type RoutePayload = { ticketId: number; trigger: RouteTrigger; fromStaffId?: number };
+type RoutePayload = { ticketId: number; trigger: RouteTrigger; fromStaffId?: number; teamId?: number; actor?: Actor };
 
 /**
  * Routing in the background: a new ticket is routed by a job right after it is committed; a
@@ -52,9 +53,9 @@ export function registerRoutingJobs(ctx: AppContext) {
 
   ctx.jobs.define<RoutePayload>({
     queue: ROUTE_QUEUE,
-    handler: async ({ ticketId, trigger, fromStaffId }, { trx }) => {
+    handler: async ({ ticketId, trigger, fromStaffId, teamId, actor }, { trx }) => {
       if (trigger === "returned" && fromStaffId !== undefined) await returnTicket(ctx, trx, ticketId, fromStaffId);
-      else await routeTicket(ctx, trx, ticketId, { trigger });
+      else await routeTicket(ctx, trx, ticketId, { trigger, teamId, actor });
     },
   });
 
