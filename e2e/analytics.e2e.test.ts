@@ -88,6 +88,9 @@ describe("reports in the browser", () => {
     expect(await kpi(page, "fcr")).toBe("100%");
     for (const chart of ["trend", "channels", "categories", "heatmap"])
       await page.getByTestId(`chart-${chart}`).locator("canvas").first().waitFor();
+    // The solved ticket's one stage: no department (未设置), one ticket.
+    expect(await page.getByTestId("stages").locator("tbody tr").count()).toBe(1);
+    expect(await page.getByTestId("stages").locator("tbody tr").textContent()).toContain("未设置");
     await screenshot(page, "analytics-overview");
 
     await page.getByTestId("kpi-backlog").click();
@@ -123,6 +126,7 @@ describe("reports in the browser", () => {
     await expect.poll(() => byTeam.locator("tr").filter({ hasText: "上门维修组" }).textContent()).toContain("1");
     await pickOption(page, page.getByTestId("analytics-team"), "上门维修组");
     await expect.poll(() => kpi(page, "created")).toBe("1");
+    await page.getByTestId("stages-unsliced").waitFor();
     await screenshot(page, "analytics-team");
 
     await page.getByTestId("analytics-tabs").getByText("客服").click();

@@ -177,6 +177,13 @@ async function rebuildRollupsFromFacts(db: Kysely<DB>) {
       .raw(`insert into analytics_daily_slices (day, dimension, value, ${cols})
         select day, '${dimension}', ${column}, ${sums} from analytics_daily group by day, ${column}`)
       .execute(db);
+  // Stage times: each solved ticket's working time in its department (the generated tickets never move).
+  await sql`delete from analytics_stage_daily`.execute(db);
+  await sql
+    .raw(`insert into analytics_stage_daily (day, department_id, tickets, seconds)
+      select (f.resolved_at at time zone '${TZ}')::date, f.department_id, count(*), sum(f.res_s)
+      from analytics_ticket_facts f where f.resolved_at is not null group by 1, 2`)
+    .execute(db);
   await sql`analyze analytics_daily`.execute(db);
   await sql`analyze analytics_daily_totals`.execute(db);
   await sql`analyze analytics_daily_slices`.execute(db);

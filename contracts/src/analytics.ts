@@ -53,6 +53,12 @@ export const overviewReport = z.object({
     /** Mean seconds solved tickets spent in each working status. */
     timeInStatus: z.object({ new: z.number(), open: z.number(), pending: z.number(), on_hold: z.number() }),
   }),
+  /**
+   * Stages: for tickets solved in the range, the departments they passed through, how many passed
+   * through each and their mean working seconds there. Null when the report is sliced (stages are
+   * kept by day and department only).
+   */
+  stages: z.array(z.object({ departmentId: z.number(), tickets: z.number(), meanSeconds: z.number() })).nullable(),
   daily: z.array(
     z.object({
       day,

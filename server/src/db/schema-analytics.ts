@@ -117,3 +117,11 @@ export interface ReportSchedulesTable {
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }
+
+/** Working seconds solved tickets spent in each department they passed through, by solve day. */
+export interface AnalyticsStageDailyTable {
+  day: ColumnType<string, string, string>;
+  department_id: number;
+  tickets: Measure;
+  seconds: ColumnType<string | number, number | undefined, number>;
+}

@@ -23,6 +23,7 @@ import type {
   AnalyticsDailySlicesTable,
   AnalyticsDailyTotalsTable,
   AnalyticsDirtyTable,
+  AnalyticsStageDailyTable,
   AnalyticsTicketFactsTable,
   ReportSchedulesTable,
 } from "./schema-analytics";
@@ -358,6 +359,7 @@ export interface DB {
   analytics_daily_totals: AnalyticsDailyTotalsTable;
   analytics_daily_slices: AnalyticsDailySlicesTable;
   analytics_agent_daily: AnalyticsAgentDailyTable;
+  analytics_stage_daily: AnalyticsStageDailyTable;
   report_schedules: ReportSchedulesTable;
   agent_states: AgentStatesTable;
   category_skills: CategorySkillsTable;

@@ -102,6 +102,13 @@ describe("rollups on randomized histories", () => {
     ).toEqual(direct.createdByDay);
     expect(overview.byDepartment.reduce((n: number, d: { created: number }) => n + d.created, 0)).toBe(direct.created);
     expect(overview.byTeam.reduce((n: number, d: { created: number }) => n + d.created, 0)).toBe(direct.created);
+    // Every working second of a solved ticket was spent in some department: stage times add up to the time in status.
+    const stageSeconds = overview.stages.reduce(
+      (n: number, st: { tickets: number; meanSeconds: number }) => n + st.tickets * st.meanSeconds,
+      0,
+    );
+    const status = overview.totals.timeInStatus;
+    expect(stageSeconds).toBeCloseTo((status.new + status.open + status.pending + status.on_hold) * overview.totals.resolved, 3);
     expect(overview.byTeam.some((d: { teamId: number }) => d.teamId !== 0)).toBe(true);
 
     const snapshot = async () =>
@@ -121,8 +128,15 @@ describe("rollups on randomized histories", () => {
           .selectAll()
           .select((eb) => eb.cast<string>("day", "text").as("day"))
           .execute(),
+        await t.ctx.db
+          .selectFrom("analytics_stage_daily")
+          .selectAll()
+          .select((eb) => eb.cast<string>("day", "text").as("day"))
+          .execute(),
       ].map((rows) => normalize(rows as Record<string, unknown>[]));
     const incremental = await snapshot();
+    // Moves between departments left stage times in more than one department.
+    expect(new Set((incremental[3] ?? []).map((r) => r.department_id)).size).toBeGreaterThan(1);
     await rebuildAnalytics(t.ctx.db, TZ);
     expect(await snapshot()).toEqual(incremental);
   });

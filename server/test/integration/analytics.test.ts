@@ -210,6 +210,35 @@ describe("analytics from the ticket history", () => {
     expect(other).not.toBe(routed);
   });
 
+  it("times each stage: the working time solved tickets spent in each department they passed through", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await at("2026-11-21T10:00:00");
+    const created = await admin.post("/api/v1/tickets", {
+      subject: "跨部门",
+      customer: { email: "stages@example.com" },
+      departmentId: ids.d1,
+    });
+    const id = created.json().id as number;
+    await at("2026-11-21T12:00:00");
+    expect((await admin.patch(`/api/v1/tickets/${id}`, { departmentId: ids.d2 })).statusCode).toBe(200);
+    await at("2026-11-21T15:00:00");
+    expect(
+      (await admin.post(`/api/v1/tickets/${id}/messages`, { body: "已处理", visibility: "public", status: "solved" })).statusCode,
+    ).toBe(201);
+    vi.useRealTimers();
+    await refreshAnalyticsNow(t.ctx.db, t.ctx.config.timeZone);
+    const o = (await admin.get("/api/v1/analytics/overview?from=2026-11-21&to=2026-11-21")).json();
+    // 售后部 10:00–12:00, then 技术部 12:00–15:00.
+    expect(o.stages).toEqual([
+      { departmentId: ids.d1, tickets: 1, meanSeconds: 2 * 3600 },
+      { departmentId: ids.d2, tickets: 1, meanSeconds: 3 * 3600 },
+    ]);
+    // The known history's two solved tickets stayed in 售后部: their stage time is their time in the working statuses.
+    const known = (await admin.get(`/api/v1/analytics/overview?${RANGE}`)).json();
+    expect(known.stages).toEqual([{ departmentId: ids.d1, tickets: 2, meanSeconds: 30600 + 4500 + 7200 }]);
+    expect((await admin.get(`/api/v1/analytics/overview?${RANGE}&channel=email`)).json().stages).toBeNull();
+  });
+
   it("reports per agent and per team, and each agent sees their own page", async () => {
     const agents = (await admin.get(`/api/v1/analytics/agents?${RANGE}`)).json().items;
     const one = agents.find((a: { agentId: number }) => a.agentId === ids.a1);
@@ -283,6 +312,9 @@ describe("analytics from the ticket history", () => {
     const snapshot = async () => ({
       daily: await rollup("analytics_daily"),
       agent: await rollup("analytics_agent_daily"),
+      stages: (await t.ctx.db.selectFrom("analytics_stage_daily").selectAll().orderBy("day").orderBy("department_id").execute()).filter(
+        (r) => r.tickets !== 0 || Number(r.seconds) !== 0,
+      ),
       facts: (await t.ctx.db.selectFrom("analytics_ticket_facts").selectAll().orderBy("ticket_id").execute()).map(
         ({ computed_at: _, ...f }) => f,
       ),

@@ -74,6 +74,7 @@ export async function rebuildAnalytics(db: Kysely<DB>, timeZone: string) {
     await trx.deleteFrom("analytics_daily_totals").execute();
     await trx.deleteFrom("analytics_daily_slices").execute();
     await trx.deleteFrom("analytics_agent_daily").execute();
+    await trx.deleteFrom("analytics_stage_daily").execute();
     await trx
       .insertInto("analytics_dirty")
       .columns(["ticket_id"])

@@ -4,7 +4,7 @@ import type { Executor } from "../../platform/jobs/job-queue";
 import { slaContextOf } from "../sla/ticket-sla-calendars";
 import { repeatTicketIds, ticketHistories } from "../tickets/ticket-events";
 import { ARRAY_MEASURES, COUNT_MEASURES, type Delta, addDelta, denseArray, isZeroDelta } from "./measures";
-import { type AgentKey, type Contributions, type DailyKey, computeTicketFacts } from "./ticket-facts";
+import { type AgentKey, type Contributions, type DailyKey, type StageKey, computeTicketFacts } from "./ticket-facts";
 
 /** A ticket counts as a repeat when its customer opened one of the same category this many days before. */
 export const REPEAT_WINDOW_DAYS = 7;
@@ -39,7 +39,15 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
   );
   const daily = new Map<string, [DailyKey, Delta]>();
   const agent = new Map<string, [AgentKey, Delta]>();
+  const stage = new Map<string, [StageKey, { tickets: number; seconds: number }]>();
   const apply = (c: Contributions, sign: number) => {
+    for (const [k, d] of c.stage ?? []) {
+      const key = `${k.day}|${k.departmentId}`;
+      const entry = stage.get(key) ?? [k, { tickets: 0, seconds: 0 }];
+      entry[1].tickets += sign * d.tickets;
+      entry[1].seconds += sign * d.seconds;
+      stage.set(key, entry);
+    }
     for (const [k, d] of c.daily) {
       const key = `${k.day}|${k.departmentId}|${k.categoryId}|${k.channel}|${k.teamId}`;
       const entry = daily.get(key) ?? [k, {}];
@@ -154,6 +162,23 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
     ["day", "agent_id"],
     [...agent.values()].map(([k, d]) => [{ day: k.day, agent_id: k.agentId }, d]),
   );
+  await upsertStages(trx, [...stage.values()]);
+}
+
+/** Adds the stage deltas (in key order, as upsertRollup does). */
+async function upsertStages(db: Executor, rows: [StageKey, { tickets: number; seconds: number }][]) {
+  const changed = rows
+    .filter(([, d]) => d.tickets !== 0 || d.seconds !== 0)
+    .map(([k, d]) => ({ day: k.day, department_id: k.departmentId, ...d }))
+    .sort((a, b) => (a.day === b.day ? a.department_id - b.department_id : a.day < b.day ? -1 : 1));
+  if (changed.length === 0) return;
+  await sql`
+    insert into analytics_stage_daily (day, department_id, tickets, seconds)
+    select day, department_id, tickets, seconds
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as r(day date, department_id int, tickets int, seconds bigint)
+    on conflict (day, department_id) do update
+      set tickets = analytics_stage_daily.tickets + excluded.tickets,
+          seconds = analytics_stage_daily.seconds + excluded.seconds`.execute(db);
 }
 
 const KEY_TYPES: Record<string, string> = {

@@ -28,7 +28,11 @@ export type FactInputs = {
 
 export type DailyKey = { day: string; departmentId: number; categoryId: number; channel: string; teamId: number };
 export type AgentKey = { day: string; agentId: number };
-export type Contributions = { daily: [DailyKey, Delta][]; agent: [AgentKey, Delta][] };
+/** A solved ticket's time in one department (a stage of its path), on the day it was solved. */
+export type StageKey = { day: string; departmentId: number };
+export type StageDelta = { tickets: number; seconds: number };
+/** `stage` is missing from facts computed before stage times existed (they are recomputed by migration 0031). */
+export type Contributions = { daily: [DailyKey, Delta][]; agent: [AgentKey, Delta][]; stage?: [StageKey, StageDelta][] };
 
 export type TicketFacts = {
   createdAt: Date;
@@ -86,11 +90,21 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   let csat: { rating: number; at: Date } | null = null;
   const breached = new Set<string>();
   const backlogMoves: [Date, number][] = [[createdAt, 1]];
+  // Stages: the departments the ticket passed through, and the working time it spent in each.
+  let department = Number((createdEvent?.after as { departmentId?: unknown } | null)?.departmentId ?? ticket.departmentId ?? 0);
+  let departmentSince = createdAt;
+  const inDepartment = new Map<number, number>();
+  const accrue = (at: Date) => {
+    if ((WORKING_STATUSES as readonly string[]).includes(status))
+      inDepartment.set(department, (inDepartment.get(department) ?? 0) + seconds(departmentSince, at));
+    departmentSince = at;
+  };
 
   for (const e of events) {
     switch (e.type) {
       case "status_changed": {
         const to = String(e.after);
+        accrue(e.at);
         if ((WORKING_STATUSES as readonly string[]).includes(status)) inStatus[status as WorkingStatus] += seconds(since, e.at);
         if (RESOLVED.has(to) && !RESOLVED.has(status)) {
           resolvedAt = e.at;
@@ -121,6 +135,10 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         break;
       case "field_changed":
         if (e.field === "departmentId" && e.before !== null && e.before !== undefined && e.after !== e.before) transfers++;
+        if (e.field === "departmentId" && e.after !== e.before) {
+          accrue(e.at);
+          department = Number(e.after ?? 0);
+        }
         break;
       case "sla_breached":
         if (e.field) breached.add(e.field);
@@ -211,6 +229,13 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
       ownerId,
     );
   }
+  // Stage times count for solved tickets, on the solve day (like the time in each status).
+  const stage: [StageKey, StageDelta][] = resolvedAt
+    ? [...inDepartment].map(([departmentId, secs]) => [
+        { day: dayOf(resolvedAt as Date, input.timeZone), departmentId },
+        { tickets: 1, seconds: secs },
+      ])
+    : [];
   if (csat) {
     const { rating, at } = csat;
     add(at, { csat_count: 1, csat_sum: rating, csat_positive: rating >= 4 ? 1 : 0, csat_negative: rating <= 2 ? 1 : 0 }, ownerId);
@@ -237,7 +262,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
     resolutionBreached: breached.has("resolution"),
     csat: csat?.rating ?? null,
     csatAt: csat?.at ?? null,
-    contributions: { daily: [...daily.values()], agent: [...agent.values()] },
+    contributions: { daily: [...daily.values()], agent: [...agent.values()], stage },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { OverviewReport } from "@loopdesk/contracts/analytics";
-import { Button, Card, Col, Row, Space, Statistic, Table, Tooltip } from "antd";
+import { Button, Card, Col, Row, Space, Statistic, Table, Tooltip, Typography } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useNamed } from "../tickets/ticket-api";
@@ -128,6 +128,28 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
         <Col xs={24} lg={12}>
           <Card size="small" title={t("analytics.timeInStatus")}>
             <EChart testId="chart-status-time" option={charts.statusTime} />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t("analytics.stages")}>
+            {o.stages ? (
+              <Table
+                size="small"
+                rowKey="departmentId"
+                pagination={false}
+                data-testid="stages"
+                dataSource={o.stages}
+                columns={[
+                  { title: t("analytics.department"), dataIndex: "departmentId", render: (id: number) => nameOf(departments.data, id) },
+                  { title: t("analytics.stageTickets"), dataIndex: "tickets" },
+                  { title: t("analytics.stageMean"), dataIndex: "meanSeconds", render: (v: number) => formatDuration(v, t) },
+                ]}
+              />
+            ) : (
+              <Typography.Text type="secondary" data-testid="stages-unsliced">
+                {t("analytics.stagesUnsliced")}
+              </Typography.Text>
+            )}
           </Card>
         </Col>
         <Col xs={24} lg={12}>
