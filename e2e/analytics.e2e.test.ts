@@ -145,6 +145,19 @@ describe("reports in the browser", () => {
     await page.close();
   });
 
+  it("counts today in the workspace's zone, wherever the browser is", async () => {
+    // UTC−12: a different calendar day from Asia/Shanghai for 20 hours of every day.
+    const context = await browser.newContext({ timezoneId: "Etc/GMT+12", viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(`${server.url}/analytics`);
+    const shanghaiToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+    const end = page.locator(".ant-picker-range input").nth(1);
+    await expect.poll(() => end.inputValue()).toBe(shanghaiToday);
+    await expect.poll(() => kpi(page, "created")).toBe("3");
+    await context.close();
+  });
+
   it("schedules a weekly report in the admin console and sends it now", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await signIn(page);

@@ -29,7 +29,12 @@ export const principal = z.discriminatedUnion("kind", [
 ]);
 export type Principal = z.infer<typeof principal>;
 
-export const sessionResponse = z.object({ user: principal, csrfToken: z.string().nullable() });
+export const sessionResponse = z.object({
+  user: principal,
+  csrfToken: z.string().nullable(),
+  /** The workspace's time zone: report days, SLA calendars and "today" are counted in it. */
+  timeZone: z.string(),
+});
 
 export const createTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -20,7 +20,7 @@ describe("sign-in and sessions", () => {
     expect(cookie?.sameSite).toBe("Lax");
     const me = await t.anonymous.get("/api/v1/me", { cookie: `loopdesk_session=${cookie?.value}` });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ user: { id: staff.id }, csrfToken: body.csrfToken });
+    expect(me.json()).toMatchObject({ user: { id: staff.id }, csrfToken: body.csrfToken, timeZone: "Asia/Shanghai" });
   });
 
   it("stores passwords hashed, never in clear", async () => {

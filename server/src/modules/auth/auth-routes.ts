@@ -34,7 +34,11 @@ function presentPrincipal(p: Principal) {
     : { kind: p.kind, id: p.id, email: p.email, name: p.name, locale: p.locale, organizationId: p.organizationId };
 }
 
-export const sessionBody = (auth: Authentication) => ({ user: presentPrincipal(auth.principal), csrfToken: auth.csrfToken ?? null });
+export const sessionBody = (auth: Authentication, timeZone: string) => ({
+  user: presentPrincipal(auth.principal),
+  csrfToken: auth.csrfToken ?? null,
+  timeZone,
+});
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const setCookie = (reply: FastifyReply, token: string) =>
@@ -49,7 +53,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal) => {
     const session = await createSession(ctx.db, principal, { days: ctx.config.sessionDays, userAgent: req.headers["user-agent"] });
     setCookie(reply, session.token);
-    return { user: presentPrincipal(principal), csrfToken: session.csrfToken };
+    return { user: presentPrincipal(principal), csrfToken: session.csrfToken, timeZone: ctx.config.timeZone };
   };
 
   route(app, {
@@ -156,7 +160,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     tags,
     access: "any",
     responses: { 200: sessionResponse },
-    handler: async ({ req }) => sessionBody(req.auth as Authentication),
+    handler: async ({ req }) => sessionBody(req.auth as Authentication, ctx.config.timeZone),
   });
 
   route(app, {
@@ -171,7 +175,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       if (principal.kind === "staff") await setStaffLocale(ctx.db, principal.id, body.locale);
       else await setCustomerLocale(ctx.db, principal.id, body.locale);
       const auth = req.auth as Authentication;
-      return sessionBody({ ...auth, principal: { ...principal, locale: body.locale } });
+      return sessionBody({ ...auth, principal: { ...principal, locale: body.locale } }, ctx.config.timeZone);
     },
   });
 

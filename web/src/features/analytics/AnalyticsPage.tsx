@@ -17,10 +17,10 @@ type Tab = "overview" | "agents" | "teams" | "me";
 /** 复盘: the overview for supervisors, agents and teams compared, and each agent's own page. */
 export function AnalyticsPage() {
   const { t } = useTranslation();
-  const { user } = useSession();
+  const { user, timeZone } = useSession();
   const lead = user?.kind === "staff" && user.role !== "agent";
   const [tab, setTab] = useState<Tab>(lead ? "overview" : "me");
-  const [filters, setFilters] = useState<ReportFilters>(lastDays(30));
+  const [filters, setFilters] = useState<ReportFilters>(lastDays(30, timeZone));
   const [drill, setDrill] = useState<Drill | null>(null);
   const categories = useNamed("/categories");
   const departments = useNamed("/departments");
@@ -45,10 +45,10 @@ export function AnalyticsPage() {
               allowClear={false}
               value={[dayjs(filters.from), dayjs(filters.to)]}
               onChange={(v) => v?.[0] && v[1] && set({ from: v[0].format("YYYY-MM-DD"), to: v[1].format("YYYY-MM-DD") })}
-              presets={[7, 30, 90].map((n) => ({
-                label: t("analytics.lastDays", { n }),
-                value: [dayjs().subtract(n - 1, "day"), dayjs()],
-              }))}
+              presets={[7, 30, 90].map((n) => {
+                const r = lastDays(n, timeZone);
+                return { label: t("analytics.lastDays", { n }), value: [dayjs(r.from), dayjs(r.to)] };
+              })}
               data-testid="analytics-range"
             />
             {tab === "overview" && (

@@ -2,6 +2,7 @@ import { Col, Row, Statistic } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { useSession } from "../auth/session";
 import { decimal, formatDuration, lastDays, percent, useOverview } from "./analytics-api";
 import { EChart } from "./EChart";
 
@@ -10,14 +11,15 @@ const REFRESH_MS = 30_000;
 /** 大屏: today's numbers in large type on a dark screen, refreshed every 30 s, for a wall in the support room. */
 export function WallboardPage() {
   const { t } = useTranslation();
-  const [range, setRange] = useState(lastDays(1));
-  // Past midnight the board moves to the new day.
+  const { timeZone } = useSession();
+  const [range, setRange] = useState(lastDays(1, timeZone));
+  // Past midnight (in the workspace's zone) the board moves to the new day.
   useEffect(() => {
-    const timer = setInterval(() => setRange((r) => (r.to === lastDays(1).to ? r : lastDays(1))), 60_000);
+    const timer = setInterval(() => setRange((r) => (r.to === lastDays(1, timeZone).to ? r : lastDays(1, timeZone))), 60_000);
     return () => clearInterval(timer);
-  }, []);
+  }, [timeZone]);
   const today = useOverview(range, true, REFRESH_MS);
-  const week = useOverview(lastDays(7), true, REFRESH_MS);
+  const week = useOverview(lastDays(7, timeZone), true, REFRESH_MS);
   const k = today.data?.totals;
   const big = (key: string, title: string, value: string | number, warn = false) => (
     <Col xs={12} md={8} lg={4} key={key}>

@@ -5,12 +5,20 @@ import { api } from "../../api/client";
 
 export type ReportFilters = { from: string; to: string; departmentId?: number; categoryId?: number; channel?: string; teamId?: number };
 
-export const lastDays = (n: number): Pick<ReportFilters, "from" | "to"> => ({
-  from: dayjs()
-    .subtract(n - 1, "day")
-    .format("YYYY-MM-DD"),
-  to: dayjs().format("YYYY-MM-DD"),
-});
+/** Today's date in a time zone, YYYY-MM-DD (the workspace's, not the browser's: reports count days there). */
+export const todayIn = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+
+/** The last n days up to today in the zone. */
+export const lastDays = (n: number, timeZone: string): Pick<ReportFilters, "from" | "to"> => {
+  const to = todayIn(timeZone);
+  return {
+    from: dayjs(to)
+      .subtract(n - 1, "day")
+      .format("YYYY-MM-DD"),
+    to,
+  };
+};
 
 export function reportParams(f: Partial<ReportFilters> & Record<string, string | number | undefined>) {
   const p = new URLSearchParams();

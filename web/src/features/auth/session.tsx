@@ -4,10 +4,12 @@ import { ApiError, api, setCsrfToken } from "../../api/client";
 import i18n, { LANGUAGE_KEY } from "../../app/i18n";
 import { writeStored } from "../../app/browser-storage";
 
-export type SessionResponse = { user: Principal; csrfToken: string | null };
+export type SessionResponse = { user: Principal; csrfToken: string | null; timeZone: string };
 type Session = {
   user: Principal | null;
   loading: boolean;
+  /** The workspace's time zone (reports count days in it); the browser's until signed in. */
+  timeZone: string;
   signIn: (email: string, password: string, as?: "staff" | "customer") => Promise<void>;
   /** A customer's one-time code (with their email) or the token from the emailed link. */
   signInWithCode: (proof: { email: string; code: string } | { token: string }) => Promise<void>;
@@ -22,10 +24,12 @@ const SessionContext = createContext<Session | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Principal | null>(null);
   const [loading, setLoading] = useState(true);
+  const [timeZone, setTimeZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
 
   const accept = useCallback((s: SessionResponse) => {
     setCsrfToken(s.csrfToken);
     setUser(s.user);
+    if (s.timeZone) setTimeZone(s.timeZone);
     // The user's saved language wins over this browser's last choice.
     void i18n.changeLanguage(s.user.locale);
     writeStored("local", LANGUAGE_KEY, s.user.locale);
@@ -43,6 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value: Session = {
     user,
     loading,
+    timeZone,
     signIn: async (email, password, as = "staff") =>
       accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password, as } })),
     accept,
