@@ -42,6 +42,22 @@ describe("business calendar: mainland China with 调休", () => {
   });
 });
 
+describe("a calendar too thin for its target", () => {
+  it("gives a due time ten years out instead of failing the ticket change that asked", () => {
+    // One working minute a week; a year of working minutes cannot fit in the ten years searched.
+    const thin: Calendar = {
+      timeZone: "Asia/Shanghai",
+      weekly: [[], [{ start: 540, end: 541 }], [], [], [], [], []],
+      holidays: new Set(),
+      workdays: new Set(),
+      makeUpHours: [],
+    };
+    const from = at("2026-11-20T10:00:00+08:00");
+    const due = addBusinessMinutes(thin, from, 525_600);
+    expect(due.getTime() - from.getTime()).toBeGreaterThan(9.9 * 365 * 86_400_000);
+  });
+});
+
 // Random calendars over zones with and without daylight saving.
 const zones = ["Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Sydney", "UTC", "America/Sao_Paulo"];
 const dayHours = fc.array(fc.tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 600 })), { maxLength: 3 }).map((pairs) => {

@@ -19,7 +19,7 @@ export type Calendar = {
 };
 
 const MINUTE = 60_000;
-/** A calendar without working time in ten years is a configuration error, not a long wait. */
+/** How far ahead a calendar is searched for working time (ten years). */
 const MAX_DAYS = 3660;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -112,7 +112,10 @@ function* daysFrom(cal: Calendar, from: number) {
 
 /**
  * The instant `minutes` of working time after `from`. A due time lands inside working hours (at
- * the latest at an interval's end); 0 minutes is `from` itself.
+ * the latest at an interval's end); 0 minutes is `from` itself. A calendar too thin to supply the
+ * minutes within the ten years searched (an admin's one working minute a week and a year-long
+ * target) gives the end of those ten years: due, for any practical purpose, never — rather than an
+ * error in whatever ticket change asked.
  */
 export function addBusinessMinutes(cal: Calendar, from: Date, minutes: number): Date {
   if (minutes <= 0) return from;
@@ -129,7 +132,7 @@ export function addBusinessMinutes(cal: Calendar, from: Date, minutes: number): 
       remaining -= available;
     }
   }
-  throw new Error("The calendar has no working time in the next ten years.");
+  return new Date(start.getTime() + MAX_DAYS * 86_400_000);
 }
 
 /** Working minutes between two instants (0 when `to` is not after `from`). */
