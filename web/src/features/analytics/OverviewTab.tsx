@@ -154,38 +154,22 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t("analytics.byDepartment")} extra={<ExportLinks table="departments" filters={filters} />}>
-            <Table
-              size="small"
-              rowKey="departmentId"
-              pagination={false}
-              dataSource={o.byDepartment}
-              onRow={(r) => ({
-                onClick: () => onDrill("created", nameOf(departments.data, r.departmentId), { departmentId: r.departmentId }),
-              })}
-              columns={[
-                { title: t("analytics.department"), dataIndex: "departmentId", render: (id: number) => nameOf(departments.data, id) },
-                { title: t("analytics.created"), dataIndex: "created" },
-                { title: t("analytics.resolved"), dataIndex: "resolved" },
-              ]}
+            <CountsTable
+              rows={o.byDepartment.map((r) => ({ id: r.departmentId, created: r.created, resolved: r.resolved }))}
+              nameTitle={t("analytics.department")}
+              nameOf={(id) => nameOf(departments.data, id)}
+              onOpen={(id) => onDrill("created", nameOf(departments.data, id), { departmentId: id })}
             />
           </Card>
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t("analytics.byTeam")}>
-            <Table
-              size="small"
-              rowKey="teamId"
-              pagination={false}
-              data-testid="by-team"
-              dataSource={o.byTeam}
-              onRow={(r) => ({
-                onClick: () => onDrill("created", nameOf(teams.data, r.teamId), { teamId: r.teamId }),
-              })}
-              columns={[
-                { title: t("analytics.teamFilter"), dataIndex: "teamId", render: (id: number) => nameOf(teams.data, id) },
-                { title: t("analytics.created"), dataIndex: "created" },
-                { title: t("analytics.resolved"), dataIndex: "resolved" },
-              ]}
+            <CountsTable
+              testId="by-team"
+              rows={o.byTeam.map((r) => ({ id: r.teamId, created: r.created, resolved: r.resolved }))}
+              nameTitle={t("analytics.teamFilter")}
+              nameOf={(id) => nameOf(teams.data, id)}
+              onOpen={(id) => onDrill("created", nameOf(teams.data, id), { teamId: id })}
             />
           </Card>
         </Col>
@@ -289,4 +273,30 @@ function chartOptions(o: OverviewReport, t: (k: string, opts?: Record<string, un
       series: [{ type: "bar", data: [s.new, s.open, s.pending, s.on_hold].map((v) => Math.round((v / 3600) * 10) / 10) }],
     },
   };
+}
+
+/** Created and solved per department or team; a row opens the tickets created there. */
+function CountsTable(props: {
+  rows: { id: number; created: number; resolved: number }[];
+  nameTitle: string;
+  nameOf: (id: number) => string;
+  onOpen: (id: number) => void;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Table
+      size="small"
+      rowKey="id"
+      pagination={false}
+      data-testid={props.testId}
+      dataSource={props.rows}
+      onRow={(r) => ({ onClick: () => props.onOpen(r.id) })}
+      columns={[
+        { title: props.nameTitle, dataIndex: "id", render: (id: number) => props.nameOf(id) },
+        { title: t("analytics.created"), dataIndex: "created" },
+        { title: t("analytics.resolved"), dataIndex: "resolved" },
+      ]}
+    />
+  );
 }
