@@ -91,6 +91,9 @@ describe("reports in the browser", () => {
     // The solved ticket's one stage: no department (未设置), one ticket.
     expect(await page.getByTestId("stages").locator("tbody tr").count()).toBe(1);
     expect(await page.getByTestId("stages").locator("tbody tr").textContent()).toContain("未设置");
+    await page.getByTestId("stages").locator("tbody tr").click();
+    await page.getByTestId("drill-list").getByText(subjects.solved).waitFor();
+    await page.keyboard.press("Escape");
     await screenshot(page, "analytics-overview");
 
     await page.getByTestId("kpi-backlog").click();

@@ -123,6 +123,8 @@ export const drilldownMetrics = [
   "csat_negative",
   "sla_first_response_breached",
   "sla_resolution_breached",
+  /** Tickets solved in the range that passed through `stageDepartmentId`. */
+  "stage",
 ] as const;
 export const drilldownQuery = z.strictObject({
   metric: z.enum(drilldownMetrics),
@@ -132,6 +134,8 @@ export const drilldownQuery = z.strictObject({
   categoryId: z.coerce.number().int().min(0).optional(),
   channel: z.string().trim().min(1).max(40).optional(),
   teamId: z.coerce.number().int().min(0).optional(),
+  /** With metric `stage`: the department (0 = none) the tickets passed through. */
+  stageDepartmentId: z.coerce.number().int().min(0).optional(),
   agentId: z.coerce.number().int().positive().optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -30,6 +30,7 @@ import * as m0028 from "./migrations/2026-11-27-0028-widget-csat";
 import * as m0029 from "./migrations/2026-11-28-0029-description-html";
 import * as m0030 from "./migrations/2026-11-28-0030-analytics-team";
 import * as m0031 from "./migrations/2026-11-28-0031-analytics-stages";
+import * as m0032 from "./migrations/2026-11-28-0032-analytics-stage-tickets";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-28-0029-description-html": m0029,
   "2026-11-28-0030-analytics-team": m0030,
   "2026-11-28-0031-analytics-stages": m0031,
+  "2026-11-28-0032-analytics-stage-tickets": m0032,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

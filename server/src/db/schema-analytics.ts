@@ -19,6 +19,8 @@ export interface AnalyticsTicketFactsTable {
   channel: string;
   /** The team the ticket was routed to, 0 for none. */
   team_id: Generated<number>;
+  /** The departments the ticket passed through (its stages). */
+  stages: ColumnType<number[], number[] | undefined, number[]>;
   assignee_id: number | null;
   first_response_at: NullableTimestamp;
   responder_id: number | null;

@@ -237,6 +237,15 @@ describe("analytics from the ticket history", () => {
     const known = (await admin.get(`/api/v1/analytics/overview?${RANGE}`)).json();
     expect(known.stages).toEqual([{ departmentId: ids.d1, tickets: 2, meanSeconds: 30600 + 4500 + 7200 }]);
     expect((await admin.get(`/api/v1/analytics/overview?${RANGE}&channel=email`)).json().stages).toBeNull();
+    // Each stage opens the tickets that passed through it.
+    const through = async (day: string, departmentId: number) =>
+      (await admin.get(`/api/v1/analytics/tickets?from=${day}&to=${day}&metric=stage&stageDepartmentId=${departmentId}`))
+        .json()
+        .items.map((x: { id: number }) => x.id);
+    expect(await through("2026-11-21", ids.d1)).toEqual([id]);
+    expect(await through("2026-11-21", ids.d2)).toEqual([id]);
+    expect(await through("2026-11-18", ids.d2)).toEqual([]);
+    expect(await through("2026-11-18", ids.d1)).toEqual([ids.B]);
   });
 
   it("reports per agent and per team, and each agent sees their own page", async () => {

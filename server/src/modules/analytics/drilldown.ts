@@ -1,5 +1,5 @@
 import type { drilldownMetrics, drilldownTicket } from "@loopdesk/contracts/analytics";
-import type { SelectQueryBuilder } from "kysely";
+import { type SelectQueryBuilder, sql } from "kysely";
 import type { z } from "zod";
 import type { DB } from "../../db/schema";
 import type { Executor } from "../../platform/jobs/job-queue";
@@ -15,6 +15,7 @@ export type DrilldownFilters = {
   categoryId?: number;
   channel?: string;
   teamId?: number;
+  stageDepartmentId?: number;
   agentId?: number;
 };
 type Facts = SelectQueryBuilder<DB, "analytics_ticket_facts", object>;
@@ -34,6 +35,7 @@ const METRICS: Record<Metric, { at: "created_at" | "first_response_at" | "resolv
   csat_negative: { at: "csat_at", only: (q) => q.where("csat", "<=", 2) },
   sla_first_response_breached: { at: "first_response_at", only: (q) => q.where("fr_breached", "=", true) },
   sla_resolution_breached: { at: "resolved_at", only: (q) => q.where("res_breached", "=", true) },
+  stage: { at: "resolved_at" },
 };
 
 function scope(db: Executor, f: DrilldownFilters, timeZone: string): Facts {
@@ -43,6 +45,7 @@ function scope(db: Executor, f: DrilldownFilters, timeZone: string): Facts {
   if (m.at) q = q.where(m.at, ">=", start).where(m.at, "<", end);
   else q = q.where("created_at", "<", end);
   if (m.only) q = m.only(q);
+  if (f.metric === "stage" && f.stageDepartmentId !== undefined) q = q.where(sql<boolean>`stages @> array[${f.stageDepartmentId}]::int[]`);
   if (f.agentId !== undefined) q = q.where(f.metric === "first_response" ? "responder_id" : "assignee_id", "=", f.agentId);
   return q;
 }

@@ -86,6 +86,7 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
       category_id: f.categoryId,
       channel: f.channel,
       team_id: f.teamId,
+      stages: f.stages,
       assignee_id: f.assigneeId,
       first_response_at: f.firstResponseAt,
       responder_id: f.responderId,

@@ -40,6 +40,8 @@ export type TicketFacts = {
   categoryId: number;
   channel: string;
   teamId: number;
+  /** The departments the ticket has been in, in the order it reached them. */
+  stages: number[];
   assigneeId: number | null;
   firstResponseAt: Date | null;
   responderId: number | null;
@@ -93,7 +95,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   // Stages: the departments the ticket passed through, and the working time it spent in each.
   let department = Number((createdEvent?.after as { departmentId?: unknown } | null)?.departmentId ?? ticket.departmentId ?? 0);
   let departmentSince = createdAt;
-  const inDepartment = new Map<number, number>();
+  const inDepartment = new Map<number, number>([[department, 0]]);
   const accrue = (at: Date) => {
     if ((WORKING_STATUSES as readonly string[]).includes(status))
       inDepartment.set(department, (inDepartment.get(department) ?? 0) + seconds(departmentSince, at));
@@ -138,6 +140,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         if (e.field === "departmentId" && e.after !== e.before) {
           accrue(e.at);
           department = Number(e.after ?? 0);
+          if (!inDepartment.has(department)) inDepartment.set(department, 0);
         }
         break;
       case "sla_breached":
@@ -244,6 +247,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   return {
     createdAt,
     ...dims,
+    stages: [...inDepartment.keys()],
     assigneeId: ownerId,
     firstResponseAt,
     responderId,

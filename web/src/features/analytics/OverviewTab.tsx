@@ -139,6 +139,12 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
                 pagination={false}
                 data-testid="stages"
                 dataSource={o.stages}
+                onRow={(r) => ({
+                  onClick: () =>
+                    onDrill("stage", `${t("analytics.stages")} · ${nameOf(departments.data, r.departmentId)}`, {
+                      stageDepartmentId: r.departmentId,
+                    }),
+                })}
                 columns={[
                   { title: t("analytics.department"), dataIndex: "departmentId", render: (id: number) => nameOf(departments.data, id) },
                   { title: t("analytics.stageTickets"), dataIndex: "tickets" },

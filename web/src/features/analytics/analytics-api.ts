@@ -3,7 +3,16 @@ import { useQuery } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { api } from "../../api/client";
 
-export type ReportFilters = { from: string; to: string; departmentId?: number; categoryId?: number; channel?: string; teamId?: number };
+export type ReportFilters = {
+  from: string;
+  to: string;
+  departmentId?: number;
+  categoryId?: number;
+  channel?: string;
+  teamId?: number;
+  /** Only for the tickets behind a stage time (drill-down metric `stage`). */
+  stageDepartmentId?: number;
+};
 
 /** Today's date in a time zone, YYYY-MM-DD (the workspace's, not the browser's: reports count days there). */
 export const todayIn = (timeZone: string) =>
