@@ -17,6 +17,8 @@ type Result = {
 type AnalyticsResult = {
   engine: "pglite" | "postgres";
   at: string;
+  /** Follow-up measurements recorded by hand after the run (what changed, and what it measured). */
+  notes?: string[];
   dashboards: (Stats & { tickets: number; request: string; rollupRows: number; agentRollupRows: number; openTickets: number })[];
   maintenance: null | {
     tickets: number;
@@ -217,6 +219,7 @@ function analyticsSection(a: AnalyticsResult) {
     "",
     `Worst overview p95: ${worst} ms (target ≤ ${limit} ms: ${worst <= limit ? "met" : "**not met**"}). Sizes in this run: ${[...new Set(a.dashboards.map((d) => d.tickets.toLocaleString("en")))].join(", ")}${a.engine === "postgres" && !a.dashboards.some((d) => d.tickets >= 10_000_000) ? " — the 10,000,000-ticket size was not measured in this run" : ""}.`,
     "",
+    ...(a.notes ?? []).flatMap((n) => [n, ""]),
     ...upkeep,
   ];
 }
