@@ -140,6 +140,8 @@ export const drilldownQuery = z.strictObject({
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+/** What selects the tickets behind a number (a drill-down without its paging). */
+export type DrilldownFilters = Omit<z.infer<typeof drilldownQuery>, "cursor" | "limit">;
 export const drilldownExportQuery = drilldownQuery
   .omit({ cursor: true, limit: true })
   .extend({ format: z.enum(["csv", "xlsx"]).default("csv") });

@@ -1,4 +1,4 @@
-import type { drilldownMetrics, drilldownTicket } from "@loopdesk/contracts/analytics";
+import type { DrilldownFilters, drilldownMetrics, drilldownTicket } from "@loopdesk/contracts/analytics";
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { z } from "zod";
 import type { DB } from "../../db/schema";
@@ -7,17 +7,6 @@ import { presentedTickets } from "../tickets/ticket-lookup";
 import { rangeInstants, slicesSql } from "./report-range";
 
 type Metric = (typeof drilldownMetrics)[number];
-export type DrilldownFilters = {
-  metric: Metric;
-  from: string;
-  to: string;
-  departmentId?: number;
-  categoryId?: number;
-  channel?: string;
-  teamId?: number;
-  stageDepartmentId?: number;
-  agentId?: number;
-};
 type Facts = SelectQueryBuilder<DB, "analytics_ticket_facts", object>;
 
 /** When each metric's tickets count (the same moment the rollups count them on), and which of them. */

@@ -1,18 +1,10 @@
-import type { AgentStats, OverviewReport, TeamStats } from "@loopdesk/contracts/analytics";
+import type { AgentStats, DrilldownFilters, OverviewReport, TeamStats } from "@loopdesk/contracts/analytics";
 import { useQuery } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { api } from "../../api/client";
 
-export type ReportFilters = {
-  from: string;
-  to: string;
-  departmentId?: number;
-  categoryId?: number;
-  channel?: string;
-  teamId?: number;
-  /** Only for the tickets behind a stage time (drill-down metric `stage`). */
-  stageDepartmentId?: number;
-};
+/** A report's days and slices; `stageDepartmentId` only narrows the tickets behind a stage time. */
+export type ReportFilters = Omit<DrilldownFilters, "metric" | "agentId">;
 
 /** Today's date in a time zone, YYYY-MM-DD (the workspace's, not the browser's: reports count days there). */
 export const todayIn = (timeZone: string) =>
