@@ -5,6 +5,7 @@ import { createContext } from "../../server/src/app";
 import { loadConfig } from "../../server/src/config";
 import type { Database } from "../../server/src/db/database";
 import { routeTicket, routeTickets } from "../../server/src/modules/routing/route-ticket";
+import { takeRoutingTurn } from "../../server/src/modules/routing/routing-turn";
 import { SIM_STRATEGIES, simulateDay } from "../../server/src/modules/routing/simulator/simulate-day";
 import { generatedProfile } from "../../server/src/modules/routing/simulator/simulation-profile";
 import { createLogger } from "../../server/src/platform/logger";
@@ -94,9 +95,10 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
       const r = await routeTicket(ctx, trx, id, { trigger: "created" });
       if (r.outcome !== "assigned") throw new Error(`ticket ${id} was not assigned: ${r.outcome}`);
     });
-  /** One run of tickets as the routing subscriber decides a burst from its queue; returns those left to a decision of their own. */
+  /** One run of tickets as the routing subscriber decides a burst from its queue (in turn); returns those left to a decision of their own. */
   const decideRun = (run: number[]) =>
     db.transaction().execute(async (trx) => {
+      await takeRoutingTurn(trx);
       const results = await routeTickets(ctx, trx, run, { trigger: "created" });
       const deferred: number[] = [];
       for (const [id, r] of results)
@@ -116,8 +118,12 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
   const concurrentIds = take(opts.decisions);
   const concurrent = await load(concurrentIds.length, 8, (i) => decide(concurrentIds[i] as number));
   // Open loop: tickets arrive at a steady rate and two routing workers (as two processes would run) decide what has arrived.
-  const atTarget = await arrivals(take(opts.decisions), 500, 2, decideRun, decide);
-  const overload = await arrivals(take(opts.decisions), 1000, 2, decideRun, decide);
+  // A deferred ticket is decided by a job of its own, which takes its turn like any run from the queue.
+  const decideQueued = async (id: number) => {
+    if ((await decideRun([id])).length) throw new Error(`ticket ${id} was deferred again`);
+  };
+  const atTarget = await arrivals(take(opts.decisions), 500, 2, decideRun, decideQueued);
+  const overload = await arrivals(take(opts.decisions), 1000, 2, decideRun, decideQueued);
   const log = await sql<{ n: number; tickets: number }>`
     select count(*)::int as n, count(distinct ticket_id)::int as tickets from assignment_log where outcome = 'assigned'`.execute(db);
 

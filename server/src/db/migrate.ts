@@ -32,6 +32,7 @@ import * as m0030 from "./migrations/2026-11-28-0030-analytics-team";
 import * as m0031 from "./migrations/2026-11-28-0031-analytics-stages";
 import * as m0032 from "./migrations/2026-11-28-0032-analytics-stage-tickets";
 import * as m0033 from "./migrations/2026-11-28-0033-open-load-index";
+import * as m0034 from "./migrations/2026-11-29-0034-agent-state-version";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-28-0031-analytics-stages": m0031,
   "2026-11-28-0032-analytics-stage-tickets": m0032,
   "2026-11-28-0033-open-load-index": m0033,
+  "2026-11-29-0034-agent-state-version": m0034,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -24,6 +24,8 @@ export interface AgentStatesTable {
   /** Per category id ("0": none). */
   open_by_category: ColumnType<Record<string, number>, string | undefined, string>;
   updated_at: Timestamp;
+  /** Drawn from a sequence on every write (a trigger): equal versions mean an unchanged row. bigint, read as a string. */
+  version: ColumnType<string, never, never>;
 }
 
 export interface CategorySkillsTable {

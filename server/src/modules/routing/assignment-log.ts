@@ -17,6 +17,25 @@ export type DecisionInput = {
   actor: Actor;
 };
 
+/** How many of the eligible agents an assignment's log entry lists (the winner and the runners-up). */
+const LOGGED_ELIGIBLE = 10;
+
+/**
+ * The candidates an assignment logs: the eligible agents in the strategy's order up to
+ * LOGGED_ELIGIBLE (the winner first), then everyone left out, each with why. The other eligible
+ * agents ranked lower are only counted (moreEligible): in a team of fifty they say little, and fifty
+ * entries per decision made the log the costliest write of a decision.
+ */
+export function loggedCandidates(considered: AssignmentCandidate[], ranked: number[]) {
+  const rank = new Map(ranked.map((id, i) => [id, i]));
+  const order = (c: AssignmentCandidate) => rank.get(c.staffId) ?? ranked.length;
+  const eligible = considered.filter((c) => !c.excluded).sort((a, b) => order(a) - order(b));
+  return {
+    candidates: [...eligible.slice(0, LOGGED_ELIGIBLE), ...considered.filter((c) => c.excluded)],
+    moreEligible: Math.max(0, eligible.length - LOGGED_ELIGIBLE),
+  };
+}
+
 /** Every routing decision is kept: who was considered, who won and why (shown on the ticket and the routing board). */
 export async function recordDecision(db: Executor, d: DecisionInput) {
   await recordDecisions(db, [d]);

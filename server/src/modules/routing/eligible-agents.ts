@@ -1,7 +1,7 @@
 import type { AssignmentCandidate } from "@loopdesk/contracts/routing";
 import { type SqlBool, sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
-import type { AgentBoard } from "./agent-board";
+import type { AgentBoard, AgentDerived, AgentRow } from "./agent-board";
 import type { RoutingDirectory } from "./routing-directory";
 import { isOnShift } from "./shifts";
 import type { Candidate } from "./strategies";
@@ -36,8 +36,13 @@ export async function evaluateAgents(
     const capacity = st?.capacity ?? 0;
     const levels = dir.staff.get(id)?.skills ?? new Map<number, number>();
     const skill = required.reduce((sum, r) => sum + (levels.get(r.skillId) ?? 0), 0);
-    let workload = 0;
-    for (const [c, n] of st?.load.byCategory ?? []) workload += n * minutesFor(c);
+    const memo = board.memo(id);
+    if (memo.workload === undefined) {
+      let workload = 0;
+      for (const [c, n] of st?.load.byCategory ?? []) workload += n * minutesFor(c);
+      memo.workload = workload;
+    }
+    const workload = memo.workload;
     const channelCap = st?.channelCapacity[ticket.channel];
     const excluded = !st
       ? "offline"
@@ -45,7 +50,7 @@ export async function evaluateAgents(
         ? "excluded"
         : st.presence !== "online"
           ? st.presence
-          : !isOnShift(st.shifts, st.shiftExceptions, opts.now, opts.timeZone)
+          : !onShift(memo, st, opts)
             ? "off_shift"
             : total >= capacity || (channelCap !== undefined && (st.load.byChannel[ticket.channel] ?? 0) >= channelCap)
               ? "at_capacity"
@@ -53,18 +58,25 @@ export async function evaluateAgents(
                 ? "missing_skill"
                 : undefined;
     const lastAssignedAt = st?.lastAssignedAt ?? null;
+    if (memo.lastAssignedIso === undefined) memo.lastAssignedIso = lastAssignedAt?.toISOString() ?? null;
     considered.push({
       staffId: id,
       load: total,
       capacity,
       workload: Math.round(workload),
       skill,
-      lastAssignedAt: lastAssignedAt?.toISOString() ?? null,
+      lastAssignedAt: memo.lastAssignedIso,
       ...(excluded ? { excluded } : {}),
     });
     if (!excluded) eligible.push({ staffId: id, load: total, capacity, workload, skill, lastAssignedAt });
   }
   return { eligible, considered };
+}
+
+/** Whether the agent is on shift at the run's clock, worked out once per run. */
+function onShift(memo: AgentDerived, st: AgentRow, opts: { now: Date; timeZone: string }) {
+  if (memo.onShift === undefined) memo.onShift = isOnShift(st.shifts, st.shiftExceptions, opts.now, opts.timeZone);
+  return memo.onShift;
 }
 
 export type Claim = { staffId: number; tickets: number; byChannel: Record<string, number> };

@@ -10,7 +10,7 @@ import { type Actor, systemActor } from "../tickets/ticket-events";
 import { lockTickets, setRoutingState } from "../tickets/ticket-routing-state";
 import { AgentBoard } from "./agent-board";
 import { type RouteTrigger, routeLater } from "./route-later";
-import { type DecisionInput, recordDecision, recordDecisions } from "./assignment-log";
+import { type DecisionInput, loggedCandidates, recordDecision, recordDecisions } from "./assignment-log";
 import { type Claim, type Handling, claimAgents, evaluateAgents } from "./eligible-agents";
 import { type RoutingDirectory, routingDirectory } from "./routing-directory";
 import { type CustomerFacts, type Target, fallbackChain, targetOf, teamMembersFor } from "./routing-targets";
@@ -75,7 +75,7 @@ export async function routeTickets(ctx: AppContext, trx: Transaction<DB>, ticket
     ctx,
     trx,
     dir,
-    board: new AgentBoard(trx),
+    board: new AgentBoard(trx, ctx.db),
     actor,
     opts,
     evalOpts: { now, timeZone: ctx.config.timeZone, handling: await handlingMinutes(ctx, trx) },
@@ -145,34 +145,46 @@ type Run = {
   deferred: TicketRow[];
 };
 
-/** The strategy's choice, preferring agents not busy elsewhere right now. */
+/**
+ * The strategy's choice, preferring agents not busy elsewhere right now, and the eligible agents in
+ * the strategy's order (for the log).
+ */
 function choose(run: Run, strategy: RoutingStrategy, eligible: Candidate[]) {
-  const free = eligible.filter((c) => !run.busy.has(c.staffId));
-  const [best] = rankCandidates(strategy, free.length ? free : eligible);
-  return best && { staffId: best.staffId, wait: free.length === 0 || run.waitAll };
+  const ranked = rankCandidates(strategy, eligible);
+  const best = ranked.find((c) => !run.busy.has(c.staffId)) ?? ranked[0];
+  if (!best) return undefined;
+  return { staffId: best.staffId, wait: run.busy.has(best.staffId) || run.waitAll, ranked: ranked.map((c) => c.staffId) };
 }
 
 /** Books the agent for the ticket in this run; written (or refused by the database) with the run's other assignments. */
 function plan(
   run: Run,
   ticket: TicketRow,
-  pick: { staffId: number; wait: boolean },
+  pick: { staffId: number; wait: boolean; ranked: number[] },
   teamId: number | null,
   base: Base,
-  decision: Omit<DecisionInput, keyof Base | "staffId">,
+  decision: Omit<DecisionInput, keyof Base | "staffId" | "candidates"> & { considered: AssignmentCandidate[] },
 ) {
   if (pick.wait && run.holdsClaims) {
     run.deferred.push(ticket);
     return { outcome: "deferred" as const };
   }
   run.board.book(pick.staffId, ticket, new Date());
+  const { considered, ...rest } = decision;
+  const logged = loggedCandidates(considered, pick.ranked);
   run.planned.push({
     ticket,
     staffId: pick.staffId,
     teamId,
     base,
     wait: pick.wait,
-    decision: { ...base, ...decision, staffId: pick.staffId },
+    decision: {
+      ...base,
+      ...rest,
+      details: logged.moreEligible ? { ...base.details, moreEligible: logged.moreEligible } : base.details,
+      candidates: logged.candidates,
+      staffId: pick.staffId,
+    },
   });
   return undefined;
 }
@@ -202,7 +214,7 @@ async function decide(run: Run, ticket: TicketRow, customer: CustomerFacts | und
         teamId: target.teamId,
         strategy: "least_loaded",
         reason: target.reason,
-        candidates: c,
+        considered: c,
       });
   }
 
@@ -276,7 +288,7 @@ async function decide(run: Run, ticket: TicketRow, customer: CustomerFacts | und
           teamId: t.teamId,
           strategy,
           reason,
-          candidates: [...considered],
+          considered: [...considered],
         },
       );
   }

@@ -6,6 +6,7 @@ import type { Actor } from "../tickets/ticket-events";
 import { ROUTE_QUEUE, type RouteTrigger } from "./route-later";
 import { routeTicket, routeTickets } from "./route-ticket";
 import { getRoutingSettings } from "./routing-settings";
+import { takeRoutingTurn } from "./routing-turn";
 import { rescoreAllBatch, rescoreApproaching, rescoreTickets } from "./score-tickets";
 import { isOnShift } from "./shifts";
 import { returnTicket } from "./ticket-routing-actions";
@@ -36,10 +37,12 @@ export function registerRoutingJobs(ctx: AppContext) {
     active: () => routingUsage.inUse(ctx.db),
     accepts: (e) => (e.payload.scope as { assigneeId?: number | null } | undefined)?.assigneeId == null,
     handle: async (event, { trx }) => {
+      await takeRoutingTurn(trx);
       await routeTicket(ctx, trx, event.aggregateId, { trigger: "created" });
     },
     // A burst of new tickets is decided as one run: the agents are read and claimed once for all of them.
     handleBatch: async (events, { trx }) => {
+      await takeRoutingTurn(trx);
       await routeTickets(ctx, trx, [...new Set(events.map((e) => e.aggregateId))], { trigger: "created" });
     },
   });
@@ -54,6 +57,7 @@ export function registerRoutingJobs(ctx: AppContext) {
   ctx.jobs.define<RoutePayload>({
     queue: ROUTE_QUEUE,
     handler: async ({ ticketId, trigger, fromStaffId, teamId, actor }, { trx }) => {
+      await takeRoutingTurn(trx);
       if (trigger === "returned" && fromStaffId !== undefined) await returnTicket(ctx, trx, ticketId, fromStaffId);
       else await routeTicket(ctx, trx, ticketId, { trigger, teamId, actor });
     },

@@ -19,7 +19,7 @@ export async function lockTicket(db: Executor, id: number) {
 /** Several tickets, locked in id order (two runs over overlapping tickets cannot deadlock). */
 export async function lockTickets(db: Executor, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom("tickets").selectAll().where("id", "in", ids).orderBy("id").forUpdate().execute();
+  return db.selectFrom("tickets").selectAll().where(sql<SqlBool>`id = any(${ids}::int[])`).orderBy("id").forUpdate().execute();
 }
 
 export const routingColumns = (p: RoutingStatePatch): TicketUpdate => ({

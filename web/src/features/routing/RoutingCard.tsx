@@ -147,6 +147,7 @@ function DecisionDetails({
 }) {
   const { t } = useTranslation();
   const text = typeof d.details.text === "string" ? d.details.text : null;
+  const moreEligible = typeof d.details.moreEligible === "number" ? d.details.moreEligible : 0;
   return (
     <Space direction="vertical" size={4} style={{ width: "100%" }}>
       <Typography.Text type="secondary">
@@ -176,6 +177,11 @@ function DecisionDetails({
             },
           ]}
         />
+      )}
+      {moreEligible > 0 && (
+        <Typography.Text type="secondary" data-testid="routing-more-eligible">
+          {t("routing.moreEligible", { count: moreEligible })}
+        </Typography.Text>
       )}
     </Space>
   );
