@@ -47,6 +47,8 @@ type RoutingResult = {
   };
   winningDecisions: { n: number; tickets: number };
   simulator: { tickets: number; agents: number; perStrategy: { strategy: string; runMs: number }[]; totalMs: number };
+  /** Measurements made beside the run (added to the results file by hand), printed under the table. */
+  notes?: string[];
 };
 
 /** Issue 5: ≥ 500 decisions/s and p99 ≤ 50 ms (500 agents, 100,000 open tickets, PostgreSQL); a simulated day of 50,000 tickets in < 10 s. */
@@ -247,7 +249,8 @@ function routingSection(r: RoutingResult) {
     "eligibility from the per-agent counters, the claim (agent lock and capacity re-check), the assignment with its history",
     "event, domain event and subscriber jobs, and the log. First each decision in its own transaction; then as *runs*",
     "(`routeTickets`, what the routing subscriber does with the new tickets waiting in its queue): tickets arrive at a steady",
-    "rate and two workers (as two processes would) each decide whatever has arrived in one transaction.",
+    "rate and two workers (as two processes would) each decide whatever has arrived in one transaction; like the routing",
+    "subscriber's runs, they take turns (an advisory lock held until the run commits).",
     "",
     "| Decisions | count | per second | p50 ms | p95 ms | p99 ms |",
     "|---|---:|---:|---:|---:|---:|",
@@ -261,16 +264,15 @@ function routingSection(r: RoutingResult) {
     ...(p99 <= ROUTING_TARGET.p99Ms
       ? []
       : [
-          "Where the time goes: a decision in its own transaction is eight round trips and about 7–10 ms of CPU shared by Node",
-          "(query building, the wire protocol, ranking 50 candidates and writing them to the log) and PostgreSQL (planning and",
-          "running the statements, the counting trigger, the indexes of tickets, ticket_events, domain_events and jobs) on the same",
-          "two cores, so own-transaction decisions top out below 300/s. Runs share the statements among their tickets (about 2–3",
-          "ms of CPU per decision), which carries the rate past 500/s, but a ticket then waits for the run before it: under a",
-          "steady 500/s the typical ticket is assigned 30 ms after it arrives, and the slowest 1% wait 100 ms or more (runs that",
-          "met a checkpoint, autovacuum or a collision on the same agents). Meeting both on two cores needs a lighter assignment",
-          "(e.g. the log's candidate lists and the per-assignment domain event written asynchronously) — left for later.",
+          "Where the time goes: in a run of about five tickets a decision costs about 2 ms of CPU on the two shared cores",
+          "(Node 0.9 ms: query building, the wire protocol, ranking the candidates; PostgreSQL 1.1 ms). The largest part is the",
+          "assignment itself: the ticket row with its 22 indexes, its history event and the per-row counting trigger, then the",
+          "domain event and the log. A run takes 15–20 ms from its first statement to its durable commit, and a ticket also waits",
+          "for the run before it, so the slowest 1% wait three runs. Left to try: prepared statements (planning is about a",
+          "quarter of a run's statement time), a statement-level counting trigger, fewer round trips per run.",
           "",
         ]),
+    ...(r.notes ?? []).flatMap((n) => [n, ""]),
     `Simulator: a generated day of ${r.simulator.tickets.toLocaleString("en")} tickets and ${r.simulator.agents} agents per strategy — ${r.simulator.perStrategy.map((s) => `${s.strategy} ${(s.runMs / 1000).toFixed(2)} s`).join(", ")} (slowest ${(slowest / 1000).toFixed(2)} s; target < ${ROUTING_TARGET.simulatorMs / 1000} s: ${slowest < ROUTING_TARGET.simulatorMs ? "met" : "**not met**"}).`,
     "",
   ];

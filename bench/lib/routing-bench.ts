@@ -17,7 +17,7 @@ import { load, percentiles, round } from "./load";
  * the live decision function (ticket lock, rules, eligibility from the per-agent counters, agent
  * lock, capacity re-check, assignment with its history and domain event, the log), each in its own
  * transaction, sequentially and with 8 in flight; then as runs (routeTickets, what the routing
- * subscriber does with a burst) under steady arrivals of 500/s and 1000/s. Plus
+ * subscriber does with a burst, taking turns as it does) under steady arrivals of 500/s and 1000/s. Plus
  * the simulator: one generated day of 50,000 tickets per strategy.
  */
 export async function benchRouting(database: Database, opts: { openTickets: number; decisions: number }) {
