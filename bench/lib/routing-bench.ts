@@ -95,16 +95,21 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
       const r = await routeTicket(ctx, trx, id, { trigger: "created" });
       if (r.outcome !== "assigned") throw new Error(`ticket ${id} was not assigned: ${r.outcome}`);
     });
-  /** One run of tickets as the routing subscriber decides a burst from its queue (in turn); returns those left to a decision of their own. */
-  const decideRun = (run: number[]) =>
+  /**
+   * One run as the routing subscriber decides a burst from its queue: it takes its turn, then also
+   * takes what arrived while it waited (`more`), and decides them together. Returns the tickets
+   * decided and those left to a decision of their own.
+   */
+  const decideRun = (run: number[], more: (limit: number) => number[] = () => []) =>
     db.transaction().execute(async (trx) => {
       await takeRoutingTurn(trx);
-      const results = await routeTickets(ctx, trx, run, { trigger: "created" });
+      const all = [...run, ...more(MAX_RUN - run.length)];
+      const results = await routeTickets(ctx, trx, all, { trigger: "created" });
       const deferred: number[] = [];
       for (const [id, r] of results)
         if (r.outcome === "deferred") deferred.push(id);
         else if (r.outcome !== "assigned") throw new Error(`ticket ${id} was not assigned: ${r.outcome}`);
-      return deferred;
+      return { decided: all, deferred };
     });
   // Warm the caches (directory, handling times) and the connection pool.
   for (const id of ids.slice(0, 50)) await decide(id);
@@ -120,7 +125,7 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
   // Open loop: tickets arrive at a steady rate and two routing workers (as two processes would run) decide what has arrived.
   // A deferred ticket is decided by a job of its own, which takes its turn like any run from the queue.
   const decideQueued = async (id: number) => {
-    if ((await decideRun([id])).length) throw new Error(`ticket ${id} was deferred again`);
+    if ((await decideRun([id])).deferred.length) throw new Error(`ticket ${id} was deferred again`);
   };
   const atTarget = await arrivals(take(opts.decisions), 500, 2, decideRun, decideQueued);
   const overload = await arrivals(take(opts.decisions), 1000, 2, decideRun, decideQueued);
@@ -155,42 +160,43 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
 /** At most this many tickets in one run: what the job queue hands a batch subscriber at once. */
 const MAX_RUN = 100;
 
+type DecideRun = (run: number[], more: (limit: number) => number[]) => Promise<{ decided: number[]; deferred: number[] }>;
+
 /**
  * Tickets arrive at `rate` per second; each of `workers` routing workers repeatedly takes every
  * ticket that has arrived and is not taken yet (up to MAX_RUN) and decides them as one run, as the
- * routing subscriber does with its queue; tickets a run defers get a decision of their own right
- * after. A ticket's latency runs from its arrival to the commit of its decision, waiting included.
+ * routing subscriber does with its queue — including the tickets that arrived while the run waited
+ * for its turn; tickets a run defers get a decision of their own right after. A ticket's latency
+ * runs from its arrival to the commit of its decision, waiting included.
  */
-async function arrivals(
-  ids: number[],
-  rate: number,
-  workers: number,
-  decideRun: (run: number[]) => Promise<number[]>,
-  decideOne: (id: number) => Promise<void>,
-) {
+async function arrivals(ids: number[], rate: number, workers: number, decideRun: DecideRun, decideOne: (id: number) => Promise<void>) {
   const latencies: number[] = [];
   const runs: number[] = [];
+  const index = new Map(ids.map((id, i) => [id, i]));
   let next = 0;
   let deferred = 0;
   const start = performance.now();
   const arrival = (i: number) => start + (i * 1000) / rate;
+  const arrivedNow = () => Math.min(ids.length, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+  /** The arrived tickets nobody has taken yet, up to `limit`. */
+  const takeArrived = (limit: number) => {
+    const from = next;
+    next = Math.min(arrivedNow(), from + Math.max(0, limit));
+    return ids.slice(from, next);
+  };
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (next < ids.length) {
-        const arrived = Math.min(ids.length, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-        if (next >= arrived) {
+        if (next >= arrivedNow()) {
           await new Promise((r) => setTimeout(r, Math.max(0, arrival(next) - performance.now())));
           continue;
         }
-        const from = next;
-        const to = Math.min(arrived, from + MAX_RUN);
-        next = to;
-        const left = await decideRun(ids.slice(from, to));
+        const { decided, deferred: left } = await decideRun(takeArrived(MAX_RUN), takeArrived);
         for (const id of left) await decideOne(id);
         deferred += left.length;
         const done = performance.now();
-        for (let i = from; i < to; i++) latencies.push(done - arrival(i));
-        runs.push(to - from);
+        for (const id of decided) latencies.push(done - arrival(index.get(id) as number));
+        runs.push(decided.length);
       }
     }),
   );

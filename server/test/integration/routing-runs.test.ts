@@ -117,4 +117,45 @@ describe("routing runs", () => {
     await drained;
     expect((await row()).assignee_id).toBe(agents[0]);
   });
+
+  it("a run that waited for its turn also decides the new tickets that arrived meanwhile, in the same transaction", async () => {
+    if (inject("engine") !== "postgres") return;
+    const { agents, ticket } = await team(3);
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding = () => {};
+    const turnTaken = new Promise<void>((r) => {
+      holding = r;
+    });
+    const other = t.ctx.db.transaction().execute(async (trx) => {
+      await takeRoutingTurn(trx);
+      holding();
+      await held;
+    });
+    await turnTaken;
+    const first = await ticket();
+    const drained = t.ctx.jobs.drain();
+    // Wait until the first ticket's routing job is blocked on the turn.
+    const waiting = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(t.ctx.db))
+        .rows[0]?.n;
+    for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await waiting()).toBe(1);
+    const later = [await ticket(), await ticket()];
+    release();
+    await other;
+    await drained;
+    const log = await t.ctx.db
+      .selectFrom("assignment_log")
+      .select(["ticket_id", "staff_id", "created_at"])
+      .where("ticket_id", "in", [first, ...later])
+      .where("outcome", "=", "assigned")
+      .execute();
+    // One decision each, spread over the team, all written by the one transaction (now() is its start).
+    expect(log).toHaveLength(3);
+    expect(new Set(log.map((r) => r.staff_id))).toEqual(new Set(agents));
+    expect(new Set(log.map((r) => r.created_at.getTime())).size).toBe(1);
+  });
 });

@@ -1,4 +1,7 @@
+import type { Transaction } from "kysely";
+import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
+import type { DomainEvent } from "../../platform/events/event-bus";
 import { usageFlag } from "../../platform/events/usage-flag";
 import { type Executor, enqueue, enqueueMany } from "../../platform/jobs/job-queue";
 import { untouchedTickets, waitingTicketIds } from "../tickets/ticket-routing-state";
@@ -11,6 +14,9 @@ import { rescoreAllBatch, rescoreApproaching, rescoreTickets } from "./score-tic
 import { isOnShift } from "./shifts";
 import { returnTicket } from "./ticket-routing-actions";
 
+const ASSIGN_SUBSCRIBER = "routing-assign";
+/** At most this many new tickets in one run (what the job queue hands a batch subscriber at once). */
+const MAX_RUN = 100;
 const SWEEP_QUEUE = "routing.sweep";
 const RESCORE_QUEUE = "routing.rescore";
 const RESCORE_ALL_QUEUE = "routing.rescore-all";
@@ -31,20 +37,21 @@ type RoutePayload = { ticketId: number; trigger: RouteTrigger; fromStaffId?: num
  * priority score follows each change and, as deadlines approach, a periodic pass.
  */
 export function registerRoutingJobs(ctx: AppContext) {
+  // A burst of new tickets is decided as one run: the agents are read and claimed once for all of them.
+  const routeNew = async (events: DomainEvent[], trx: Transaction<DB>) => {
+    await takeRoutingTurn(trx);
+    // New tickets that arrived while this run waited for its turn join it (their jobs complete with it).
+    const more = await ctx.events.takeDue(trx, ASSIGN_SUBSCRIBER, MAX_RUN - events.length);
+    const ids = [...new Set([...events, ...more].map((e) => e.aggregateId))];
+    await routeTickets(ctx, trx, ids, { trigger: "created" });
+  };
   ctx.events.subscribe({
-    name: "routing-assign",
+    name: ASSIGN_SUBSCRIBER,
     types: ["ticket.created"],
     active: () => routingUsage.inUse(ctx.db),
     accepts: (e) => (e.payload.scope as { assigneeId?: number | null } | undefined)?.assigneeId == null,
-    handle: async (event, { trx }) => {
-      await takeRoutingTurn(trx);
-      await routeTicket(ctx, trx, event.aggregateId, { trigger: "created" });
-    },
-    // A burst of new tickets is decided as one run: the agents are read and claimed once for all of them.
-    handleBatch: async (events, { trx }) => {
-      await takeRoutingTurn(trx);
-      await routeTickets(ctx, trx, [...new Set(events.map((e) => e.aggregateId))], { trigger: "created" });
-    },
+    handle: (event, { trx }) => routeNew([event], trx),
+    handleBatch: (events, { trx }) => routeNew(events, trx),
   });
   ctx.events.subscribe({
     name: "routing-score",

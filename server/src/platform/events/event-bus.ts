@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { type Transaction, sql } from "kysely";
 import type { DB } from "../../db/schema";
 import type { Executor, JobQueue } from "../jobs/job-queue";
+import { takeDueJobs } from "../jobs/take-due-jobs";
 
 export type DomainEvent = {
   id: number;
@@ -57,6 +58,14 @@ export class EventBus {
           }
         : {}),
     });
+  }
+
+  /**
+   * Takes over up to `limit` more due events of this subscriber in the caller's transaction (their
+   * jobs complete with it): a handler that waited for its turn handles what arrived meanwhile.
+   */
+  async takeDue(trx: Transaction<DB>, subscriber: string, limit: number): Promise<DomainEvent[]> {
+    return (await takeDueJobs<{ event: DomainEvent }>(trx, `event:${subscriber}`, limit)).map((p) => p.event);
   }
 
   /** Writes the event and its subscribers' jobs in one statement, inside the caller's transaction. */
