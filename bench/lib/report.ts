@@ -268,7 +268,7 @@ function routingSection(r: RoutingResult) {
           "(Node 0.9 ms: query building, the wire protocol, ranking the candidates; PostgreSQL 1.1 ms). The largest part is the",
           "assignment itself: the ticket row with its 22 indexes, its history event and the per-row counting trigger, then the",
           "domain event and the log. A run takes 15–20 ms from its first statement to its durable commit, and a ticket also waits",
-          "for the run before it, so the slowest 1% wait three runs. Left to try: prepared statements (planning is about a",
+          "for the run in progress; a slow run (a checkpoint, a garbage collection, the host) makes the next one bigger. Left to try: prepared statements (planning is about a",
           "quarter of a run's statement time), a statement-level counting trigger, fewer round trips per run.",
           "",
         ]),
