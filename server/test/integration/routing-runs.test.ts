@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { routeTicket } from "../../src/modules/routing/route-ticket";
 import { takeRoutingTurn } from "../../src/modules/routing/routing-turn";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
@@ -16,6 +16,9 @@ beforeAll(async () => {
   admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
 });
 afterAll(() => t.close());
+// A failed test must not leave the turn held (every later run would wait for it).
+let releaseHeld = async () => {};
+afterEach(() => releaseHeld());
 
 async function team(online: number, offline = 0) {
   const dept = await t.factory.department();
@@ -55,6 +58,38 @@ const route = (id: number) => t.ctx.db.transaction().execute((trx) => routeTicke
 type Logged = { staffId: number; details: Record<string, unknown>; candidates: { staffId: number; excluded?: string }[] };
 const lastDecision = async (id: number) => ((await admin.get(`/api/v1/tickets/${id}/routing`)).json().decisions as Logged[]).at(-1);
 
+/** Another run holding the turn (its transaction open) until released. */
+async function holdTurn() {
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let taken = () => {};
+  const turnTaken = new Promise<void>((r) => {
+    taken = r;
+  });
+  const other = t.ctx.db.transaction().execute(async (trx) => {
+    await takeRoutingTurn(trx);
+    taken();
+    await held;
+  });
+  await turnTaken;
+  releaseHeld = async () => {
+    release();
+    await other;
+  };
+  return { release: releaseHeld };
+}
+
+/** Until a routing run is blocked waiting for the turn. */
+async function untilRunWaits() {
+  const waiting = async () =>
+    (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(t.ctx.db))
+      .rows[0]?.n;
+  for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await waiting()).toBe(1);
+}
+
 describe("routing runs", () => {
   it("sees an agent's state changed elsewhere since the process last read it (rows are re-read when their version changed)", async () => {
     const { agents, ticket } = await team(2);
@@ -92,28 +127,14 @@ describe("routing runs", () => {
   it("runs from the queue take turns: a new ticket's run waits while another run holds the turn", async () => {
     if (inject("engine") !== "postgres") return; // one connection: PGlite runs one transaction at a time anyway
     const { agents, ticket } = await team(1);
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let holding = () => {};
-    const turnTaken = new Promise<void>((r) => {
-      holding = r;
-    });
-    const other = t.ctx.db.transaction().execute(async (trx) => {
-      await takeRoutingTurn(trx);
-      holding();
-      await held;
-    });
-    await turnTaken;
+    const turn = await holdTurn();
     const id = await ticket();
     const drained = t.ctx.jobs.drain();
-    await new Promise((r) => setTimeout(r, 300));
+    await untilRunWaits();
     const row = () => t.ctx.db.selectFrom("tickets").select("assignee_id").where("id", "=", id).executeTakeFirstOrThrow();
     // The routing job is waiting for its turn: nothing decided yet.
     expect((await row()).assignee_id).toBeNull();
-    release();
-    await other;
+    await turn.release();
     await drained;
     expect((await row()).assignee_id).toBe(agents[0]);
   });
@@ -121,31 +142,12 @@ describe("routing runs", () => {
   it("a run that waited for its turn also decides the new tickets that arrived meanwhile, in the same transaction", async () => {
     if (inject("engine") !== "postgres") return;
     const { agents, ticket } = await team(3);
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let holding = () => {};
-    const turnTaken = new Promise<void>((r) => {
-      holding = r;
-    });
-    const other = t.ctx.db.transaction().execute(async (trx) => {
-      await takeRoutingTurn(trx);
-      holding();
-      await held;
-    });
-    await turnTaken;
+    const turn = await holdTurn();
     const first = await ticket();
     const drained = t.ctx.jobs.drain();
-    // Wait until the first ticket's routing job is blocked on the turn.
-    const waiting = async () =>
-      (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(t.ctx.db))
-        .rows[0]?.n;
-    for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await waiting()).toBe(1);
+    await untilRunWaits();
     const later = [await ticket(), await ticket()];
-    release();
-    await other;
+    await turn.release();
     await drained;
     const log = await t.ctx.db
       .selectFrom("assignment_log")
