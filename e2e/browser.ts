@@ -60,9 +60,13 @@ export async function pickOption(page: Page, select: Locator, option: string) {
     // Long lists are virtual: when the option is not rendered, narrow a searchable list down.
     const search = select.locator("input");
     if ((await choice.count()) === 0 && (await search.isEditable())) await search.fill(option);
-    await choice.click();
+    // The dropdown can close under the click (the page re-rendered it): then open it again.
+    const clicked = await choice.click({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
     // A select whose value comes back from the server shows the choice a moment later.
-    for (let waited = 0; waited < 5_000; waited += 100) {
+    for (let waited = 0; clicked && waited < 5_000; waited += 100) {
       if (((await select.textContent()) ?? "").includes(option)) return;
       await page.waitForTimeout(100);
     }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { routeLater } from "../../src/modules/routing/route-later";
 import { routeTicket, routeTickets } from "../../src/modules/routing/route-ticket";
+import { holdTransaction } from "../support/hold-transaction";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
 /**
@@ -124,21 +125,7 @@ describe("routing a run of tickets together", () => {
 
   /** Routes `x` in a transaction held open until the returned `release` is called. */
   async function holdFirst(x: number) {
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let decided = () => {};
-    const firstDecided = new Promise<void>((r) => {
-      decided = r;
-    });
-    const first = t.ctx.db.transaction().execute(async (trx) => {
-      const r = await routeTicket(t.ctx, trx, x, { trigger: "created" });
-      decided();
-      await held;
-      return r;
-    });
-    await firstDecided;
+    const { done: first, release } = await holdTransaction(t.ctx.db, (trx) => routeTicket(t.ctx, trx, x, { trigger: "created" }));
     releaseHeld = release;
     return { first, release };
   }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { routeTicket } from "../../src/modules/routing/route-ticket";
 import { takeRoutingTurn } from "../../src/modules/routing/routing-turn";
+import { holdTransaction } from "../support/hold-transaction";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
 /**
@@ -60,23 +61,10 @@ const lastDecision = async (id: number) => ((await admin.get(`/api/v1/tickets/${
 
 /** Another run holding the turn (its transaction open) until released. */
 async function holdTurn() {
-  let release = () => {};
-  const held = new Promise<void>((r) => {
-    release = r;
-  });
-  let taken = () => {};
-  const turnTaken = new Promise<void>((r) => {
-    taken = r;
-  });
-  const other = t.ctx.db.transaction().execute(async (trx) => {
-    await takeRoutingTurn(trx);
-    taken();
-    await held;
-  });
-  await turnTaken;
+  const { done, release } = await holdTransaction(t.ctx.db, takeRoutingTurn);
   releaseHeld = async () => {
     release();
-    await other;
+    await done;
   };
   return { release: releaseHeld };
 }
