@@ -71,8 +71,11 @@ describe("ticket page", () => {
 
   it("a new ticket appears in an open list without reloading (realtime)", async () => {
     const page = await browser.newPage();
+    // The list is "open" once its live connection is: the new ticket is created after that.
+    const live = page.waitForResponse((r) => r.url().endsWith("/api/v1/stream"), { timeout: ASYNC_TIMEOUT });
     await signIn(page);
     await page.locator(".ant-table").waitFor();
+    await live;
     const subject = `实时到达 ${Date.now()}`;
     await createTicket(subject);
     await expect.poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: ASYNC_TIMEOUT }).toContain(subject);
