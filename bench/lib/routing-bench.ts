@@ -21,9 +21,59 @@ import { load, percentiles, round } from "./load";
  * the simulator: one generated day of 50,000 tickets per strategy.
  */
 export async function benchRouting(database: Database, opts: { openTickets: number; decisions: number }) {
+  const { db, take, decide, decideRun } = await prepareRouting(database, {
+    openTickets: opts.openTickets,
+    fresh: opts.decisions * 3 + 1100,
+  });
+  const sequentialIds = take(Math.min(1000, opts.decisions));
+  const sequential = await load(sequentialIds.length, 1, (i) => decide(sequentialIds[i] as number));
+  const concurrentIds = take(opts.decisions);
+  const concurrent = await load(concurrentIds.length, 8, (i) => decide(concurrentIds[i] as number));
+  // Open loop: tickets arrive at a steady rate and two routing workers (as two processes would run) decide what has arrived.
+  // A deferred ticket is decided by a job of its own, which takes its turn like any run from the queue.
+  const decideQueued = async (id: number) => {
+    if ((await decideRun([id])).deferred.length) throw new Error(`ticket ${id} was deferred again`);
+  };
+  const atTarget = await arrivals(take(opts.decisions), 500, 2, decideRun, decideQueued);
+  const overload = await arrivals(take(opts.decisions), 1000, 2, decideRun, decideQueued);
+  const log = await sql<{ n: number; tickets: number }>`
+    select count(*)::int as n, count(distinct ticket_id)::int as tickets from assignment_log where outcome = 'assigned'`.execute(db);
+
+  const profile = generatedProfile({ tickets: 50_000 });
+  const simulator = SIM_STRATEGIES.map((s) => {
+    const r = simulateDay(profile, s);
+    return { strategy: s, runMs: round(r.runMs), slaHitRate: round(r.slaHitRate), meanFirstResponseMin: round(r.waitFirstResponse.mean) };
+  });
+  return {
+    agents: AGENTS,
+    teams: TEAMS,
+    openTickets: opts.openTickets,
+    decisions: {
+      sequential,
+      concurrency8: concurrent,
+      arrivals500: atTarget,
+      arrivals1000: overload,
+    },
+    winningDecisions: log.rows[0],
+    simulator: {
+      tickets: 50_000,
+      agents: profile.agents.length,
+      perStrategy: simulator,
+      totalMs: round(simulator.reduce((s, r) => s + r.runMs, 0)),
+    },
+  };
+}
+
+const AGENTS = 500;
+const TEAMS = 10;
+
+/**
+ * The routing benchmark's database: AGENTS agents in TEAMS teams (one rule per category), `openTickets`
+ * open tickets assigned among them and `fresh` new unassigned ones; `take(n)` hands out the next n
+ * new tickets; `decide` routes one ticket in its own transaction, `decideRun` a run as the routing subscriber does.
+ */
+export async function prepareRouting(database: Database, opts: { openTickets: number; fresh: number }) {
   const db = database.db;
-  const AGENTS = 500;
-  const TEAMS = 10;
   const dep = await db.insertInto("departments").values({ name: "路由基准" }).returning("id").executeTakeFirstOrThrow();
   const customer = await db
     .insertInto("customers")
@@ -81,9 +131,13 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
   const fresh = await sql<{ id: number }>`
     insert into tickets (subject, description, status, priority, channel, category_id, customer_id, department_id, tags, custom_fields, created_at, updated_at)
     select '新工单 ' || g, '', 'new', 'normal', 'api', (${categories}::int[])[1 + g % ${TEAMS}], ${customer.id}, ${dep.id}, '{}', '{}', now(), now()
-    from generate_series(1, ${opts.decisions * 3 + 1100}::int) g
+    from generate_series(1, ${opts.fresh}::int) g
     returning id`.execute(db);
-  await sql`analyze`.execute(db);
+  // Settled as a running server's database would be: vacuumed, and checkpointed so that the WAL the
+  // load wrote is recycled. A brand-new cluster instead creates and zero-fills (with fsync) a 16 MB
+  // WAL segment every ~2,000 decisions, a stall of 10–50 ms that only a just-initialised server has.
+  await sql`vacuum analyze`.execute(db);
+  await sql`checkpoint`.execute(db);
   const ids = fresh.rows.map((r) => r.id);
   const ctx = createContext(
     loadConfig({ DATA_DIR: path.join(os.tmpdir(), "loopdesk-bench-routing"), LOG_LEVEL: "silent" }),
@@ -118,43 +172,7 @@ export async function benchRouting(database: Database, opts: { openTickets: numb
     at += n;
     return ids.slice(at - n, at);
   };
-  const sequentialIds = take(Math.min(1000, opts.decisions));
-  const sequential = await load(sequentialIds.length, 1, (i) => decide(sequentialIds[i] as number));
-  const concurrentIds = take(opts.decisions);
-  const concurrent = await load(concurrentIds.length, 8, (i) => decide(concurrentIds[i] as number));
-  // Open loop: tickets arrive at a steady rate and two routing workers (as two processes would run) decide what has arrived.
-  // A deferred ticket is decided by a job of its own, which takes its turn like any run from the queue.
-  const decideQueued = async (id: number) => {
-    if ((await decideRun([id])).deferred.length) throw new Error(`ticket ${id} was deferred again`);
-  };
-  const atTarget = await arrivals(take(opts.decisions), 500, 2, decideRun, decideQueued);
-  const overload = await arrivals(take(opts.decisions), 1000, 2, decideRun, decideQueued);
-  const log = await sql<{ n: number; tickets: number }>`
-    select count(*)::int as n, count(distinct ticket_id)::int as tickets from assignment_log where outcome = 'assigned'`.execute(db);
-
-  const profile = generatedProfile({ tickets: 50_000 });
-  const simulator = SIM_STRATEGIES.map((s) => {
-    const r = simulateDay(profile, s);
-    return { strategy: s, runMs: round(r.runMs), slaHitRate: round(r.slaHitRate), meanFirstResponseMin: round(r.waitFirstResponse.mean) };
-  });
-  return {
-    agents: AGENTS,
-    teams: TEAMS,
-    openTickets: opts.openTickets,
-    decisions: {
-      sequential,
-      concurrency8: concurrent,
-      arrivals500: atTarget,
-      arrivals1000: overload,
-    },
-    winningDecisions: log.rows[0],
-    simulator: {
-      tickets: 50_000,
-      agents: profile.agents.length,
-      perStrategy: simulator,
-      totalMs: round(simulator.reduce((s, r) => s + r.runMs, 0)),
-    },
-  };
+  return { db, ctx, take, decide, decideRun };
 }
 
 /** At most this many tickets in one run: what the job queue hands a batch subscriber at once. */
@@ -169,7 +187,13 @@ type DecideRun = (run: number[], more: (limit: number) => number[]) => Promise<{
  * for its turn; tickets a run defers get a decision of their own right after. A ticket's latency
  * runs from its arrival to the commit of its decision, waiting included.
  */
-async function arrivals(ids: number[], rate: number, workers: number, decideRun: DecideRun, decideOne: (id: number) => Promise<void>) {
+export async function arrivals(
+  ids: number[],
+  rate: number,
+  workers: number,
+  decideRun: DecideRun,
+  decideOne: (id: number) => Promise<void>,
+) {
   const latencies: number[] = [];
   const runs: number[] = [];
   const index = new Map(ids.map((id, i) => [id, i]));

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { PGliteDialect } from "./pglite-dialect";
+import { usePreparedStatements } from "./prepared-statements";
 import type { DB } from "./schema";
 
 export type Engine = "pglite" | "postgres";
@@ -38,6 +39,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     // A dropped connection must not crash the process; the next query reconnects.
     pool.on("error", () => {});
+    pool.on("connect", usePreparedStatements);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

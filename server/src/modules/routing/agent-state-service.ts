@@ -1,6 +1,7 @@
 import type { AgentState, Presence, Shift, ShiftException, updateAgentStateBody } from "@loopdesk/contracts/routing";
 import { sql } from "kysely";
 import type { z } from "zod";
+import { prepared } from "../../db/prepared-statements";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { teamIdsByStaff } from "../directory/team-service";
@@ -112,7 +113,7 @@ export async function agentStatesChanged(db: Executor, staffIds: number[], known
     open_by_category: Record<string, number>;
     last_assigned_ms: number | null;
     version: string;
-  }>`
+  }>`${prepared}
     select st.staff_id, st.presence, st.capacity, st.channel_capacity, st.shifts, st.shift_exceptions,
            st.open_count, st.open_by_channel, st.open_by_category,
            (extract(epoch from st.last_assigned_at) * 1000)::float8 as last_assigned_ms, st.version::text as version

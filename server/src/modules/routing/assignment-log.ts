@@ -1,5 +1,6 @@
 import type { AssignmentCandidate, AssignmentDecision } from "@loopdesk/contracts/routing";
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { AssignmentLogTable } from "../../db/schema-routing";
 import type { Executor } from "../../platform/jobs/job-queue";
 import type { Actor } from "../tickets/ticket-events";
@@ -41,26 +42,27 @@ export async function recordDecision(db: Executor, d: DecisionInput) {
   await recordDecisions(db, [d]);
 }
 
+/** The decisions of a run in one statement (a recordset parameter: the same prepared statement however many). */
 export async function recordDecisions(db: Executor, decisions: DecisionInput[]) {
   if (decisions.length === 0) return;
-  await db
-    .insertInto("assignment_log")
-    .values(
-      decisions.map((d) => ({
-        ticket_id: d.ticketId,
-        round: d.round,
-        outcome: d.outcome,
-        team_id: d.teamId,
-        staff_id: d.staffId,
-        strategy: d.strategy,
-        reason: d.reason,
-        details: JSON.stringify(d.details ?? {}),
-        candidates: JSON.stringify(d.candidates ?? []),
-        actor_type: d.actor.type,
-        actor_id: d.actor.id,
-      })),
-    )
-    .execute();
+  const rows = decisions.map((d) => ({
+    ticket_id: d.ticketId,
+    round: d.round,
+    outcome: d.outcome,
+    team_id: d.teamId,
+    staff_id: d.staffId,
+    strategy: d.strategy,
+    reason: d.reason,
+    details: d.details ?? {},
+    candidates: d.candidates ?? [],
+    actor_type: d.actor.type,
+    actor_id: d.actor.id,
+  }));
+  await sql`${prepared}
+    insert into assignment_log (ticket_id, round, outcome, team_id, staff_id, strategy, reason, details, candidates, actor_type, actor_id)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as d(
+      ticket_id int, round int, outcome text, team_id int, staff_id int, strategy text, reason text,
+      details jsonb, candidates jsonb, actor_type text, actor_id int)`.execute(db);
 }
 
 /** A row as read (the table type is in schema-routing.ts). */

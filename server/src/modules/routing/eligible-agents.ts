@@ -1,5 +1,6 @@
 import type { AssignmentCandidate } from "@loopdesk/contracts/routing";
 import { type SqlBool, sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
 import type { AgentBoard, AgentDerived, AgentRow } from "./agent-board";
 import type { RoutingDirectory } from "./routing-directory";
@@ -94,7 +95,7 @@ export async function claimAgents(db: Executor, claims: Claim[], opts: { skipLoc
   const [only] = claims;
   if (claims.length === 1 && only && Object.keys(only.byChannel).length === 1) return claimOne(db, only, opts);
   const want = claims.map((c) => ({ staff_id: c.staffId, n: c.tickets, by_channel: c.byChannel }));
-  const { rows } = await sql<{ staff_id: number; taken: boolean }>`
+  const { rows } = await sql<{ staff_id: number; taken: boolean }>`${prepared}
     with want as (select * from jsonb_to_recordset(${JSON.stringify(want)}::jsonb) as w(staff_id int, n int, by_channel jsonb)),
     locked as materialized (
       select staff_id from agent_states where staff_id in (select staff_id from want) order by staff_id
@@ -135,7 +136,7 @@ async function claimOne(db: Executor, c: Claim, opts: { skipLocked?: boolean }) 
     q = q.where("staff_id", "in", (eb) =>
       eb.selectFrom("agent_states").select("staff_id").where("staff_id", "=", c.staffId).forUpdate().skipLocked(),
     );
-  const taken = (await q.returning("staff_id").executeTakeFirst()) !== undefined;
+  const taken = (await q.returning("staff_id").modifyEnd(prepared).executeTakeFirst()) !== undefined;
   // Not taken while skipping locked rows: locked by another transaction now, or full. Both count as
   // busy (passed over in this run); should nobody else qualify, the waiting claim tells them apart.
   const busy = !taken && opts.skipLocked === true;

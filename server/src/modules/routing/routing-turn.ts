@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
 
 /** The advisory lock routing runs from the queue take turns on (one bigint key; the two-int keys are another space). */
@@ -15,5 +16,5 @@ const ROUTING_TURN_LOCK = 0x4c44_5254; // "LDRT"
  * decisions, and the row locks keep them exact alongside a run.
  */
 export async function takeRoutingTurn(db: Executor) {
-  await sql`select pg_advisory_xact_lock(${ROUTING_TURN_LOCK}::bigint)`.execute(db);
+  await sql`${prepared}select pg_advisory_xact_lock(${ROUTING_TURN_LOCK}::bigint)`.execute(db);
 }

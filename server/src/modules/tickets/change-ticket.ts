@@ -1,5 +1,6 @@
 import type { TicketStatus, UpdateTicketBody } from "@loopdesk/contracts/tickets";
 import { sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { TicketRow, TicketUpdate } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { ReplyRequiredError } from "../../platform/errors";
@@ -8,6 +9,7 @@ import { solveRequiresReply } from "../directory/department-service";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { missingTemplateFields } from "../custom-fields/ticket-template";
 import { ticketDomainEvent } from "./emit-ticket-event";
+import { TICKET_COLUMNS } from "./ticket-columns";
 import { type RoutingStatePatch, routingColumns } from "./ticket-routing-state";
 import { type Actor, type TicketEventInput, ticketEventRowsFor } from "./ticket-events";
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
@@ -184,7 +186,7 @@ export async function assertAnswered(db: Executor, t: TicketRow) {
 /** One ticket: the change and its history events in one statement. */
 async function updateOne(trx: Executor, c: PlannedChange, actor: Actor, now: Date) {
   return trx
-    .with("changed", (db) => db.updateTable("tickets").set(c.set).where("id", "=", c.current.id).returningAll())
+    .with("changed", (db) => db.updateTable("tickets").set(c.set).where("id", "=", c.current.id).returning(TICKET_COLUMNS))
     .with("new_events", (db) =>
       db
         .insertInto("ticket_events")
@@ -193,6 +195,7 @@ async function updateOne(trx: Executor, c: PlannedChange, actor: Actor, now: Dat
     )
     .selectFrom("changed")
     .selectAll()
+    .modifyEnd(prepared)
     .executeTakeFirstOrThrow();
 }
 
@@ -210,12 +213,12 @@ async function updateMany(trx: Executor, changes: PlannedChange[], actor: Actor,
     }
     return row;
   });
-  const { rows: updated } = await sql<TicketRow>`
+  const { rows: updated } = await sql<TicketRow>`${prepared}
     with v as (select * from jsonb_populate_recordset(null::tickets, ${JSON.stringify(rows)}::jsonb)),
     changed as (
       update tickets t set ${sql.join(columns.map((k) => sql`${sql.ref(k)} = ${sql.ref(`v.${k}`)}`))}
       from v where t.id = v.id
-      returning t.*
+      returning ${sql.join(TICKET_COLUMNS.map((k) => sql.ref(`t.${k}`)))}
     ),
     new_events as (
       insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)

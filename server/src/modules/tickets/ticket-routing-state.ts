@@ -1,6 +1,8 @@
 import { type SqlBool, sql } from "kysely";
 import type { TicketRow, TicketUpdate } from "../../db/schema";
+import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { TICKET_COLUMNS } from "./ticket-columns";
 
 /** The tickets module's side of routing: the routing columns of tickets, read and written for the routing module. */
 export type RoutingStatePatch = {
@@ -19,7 +21,14 @@ export async function lockTicket(db: Executor, id: number) {
 /** Several tickets, locked in id order (two runs over overlapping tickets cannot deadlock). */
 export async function lockTickets(db: Executor, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom("tickets").selectAll().where(sql<SqlBool>`id = any(${ids}::int[])`).orderBy("id").forUpdate().execute();
+  return db
+    .selectFrom("tickets")
+    .select(TICKET_COLUMNS)
+    .where(sql<SqlBool>`id = any(${ids}::int[])`)
+    .orderBy("id")
+    .forUpdate()
+    .modifyEnd(prepared)
+    .execute();
 }
 
 export const routingColumns = (p: RoutingStatePatch): TicketUpdate => ({

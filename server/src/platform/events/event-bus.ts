@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { type Transaction, sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { DB } from "../../db/schema";
 import type { Executor, JobQueue } from "../jobs/job-queue";
 import { takeDueJobs } from "../jobs/take-due-jobs";
@@ -72,7 +73,7 @@ export class EventBus {
   async emit(db: Executor, e: EventInput): Promise<DomainEvent> {
     const queues = this.queuesFor(e);
     const payload = JSON.stringify(e.payload ?? {});
-    const { rows } = await sql<{ id: number; created_at: Date }>`
+    const { rows } = await sql<{ id: number; created_at: Date }>`${prepared}
       with event as (
         insert into domain_events (type, aggregate_type, aggregate_id, payload)
         values (${e.type}, ${e.aggregateType}, ${e.aggregateId}, ${payload}::jsonb)
@@ -126,7 +127,7 @@ export class EventBus {
       queues: this.queuesFor(e),
     }));
     // Ids are drawn first (in order) so each event's jobs and notification are joined to it by id.
-    const { rows } = await sql<{ ord: number; id: number; created_at: Date }>`
+    const { rows } = await sql<{ ord: number; id: number; created_at: Date }>`${prepared}
       with input as materialized (
         select nextval(pg_get_serial_sequence('domain_events', 'id')) as id, x.*
         from (select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)

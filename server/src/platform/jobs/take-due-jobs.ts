@@ -1,4 +1,5 @@
 import { type Transaction, sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { DB } from "../../db/schema";
 
 /**
@@ -10,7 +11,7 @@ import type { DB } from "../../db/schema";
  */
 export async function takeDueJobs<P>(trx: Transaction<DB>, queue: string, limit: number): Promise<P[]> {
   if (limit <= 0) return [];
-  const { rows } = await sql<{ payload: P }>`
+  const { rows } = await sql<{ payload: P }>`${prepared}
     update jobs set status = 'completed', attempts = attempts + 1, completed_at = now(), last_error = null
     where id in (
       select id from jobs

@@ -1,0 +1,70 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Database, openDatabase } from "../../src/db/database";
+import { prepared } from "../../src/db/prepared-statements";
+import { TICKET_COLUMNS } from "../../src/modules/tickets/ticket-columns";
+import { lockTickets } from "../../src/modules/tickets/ticket-routing-state";
+import { openTestDatabase } from "../support/test-db";
+
+/**
+ * The hot statements are kept prepared on PostgreSQL connections; they name their result columns,
+ * so a migration that adds a column (run by another process, say) does not break a connection
+ * holding them prepared.
+ */
+let database: Database & { url?: string };
+let ticketIds: number[];
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const customer = await database.db
+    .insertInto("customers")
+    .values({ name: "预备语句", custom_fields: "{}" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const rows = await database.db
+    .insertInto("tickets")
+    .values(
+      [1, 2].map((i) => ({ subject: `预备 ${i}`, customer_id: customer.id, tags: [], custom_fields: "{}", status_changed_at: new Date() })),
+    )
+    .returning("id")
+    .execute();
+  ticketIds = rows.map((r) => r.id);
+});
+afterAll(() => database.close());
+
+describe("prepared statements", () => {
+  it("TICKET_COLUMNS lists every column of tickets", async () => {
+    const { rows } = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns where table_name = 'tickets' and table_schema = current_schema()`.execute(
+      database.db,
+    );
+    expect(new Set(rows.map((r) => r.column_name))).toEqual(new Set(TICKET_COLUMNS));
+  });
+
+  it.skipIf(inject("engine") !== "postgres")(
+    "marked statements are prepared once per connection and survive a column added meanwhile",
+    async () => {
+      // One connection, so every statement below runs on it.
+      const one = await openDatabase({ engine: "postgres", url: database.url as string, poolSize: 1 });
+      try {
+        const lock = () => one.db.transaction().execute((trx) => lockTickets(trx, ticketIds));
+        expect((await lock()).map((t) => t.id)).toEqual(ticketIds);
+        await lock();
+        await sql`select ${1}::int as plain`.execute(one.db);
+        await sql`${prepared}select ${2}::int as marked`.execute(one.db);
+        const held = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(one.db);
+        const statements = held.rows.map((r) => r.statement);
+        expect(statements.filter((s) => s.includes('from "tickets"'))).toHaveLength(1);
+        expect(statements.some((s) => s.includes("as marked"))).toBe(true);
+        expect(statements.some((s) => s.includes("as plain"))).toBe(false);
+
+        // Another process migrates: the table gets a column. The prepared statement is re-planned, its result unchanged.
+        await sql`alter table tickets add column added_by_a_later_migration int`.execute(database.db);
+        const after = await lock();
+        expect(after.map((t) => t.id)).toEqual(ticketIds);
+        expect(Object.keys(after[0] as object).sort()).toEqual([...TICKET_COLUMNS].sort());
+      } finally {
+        await one.close();
+      }
+    },
+  );
+});
