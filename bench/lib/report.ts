@@ -250,7 +250,9 @@ function routingSection(r: RoutingResult) {
     "event, domain event and subscriber jobs, and the log. First each decision in its own transaction; then as *runs*",
     "(`routeTickets`, what the routing subscriber does with the new tickets waiting in its queue): tickets arrive at a steady",
     "rate and two workers (as two processes would) each decide whatever has arrived in one transaction; like the routing",
-    "subscriber's runs, they take turns (an advisory lock held until the run commits).",
+    "subscriber's runs, they take turns (an advisory lock held until the run commits). The database is settled first, as a",
+    "running server's is: vacuumed and checkpointed, so its WAL segments are recycled rather than created (a new 16 MB",
+    "segment is zero-filled and synced, a stall only a just-initialised cluster has).",
     "",
     "| Decisions | count | per second | p50 ms | p95 ms | p99 ms |",
     "|---|---:|---:|---:|---:|---:|",
@@ -264,12 +266,11 @@ function routingSection(r: RoutingResult) {
     ...(p99 <= ROUTING_TARGET.p99Ms
       ? []
       : [
-          "Where the time goes: in a run of about five tickets a decision costs about 2 ms of CPU on the two shared cores",
-          "(Node 0.9 ms: query building, the wire protocol, ranking the candidates; PostgreSQL 1.1 ms). The largest part is the",
-          "assignment itself: the ticket row with its 22 indexes, its history event and the per-row counting trigger, then the",
-          "domain event and the log. A run takes 15–20 ms from its first statement to its durable commit, and a ticket also waits",
-          "for the run in progress; a slow run (a checkpoint, a garbage collection, the host) makes the next one bigger. Left to try: prepared statements (planning is about a",
-          "quarter of a run's statement time), a statement-level counting trigger, fewer round trips per run.",
+          "Where the time goes: a run from the queue holds the turn from its first statement to its durable commit, so a",
+          "ticket waits for the run in progress and then its own; in a run of a few tickets about 7 ms are fixed (nine round",
+          "trips, the commit) and each ticket adds about 1 ms (the ticket row with its indexes, history and counting trigger,",
+          "its domain event, Node's share). A stall (a checkpoint, a garbage collection, the host) makes the next runs bigger,",
+          "and p99 is set by the worst stall of the run.",
           "",
         ]),
     ...(r.notes ?? []).flatMap((n) => [n, ""]),
