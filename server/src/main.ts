@@ -15,6 +15,7 @@ import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
 import { profileFromHistory } from "./modules/routing/simulator/profile-from-history";
+import { watchRoutingDirectory } from "./modules/routing/routing-directory";
 import { runSimulation } from "./modules/routing/simulator/run-simulation";
 import { generatedProfile } from "./modules/routing/simulator/simulation-profile";
 
@@ -84,6 +85,8 @@ async function main() {
   }
 
   await firstStart(ctx);
+  // Web and workers both decide routing (transfers, the queue): each keeps its copy of the directory current.
+  const stopWatching = await watchRoutingDirectory(database, ctx.db);
   const app = role === "worker" ? undefined : await buildApp(ctx);
   if (role !== "web") {
     await scheduleTicketJobs(ctx);
@@ -110,6 +113,7 @@ async function main() {
     await smtp?.close();
     await app?.close();
     await ctx.jobs.stop();
+    await stopWatching();
     await database.close();
     process.exit(0);
   };

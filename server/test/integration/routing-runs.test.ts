@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { routeTicket } from "../../src/modules/routing/route-ticket";
+import { type RoutingDirectory, invalidateRoutingDirectory, routingDirectory } from "../../src/modules/routing/routing-directory";
 import { takeRoutingTurn } from "../../src/modules/routing/routing-turn";
 import { holdTransaction } from "../support/hold-transaction";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
@@ -51,7 +52,7 @@ async function team(online: number, offline = 0) {
     expect(res.statusCode).toBe(201);
     return res.json().id as number;
   };
-  return { agents, ticket };
+  return { agents, ticket, teamId: created.id as number };
 }
 
 const route = (id: number) => t.ctx.db.transaction().execute((trx) => routeTicket(t.ctx, trx, id, { trigger: "created" }));
@@ -78,7 +79,27 @@ async function untilRunWaits() {
   expect(await waiting()).toBe(1);
 }
 
+/** Until this process's copy of the routing directory satisfies `ok`, for at most `ms`. */
+async function untilDirectory(ok: (d: RoutingDirectory) => boolean, ms: number) {
+  const until = Date.now() + ms;
+  while (!ok(await routingDirectory(t.ctx.db)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  expect(ok(await routingDirectory(t.ctx.db))).toBe(true);
+}
+
 describe("routing runs", () => {
+  it("a team's members changed through the directory API are routed to at once (the change's notification drops every process's copy)", async () => {
+    const { agents, ticket, teamId } = await team(2);
+    const [a, b] = agents as [number, number];
+    // A fresh copy of the directory, kept for up to three seconds unless a notification drops it.
+    invalidateRoutingDirectory(t.ctx.db);
+    expect(await route(await ticket())).toMatchObject({ outcome: "assigned", staffId: a });
+    // b, the less loaded now, leaves the team through the teams API, which does not touch routing's copy itself.
+    expect((await admin.patch(`/api/v1/teams/${teamId}`, { memberIds: [a] })).statusCode).toBe(200);
+    // The commit's notification arrives well inside the copy's lifetime (a stale copy would still list b).
+    await untilDirectory((d) => d.teams.get(teamId)?.memberIds.includes(b) === false, 1500);
+    expect(await route(await ticket())).toMatchObject({ outcome: "assigned", staffId: a });
+  });
+
   it("sees an agent's state changed elsewhere since the process last read it (rows are re-read when their version changed)", async () => {
     const { agents, ticket } = await team(2);
     const [a, b] = agents as [number, number];

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { buildApp, createContext } from "../../src/app";
 import { loadConfig } from "../../src/config";
+import { watchRoutingDirectory } from "../../src/modules/routing/routing-directory";
 import type { Database } from "../../src/db/database";
 import type { AppContext } from "../../src/platform/context";
 import { hashPassword } from "../../src/platform/auth/passwords";
@@ -42,6 +43,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const ctx = createContext(config, database, createLogger(config.logLevel));
   const app = await buildApp(ctx);
   await app.ready();
+  const stopWatching = await watchRoutingDirectory(database, ctx.db);
 
   const makeClient = (base: Record<string, string>, csrfToken?: string): Client => {
     const request: Client["request"] = (method, url, body, headers = {}) => {
@@ -82,6 +84,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     close: async () => {
       await app.close();
       await ctx.jobs.stop();
+      await stopWatching();
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { Database } from "../../db/database";
 import type { DB } from "../../db/schema";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { listDepartments } from "../directory/department-service";
@@ -21,11 +22,14 @@ export type RoutingDirectory = {
 
 const TTL_MS = 3000;
 const cache = new WeakMap<object, { at: number; value: Promise<RoutingDirectory> }>();
+/** Notified by migration 0035's triggers when a change to any table the directory is read from commits. */
+const DIRECTORY_CHANNEL = "loopdesk_routing_directory";
 
 /**
- * Read per process and kept for a few seconds, so a decision costs no configuration queries; a
- * change through this process's API is seen at once (invalidate), other processes within TTL_MS.
- * `db` keys the cache; `via` reads (pass the transaction you are in).
+ * Read per process and kept, so a decision costs no configuration queries. Every process that
+ * watches (watchRoutingDirectory) drops its copy when a change commits, whichever process or API
+ * made it; TTL_MS bounds how long a notification missed while the listening connection was down
+ * could leave a copy stale. `db` keys the cache; `via` reads (pass the transaction you are in).
  */
 export function routingDirectory(db: Kysely<DB>, via: Executor = db): Promise<RoutingDirectory> {
   const hit = cache.get(db);
@@ -33,12 +37,19 @@ export function routingDirectory(db: Kysely<DB>, via: Executor = db): Promise<Ro
   // Read through the caller's transaction when there is one (the embedded engine has one connection).
   const value = loadDirectory(via);
   cache.set(db, { at: Date.now(), value });
-  value.catch(() => cache.delete(db));
+  value.catch(() => {
+    if (cache.get(db)?.value === value) cache.delete(db);
+  });
   return value;
 }
 
 export function invalidateRoutingDirectory(db: Kysely<DB>) {
   cache.delete(db);
+}
+
+/** Listens for committed changes to the directory and drops this process's copy; resolves to a function that stops. */
+export function watchRoutingDirectory(database: Pick<Database, "listen">, db: Kysely<DB>) {
+  return database.listen(DIRECTORY_CHANNEL, () => invalidateRoutingDirectory(db));
 }
 
 async function loadDirectory(db: Executor): Promise<RoutingDirectory> {
