@@ -92,7 +92,7 @@ export async function transferTicket(
 ) {
   const ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
   let dir = await routingDirectory(ctx.db, trx);
-  // A team created a moment ago (through the directory, which does not reset routing's cache) is read afresh.
+  // A team created a moment ago may not be in this process's copy yet (the change's notification is on its way): read afresh.
   if (input.teamId != null && !dir.teams.has(input.teamId)) {
     invalidateRoutingDirectory(ctx.db);
     dir = await routingDirectory(ctx.db, trx);
