@@ -28,6 +28,7 @@ export const errorCodes = [
   "at_capacity",
   "spam_suspected",
   "invalid_signature",
+  "participant_only",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

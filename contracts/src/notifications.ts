@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { isoDate } from "./common";
 
-export const notificationTypes = ["assigned", "customer_replied", "urged", "sla_warning", "sla_breached", "escalated", "rule"] as const;
+export const notificationTypes = [
+  "assigned",
+  "customer_replied",
+  "urged",
+  "sla_warning",
+  "sla_breached",
+  "escalated",
+  "rule",
+  "transferred",
+] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export const notificationChannels = ["inApp", "email"] as const;
 /** Per type, which channels a staff member wants; missing entries take the defaults. */
@@ -15,6 +24,7 @@ export const defaultNotificationPrefs: Record<NotificationType, { inApp: boolean
   sla_breached: { inApp: true, email: true },
   escalated: { inApp: true, email: true },
   rule: { inApp: true, email: false },
+  transferred: { inApp: true, email: false },
 };
 export const updateNotificationPrefsBody = z.strictObject({ prefs: notificationPrefs });
 export const notificationPrefsResult = z.object({ prefs: z.record(z.string(), z.object({ inApp: z.boolean(), email: z.boolean() })) });

@@ -196,13 +196,38 @@ export const ticketRouting = z.object({
 });
 
 export const rejectTicketBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+/**
+ * 转派: to a department, a team or a person (at least one), with a reason (required unless the
+ * workspace allows none). The assignee is kept only when the transfer names them: a move to another
+ * team or department clears it and that team's strategy picks the next owner.
+ */
 export const transferTicketBody = z
   .strictObject({
-    assigneeId: z.number().int().positive().nullable().optional(),
+    departmentId: z.number().int().positive().optional(),
     teamId: z.number().int().positive().nullable().optional(),
-    reason: z.string().trim().min(1).max(500),
+    assigneeId: z.number().int().positive().nullable().optional(),
+    reason: z.string().trim().max(500).default(""),
   })
-  .refine((b) => b.assigneeId != null || b.teamId != null, { message: "Transfer to an agent or a team.", path: ["assigneeId"] });
+  .refine((b) => b.assigneeId != null || b.teamId != null || b.departmentId != null, {
+    message: "Transfer to a department, a team or a person.",
+    path: ["departmentId"],
+  });
+export type TransferTicketBody = z.input<typeof transferTicketBody>;
+
+/** Who would own the ticket after a transfer: shown before the agent confirms, and answered after. */
+export const transferOutcome = z.object({
+  departmentId: z.number().nullable(),
+  teamId: z.number().nullable(),
+  /** The named person, or after the transfer whoever the team's strategy picked (null: waits in the queue). */
+  assigneeId: z.number().nullable(),
+  /** person: a named person; team: the team's strategy picks among its members; queue: waits for a supervisor (no team, or manual). */
+  owner: z.enum(["person", "team", "queue"]),
+  strategy: z.string().nullable(),
+  /** Members of the team who could take it now (online, on shift, under capacity). */
+  availableAgents: z.number(),
+  reasonRequired: z.boolean(),
+});
+export type TransferOutcome = z.infer<typeof transferOutcome>;
 
 export const routingBoard = z.object({
   agents: z.array(agentState),
@@ -220,8 +245,14 @@ export const routingBoard = z.object({
   decisions: z.array(assignmentDecision),
 });
 
-export const routingSettings = z.object({ defaultTeamId: z.number().nullable(), priority: priorityConfig });
+export const routingSettings = z.object({
+  defaultTeamId: z.number().nullable(),
+  priority: priorityConfig,
+  /** 转派 must say why (default on). */
+  transferReasonRequired: z.boolean(),
+});
 export const updateRoutingSettingsBody = z.strictObject({
   defaultTeamId: z.number().int().positive().nullable().optional(),
   priority: priorityConfig.optional(),
+  transferReasonRequired: z.boolean().optional(),
 });

@@ -59,6 +59,11 @@ export const ticket = z.object({
   priorityScore: z.number(),
   routingStatus: z.enum(["queued", "offered", "assigned", "manual"]).nullable(),
   transferCount: z.number(),
+  /**
+   * Only on GET /tickets/:id: what the caller may do. participant: the ticket went to a department
+   * they are not in; they created or worked on it, so they read it and add internal notes.
+   */
+  access: z.enum(["full", "participant"]).optional(),
   version: z.number(),
   createdAt: isoDate,
   updatedAt: isoDate,

@@ -219,6 +219,8 @@ export interface TicketsTable {
   routing_round: Generated<number>;
   offered_until: NullableTimestamp;
   routing_excluded: ColumnType<number[], number[] | undefined, number[]>;
+  /** Staff who created or worked on the ticket: they keep reading it (and adding notes) wherever it goes (migration 0036). */
+  participant_ids: ColumnType<number[], number[] | undefined, number[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -143,6 +143,17 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
           if (!inDepartment.has(department)) inDepartment.set(department, 0);
         }
         break;
+      case "transferred": {
+        // One transfer, whatever moved (department, team, person).
+        transfers++;
+        const to = (e.after as { departmentId?: number | null } | null)?.departmentId ?? null;
+        if (to !== department && !(to === null && department === 0)) {
+          accrue(e.at);
+          department = Number(to ?? 0);
+          if (!inDepartment.has(department)) inDepartment.set(department, 0);
+        }
+        break;
+      }
       case "sla_breached":
         if (e.field) breached.add(e.field);
         break;

@@ -33,7 +33,7 @@ export function registerVisitRoutes(app: FastifyInstance, ctx: AppContext) {
     body: createVisitBody,
     responses: { 201: visit },
     handler: async ({ principal, params, body, reply }) => {
-      const ticket = await loadVisibleTicket(ctx.db, principal, params.id);
+      const ticket = await loadVisibleTicket(ctx.db, principal, params.id, { need: "full" });
       const saved = await createVisit(ctx.db, ticket, body, { kind: "staff", id: principal.id }, actorOf(principal));
       if (!saved) throw ConflictError("This ticket already has an open follow-up visit.");
       reply.code(201);

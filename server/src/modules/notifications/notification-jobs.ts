@@ -17,6 +17,9 @@ type Payload = {
   visibility?: string;
   changes?: Record<string, { before: unknown; after: unknown }>;
   via?: unknown;
+  reason?: string;
+  fromDepartmentId?: number | null;
+  toDepartmentId?: number | null;
 };
 
 /**
@@ -28,7 +31,15 @@ type Payload = {
 export function registerNotificationJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "notify-staff",
-    types: ["ticket.created", "ticket.urged", "ticket.sla_warning", "ticket.sla_breached", "ticket.updated", "ticket.message_added"],
+    types: [
+      "ticket.created",
+      "ticket.urged",
+      "ticket.sla_warning",
+      "ticket.sla_breached",
+      "ticket.updated",
+      "ticket.message_added",
+      "ticket.transferred",
+    ],
     // Most ticket events notify nobody: those cost no job.
     accepts: ({ type, payload }) => {
       const p = payload as Payload;
@@ -36,6 +47,7 @@ export function registerNotificationJobs(ctx: AppContext) {
       if (type === "ticket.updated") return typeof p.changes?.assigneeId?.after === "number";
       if (type === "ticket.message_added") return p.authorType === "customer" && !!p.scope?.assigneeId;
       if (type === "ticket.sla_breached") return !p.escalates;
+      if (type === "ticket.transferred") return p.toDepartmentId != null && p.toDepartmentId !== p.fromDepartmentId;
       return true;
     },
     handle: async (event: DomainEvent, { trx }) => {
@@ -67,6 +79,13 @@ export function registerNotificationJobs(ctx: AppContext) {
             return notifyStaff(ctx, trx, [assigned], { type: "assigned", ticketId, data: {} });
           return;
         }
+        case "ticket.transferred":
+          // The department it came to hears of it: its supervisors (admins when it has none).
+          return notifyStaff(ctx, trx, notSelf(await supervisorIdsFor(trx, p.toDepartmentId ?? null)), {
+            type: "transferred",
+            ticketId,
+            data: { byName: p.byName, reason: p.reason ?? "" },
+          });
         case "ticket.message_added":
           if (p.authorType === "customer" && scope.assigneeId)
             return notifyStaff(ctx, trx, [scope.assigneeId], { type: "customer_replied", ticketId, data: {} });

@@ -18,6 +18,7 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     sla_breached: (d, t) => `“${t.target[String(d.target)] ?? d.target}”时效已超时。`,
     escalated: (d, t) => `“${t.target[String(d.target)] ?? d.target}”超时后已升级（第 ${d.step} 步）。`,
     rule: (d) => `${d.message ?? ""}\n（规则：${d.ruleName ?? ""}）`,
+    transferred: (d) => `${d.byName ?? "有人"} 把这张工单转给了您的部门${d.reason ? `，原因：${d.reason}` : ""}。`,
   },
   en: {
     _: {
@@ -32,6 +33,7 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     sla_breached: (d, t) => `The ${t.target[String(d.target)] ?? d.target} target was missed.`,
     escalated: (d, t) => `The missed ${t.target[String(d.target)] ?? d.target} target was escalated (step ${d.step}).`,
     rule: (d) => `${d.message ?? ""}\n(Rule: ${d.ruleName ?? ""})`,
+    transferred: (d) => `${d.byName ?? "Someone"} transferred this ticket to your department${d.reason ? `: ${d.reason}` : ""}.`,
   },
 };
 

@@ -25,7 +25,8 @@ import { listAgentStates, setPresence, updateAgentState } from "./agent-state-se
 import { recentDecisions } from "./assignment-log";
 import { listCategorySkills, setCategorySkills } from "./category-skills";
 import { invalidateRoutingDirectory } from "./routing-directory";
-import { markRoutingInUse, rescoreEverything, returnTicketsOf, sweepSoon } from "./routing-jobs";
+import { rescoreEverything, returnTicketsOf, sweepSoon } from "./routing-jobs";
+import { markRoutingInUse } from "./routing-usage";
 import { createRoutingRule, deleteRoutingRule, listRoutingRulesWithProblems, updateRoutingRule } from "./routing-rules-service";
 import { getRoutingSettings, saveRoutingSettings } from "./routing-settings";
 

@@ -7,6 +7,7 @@ import { type TeamRouting, listTeamRouting } from "../directory/team-service";
 import { listStaff } from "../staff/staff-service";
 import { type RoutingRule, listRoutingRules } from "./routing-rules-service";
 import { type RoutingSettings, getRoutingSettings } from "./routing-settings";
+import { markRoutingInUse } from "./routing-usage";
 
 /** Everything a routing decision needs that changes only when an admin edits it. */
 export type RoutingDirectory = {
@@ -49,7 +50,11 @@ export function invalidateRoutingDirectory(db: Kysely<DB>) {
 
 /** Listens for committed changes to the directory and drops this process's copy; resolves to a function that stops. */
 export function watchRoutingDirectory(database: Pick<Database, "listen">, db: Kysely<DB>) {
-  return database.listen(DIRECTORY_CHANNEL, () => invalidateRoutingDirectory(db));
+  return database.listen(DIRECTORY_CHANNEL, () => {
+    invalidateRoutingDirectory(db);
+    // A team or rule may have just appeared: new tickets are routed from now on.
+    markRoutingInUse(db);
+  });
 }
 
 async function loadDirectory(db: Executor): Promise<RoutingDirectory> {

@@ -2,13 +2,13 @@ import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import type { DomainEvent } from "../../platform/events/event-bus";
-import { usageFlag } from "../../platform/events/usage-flag";
 import { type Executor, enqueue, enqueueMany } from "../../platform/jobs/job-queue";
 import { untouchedTickets, waitingTicketIds } from "../tickets/ticket-routing-state";
 import type { Actor } from "../tickets/ticket-events";
 import { ROUTE_QUEUE, type RouteTrigger } from "./route-later";
 import { routeTicket, routeTickets } from "./route-ticket";
 import { getRoutingSettings } from "./routing-settings";
+import { routingUsage } from "./routing-usage";
 import { takeRoutingTurn } from "./routing-turn";
 import { rescoreAllBatch, rescoreApproaching, rescoreTickets } from "./score-tickets";
 import { isOnShift } from "./shifts";
@@ -192,11 +192,3 @@ export async function scheduleRoutingJobs(db: Executor) {
       });
   }
 }
-
-/** Whether routing is set up (a rule or a default team): otherwise new tickets cost no routing job. */
-export const routingUsage = usageFlag(async (db) => {
-  const rule = await db.selectFrom("routing_rules").select("id").where("active", "=", true).limit(1).executeTakeFirst();
-  if (rule) return true;
-  return (await getRoutingSettings(db)).defaultTeamId !== null;
-});
-export const markRoutingInUse = (db: Executor) => routingUsage.markInUse(db);

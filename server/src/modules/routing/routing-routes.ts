@@ -2,7 +2,14 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
 import { ticket } from "@loopdesk/contracts/tickets";
-import { agentState, rejectTicketBody, setPresenceBody, ticketRouting, transferTicketBody } from "@loopdesk/contracts/routing";
+import {
+  agentState,
+  rejectTicketBody,
+  setPresenceBody,
+  ticketRouting,
+  transferOutcome,
+  transferTicketBody,
+} from "@loopdesk/contracts/routing";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { loadVisibleTicket } from "../tickets/ticket-access";
@@ -12,7 +19,8 @@ import { heartbeat, listAgentStates, setPresence } from "./agent-state-service";
 import { ticketDecisions } from "./assignment-log";
 import { returnTicketsOf, sweepSoon } from "./routing-jobs";
 import { routingDirectory } from "./routing-directory";
-import { claimTicket, rejectTicket, transferTicket } from "./ticket-routing-actions";
+import { claimTicket, rejectTicket } from "./ticket-routing-actions";
+import { previewTransfer, transferTicket } from "./transfer-ticket";
 import { routeTicket } from "./route-ticket";
 
 const tags = ["routing"];
@@ -128,7 +136,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
     method: "POST",
     url: "/api/v1/tickets/:id/transfer",
-    summary: "Transfer to an agent or a team, with a reason (转派)",
+    summary: "Transfer to a department, a team or a person, with a reason (转派); answers the ticket as it is now",
     tags,
     access: "staff",
     params: idParams,
@@ -142,6 +150,17 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
   });
   route(app, {
     method: "POST",
+    url: "/api/v1/tickets/:id/transfer/preview",
+    summary: "Who would own the ticket after this transfer (nothing changes)",
+    tags,
+    access: "staff",
+    params: idParams,
+    body: transferTicketBody,
+    responses: { 200: transferOutcome },
+    handler: ({ principal, params, body }) => previewTransfer(ctx, principal, params.id, body),
+  });
+  route(app, {
+    method: "POST",
     url: "/api/v1/tickets/:id/route",
     summary: "Route an unassigned ticket now (supervisor, admin)",
     tags,
@@ -149,7 +168,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     responses: { 200: ticket },
     handler: async ({ principal, params }) => {
-      await loadVisibleTicket(db, principal, params.id);
+      await loadVisibleTicket(db, principal, params.id, { need: "full" });
       await db
         .transaction()
         .execute((trx) => routeTicket(ctx, trx, params.id, { trigger: "manual", actor: { type: "staff", id: principal.id } }));

@@ -136,6 +136,8 @@ export async function deleteRoutingRule(db: Executor, id: number) {
 /** What a rule's conditions look at. */
 export type RoutingFacts = {
   categoryId: number | null;
+  /** The ticket's department (from its category, or set by hand): its teams take what no rule routes. */
+  departmentId?: number | null;
   channel: string;
   tier: string;
   priority: string;

@@ -6,13 +6,17 @@ import { existingTeamIds } from "../directory/team-service";
 import { DEFAULT_PRIORITY_CONFIG } from "./priority-score";
 
 const KEY = "routing";
-export type RoutingSettings = { defaultTeamId: number | null; priority: PriorityConfig };
+export type RoutingSettings = { defaultTeamId: number | null; priority: PriorityConfig; transferReasonRequired: boolean };
 
 /** The workspace's routing settings: the default team (the queue for tickets no rule routes) and the priority score's points. */
 export async function getRoutingSettings(db: Executor): Promise<RoutingSettings> {
   const row = await db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
   const value = (row?.value ?? {}) as Partial<RoutingSettings>;
-  return { defaultTeamId: value.defaultTeamId ?? null, priority: value.priority ?? DEFAULT_PRIORITY_CONFIG };
+  return {
+    defaultTeamId: value.defaultTeamId ?? null,
+    priority: value.priority ?? DEFAULT_PRIORITY_CONFIG,
+    transferReasonRequired: value.transferReasonRequired ?? true,
+  };
 }
 
 export async function saveRoutingSettings(db: Executor, input: Partial<RoutingSettings>) {

@@ -22,7 +22,24 @@ export function selectTarget(dir: RoutingDirectory, facts: RoutingFacts): Target
       return { ...defaultTarget(dir), reason: "rule_team_missing", details: { ...details, missingTeamId: rule.teamId } };
     return { teamId: rule.teamId, agentIds: rule.agentIds, reason: rule.agentIds.length ? "green_channel" : "rule_matched", details };
   }
+  const own = departmentTeam(dir, facts.departmentId ?? null);
+  if (own) return { teamId: own.teamId, agentIds: [], reason: "department_team", details: {} };
   return defaultTarget(dir);
+}
+
+/**
+ * The team that takes a department's tickets when no rule says otherwise: the department's first
+ * team (by creation), else the nearest department above it with a team. A category names its
+ * department, so a 发票 ticket reaches 财务组 without a rule for it.
+ */
+export function departmentTeam(dir: RoutingDirectory, departmentId: number | null): TeamRouting | undefined {
+  const seen = new Set<number>();
+  for (let d: number | null | undefined = departmentId; d != null && !seen.has(d); d = dir.parentOf.get(d)) {
+    seen.add(d);
+    const team = dir.teamsByDepartment.get(d)?.[0];
+    if (team) return team;
+  }
+  return undefined;
 }
 
 function defaultTarget(dir: RoutingDirectory): Target {
@@ -62,6 +79,7 @@ export function targetOf(dir: RoutingDirectory, ticket: TicketRow, customer: Cus
     return { teamId: opts.teamId, agentIds: [], reason: opts.trigger, details: {} };
   return selectTarget(dir, {
     categoryId: ticket.category_id,
+    departmentId: ticket.department_id,
     channel: ticket.channel,
     tier: customer?.tier ?? "normal",
     priority: ticket.priority,

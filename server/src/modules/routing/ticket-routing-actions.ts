@@ -2,23 +2,14 @@ import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
-import {
-  AlreadyAssignedError,
-  AtCapacityError,
-  ForbiddenError,
-  NotFoundError,
-  NotOfferedError,
-  ValidationError,
-} from "../../platform/errors";
-import { staffExists } from "../staff/staff-service";
-import { loadVisibleTicket } from "../tickets/ticket-access";
+import { AlreadyAssignedError, AtCapacityError, ForbiddenError, NotFoundError, NotOfferedError } from "../../platform/errors";
 import { changeTicket } from "../tickets/change-ticket";
-import { type Actor, actorOf, systemActor } from "../tickets/ticket-events";
+import { actorOf, systemActor } from "../tickets/ticket-events";
 import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
 import { recordDecision } from "./assignment-log";
 import { claimCapacity } from "./eligible-agents";
 import { routeTicket } from "./route-ticket";
-import { invalidateRoutingDirectory, routingDirectory } from "./routing-directory";
+import { routingDirectory } from "./routing-directory";
 import { isOnShift } from "./shifts";
 
 const source = (name: string) => ({ kind: "routing" as const, id: 0, name });
@@ -76,54 +67,6 @@ export async function rejectTicket(ctx: AppContext, trx: Transaction<DB>, princi
     actor,
   });
   return routeTicket(ctx, trx, ticketId, { trigger: "rejected", ...(ticket.team_id !== null ? { teamId: ticket.team_id } : {}) });
-}
-
-/**
- * 转派 with a reason: to a named agent, or to a team whose strategy then picks the agent. Counts
- * as a transfer and is logged; a transfer to a person is not bound by their capacity (a
- * supervisor's decision), routing within a team is.
- */
-export async function transferTicket(
-  ctx: AppContext,
-  trx: Transaction<DB>,
-  principal: StaffPrincipal,
-  ticketId: number,
-  input: { assigneeId?: number | null; teamId?: number | null; reason: string },
-) {
-  const ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
-  let dir = await routingDirectory(ctx.db, trx);
-  // A team created a moment ago may not be in this process's copy yet (the change's notification is on its way): read afresh.
-  if (input.teamId != null && !dir.teams.has(input.teamId)) {
-    invalidateRoutingDirectory(ctx.db);
-    dir = await routingDirectory(ctx.db, trx);
-  }
-  if (input.teamId != null && !dir.teams.has(input.teamId))
-    throw ValidationError([{ path: "teamId", code: "unknown_reference", message: "Unknown team." }]);
-  if (input.assigneeId != null && !(await staffExists(trx, input.assigneeId)))
-    throw ValidationError([{ path: "assigneeId", code: "unknown_reference", message: "Unknown staff member." }]);
-  const actor: Actor = actorOf(principal);
-  const round = ticket.routing_round + 1;
-  const teamId = input.teamId ?? ticket.team_id;
-  await recordDecision(trx, {
-    ticketId,
-    round: ticket.routing_round,
-    outcome: "transferred",
-    teamId,
-    staffId: input.assigneeId ?? null,
-    strategy: null,
-    reason: "transferred",
-    details: { text: input.reason, fromStaffId: ticket.assignee_id, fromTeamId: ticket.team_id },
-    actor,
-  });
-  if (input.assigneeId != null) {
-    await changeTicket(ctx, trx, ticket, { assigneeId: input.assigneeId, teamId }, actor, source("transferred"));
-    if (ticket.assignee_id === null) await setRoutingState(trx, ticketId, { transferCount: ticket.transfer_count + 1 });
-    await setRoutingState(trx, ticketId, { routingRound: round });
-    return { outcome: "assigned" as const, staffId: input.assigneeId, teamId };
-  }
-  await changeTicket(ctx, trx, ticket, { assigneeId: null }, actor, source("transferred"));
-  await setRoutingState(trx, ticketId, { transferCount: ticket.transfer_count + 1 });
-  return routeTicket(ctx, trx, ticketId, { trigger: "transferred", actor, teamId: input.teamId as number });
 }
 
 /**

@@ -10,7 +10,7 @@ import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { assertAnswered } from "./change-ticket";
 import { createTicket } from "./create-ticket";
-import { loadVisibleTicket } from "./ticket-access";
+import { loadVisibleTicket, withParticipant } from "./ticket-access";
 import { type TicketEventInput, actorOf, recordTicketEvents, systemActor } from "./ticket-events";
 import { assertTransition, statusAfterCustomerReply, statusAfterStaffReply, statusSideEffects } from "./ticket-lifecycle";
 import { TicketClosedError } from "./update-ticket";
@@ -40,7 +40,11 @@ export async function appendMessage(
     throw ForbiddenError("Customers can only add public replies.");
   const bodyHtml = input.bodyHtml !== undefined ? sanitizeUserHtml(input.bodyHtml) : null;
   const bodyText = input.body.trim() !== "" ? input.body : bodyHtml ? htmlToText(bodyHtml) : "";
-  let ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
+  // A participant (the ticket went to another department) may still add internal notes.
+  let ticket = await loadVisibleTicket(trx, principal, ticketId, {
+    forUpdate: true,
+    need: input.visibility === "internal" ? "participant" : "full",
+  });
   let followUpTicketId: number | null = null;
   if (ticket.status === "closed") {
     if (principal.kind !== "customer") throw TicketClosedError();
@@ -91,6 +95,8 @@ export async function appendMessage(
       events.push({ type: "first_response", data: { messageId: message.id } });
     }
   }
+  const participants = withParticipant(ticket.participant_ids, actorOf(principal));
+  if (participants) set.participant_ids = participants;
   const updated = await trx
     .updateTable("tickets")
     .set({ ...set, version: ticket.version + 1, updated_at: now })

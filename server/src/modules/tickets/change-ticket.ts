@@ -10,6 +10,7 @@ import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { missingTemplateFields } from "../custom-fields/ticket-template";
 import { ticketDomainEvent } from "./emit-ticket-event";
 import { TICKET_COLUMNS } from "./ticket-columns";
+import { withParticipant } from "./ticket-access";
 import { type RoutingStatePatch, routingColumns } from "./ticket-routing-state";
 import { type Actor, type TicketEventInput, ticketEventRowsFor } from "./ticket-events";
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
@@ -18,7 +19,13 @@ import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ti
 export type ChangeSource = { kind: "trigger" | "automation" | "escalation" | "routing"; id: number; name: string };
 export type TicketChanges = Partial<
   Pick<UpdateTicketBody, "subject" | "status" | "priority" | "categoryId" | "departmentId" | "assigneeId" | "tags" | "customFields">
-> & { teamId?: number | null };
+> & {
+  teamId?: number | null;
+  /** 转派: the department, team and assignee changes are one `transferred` history event with the reason. */
+  transfer?: { reason: string };
+};
+
+const TRANSFER_FIELDS = new Set(["departmentId", "teamId", "assigneeId"]);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -97,6 +104,8 @@ export async function changeTicket(
   const fields = diffTicketFields(current, input);
   Object.assign(set, fields.set);
   events.push(...fields.events);
+  // A transfer counts once, whatever moved (and an agent-to-agent move is not counted twice).
+  if (input.transfer) set.transfer_count = current.transfer_count + 1;
   if (input.customFields !== undefined) {
     const merged = await validateCustomFields(trx, "ticket", input.customFields, {
       existing: current.custom_fields,
@@ -127,11 +136,33 @@ export async function changeTicket(
         events.push({ type: "info_completed", data: { fields: current.missing_fields } });
     }
   }
-  const [updated] = await writeTicketChanges(ctx, trx, [{ current, set, events, routing }], actor, source, now);
+  const history = input.transfer ? transferHistory(current, set, events, input.transfer.reason) : undefined;
+  const [updated] = await writeTicketChanges(ctx, trx, [{ current, set, events, routing, history }], actor, source, now);
   return updated as TicketRow;
 }
 
-export type PlannedChange = { current: TicketRow; set: TicketUpdate; events: TicketEventInput[]; routing?: RoutingStatePatch };
+/** The history of a transfer: one `transferred` event (from → to, and why) instead of a row per field. */
+function transferHistory(current: TicketRow, set: TicketUpdate, events: TicketEventInput[], reason: string): TicketEventInput[] {
+  const placement = (t: { department_id?: number | null; team_id?: number | null; assignee_id?: number | null }) => ({
+    departmentId: t.department_id ?? null,
+    teamId: t.team_id ?? null,
+    assigneeId: t.assignee_id ?? null,
+  });
+  const after = placement({ ...current, ...set } as TicketRow);
+  return [
+    { type: "transferred", before: placement(current), after, data: reason ? { reason } : undefined },
+    ...events.filter((e) => !TRANSFER_FIELDS.has(e.field ?? "")),
+  ];
+}
+
+/** history: the rows written to the ticket's history when they differ from `events` (which the domain event reports field by field). */
+export type PlannedChange = {
+  current: TicketRow;
+  set: TicketUpdate;
+  events: TicketEventInput[];
+  routing?: RoutingStatePatch;
+  history?: TicketEventInput[];
+};
 
 /** jsonb columns whose new value is given as JSON text (as Kysely writes them). */
 const JSON_TEXT_COLUMNS = new Set(["custom_fields", "priority_parts"]);
@@ -149,10 +180,19 @@ export async function writeTicketChanges(
   now = new Date(),
 ): Promise<TicketRow[]> {
   if (changes.length === 0) return [];
+  const withVia = (events: TicketEventInput[]) =>
+    source ? events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : events;
   const full = changes.map((c) => ({
     ...c,
-    set: { ...c.set, ...(c.routing ? routingColumns(c.routing) : {}), version: c.current.version + 1, updated_at: now } as TicketUpdate,
-    events: source ? c.events.map((e) => ({ ...e, data: { ...(e.data as object | undefined), via: source } })) : c.events,
+    set: {
+      ...c.set,
+      ...(c.routing ? routingColumns(c.routing) : {}),
+      ...participantsAfter(c.current, actor),
+      version: c.current.version + 1,
+      updated_at: now,
+    } as TicketUpdate,
+    events: withVia(c.events),
+    history: c.history && withVia(c.history),
   }));
   const updated =
     full.length === 1 ? [await updateOne(trx, full[0] as PlannedChange, actor, now)] : await updateMany(trx, full, actor, now);
@@ -178,6 +218,12 @@ export async function writeTicketChanges(
   return result;
 }
 
+/** A staff member who changes a ticket becomes one of its participants (they keep it in view). */
+function participantsAfter(current: TicketRow, actor: Actor): TicketUpdate {
+  const ids = withParticipant(current.participant_ids, actor);
+  return ids ? { participant_ids: ids } : {};
+}
+
 /** Closing the loop: unless its department allows otherwise, a ticket is solved only once the customer has an answer. */
 export async function assertAnswered(db: Executor, t: TicketRow) {
   if (!answeredSinceCustomer(t) && (await solveRequiresReply(db, t.department_id))) throw ReplyRequiredError();
@@ -191,7 +237,7 @@ async function updateOne(trx: Executor, c: PlannedChange, actor: Actor, now: Dat
       db
         .insertInto("ticket_events")
         .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
-        .expression(ticketEventRowsFor([{ ticketId: c.current.id, events: c.events }], actor, now)),
+        .expression(ticketEventRowsFor([{ ticketId: c.current.id, events: c.history ?? c.events }], actor, now)),
     )
     .selectFrom("changed")
     .selectAll()
@@ -223,7 +269,7 @@ async function updateMany(trx: Executor, changes: PlannedChange[], actor: Actor,
     new_events as (
       insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
       ${ticketEventRowsFor(
-        changes.map((c) => ({ ticketId: c.current.id, events: c.events })),
+        changes.map((c) => ({ ticketId: c.current.id, events: c.history ?? c.events })),
         actor,
         now,
       )}

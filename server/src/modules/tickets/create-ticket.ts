@@ -121,6 +121,8 @@ export async function createTicket(
           duplicate_of_id: duplicate?.id ?? null,
           missing_fields: missing,
           complete_at_creation: missing.length === 0,
+          // Whoever logs a ticket keeps it in view wherever routing sends it.
+          participant_ids: actor.type === "staff" && actor.id !== null ? [actor.id] : [],
           last_customer_message_at: principal.kind === "customer" ? now : null,
           created_at: now,
           updated_at: now,

@@ -3,7 +3,7 @@ import type { AppContext } from "../../platform/context";
 import type { EventInput } from "../../platform/events/event-bus";
 import type { Executor } from "../../platform/jobs/job-queue";
 
-type Scope = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id">;
+type Scope = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id" | "participant_ids">;
 
 /** Who may see the ticket, carried on every ticket event so realtime streams can filter by scope. */
 export const scopeOf = (t: Scope) => ({
@@ -11,6 +11,7 @@ export const scopeOf = (t: Scope) => ({
   organizationId: t.organization_id,
   departmentId: t.department_id,
   assigneeId: t.assignee_id,
+  participantIds: t.participant_ids ?? [],
 });
 
 export type TicketEventScope = ReturnType<typeof scopeOf>;
@@ -23,7 +24,8 @@ type TicketEventType =
   | "ticket.sla_warning"
   | "ticket.sla_breached"
   | "ticket.escalated"
-  | "ticket.csat_received";
+  | "ticket.csat_received"
+  | "ticket.transferred";
 
 /**
  * A ticket domain event (outbox) with the ticket's scope, and its scope before the change when

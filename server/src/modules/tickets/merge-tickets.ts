@@ -20,8 +20,8 @@ export async function mergeTickets(ctx: AppContext, principal: StaffPrincipal, m
   return ctx.db.transaction().execute(async (trx) => {
     // Locked in id order, so two opposite merges cannot deadlock.
     const [first, second] = mergedId < keptId ? [mergedId, keptId] : [keptId, mergedId];
-    const a = await loadVisibleTicket(trx, principal, first, { forUpdate: true });
-    const b = await loadVisibleTicket(trx, principal, second, { forUpdate: true });
+    const a = await loadVisibleTicket(trx, principal, first, { forUpdate: true, need: "full" });
+    const b = await loadVisibleTicket(trx, principal, second, { forUpdate: true, need: "full" });
     const [merged, kept] = a.id === mergedId ? [a, b] : [b, a];
     if (merged.merged_into_id !== null || kept.merged_into_id !== null) throw ConflictError("This ticket was merged already.");
     if (merged.status === "closed" || kept.status === "closed") throw TicketClosedError();
@@ -117,7 +117,7 @@ export async function mergeTickets(ctx: AppContext, principal: StaffPrincipal, m
 
 /** "不是重复": clears the duplicate flag; the caller then routes the ticket like any new one. */
 export async function clearDuplicate(ctx: AppContext, db: Executor, principal: StaffPrincipal, ticketId: number) {
-  const ticket = await loadVisibleTicket(db, principal, ticketId, { forUpdate: true });
+  const ticket = await loadVisibleTicket(db, principal, ticketId, { forUpdate: true, need: "full" });
   if (ticket.duplicate_of_id === null) return ticket;
   const updated = await db
     .updateTable("tickets")

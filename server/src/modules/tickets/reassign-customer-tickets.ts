@@ -12,7 +12,7 @@ export async function reassignCustomerTickets(ctx: AppContext, trx: Executor, fr
   const now = new Date();
   const before = await trx
     .selectFrom("tickets")
-    .select(["id", "organization_id", "department_id", "assignee_id"])
+    .select(["id", "organization_id", "department_id", "assignee_id", "participant_ids"])
     .where("customer_id", "=", fromId)
     .execute();
   if (before.length === 0) return 0;
@@ -38,6 +38,7 @@ export async function reassignCustomerTickets(ctx: AppContext, trx: Executor, fr
             organization_id: prior.organization_id,
             department_id: prior.department_id,
             assignee_id: prior.assignee_id,
+            participant_ids: prior.participant_ids,
           }
         : undefined,
     );

@@ -1,7 +1,8 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
+import { sql } from "kysely";
 import type { DB, TicketRow } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
-import { NotFoundError } from "../../platform/errors";
+import { AppError, NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { withDescendants } from "../directory/department-service";
 
@@ -9,7 +10,8 @@ import { withDescendants } from "../directory/department-service";
  * Who sees which tickets:
  * - admin: all;
  * - supervisor and agent: tickets of their departments (and sub-departments), tickets assigned
- *   to them, and tickets not yet given to any department (the shared inbox);
+ *   to them, and tickets not yet given to any department (the shared inbox) — full access;
+ *   tickets they created or worked on (participants) wherever those went — read and internal notes;
  * - customer: their own tickets; an organization's designated contacts: the organization's.
  * Anything else is answered as if it did not exist (404).
  */
@@ -17,6 +19,11 @@ export type TicketScope =
   | { kind: "all" }
   | { kind: "staff"; staffId: number; departmentIds: number[] }
   | { kind: "customer"; customerId: number; organizationId: number | null };
+
+/** full: everything the role allows; participant: read and add internal notes. */
+export type TicketAccess = "full" | "participant";
+
+type ScopedRow = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id" | "participant_ids">;
 
 export async function scopeFor(db: Executor, principal: Principal): Promise<TicketScope> {
   if (principal.kind === "customer")
@@ -32,24 +39,67 @@ export function scopeFilter(scope: TicketScope) {
       const own = eb("tickets.customer_id", "=", scope.customerId);
       return scope.organizationId ? eb.or([own, eb("tickets.organization_id", "=", scope.organizationId)]) : own;
     }
-    const ors = [eb("tickets.assignee_id", "=", scope.staffId), eb("tickets.department_id", "is", null)];
+    const ors = [
+      eb("tickets.assignee_id", "=", scope.staffId),
+      eb("tickets.department_id", "is", null),
+      eb(sql`tickets.participant_ids`, "@>", sql`array[${scope.staffId}]::int[]`),
+    ];
     if (scope.departmentIds.length) ors.push(eb("tickets.department_id", "in", scope.departmentIds));
     return eb.or(ors);
   };
 }
 
-export function inScope(scope: TicketScope, t: Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id">) {
-  if (scope.kind === "all") return true;
+/** The access this scope gives to the ticket, or null when it may not see it at all. */
+export function accessTo(scope: TicketScope, t: ScopedRow): TicketAccess | null {
+  if (scope.kind === "all") return "full";
   if (scope.kind === "customer")
-    return t.customer_id === scope.customerId || (scope.organizationId !== null && t.organization_id === scope.organizationId);
-  return t.assignee_id === scope.staffId || t.department_id === null || scope.departmentIds.includes(t.department_id);
+    return t.customer_id === scope.customerId || (scope.organizationId !== null && t.organization_id === scope.organizationId)
+      ? "full"
+      : null;
+  if (t.assignee_id === scope.staffId || t.department_id === null || scope.departmentIds.includes(t.department_id)) return "full";
+  return (t.participant_ids ?? []).includes(scope.staffId) ? "participant" : null;
 }
 
-/** Loads a ticket the principal may see (optionally locking it for update), or 404. */
-export async function loadVisibleTicket(db: Executor | Kysely<DB>, principal: Principal, id: number, opts: { forUpdate?: boolean } = {}) {
+export const inScope = (scope: TicketScope, t: ScopedRow) => accessTo(scope, t) !== null;
+
+export const ParticipantOnlyError = () =>
+  new AppError(
+    403,
+    "participant_only",
+    "This ticket now belongs to another department: you can read it and add internal notes, but not change it.",
+  );
+
+/**
+ * Loads a ticket the principal may see (optionally locking it for update), or 404. `need: "full"`
+ * also refuses (403) a participant who may only read it and add notes.
+ */
+export async function loadVisibleTicket(
+  db: Executor | Kysely<DB>,
+  principal: Principal,
+  id: number,
+  opts: { forUpdate?: boolean; need?: TicketAccess } = {},
+) {
+  return (await loadTicketWithAccess(db, principal, id, opts)).ticket;
+}
+
+/** loadVisibleTicket, also saying which access the principal has. */
+export async function loadTicketWithAccess(
+  db: Executor | Kysely<DB>,
+  principal: Principal,
+  id: number,
+  opts: { forUpdate?: boolean; need?: TicketAccess } = {},
+) {
   let q = db.selectFrom("tickets").selectAll().where("id", "=", id);
   if (opts.forUpdate) q = q.forUpdate();
   const ticket = await q.executeTakeFirst();
-  if (!ticket || !inScope(await scopeFor(db, principal), ticket)) throw NotFoundError("Ticket");
-  return ticket;
+  const access = ticket ? accessTo(await scopeFor(db, principal), ticket) : null;
+  if (!ticket || access === null) throw NotFoundError("Ticket");
+  if (opts.need === "full" && access !== "full") throw ParticipantOnlyError();
+  return { ticket, access };
+}
+
+/** The ticket's participants with this staff member added (unchanged when already there or not staff). */
+export function withParticipant(ids: readonly number[], actor: { type: string; id: number | null }): number[] | undefined {
+  if (actor.type !== "staff" || actor.id === null || ids.includes(actor.id)) return undefined;
+  return [...ids, actor.id];
 }

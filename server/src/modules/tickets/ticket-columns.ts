@@ -49,6 +49,7 @@ export const TICKET_COLUMNS = [
   "routing_round",
   "offered_until",
   "routing_excluded",
+  "participant_ids",
   "created_at",
   "updated_at",
 ] as const satisfies readonly (keyof TicketsTable)[];

@@ -39,7 +39,7 @@ export function registerTicketJobs(ctx: AppContext) {
             .forUpdate()
             .skipLocked(),
         )
-        .returning(["id", "number", "customer_id", "organization_id", "department_id", "assignee_id"])
+        .returning(["id", "number", "customer_id", "organization_id", "department_id", "assignee_id", "participant_ids"])
         .execute();
       for (const t of closed)
         await recordTicketEvents(

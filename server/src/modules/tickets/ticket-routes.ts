@@ -28,7 +28,7 @@ import { bulkUpdateTickets } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
 import { countTickets, listTickets } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
-import { loadVisibleTicket } from "./ticket-access";
+import { loadTicketWithAccess, loadVisibleTicket } from "./ticket-access";
 import { etagOf, presentTicket } from "./ticket-presenter";
 import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
 import { parseIfMatch, updateTicket } from "./update-ticket";
@@ -107,9 +107,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     responses: { 200: ticket },
     handler: async ({ reply, principal, params }) => {
-      const t = await loadVisibleTicket(ctx.db, principal, params.id);
+      const { ticket: t, access } = await loadTicketWithAccess(ctx.db, principal, params.id);
       reply.header("etag", etagOf(t));
-      return presentTicket(t);
+      return { ...presentTicket(t), access };
     },
   });
 

@@ -24,6 +24,7 @@ export async function ticketSlaFacts(db: Executor, ids: number[]) {
         "number",
         "organization_id",
         "assignee_id",
+        "participant_ids",
       ])
       .where("id", "in", ids)
       .execute(),

@@ -13,6 +13,8 @@ const asRow = (s: TicketEventScope) => ({
   organization_id: s.organizationId,
   department_id: s.departmentId,
   assignee_id: s.assigneeId,
+  // Events written before participants existed carry none.
+  participant_ids: s.participantIds ?? [],
 });
 
 /** Whether a live event may go to this caller: the same rules as reading the ticket. */

@@ -50,7 +50,7 @@ export async function updateTicket(
   }
   await checkRefs(ctx.db, input);
   return ctx.db.transaction().execute(async (trx) => {
-    const current = await loadVisibleTicket(trx, principal, id, { forUpdate: true });
+    const current = await loadVisibleTicket(trx, principal, id, { forUpdate: true, need: "full" });
     if (ifMatch !== undefined && ifMatch !== current.version)
       throw PreconditionFailedError({ currentVersion: current.version, ticket: presentTicket(current) });
     if (current.status === "closed") throw TicketClosedError();
