@@ -212,6 +212,55 @@ export const messageResult = z.object({
   followUpTicketId: z.number().nullable(),
 });
 
+/** Every kind of entry in a ticket's history (ticket_events.type); each has a text in both languages. */
+export const ticketEventTypes = [
+  "created",
+  "status_changed",
+  "field_changed",
+  "assigned",
+  "unassigned",
+  "transferred",
+  "first_response",
+  "message_added",
+  "follow_up_created",
+  "sla_warning",
+  "sla_breached",
+  "escalated",
+  "trigger_fired",
+  "automation_fired",
+  "trigger_limit_reached",
+  "email_sent",
+  "csat_received",
+  "resolution_sent",
+  "visit_created",
+  "visit_completed",
+  "call_logged",
+  "customer_merged",
+  "duplicate_detected",
+  "duplicate_linked",
+  "duplicate_cleared",
+  "merged_into",
+  "merged_from",
+  "info_missing",
+  "info_requested",
+  "info_completed",
+  "urged",
+] as const;
+export type TicketEventType = (typeof ticketEventTypes)[number];
+
+/**
+ * Names of what a history entry refers to by id (people, departments, teams, categories,
+ * customers), keyed by id, so the history reads in names, never ids.
+ */
+export const eventNames = z.object({
+  staff: z.record(z.string(), z.string()),
+  customers: z.record(z.string(), z.string()),
+  departments: z.record(z.string(), z.string()),
+  teams: z.record(z.string(), z.string()),
+  categories: z.record(z.string(), z.string()),
+});
+export type EventNames = z.infer<typeof eventNames>;
+
 export const ticketEvent = z.object({
   id: z.number(),
   ticketId: z.number(),

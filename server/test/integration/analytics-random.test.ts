@@ -174,7 +174,8 @@ async function directFromEvents(to: string) {
     const fr = list.find((e) => e.type === "first_response");
     if (fr) {
       out.firstResponses++;
-      out.frtSum += Math.round((fr.created_at.getTime() - created.created_at.getTime()) / 1000);
+      // Whole seconds on the clock's second boundaries (so split spans add up exactly).
+      out.frtSum += Math.floor(fr.created_at.getTime() / 1000) - Math.floor(created.created_at.getTime() / 1000);
     }
     for (const e of list.filter((x) => x.type === "csat_received")) {
       out.ratings++;

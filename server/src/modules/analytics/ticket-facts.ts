@@ -281,7 +281,11 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   };
 }
 
-const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+/**
+ * Whole seconds between two instants, counted on the clock's second boundaries: however a span is
+ * split (by status, by department), its pieces add up exactly to the whole.
+ */
+const seconds = (from: Date, to: Date) => Math.max(0, Math.floor(to.getTime() / 1000) - Math.floor(from.getTime() / 1000));
 
 function businessSeconds(calendar: Calendar | null, from: Date, to: Date) {
   return calendar ? Math.round(businessMinutesBetween(calendar, from, to) * 60) : seconds(from, to);

@@ -93,10 +93,10 @@ export async function createTicket(
       // Whether every required template field was there: the analytics' completeness at creation, per channel.
       data: { complete: missing.length === 0, ...(extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : {}) },
     },
-    ...(assigneeId ? [{ type: "assigned", field: "assigneeId", before: null, after: assigneeId }] : []),
-    ...(missing.length ? [{ type: "info_missing", data: { fields: missing } }] : []),
+    ...(assigneeId ? [{ type: "assigned" as const, field: "assigneeId", before: null, after: assigneeId }] : []),
+    ...(missing.length ? [{ type: "info_missing" as const, data: { fields: missing } }] : []),
     ...(duplicate
-      ? [{ type: "duplicate_detected", data: { ticketId: duplicate.id, number: duplicate.number, score: duplicate.score } }]
+      ? [{ type: "duplicate_detected" as const, data: { ticketId: duplicate.id, number: duplicate.number, score: duplicate.score } }]
       : []),
   ];
   // The ticket and its first history events in one statement (one round trip).

@@ -89,7 +89,7 @@ export async function mergeTickets(ctx: AppContext, principal: StaffPrincipal, m
         ...(reopen
           ? [
               {
-                type: "status_changed",
+                type: "status_changed" as const,
                 field: "status",
                 before: kept.status,
                 after: "open",

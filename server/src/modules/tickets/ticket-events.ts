@@ -1,3 +1,4 @@
+import type { TicketEventType } from "@loopdesk/contracts/tickets";
 import { sql } from "kysely";
 import type { ActorType } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
@@ -7,7 +8,7 @@ export type Actor = { type: ActorType; id: number | null };
 export const actorOf = (p: Principal): Actor => ({ type: p.kind, id: p.id });
 export const systemActor: Actor = { type: "system", id: null };
 
-export type TicketEventInput = { type: string; field?: string; before?: unknown; after?: unknown; data?: unknown };
+export type TicketEventInput = { type: TicketEventType; field?: string; before?: unknown; after?: unknown; data?: unknown };
 
 const asRow = (actor: Actor, e: TicketEventInput, at: Date) => ({
   type: e.type,

@@ -8,6 +8,7 @@ import {
   countTicketsQuery,
   createMessageBody,
   createTicketBody,
+  eventNames,
   listTicketsQuery,
   message,
   messageResult,
@@ -170,8 +171,8 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     tags,
     access: "any",
     params: idParams,
-    responses: { 200: z.object({ items: z.array(ticketEvent) }) },
-    handler: async ({ principal, params }) => ({ items: await listEvents(ctx.db, principal, params.id) }),
+    responses: { 200: z.object({ items: z.array(ticketEvent), names: eventNames }) },
+    handler: ({ principal, params }) => listEvents(ctx.db, principal, params.id),
   });
 
   route(app, {

@@ -11,7 +11,8 @@ const statusColor = { queued: "orange", offered: "purple", assigned: "green", ma
 
 /**
  * 分配 on the ticket: the priority score and its parts, the team, how it was routed (every
- * decision with the people considered and why the winner won), and claim / decline / transfer.
+ * decision with the people considered and why the winner won), and claim / decline / route now.
+ * Transfers start from the side panel (转派), one action for department, team and person.
  */
 export function RoutingCard({ ticket }: { ticket: Ticket }) {
   const { t, i18n } = useTranslation();
@@ -20,7 +21,7 @@ export function RoutingCard({ ticket }: { ticket: Ticket }) {
   const teams = useNamed("/teams");
   const staff = useStaff(true);
   const action = useTicketAction(ticket.id);
-  const [dialog, setDialog] = useState<"reject" | "transfer" | null>(null);
+  const [rejecting, setRejecting] = useState(false);
   const [form] = Form.useForm();
   if (!routing.data || user?.kind !== "staff") return null;
   const r = routing.data;
@@ -28,8 +29,7 @@ export function RoutingCard({ ticket }: { ticket: Ticket }) {
   const staffName = (id: number | null) => (id === null ? "" : (staff.data?.find((s) => s.id === id)?.name ?? `#${id}`));
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
   const mine = ticket.assigneeId === user.id;
-  const submit = (v: { reason: string; assigneeId?: number; teamId?: number }) =>
-    action.mutate({ action: dialog as "reject" | "transfer", body: v }, { onSuccess: () => setDialog(null) });
+  const submit = (v: { reason: string }) => action.mutate({ action: "reject", body: v }, { onSuccess: () => setRejecting(false) });
 
   return (
     <Card size="small" title={t("routing.title")} style={{ marginTop: 16 }} data-testid="routing-card">
@@ -71,13 +71,17 @@ export function RoutingCard({ ticket }: { ticket: Ticket }) {
           </Button>
         )}
         {mine && (
-          <Button size="small" data-testid="reject" onClick={() => (form.resetFields(), setDialog("reject"))}>
+          <Button
+            size="small"
+            data-testid="reject"
+            onClick={() => {
+              form.resetFields();
+              setRejecting(true);
+            }}
+          >
             {t("routing.reject")}
           </Button>
         )}
-        <Button size="small" data-testid="transfer" onClick={() => (form.resetFields(), setDialog("transfer"))}>
-          {t("routing.transfer")}
-        </Button>
         {user.role !== "agent" && ticket.assigneeId === null && (
           <Button size="small" data-testid="route-now" onClick={() => action.mutate({ action: "route" })}>
             {t("routing.routeNow")}
@@ -101,32 +105,16 @@ export function RoutingCard({ ticket }: { ticket: Ticket }) {
         />
       )}
       <Modal
-        open={dialog !== null}
-        title={dialog ? t(`routing.${dialog}`) : ""}
+        open={rejecting}
+        title={t("routing.reject")}
         okText={t("common.save")}
         cancelText={t("common.cancel")}
         onOk={() => form.submit()}
-        onCancel={() => setDialog(null)}
+        onCancel={() => setRejecting(false)}
         confirmLoading={action.isPending}
         forceRender
       >
         <Form form={form} layout="vertical" name="routing-action" onFinish={submit}>
-          {dialog === "transfer" && (
-            <Space wrap>
-              <Form.Item name="assigneeId" label={t("field.assigneeId")}>
-                <Select
-                  allowClear
-                  showSearch
-                  optionFilterProp="label"
-                  style={{ width: 180 }}
-                  options={(staff.data ?? []).filter((s) => s.active).map((s) => ({ value: s.id, label: s.name }))}
-                />
-              </Form.Item>
-              <Form.Item name="teamId" label={t("routing.team")}>
-                <Select allowClear style={{ width: 180 }} options={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />
-              </Form.Item>
-            </Space>
-          )}
           <Form.Item name="reason" label={t("routing.reason")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
             <Input.TextArea rows={2} maxLength={500} data-testid="routing-reason" />
           </Form.Item>

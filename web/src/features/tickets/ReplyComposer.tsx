@@ -11,11 +11,16 @@ import { useAttachments } from "./useAttachments";
 import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
 
-/** Reply to the customer or add an internal note, optionally leaving the ticket in a new status. */
+/**
+ * Reply to the customer or add an internal note, optionally leaving the ticket in a new status. A
+ * participant (the ticket moved to another department) adds internal notes only.
+ */
 export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; onTyping?: () => void; isStaff: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [visibility, setVisibility] = useState<"public" | "internal">("public");
+  const notesOnly = ticket.access === "participant";
+  const [chosen, setVisibility] = useState<"public" | "internal">("public");
+  const visibility = notesOnly ? "internal" : chosen;
   const [body, setBody] = useState("");
   const [status, setStatus] = useState<Ticket["status"] | undefined>();
   const attachments = useAttachments();
@@ -60,7 +65,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
         void attach([...e.dataTransfer.files]);
       }}
     >
-      {isStaff && (
+      {isStaff && !notesOnly && (
         <Segmented
           value={visibility}
           onChange={(v) => setVisibility(v as "public" | "internal")}
@@ -107,7 +112,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
             }}
           />
         )}
-        {isStaff && (
+        {isStaff && !notesOnly && (
           <Select
             allowClear
             aria-label={t("ticket.statusAfter")}

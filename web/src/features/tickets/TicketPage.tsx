@@ -20,7 +20,7 @@ import { DuplicateBanner } from "./DuplicateBanner";
 import { MessageBody } from "./MessageBody";
 import { Timeline } from "./Timeline";
 import { UrgeButton } from "./UrgeButton";
-import { useEvents, useMessages, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
+import { useEvents, useMessages, useNamed, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
 
 export function TicketPage() {
@@ -34,6 +34,8 @@ export function TicketPage() {
   const opened = useTicketAttachments(id);
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
+  const departments = useNamed("/departments", isStaff);
+  const departmentName = (id: number | null) => departments.data?.find((d) => d.id === id)?.name ?? t("ticket.sharedInbox");
   const navigate = useNavigate();
   const update = useUpdateTicket(id);
   const { message } = App.useApp();
@@ -83,6 +85,15 @@ export function TicketPage() {
               />
             </Typography.Title>
             <DuplicateBanner ticket={ticket.data} isStaff={isStaff} />
+            {ticket.data.access === "participant" && (
+              <Alert
+                type="info"
+                showIcon
+                data-testid="participant-notice"
+                style={{ marginBottom: 12 }}
+                title={t("transfer.participantNotice", { department: departmentName(ticket.data.departmentId) })}
+              />
+            )}
             {presence.others.length > 0 && (
               <Alert
                 type="info"
@@ -102,7 +113,7 @@ export function TicketPage() {
                     <AttachmentList items={opened.data ?? []} />
                   </div>
                 )}
-                <Timeline messages={messages.data ?? []} events={events.data ?? []} staffNames={staffNames} />
+                <Timeline messages={messages.data ?? []} events={events.data?.items ?? []} names={events.data?.names} />
                 <ReplyComposer ticket={ticket.data} onTyping={presence.typing} isStaff={isStaff} />
               </Col>
               <Col xs={24} lg={8}>

@@ -1,9 +1,10 @@
 import type { Ticket, UpdateTicketBody } from "@loopdesk/contracts/tickets";
-import { Alert, App, Button, Descriptions, Select } from "antd";
+import { Alert, App, Button, Descriptions, Select, Space } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { errorText } from "../../app/error-text";
+import { TransferDialog } from "../routing/TransferDialog";
 import { TicketFieldsForm } from "./TicketFieldsForm";
 import { useNamed, useStaff, useUpdateTicket } from "./ticket-api";
 import { priorities, statuses } from "./ticket-labels";
@@ -20,8 +21,15 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
   const staff = useStaff(isStaff);
   const categories = useNamed("/categories", isStaff);
   const departments = useNamed("/departments", isStaff);
+  const teams = useNamed("/teams", isStaff);
   const [conflict, setConflict] = useState<{ changes: UpdateTicketBody } | null>(null);
+  const [transferring, setTransferring] = useState(false);
   const closed = ticket.status === "closed";
+  // A participant (the ticket went to another department) reads it and adds notes; its owners change it.
+  const editable = isStaff && !closed && ticket.access !== "participant";
+  const assigneeName = ticket.assigneeId === null ? null : staff.data?.find((s) => s.id === ticket.assigneeId)?.name;
+  const departmentName = ticket.departmentId === null ? null : departments.data?.find((d) => d.id === ticket.departmentId)?.name;
+  const teamName = ticket.teamId === null ? null : teams.data?.find((x) => x.id === ticket.teamId)?.name;
 
   const change = (changes: UpdateTicketBody, version = ticket.version) =>
     update.mutate(
@@ -57,7 +65,7 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
             aria-label={t("tickets.status")}
             style={{ width: "100%" }}
             value={ticket.status}
-            disabled={!isStaff || closed}
+            disabled={!editable}
             onChange={(status) => change({ status })}
             options={statuses.map((s) => ({ value: s, label: t(`status.${s}`) }))}
           />
@@ -67,25 +75,30 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
             aria-label={t("tickets.priority")}
             style={{ width: "100%" }}
             value={ticket.priority}
-            disabled={!isStaff || closed}
+            disabled={!editable}
             onChange={(priority) => change({ priority })}
             options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
           />
         </Descriptions.Item>
         {isStaff && (
           <Descriptions.Item label={t("ticket.assignee")}>
-            <Select
-              aria-label={t("ticket.assignee")}
-              style={{ width: "100%" }}
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              placeholder={t("ticket.unassigned")}
-              value={ticket.assigneeId ?? undefined}
-              disabled={closed}
-              onChange={(assigneeId) => change({ assigneeId: assigneeId ?? null })}
-              options={(staff.data ?? []).filter((s) => s.active).map((s) => ({ value: s.id, label: s.name }))}
-            />
+            {/* Giving an unassigned ticket to someone is an assignment; moving an assigned one is a transfer (转派), with a reason. */}
+            {ticket.assigneeId === null && editable ? (
+              <Select
+                aria-label={t("ticket.assignee")}
+                style={{ width: "100%" }}
+                showSearch
+                optionFilterProp="label"
+                placeholder={t("ticket.unassigned")}
+                value={undefined}
+                onChange={(assigneeId: number) => change({ assigneeId })}
+                options={(staff.data ?? [])
+                  .filter((s) => s.active && (ticket.departmentId === null || s.departmentIds.includes(ticket.departmentId)))
+                  .map((s) => ({ value: s.id, label: s.name }))}
+              />
+            ) : (
+              <span data-testid="assignee-name">{assigneeName ?? t("ticket.unassigned")}</span>
+            )}
           </Descriptions.Item>
         )}
         {isStaff && (
@@ -98,7 +111,7 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
               optionFilterProp="label"
               placeholder="—"
               value={ticket.categoryId ?? undefined}
-              disabled={closed}
+              disabled={!editable}
               onChange={(categoryId) => change({ categoryId: categoryId ?? null })}
               options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
             />
@@ -106,18 +119,17 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
         )}
         {isStaff && (
           <Descriptions.Item label={t("ticket.department")}>
-            <Select
-              aria-label={t("ticket.department")}
-              style={{ width: "100%" }}
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              placeholder={t("ticket.sharedInbox")}
-              value={ticket.departmentId ?? undefined}
-              disabled={closed}
-              onChange={(departmentId) => change({ departmentId: departmentId ?? null })}
-              options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
-            />
+            <Space wrap size={4} style={{ justifyContent: "space-between", width: "100%" }}>
+              <span data-testid="ticket-department">
+                {departmentName ?? t("ticket.sharedInbox")}
+                {teamName && ` · ${teamName}`}
+              </span>
+              {editable && (
+                <Button size="small" data-testid="transfer" onClick={() => setTransferring(true)}>
+                  {t("routing.transfer")}
+                </Button>
+              )}
+            </Space>
           </Descriptions.Item>
         )}
         {isStaff && (
@@ -127,14 +139,15 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
               mode="tags"
               style={{ width: "100%" }}
               value={ticket.tags}
-              disabled={closed}
+              disabled={!editable}
               onChange={(tags) => change({ tags })}
             />
           </Descriptions.Item>
         )}
         <Descriptions.Item label={t("tickets.channel")}>{t(`channel.${ticket.channel}`)}</Descriptions.Item>
       </Descriptions>
-      <TicketFieldsForm ticket={ticket} editable={isStaff && !closed} onConflict={(changes) => setConflict({ changes })} />
+      <TicketFieldsForm ticket={ticket} editable={editable} onConflict={(changes) => setConflict({ changes })} />
+      {isStaff && <TransferDialog ticket={ticket} open={transferring} onClose={() => setTransferring(false)} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
-import type { Message, Ticket, TicketEvent, UpdateTicketBody } from "@loopdesk/contracts/tickets";
+import type { EventNames, Message, Ticket, TicketEvent, UpdateTicketBody } from "@loopdesk/contracts/tickets";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 
@@ -13,8 +13,9 @@ export const ticketKeys = {
 export const useTicket = (id: number) => useQuery({ queryKey: ticketKeys.one(id), queryFn: () => api<Ticket>(`/tickets/${id}`) });
 export const useMessages = (id: number) =>
   useQuery({ queryKey: ticketKeys.messages(id), queryFn: async () => (await api<{ items: Message[] }>(`/tickets/${id}/messages`)).items });
+/** The history and the names of everything it refers to by id. */
 export const useEvents = (id: number) =>
-  useQuery({ queryKey: ticketKeys.events(id), queryFn: async () => (await api<{ items: TicketEvent[] }>(`/tickets/${id}/events`)).items });
+  useQuery({ queryKey: ticketKeys.events(id), queryFn: () => api<{ items: TicketEvent[]; names: EventNames }>(`/tickets/${id}/events`) });
 export const useTicketAttachments = (id: number) =>
   useQuery({
     queryKey: ["ticket", id, "attachments"],

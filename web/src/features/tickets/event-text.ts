@@ -1,0 +1,93 @@
+import type { EventNames, TicketEvent } from "@loopdesk/contracts/tickets";
+import type { TFunction } from "i18next";
+
+type Placement = { departmentId?: number | null; teamId?: number | null; assigneeId?: number | null };
+type EventData = {
+  name?: string;
+  step?: number;
+  action?: string;
+  subject?: string;
+  rating?: number;
+  reason?: string;
+  note?: string;
+  via?: { kind: string; name: string };
+  direction?: string;
+  number?: string | number;
+  seconds?: number | null;
+  answered?: boolean;
+  fields?: string[];
+};
+
+/** Which names list an id field draws from. */
+const REFERENCE_FIELDS: Record<string, keyof EventNames> = {
+  assigneeId: "staff",
+  departmentId: "departments",
+  teamId: "teams",
+  categoryId: "categories",
+  customerId: "customers",
+};
+
+/**
+ * One history entry as a sentence in the reader's language. Every id it refers to reads as a
+ * name (from the names the history came with; something deleted since reads as such), every
+ * status, priority and channel in words — never a raw id or key.
+ */
+export function eventText(t: TFunction, e: TicketEvent, names: EventNames, fieldLabel: (key: string) => string): string {
+  const data = (e.data ?? {}) as EventData;
+  const named = (kind: keyof EventNames, id: unknown) =>
+    typeof id === "number" ? (names[kind][String(id)] ?? t(`event.deleted.${kind}`)) : t("ticket.none");
+  const value = (field: string | null, v: unknown): string => {
+    if (v === null || v === undefined || v === "") return t("ticket.none");
+    if (field === "status") return t(`status.${v}`);
+    if (field === "priority") return t(`priority.${v}`);
+    if (field === "channel") return t(`channel.${v}`);
+    const kind = field ? REFERENCE_FIELDS[field] : undefined;
+    if (kind) return named(kind, v);
+    if (typeof v === "boolean") return v ? t("common.yes") : t("common.no");
+    return Array.isArray(v) ? v.join(t("common.listSep")) : String(v);
+  };
+  const placement = (p: unknown) => {
+    const { departmentId, teamId, assigneeId } = (p ?? {}) as Placement;
+    const parts = [
+      departmentId != null ? named("departments", departmentId) : t("ticket.sharedInbox"),
+      ...(teamId != null ? [named("teams", teamId)] : []),
+      ...(assigneeId != null ? [named("staff", assigneeId)] : []),
+    ];
+    return parts.join(" · ");
+  };
+  const field = e.field?.startsWith("customFields.")
+    ? fieldLabel(e.field.slice("customFields.".length))
+    : e.field
+      ? t(`field.${e.field}`)
+      : "";
+  const text = t(`event.${e.type}`, {
+    actor: e.actorName ?? (e.actorType === "system" ? t("author.system") : t(`author.${e.actorType}`)),
+    field,
+    before: e.type === "transferred" ? placement(e.before) : value(e.field, e.before),
+    after: e.type === "transferred" ? placement(e.after) : value(e.field, e.after),
+    name: data.name ?? "",
+    step: data.step,
+    action: data.action ? t(`admin.escalation.actions.${data.action}`) : "",
+    subject: data.subject ?? "",
+    rating: data.rating,
+    reason: data.reason ?? "",
+    count: typeof e.after === "number" ? e.after : 1,
+    direction: data.direction ? t(`call.${data.direction}`) : "",
+    number: data.number ?? "",
+    fields: (data.fields ?? []).map(fieldLabel).join(t("common.listSep")),
+    duration:
+      data.answered === false
+        ? t("call.unanswered")
+        : typeof data.seconds === "number"
+          ? t("call.duration", { minutes: Math.floor(data.seconds / 60), seconds: data.seconds % 60 })
+          : "",
+  });
+  const why =
+    e.type === "transferred" && data.reason
+      ? t("event.withReason", { reason: data.reason })
+      : e.type === "urged" && data.note
+        ? t("event.withNote", { note: data.note })
+        : "";
+  // A change a rule made says which rule.
+  return `${text}${why}${data.via ? t(`via.${data.via.kind}`, { name: data.via.name }) : ""}`;
+}
