@@ -35,6 +35,8 @@ export const agentState = z.object({
   shifts: z.array(shift),
   shiftExceptions: z.array(shiftException),
   onShift: z.boolean(),
+  /** How they come online: by hand, at sign-in during their shift, or by the roster (the most automatic of their teams'). */
+  presenceMode: z.enum(["manual", "sign_in", "shift"]),
   load: z.number(),
   loadByChannel: z.record(z.string(), z.number()),
   teamIds: z.array(z.number()),
@@ -56,9 +58,12 @@ export const teamRouting = z.object({
   strategy: routingStrategy,
   claimTimeoutMinutes: z.number(),
   fallbackTeamId: z.number().nullable(),
+  presenceMode: z.enum(["manual", "sign_in", "shift"]),
   memberIds: z.array(z.number()),
 });
 export const updateTeamRoutingBody = z.strictObject({
+  /** manual: members go online themselves (offered when on shift); sign_in: when they open the app on shift; shift: for their whole shift. */
+  presenceMode: z.enum(["manual", "sign_in", "shift"]).optional(),
   strategy: routingStrategy.optional(),
   claimTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
   fallbackTeamId: z.number().int().positive().nullable().optional(),

@@ -35,6 +35,7 @@ import * as m0033 from "./migrations/2026-11-28-0033-open-load-index";
 import * as m0034 from "./migrations/2026-11-29-0034-agent-state-version";
 import * as m0035 from "./migrations/2026-11-30-0035-routing-directory-notify";
 import * as m0036 from "./migrations/2026-12-04-0036-ticket-participants";
+import * as m0037 from "./migrations/2026-12-04-0037-team-presence-mode";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-29-0034-agent-state-version": m0034,
   "2026-11-30-0035-routing-directory-notify": m0035,
   "2026-12-04-0036-ticket-participants": m0036,
+  "2026-12-04-0037-team-presence-mode": m0037,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

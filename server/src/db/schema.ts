@@ -118,6 +118,8 @@ export interface TeamsTable {
   strategy: Generated<"skill" | "load_aware" | "round_robin" | "least_loaded" | "claim" | "manual">;
   claim_timeout_minutes: Generated<number>;
   fallback_team_id: number | null;
+  /** manual: members go online themselves; sign_in: on opening the app during their shift; shift: for their whole shift (migration 0037). */
+  presence_mode: Generated<"manual" | "sign_in" | "shift">;
   created_at: Timestamp;
 }
 

@@ -111,6 +111,25 @@ export async function teamIdsByStaff(db: Executor, staffIds: number[]) {
   return map;
 }
 
+export type PresenceMode = "manual" | "sign_in" | "shift";
+const MODE_RANK: Record<PresenceMode, number> = { manual: 0, sign_in: 1, shift: 2 };
+
+/** How each member of a team that does not go online by hand comes online: the most automatic of their teams' modes. */
+export async function automaticPresenceModes(db: Executor, staffIds?: number[]) {
+  let q = db
+    .selectFrom("team_members")
+    .innerJoin("teams", "teams.id", "team_members.team_id")
+    .select(["team_members.staff_id", "teams.presence_mode"])
+    .where("teams.presence_mode", "<>", "manual");
+  if (staffIds) q = staffIds.length ? q.where("team_members.staff_id", "in", staffIds) : q.where((eb) => eb.lit(false));
+  const modes = new Map<number, PresenceMode>();
+  for (const r of await q.execute()) {
+    const had = modes.get(r.staff_id);
+    if (!had || MODE_RANK[r.presence_mode] > MODE_RANK[had]) modes.set(r.staff_id, r.presence_mode);
+  }
+  return modes;
+}
+
 /** Replaces the teams a staff member belongs to. */
 export async function setStaffTeams(db: Executor, staffId: number, teamIds: number[]) {
   await db.deleteFrom("team_members").where("staff_id", "=", staffId).execute();
@@ -127,7 +146,7 @@ export async function listTeamRouting(db: Executor) {
   const [teams, members] = await Promise.all([
     db
       .selectFrom("teams")
-      .select(["id", "name", "department_id", "strategy", "claim_timeout_minutes", "fallback_team_id"])
+      .select(["id", "name", "department_id", "strategy", "claim_timeout_minutes", "fallback_team_id", "presence_mode"])
       .orderBy("id")
       .execute(),
     db.selectFrom("team_members").selectAll().execute(),
@@ -139,6 +158,7 @@ export async function listTeamRouting(db: Executor) {
     strategy: t.strategy,
     claimTimeoutMinutes: t.claim_timeout_minutes,
     fallbackTeamId: t.fallback_team_id,
+    presenceMode: t.presence_mode,
     memberIds: members.filter((m) => m.team_id === t.id).map((m) => m.staff_id),
   }));
 }
@@ -151,7 +171,12 @@ export type TeamRouting = Awaited<ReturnType<typeof listTeamRouting>>[number];
 export async function updateTeamRouting(
   db: Executor,
   id: number,
-  input: { strategy?: TeamRouting["strategy"]; claimTimeoutMinutes?: number; fallbackTeamId?: number | null },
+  input: {
+    strategy?: TeamRouting["strategy"];
+    claimTimeoutMinutes?: number;
+    fallbackTeamId?: number | null;
+    presenceMode?: TeamRouting["presenceMode"];
+  },
 ) {
   const teams = await listTeamRouting(db);
   if (!teams.some((t) => t.teamId === id)) throw NotFoundError("Team");
@@ -170,6 +195,7 @@ export async function updateTeamRouting(
       ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
       ...(input.claimTimeoutMinutes !== undefined ? { claim_timeout_minutes: input.claimTimeoutMinutes } : {}),
       ...(input.fallbackTeamId !== undefined ? { fallback_team_id: input.fallbackTeamId } : {}),
+      ...(input.presenceMode !== undefined ? { presence_mode: input.presenceMode } : {}),
     })
     .where("id", "=", id)
     .execute();

@@ -4,22 +4,27 @@ import type { z } from "zod";
 import { prepared } from "../../db/prepared-statements";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { teamIdsByStaff } from "../directory/team-service";
+import { automaticPresenceModes, teamIdsByStaff } from "../directory/team-service";
 import { listStaff } from "../staff/staff-service";
 import { isOnShift } from "./shifts";
 
-/** Makes sure each staff member has a state row (offline, capacity 10, no shifts: always on shift). */
+/**
+ * Makes sure each staff member has a state row (offline, capacity 10, no shifts: always on shift).
+ * Nobody chose that offline ("auto"): a team that comes online by the roster or at sign-in may change it.
+ */
 export async function ensureAgentStates(db: Executor, staffIds: number[]) {
   if (staffIds.length === 0) return;
   await db
     .insertInto("agent_states")
-    .values(staffIds.map((staff_id) => ({ staff_id, channel_capacity: "{}", shifts: "[]", shift_exceptions: "[]" })))
+    .values(
+      staffIds.map((staff_id) => ({ staff_id, channel_capacity: "{}", shifts: "[]", shift_exceptions: "[]", presence_source: "auto" })),
+    )
     .onConflict((oc) => oc.column("staff_id").doNothing())
     .execute();
 }
 
 /** Sets presence; returns the previous one (so a caller can react to going offline or online). */
-export async function setPresence(db: Executor, staffId: number, presence: Presence, source: "user" | "inactivity" | "system") {
+export async function setPresence(db: Executor, staffId: number, presence: Presence, source: "user" | "inactivity" | "system" | "auto") {
   await ensureAgentStates(db, [staffId]);
   const before = await db
     .selectFrom("agent_states")
@@ -44,21 +49,65 @@ export async function setPresence(db: Executor, staffId: number, presence: Prese
 
 /**
  * The browser reports that its user is active. Someone set away by inactivity comes back online;
- * someone who chose away or offline stays so.
+ * someone who chose away or offline stays so. A member of a team that comes online at sign-in (or
+ * by the roster) who opens the app during their shift goes online, unless they chose otherwise
+ * during this shift.
  */
-export async function heartbeat(db: Executor, staffId: number) {
+export async function heartbeat(db: Executor, staffId: number, timeZone: string, now = new Date()) {
   await ensureAgentStates(db, [staffId]);
   const row = await db
     .updateTable("agent_states")
     .set({ last_seen_at: sql`now()` })
     .where("staff_id", "=", staffId)
-    .returning(["presence", "presence_source"])
+    .returning(["presence", "presence_source", "shifts", "shift_exceptions"])
     .executeTakeFirstOrThrow();
   if (row.presence === "away" && row.presence_source === "inactivity") {
     await setPresence(db, staffId, "online", "inactivity");
-    return "online" as const;
+    return { presence: "online" as const, cameOnline: true };
   }
-  return row.presence;
+  if (row.presence !== "online" && row.presence_source !== "user" && isOnShift(row.shifts, row.shift_exceptions, now, timeZone)) {
+    const mode = (await automaticPresenceModes(db, [staffId])).get(staffId);
+    if (mode) {
+      await setPresence(db, staffId, "online", "auto");
+      return { presence: "online" as const, cameOnline: true };
+    }
+  }
+  return { presence: row.presence, cameOnline: false };
+}
+
+/**
+ * Presence by the roster, for members of teams that do not go online by hand: at the end of a
+ * shift everyone goes offline (and a choice they made during it expires); during a shift, members
+ * of a roster team ("shift") are online unless they chose otherwise. Returns the staff who came online.
+ */
+export async function applyRosterPresence(db: Executor, timeZone: string, now = new Date()) {
+  const modes = await automaticPresenceModes(db);
+  if (modes.size === 0) return { cameOnline: [] as number[], rostered: [] as number[] };
+  const ids = [...modes.keys()];
+  await ensureAgentStates(db, ids);
+  const states = await db
+    .selectFrom("agent_states")
+    .select(["staff_id", "presence", "presence_source", "shifts", "shift_exceptions"])
+    .where("staff_id", "in", ids)
+    .execute();
+  const offShift: number[] = [];
+  const online: number[] = [];
+  for (const s of states) {
+    const on = isOnShift(s.shifts, s.shift_exceptions, now, timeZone);
+    if (!on && (s.presence !== "offline" || s.presence_source !== "auto")) offShift.push(s.staff_id);
+    else if (on && modes.get(s.staff_id) === "shift" && s.presence !== "online" && s.presence_source !== "user") online.push(s.staff_id);
+  }
+  const set = (staffIds: number[], presence: Presence) =>
+    staffIds.length
+      ? db
+          .updateTable("agent_states")
+          .set({ presence, presence_source: "auto", presence_changed_at: now, updated_at: now })
+          .where("staff_id", "in", staffIds)
+          .execute()
+      : undefined;
+  await set(offShift, "offline");
+  await set(online, "online");
+  return { cameOnline: online, rostered: [...modes].filter(([, m]) => m === "shift").map(([id]) => id) };
 }
 
 export async function updateAgentState(db: Executor, staffId: number, input: z.output<typeof updateAgentStateBody>) {
@@ -138,9 +187,10 @@ export async function listAgentStates(db: Executor, timeZone: string, now = new 
   const staff = (await listStaff(db)).filter((s) => s.active);
   const ids = staff.map((s) => s.id);
   await ensureAgentStates(db, ids);
-  const [states, teams] = await Promise.all([
+  const [states, teams, modes] = await Promise.all([
     ids.length ? db.selectFrom("agent_states").selectAll().where("staff_id", "in", ids).execute() : [],
     teamIdsByStaff(db, ids),
+    automaticPresenceModes(db, ids),
   ]);
   const byId = new Map(states.map((s) => [s.staff_id, s]));
   return staff.flatMap((s) => {
@@ -161,6 +211,7 @@ export async function listAgentStates(db: Executor, timeZone: string, now = new 
         shifts: st.shifts as Shift[],
         shiftExceptions: st.shift_exceptions as ShiftException[],
         onShift: isOnShift(st.shifts, st.shift_exceptions, now, timeZone),
+        presenceMode: modes.get(s.id) ?? "manual",
         load: load.total,
         loadByChannel: Object.fromEntries(Object.entries(load.byChannel).filter(([, n]) => n !== 0)),
         teamIds: teams.get(s.id) ?? [],

@@ -7,6 +7,7 @@ import { untouchedTickets, waitingTicketIds } from "../tickets/ticket-routing-st
 import type { Actor } from "../tickets/ticket-events";
 import { ROUTE_QUEUE, type RouteTrigger } from "./route-later";
 import { routeTicket, routeTickets } from "./route-ticket";
+import { applyRosterPresence } from "./agent-state-service";
 import { getRoutingSettings } from "./routing-settings";
 import { routingUsage } from "./routing-usage";
 import { takeRoutingTurn } from "./routing-turn";
@@ -112,12 +113,15 @@ async function rescore(db: Executor, ids: number[]) {
 
 /** One pass of the sweep (also called directly by tests). Work is handed to per-ticket jobs so each decision commits on its own. */
 export async function sweepRouting(ctx: AppContext, db: Executor, now = new Date()) {
-  // Presence by inactivity: online → away → offline.
+  // Presence by the roster (teams that come online by shift or at sign-in).
+  const { rostered } = await applyRosterPresence(db, ctx.config.timeZone, now);
+  // Presence by inactivity: online → away → offline (not for those online by the roster).
   await db
     .updateTable("agent_states")
     .set({ presence: "away", presence_source: "inactivity", presence_changed_at: now })
     .where("presence", "=", "online")
     .where("last_seen_at", "<", new Date(now.getTime() - AWAY_AFTER_MS))
+    .$if(rostered.length > 0, (q) => q.where((eb) => eb.or([eb("presence_source", "<>", "auto"), eb("staff_id", "not in", rostered)])))
     .execute();
   await db
     .updateTable("agent_states")

@@ -75,7 +75,16 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
     tags,
     access: "staff",
     responses: { 200: z.object({ presence: setPresenceBody.shape.presence }) },
-    handler: async ({ principal }) => ({ presence: await heartbeat(db, principal.id) }),
+    handler: async ({ principal }) => {
+      const beat = await db.transaction().execute(async (trx) => {
+        const result = await heartbeat(trx, principal.id, ctx.config.timeZone);
+        // Came online (back from inactivity, or on shift at sign-in): waiting tickets are assigned now.
+        if (result.cameOnline) await sweepSoon(trx);
+        return result;
+      });
+      if (beat.cameOnline) ctx.jobs.wake();
+      return { presence: beat.presence };
+    },
   });
   route(app, {
     method: "GET",

@@ -1,5 +1,6 @@
 import type { Presence } from "@loopdesk/contracts/routing";
 import { Badge, Select } from "antd";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
@@ -19,20 +20,29 @@ export function PresenceSwitch() {
   const me = useMyRouting();
   const set = useSetPresence();
   const lastActive = useRef(Date.now());
+  const qc = useQueryClient();
   useEffect(() => {
     const mark = () => {
       lastActive.current = Date.now();
     };
     const events = ["keydown", "mousemove", "pointerdown", "focus"] as const;
     for (const e of events) window.addEventListener(e, mark, { passive: true });
+    const beat = () =>
+      api<{ presence: Presence }>("/routing/me/heartbeat", { method: "POST", body: {} })
+        .then((r) => {
+          // Signing in during a shift may have put them online (their team's setting).
+          if (r.presence !== me.data?.presence) void qc.invalidateQueries({ queryKey: ["routing"] });
+        })
+        .catch(() => {});
+    void beat();
     const timer = setInterval(() => {
-      if (document.visibilityState === "visible" && Date.now() - lastActive.current < ACTIVE_WINDOW_MS)
-        void api("/routing/me/heartbeat", { method: "POST", body: {} }).catch(() => {});
+      if (document.visibilityState === "visible" && Date.now() - lastActive.current < ACTIVE_WINDOW_MS) void beat();
     }, HEARTBEAT_MS);
     return () => {
       for (const e of events) window.removeEventListener(e, mark);
       clearInterval(timer);
     };
+    // biome-ignore lint/correctness/useExhaustiveDependencies: one heartbeat loop per mount; the presence it compares with is read fresh each time
   }, []);
   const presence = me.data?.presence ?? "offline";
   return (

@@ -9,6 +9,7 @@ type TeamRouting = {
   strategy: string;
   claimTimeoutMinutes: number;
   fallbackTeamId: number | null;
+  presenceMode: "manual" | "sign_in" | "shift";
   memberIds: number[];
 };
 
@@ -27,7 +28,7 @@ export function TeamStrategiesAdmin({ readOnly }: { readOnly: boolean }) {
         pagination={false}
         data-testid="team-strategies"
         dataSource={teams.data ?? []}
-        scroll={{ x: 640 }}
+        scroll={{ x: 840 }}
         columns={[
           { title: t("routing.team"), dataIndex: "name" },
           { title: t("routing.members"), dataIndex: "memberIds", render: (ids: number[]) => ids.length },
@@ -58,6 +59,20 @@ export function TeamStrategiesAdmin({ readOnly }: { readOnly: boolean }) {
                   const v = Number(e.target.value);
                   if (v && v !== m) patch(team.teamId, { claimTimeoutMinutes: v });
                 }}
+              />
+            ),
+          },
+          {
+            title: t("routing.presenceMode"),
+            dataIndex: "presenceMode",
+            render: (m: TeamRouting["presenceMode"], team) => (
+              <Select
+                disabled={readOnly}
+                data-testid={`presence-mode-${team.teamId}`}
+                value={m}
+                style={{ width: 180 }}
+                onChange={(v) => patch(team.teamId, { presenceMode: v })}
+                options={(["manual", "sign_in", "shift"] as const).map((x) => ({ value: x, label: t(`routing.presenceModes.${x}`) }))}
               />
             ),
           },

@@ -15,6 +15,7 @@ import { SavedViewActions } from "./SavedViewActions";
 import { SlaDue } from "./SlaDue";
 import { TicketFilterBar } from "./TicketFilterBar";
 import { ViewMenu } from "./ViewMenu";
+import { GoOnlinePrompt } from "../routing/GoOnlinePrompt";
 import { priorityColor, statusColor } from "./ticket-labels";
 import { type ListFilters, type ViewKey, filtersOf, sameFilters, toParams, useSavedViews } from "./ticket-views";
 
@@ -87,6 +88,7 @@ export function TicketListPage() {
           <ViewMenu value={view} isStaff={isStaff} saved={savedViews.data ?? []} onChange={(v) => openView(v)} />
         </Layout.Sider>
         <Layout.Content style={{ padding: 16, minWidth: 0 }}>
+          {isStaff && <GoOnlinePrompt />}
           <TicketFilterBar filters={filters} onChange={changeFilters} isStaff={isStaff} />
           <Space wrap style={{ marginBottom: 12 }}>
             {user && (
