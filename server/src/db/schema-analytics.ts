@@ -37,6 +37,9 @@ export interface AnalyticsTicketFactsTable {
   is_repeat: boolean;
   fr_breached: boolean;
   res_breached: boolean;
+  /** When each target was first missed (migration 0038). */
+  fr_breached_at: NullableTimestamp;
+  res_breached_at: NullableTimestamp;
   csat: number | null;
   csat_at: NullableTimestamp;
   /** What this ticket added to the rollups, so a recomputation can take exactly that back. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { rebuildAnalytics, refreshAnalyticsNow } from "../../src/modules/analytics/analytics-jobs";
+import { recomputeTicketSla } from "../../src/modules/sla/recompute-ticket-sla";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
 /**
@@ -102,6 +103,9 @@ beforeAll(async () => {
   expect((await reply(agent2, ids.B, "solved")).statusCode).toBe(201);
   await at("2026-11-18T12:00:00");
   expect((await portalB.post(`/api/v1/tickets/${ids.B}/csat`, { rating: 2 })).statusCode).toBe(201);
+  // The SLA sweep at 12:00 (every minute in a running server): C and D were never answered, so
+  // their first-response targets are missed (D's was already recorded at 10:00 when its clock was last computed).
+  await t.ctx.db.transaction().execute((trx) => recomputeTicketSla(t.ctx, trx, [ids.A, ids.B, ids.C, ids.D] as number[]));
   vi.useRealTimers();
   await refreshAnalyticsNow(t.ctx.db, t.ctx.config.timeZone);
 });
@@ -134,14 +138,18 @@ describe("analytics from the ticket history", () => {
       // Every ticket here was created with its template complete (API and portal forms enforce it).
       completeAtCreation: { count: 4, of: 4, rate: 1 },
       csat: { count: 2, average: 3.5, positive: { count: 1, of: 2 }, negative: { count: 1, of: 2 } },
-      sla: { firstResponse: { count: 1, of: 2, rate: 0.5 }, resolution: { count: 2, of: 2, rate: 1 } },
+      // Each target counts when its outcome is known: A met; B missed (Tue 09:00); C and D never
+      // answered: missed by the 12:00 sweep. Resolution: A and B met; C's was due Wed 10:00 (600
+      // working minutes), missed; D's is not due yet.
+      sla: { firstResponse: { count: 1, of: 4, rate: 0.25 }, resolution: { count: 2, of: 3, rate: 2 / 3 } },
       // A: new 1,800 s. B: new 59,400; open 1,800 + 3,600 + 3,600; pending 14,400. Means over the 2 solved.
       timeInStatus: { new: 30600, open: 4500, pending: 7200, on_hold: 0 },
     });
     expect(o.daily).toEqual([
       { day: "2026-11-16", created: 2, resolved: 1, backlog: 1, frtMean: 1800, csatAverage: 5, slaBreached: 0 },
       { day: "2026-11-17", created: 1, resolved: 0, backlog: 1, frtMean: 59400, csatAverage: null, slaBreached: 1 },
-      { day: "2026-11-18", created: 1, resolved: 1, backlog: 2, frtMean: null, csatAverage: 2, slaBreached: 0 },
+      // The 18th: C's first response and resolution, D's first response missed.
+      { day: "2026-11-18", created: 1, resolved: 1, backlog: 2, frtMean: null, csatAverage: 2, slaBreached: 3 },
     ]);
     // Every ticket of this history was complete when created (the total above), on each channel.
     expect(o.byChannel).toEqual([
@@ -293,7 +301,8 @@ describe("analytics from the ticket history", () => {
     expect(await drill("metric=repeat")).toEqual([ids.D]);
     expect(await drill("metric=backlog")).toEqual([ids.D, ids.C]);
     expect(await drill("metric=fcr")).toEqual([ids.A]);
-    expect(await drill("metric=sla_first_response_breached")).toEqual([ids.B]);
+    expect(await drill("metric=sla_first_response_breached")).toEqual([ids.D, ids.C, ids.B]);
+    expect(await drill("metric=sla_resolution_breached")).toEqual([ids.C]);
     expect(await drill("metric=csat_negative")).toEqual([ids.B]);
     expect(await drill(`metric=first_response&agentId=${ids.a1}`)).toEqual([ids.B, ids.A]);
     const page = (await admin.get(`/api/v1/analytics/tickets?${RANGE}&metric=created&limit=3`)).json();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstStart } from "../../src/modules/setup/first-start";
+import { refreshAnalyticsNow } from "../../src/modules/analytics/analytics-jobs";
+import { sweepRouting } from "../../src/modules/routing/routing-jobs";
 import { seedDemo } from "../../src/modules/setup/seed-demo";
 import { expectTicketInvariants } from "../support/invariants";
 import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
@@ -34,7 +36,7 @@ describe("first start", () => {
 describe("demo workspace", () => {
   it("adds consistent Chinese demo data: departments, agents, customers and tickets with their history", async () => {
     const summary = await seedDemo(t.ctx, { tickets: 400, customers: 60 });
-    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 12 });
+    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 13 });
     const departments = (await t.ctx.db.selectFrom("departments").select("name").execute()).map((d) => d.name);
     expect(departments).toEqual(expect.arrayContaining(["售前咨询", "售后服务", "技术支持", "仓储物流", "财务"]));
     const tiers = (await t.ctx.db.selectFrom("customers").select("tier").distinct().execute()).map((c) => c.tier);
@@ -43,6 +45,10 @@ describe("demo workspace", () => {
       "answered tickets have a first response": `select id from tickets where status <> 'new' and first_response_at is null and assignee_id is not null`,
       "every customer has an email": `select c.id from customers c where not exists (select 1 from customer_identities i where i.customer_id = c.id and i.kind = 'email')`,
       "all within the last 90 days": `select id from tickets where created_at < now() - interval '91 days' or created_at > now()`,
+      "routed tickets have a team": `select id from tickets where assignee_id is not null and team_id is null`,
+      "a transfer is in the history of every transferred ticket": `select t.id from tickets t where t.transfer_count > 0 and not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'transferred')`,
+      "every rating is in the history": `select s.ticket_id from csat_surveys s where s.rating is not null and not exists (select 1 from ticket_events e where e.ticket_id = s.ticket_id and e.type = 'csat_received')`,
+      "nobody holds more open tickets than their capacity": `select st.staff_id from agent_states st where st.open_count > st.capacity`,
     });
     const agent = await t.signIn("wangfang@demo.loopdesk.local", "loopdesk-demo");
     const found = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退货")}&limit=200`)).json().items;
@@ -57,10 +63,58 @@ describe("demo workspace", () => {
     ]);
     const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
     const breached = (await admin.get("/api/v1/tickets/count?sla=breached")).json().count;
-    const open = (await admin.get("/api/v1/tickets/count?status=new,open")).json().count;
-    expect(breached).toBeGreaterThan(0);
+    const open = (await admin.get("/api/v1/tickets/count?status=new,open,pending,on_hold")).json().count;
     expect(breached).toBeLessThanOrEqual(open);
     expect((await agent.get("/api/v1/canned-replies")).json().items.length).toBeGreaterThanOrEqual(4);
+    // The past is not announced again: the breaches and escalations of the history are already recorded.
+    expect((await agent.get("/api/v1/notifications")).json().items.filter((n: { type: string }) => n.type === "escalated")).toEqual([]);
+  });
+
+  it("has every report filled with plausible numbers: ratings, first-contact resolutions, transfers, reopenings, SLA misses, incomplete requests, teams", async () => {
+    await refreshAnalyticsNow(t.ctx.db, t.ctx.config.timeZone);
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const day = (d: Date) => d.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+    const range = `from=${day(new Date(Date.now() - 89 * 86_400_000))}&to=${day(new Date())}`;
+    const o = (await admin.get(`/api/v1/analytics/overview?${range}`)).json();
+    const rate = (x: { rate: number | null }) => x.rate ?? -1;
+    expect(o.totals.created).toBe(400);
+    expect(o.totals.csat.count).toBeGreaterThan(50);
+    expect(o.totals.csat.average).toBeGreaterThan(3.5);
+    expect(o.totals.csat.average).toBeLessThan(4.8);
+    expect(rate(o.totals.firstContactResolution)).toBeGreaterThan(0.25);
+    expect(rate(o.totals.firstContactResolution)).toBeLessThan(0.75);
+    expect(rate(o.totals.transferred)).toBeGreaterThan(0.03);
+    expect(rate(o.totals.transferred)).toBeLessThan(0.3);
+    expect(rate(o.totals.reopened)).toBeGreaterThan(0.005);
+    expect(rate(o.totals.reopened)).toBeLessThan(0.15);
+    expect(rate(o.totals.completeAtCreation)).toBeGreaterThan(0.7);
+    expect(rate(o.totals.completeAtCreation)).toBeLessThan(0.99);
+    for (const target of ["firstResponse", "resolution"] as const) {
+      expect(rate(o.totals.sla[target]), target).toBeGreaterThan(0.6);
+      expect(rate(o.totals.sla[target]), target).toBeLessThan(1);
+    }
+    // Every ticket went to a team; the "(未设置)" row is gone.
+    expect(o.byTeam.every((x: { teamId: number }) => x.teamId !== 0)).toBe(true);
+    const agents = (await admin.get(`/api/v1/analytics/agents?${range}`)).json().items as { name: string; fcrRate: number | null }[];
+    expect(agents.filter((a) => (a.fcrRate ?? 0) > 0).length).toBeGreaterThan(5);
+  });
+
+  it("assigns a new ticket at once, whatever the hour: the after-sales desk is staffed around the clock", async () => {
+    await sweepRouting(t.ctx, t.ctx.db);
+    await t.ctx.jobs.drain();
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const invoice = (await admin.get("/api/v1/categories")).json().items.find((c: { name: string }) => c.name === "发票");
+    const created = await admin.post("/api/v1/tickets", {
+      subject: "需要补开发票",
+      categoryId: invoice.id,
+      channel: "phone",
+      customer: { email: "customer1@example.cn" },
+    });
+    expect(created.statusCode).toBe(201);
+    await t.ctx.jobs.drain();
+    const ticket = (await admin.get(`/api/v1/tickets/${created.json().id}`)).json();
+    expect(ticket.assigneeId).not.toBeNull();
+    expect(ticket.routingStatus).toBe("assigned");
   });
 });
 

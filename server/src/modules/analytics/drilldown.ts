@@ -10,7 +10,13 @@ type Metric = (typeof drilldownMetrics)[number];
 type Facts = SelectQueryBuilder<DB, "analytics_ticket_facts", object>;
 
 /** When each metric's tickets count (the same moment the rollups count them on), and which of them. */
-const METRICS: Record<Metric, { at: "created_at" | "first_response_at" | "resolved_at" | "csat_at" | null; only?: (q: Facts) => Facts }> = {
+const METRICS: Record<
+  Metric,
+  {
+    at: "created_at" | "first_response_at" | "resolved_at" | "csat_at" | "fr_breached_at" | "res_breached_at" | null;
+    only?: (q: Facts) => Facts;
+  }
+> = {
   created: { at: "created_at" },
   resolved: { at: "resolved_at" },
   // Open now and created by the end of the range.
@@ -22,8 +28,9 @@ const METRICS: Record<Metric, { at: "created_at" | "first_response_at" | "resolv
   repeat: { at: "created_at", only: (q) => q.where("is_repeat", "=", true) },
   csat: { at: "csat_at" },
   csat_negative: { at: "csat_at", only: (q) => q.where("csat", "<=", 2) },
-  sla_first_response_breached: { at: "first_response_at", only: (q) => q.where("fr_breached", "=", true) },
-  sla_resolution_breached: { at: "resolved_at", only: (q) => q.where("res_breached", "=", true) },
+  // A missed target counts on the moment it was missed (as the compliance rate counts it).
+  sla_first_response_breached: { at: "fr_breached_at" },
+  sla_resolution_breached: { at: "res_breached_at" },
   stage: { at: "resolved_at" },
 };
 

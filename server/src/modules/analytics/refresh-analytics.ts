@@ -103,6 +103,8 @@ async function recomputeFacts(trx: Transaction<DB>, ids: number[], timeZone: str
       is_repeat: f.isRepeat,
       fr_breached: f.firstResponseBreached,
       res_breached: f.resolutionBreached,
+      fr_breached_at: f.firstResponseBreachedAt,
+      res_breached_at: f.resolutionBreachedAt,
       csat: f.csat,
       csat_at: f.csatAt,
       contributions: JSON.stringify(f.contributions),

@@ -58,6 +58,8 @@ export type TicketFacts = {
   isRepeat: boolean;
   firstResponseBreached: boolean;
   resolutionBreached: boolean;
+  firstResponseBreachedAt: Date | null;
+  resolutionBreachedAt: Date | null;
   csat: number | null;
   csatAt: Date | null;
   contributions: Contributions;
@@ -90,7 +92,8 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   let transfers = 0;
   let publicReplies = 0;
   let csat: { rating: number; at: Date } | null = null;
-  const breached = new Set<string>();
+  /** Each missed target and when it was missed (the first time). */
+  const breached = new Map<string, Date>();
   const backlogMoves: [Date, number][] = [[createdAt, 1]];
   // Stages: the departments the ticket passed through, and the working time it spent in each.
   let department = Number((createdEvent?.after as { departmentId?: unknown } | null)?.departmentId ?? ticket.departmentId ?? 0);
@@ -155,7 +158,7 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         break;
       }
       case "sla_breached":
-        if (e.field) breached.add(e.field);
+        if (e.field && !breached.has(e.field)) breached.set(e.field, e.at);
         break;
       case "csat_received": {
         const rating = Number((e.data as { rating?: number } | null)?.rating);
@@ -204,7 +207,6 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
   });
   for (const [at, move] of backlogMoves) add(at, { backlog_delta: move });
   if (firstResponseAt && frtSeconds !== null && frtBusinessSeconds !== null) {
-    const hasTarget = input.slaTargets.has("first_response") || breached.has("first_response");
     add(
       firstResponseAt,
       {
@@ -213,14 +215,17 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         frt_bus_sum: frtBusinessSeconds,
         frt_hist: { [histogramBucket(frtSeconds)]: 1 },
         frt_bus_hist: { [histogramBucket(frtBusinessSeconds)]: 1 },
-        sla_fr_total: hasTarget ? 1 : 0,
-        sla_fr_breached: hasTarget && breached.has("first_response") ? 1 : 0,
       },
       responderId,
     );
   }
+  // SLA compliance counts each target once, when its outcome is known: met on the first response
+  // (or final solve), missed on the moment it was missed — so a ticket still open past its due
+  // time counts against the rate now, not only once it is solved.
+  const frMissed = breached.get("first_response");
+  if (frMissed) add(frMissed, { sla_fr_total: 1, sla_fr_breached: 1 }, ticket.assigneeId ?? responderId);
+  else if (firstResponseAt && input.slaTargets.has("first_response")) add(firstResponseAt, { sla_fr_total: 1 }, responderId);
   if (resolvedAt && resolutionSeconds !== null && resolutionBusinessSeconds !== null) {
-    const hasTarget = input.slaTargets.has("resolution") || breached.has("resolution");
     add(
       resolvedAt,
       {
@@ -237,12 +242,13 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
         open_s: inStatus.open,
         pending_s: inStatus.pending,
         on_hold_s: inStatus.on_hold,
-        sla_res_total: hasTarget ? 1 : 0,
-        sla_res_breached: hasTarget && breached.has("resolution") ? 1 : 0,
       },
       ownerId,
     );
   }
+  const resMissed = breached.get("resolution");
+  if (resMissed) add(resMissed, { sla_res_total: 1, sla_res_breached: 1 }, ticket.assigneeId ?? resolverId);
+  else if (resolvedAt && input.slaTargets.has("resolution")) add(resolvedAt, { sla_res_total: 1 }, ownerId);
   // Stage times count for solved tickets, on the solve day (like the time in each status).
   const stage: [StageKey, StageDelta][] = resolvedAt
     ? [...inDepartment].map(([departmentId, secs]) => [
@@ -275,6 +281,8 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
     isRepeat: input.isRepeat,
     firstResponseBreached: breached.has("first_response"),
     resolutionBreached: breached.has("resolution"),
+    firstResponseBreachedAt: breached.get("first_response") ?? null,
+    resolutionBreachedAt: breached.get("resolution") ?? null,
     csat: csat?.rating ?? null,
     csatAt: csat?.at ?? null,
     contributions: { daily: [...daily.values()], agent: [...agent.values()], stage },

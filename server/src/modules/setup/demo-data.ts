@@ -4,18 +4,54 @@ export const DEMO_PASSWORD = "loopdesk-demo";
 
 export const departments = ["售前咨询", "售后服务", "技术支持", "仓储物流", "财务"] as const;
 
-export const teams: { name: string; department: (typeof departments)[number] }[] = [
-  { name: "售前一组", department: "售前咨询" },
-  { name: "售后一组", department: "售后服务" },
-  { name: "VIP 专席", department: "售后服务" },
-  { name: "技术二线", department: "技术支持" },
-  { name: "物流组", department: "仓储物流" },
-  { name: "财务组", department: "财务" },
-];
-
 export const skills = ["账号登录", "退换货", "物流跟踪", "发票开具", "设备维修", "产品咨询", "英语服务"] as const;
 
-export const agents: { name: string; email: string; role: "agent" | "supervisor"; team: string; skills: [string, number][] }[] = [
+/** Skills a category needs (skill-based routing in 技术二线). */
+export const categorySkills: Record<string, [string, number][]> = {
+  登录问题: [["账号登录", 3]],
+  设备报修: [["设备维修", 3]],
+};
+
+/** Template fields a category requires: a request without them is 信息不全 and the customer is asked once. */
+export const requiredFields: Record<string, string[]> = {
+  退换货: ["order_no"],
+  物流查询: ["order_no"],
+  设备报修: ["device_model"],
+};
+
+export type DemoTeam = {
+  name: string;
+  department: (typeof departments)[number];
+  strategy: "skill" | "load_aware" | "round_robin" | "least_loaded" | "claim" | "manual";
+  presenceMode: "manual" | "sign_in" | "shift";
+  /** Where tickets go when nobody here can take one (the after-sales team runs around the clock). */
+  fallback?: string;
+};
+
+export const teams: DemoTeam[] = [
+  { name: "售前一组", department: "售前咨询", strategy: "round_robin", presenceMode: "manual", fallback: "售后一组" },
+  { name: "售后一组", department: "售后服务", strategy: "least_loaded", presenceMode: "shift", fallback: "VIP 专席" },
+  // VIP tickets nobody here can take go to the department's other team (售后一组).
+  { name: "VIP 专席", department: "售后服务", strategy: "least_loaded", presenceMode: "shift" },
+  { name: "技术二线", department: "技术支持", strategy: "skill", presenceMode: "sign_in", fallback: "售后一组" },
+  { name: "物流组", department: "仓储物流", strategy: "least_loaded", presenceMode: "shift", fallback: "售后一组" },
+  { name: "财务组", department: "财务", strategy: "least_loaded", presenceMode: "shift", fallback: "售后一组" },
+];
+
+/** A weekly shift pattern: ISO weekdays (1 = Monday) and local hours; an end before the start runs past midnight. */
+export type DemoShift = { days: number[]; start: string; end: string };
+const WEEKDAYS = [1, 2, 3, 4, 5];
+const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
+
+export const agents: {
+  name: string;
+  email: string;
+  role: "agent" | "supervisor";
+  team: string;
+  skills: [string, number][];
+  shift: DemoShift;
+  capacity: number;
+}[] = [
   {
     name: "王芳",
     email: "wangfang",
@@ -25,6 +61,8 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["退换货", 5],
       ["物流跟踪", 4],
     ],
+    shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
+    capacity: 5,
   },
   {
     name: "李娜",
@@ -35,6 +73,8 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["退换货", 4],
       ["英语服务", 3],
     ],
+    shift: { days: [1, 2, 3, 4, 5, 6], start: "08:00", end: "17:00" },
+    capacity: 10,
   },
   {
     name: "张伟",
@@ -45,6 +85,21 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["退换货", 3],
       ["发票开具", 2],
     ],
+    shift: { days: EVERY_DAY, start: "14:00", end: "23:00" },
+    capacity: 10,
+  },
+  {
+    name: "郑凯",
+    email: "zhengkai",
+    role: "agent",
+    team: "售后一组",
+    skills: [
+      ["退换货", 3],
+      ["物流跟踪", 3],
+    ],
+    // 夜班值班: the after-sales desk answers around the clock.
+    shift: { days: EVERY_DAY, start: "22:00", end: "08:30" },
+    capacity: 8,
   },
   {
     name: "刘洋",
@@ -55,6 +110,8 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["退换货", 5],
       ["产品咨询", 4],
     ],
+    shift: { days: EVERY_DAY, start: "08:00", end: "20:00" },
+    capacity: 8,
   },
   {
     name: "陈静",
@@ -65,6 +122,8 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["账号登录", 5],
       ["设备维修", 5],
     ],
+    shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
+    capacity: 5,
   },
   {
     name: "杨磊",
@@ -75,6 +134,8 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["设备维修", 4],
       ["账号登录", 3],
     ],
+    shift: { days: [1, 2, 3, 4, 5, 6], start: "09:00", end: "18:00" },
+    capacity: 10,
   },
   {
     name: "赵敏",
@@ -85,8 +146,18 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["账号登录", 4],
       ["英语服务", 4],
     ],
+    shift: { days: EVERY_DAY, start: "12:00", end: "21:00" },
+    capacity: 10,
   },
-  { name: "黄晓明", email: "huangxiaoming", role: "agent", team: "售前一组", skills: [["产品咨询", 5]] },
+  {
+    name: "黄晓明",
+    email: "huangxiaoming",
+    role: "agent",
+    team: "售前一组",
+    skills: [["产品咨询", 5]],
+    shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
+    capacity: 10,
+  },
   {
     name: "周婷",
     email: "zhouting",
@@ -96,8 +167,18 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["产品咨询", 4],
       ["账号登录", 2],
     ],
+    shift: { days: EVERY_DAY, start: "10:00", end: "22:00" },
+    capacity: 10,
   },
-  { name: "吴刚", email: "wugang", role: "agent", team: "物流组", skills: [["物流跟踪", 5]] },
+  {
+    name: "吴刚",
+    email: "wugang",
+    role: "agent",
+    team: "物流组",
+    skills: [["物流跟踪", 5]],
+    shift: { days: [1, 2, 3, 4, 5, 6], start: "08:00", end: "17:00" },
+    capacity: 10,
+  },
   {
     name: "徐丽",
     email: "xuli",
@@ -107,9 +188,38 @@ export const agents: { name: string; email: string; role: "agent" | "supervisor"
       ["物流跟踪", 4],
       ["退换货", 2],
     ],
+    shift: { days: EVERY_DAY, start: "13:00", end: "22:00" },
+    capacity: 10,
   },
-  { name: "孙强", email: "sunqiang", role: "agent", team: "财务组", skills: [["发票开具", 5]] },
+  {
+    name: "孙强",
+    email: "sunqiang",
+    role: "agent",
+    team: "财务组",
+    skills: [["发票开具", 5]],
+    shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
+    capacity: 10,
+  },
 ];
+
+/** Where a ticket of a category is handed on when it needs another department, and why (转派). */
+export const handOffs: Record<string, { to: (typeof departments)[number]; reasons: string[] }> = {
+  退换货: { to: "财务", reasons: ["退货已入库，需要财务退款", "客户要求原路退款，转财务处理"] },
+  设备报修: { to: "仓储物流", reasons: ["需要寄回检测，转仓储安排取件", "需要补发配件，转仓储发货"] },
+  物流查询: { to: "售后服务", reasons: ["包裹丢失，转售后安排补发", "客户拒收，转售后办理退货"] },
+  产品咨询: { to: "售后服务", reasons: ["客户已下单，转售后跟进发货问题"] },
+  登录问题: { to: "技术支持", reasons: ["需要技术排查账号异常"] },
+  发票: { to: "售后服务", reasons: ["订单未完成，转售后确认订单状态"] },
+};
+
+/** What customers write when they rate (by stars). */
+export const csatComments: Record<number, string[]> = {
+  5: ["处理很快，非常满意！", "客服很耐心，谢谢", "一次就解决了，点赞"],
+  4: ["还不错，就是等得有点久", "问题解决了"],
+  3: ["一般，来回沟通了好几次", ""],
+  2: ["等了太久才有人回复", "转了好几个人才处理"],
+  1: ["问题到现在还没彻底解决", "非常不满意，要投诉"],
+};
 
 export const categories: {
   name: string;

@@ -2,15 +2,21 @@ import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import { createAutomation } from "../automations/automation-service";
 import { createTrigger } from "../automations/trigger-service";
-import { createCalendar } from "../sla/calendar-service";
+import { createRoutingRule } from "../routing/routing-rules-service";
+import { saveRoutingSettings } from "../routing/routing-settings";
+import { calendarsById, createCalendar } from "../sla/calendar-service";
 import { createPolicy } from "../sla/policy-service";
-import { recomputeOpenTickets } from "../sla/sla-jobs";
 import * as data from "./demo-data";
+import type { DemoPolicy } from "./demo-sla";
 
-/** Shared canned replies, a Shanghai working calendar with China's official holidays, three SLA policies with escalation, a trigger and two automations, and clocks for the open tickets. */
-export async function seedDemoWorkspace(db: Transaction<DB>) {
-  for (const c of data.cannedReplies)
-    await db.insertInto("canned_replies").values({ owner_id: null, title: c.title, body: c.body }).execute();
+/** After a breach: the assignee at once, the supervisors after 30 minutes. */
+const ESCALATION = [
+  { afterMinutes: 0, action: "notify_assignee" as const, staffId: null, departmentId: null },
+  { afterMinutes: 30, action: "notify_supervisors" as const, staffId: null, departmentId: null },
+];
+
+/** A Shanghai working calendar with China's official holidays and the three SLA policies, for the tickets' clocks. */
+export async function seedDemoSla(db: Transaction<DB>) {
   const calendar = await createCalendar(db, {
     name: "上海客服中心",
     timeZone: "Asia/Shanghai",
@@ -19,8 +25,9 @@ export async function seedDemoWorkspace(db: Transaction<DB>) {
     holidays: [],
     workdays: [],
   });
-  for (const [position, p] of data.slaPolicies.entries())
-    await createPolicy(db, {
+  const policies: DemoPolicy[] = [];
+  for (const [position, p] of data.slaPolicies.entries()) {
+    const saved = await createPolicy(db, {
       ...p,
       position,
       active: true,
@@ -30,12 +37,48 @@ export async function seedDemoWorkspace(db: Transaction<DB>) {
       pauseOnHold: true,
       warnPercent: 75,
       warnMinutesBefore: 15,
-      // After a breach: the assignee at once, the supervisors after 30 minutes.
-      escalation: [
-        { afterMinutes: 0, action: "notify_assignee", staffId: null, departmentId: null },
-        { afterMinutes: 30, action: "notify_supervisors", staffId: null, departmentId: null },
-      ],
+      escalation: ESCALATION,
     });
+    policies.push({
+      id: saved.id,
+      tiers: p.conditions.tiers,
+      priorities: p.conditions.priorities,
+      firstResponseMinutes: p.firstResponseMinutes,
+      nextResponseMinutes: p.nextResponseMinutes,
+      resolutionMinutes: p.resolutionMinutes,
+      warnPercent: 75,
+      warnMinutesBefore: 15,
+      escalation: ESCALATION,
+    });
+  }
+  const built = (await calendarsById(db, [calendar.id])).get(calendar.id);
+  if (!built) throw new Error("demo calendar missing");
+  return { calendar: built, policies };
+}
+
+/**
+ * Routing as a team would set it up: VIP customers to the VIP desk (green channel), everything
+ * else to its category's department team (no rule needed), the after-sales team as the default.
+ */
+export async function seedDemoRouting(db: Transaction<DB>, teams: Map<string, number>) {
+  const vip = teams.get("VIP 专席");
+  const afterSales = teams.get("售后一组");
+  if (vip === undefined || afterSales === undefined) throw new Error("demo teams missing");
+  await createRoutingRule(db, {
+    name: "VIP 客户绿色通道",
+    position: 10,
+    active: true,
+    conditions: { tiers: ["vip"] },
+    teamId: vip,
+    agentIds: [],
+  });
+  await saveRoutingSettings(db, { defaultTeamId: afterSales });
+}
+
+/** Shared canned replies, a trigger and two time-based automations. */
+export async function seedDemoRules(db: Transaction<DB>) {
+  for (const c of data.cannedReplies)
+    await db.insertInto("canned_replies").values({ owner_id: null, title: c.title, body: c.body }).execute();
   await createTrigger(db, {
     name: "VIP 客户工单加急",
     position: 10,
@@ -79,6 +122,4 @@ export async function seedDemoWorkspace(db: Transaction<DB>) {
       { type: "add_note", body: "客户 7 天未回复，已自动解决。" },
     ],
   });
-  // Seeding runs before the server serves anyone: no other process to wait for.
-  await recomputeOpenTickets(db, { otherProcessesMayRun: false });
 }
