@@ -21,6 +21,9 @@ export function PresenceSwitch() {
   const set = useSetPresence();
   const lastActive = useRef(Date.now());
   const qc = useQueryClient();
+  // The presence shown, read by the heartbeat loop without restarting it.
+  const shown = useRef(me.data?.presence);
+  shown.current = me.data?.presence;
   useEffect(() => {
     const mark = () => {
       lastActive.current = Date.now();
@@ -31,7 +34,7 @@ export function PresenceSwitch() {
       api<{ presence: Presence }>("/routing/me/heartbeat", { method: "POST", body: {} })
         .then((r) => {
           // Signing in during a shift may have put them online (their team's setting).
-          if (r.presence !== me.data?.presence) void qc.invalidateQueries({ queryKey: ["routing"] });
+          if (r.presence !== shown.current) void qc.invalidateQueries({ queryKey: ["routing"] });
         })
         .catch(() => {});
     void beat();
@@ -42,8 +45,7 @@ export function PresenceSwitch() {
       for (const e of events) window.removeEventListener(e, mark);
       clearInterval(timer);
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: one heartbeat loop per mount; the presence it compares with is read fresh each time
-  }, []);
+  }, [qc]);
   const presence = me.data?.presence ?? "offline";
   return (
     <Select<Presence>
