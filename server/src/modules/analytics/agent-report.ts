@@ -84,9 +84,21 @@ export async function agentReport(db: Executor, from: string, to: string, agentI
     .sort((a, b) => b.handled - a.handled || b.firstResponses - a.firstResponses || a.agentId - b.agentId);
 }
 
-/** Teams side by side: each team's members' numbers added up (someone in two teams counts in both); `memberId`: only that person's teams. */
-export async function teamReport(db: Executor, from: string, to: string, memberId?: number): Promise<TeamStats[]> {
-  const teams = (await listTeams(db)).filter((t) => memberId === undefined || t.memberIds.includes(memberId));
+/**
+ * Teams side by side: each team's members' numbers added up (someone in two teams counts in both);
+ * `memberId`: only that person's teams; `departmentIds`: only those departments' teams.
+ */
+export async function teamReport(
+  db: Executor,
+  from: string,
+  to: string,
+  only: { memberId?: number; departmentIds?: number[] | null } = {},
+): Promise<TeamStats[]> {
+  const teams = (await listTeams(db)).filter(
+    (t) =>
+      (only.memberId === undefined || t.memberIds.includes(only.memberId)) &&
+      (only.departmentIds == null || only.departmentIds.includes(t.departmentId)),
+  );
   const sums = await agentSums(db, from, to, [...new Set(teams.flatMap((t) => t.memberIds))]);
   return teams.map((t) => {
     const total = emptySums();

@@ -4,6 +4,8 @@ import { listCategories } from "../directory/category-service";
 import { listDepartments } from "../directory/department-service";
 import { agentReport, teamReport } from "./agent-report";
 import { overviewReport } from "./overview-report";
+import type { Slices } from "./report-range";
+import type { ReportScope } from "./report-scope";
 
 export const exportTables = ["daily", "channels", "categories", "departments", "agents", "teams"] as const;
 export type ExportTable = (typeof exportTables)[number];
@@ -56,13 +58,23 @@ const heads: Record<"zh-CN" | "en", Record<Exclude<ExportTable, "teams">, string
 const num = (v: number | null) => (v === null ? "" : Math.round(v * 100) / 100);
 
 /** One report table as rows for a CSV or Excel file. */
-export async function reportTableRows(db: Executor, timeZone: string, table: ExportTable, f: AnalyticsFilters, locale: string) {
+export async function reportTableRows(
+  db: Executor,
+  timeZone: string,
+  table: ExportTable,
+  f: AnalyticsFilters & Slices,
+  locale: string,
+  scope: ReportScope,
+) {
   const h = heads[locale === "en" ? "en" : "zh-CN"];
   // The team table is the agent table with a member count after the name.
   const head = table === "teams" ? [h.team, h.members, ...h.agents.slice(1)] : h[table];
   const none = locale === "en" ? "(none)" : "（未设置）";
   if (table === "agents" || table === "teams") {
-    const items = table === "agents" ? await agentReport(db, f.from, f.to) : await teamReport(db, f.from, f.to);
+    const items =
+      table === "agents"
+        ? await agentReport(db, f.from, f.to, scope.agentIds ?? undefined)
+        : await teamReport(db, f.from, f.to, { departmentIds: scope.departmentIds });
     return {
       head,
       rows: items.map((a) => [

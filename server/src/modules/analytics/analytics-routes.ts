@@ -16,13 +16,14 @@ import {
 import type { AppContext } from "../../platform/context";
 import { ForbiddenError, NotFoundError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
-import type { Principal } from "../../platform/auth/principal";
+import type { StaffPrincipal } from "../../platform/auth/principal";
 import { displayRows, toCsv, toXlsx } from "../tickets/export-tickets";
 import { presentedTickets } from "../tickets/ticket-lookup";
 import { agentReport, teamMemberIds, teamReport } from "./agent-report";
 import { exportTables, reportTableRows } from "./analytics-export";
 import { drilldownIds, drilldownPage } from "./drilldown";
 import { overviewReport } from "./overview-report";
+import { type ReportScope, assertAgentInScope, reportScopeFor, scopedAgents, scopedFilters } from "./report-scope";
 
 const tags = ["analytics"];
 const LEADS = ["admin", "supervisor"] as const;
@@ -38,10 +39,18 @@ async function sendFile(reply: FastifyReply, name: string, format: "csv" | "xlsx
   return reply.send(toCsv(head, rows));
 }
 
-/** Agents see the tickets behind their own numbers; supervisors and admins everyone's. */
-function assertMayDrill(principal: Principal, agentId: number | undefined) {
-  if (principal.kind === "staff" && principal.role === "agent" && agentId !== principal.id)
-    throw ForbiddenError("Agents may open only their own numbers.");
+/** Agents see the tickets behind their own numbers; supervisors their departments' and their people's; admins everyone's. */
+function assertMayDrill(principal: StaffPrincipal, agentId: number | undefined, scope: ReportScope) {
+  if (principal.role === "agent" && agentId !== principal.id) throw ForbiddenError("Agents may open only their own numbers.");
+  if (agentId !== undefined) assertAgentInScope(principal, agentId, scope);
+}
+
+/**
+ * The filters of a drill-down for this reader: an agent's own numbers are theirs wherever the
+ * tickets went (no department limit); everything else is limited to the reader's departments.
+ */
+function drillFilters<F extends { agentId?: number; departmentId?: number }>(f: F, scope: ReportScope) {
+  return f.agentId !== undefined ? f : scopedFilters(f, scope);
 }
 
 /** Reports (复盘): dashboards read rollups; every number opens the tickets behind it. */
@@ -56,7 +65,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     access: [...LEADS],
     query: analyticsFilters,
     responses: { 200: overviewSchema },
-    handler: ({ query }) => overviewReport(ctx.db, query, tz),
+    handler: async ({ principal, query }) => overviewReport(ctx.db, scopedFilters(query, await reportScopeFor(ctx.db, principal)), tz),
   });
   route(app, {
     method: "GET",
@@ -66,10 +75,11 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     access: [...LEADS],
     query: agentReportQuery,
     responses: { 200: agentReportSchema },
-    handler: async ({ query }) => {
+    handler: async ({ principal, query }) => {
       const members = query.teamId !== undefined ? await teamMemberIds(ctx.db, query.teamId) : undefined;
       if (members === null) throw NotFoundError("Team");
-      return { from: query.from, to: query.to, items: await agentReport(ctx.db, query.from, query.to, members) };
+      const agents = scopedAgents(members, await reportScopeFor(ctx.db, principal));
+      return { from: query.from, to: query.to, items: await agentReport(ctx.db, query.from, query.to, agents) };
     },
   });
   route(app, {
@@ -80,7 +90,14 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     access: [...LEADS],
     query: agentReportQuery.omit({ teamId: true }),
     responses: { 200: teamReportSchema },
-    handler: async ({ query }) => ({ from: query.from, to: query.to, items: await teamReport(ctx.db, query.from, query.to) }),
+    handler: async ({ principal, query }) => {
+      const scope = await reportScopeFor(ctx.db, principal);
+      return {
+        from: query.from,
+        to: query.to,
+        items: await teamReport(ctx.db, query.from, query.to, { departmentIds: scope.departmentIds }),
+      };
+    },
   });
   route(app, {
     method: "GET",
@@ -92,7 +109,12 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: z.object({ from: z.string(), to: z.string(), me: agentStats, teams: z.array(teamStats) }) },
     handler: async ({ principal, query }) => {
       const [me] = await agentReport(ctx.db, query.from, query.to, [principal.id]);
-      return { from: query.from, to: query.to, me: me as AgentStats, teams: await teamReport(ctx.db, query.from, query.to, principal.id) };
+      return {
+        from: query.from,
+        to: query.to,
+        me: me as AgentStats,
+        teams: await teamReport(ctx.db, query.from, query.to, { memberId: principal.id }),
+      };
     },
   });
   route(app, {
@@ -103,9 +125,10 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "staff",
     query: drilldownQuery,
     responses: { 200: drilldownPageSchema },
-    handler: ({ principal, query }) => {
-      assertMayDrill(principal, query.agentId);
-      return drilldownPage(ctx.db, query, tz);
+    handler: async ({ principal, query }) => {
+      const scope = await reportScopeFor(ctx.db, principal);
+      assertMayDrill(principal, query.agentId, scope);
+      return drilldownPage(ctx.db, drillFilters(query, scope), tz, principal);
     },
   });
   route(app, {
@@ -116,9 +139,10 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "staff",
     query: drilldownExportQuery,
     handler: async ({ principal, query, reply }) => {
-      assertMayDrill(principal, query.agentId);
+      const scope = await reportScopeFor(ctx.db, principal);
+      assertMayDrill(principal, query.agentId, scope);
       const { format, ...f } = query;
-      const { ids, truncated } = await drilldownIds(ctx.db, f, tz, EXPORT_LIMIT);
+      const { ids, truncated } = await drilldownIds(ctx.db, drillFilters(f, scope), tz, EXPORT_LIMIT, principal);
       const { head, rows } = await displayRows(ctx, await presentedTickets(ctx.db, ids), principal.locale);
       reply.header("x-export-truncated", String(truncated));
       return sendFile(reply, `tickets-${f.metric}`, format, head, rows);
@@ -133,7 +157,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     query: z.intersection(analyticsFilters, z.object({ table: z.enum(exportTables), format: z.enum(["csv", "xlsx"]).default("csv") })),
     handler: async ({ principal, query, reply }) => {
       const { table, format, ...f } = query;
-      const { head, rows } = await reportTableRows(ctx.db, tz, table, f, principal.locale);
+      const scope = await reportScopeFor(ctx.db, principal);
+      const { head, rows } = await reportTableRows(ctx.db, tz, table, scopedFilters(f, scope), principal.locale, scope);
       return sendFile(reply, `report-${table}`, format, head, rows);
     },
   });

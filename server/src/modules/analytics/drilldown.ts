@@ -4,7 +4,9 @@ import type { z } from "zod";
 import type { DB } from "../../db/schema";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { presentedTickets } from "../tickets/ticket-lookup";
-import { rangeInstants, slicesSql } from "./report-range";
+import type { Principal } from "../../platform/auth/principal";
+import { visibleAmong } from "../tickets/ticket-access";
+import { type Slices, rangeInstants, slicesSql } from "./report-range";
 
 type Metric = (typeof drilldownMetrics)[number];
 type Facts = SelectQueryBuilder<DB, "analytics_ticket_facts", object>;
@@ -34,7 +36,7 @@ const METRICS: Record<
   stage: { at: "resolved_at" },
 };
 
-function scope(db: Executor, f: DrilldownFilters, timeZone: string): Facts {
+function scope(db: Executor, f: DrilldownFilters & Slices, timeZone: string): Facts {
   const { start, end } = rangeInstants(f.from, f.to, timeZone);
   const m = METRICS[f.metric];
   let q: Facts = db.selectFrom("analytics_ticket_facts").where(slicesSql(f));
@@ -49,8 +51,9 @@ function scope(db: Executor, f: DrilldownFilters, timeZone: string): Facts {
 /** The tickets behind a number on a dashboard, newest first, a page at a time. */
 export async function drilldownPage(
   db: Executor,
-  f: DrilldownFilters & { cursor?: string; limit: number },
+  f: DrilldownFilters & Slices & { cursor?: string; limit: number },
   timeZone: string,
+  reader: Principal,
 ): Promise<{ items: z.infer<typeof drilldownTicket>[]; nextCursor: string | null; total: number }> {
   const after = f.cursor ? Number(f.cursor) : null;
   let page = scope(db, f, timeZone)
@@ -66,11 +69,18 @@ export async function drilldownPage(
   ]);
   const more = rows.length > f.limit;
   const shown = rows.slice(0, f.limit);
+  // The scope above already keeps to what the reader may open; this holds also while the facts
+  // lag a change by a few seconds (a ticket just moved away), so a listed ticket always opens.
+  const visible = await visibleAmong(
+    db,
+    reader,
+    shown.map((r) => r.ticket_id),
+  );
   const tickets = new Map(
     (
       await presentedTickets(
         db,
-        shown.map((r) => r.ticket_id),
+        shown.map((r) => r.ticket_id).filter((id) => visible.has(id)),
       )
     ).map((t) => [t.id, t]),
   );
@@ -103,11 +113,13 @@ export async function drilldownPage(
 }
 
 /** Ticket ids behind a number, for an export (at most `limit`). */
-export async function drilldownIds(db: Executor, f: DrilldownFilters, timeZone: string, limit: number) {
+export async function drilldownIds(db: Executor, f: DrilldownFilters & Slices, timeZone: string, limit: number, reader: Principal) {
   const rows = await scope(db, f, timeZone)
     .select("ticket_id")
     .orderBy("ticket_id", "desc")
     .limit(limit + 1)
     .execute();
-  return { ids: rows.slice(0, limit).map((r) => r.ticket_id), truncated: rows.length > limit };
+  const ids = rows.slice(0, limit).map((r) => r.ticket_id);
+  const visible = await visibleAmong(db, reader, ids);
+  return { ids: ids.filter((id) => visible.has(id)), truncated: rows.length > limit };
 }

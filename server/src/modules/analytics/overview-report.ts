@@ -2,7 +2,7 @@ import type { AnalyticsFilters, OverviewReport } from "@loopdesk/contracts/analy
 import { sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { COUNT_MEASURES, HISTOGRAM_BOUNDS, histogramQuantile } from "./measures";
-import { mean, rangeInstants, ratio, slicesSql } from "./report-range";
+import { type Slices, mean, rangeInstants, ratio, slicesSql } from "./report-range";
 
 /**
  * Medians and p90 are exact (read from the facts) when the range holds at most this many first
@@ -30,7 +30,7 @@ const ARRAY_SUMS = sql.raw(
  * combinations, the backlog anchored on the tickets open now, and exact percentiles from the
  * facts when the population is small enough.
  */
-export async function overviewReport(db: Executor, f: AnalyticsFilters, timeZone: string): Promise<OverviewReport> {
+export async function overviewReport(db: Executor, f: AnalyticsFilters & Slices, timeZone: string): Promise<OverviewReport> {
   const source = rollupSource(f);
   const inDays = sql`day >= ${f.from}::date and day <= ${f.to}::date`;
   const rows = <T>(q: { execute: (db: Executor) => Promise<{ rows: T[] }> }) => q.execute(db).then((r) => r.rows);
@@ -189,7 +189,7 @@ async function rangeTotals(db: Executor, inDays: ReturnType<typeof sql>) {
  * The coarsest rollup that answers the slices: the day totals with none, the day × slice rows
  * with exactly one, every combination of the day with more.
  */
-function rollupSource(f: AnalyticsFilters) {
+function rollupSource(f: AnalyticsFilters & Slices) {
   const chosen = (
     [
       ["department", f.departmentId],
@@ -198,6 +198,8 @@ function rollupSource(f: AnalyticsFilters) {
       ["team", f.teamId],
     ] as const
   ).filter(([, v]) => v !== undefined);
+  // A reader limited to some departments reads the finest rollup, restricted to them.
+  if (f.scopeDepartmentIds !== undefined) return { table: sql.table("analytics_daily"), where: slicesSql(f) };
   if (chosen.length === 0) return { table: sql.table("analytics_daily_totals"), where: TRUE };
   if (chosen.length === 1) {
     const [dimension, value] = chosen[0] as readonly [string, string | number];
@@ -207,8 +209,13 @@ function rollupSource(f: AnalyticsFilters) {
 }
 
 /** Created and solved (and completeness) by channel, category and department: from the day × slice rows when unsliced. */
-function breakdownQuery(f: AnalyticsFilters, inDays: ReturnType<typeof sql>) {
-  const unsliced = f.departmentId === undefined && f.categoryId === undefined && f.channel === undefined && f.teamId === undefined;
+function breakdownQuery(f: AnalyticsFilters & Slices, inDays: ReturnType<typeof sql>) {
+  const unsliced =
+    f.departmentId === undefined &&
+    f.categoryId === undefined &&
+    f.channel === undefined &&
+    f.teamId === undefined &&
+    f.scopeDepartmentIds === undefined;
   if (unsliced)
     return sql<Record<string, unknown>>`
       select dimension, value, sum(created)::int as created, sum(resolved)::int as resolved,
@@ -227,7 +234,7 @@ function breakdownQuery(f: AnalyticsFilters, inDays: ReturnType<typeof sql>) {
 type Pair = { median: number | null; p90: number | null };
 
 /** Exact median and p90 (interpolated, as percentile_cont) from the facts of the range. */
-async function exactPercentiles(db: Executor, f: AnalyticsFilters, timeZone: string) {
+async function exactPercentiles(db: Executor, f: AnalyticsFilters & Slices, timeZone: string) {
   const { start, end } = rangeInstants(f.from, f.to, timeZone);
   const pick = (col: string) => sql<number[] | null>`percentile_cont(array[0.5, 0.9]::float8[]) within group (order by ${sql.ref(col)})`;
   const [fr, res] = await Promise.all([

@@ -9,11 +9,16 @@ export function rangeInstants(from: string, to: string, timeZone: string) {
   return { start: new Date(zonedInstant(fy, fm, fd, 0, timeZone)), end: new Date(zonedInstant(ty, tm, td + 1, 0, timeZone)) };
 }
 
-type Slices = Pick<AnalyticsFilters, "departmentId" | "categoryId" | "channel" | "teamId">;
+/**
+ * The slices a report is read with: those asked for, and the departments the reader may report on
+ * (a supervisor's, with their sub-departments; unset for an administrator).
+ */
+export type Slices = Pick<AnalyticsFilters, "departmentId" | "categoryId" | "channel" | "teamId"> & { scopeDepartmentIds?: number[] };
 
 /** The department / category / channel / team slices (0 = none set) as a condition on a table with those columns. */
 export function slicesSql(f: Slices) {
   const parts = [sql`true`];
+  if (f.scopeDepartmentIds !== undefined) parts.push(sql`department_id = any(${f.scopeDepartmentIds}::int[])`);
   if (f.departmentId !== undefined) parts.push(sql`department_id = ${f.departmentId}`);
   if (f.categoryId !== undefined) parts.push(sql`category_id = ${f.categoryId}`);
   if (f.channel !== undefined) parts.push(sql`channel = ${f.channel}`);

@@ -7,7 +7,8 @@ import { route } from "../../platform/http/route";
 import { createReportSchedule, deleteReportSchedule, listReportSchedules, sendReportNow, updateReportSchedule } from "./report-schedules";
 
 const tags = ["analytics"];
-const access = ["admin", "supervisor"] as ("admin" | "supervisor")[];
+// Scheduled reports cover the whole workspace (they have no reader to scope them to): administrators set them up.
+const access = ["admin"] as "admin"[];
 
 /** Scheduled reports (报表订阅): weekly or monthly summaries mailed to a list of people. */
 export function registerReportScheduleRoutes(app: FastifyInstance, ctx: AppContext) {

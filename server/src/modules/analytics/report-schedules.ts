@@ -102,12 +102,15 @@ export async function deleteReportSchedule(db: Executor, id: number) {
   if (Number(res.numDeletedRows) === 0) throw NotFoundError("Report schedule");
 }
 
+/** A schedule reports on the whole workspace (administrators set schedules up). */
+const WHOLE_WORKSPACE = { departmentIds: null, agentIds: null };
+
 /** Queues the report of one period to every recipient (in the caller's transaction). */
 async function queueReport(ctx: AppContext, trx: Executor, s: Row, period: { from: string; to: string }) {
   const filters = { ...period, ...(s.filters ?? {}) };
   const [report, daily] = await Promise.all([
     overviewReport(trx, filters, ctx.config.timeZone),
-    reportTableRows(trx, ctx.config.timeZone, "daily", filters, s.locale),
+    reportTableRows(trx, ctx.config.timeZone, "daily", filters, s.locale, WHOLE_WORKSPACE),
   ]);
   const names = CHANNEL_NAMES[s.locale === "en" ? "en" : "zh-CN"] as Record<string, string>;
   const link = `${ctx.config.publicUrl}/analytics`;

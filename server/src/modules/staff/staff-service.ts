@@ -77,6 +77,13 @@ export async function staffContacts(db: Executor, ids: number[]) {
   return db.selectFrom("staff").select(["id", "email", "locale"]).where("id", "in", ids).where("active", "=", true).execute();
 }
 
+/** Everyone who belongs to one of these departments. */
+export async function staffOfDepartments(db: Executor, departmentIds: number[]) {
+  if (departmentIds.length === 0) return [];
+  const rows = await db.selectFrom("staff_departments").select("staff_id").distinct().where("department_id", "in", departmentIds).execute();
+  return rows.map((r) => r.staff_id);
+}
+
 export async function staffExists(db: Executor, id: number) {
   return !!(await db.selectFrom("staff").select("id").where("id", "=", id).where("active", "=", true).executeTakeFirst());
 }

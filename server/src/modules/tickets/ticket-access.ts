@@ -5,6 +5,7 @@ import type { Principal } from "../../platform/auth/principal";
 import { AppError, NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { withDescendants } from "../directory/department-service";
+import { staffOfDepartments } from "../staff/staff-service";
 
 /**
  * Who sees which tickets:
@@ -12,12 +13,15 @@ import { withDescendants } from "../directory/department-service";
  * - supervisor and agent: tickets of their departments (and sub-departments), tickets assigned
  *   to them, and tickets not yet given to any department (the shared inbox) — full access;
  *   tickets they created or worked on (participants) wherever those went — read and internal notes;
+ * - a supervisor also reads (and adds notes to) every ticket the people of their departments hold
+ *   or worked on, wherever it went: their reports count those people's work, and every ticket a
+ *   report lists opens;
  * - customer: their own tickets; an organization's designated contacts: the organization's.
  * Anything else is answered as if it did not exist (404).
  */
 export type TicketScope =
   | { kind: "all" }
-  | { kind: "staff"; staffId: number; departmentIds: number[] }
+  | { kind: "staff"; staffId: number; departmentIds: number[]; memberIds?: number[] }
   | { kind: "customer"; customerId: number; organizationId: number | null };
 
 /** full: everything the role allows; participant: read and add internal notes. */
@@ -29,7 +33,9 @@ export async function scopeFor(db: Executor, principal: Principal): Promise<Tick
   if (principal.kind === "customer")
     return { kind: "customer", customerId: principal.id, organizationId: principal.isOrgContact ? principal.organizationId : null };
   if (principal.role === "admin") return { kind: "all" };
-  return { kind: "staff", staffId: principal.id, departmentIds: await withDescendants(db, principal.departmentIds) };
+  const departmentIds = await withDescendants(db, principal.departmentIds);
+  if (principal.role !== "supervisor") return { kind: "staff", staffId: principal.id, departmentIds };
+  return { kind: "staff", staffId: principal.id, departmentIds, memberIds: await staffOfDepartments(db, departmentIds) };
 }
 
 export function scopeFilter(scope: TicketScope) {
@@ -45,6 +51,10 @@ export function scopeFilter(scope: TicketScope) {
       eb(sql`tickets.participant_ids`, "@>", sql`array[${scope.staffId}]::int[]`),
     ];
     if (scope.departmentIds.length) ors.push(eb("tickets.department_id", "in", scope.departmentIds));
+    if (scope.memberIds?.length) {
+      ors.push(eb("tickets.assignee_id", "in", scope.memberIds));
+      ors.push(eb(sql`tickets.participant_ids`, "&&", sql`${scope.memberIds}::int[]`));
+    }
     return eb.or(ors);
   };
 }
@@ -57,7 +67,12 @@ export function accessTo(scope: TicketScope, t: ScopedRow): TicketAccess | null 
       ? "full"
       : null;
   if (t.assignee_id === scope.staffId || t.department_id === null || scope.departmentIds.includes(t.department_id)) return "full";
-  return (t.participant_ids ?? []).includes(scope.staffId) ? "participant" : null;
+  const participants = t.participant_ids ?? [];
+  if (participants.includes(scope.staffId)) return "participant";
+  const members = scope.memberIds;
+  if (members && ((t.assignee_id !== null && members.includes(t.assignee_id)) || participants.some((id) => members.includes(id))))
+    return "participant";
+  return null;
 }
 
 export const inScope = (scope: TicketScope, t: ScopedRow) => accessTo(scope, t) !== null;
@@ -96,6 +111,14 @@ export async function loadTicketWithAccess(
   if (!ticket || access === null) throw NotFoundError("Ticket");
   if (opts.need === "full" && access !== "full") throw ParticipantOnlyError();
   return { ticket, access };
+}
+
+/** Which of these tickets the principal may see (e.g. the tickets a report lists). */
+export async function visibleAmong(db: Executor, principal: Principal, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const scope = await scopeFor(db, principal);
+  const rows = await db.selectFrom("tickets").select("id").where("id", "in", ids).where(scopeFilter(scope)).execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The ticket's participants with this staff member added (unchanged when already there or not staff). */

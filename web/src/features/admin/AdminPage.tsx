@@ -37,7 +37,7 @@ const sections = [
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
-  { key: "reports", roles: MANAGERS, element: <ReportSchedulesAdmin /> },
+  { key: "reports", roles: ADMIN, element: <ReportSchedulesAdmin /> },
   { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },
   { key: "tokens", roles: EVERYONE, element: <ApiTokensAdmin /> },
   { key: "notifications", roles: EVERYONE, element: <NotificationPrefsAdmin /> },
