@@ -1,9 +1,11 @@
 import { Button, Card, DatePicker, Layout, Segmented, Select, Space } from "antd";
+import { useQuery } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { channels } from "@loopdesk/contracts/tickets";
+import { api } from "../../api/client";
 import { AppHeader } from "../../app/AppHeader";
 import { useSession } from "../auth/session";
 import { useNamed } from "../tickets/ticket-api";
@@ -23,7 +25,18 @@ export function AnalyticsPage() {
   const [filters, setFilters] = useState<ReportFilters>(lastDays(30, timeZone));
   const [drill, setDrill] = useState<Drill | null>(null);
   const categories = useNamed("/categories");
-  const departments = useNamed("/departments");
+  const departments = useQuery({
+    queryKey: ["departments"],
+    staleTime: 60_000,
+    queryFn: async () => (await api<{ items: { id: number; name: string; parentId: number | null }[] }>("/departments")).items,
+  });
+  // A supervisor reports on their departments and those below them; an administrator on all.
+  const reportable = (departments.data ?? []).filter((d) => {
+    if (user?.kind !== "staff" || user.role === "admin") return true;
+    for (let at: number | null | undefined = d.id; at != null; at = departments.data?.find((x) => x.id === at)?.parentId)
+      if (user.departmentIds.includes(at)) return true;
+    return false;
+  });
   const teams = useNamed("/teams");
   const open = (metric: string, title: string, narrower: Partial<ReportFilters> = {}, agentId?: number) =>
     setDrill({ metric, title, filters: { ...filters, ...narrower }, agentId });
@@ -59,7 +72,7 @@ export function AnalyticsPage() {
                   width={150}
                   value={filters.departmentId}
                   onChange={(v) => set({ departmentId: v })}
-                  options={(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+                  options={reportable.map((d) => ({ value: d.id, label: d.name }))}
                 />
                 <SliceSelect
                   testId="analytics-team"

@@ -2,6 +2,7 @@ import type { OverviewReport } from "@loopdesk/contracts/analytics";
 import { Button, Card, Col, Row, Space, Statistic, Table, Tooltip, Typography } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { useSession } from "../auth/session";
 import { useNamed } from "../tickets/ticket-api";
 import { type ReportFilters, decimal, formatDuration, percent, reportParams, useOverview } from "./analytics-api";
 import { EChart } from "./EChart";
@@ -21,6 +22,9 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
   const departments = useNamed("/departments");
   const teams = useNamed("/teams");
   const o = report.data;
+  const { user } = useSession();
+  // A supervisor's overview is always limited to their departments.
+  const scoped = user?.kind === "staff" && user.role !== "admin";
   const nameOf = (list: { id: number; name: string }[] | undefined, id: number) => nameIn(t, list, id);
   const charts = useMemo(() => (o ? chartOptions(o, t, (id) => nameIn(t, categories.data, id)) : null), [o, t, categories.data]);
   if (!o || !charts) return <Card loading />;
@@ -153,7 +157,7 @@ export function OverviewTab({ filters, onDrill }: { filters: ReportFilters; onDr
               />
             ) : (
               <Typography.Text type="secondary" data-testid="stages-unsliced">
-                {t("analytics.stagesUnsliced")}
+                {t(scoped ? "analytics.stagesScoped" : "analytics.stagesUnsliced")}
               </Typography.Text>
             )}
           </Card>
