@@ -35,6 +35,8 @@ export const sessionResponse = z.object({
   /** The workspace's time zone: report days, SLA calendars and "today" are counted in it. */
   timeZone: z.string(),
 });
+/** GET /session: the same, with user null when nobody is signed in. */
+export const optionalSession = sessionResponse.extend({ user: principal.nullable() });
 
 export const createTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -44,3 +44,27 @@ export const createStaffBody = z.strictObject({
     .default([]),
 });
 export const updateStaffBody = patchBody(createStaffBody.omit({ email: true, invite: true })).extend({ active: z.boolean().optional() });
+
+/** Columns the ticket queue can show; each person chooses theirs. */
+export const ticketColumns = [
+  "number",
+  "subject",
+  "customer",
+  "status",
+  "priority",
+  "assignee",
+  "department",
+  "urges",
+  "sla",
+  "channel",
+  "createdAt",
+  "updatedAt",
+] as const;
+export type TicketColumn = (typeof ticketColumns)[number];
+/** A staff member's own settings of the workspace (they follow them to any browser). */
+export const staffPreferences = z.object({
+  ticketColumns: z.array(z.enum(ticketColumns)).min(1).max(ticketColumns.length).optional(),
+  pageSize: z.union([z.literal(25), z.literal(50), z.literal(100)]).optional(),
+});
+export type StaffPreferences = z.infer<typeof staffPreferences>;
+export const updateStaffPreferencesBody = staffPreferences.strict();

@@ -64,11 +64,45 @@ export const ticket = z.object({
    * they are not in; they created or worked on it, so they read it and add internal notes.
    */
   access: z.enum(["full", "participant"]).optional(),
+  /** In lists: the customer's name (the queue's 客户 column). */
+  customerName: z.string().optional(),
   version: z.number(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
 export type Ticket = z.infer<typeof ticket>;
+
+/**
+ * How a customer sees their request's progress: 处理中 (in_progress: received, being handled, or
+ * on hold), 待您回复 (awaiting_you: the desk waits for the customer), 已解决, 已关闭.
+ */
+export const customerStates = ["in_progress", "awaiting_you", "solved", "closed"] as const;
+export type CustomerState = (typeof customerStates)[number];
+
+/** A ticket as its customer sees it: never a staff-only field (priority, channel, assignee, team, score, internal status). */
+export const portalTicket = z.object({
+  id: z.number(),
+  number: z.number(),
+  subject: z.string(),
+  description: z.string(),
+  descriptionHtml: z.string().nullable(),
+  state: z.enum(customerStates),
+  categoryId: z.number().nullable(),
+  /** Template fields the desk still needs from the customer (信息不全). */
+  missingFields: z.array(z.string()),
+  /** When the customer can expect an answer (first response) or a resolution, where an SLA gives one. */
+  expected: z.object({ kind: z.enum(["first_response", "resolution"]), at: isoDate }).nullable(),
+  urgeCount: z.number(),
+  /** This request was merged into another of the customer's (where the conversation goes on). */
+  mergedIntoId: z.number().nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  solvedAt: isoDate.nullable(),
+});
+export type PortalTicket = z.infer<typeof portalTicket>;
+
+/** What ticket endpoints answer: staff the ticket, a customer its portal view. */
+export const ticketForCaller = z.union([ticket, portalTicket]);
 
 export const customerRef = z
   .strictObject({
@@ -207,7 +241,7 @@ export type CreateMessageBody = z.infer<typeof createMessageBody>;
 
 export const messageResult = z.object({
   message,
-  ticket: ticket,
+  ticket: ticketForCaller,
   /** Set when the ticket was closed and the reply opened a follow-up ticket. */
   followUpTicketId: z.number().nullable(),
 });
@@ -294,3 +328,13 @@ export const ticketStatusAnswer = z.object({
 export const urgeBody = z.strictObject({ note: z.string().trim().max(500).optional() });
 export const urgeResult = z.object({ urgeCount: z.number() });
 export const publicUrgeBody = ticketStatusLookupBody.extend({ note: z.string().trim().max(500).optional() });
+
+/** Search as you type (the top bar): visible tickets and the customers the text names. */
+export const searchQuery = z.strictObject({ q: z.string().trim().min(1).max(200) });
+export const searchSuggestions = z.object({
+  q: z.string(),
+  tickets: z.array(z.object({ id: z.number(), number: z.number(), subject: z.string(), status: ticketStatus })),
+  /** visibleTickets: how many of their tickets the caller may see (never a count beyond that). */
+  customers: z.array(z.object({ id: z.number(), name: z.string(), tier: z.string(), visibleTickets: z.number() })),
+});
+export type SearchSuggestions = z.infer<typeof searchSuggestions>;

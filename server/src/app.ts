@@ -35,6 +35,7 @@ import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketLinkRoutes } from "./modules/tickets/ticket-link-routes";
 import { registerTicketRoutes } from "./modules/tickets/ticket-routes";
+import { registerSearchRoutes } from "./modules/tickets/search-routes";
 import { registerTicketExportRoutes } from "./modules/tickets/ticket-export-routes";
 import { registerTicketStatusRoutes } from "./modules/tickets/ticket-status-routes";
 import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-routes";
@@ -147,6 +148,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerTicketExportRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
   registerTicketLinkRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
   registerTicketStreamRoutes(app, ctx);
   registerTicketStatusRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
@@ -204,11 +206,21 @@ async function registerWebApp(app: FastifyInstance) {
     );
     return;
   }
-  await app.register(fastifyStatic, { root: dist, prefix: "/", wildcard: false, index: ["index.html"] });
+  await app.register(fastifyStatic, {
+    root: dist,
+    prefix: "/",
+    wildcard: false,
+    index: ["index.html"],
+    // The build writes brotli and gzip copies; the one the browser accepts is sent as it is.
+    preCompressed: true,
+    // Hashed assets never change under their name: cached for a year. The page itself is always revalidated.
+    setHeaders: (reply, file) =>
+      reply.header("cache-control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"),
+  });
   app.get("/*", async (req, reply) => {
     if (req.url.startsWith("/api/")) return reply.code(404).send({ error: { code: "not_found", message: "No such endpoint." } });
     const file = path.join(dist, req.url.split("?")[0]);
     if (file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(path.relative(dist, file));
-    return reply.sendFile("index.html");
+    return reply.header("cache-control", "no-cache").sendFile("index.html");
   });
 }

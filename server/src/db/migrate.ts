@@ -37,6 +37,7 @@ import * as m0035 from "./migrations/2026-11-30-0035-routing-directory-notify";
 import * as m0036 from "./migrations/2026-12-04-0036-ticket-participants";
 import * as m0037 from "./migrations/2026-12-04-0037-team-presence-mode";
 import * as m0038 from "./migrations/2026-12-04-0038-sla-outcome-times";
+import * as m0039 from "./migrations/2026-12-04-0039-staff-preferences";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0036-ticket-participants": m0036,
   "2026-12-04-0037-team-presence-mode": m0037,
   "2026-12-04-0038-sla-outcome-times": m0038,
+  "2026-12-04-0039-staff-preferences": m0039,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -102,6 +102,8 @@ export interface StaffTable {
   password_hash: string | null;
   locale: Generated<string>;
   active: Generated<boolean>;
+  /** The person's own workspace settings (migration 0039), e.g. the queue's columns. */
+  preferences: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -114,7 +114,32 @@ describe("customers", () => {
     const client = await t.signIn(alice.email, PASSWORD, "customer");
     const res = await client.post("/api/v1/tickets", { subject: "门户提交", description: "我的问题" });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ customerId: alice.id, channel: "portal" });
+    // The customer gets their own view of the ticket: never a staff-only field.
+    expect(res.json()).toMatchObject({ subject: "门户提交", state: "in_progress" });
+    const staffOnly = [
+      "priority",
+      "channel",
+      "status",
+      "assigneeId",
+      "teamId",
+      "departmentId",
+      "priorityScore",
+      "routingStatus",
+      "tags",
+      "customerId",
+    ];
+    for (const view of [
+      res.json(),
+      (await client.get(`/api/v1/tickets/${res.json().id}`)).json(),
+      (await client.get("/api/v1/tickets")).json().items[0],
+    ])
+      for (const key of staffOnly) expect(view, key).not.toHaveProperty(key);
+    expect(
+      await t.ctx.db.selectFrom("tickets").select(["customer_id", "channel"]).where("id", "=", res.json().id).executeTakeFirst(),
+    ).toEqual({
+      customer_id: alice.id,
+      channel: "portal",
+    });
     expect((await client.post("/api/v1/tickets", { subject: "x", customer: { email: "other@example.cn" } })).statusCode).toBe(403);
     expect((await client.post("/api/v1/tickets", { subject: "x", assigneeId: agentAId })).statusCode).toBe(403);
     expect((await client.patch(`/api/v1/tickets/${res.json().id}`, { priority: "urgent" })).statusCode).toBe(403);

@@ -204,7 +204,9 @@ describe("conversation", () => {
     const asCustomer = await t.signIn(customer.email, PASSWORD, "customer");
     const res = await asCustomer.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "问题又出现了" });
     expect(res.statusCode).toBe(201);
-    expect(res.json().ticket).toMatchObject({ status: "open", reopenCount: 1, solvedAt: null });
+    // The customer sees it back in progress; staff see it reopened and counted.
+    expect(res.json().ticket).toMatchObject({ state: "in_progress", solvedAt: null });
+    expect((await agent.get(`/api/v1/tickets/${ticket.id}`)).json()).toMatchObject({ status: "open", reopenCount: 1, solvedAt: null });
   });
 
   it("a reply to a closed ticket opens a linked follow-up and leaves the closed one unchanged", async () => {

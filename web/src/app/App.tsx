@@ -1,51 +1,75 @@
-import { RoutingPage } from "../features/routing/RoutingPage";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App as AntApp, ConfigProvider } from "antd";
+import { App as AntApp, ConfigProvider, Spin } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
+import { type ComponentType, type ReactNode, Suspense, lazy } from "react";
 import { useTranslation } from "react-i18next";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
-import { AdminPage } from "../features/admin/AdminPage";
-import { CodeLinkPage } from "../features/auth/CodeLinkPage";
-import { InvitePage } from "../features/auth/InvitePage";
-import { SignInPage } from "../features/auth/SignInPage";
 import { SessionProvider, useSession } from "../features/auth/session";
-import { WidgetPage } from "../features/widget/WidgetPage";
-import { StatusPage } from "../features/portal/StatusPage";
-import { FeedbackPage } from "../features/feedback/FeedbackPage";
-import { VisitsPage } from "../features/feedback/VisitsPage";
-import { AnalyticsPage } from "../features/analytics/AnalyticsPage";
-import { WallboardPage } from "../features/analytics/WallboardPage";
-import { TicketListPage } from "../features/tickets/TicketListPage";
-import { NewTicketPage } from "../features/tickets/NewTicketPage";
-import { TicketPage } from "../features/tickets/TicketPage";
 import { useLiveEvents } from "./useLiveEvents";
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+
+/** Each page is its own chunk, loaded when first opened (the sign-in page does not carry the reports' charts). */
+// biome-ignore lint/suspicious/noExplicitAny: each page has its own props; lazy() keeps them
+const page = <K extends string, C extends ComponentType<any>>(load: () => Promise<Record<K, C>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+const SignInPage = page(() => import("../features/auth/SignInPage"), "SignInPage");
+const CodeLinkPage = page(() => import("../features/auth/CodeLinkPage"), "CodeLinkPage");
+const InvitePage = page(() => import("../features/auth/InvitePage"), "InvitePage");
+const StatusPage = page(() => import("../features/portal/StatusPage"), "StatusPage");
+const WidgetPage = page(() => import("../features/widget/WidgetPage"), "WidgetPage");
+const FeedbackPage = page(() => import("../features/feedback/FeedbackPage"), "FeedbackPage");
+const PortalHomePage = page(() => import("../features/portal/PortalHomePage"), "PortalHomePage");
+const PortalTicketPage = page(() => import("../features/portal/PortalTicketPage"), "PortalTicketPage");
+const PortalNewTicketPage = page(() => import("../features/portal/PortalNewTicketPage"), "PortalNewTicketPage");
+const TicketListPage = page(() => import("../features/tickets/TicketListPage"), "TicketListPage");
+const NewTicketPage = page(() => import("../features/tickets/NewTicketPage"), "NewTicketPage");
+const TicketPage = page(() => import("../features/tickets/TicketPage"), "TicketPage");
+const AnalyticsPage = page(() => import("../features/analytics/AnalyticsPage"), "AnalyticsPage");
+const WallboardPage = page(() => import("../features/analytics/WallboardPage"), "WallboardPage");
+const RoutingPage = page(() => import("../features/routing/RoutingPage"), "RoutingPage");
+const VisitsPage = page(() => import("../features/feedback/VisitsPage"), "VisitsPage");
+const AdminPage = page(() => import("../features/admin/AdminPage"), "AdminPage");
 
 function Routed() {
   const { user, loading } = useSession();
   useLiveEvents(!!user);
   if (loading) return null;
+  const customer = user?.kind === "customer";
+  // Staff pages: customers have their own portal; nobody signed in goes to sign in.
+  const staff = (element: ReactNode) => (!user ? <Navigate to="/login" replace /> : customer ? <Navigate to="/portal" replace /> : element);
+  // Portal pages: for customers; staff have the workspace.
+  const portal = (element: ReactNode) => (!user ? <Navigate to="/portal" replace /> : customer ? element : <Navigate to="/" replace />);
   return (
-    <Routes>
-      <Route path="/login" element={user ? <Navigate to="/" replace /> : <SignInPage />} />
-      <Route path="/portal" element={user ? <Navigate to="/" replace /> : <SignInPage audience="customer" />} />
-      <Route path="/tickets/new" element={user ? <NewTicketPage /> : <Navigate to="/login" replace />} />
-      <Route path="/status" element={<StatusPage />} />
-      <Route path="/widget" element={<WidgetPage />} />
-      <Route path="/feedback/:token" element={<FeedbackPage />} />
-      <Route path="/portal/code" element={<CodeLinkPage />} />
-      <Route path="/invite" element={<InvitePage />} />
-      <Route path="/analytics" element={user ? <AnalyticsPage /> : <Navigate to="/login" replace />} />
-      <Route path="/wallboard" element={user ? <WallboardPage /> : <Navigate to="/login" replace />} />
-      <Route path="/routing" element={user ? <RoutingPage /> : <Navigate to="/login" replace />} />
-      <Route path="/visits" element={user ? <VisitsPage /> : <Navigate to="/login" replace />} />
-      <Route path="/admin/*" element={user ? <AdminPage /> : <Navigate to="/login" replace />} />
-      <Route path="/tickets/:id" element={user ? <TicketPage /> : <Navigate to="/login" replace />} />
-      <Route path="/*" element={user ? <TicketListPage /> : <Navigate to="/login" replace />} />
-    </Routes>
+    <Suspense fallback={<Spin style={{ display: "block", margin: "20vh auto" }} />}>
+      <Routes>
+        <Route path="/login" element={user ? <Navigate to={customer ? "/portal" : "/"} replace /> : <SignInPage />} />
+        <Route path="/portal" element={!user ? <SignInPage audience="customer" /> : portal(<PortalHomePage />)} />
+        <Route path="/portal/tickets/new" element={portal(<PortalNewTicketPage />)} />
+        <Route path="/portal/tickets/:id" element={portal(<PortalTicketPage />)} />
+        <Route path="/portal/code" element={<CodeLinkPage />} />
+        <Route path="/status" element={<StatusPage />} />
+        <Route path="/widget" element={<WidgetPage />} />
+        <Route path="/feedback/:token" element={<FeedbackPage />} />
+        <Route path="/invite" element={<InvitePage />} />
+        <Route path="/tickets/new" element={staff(<NewTicketPage />)} />
+        <Route path="/tickets/:id" element={customer ? <PortalTicketRedirect /> : staff(<TicketPage />)} />
+        <Route path="/analytics" element={staff(<AnalyticsPage />)} />
+        <Route path="/wallboard" element={staff(<WallboardPage />)} />
+        <Route path="/routing" element={staff(<RoutingPage />)} />
+        <Route path="/visits" element={staff(<VisitsPage />)} />
+        <Route path="/admin/*" element={staff(<AdminPage />)} />
+        <Route path="/*" element={staff(<TicketListPage />)} />
+      </Routes>
+    </Suspense>
   );
+}
+
+/** A customer following a link to /tickets/:id (e.g. from an email) lands on the portal's page of it. */
+function PortalTicketRedirect() {
+  const id = window.location.pathname.split("/")[2];
+  return <Navigate to={`/portal/tickets/${id}`} replace />;
 }
 
 export function App() {

@@ -11,6 +11,7 @@ import {
   loginBody,
   loginCodeRequestBody,
   loginCodeVerifyBody,
+  optionalSession,
   sessionResponse,
 } from "@loopdesk/contracts/auth";
 import { locale } from "@loopdesk/contracts/staff";
@@ -161,6 +162,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "any",
     responses: { 200: sessionResponse },
     handler: async ({ req }) => sessionBody(req.auth as Authentication, ctx.config.timeZone),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/session",
+    summary: "The session if there is one: like GET /me, but answers 200 with user null when nobody is signed in (public pages ask this)",
+    tags,
+    access: "public",
+    responses: { 200: optionalSession },
+    handler: async ({ req }) =>
+      req.auth ? sessionBody(req.auth, ctx.config.timeZone) : { user: null, csrfToken: null, timeZone: ctx.config.timeZone },
   });
 
   route(app, {

@@ -55,6 +55,13 @@ export async function customerOrganization(db: Executor, id: number) {
 }
 
 /** Display names of customers, for timelines and lists. */
+/** Name and tier of customers, for lists in other modules. */
+export async function customerSummaries(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, { name: string; tier: string }>();
+  const rows = await db.selectFrom("customers").select(["id", "name", "tier"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, tier: r.tier }]));
+}
+
 export async function customerNames(db: Executor, ids: number[]) {
   if (ids.length === 0) return new Map<number, string>();
   return new Map((await db.selectFrom("customers").select(["id", "name"]).where("id", "in", ids).execute()).map((r) => [r.id, r.name]));
@@ -215,6 +222,36 @@ export async function removeIdentity(db: Executor, customerId: number, identityI
     .executeTakeFirst();
   if (!res.numDeletedRows) throw NotFoundError("Identity");
   return getCustomer(db, customerId);
+}
+
+/** The spellings a mainland mobile number may be stored in: with +86, with 86, or the 11 digits alone. */
+export function phoneVariants(text: string): string[] {
+  const compact = text.replace(/[\s\-().]/g, "");
+  const mobile = /^(?:\+?86)?(1\d{10})$/.exec(compact);
+  return mobile ? [`+86${mobile[1]}`, `86${mobile[1]}`, mobile[1] as string] : [compact];
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Customers a search text names: an email address, a phone number (with or without +86, spaces
+ * or dashes), or the start of a name. Index-backed (identity values, lower(name) prefix).
+ */
+export async function customersMatching(db: Executor, text: string, limit = 50): Promise<number[]> {
+  const term = text.trim().toLowerCase();
+  if (term === "") return [];
+  const digits = term.replace(/[\s\-().+]/g, "");
+  let q = db.selectFrom("customers").select("id").where("merged_into_id", "is", null).limit(limit);
+  if (term.includes("@")) {
+    q = q.where("id", "in", (eb) =>
+      eb.selectFrom("customer_identities").select("customer_id").where("kind", "=", "email").where("value", "=", term),
+    );
+  } else if (/^\d{5,}$/.test(digits)) {
+    q = q.where("id", "in", (eb) =>
+      eb.selectFrom("customer_identities").select("customer_id").where("kind", "=", "phone").where("value", "in", phoneVariants(term)),
+    );
+  } else q = q.where((eb) => eb(eb.fn("lower", ["name"]), "like", `${escapeLike(term)}%`));
+  return (await q.execute()).map((r) => r.id);
 }
 
 export async function listCustomers(db: Executor, query: z.output<typeof listCustomersQuery>) {

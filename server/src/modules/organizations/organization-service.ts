@@ -20,6 +20,19 @@ export async function listOrganizations(db: Executor, q?: string) {
   return (await query.execute()).map(present);
 }
 
+/** Organizations whose name contains the text (an organization search finds its tickets). */
+export async function organizationsMatching(db: Executor, text: string, limit = 20): Promise<number[]> {
+  const term = text.trim().toLowerCase();
+  if (term.length < 2) return [];
+  const rows = await db
+    .selectFrom("organizations")
+    .select("id")
+    .where((eb) => eb(eb.fn("lower", ["name"]), "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function organizationExists(db: Executor, id: number) {
   return !!(await db.selectFrom("organizations").select("id").where("id", "=", id).executeTakeFirst());
 }

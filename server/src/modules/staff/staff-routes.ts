@@ -1,17 +1,36 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
-import { createStaffBody, staffMember, updateStaffBody } from "@loopdesk/contracts/staff";
+import { createStaffBody, staffMember, staffPreferences, updateStaffBody, updateStaffPreferencesBody } from "@loopdesk/contracts/staff";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { MailUnavailableError } from "../auth/login-code";
 import { endSessionsOf } from "../auth/session-service";
 import { sendStaffInvitation } from "../auth/staff-invitation";
-import { createStaff, getStaff, listStaff, updateStaff } from "./staff-service";
+import { createStaff, getStaff, listStaff, saveStaffPreferences, staffPreferencesOf, updateStaff } from "./staff-service";
 
 const tags = ["staff"];
 
 export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
+  route(app, {
+    method: "GET",
+    url: "/api/v1/me/preferences",
+    summary: "My own workspace settings (the queue's columns and page size)",
+    tags,
+    access: "staff",
+    responses: { 200: staffPreferences },
+    handler: ({ principal }) => staffPreferencesOf(ctx.db, principal.id),
+  });
+  route(app, {
+    method: "PUT",
+    url: "/api/v1/me/preferences",
+    summary: "Change my own workspace settings (merged with what is saved)",
+    tags,
+    access: "staff",
+    body: updateStaffPreferencesBody,
+    responses: { 200: staffPreferences },
+    handler: ({ principal, body }) => saveStaffPreferences(ctx.db, principal.id, body),
+  });
   route(app, {
     method: "GET",
     url: "/api/v1/staff",

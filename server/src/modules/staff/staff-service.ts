@@ -1,5 +1,11 @@
 import type { z } from "zod";
-import type { createStaffBody, StaffMember, updateStaffBody } from "@loopdesk/contracts/staff";
+import {
+  type StaffMember,
+  type StaffPreferences,
+  type createStaffBody,
+  staffPreferences,
+  type updateStaffBody,
+} from "@loopdesk/contracts/staff";
 import { type Expression, type Kysely, sql } from "kysely";
 import type { DB, StaffRow } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
@@ -33,6 +39,23 @@ export async function loadStaffPrincipal(db: Executor, staffId: number | Express
 export async function staffNames(db: Executor, ids: number[]) {
   if (ids.length === 0) return new Map<number, string>();
   return new Map((await db.selectFrom("staff").select(["id", "name"]).where("id", "in", ids).execute()).map((r) => [r.id, r.name]));
+}
+
+export async function staffPreferencesOf(db: Executor, id: number): Promise<StaffPreferences> {
+  const row = await db.selectFrom("staff").select("preferences").where("id", "=", id).executeTakeFirst();
+  const parsed = staffPreferences.safeParse(row?.preferences ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** Merges the given settings into the person's own. */
+export async function saveStaffPreferences(db: Executor, id: number, input: StaffPreferences) {
+  const next = { ...(await staffPreferencesOf(db, id)), ...input };
+  await db
+    .updateTable("staff")
+    .set({ preferences: JSON.stringify(next) })
+    .where("id", "=", id)
+    .execute();
+  return next;
 }
 
 export async function setStaffLocale(db: Executor, id: number, locale: "zh-CN" | "en") {

@@ -5,8 +5,10 @@ import type { AppContext } from "../../platform/context";
 import { ValidationError } from "../../platform/errors";
 import { decodeCursor, encodeCursor } from "../../platform/http/cursor";
 import { searchQuery } from "../../platform/text/search-text";
+import { customerNames, customersMatching } from "../customers/customer-service";
+import { organizationsMatching } from "../organizations/organization-service";
 import { scopeFilter, scopeFor } from "./ticket-access";
-import { presentTicket } from "./ticket-presenter";
+import { presentPortalTicket, presentTicket } from "./ticket-presenter";
 
 export type TicketFilters = Omit<ListTicketsQuery, "sort" | "cursor" | "limit">;
 
@@ -42,11 +44,18 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
   if (query.q) {
     const number = /^#?(\d{1,15})$/.exec(query.q);
     const tsquery = searchQuery(query.q);
+    // The customer a text names (name, phone, email) and organizations it names: their tickets match too.
+    const [customerIds, organizationIds] =
+      principal.kind === "staff"
+        ? await Promise.all([customersMatching(ctx.db, query.q), organizationsMatching(ctx.db, query.q)])
+        : [[], []];
     q = q.where((eb) => {
       const ors: Expression<SqlBool>[] = [];
       if (number) ors.push(eb("number", "=", Number(number[1])));
       if (tsquery)
         ors.push(sql<SqlBool>`tickets.id in (select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery}))`);
+      if (customerIds.length) ors.push(eb("tickets.customer_id", "in", customerIds));
+      if (organizationIds.length) ors.push(eb("tickets.organization_id", "in", organizationIds));
       return ors.length ? eb.or(ors) : eb.lit(false);
     });
   }
@@ -73,8 +82,23 @@ export async function countTickets(ctx: AppContext, principal: Principal, query:
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
 }
 
-/** Lists visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
+/** Lists visible tickets as staff see them (the queue, exports, suggestions). */
 export async function listTickets(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
+  const { rows, nextCursor } = await listTicketRows(ctx, principal, query);
+  // The customer's name beside each ticket (one lookup for the page).
+  const names = await customerNames(ctx.db, [...new Set(rows.map((t) => t.customer_id))]);
+  return { items: rows.map((t) => ({ ...presentTicket(t), customerName: names.get(t.customer_id) ?? "" })), nextCursor };
+}
+
+/** The list as its caller sees it: a customer the portal view of each ticket. */
+export async function listTicketsFor(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
+  if (principal.kind === "staff") return listTickets(ctx, principal, query);
+  const { rows, nextCursor } = await listTicketRows(ctx, principal, query);
+  return { items: rows.map(presentPortalTicket), nextCursor };
+}
+
+/** Visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
+async function listTicketRows(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
   let q = (await filteredTickets(ctx, principal, query)).selectAll();
 
   const desc = query.sort.startsWith("-");
@@ -110,7 +134,7 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
           ? (t.sla_next_due_at?.toISOString() ?? "infinity")
           : (t[key] as Date).toISOString();
   return {
-    items: page.map(presentTicket),
+    rows: page,
     nextCursor: rows.length > query.limit && last ? encodeCursor([lastKey(last), last.id]) : null,
   };
 }

@@ -12,7 +12,10 @@ import {
   listTicketsQuery,
   message,
   messageResult,
+  type PortalTicket,
+  type Ticket,
   ticket,
+  ticketForCaller,
   ticketCount,
   ticketEvent,
   updateTicketBody,
@@ -27,10 +30,10 @@ import { openAttachment, storeAttachment, ticketAttachments } from "./attachment
 import { addMessage } from "./add-message";
 import { bulkUpdateTickets } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
-import { countTickets, listTickets } from "./list-tickets";
+import { countTickets, listTicketsFor } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
 import { loadTicketWithAccess, loadVisibleTicket } from "./ticket-access";
-import { etagOf, presentTicket } from "./ticket-presenter";
+import { etagOf, presentPortalTicket, presentTicket, presentTicketFor } from "./ticket-presenter";
 import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
 import { parseIfMatch, updateTicket } from "./update-ticket";
 import { urgeTicket } from "./urge-ticket";
@@ -45,18 +48,19 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     tags,
     access: "any",
     body: createTicketBody,
-    responses: { 201: ticket },
+    responses: { 201: ticketForCaller },
     handler: async ({ req, reply, principal, body }) => {
       const prepared = await prepareTicket(ctx, principal, body);
       const key = req.headers["idempotency-key"];
       const result = await withIdempotency(
         ctx.db,
         { principal: `${principal.kind}:${principal.id}`, key: Array.isArray(key) ? key[0] : key, request: body },
-        async (trx) => ({ status: 201, body: presentTicket(await createTicket(ctx, trx, principal, body, prepared)) }),
+        async (trx) => ({ status: 201, body: presentTicketFor(principal, await createTicket(ctx, trx, principal, body, prepared)) }),
       );
       ctx.jobs.wake();
-      const created = result.body as z.infer<typeof ticket>;
-      reply.code(result.status).header("etag", `"${created.version}"`).header("location", `/api/v1/tickets/${created.id}`);
+      const created = result.body as Ticket | PortalTicket;
+      reply.code(result.status).header("location", `/api/v1/tickets/${created.id}`);
+      if ("version" in created) reply.header("etag", `"${created.version}"`);
       if (result.replayed) reply.header("idempotent-replayed", "true");
       return created;
     },
@@ -65,12 +69,12 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
     method: "GET",
     url: "/api/v1/tickets",
-    summary: "List tickets visible to the caller",
+    summary: "List tickets visible to the caller (a customer gets the portal view of each)",
     tags,
     access: "any",
     query: listTicketsQuery,
-    responses: { 200: pageOf(ticket) },
-    handler: ({ principal, query }) => listTickets(ctx, principal, query),
+    responses: { 200: pageOf(ticketForCaller) },
+    handler: ({ principal, query }) => listTicketsFor(ctx, principal, query),
   });
 
   route(app, {
@@ -102,15 +106,15 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
     method: "GET",
     url: "/api/v1/tickets/:id",
-    summary: "Get a ticket (ETag carries its version)",
+    summary: "Get a ticket (ETag carries its version; a customer gets the portal view)",
     tags,
     access: "any",
     params: idParams,
-    responses: { 200: ticket },
+    responses: { 200: ticketForCaller },
     handler: async ({ reply, principal, params }) => {
       const { ticket: t, access } = await loadTicketWithAccess(ctx.db, principal, params.id);
       reply.header("etag", etagOf(t));
-      return { ...presentTicket(t), access };
+      return principal.kind === "customer" ? presentPortalTicket(t) : { ...presentTicket(t), access };
     },
   });
 
@@ -158,7 +162,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
       reply.code(201).header("etag", etagOf(result.ticket));
       return {
         message: (await presentMessages(ctx.db, [result.message]))[0],
-        ticket: presentTicket(result.ticket),
+        ticket: presentTicketFor(principal, result.ticket),
         followUpTicketId: result.followUpTicketId,
       };
     },

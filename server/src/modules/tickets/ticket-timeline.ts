@@ -7,6 +7,7 @@ import { customerNames } from "../customers/customer-service";
 import { directoryNames } from "../directory/directory-names";
 import { staffNames } from "../staff/staff-service";
 import { attachmentsForMessages } from "./attachment-service";
+import { customerStateOf } from "./ticket-presenter";
 import { loadVisibleTicket } from "./ticket-access";
 import { CUSTOMER_VISIBLE_EVENTS } from "./ticket-events";
 
@@ -53,6 +54,9 @@ export async function listMessages(db: Executor, principal: Principal, ticketId:
   if (principal.kind === "customer") q = q.where("visibility", "=", "public");
   return presentMessages(db, await q.execute());
 }
+
+const customerValue = (field: string | null, v: unknown) =>
+  field === "status" && typeof v === "string" ? customerStateOf(v) : typeof v === "number" && field === null ? v : null;
 
 type EventRow = { type: string; field: string | null; before: unknown; after: unknown; actor_type: string; actor_id: number | null };
 
@@ -125,8 +129,9 @@ export async function listEvents(
     actorId: e.actor_id,
     actorName: e.actor_id === null ? null : ((e.actor_type === "staff" ? names.staff : names.customers)[String(e.actor_id)] ?? null),
     field: e.field,
-    before: e.before,
-    after: e.after,
+    // A customer sees a status change in their own words (挂起 reads as 处理中), and nothing else of the values.
+    before: principal.kind === "customer" ? customerValue(e.field, e.before) : e.before,
+    after: principal.kind === "customer" ? customerValue(e.field, e.after) : e.after,
     data: principal.kind === "customer" ? null : e.data,
     createdAt: e.created_at.toISOString(),
   }));

@@ -36,11 +36,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    api<SessionResponse>("/me")
-      .then(accept)
-      .catch((e) => {
-        if (!(e instanceof ApiError) || e.status !== 401) console.error(e);
+    // /session answers 200 also when nobody is signed in: public pages log no failed request.
+    api<Omit<SessionResponse, "user"> & { user: Principal | null }>("/session")
+      .then((s) => {
+        if (s.user) accept({ ...s, user: s.user });
+        else setTimeZone(s.timeZone);
       })
+      .catch((e) => console.error(e))
       .finally(() => setLoading(false));
   }, [accept]);
 

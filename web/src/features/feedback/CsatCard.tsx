@@ -1,5 +1,4 @@
 import type { TicketCsat } from "@loopdesk/contracts/feedback";
-import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Card, Rate, Typography } from "antd";
 import { useTranslation } from "react-i18next";
@@ -7,17 +6,29 @@ import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { RatingForm } from "./RatingForm";
 
-/** 满意度 on the ticket: the customer rates a solved ticket here; staff see the answer. */
-export function CsatCard({ ticket, isStaff }: { ticket: Ticket; isStaff: boolean }) {
+/**
+ * 满意度 on the ticket: the customer rates a solved ticket here; staff see the answer. `changed`
+ * (the ticket's version or update time) refreshes it when the ticket changes.
+ */
+export function CsatCard({
+  ticketId,
+  solved,
+  changed,
+  isStaff,
+}: {
+  ticketId: number;
+  solved: boolean;
+  changed: string | number;
+  isStaff: boolean;
+}) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const key = ["csat", ticket.id, ticket.version];
-  const csat = useQuery({ queryKey: key, queryFn: () => api<TicketCsat>(`/tickets/${ticket.id}/csat`) });
+  const key = ["csat", ticketId, changed];
+  const csat = useQuery({ queryKey: key, queryFn: () => api<TicketCsat>(`/tickets/${ticketId}/csat`) });
   const rate = useMutation({
-    mutationFn: (body: { rating: number; comment?: string }) => api(`/tickets/${ticket.id}/csat`, { method: "POST", body }),
-    onSettled: () => qc.invalidateQueries({ queryKey: ["csat", ticket.id] }),
+    mutationFn: (body: { rating: number; comment?: string }) => api(`/tickets/${ticketId}/csat`, { method: "POST", body }),
+    onSettled: () => qc.invalidateQueries({ queryKey: ["csat", ticketId] }),
   });
-  const solved = ticket.status === "solved" || ticket.status === "closed";
   const answer = csat.data?.answer;
   if (!answer && (isStaff ? !csat.data?.surveyed : !solved)) return null;
   return (

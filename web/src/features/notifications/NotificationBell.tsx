@@ -1,3 +1,4 @@
+import { BellOutlined } from "@ant-design/icons";
 import type { Notification } from "@loopdesk/contracts/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge, Button, Empty, List, Popover, Typography } from "antd";
@@ -70,9 +71,7 @@ export function NotificationBell() {
   return (
     <Popover content={content} trigger="click" open={open} onOpenChange={setOpen} placement="bottomRight" title={t("notifications.title")}>
       <Badge count={list.data?.unreadCount ?? 0} size="small" data-testid="bell-count">
-        <Button type="text" aria-label={t("notifications.title")} data-testid="bell">
-          🔔
-        </Button>
+        <Button type="text" aria-label={t("notifications.title")} data-testid="bell" icon={<BellOutlined style={{ fontSize: 18 }} />} />
       </Badge>
     </Popover>
   );

@@ -1,6 +1,6 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Layout, Space, Table, Tag } from "antd";
+import { Alert, Button, Layout, Select, Space, Table, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
@@ -9,17 +9,15 @@ import { AppHeader } from "../../app/AppHeader";
 import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { BulkBar } from "./BulkBar";
-import { useStaff } from "./ticket-api";
+import { useNamed, usePreferences, useStaff } from "./ticket-api";
 import { ExportButton } from "./ExportButton";
 import { SavedViewActions } from "./SavedViewActions";
-import { SlaDue } from "./SlaDue";
 import { TicketFilterBar } from "./TicketFilterBar";
 import { ViewMenu } from "./ViewMenu";
 import { GoOnlinePrompt } from "../routing/GoOnlinePrompt";
-import { priorityColor, statusColor } from "./ticket-labels";
+import { ColumnChooser } from "./ColumnChooser";
+import { DEFAULT_COLUMNS, type SortKey, queueColumns } from "./queue-columns";
 import { type ListFilters, type ViewKey, filtersOf, sameFilters, toParams, useSavedViews } from "./ticket-views";
-
-type SortKey = "created_at" | "updated_at" | "priority" | "sla_due";
 
 /** The agent workspace's queue: views on the left, filters and a dense ticket table in the centre. */
 export function TicketListPage() {
@@ -43,8 +41,17 @@ export function TicketListPage() {
   const orderOf = (key: SortKey) => (sortParam === key ? ("ascend" as const) : sortParam === `-${key}` ? ("descend" as const) : null);
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
+  const { preferences, savePreferences } = usePreferences();
+  const pageSize = preferences.pageSize ?? 25;
+  const shownColumns = preferences.ticketColumns ?? DEFAULT_COLUMNS;
+  const departments = useNamed("/departments");
   const params = toParams(filters);
-  params.set("limit", "25");
+  // The total of the same filters (capped, so a view never counts a whole archive).
+  const total = useQuery({
+    queryKey: ["tickets", "count", params.toString()],
+    queryFn: () => api<{ count: number; capped: boolean }>(`/tickets/count?${params}`),
+  });
+  params.set("limit", String(pageSize));
   params.set("sort", sortParam);
   if (cursor) params.set("cursor", cursor);
   const { data, error, isFetching } = useQuery({
@@ -79,6 +86,13 @@ export function TicketListPage() {
   );
   useShortcuts(shortcuts);
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });
+  const columns = queueColumns({
+    t,
+    dateFormat,
+    orderOf,
+    staffName: (id) => staffNames.get(id) ?? "",
+    departmentName: (id) => (id === null ? t("ticket.sharedInbox") : (departments.data?.find((d) => d.id === id)?.name ?? "")),
+  });
 
   return (
     <Layout style={{ minHeight: "100vh" }}>
@@ -97,6 +111,7 @@ export function TicketListPage() {
               </Button>
             )}
             {isStaff && <ExportButton filters={filters} />}
+            <ColumnChooser value={shownColumns} onChange={(ticketColumns) => savePreferences({ ticketColumns })} />
             {isStaff && (
               <SavedViewActions
                 current={currentSaved}
@@ -134,7 +149,7 @@ export function TicketListPage() {
             dataSource={data?.items ?? []}
             pagination={false}
             scroll={{ x: 720 }}
-            locale={{ emptyText: t("tickets.empty") }}
+            locale={{ emptyText: filters.q ? <SearchEmpty q={filters.q} /> : t("tickets.empty") }}
             rowSelection={
               isStaff ? { selectedRowKeys: checked, onChange: (keys) => setChecked(keys as number[]), columnWidth: 40 } : undefined
             }
@@ -147,90 +162,44 @@ export function TicketListPage() {
               style: { cursor: "pointer", background: index === selected ? "#e6f4ff" : undefined },
               "data-selected": index === selected ? "true" : undefined,
             })}
-            columns={[
-              {
-                title: t("tickets.number"),
-                dataIndex: "number",
-                key: "created_at",
-                width: 90,
-                sorter: true,
-                sortOrder: orderOf("created_at"),
-                render: (n: number) => `#${n}`,
-              },
-              {
-                title: t("tickets.subject"),
-                dataIndex: "subject",
-                ellipsis: true,
-                className: "col-subject",
-                render: (subject: string, r: Ticket) => (
-                  <>
-                    {r.missingFields.length > 0 && <Tag color="orange">{t("template.incomplete")}</Tag>}
-                    {r.duplicateOfId !== null && <Tag color="gold">{t("duplicate.tag")}</Tag>}
-                    {subject}
-                  </>
-                ),
-              },
-              {
-                title: t("tickets.status"),
-                dataIndex: "status",
-                width: 110,
-                render: (s: string) => <Tag color={statusColor[s]}>{t(`status.${s}`)}</Tag>,
-              },
-              {
-                title: t("tickets.priority"),
-                key: "priority",
-                sorter: true,
-                sortOrder: orderOf("priority"),
-                dataIndex: "priority",
-                width: 100,
-                render: (p: string) => <Tag color={priorityColor[p]}>{t(`priority.${p}`)}</Tag>,
-              },
-              ...(isStaff
-                ? [
-                    {
-                      title: t("ticket.assignee"),
-                      dataIndex: "assigneeId",
-                      width: 110,
-                      className: "col-assignee",
-                      render: (id: number | null) => (id ? (staffNames.get(id) ?? `#${id}`) : "—"),
-                    },
-                  ]
-                : []),
-              ...(isStaff
-                ? [
-                    {
-                      title: t("tickets.sla"),
-                      dataIndex: "slaDueAt",
-                      key: "sla_due",
-                      width: 130,
-                      sorter: true,
-                      sortOrder: orderOf("sla_due"),
-                      render: (d: string | null) => <SlaDue dueAt={d} />,
-                    },
-                  ]
-                : []),
-              { title: t("tickets.channel"), dataIndex: "channel", width: 100, render: (c: string) => t(`channel.${c}`) },
-              {
-                title: t("tickets.updatedAt"),
-                dataIndex: "updatedAt",
-                key: "updated_at",
-                width: 160,
-                sorter: true,
-                sortOrder: orderOf("updated_at"),
-                render: (d: string) => dateFormat.format(new Date(d)),
-              },
-            ]}
+            columns={shownColumns.map((c) => columns[c])}
           />
-          <Space style={{ marginTop: 12 }}>
+          <Space style={{ marginTop: 12 }} wrap>
             <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
               {t("tickets.previous")}
             </Button>
             <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}>
               {t("tickets.next")}
             </Button>
+            {total.data && (
+              <Typography.Text type="secondary" data-testid="ticket-total">
+                {t(total.data.capped ? "tickets.totalCapped" : "tickets.total", { count: total.data.count })}
+              </Typography.Text>
+            )}
+            <Select
+              size="small"
+              data-testid="page-size"
+              value={pageSize}
+              onChange={(size) => {
+                savePreferences({ pageSize: size });
+                resetPaging();
+              }}
+              options={[25, 50, 100].map((size) => ({ value: size, label: t("tickets.pageSize", { size }) }))}
+            />
           </Space>
         </Layout.Content>
       </Layout>
     </Layout>
+  );
+}
+
+/** An empty search says what was searched and that it covers only the tickets the person may see. */
+function SearchEmpty({ q }: { q: string }) {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="search-empty" style={{ padding: 16 }}>
+      <Typography.Paragraph strong>{t("tickets.noMatch", { q })}</Typography.Paragraph>
+      <Typography.Text type="secondary">{t("tickets.searchScope")}</Typography.Text>
+    </div>
   );
 }

@@ -120,7 +120,12 @@ export function TicketPage() {
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
                 {isStaff && <RoutingCard ticket={ticket.data} />}
                 {isStaff && <TicketSlaCard ticketId={ticket.data.id} version={ticket.data.version} />}
-                <CsatCard ticket={ticket.data} isStaff={isStaff} />
+                <CsatCard
+                  ticketId={ticket.data.id}
+                  solved={ticket.data.status === "solved" || ticket.data.status === "closed"}
+                  changed={ticket.data.version}
+                  isStaff={isStaff}
+                />
                 {isStaff && <TicketVisitsCard ticketId={ticket.data.id} />}
                 {isStaff && <CustomerPanel ticket={ticket.data} />}
                 {isStaff && <CrmCard ticket={ticket.data} />}

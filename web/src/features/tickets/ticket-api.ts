@@ -1,4 +1,4 @@
-import type { StaffMember } from "@loopdesk/contracts/staff";
+import type { StaffMember, StaffPreferences } from "@loopdesk/contracts/staff";
 import type { EventNames, Message, Ticket, TicketEvent, UpdateTicketBody } from "@loopdesk/contracts/tickets";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
@@ -58,4 +58,20 @@ export function useAddMessage(id: number) {
       api(`/tickets/${id}/messages`, { method: "POST", body }),
     onSettled: refresh,
   });
+}
+
+/** The person's own workspace settings (queue columns, page size), saved on the server. */
+export function usePreferences() {
+  const qc = useQueryClient();
+  const prefs = useQuery({
+    queryKey: ["me", "preferences"],
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: () => api<StaffPreferences>("/me/preferences"),
+  });
+  const save = useMutation({
+    mutationFn: (change: StaffPreferences) => api<StaffPreferences>("/me/preferences", { method: "PUT", body: change }),
+    onMutate: (change) => qc.setQueryData<StaffPreferences>(["me", "preferences"], (p) => ({ ...(p ?? {}), ...change })),
+    onSuccess: (saved) => qc.setQueryData(["me", "preferences"], saved),
+  });
+  return { preferences: prefs.data ?? {}, savePreferences: (change: StaffPreferences) => save.mutate(change) };
 }

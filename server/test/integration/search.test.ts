@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+
+let t: TestApp;
+let admin: Client;
+let agent: Client;
+const ids: number[] = [];
+let hiddenCustomer: { id: number };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+  const mine = await t.factory.department("售后");
+  const other = await t.factory.department("财务");
+  agent = await t.signIn((await t.factory.staff({ departmentIds: [mine.id] })).email, PASSWORD);
+  const org = (await admin.post("/api/v1/organizations", { name: "杭州云帆科技" })).json();
+  const customer = (
+    await admin.post("/api/v1/customers", {
+      name: "王小红",
+      email: "xiaohong@example.cn",
+      phone: "+8613912345678",
+      organizationId: org.id,
+    })
+  ).json();
+  for (let i = 0; i < 6; i++)
+    ids.push(
+      (await admin.post("/api/v1/tickets", { subject: `咨询 ${i}`, customer: { id: customer.id }, departmentId: mine.id })).json().id,
+    );
+  // Someone whose tickets this agent may not see.
+  hiddenCustomer = (await admin.post("/api/v1/customers", { name: "王秘密", email: "secret@example.cn" })).json();
+  await admin.post("/api/v1/tickets", { subject: "财务问题", customer: { id: hiddenCustomer.id }, departmentId: other.id });
+});
+afterAll(() => t.close());
+
+const found = async (q: string) =>
+  ((await agent.get(`/api/v1/tickets?q=${encodeURIComponent(q)}&limit=50`)).json().items as { id: number }[]).map((x) => x.id).sort();
+
+describe("search", () => {
+  it("finds a customer's tickets by name, phone (with or without +86, spaces, dashes), email or organization", async () => {
+    const all = [...ids].sort();
+    for (const q of [
+      "王小红",
+      "王小",
+      "13912345678",
+      "+86 139 1234 5678",
+      "139-1234-5678",
+      "8613912345678",
+      "xiaohong@example.cn",
+      "XiaoHong@Example.cn",
+      "云帆科技",
+    ])
+      expect(await found(q), q).toEqual(all);
+    // Only within what the agent may see: the other customer's ticket is not found by name.
+    expect(await found("王秘密")).toEqual([]);
+  });
+
+  it("suggests tickets and customers as you type, never counting tickets outside the caller's scope", async () => {
+    const res = await agent.get(`/api/v1/search?q=${encodeURIComponent("王")}`);
+    expect(res.statusCode).toBe(200);
+    const s = res.json();
+    expect(s.customers).toEqual([expect.objectContaining({ name: "王小红", visibleTickets: 6 })]);
+    expect(s.tickets.length).toBeGreaterThan(0);
+    expect(s.tickets.every((x: { id: number }) => ids.includes(x.id))).toBe(true);
+    // The administrator sees both customers.
+    const names = (await admin.get(`/api/v1/search?q=${encodeURIComponent("王")}`)).json().customers.map((c: { name: string }) => c.name);
+    expect(names.sort()).toEqual(["王小红", "王秘密"]);
+    expect((await agent.get("/api/v1/search?q=")).statusCode).toBe(400);
+  });
+});
