@@ -17,6 +17,8 @@ export type DemoTeamInfo = {
   memberIds: number[];
   fallbackId: number | null;
   strategy: string;
+  /** Whether its members are online for their whole shift (the roster), or only once they sign in. */
+  rostered: boolean;
 };
 
 /** What planning a ticket's life needs to know of the workspace. */
@@ -96,6 +98,9 @@ const CHANNEL_WEIGHT: Record<string, number> = { email: 30, portal: 25, widget: 
 /** Share of requests that arrive with every required field, by channel: forms ask, mail and chat do not. */
 const COMPLETE_RATE: Record<string, number> = { portal: 0.97, widget: 0.9, api: 0.95, phone: 0.86, email: 0.7, wecom: 0.66 };
 
+/** How far back arrivals count as "now" for who is online. */
+const RECENT_MS = 6 * 3_600_000;
+
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 /** The first moment from `at` when someone of these can work (on shift), looking ahead up to two days. */
@@ -120,9 +125,14 @@ function route(world: DemoWorld, r: Rng, teamId: number, at: number): { staffId:
     seen.add(id);
     const team = world.teams.get(id);
     if (!team) break;
+    // In the last hours only a roster team's members are surely online (the others have not signed in on the demo).
+    const online = team.rostered || at < world.now.getTime() - RECENT_MS;
     const free = team.memberIds
       .map((m) => world.agents.get(m))
-      .filter((a): a is DemoAgent => !!a && isOnShift(a.shifts, [], new Date(at), world.timeZone) && loadAt(world, a.id, at) < a.capacity)
+      .filter(
+        (a): a is DemoAgent =>
+          online && !!a && isOnShift(a.shifts, [], new Date(at), world.timeZone) && loadAt(world, a.id, at) < a.capacity,
+      )
       .map((a) => ({ a, load: loadAt(world, a.id, at) / a.capacity + r.next() * 0.05 }))
       .sort((x, y) => x.load - y.load);
     if (free[0]) return { staffId: free[0].a.id, teamId: id, fallback: hop > 0 };
@@ -142,7 +152,8 @@ export function planTicket(
   r: Rng,
   world: DemoWorld,
   customers: DemoCustomer[],
-  repeatOf: Map<number, string>,
+  /** Per category, the customers who recently asked about it (some come back with the same problem). */
+  recentBy: Map<string, number[]>,
   created: number,
 ): PlannedTicket {
   const now = world.now.getTime();
@@ -151,8 +162,9 @@ export function planTicket(
   const vipPool = customers.filter((c) => c.tier !== "normal");
   let customer = r.chance(0.15) && vipPool.length ? r.pick(vipPool) : r.pick(customers);
   // Some customers come back with the same kind of problem (重复来单).
-  if (r.chance(0.06)) customer = customers.find((c) => repeatOf.get(c.id) === category.name) ?? customer;
-  repeatOf.set(customer.id, category.name);
+  const recent = recentBy.get(category.name) ?? [];
+  if (r.chance(0.06) && recent.length) customer = customers.find((c) => c.id === r.pick(recent)) ?? customer;
+  recentBy.set(category.name, [...recent.slice(-19), customer.id]);
 
   const channel = r.weighted(CHANNELS, (c) => CHANNEL_WEIGHT[c] ?? 1);
   const priority =
@@ -289,6 +301,9 @@ export function planTicket(
   }
 
   const staff = () => ({ type: "staff" as const, id: assignee });
+  // Each answer of a conversation is a different sentence.
+  const unused = [...category.replies];
+  const reply = () => (unused.length > 1 ? (unused.splice(Math.floor(r.next() * unused.length), 1)[0] as string) : (unused[0] ?? ""));
   const staffReply = (body: string, next: string | null, delayMinutes: number): number | null => {
     if (assignee === null) return null;
     const at = whenWorking(assignee, later(delayMinutes));
@@ -383,9 +398,9 @@ export function planTicket(
     }
   }
 
-  if (fcr) staffReply(r.pick(category.replies), "solved", firstDelay);
+  if (fcr) staffReply(reply(), "solved", firstDelay);
   else {
-    staffReply(r.pick(category.replies), r.chance(0.4) ? "pending" : "open", firstDelay);
+    staffReply(reply(), r.chance(0.4) ? "pending" : "open", firstDelay);
     if (transfers && assignee !== null && firstResponseAt !== null) {
       // 转派: the ticket needs another department; the reason goes with it, and that team's member on shift takes it.
       const toDept = world.departments.get(handOff.to) as number;
@@ -465,7 +480,7 @@ export function planTicket(
         ev("urged", at, customerActor, { after: json(urgeCount), data: json({ note: r.pick(["请尽快处理", "已经等了很久了", null]) }) });
       }
     }
-    if (r.chance(0.3)) staffReply(r.pick(category.replies), null, r.around(90, 0.8));
+    if (r.chance(0.3)) staffReply(reply(), null, r.around(90, 0.8));
     if (category.name === "设备报修" && r.chance(0.3)) {
       // Waiting for a spare part: 挂起.
       const at = later(r.between(5, 30));
@@ -474,11 +489,11 @@ export function planTicket(
         setStatus("on_hold", at, staff());
       }
     }
-    staffReply(r.pick(category.replies), "solved", slow ? r.around(4000, 0.4) : r.around(480, 0.9));
+    staffReply(reply(), "solved", slow ? r.around(4000, 0.4) : r.around(480, 0.9));
   }
   if (reopens && solvedAt !== null) {
     const back = customerReply("问题又出现了，麻烦再看一下。", r.around(900, 0.8));
-    if (back) staffReply(r.pick(category.replies), "solved", r.around(240, 0.8));
+    if (back) staffReply(reply(), "solved", r.around(240, 0.8));
   }
   const solved = solvedAt as number | null;
   let csat: PlannedTicket["csat"] = null;

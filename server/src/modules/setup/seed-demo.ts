@@ -297,6 +297,7 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
             memberIds: [...org.agents.values()].filter((a) => a.teamIds.includes(id)).map((a) => a.id),
             fallbackId: t.fallback ? (org.teams.get(t.fallback) as number) : null,
             strategy: t.strategy,
+            rostered: t.presenceMode === "shift",
           },
         ];
       }),
@@ -315,9 +316,9 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
       categories,
       busy: new Map(),
     };
-    const repeatOf = new Map<number, string>();
+    const recentBy = new Map<string, number[]>();
     const plans = arrivals(r, now, ticketCount).map((created) => {
-      const plan = planTicket(r, world, customers, repeatOf, created);
+      const plan = planTicket(r, world, customers, recentBy, created);
       return { ...plan, sla: slaHistory(plan, policies, calendar, now) };
     });
     await insertTickets(db, plans);

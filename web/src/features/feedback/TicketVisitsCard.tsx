@@ -6,8 +6,8 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 
-/** The ticket's follow-up visits, and planning one by hand (staff). */
-export function TicketVisitsCard({ ticketId }: { ticketId: number }) {
+/** The ticket's follow-up visits, and planning one by hand (staff who own the ticket). */
+export function TicketVisitsCard({ ticketId, editable }: { ticketId: number; editable: boolean }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
@@ -32,7 +32,8 @@ export function TicketVisitsCard({ ticketId }: { ticketId: number }) {
       style={{ marginTop: 16 }}
       data-testid="ticket-visits"
       extra={
-        !hasOpen && (
+        !hasOpen &&
+        editable && (
           <Button size="small" onClick={() => setOpen(true)}>
             {t("visits.plan")}
           </Button>

@@ -41,7 +41,7 @@ export function TransferDialog({ ticket, open, onClose }: { ticket: Ticket; open
   const picked = bodyOf(values);
   const anything = picked.departmentId || picked.teamId || picked.assigneeId;
   const preview = useQuery({
-    queryKey: ["ticket", ticket.id, "transfer-preview", picked.departmentId, picked.teamId, picked.assigneeId],
+    queryKey: ["transfer-preview", ticket.id, picked.departmentId, picked.teamId, picked.assigneeId],
     enabled: open && !!anything,
     retry: false,
     queryFn: () => api<TransferOutcome>(`/tickets/${ticket.id}/transfer/preview`, { method: "POST", body: { ...picked, reason: "" } }),

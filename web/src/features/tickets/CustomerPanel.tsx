@@ -6,12 +6,10 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { MergeCustomerButton } from "./MergeCustomerButton";
-import { statusColor } from "./ticket-labels";
-
-const tierColor: Record<string, string> = { normal: "default", silver: "geekblue", gold: "gold", vip: "magenta" };
+import { statusColor, tierColor } from "./ticket-labels";
 
 /** Who is asking: identities, tier, and their previous tickets (for staff). */
-export function CustomerPanel({ ticket }: { ticket: Ticket }) {
+export function CustomerPanel({ ticket, editable }: { ticket: Ticket; editable: boolean }) {
   const { t } = useTranslation();
   const customer = useQuery({ queryKey: ["customer", ticket.customerId], queryFn: () => api<Customer>(`/customers/${ticket.customerId}`) });
   const history = useQuery({
@@ -32,7 +30,7 @@ export function CustomerPanel({ ticket }: { ticket: Ticket }) {
     <Card
       size="small"
       title={t("customer.title")}
-      extra={<MergeCustomerButton customer={c} />}
+      extra={editable ? <MergeCustomerButton customer={c} /> : undefined}
       style={{ marginTop: 16 }}
       data-testid="customer-panel"
     >

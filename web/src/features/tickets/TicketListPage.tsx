@@ -4,7 +4,7 @@ import { Alert, Button, Layout, Select, Space, Table, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api/client";
-import { useNavigate } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
 import { rememberList, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
@@ -27,8 +27,24 @@ export function TicketListPage() {
   const isStaff = user?.kind === "staff";
   const savedViews = useSavedViews(isStaff);
   // Agents start with their own queue; supervisors and admins with everything unsolved.
-  const [view, setView] = useState<ViewKey>(user?.kind === "staff" && user.role === "agent" ? "mine" : "unsolved");
-  const [filters, setFilters] = useState<ListFilters>(() => filtersOf(view));
+  // A link (the top bar's search, a customer's open tickets) opens the list on all tickets with its filter.
+  const [searchParams] = useSearchParams();
+  const linked = useMemo(() => {
+    const f: ListFilters = {};
+    for (const key of ["q", "customer"] as const) {
+      const v = searchParams.get(key);
+      if (v) f[key] = v;
+    }
+    return Object.keys(f).length ? f : null;
+  }, [searchParams]);
+  const [view, setView] = useState<ViewKey>(linked ? "all" : user?.kind === "staff" && user.role === "agent" ? "mine" : "unsolved");
+  const [filters, setFilters] = useState<ListFilters>(() => linked ?? filtersOf(view));
+  useEffect(() => {
+    if (!linked) return;
+    setView("all");
+    setFilters(linked);
+    setCursors([null]);
+  }, [linked]);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1];
   const currentSaved = savedViews.data?.find((v) => `view:${v.id}` === view);

@@ -1,4 +1,4 @@
-import { Alert, App, Col, Layout, Row, Skeleton, Tag, Typography } from "antd";
+import { Alert, App, Col, Layout, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
@@ -8,6 +8,7 @@ import { neighbourTicket, useShortcuts } from "../../app/shortcuts";
 import { useSession } from "../auth/session";
 import { AttachmentList } from "./AttachmentList";
 import { CustomerPanel } from "./CustomerPanel";
+import { CustomerStrip } from "./CustomerStrip";
 import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
@@ -19,7 +20,8 @@ import { CrmCard } from "./CrmCard";
 import { DuplicateBanner } from "./DuplicateBanner";
 import { MessageBody } from "./MessageBody";
 import { Timeline } from "./Timeline";
-import { UrgeButton } from "./UrgeButton";
+import { StaffUrgeButton } from "./StaffUrgeButton";
+import { UrgeBanner } from "./UrgeBanner";
 import { useEvents, useMessages, useNamed, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
 
@@ -68,22 +70,31 @@ export function TicketPage() {
         {ticket.isLoading && <Skeleton active />}
         {ticket.data && (
           <>
-            <Typography.Title level={4} style={{ marginTop: 12 }} data-testid="ticket-title">
-              #{ticket.data.number} {ticket.data.subject}{" "}
+            {/* One line on any screen: the subject ellipsised; tags and actions below it. */}
+            <Typography.Title
+              level={4}
+              style={{ marginTop: 12, marginBottom: 4 }}
+              data-testid="ticket-title"
+              className="ticket-title"
+              ellipsis={{ tooltip: ticket.data.subject }}
+            >
+              #{ticket.data.number} {ticket.data.subject}
+            </Typography.Title>
+            <Space wrap size={[8, 4]} style={{ marginBottom: 8 }}>
               <Tag color={statusColor[ticket.data.status]} data-testid="ticket-status">
                 {t(`status.${ticket.data.status}`)}
-              </Tag>{" "}
+              </Tag>
               {ticket.data.missingFields.length > 0 && (
                 <Tag color="orange" data-testid="incomplete-tag">
                   {t("template.incomplete")}
                 </Tag>
               )}
-              <UrgeButton
-                ticketId={ticket.data.id}
-                count={ticket.data.urgeCount}
-                disabled={ticket.data.status === "solved" || ticket.data.status === "closed"}
-              />
-            </Typography.Title>
+              {isStaff && (
+                <StaffUrgeButton ticketId={ticket.data.id} disabled={ticket.data.status === "solved" || ticket.data.status === "closed"} />
+              )}
+            </Space>
+            {isStaff && <UrgeBanner ticket={ticket.data} events={events.data?.items ?? []} />}
+            {isStaff && <CustomerStrip ticket={ticket.data} />}
             <DuplicateBanner ticket={ticket.data} isStaff={isStaff} />
             {ticket.data.access === "participant" && (
               <Alert
@@ -126,8 +137,8 @@ export function TicketPage() {
                   changed={ticket.data.version}
                   isStaff={isStaff}
                 />
-                {isStaff && <TicketVisitsCard ticketId={ticket.data.id} />}
-                {isStaff && <CustomerPanel ticket={ticket.data} />}
+                {isStaff && <TicketVisitsCard ticketId={ticket.data.id} editable={ticket.data.access !== "participant"} />}
+                {isStaff && <CustomerPanel ticket={ticket.data} editable={ticket.data.access !== "participant"} />}
                 {isStaff && <CrmCard ticket={ticket.data} />}
               </Col>
             </Row>

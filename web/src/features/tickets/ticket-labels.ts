@@ -10,3 +10,4 @@ export const statusColor: Record<string, string> = {
 export const priorityColor: Record<string, string> = { low: "default", normal: "blue", high: "orange", urgent: "red" };
 export const statuses = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
 export const priorities = ["low", "normal", "high", "urgent"] as const;
+export const tierColor: Record<string, string> = { normal: "default", silver: "geekblue", gold: "gold", vip: "magenta" };
