@@ -10,6 +10,7 @@ export const notificationTypes = [
   "escalated",
   "rule",
   "transferred",
+  "sla_digest",
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export const notificationChannels = ["inApp", "email"] as const;
@@ -25,6 +26,7 @@ export const defaultNotificationPrefs: Record<NotificationType, { inApp: boolean
   escalated: { inApp: true, email: true },
   rule: { inApp: true, email: false },
   transferred: { inApp: true, email: false },
+  sla_digest: { inApp: true, email: false },
 };
 export const updateNotificationPrefsBody = z.strictObject({ prefs: notificationPrefs });
 export const notificationPrefsResult = z.object({ prefs: z.record(z.string(), z.object({ inApp: z.boolean(), email: z.boolean() })) });

@@ -19,6 +19,7 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     escalated: (d, t) => `“${t.target[String(d.target)] ?? d.target}”超时后已升级（第 ${d.step} 步）。`,
     rule: (d) => `${d.message ?? ""}\n（规则：${d.ruleName ?? ""}）`,
     transferred: (d) => `${d.byName ?? "有人"} 把这张工单转给了您的部门${d.reason ? `，原因：${d.reason}` : ""}。`,
+    sla_digest: (d) => `另有 ${d.count ?? 0} 条时效提醒（即将超时、已超时、升级），请在“已超时”视图中查看。`,
   },
   en: {
     _: {
@@ -34,6 +35,7 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     escalated: (d, t) => `The missed ${t.target[String(d.target)] ?? d.target} target was escalated (step ${d.step}).`,
     rule: (d) => `${d.message ?? ""}\n(Rule: ${d.ruleName ?? ""})`,
     transferred: (d) => `${d.byName ?? "Someone"} transferred this ticket to your department${d.reason ? `: ${d.reason}` : ""}.`,
+    sla_digest: (d) => `${d.count ?? 0} more SLA notices (due soon, missed, escalated): see the Breached view.`,
   },
 };
 

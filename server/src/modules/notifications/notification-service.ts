@@ -37,12 +37,16 @@ export async function notifyStaff(
     db.selectFrom("notification_preferences").select(["staff_id", "prefs"]).where("staff_id", "in", ids).execute(),
   ]);
   const prefsOf = (id: number) => effectivePrefs(stored.find((s) => s.staff_id === id)?.prefs ?? null)[n.type];
+  // A burst of SLA news (a sweep after downtime, an import) reaches each person as one digest, not one bell per ticket.
+  const flooded = SLA_KINDS.has(n.type) ? await floodedBySla(db, ids) : new Set<number>();
   const inApp = people.filter((p) => prefsOf(p.id).inApp).map((p) => p.id);
-  const byEmail = ctx.mailer.enabled ? people.filter((p) => prefsOf(p.id).email) : [];
-  if (inApp.length)
+  const byEmail = ctx.mailer.enabled ? people.filter((p) => prefsOf(p.id).email && !flooded.has(p.id)) : [];
+  for (const staffId of inApp.filter((id) => flooded.has(id))) await addToDigest(db, staffId, n);
+  const single = inApp.filter((id) => !flooded.has(id));
+  if (single.length)
     await db
       .insertInto("notifications")
-      .values(inApp.map((staff_id) => ({ staff_id, type: n.type, ticket_id: n.ticketId, data: JSON.stringify(n.data) })))
+      .values(single.map((staff_id) => ({ staff_id, type: n.type, ticket_id: n.ticketId, data: JSON.stringify(n.data) })))
       .execute();
   for (const staffId of inApp)
     await publishEphemeral(db, { type: "notification.created", aggregateType: "notification", aggregateId: staffId, payload: { staffId } });
@@ -52,6 +56,62 @@ export async function notifyStaff(
     const link = ticket?.url ?? null;
     for (const p of byEmail) await ctx.mailer.queue(db, notificationMail(p.email, p.locale, n.type, data, link));
   }
+}
+
+const SLA_KINDS = new Set<NotificationType>(["sla_warning", "sla_breached", "escalated"]);
+/** This many unread SLA notifications within the window, and the next ones go into a digest. */
+const DIGEST_AFTER = 3;
+const DIGEST_WINDOW_MS = 15 * 60_000;
+const DIGEST_TICKETS = 50;
+
+/** Who already has DIGEST_AFTER unread SLA notifications from the last minutes. */
+async function floodedBySla(db: Executor, staffIds: number[]) {
+  const rows = await db
+    .selectFrom("notifications")
+    .select(["staff_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("staff_id", "in", staffIds)
+    .where("type", "in", [...SLA_KINDS, "sla_digest"])
+    .where("read_at", "is", null)
+    .where("created_at", ">", new Date(Date.now() - DIGEST_WINDOW_MS))
+    .groupBy("staff_id")
+    .execute();
+  return new Set(rows.filter((r) => Number(r.n) >= DIGEST_AFTER).map((r) => r.staff_id));
+}
+
+/** Counts the news into the person's open digest (one per window), starting one when there is none. */
+async function addToDigest(db: Executor, staffId: number, n: { type: NotificationType; ticketId: number | null }) {
+  const open = await db
+    .selectFrom("notifications")
+    .select(["id", "data"])
+    .where("staff_id", "=", staffId)
+    .where("type", "=", "sla_digest")
+    .where("read_at", "is", null)
+    .where("created_at", ">", new Date(Date.now() - DIGEST_WINDOW_MS))
+    .orderBy("id", "desc")
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  const data = (open?.data ?? { count: 0, ticketIds: [], kinds: {} }) as {
+    count: number;
+    ticketIds: number[];
+    kinds: Record<string, number>;
+  };
+  const next = {
+    count: data.count + 1,
+    ticketIds: n.ticketId && !data.ticketIds.includes(n.ticketId) ? [...data.ticketIds, n.ticketId].slice(-DIGEST_TICKETS) : data.ticketIds,
+    kinds: { ...data.kinds, [n.type]: (data.kinds[n.type] ?? 0) + 1 },
+  };
+  if (open)
+    await db
+      .updateTable("notifications")
+      .set({ data: JSON.stringify(next) })
+      .where("id", "=", open.id)
+      .execute();
+  else
+    await db
+      .insertInto("notifications")
+      .values({ staff_id: staffId, type: "sla_digest", ticket_id: null, data: JSON.stringify(next) })
+      .execute();
 }
 
 export async function getNotificationPrefs(db: Executor, staffId: number) {

@@ -29,6 +29,8 @@ export function NotificationBell() {
       target: n.data.target ? t(`field.${String(n.data.target)}`) : "",
       step: n.data.step,
       message: String(n.data.message ?? ""),
+      count: Number(n.data.count ?? 0),
+      tickets: Array.isArray(n.data.ticketIds) ? n.data.ticketIds.length : 0,
     });
   const content = (
     <div style={{ width: 320, maxWidth: "80vw" }} data-testid="notification-list">
@@ -45,6 +47,8 @@ export function NotificationBell() {
                 if (!n.readAt) read.mutate({ ids: [n.id] });
                 setOpen(false);
                 if (n.ticketId) navigate(`/tickets/${n.ticketId}`);
+                // A digest of SLA notices opens the queue of overdue tickets.
+                else if (n.type === "sla_digest") navigate("/?view=breached");
               }}
             >
               <List.Item.Meta
@@ -53,6 +57,7 @@ export function NotificationBell() {
                   <>
                     {n.ticketSubject && <div>{n.ticketSubject}</div>}
                     {typeof n.data.note === "string" && n.data.note && <Typography.Text italic>“{n.data.note}”</Typography.Text>}
+                    {typeof n.data.reason === "string" && n.data.reason && <Typography.Text italic>“{n.data.reason}”</Typography.Text>}
                     <div>{fmt.format(new Date(n.createdAt))}</div>
                   </>
                 }

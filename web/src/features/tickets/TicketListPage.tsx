@@ -17,7 +17,7 @@ import { ViewMenu } from "./ViewMenu";
 import { GoOnlinePrompt } from "../routing/GoOnlinePrompt";
 import { ColumnChooser } from "./ColumnChooser";
 import { DEFAULT_COLUMNS, type SortKey, queueColumns } from "./queue-columns";
-import { type ListFilters, type ViewKey, filtersOf, sameFilters, toParams, useSavedViews } from "./ticket-views";
+import { type ListFilters, type ViewKey, builtInViews, filtersOf, sameFilters, toParams, useSavedViews } from "./ticket-views";
 
 /** The agent workspace's queue: views on the left, filters and a dense ticket table in the centre. */
 export function TicketListPage() {
@@ -30,19 +30,21 @@ export function TicketListPage() {
   // A link (the top bar's search, a customer's open tickets) opens the list on all tickets with its filter.
   const [searchParams] = useSearchParams();
   const linked = useMemo(() => {
+    const named = builtInViews.find((v) => v.key === searchParams.get("view"))?.key;
+    if (named) return { view: named, filters: filtersOf(named) };
     const f: ListFilters = {};
     for (const key of ["q", "customer"] as const) {
       const v = searchParams.get(key);
       if (v) f[key] = v;
     }
-    return Object.keys(f).length ? f : null;
+    return Object.keys(f).length ? { view: "all" as const, filters: f } : null;
   }, [searchParams]);
-  const [view, setView] = useState<ViewKey>(linked ? "all" : user?.kind === "staff" && user.role === "agent" ? "mine" : "unsolved");
-  const [filters, setFilters] = useState<ListFilters>(() => linked ?? filtersOf(view));
+  const [view, setView] = useState<ViewKey>(linked?.view ?? (user?.kind === "staff" && user.role === "agent" ? "mine" : "unsolved"));
+  const [filters, setFilters] = useState<ListFilters>(() => linked?.filters ?? filtersOf(view));
   useEffect(() => {
     if (!linked) return;
-    setView("all");
-    setFilters(linked);
+    setView(linked.view);
+    setFilters(linked.filters);
     setCursors([null]);
   }, [linked]);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
