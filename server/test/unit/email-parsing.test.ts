@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { ticketNumberInSubject } from "../../src/modules/intake/email/email-threads";
 import { loopReason } from "../../src/modules/intake/email/loop-guard";
@@ -22,6 +23,52 @@ describe("parsing the charsets Chinese mail uses", () => {
     const m = await parseEmail(eml({ from: "a@example.tw", subject: "退貨申請", text: "商品破損，請協助退貨。", charset: "big5" }));
     expect(m.subject).toBe("退貨申請");
     expect(m.text.trim()).toBe("商品破損，請協助退貨。");
+  });
+
+  // What mail libraries write for these charsets: each must decode as the charset it names.
+  const aliased: [string, string, string][] = [
+    ["big5_tw", "big5", "退貨申請：商品破損"],
+    ["big5-tw", "big5", "請協助退貨"],
+    ["x-big5", "big5", "發票抬頭"],
+    ["cp950", "big5", "維修進度"],
+    ["big5-hkscs", "big5hkscs", "唔該幫我睇下㗎"],
+    ["x-gbk", "gbk", "发票抬头写错了"],
+    ["cp936", "gbk", "朱镕基 张炜"],
+    ["gb_2312-80", "gb2312", "退款进度查询"],
+    ["euc-cn", "gb2312", "物流信息"],
+    ["ms936", "gbk", "镕炜"],
+    ["utf8", "utf-8", "设备无法开机"],
+  ];
+  for (const [label, real, words] of aliased)
+    it(`a subject and body labelled ${label} (as ${real})`, async () => {
+      const bytes = iconv.encode(words, real);
+      const raw = Buffer.concat([
+        Buffer.from(
+          `From: a@example.tw\r\nTo: support@desk.example.com\r\nSubject: =?${label}?B?${bytes.toString("base64")}?=\r\n` +
+            `Message-ID: <${label}@example.tw>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=${label}\r\n` +
+            "Content-Transfer-Encoding: base64\r\n\r\n",
+          "latin1",
+        ),
+        Buffer.from(`${bytes.toString("base64")}\r\n`, "latin1"),
+      ]);
+      const m = await parseEmail(raw);
+      expect(m.subject).toBe(words);
+      expect(m.text.trim()).toBe(words);
+    });
+
+  it("Big5 bytes declared as UTF-8 are read as Big5 (the reading with no broken characters wins)", async () => {
+    const m = await parseEmail(
+      eml({
+        from: "a@example.tw",
+        subject: "abc",
+        text: "商品破損，請協助退貨。",
+        charset: "big5",
+        declaredCharset: "utf-8",
+        encoding: "8bit",
+      }),
+    );
+    expect(m.text.trim()).toBe("商品破損，請協助退貨。");
+    expect(m.text).not.toContain("\uFFFD");
   });
 
   it("GB18030-only characters (beyond GBK) survive", async () => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type AddressObject, type Attachment, simpleParser } from "mailparser";
+import { plausibility } from "./text-plausibility";
 
 export type ParsedAttachment = { filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
 
@@ -36,26 +37,91 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 /** Text as it can be stored and shown: no NUL or other control characters. */
 const clean = (s: string) => s.replace(CONTROL, "");
 
-const REPLACEMENT = /\uFFFD/g;
-const countBroken = (m: { text?: string; subject?: string }) =>
-  ((m.text ?? "").match(REPLACEMENT)?.length ?? 0) + ((m.subject ?? "").match(REPLACEMENT)?.length ?? 0);
+/** How well a decoding reads: its subject and text together. */
+const readability = (m: { text?: string; subject?: string }) => plausibility(`${m.subject ?? ""}\n${m.text ?? ""}`);
+
+/**
+ * What mail programs write for the Chinese charsets, as the decoder knows them. GB2312 and GBK
+ * are read as GB18030 (their superset); Big5 with Hong Kong's additions as Big5-HKSCS.
+ */
+const CHARSET_ALIASES: Record<string, string> = {
+  gb2312: "gb18030",
+  gb_2312: "gb18030",
+  "gb_2312-80": "gb18030",
+  "gb2312-80": "gb18030",
+  "x-gb2312": "gb18030",
+  csgb2312: "gb18030",
+  "euc-cn": "gb18030",
+  "x-euc-cn": "gb18030",
+  gbk: "gb18030",
+  "x-gbk": "gb18030",
+  cp936: "gb18030",
+  ms936: "gb18030",
+  "windows-936": "gb18030",
+  "iso-ir-58": "gb18030",
+  chinese: "gb18030",
+  big5: "big5",
+  big5_tw: "big5",
+  "big5-tw": "big5",
+  "x-big5": "big5",
+  "cn-big5": "big5",
+  csbig5: "big5",
+  cp950: "big5",
+  ms950: "big5",
+  "windows-950": "big5",
+  "x-x-big5": "big5",
+  "big5-hkscs": "big5hkscs",
+  big5hkscs: "big5hkscs",
+  big5_hkscs: "big5hkscs",
+  utf8: "utf-8",
+  utf_8: "utf-8",
+  "unicode-1-1-utf-8": "utf-8",
+  "x-unicode20utf8": "utf-8",
+};
+
+/** The raw message with every charset label (parameters and encoded words) in the decoder's spelling. */
+export function canonicalCharsets(raw: Buffer): Buffer {
+  const text = raw.toString("latin1");
+  const name = (label: string) => CHARSET_ALIASES[label.toLowerCase()] ?? label;
+  const relabelled = text
+    .replace(/(charset\s*=\s*"?)([A-Za-z0-9_.:-]+)/gi, (_m, head: string, label: string) => `${head}${name(label)}`)
+    .replace(/=\?([^?*\s]+)((?:\*[^?]*)?\?[BbQq]\?)/g, (_m, label: string, rest: string) => `=?${name(label)}${rest}`);
+  return relabelled === text ? raw : Buffer.from(relabelled, "latin1");
+}
+
+/** The raw message with every declared charset replaced by this one (for a mislabelled message). */
+const relabel = (raw: Buffer, charset: string) =>
+  Buffer.from(
+    raw
+      .toString("latin1")
+      .replace(/(charset\s*=\s*"?)([A-Za-z0-9_.:-]+)/gi, (_m, head: string) => `${head}${charset}`)
+      .replace(/=\?([^?*\s]+)((?:\*[^?]*)?\?[BbQq]\?)/g, (_m, _label: string, rest: string) => `=?${charset}${rest}`),
+    "latin1",
+  );
 
 /**
  * Parses a raw message: MIME structure, encoded words, quoted-printable and base64, and the
- * charsets Chinese mail uses (UTF-8, GB2312/GBK/GB18030, Big5). Mail that declares UTF-8 (or
- * nothing) but is really GB-encoded — common with older clients — decodes to replacement
- * characters; it is then read again as GB18030 and the better reading wins.
+ * charsets Chinese mail uses (UTF-8, GB2312/GBK/GB18030, Big5, Big5-HKSCS) under any of the names
+ * mail programs give them (big5_tw, x-gbk, cp936…). A message whose text still decodes to
+ * replacement characters, or mostly of rare ones, is mislabelled (old clients send GB or Big5 bytes
+ * marked UTF-8, or Big5 marked GB): it is read again as GB18030 and as Big5, and the reading made
+ * most of common characters wins.
  */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
-  let mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true });
-  const broken = countBroken(mail);
-  if (broken > 0) {
-    const relabelled = Buffer.from(
-      raw.toString("latin1").replace(/charset\s*=\s*"?(utf-?8|us-ascii|iso-8859-1)"?/gi, "charset=gb18030"),
-      "latin1",
-    );
-    const retry = await simpleParser(relabelled, { skipTextToHtml: true, skipImageLinks: true });
-    if (countBroken(retry) < broken) mail = retry;
+  const labelled = canonicalCharsets(raw);
+  let mail = await simpleParser(labelled, { skipTextToHtml: true, skipImageLinks: true });
+  const first = readability(mail);
+  // Broken or mostly rare characters: probably the wrong charset. The best reading wins.
+  if (first.score < 0 || first.suspicious) {
+    let best = first.score;
+    for (const charset of ["gb18030", "big5"]) {
+      const retry = await simpleParser(relabel(labelled, charset), { skipTextToHtml: true, skipImageLinks: true });
+      const score = readability(retry).score;
+      if (score > best) {
+        mail = retry;
+        best = score;
+      }
+    }
   }
   // The raw header lines: mailparser folds some (List-*) into structured values.
   const headers = new Map<string, string>();
