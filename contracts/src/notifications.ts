@@ -11,6 +11,7 @@ export const notificationTypes = [
   "rule",
   "transferred",
   "sla_digest",
+  "calendar_outdated",
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export const notificationChannels = ["inApp", "email"] as const;
@@ -27,6 +28,7 @@ export const defaultNotificationPrefs: Record<NotificationType, { inApp: boolean
   rule: { inApp: true, email: false },
   transferred: { inApp: true, email: false },
   sla_digest: { inApp: true, email: false },
+  calendar_outdated: { inApp: true, email: true },
 };
 export const updateNotificationPrefsBody = z.strictObject({ prefs: notificationPrefs });
 export const notificationPrefsResult = z.object({ prefs: z.record(z.string(), z.object({ inApp: z.boolean(), email: z.boolean() })) });

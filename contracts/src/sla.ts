@@ -137,3 +137,33 @@ export const ticketSlaClock = z.object({
   breachedAt: isoDate.nullable(),
 });
 export const ticketSla = z.object({ policyId: z.number().nullable(), policyName: z.string().nullable(), clocks: z.array(ticketSlaClock) });
+
+/** A day of mainland China's official calendar an administrator enters: a holiday or a make-up working day (调休上班). */
+export const officialDayInput = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD."),
+  kind: z.enum(["holiday", "workday"]),
+  name: z.string().trim().max(100).default(""),
+});
+export type OfficialDayInput = z.output<typeof officialDayInput>;
+export const saveOfficialDaysBody = z.strictObject({ days: z.array(officialDayInput).min(1).max(400) });
+/** An .ics file's text (a holiday calendar), whose all-day events become official days. */
+export const importOfficialDaysBody = z.strictObject({ ics: z.string().min(1).max(2_000_000) });
+export const officialCalendar = z.object({
+  /** Years the bundled holiday data knows (package chinese-days). */
+  packageYears: z.array(z.number()),
+  /** Years an administrator entered days for. */
+  enteredYears: z.array(z.number()),
+  /** This year, and from December on next year, when neither source knows them. */
+  missingYears: z.array(z.number()),
+  days: z.array(
+    z.object({
+      date: z.string(),
+      kind: z.enum(["holiday", "workday"]),
+      name: z.string(),
+      source: z.enum(["manual", "ics"]),
+      /** A package update now knows this year: its days are used instead. */
+      supersededByPackage: z.boolean(),
+    }),
+  ),
+});
+export type OfficialCalendar = z.infer<typeof officialCalendar>;

@@ -29,8 +29,10 @@ import { registerStaffRoutes } from "./modules/staff/staff-routes";
 import { registerSystemRoutes } from "./modules/system/system-routes";
 import { registerNotificationJobs } from "./modules/notifications/notification-jobs";
 import { registerNotificationRoutes } from "./modules/notifications/notification-routes";
+import { registerOfficialCalendarJobs } from "./modules/sla/official-calendar-jobs";
 import { registerSlaJobs } from "./modules/sla/sla-jobs";
 import { registerAnalyticsJobs } from "./modules/analytics/analytics-jobs";
+import { registerOfficialCalendarRoutes } from "./modules/sla/official-calendar-routes";
 import { registerSlaRoutes } from "./modules/sla/sla-routes";
 import { registerTicketJobs } from "./modules/tickets/ticket-jobs";
 import { registerTicketLinkRoutes } from "./modules/tickets/ticket-link-routes";
@@ -84,6 +86,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   ctx.mailer.register(jobs);
   registerTicketJobs(ctx);
   registerSlaJobs(ctx);
+  registerOfficialCalendarJobs(ctx);
   registerNotificationJobs(ctx);
   registerTriggerJobs(ctx);
   registerAutomationJobs(ctx);
@@ -162,6 +165,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerCustomFieldRoutes(app, ctx);
   registerSavedViewRoutes(app, ctx);
   registerSlaRoutes(app, ctx);
+  registerOfficialCalendarRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerAutomationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);

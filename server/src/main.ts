@@ -11,6 +11,7 @@ import { scheduleAutomationJobs } from "./modules/automations/automation-jobs";
 import { scheduleIntakeJobs } from "./modules/intake/intake-jobs";
 import { startSmtpListener } from "./modules/intake/email/smtp-listener";
 import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
+import { scheduleOfficialCalendarCheck } from "./modules/sla/official-calendar-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
@@ -91,6 +92,7 @@ async function main() {
   if (role !== "web") {
     await scheduleTicketJobs(ctx);
     await scheduleSlaJobs(ctx);
+    await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);
     await scheduleRoutingJobs(ctx.db);

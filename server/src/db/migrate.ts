@@ -38,6 +38,7 @@ import * as m0036 from "./migrations/2026-12-04-0036-ticket-participants";
 import * as m0037 from "./migrations/2026-12-04-0037-team-presence-mode";
 import * as m0038 from "./migrations/2026-12-04-0038-sla-outcome-times";
 import * as m0039 from "./migrations/2026-12-04-0039-staff-preferences";
+import * as m0040 from "./migrations/2026-12-04-0040-official-calendar-days";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -80,6 +81,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0037-team-presence-mode": m0037,
   "2026-12-04-0038-sla-outcome-times": m0038,
   "2026-12-04-0039-staff-preferences": m0039,
+  "2026-12-04-0040-official-calendar-days": m0040,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

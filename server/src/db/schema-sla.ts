@@ -18,6 +18,15 @@ export interface BusinessCalendarsTable {
   updated_at: Timestamp;
 }
 
+/** China's official days an administrator entered for a year the holiday package does not know yet (migration 0040). */
+export interface OfficialCalendarDaysTable {
+  date: ColumnType<string, string, string>;
+  kind: "holiday" | "workday";
+  name: Generated<string>;
+  source: Generated<"manual" | "ics">;
+  created_at: Generated<Date>;
+}
+
 export type SlaConditions = {
   priorities?: string[];
   tiers?: string[];

@@ -7,7 +7,7 @@ import type {
   WebhookDeliveriesTable,
   WebhooksTable,
 } from "./schema-automations";
-import type { BusinessCalendarsTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
+import type { BusinessCalendarsTable, OfficialCalendarDaysTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
 import type {
   ApiTokensTable,
@@ -344,6 +344,7 @@ export interface DB {
   login_codes: LoginCodesTable;
   staff_invitations: StaffInvitationsTable;
   business_calendars: BusinessCalendarsTable;
+  official_calendar_days: OfficialCalendarDaysTable;
   sla_policies: SlaPoliciesTable;
   ticket_sla: TicketSlaTable;
   triggers: TriggersTable;

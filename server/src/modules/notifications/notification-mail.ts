@@ -20,6 +20,8 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     rule: (d) => `${d.message ?? ""}\n（规则：${d.ruleName ?? ""}）`,
     transferred: (d) => `${d.byName ?? "有人"} 把这张工单转给了您的部门${d.reason ? `，原因：${d.reason}` : ""}。`,
     sla_digest: (d) => `另有 ${d.count ?? 0} 条时效提醒（即将超时、已超时、升级），请在“已超时”视图中查看。`,
+    calendar_outdated: (d) =>
+      `法定节假日数据还没有 ${d.year} 年的安排：请在 管理控制台 → SLA 与工作日历 中录入或导入 ${d.year} 年的节假日和调休，否则时效会把元旦、春节算作工作日。`,
   },
   en: {
     _: {
@@ -36,6 +38,8 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     rule: (d) => `${d.message ?? ""}\n(Rule: ${d.ruleName ?? ""})`,
     transferred: (d) => `${d.byName ?? "Someone"} transferred this ticket to your department${d.reason ? `: ${d.reason}` : ""}.`,
     sla_digest: (d) => `${d.count ?? 0} more SLA notices (due soon, missed, escalated): see the Breached view.`,
+    calendar_outdated: (d) =>
+      `The official holiday data has no ${d.year} schedule yet: enter or import ${d.year}'s holidays and make-up working days under Admin → SLA & calendars, or due times will count New Year and Spring Festival as working days.`,
   },
 };
 

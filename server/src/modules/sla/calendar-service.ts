@@ -5,7 +5,7 @@ import type { BusinessCalendarsTable } from "../../db/schema-sla";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import type { Calendar, WorkInterval } from "./business-calendar";
-import { chinaOfficialDays } from "./china-calendar";
+import { type OfficialDay, chinaOfficialDays } from "./china-calendar";
 
 type Row = Selectable<BusinessCalendarsTable>;
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -67,9 +67,12 @@ export async function calendarExists(db: Executor, id: number) {
   return !!(await db.selectFrom("business_calendars").select("id").where("id", "=", id).executeTakeFirst());
 }
 
-/** The calendar for clock arithmetic: its own days plus, if chosen, mainland China's official ones. */
-export function toCalendar(r: Row): Calendar {
-  const china = r.china_official ? chinaOfficialDays() : { holidays: new Set<string>(), workdays: new Set<string>() };
+/**
+ * The calendar for clock arithmetic: its own days plus, if chosen, mainland China's official ones
+ * (the package's, and those an administrator entered for years the package does not know).
+ */
+export function toCalendar(r: Row, entered: OfficialDay[] = []): Calendar {
+  const china = r.china_official ? chinaOfficialDays(entered) : { holidays: new Set<string>(), workdays: new Set<string>() };
   const own = new Set(r.holidays);
   const holidays = new Set([...china.holidays, ...own]);
   const workdays = new Set([...china.workdays, ...r.workdays].filter((d) => !own.has(d)));
@@ -79,20 +82,41 @@ export function toCalendar(r: Row): Calendar {
   return { timeZone: r.time_zone, weekly, holidays, workdays, makeUpHours };
 }
 
-/** Calendars by id for one recomputation (rows are small; built objects keep their day cache). */
+/**
+ * Calendars by id for one recomputation (rows are small; built objects keep their day cache). A
+ * change to the entered official days touches the official calendars' rows, so every process
+ * builds them again.
+ */
 const built = new Map<number, { updatedAt: number; calendar: Calendar }>();
 export async function calendarsById(db: Executor, ids: number[]) {
   const out = new Map<number, Calendar>();
   if (ids.length === 0) return out;
   const rows = await db.selectFrom("business_calendars").selectAll().where("id", "in", ids).execute();
+  let entered: OfficialDay[] | undefined;
   for (const r of rows) {
     const hit = built.get(r.id);
     if (hit && hit.updatedAt === r.updated_at.getTime()) out.set(r.id, hit.calendar);
     else {
-      const calendar = toCalendar(r);
+      if (r.china_official) entered ??= await enteredOfficialDays(db);
+      const calendar = toCalendar(r, entered);
       built.set(r.id, { updatedAt: r.updated_at.getTime(), calendar });
       out.set(r.id, calendar);
     }
   }
   return out;
+}
+
+/** The official days an administrator entered (for years the holiday package does not know). */
+export async function enteredOfficialDays(db: Executor): Promise<OfficialDay[]> {
+  const rows = await db
+    .selectFrom("official_calendar_days")
+    .select([(eb) => eb.cast<string>("date", "text").as("date"), "kind"])
+    .orderBy("date")
+    .execute();
+  return rows.map((r) => ({ date: r.date, kind: r.kind }));
+}
+
+/** After the official days changed: every calendar that follows them is built again in every process. */
+export async function touchOfficialCalendars(db: Executor) {
+  await db.updateTable("business_calendars").set({ updated_at: new Date() }).where("china_official", "=", true).execute();
 }

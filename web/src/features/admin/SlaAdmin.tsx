@@ -1,4 +1,5 @@
 import { CalendarsCard } from "./CalendarsCard";
+import { OfficialCalendarCard } from "./OfficialCalendarCard";
 import { PoliciesCard } from "./PoliciesCard";
 
 /** Working calendars and SLA policies. */
@@ -6,6 +7,7 @@ export function SlaAdmin() {
   return (
     <>
       <CalendarsCard />
+      <OfficialCalendarCard />
       <PoliciesCard />
     </>
   );

@@ -30,6 +30,7 @@ export function NotificationBell() {
       step: n.data.step,
       message: String(n.data.message ?? ""),
       count: Number(n.data.count ?? 0),
+      year: Number(n.data.year ?? 0),
       tickets: Array.isArray(n.data.ticketIds) ? n.data.ticketIds.length : 0,
     });
   const content = (
@@ -49,6 +50,7 @@ export function NotificationBell() {
                 if (n.ticketId) navigate(`/tickets/${n.ticketId}`);
                 // A digest of SLA notices opens the queue of overdue tickets.
                 else if (n.type === "sla_digest") navigate("/?view=breached");
+                else if (n.type === "calendar_outdated") navigate("/admin/sla");
               }}
             >
               <List.Item.Meta
