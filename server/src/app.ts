@@ -218,8 +218,8 @@ async function registerWebApp(app: FastifyInstance) {
     // The build writes brotli and gzip copies; the one the browser accepts is sent as it is.
     preCompressed: true,
     // Hashed assets never change under their name: cached for a year. The page itself is always revalidated.
-    setHeaders: (reply, file) =>
-      reply.header("cache-control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"),
+    setHeaders: (res, file) =>
+      res.setHeader("cache-control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache"),
   });
   app.get("/*", async (req, reply) => {
     if (req.url.startsWith("/api/")) return reply.code(404).send({ error: { code: "not_found", message: "No such endpoint." } });
