@@ -155,6 +155,9 @@ export const bulkUpdateBody = z.strictObject({
 });
 export const bulkUpdateResult = z.object({
   items: z.array(z.object({ id: z.number(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+  /** Undo the changed tickets with POST /tickets/bulk-update/:undoId/undo until undoUntil (null: nothing changed). */
+  undoId: z.string().nullable(),
+  undoUntil: isoDate.nullable(),
 });
 
 export const ticketSorts = [

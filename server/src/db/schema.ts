@@ -309,6 +309,14 @@ export interface AttachmentsTable {
 
 export type ActorType = "staff" | "customer" | "system";
 
+/** A bulk change, undoable for a minute (migration 0041). */
+export interface BulkChangesTable {
+  id: string;
+  staff_id: number;
+  items: Json<{ ticketId: number; before: Record<string, unknown>; version: number }[]>;
+  created_at: Generated<Date>;
+}
+
 export interface TicketEventsTable {
   id: Generated<number>;
   ticket_id: number;
@@ -360,6 +368,7 @@ export interface DB {
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;
+  bulk_changes: BulkChangesTable;
   analytics_dirty: AnalyticsDirtyTable;
   analytics_ticket_facts: AnalyticsTicketFactsTable;
   analytics_daily: AnalyticsDailyTable;

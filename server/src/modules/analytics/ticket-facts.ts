@@ -116,7 +116,8 @@ export function computeTicketFacts(input: FactInputs): TicketFacts {
           resolverId = e.actorType === "staff" ? e.actorId : null;
           backlogMoves.push([e.at, -1]);
         } else if (RESOLVED.has(status) && !RESOLVED.has(to)) {
-          reopens++;
+          // An undone bulk solve was never a real solve: it does not count as a reopening.
+          if ((e.data as { via?: { kind?: string } } | null)?.via?.kind !== "undo") reopens++;
           resolvedAt = null;
           backlogMoves.push([e.at, 1]);
         }

@@ -16,7 +16,7 @@ import { type Actor, type TicketEventInput, ticketEventRowsFor } from "./ticket-
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
 
 /** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
-export type ChangeSource = { kind: "trigger" | "automation" | "escalation" | "routing"; id: number; name: string };
+export type ChangeSource = { kind: "trigger" | "automation" | "escalation" | "routing" | "undo"; id: number; name: string };
 export type TicketChanges = Partial<
   Pick<UpdateTicketBody, "subject" | "status" | "priority" | "categoryId" | "departmentId" | "assigneeId" | "tags" | "customFields">
 > & {
@@ -98,7 +98,8 @@ export async function changeTicket(
     if (input.status === "solved") await assertAnswered(trx, current);
     const { reopened, ...effects } = statusSideEffects(from, input.status, now);
     Object.assign(set, effects, { status: input.status });
-    if (reopened) set.reopen_count = current.reopen_count + 1;
+    // Undoing a mistaken solve puts the ticket back: that is not the customer reopening it.
+    if (reopened && source?.kind !== "undo") set.reopen_count = current.reopen_count + 1;
     events.push({ type: "status_changed", field: "status", before: from, after: input.status });
   }
   const fields = diffTicketFields(current, input);

@@ -28,7 +28,7 @@ import { withIdempotency } from "../../platform/http/idempotency";
 import { route } from "../../platform/http/route";
 import { openAttachment, storeAttachment, ticketAttachments } from "./attachment-service";
 import { addMessage } from "./add-message";
-import { bulkUpdateTickets } from "./bulk-update-tickets";
+import { bulkUpdateTickets, undoBulkUpdate } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
 import { countTickets, listTicketsFor } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
@@ -87,6 +87,21 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: bulkUpdateResult },
     handler: async ({ principal, body }) => {
       const result = await bulkUpdateTickets(ctx, principal, body.ids, body.changes);
+      ctx.jobs.wake();
+      return result;
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tickets/bulk-update/:undoId/undo",
+    summary: "Undo a bulk change within a minute (only whoever made it; tickets changed since are left as they are)",
+    tags,
+    access: "staff",
+    params: z.strictObject({ undoId: z.string().uuid() }),
+    responses: { 200: bulkUpdateResult },
+    handler: async ({ principal, params }) => {
+      const result = await undoBulkUpdate(ctx, principal, params.undoId);
       ctx.jobs.wake();
       return result;
     },

@@ -7,7 +7,7 @@ import { AppError, ForbiddenError, PreconditionFailedError, ValidationError } fr
 import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { staffExists } from "../staff/staff-service";
-import { changeTicket } from "./change-ticket";
+import { type ChangeSource, changeTicket } from "./change-ticket";
 import { loadVisibleTicket } from "./ticket-access";
 import { actorOf } from "./ticket-events";
 import { presentTicket } from "./ticket-presenter";
@@ -43,6 +43,8 @@ export async function updateTicket(
   id: number,
   input: UpdateTicketBody,
   ifMatch: number | undefined,
+  /** What made the change when it was not the person's own edit (an undo). */
+  source?: ChangeSource,
 ) {
   if (principal.kind !== "staff") {
     await loadVisibleTicket(ctx.db, principal, id);
@@ -54,6 +56,6 @@ export async function updateTicket(
     if (ifMatch !== undefined && ifMatch !== current.version)
       throw PreconditionFailedError({ currentVersion: current.version, ticket: presentTicket(current) });
     if (current.status === "closed") throw TicketClosedError();
-    return changeTicket(ctx, trx, current, input, actorOf(principal));
+    return changeTicket(ctx, trx, current, input, actorOf(principal), source);
   });
 }
