@@ -1,3 +1,4 @@
+import type { OutcomeAssumptions, OutcomeResult } from "./simulate-outcomes";
 import * as echarts from "echarts";
 import type { SimResult } from "./simulate-day";
 
@@ -91,4 +92,35 @@ export function comparisonChartSvg(results: SimResult[], title: string) {
   const svg = chart.renderToSVGString();
   chart.dispose();
   return svg;
+}
+
+const minutes = (m: number) => (m < 90 ? `${m.toFixed(0)} min` : `${(m / 60).toFixed(1)} h`);
+const share = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/** The before/after comparison as a Markdown table, with the assumptions it rests on. */
+export function outcomesMarkdown(results: OutcomeResult[], a: OutcomeAssumptions, profileName: string) {
+  const [before, after] = [results.find((r) => r.scenario === "before"), results.find((r) => r.scenario === "loopdesk")];
+  if (!before || !after) return "";
+  const row = (label: string, f: (r: OutcomeResult) => string) => `| ${label} | ${f(before)} | ${f(after)} |`;
+  return [
+    `Requests: ${before.requests} (${profileName}).`,
+    "",
+    "| | before | with Loopdesk |",
+    "|---|---:|---:|",
+    row("first response, median", (r) => minutes(r.firstResponse.median)),
+    row("first response, mean", (r) => minutes(r.firstResponse.mean)),
+    row("first response, p90", (r) => minutes(r.firstResponse.p90)),
+    row("duplicate dispatch (second copies handed out as new work)", (r) => share(r.duplicateDispatchRate)),
+    row("complete when an agent starts", (r) => share(r.completeWhenWorked)),
+    row("cross-department cycle, median", (r) => `${r.crossDepartmentDays.median.toFixed(1)} d`),
+    row("cross-department cycle, mean", (r) => `${r.crossDepartmentDays.mean.toFixed(1)} d`),
+    "",
+    "Assumptions (both columns use the same requests, agents, shifts and random draws):",
+    "",
+    `- ${share(a.writesTwiceShare)} of customers write a second time through another channel 15–120 min later; before, the dispatcher spots ${share(a.dispatcherSpotsDuplicate)} of those copies; Loopdesk links ${share(a.loopdeskLinksDuplicate)} (one customer across channels, duplicate detection).`,
+    `- ${share(a.incompleteShare)} of requests lack a required detail; customers answer a question about it after a median ${minutes(a.answerMinutes)} (${share(a.neverAnswer)} never do). Before, the agent discovers the gap when starting and asks then; Loopdesk asks for exactly the missing fields at intake (信息不全) and routes the ticket once it is complete.`,
+    `- Before, a dispatcher works through the spreadsheet every ${a.dispatchEveryMinutes} min between ${a.dispatcherHours[0]}:00 and ${a.dispatcherHours[1]}:00 and hands requests out in turn; Loopdesk routes each request on arrival to the agent who can start soonest.`,
+    `- ${share(a.handOffShare)} of requests need a second department (with half as many people as the front line, on the same kinds of shifts) for a step of about ${minutes(a.handOffWorkMinutes)}. Before, it is posted in that department's chat group, read at ${a.chatChecks.map((h) => `${h}:00`).join(" and ")}; ${share(a.chatOverlooked)} of posts are overlooked until the customer chases after ${a.chaseAfterDays} days. Loopdesk transfers it (转派) to the department's team at once.`,
+    `- In both, an agent picks a request up a median ${minutes(a.pickUpMinutes)} after it reaches them. Handling times per category and the agents' shifts come from the generated day of the routing simulation.`,
+  ].join("\n");
 }
