@@ -4,7 +4,10 @@ import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/t
 
 let t: TestApp;
 let admin: Client;
-const T0 = new Date("2026-11-23T10:00:00+08:00").getTime();
+// Just ahead of the real clock (the next full hour, plus one): the tests move this process's clock
+// forward from there, as real time moves. Behind it, every job would be due at once (the queue takes
+// the later of the database's clock and ours); days ahead, sessions would have expired.
+const T0 = (Math.floor(Date.now() / 3_600_000) + 2) * 3_600_000;
 const min = (m: number) => new Date(T0 + m * 60_000);
 /** Moves the clock of this process (the app runs in it), then lets the background jobs run. */
 async function at(minutes: number) {

@@ -43,7 +43,10 @@ describe("routing simulator", () => {
     expect(before.completeWhenWorked).toBeLessThan(0.8);
     expect(after.crossDepartmentDays.mean).toBeLessThan(before.crossDepartmentDays.mean / 2);
     // The model follows its assumptions: a dispatcher who spots every copy dispatches none twice.
-    const careful = simulateOutcomes(generatedProfile({ tickets: 2000, seed: 4 }), { ...DEFAULT_OUTCOME_ASSUMPTIONS, dispatcherSpotsDuplicate: 1 });
+    const careful = simulateOutcomes(generatedProfile({ tickets: 2000, seed: 4 }), {
+      ...DEFAULT_OUTCOME_ASSUMPTIONS,
+      dispatcherSpotsDuplicate: 1,
+    });
     expect(careful[0]?.duplicateDispatchRate).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import {
   defaultNotificationPrefs,
   notificationTypes,
 } from "@loopdesk/contracts/notifications";
+import { sql } from "kysely";
 import type { AppContext } from "../../platform/context";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { publishEphemeral } from "../../platform/realtime/realtime-hub";
@@ -61,7 +62,8 @@ export async function notifyStaff(
 const SLA_KINDS = new Set<NotificationType>(["sla_warning", "sla_breached", "escalated"]);
 /** This many unread SLA notifications within the window, and the next ones go into a digest. */
 const DIGEST_AFTER = 3;
-const DIGEST_WINDOW_MS = 15 * 60_000;
+/** The window, in the database's clock (the one notifications are stamped with). */
+const RECENT = sql<Date>`now() - interval '15 minutes'`;
 const DIGEST_TICKETS = 50;
 
 /** Who already has DIGEST_AFTER unread SLA notifications from the last minutes. */
@@ -72,7 +74,7 @@ async function floodedBySla(db: Executor, staffIds: number[]) {
     .where("staff_id", "in", staffIds)
     .where("type", "in", [...SLA_KINDS, "sla_digest"])
     .where("read_at", "is", null)
-    .where("created_at", ">", new Date(Date.now() - DIGEST_WINDOW_MS))
+    .where("created_at", ">", RECENT)
     .groupBy("staff_id")
     .execute();
   return new Set(rows.filter((r) => Number(r.n) >= DIGEST_AFTER).map((r) => r.staff_id));
@@ -86,7 +88,7 @@ async function addToDigest(db: Executor, staffId: number, n: { type: Notificatio
     .where("staff_id", "=", staffId)
     .where("type", "=", "sla_digest")
     .where("read_at", "is", null)
-    .where("created_at", ">", new Date(Date.now() - DIGEST_WINDOW_MS))
+    .where("created_at", ">", RECENT)
     .orderBy("id", "desc")
     .limit(1)
     .forUpdate()

@@ -222,7 +222,12 @@ export function simulateOutcomes(profile: SimProfile, a = DEFAULT_OUTCOME_ASSUMP
       return t;
     };
     // Work is taken in the order it becomes ready, so each agent's queue stays first come, first served.
-    type Job = { ready: number; r: (typeof requests)[number]; kind: "work" | "ask" | "resume" | "follow" | "copy" | "handoff"; agent?: number };
+    type Job = {
+      ready: number;
+      r: (typeof requests)[number];
+      kind: "work" | "ask" | "resume" | "follow" | "copy" | "handoff";
+      agent?: number;
+    };
     const queue = new MinHeap<Job>((x, y) => x.ready - y.ready);
     for (const r of requests) {
       if (!r.incomplete) queue.push({ ready: dispatchedAt(r.arrival) + r.pickUp, r, kind: "work" });
