@@ -82,14 +82,14 @@ describe("the closed loop in the browser", () => {
     expect(await customer.getByTestId("current-user").textContent()).toBe("陈静");
 
     // New ticket: the category's template asks for the device model.
-    await customer.getByRole("button", { name: "新建工单" }).click();
-    await customer.getByLabel("主题").fill("扫地机无法开机");
-    await customer.getByLabel("问题描述").fill("充电一晚后仍然无法开机");
+    await customer.getByTestId("portal-new-ticket").click();
+    await customer.getByLabel("标题").fill("扫地机无法开机");
+    await customer.getByLabel("详细描述").fill("充电一晚后仍然无法开机");
     expect(await customer.getByLabel("设备型号").count()).toBe(0);
-    await customer.getByLabel("工单类型").click();
+    await customer.getByLabel("问题类型").click();
     await customer.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "设备报修" }).click();
     await customer.getByLabel("设备型号").waitFor();
-    await customer.getByRole("button", { name: "创建工单" }).click();
+    await customer.getByRole("button", { name: /提\s*交/ }).click();
     await expect.poll(() => customer.getByText("请填写设备型号").count()).toBe(1);
     await customer.getByLabel("设备型号").fill("LX-200");
     await customer
@@ -97,8 +97,8 @@ describe("the closed loop in the browser", () => {
       .setInputFiles({ name: "铭牌.txt", mimeType: "text/plain", buffer: Buffer.from("SN 2026-001") });
     await expect.poll(() => customer.getByTestId("pending-attachments").textContent()).toContain("铭牌.txt");
     await screenshot(customer, "portal-new-ticket");
-    await customer.getByRole("button", { name: "创建工单" }).click();
-    await customer.waitForURL(/\/tickets\/\d+$/);
+    await customer.getByRole("button", { name: /提\s*交/ }).click();
+    await customer.waitForURL(/\/portal\/tickets\/\d+$/);
     const ticketId = Number(customer.url().split("/").pop());
     const ticket = (await (await api(`/api/v1/tickets/${ticketId}`)).json()) as { number: number; customFields: Record<string, string> };
     expect(ticket.customFields).toEqual({ device_model: "LX-200" });
@@ -121,7 +121,7 @@ describe("the closed loop in the browser", () => {
 
     // The customer sees the reply live, never the note.
     await expect
-      .poll(() => customer.getByTestId("public-reply").allTextContents(), { timeout: ASYNC_TIMEOUT })
+      .poll(() => customer.getByTestId("portal-message").allTextContents(), { timeout: ASYNC_TIMEOUT })
       .toContainEqual(expect.stringContaining("长按电源键"));
     expect(await customer.locator("body").textContent()).not.toContain("先查保修记录");
     await screenshot(customer, "portal-ticket");
@@ -130,9 +130,9 @@ describe("the closed loop in the browser", () => {
     await agent.getByLabel("状态", { exact: true }).click();
     await agent.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "已解决" }).click();
     await expect.poll(() => agent.getByTestId("ticket-status").textContent()).toBe("已解决");
-    await expect.poll(() => customer.getByTestId("ticket-status").textContent(), { timeout: ASYNC_TIMEOUT }).toBe("已解决");
-    await customer.getByLabel("内容").fill("重启后还是不行");
-    await customer.getByRole("button", { name: "发送回复" }).click();
+    await expect.poll(() => customer.getByTestId("portal-state").textContent(), { timeout: ASYNC_TIMEOUT }).toBe("已解决");
+    await customer.getByLabel("回复").fill("重启后还是不行");
+    await customer.getByTestId("portal-send").click();
     await expect.poll(() => agent.getByTestId("ticket-status").textContent(), { timeout: ASYNC_TIMEOUT }).toBe("处理中");
 
     // Anyone with the number and the email sees the same status, nothing more.
@@ -206,7 +206,8 @@ describe("the closed loop in the browser", () => {
     await agent.getByTestId("bell").click();
     await agent.getByTestId("notification-list").getByText(`催办了工单 #${ticket.number}`).click();
     await agent.waitForURL(new RegExp(`/tickets/${ticket.id}$`));
-    await expect.poll(() => agent.getByTestId("urge").locator("..").textContent()).toContain("1");
+    // The ticket tells whoever opens it that the customer urged it.
+    await expect.poll(() => agent.getByTestId("urge-banner").textContent()).toContain("已被催办 1 次");
     await agent.close();
   });
 

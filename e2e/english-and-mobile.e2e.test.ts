@@ -99,7 +99,8 @@ async function signIn(page: Page) {
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("current-user").waitFor();
+  // On a phone the name sits in the header's menu: present, not shown.
+  await page.getByTestId("current-user").waitFor({ state: "attached" });
 }
 
 describe("English everywhere", () => {
@@ -185,6 +186,11 @@ describe("on a 390-px-wide phone", () => {
     }
     await page.goto(`${server.url}/tickets/${ticketId}`);
     await page.locator('[data-testid="composer"]').waitFor();
+    // The header is one line, and the subject stays in view on one line under it.
+    expect((await page.locator("header.app-header").boundingBox())?.height).toBeLessThanOrEqual(56);
+    const title = page.getByTestId("ticket-title");
+    expect(await title.isVisible()).toBe(true);
+    expect((await title.boundingBox())?.height).toBeLessThanOrEqual(40);
     await screenshot(page, "ticket-page-phone");
     await context.close();
   });

@@ -74,8 +74,11 @@ async function person(email: string, who: string) {
 }
 
 const ticketsOf = async (customerId: number) =>
-  ((await (await api(`/api/v1/tickets?customer=${customerId}&limit=50`)).json()) as { items: { id: number; subject: string; assigneeId: number | null; departmentId: number | null }[] })
-    .items;
+  (
+    (await (await api(`/api/v1/tickets?customer=${customerId}&limit=50`)).json()) as {
+      items: { id: number; subject: string; assigneeId: number | null; departmentId: number | null }[];
+    }
+  ).items;
 
 describe("a team's first week", () => {
   it("admin sets up, agent works, transfers and keeps her tickets, customer follows, supervisor opens every reported ticket", async () => {
@@ -91,7 +94,9 @@ describe("a team's first week", () => {
     await expect.poll(() => admin.page.locator(".ant-table").first().textContent()).toContain("发票");
     await expectCleanPage(admin.page, "admin: categories");
     await screenshot(admin.page, "week-admin-categories");
-    const invoice = ((await (await api("/api/v1/categories")).json()) as { items: { id: number; name: string }[] }).items.find((c) => c.name === "发票");
+    const invoice = ((await (await api("/api/v1/categories")).json()) as { items: { id: number; name: string }[] }).items.find(
+      (c) => c.name === "发票",
+    );
     expect(invoice).toBeDefined();
 
     // 2. The agent signs in on her shift: the workspace offers to go online; she does.
@@ -104,7 +109,12 @@ describe("a team's first week", () => {
     // 3. A customer writes in: assigned to her at once, and it shows in 我的工单.
     const incoming = await api("/api/v1/tickets", {
       method: "POST",
-      body: JSON.stringify({ subject: "退货后想退款", description: "订单 DD20261204001 已寄回", categoryId: ids.returns, customer: { id: ids.customer } }),
+      body: JSON.stringify({
+        subject: "退货后想退款",
+        description: "订单 DD20261204001 已寄回",
+        categoryId: ids.returns,
+        customer: { id: ids.customer },
+      }),
     });
     const first = (await incoming.json()) as { id: number; number: number };
     await expect
@@ -179,10 +189,13 @@ describe("a team's first week", () => {
     await wangfang.page.getByTestId("kpi-created").click();
     await wangfang.page.getByTestId("drill-list").waitFor();
     const day = (d: Date) => d.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
-    const drill = await wangfang.page.evaluate(async (range) => {
-      const res = await fetch(`/api/v1/analytics/tickets?metric=created&from=${range.from}&to=${range.to}&limit=200`);
-      return (await res.json()) as { items: { id: number }[]; total: number };
-    }, { from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()) });
+    const drill = await wangfang.page.evaluate(
+      async (range) => {
+        const res = await fetch(`/api/v1/analytics/tickets?metric=created&from=${range.from}&to=${range.to}&limit=200`);
+        return (await res.json()) as { items: { id: number }[]; total: number };
+      },
+      { from: day(new Date(Date.now() - 6 * 86_400_000)), to: day(new Date()) },
+    );
     expect(drill.items.length).toBe(drill.total);
     for (const t of drill.items) {
       await wangfang.page.goto(`${server.url}/tickets/${t.id}`);

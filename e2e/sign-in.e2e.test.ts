@@ -141,23 +141,28 @@ describe("web app: sign-in and the ticket list", () => {
     await page.getByLabel("密码").fill("loopdesk-demo");
     await page.getByRole("button", { name: /登\s*录/ }).click();
     await page.getByTestId("current-user").waitFor();
-    const menu = await page.locator(".ant-menu").textContent();
-    expect(menu).not.toContain("我的工单");
-    expect(menu).not.toContain("未分配");
+    // The customer's own portal: their requests, in their words — no staff queue, fields or controls.
+    await page.getByTestId("portal-list").waitFor();
+    const portal = await page.locator("body").innerText();
+    expect(portal).not.toMatch(/未分配|优先级|渠道|挂起|处理人|设置/);
+    // A customer whose requests are all finished lands on them, never on an empty list.
+    expect(await page.getByTestId("portal-ticket").count()).toBeGreaterThan(0);
 
-    await page.getByRole("button", { name: "新建工单" }).click();
-    await page.getByLabel("主题").waitFor();
+    await page.getByTestId("portal-new-ticket").click();
+    await page.getByLabel("标题").waitFor();
     expect(await page.getByLabel("客户", { exact: true }).count()).toBe(0);
-    await page.getByLabel("主题").fill("门户提交：发票抬头有误");
-    await page.getByLabel("问题描述").fill("抬头少了一个字");
-    await page.getByRole("button", { name: "创建工单" }).click();
-    await page.waitForURL(/\/tickets\/\d+$/);
-    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain("门户提交：发票抬头有误");
+    expect(await page.getByText("优先级").count()).toBe(0);
+    await page.getByLabel("标题").fill("门户提交：发票抬头有误");
+    await page.getByLabel("详细描述").fill("抬头少了一个字");
+    await page.getByRole("button", { name: /提\s*交/ }).click();
+    await page.waitForURL(/\/portal\/tickets\/\d+$/);
+    await expect.poll(() => page.getByTestId("portal-ticket-title").textContent()).toContain("门户提交：发票抬头有误");
+    expect(await page.getByTestId("portal-state").textContent()).toBe("处理中");
     expect(await page.getByText("内部备注", { exact: true }).count()).toBe(0);
     expect(await page.getByTestId("customer-panel").count()).toBe(0);
-    await page.getByLabel("内容").fill("补充：税号见附件");
-    await page.getByRole("button", { name: "发送回复" }).click();
-    await expect.poll(() => page.getByTestId("public-reply").count()).toBe(1);
+    await page.getByLabel("回复").fill("补充：税号见附件");
+    await page.getByTestId("portal-send").click();
+    await expect.poll(() => page.getByTestId("portal-message").count()).toBe(1);
     await context.close();
   });
 

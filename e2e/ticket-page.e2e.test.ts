@@ -262,11 +262,19 @@ describe("bulk actions", () => {
     expect(await page.getByTestId("bulk-bar").textContent()).toContain("已选 2 个工单");
     await page.getByLabel("改优先级").click();
     await page.getByTitle("紧急").click();
+    // It asks first, saying what changes on how many tickets.
+    const confirm = page.locator(".ant-modal-confirm:visible");
+    await expect.poll(() => confirm.textContent()).toContain("把选中的 2 个工单优先级改为「紧急」");
+    await confirm.getByRole("button", { name: "确认修改" }).click();
     for (const id of [a.id, b.id])
       await expect.poll(async () => ((await (await api(`/api/v1/tickets/${id}`)).json()) as { priority: string }).priority).toBe("urgent");
     await expect.poll(() => row("批量操作 甲").textContent()).toContain("紧急");
     await page.getByTestId("bulk-bar").waitFor({ state: "detached" });
     expect(page.url()).toBe(`${server.url}/`);
+    // For a minute it can be undone: both get their priority back.
+    await page.getByTestId("bulk-undo").click();
+    for (const id of [a.id, b.id])
+      await expect.poll(async () => ((await (await api(`/api/v1/tickets/${id}`)).json()) as { priority: string }).priority).toBe("normal");
     await page.close();
   });
 });

@@ -10,6 +10,7 @@ export function useLiveEvents(enabled: boolean) {
     // Whatever happened before the stream was (re)connected was not pushed: fetch it now.
     source.addEventListener("open", () => {
       void qc.invalidateQueries({ queryKey: ["tickets"] });
+      void qc.invalidateQueries({ queryKey: ["portal"] });
       void qc.invalidateQueries({ queryKey: ["notifications"] });
     });
     const onEvent = (e: MessageEvent) => {
@@ -17,9 +18,12 @@ export function useLiveEvents(enabled: boolean) {
         const data = JSON.parse(e.data) as { ticketId: number };
         void qc.invalidateQueries({ queryKey: ["tickets"] });
         void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId] });
+        // The customer's portal pages of it.
+        void qc.invalidateQueries({ queryKey: ["portal"] });
       } catch {}
     };
-    for (const type of ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged"]) source.addEventListener(type, onEvent);
+    for (const type of ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.transferred"])
+      source.addEventListener(type, onEvent);
     // The bell: a notification for this user.
     source.addEventListener("notification.created", () => void qc.invalidateQueries({ queryKey: ["notifications"] }));
     // Presence changes only touch who-is-here, not the ticket itself.

@@ -7,8 +7,8 @@ export function SlaAdmin() {
   return (
     <>
       <CalendarsCard />
-      <OfficialCalendarCard />
       <PoliciesCard />
+      <OfficialCalendarCard />
     </>
   );
 }

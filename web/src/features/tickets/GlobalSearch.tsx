@@ -88,7 +88,7 @@ export function GlobalSearch() {
     >
       <Input.Search
         placeholder={t("search.placeholder")}
-        aria-label={t("search.placeholder")}
+        aria-label={t("search.label")}
         data-testid="global-search"
         allowClear
         onSearch={listAll}

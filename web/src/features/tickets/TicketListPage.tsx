@@ -64,10 +64,12 @@ export function TicketListPage() {
   const shownColumns = preferences.ticketColumns ?? DEFAULT_COLUMNS;
   const departments = useNamed("/departments");
   const params = toParams(filters);
-  // The total of the same filters (capped, so a view never counts a whole archive).
+  // The total of the same filters (capped, so a view never counts a whole archive). The string is
+  // taken now: the list's own parameters are added to `params` below.
+  const filtered = params.toString();
   const total = useQuery({
-    queryKey: ["tickets", "count", params.toString()],
-    queryFn: () => api<{ count: number; capped: boolean }>(`/tickets/count?${params}`),
+    queryKey: ["tickets", "count", filtered],
+    queryFn: () => api<{ count: number; capped: boolean }>(`/tickets/count?${filtered}`),
   });
   params.set("limit", String(pageSize));
   params.set("sort", sortParam);
