@@ -166,7 +166,7 @@ describe("admin console", () => {
     await modal(page)
       .getByRole("button", { name: /保\s*存/ })
       .click();
-    await expect.poll(() => page.locator(".ant-table").first().textContent()).toContain("北京客服中心");
+    await expect.poll(() => page.getByTestId("calendars").textContent()).toContain("北京客服中心");
 
     await expect.poll(() => page.locator(".ant-modal:visible").count()).toBe(0);
     await page.getByRole("button", { name: "添加策略" }).click();
@@ -180,7 +180,7 @@ describe("admin console", () => {
     await modal(page)
       .getByRole("button", { name: /保\s*存/ })
       .click();
-    await expect.poll(() => page.locator(".ant-table").nth(1).textContent()).toContain("紧急工单 1 小时");
+    await expect.poll(() => page.getByTestId("sla-policies").textContent()).toContain("紧急工单 1 小时");
     await screenshot(page, "admin-sla");
 
     const api = await httpClient(server.url, ADMIN.email, ADMIN.password);

@@ -147,7 +147,7 @@ describe("automation rules in the admin console", () => {
     await modal(page)
       .getByRole("button", { name: /保\s*存/ })
       .click();
-    await expect.poll(() => page.locator(".ant-table").last().textContent()).toContain("紧急升级");
+    await expect.poll(() => page.getByTestId("sla-policies").textContent()).toContain("紧急升级");
     const saved = (await (await api("/api/v1/sla-policies")).json()) as {
       items: { name: string; escalation: { action: string; afterMinutes: number }[] }[];
     };

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailText, startSmtpSink } from "../server/test/support/smtp-sink";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";

@@ -3,7 +3,6 @@ import type { ColumnType, Generated } from "kysely";
 /** Kysely table types of email intake (migration 0020); part of `DB`. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Int8 = ColumnType<string, number | bigint | string, number | bigint | string>;
 
 export interface MailboxesTable {
   id: Generated<number>;

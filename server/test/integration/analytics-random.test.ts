@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { rebuildAnalytics, refreshAnalyticsNow } from "../../src/modules/analytics/analytics-jobs";
 import { dayOf } from "../../src/modules/analytics/ticket-facts";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 /**
  * Randomized histories (seeded): tickets created, answered, moved, solved, reopened and rated at
@@ -19,10 +19,7 @@ const random = () => {
 };
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
 
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterAll(() => t.close());
 
 describe("rollups on randomized histories", () => {

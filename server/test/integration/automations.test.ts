@@ -1,14 +1,11 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTOMATION_BATCH } from "../../src/modules/automations/automation-jobs";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, type TestApp, appWithAdmin } from "../support/test-app";
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterAll(() => t.close());
 
 const HOUR = 3_600_000;

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { recomputeTicketSla } from "../../src/modules/sla/recompute-ticket-sla";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterAll(() => t.close());
 
 describe("SLA notices in a burst", () => {

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sweepRouting } from "../../src/modules/routing/routing-jobs";
 import { localClock } from "../../src/modules/routing/shifts";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterAll(() => t.close());
 
 const settle = async (now = new Date()) => {

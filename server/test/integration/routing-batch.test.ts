@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import { routeLater } from "../../src/modules/routing/route-later";
 import { routeTicket, routeTickets } from "../../src/modules/routing/route-ticket";
 import { holdTransaction } from "../support/hold-transaction";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 /**
  * A run of tickets decided together (what the routing subscriber does with a burst of new
@@ -12,10 +12,7 @@ import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/t
  */
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterAll(() => t.close());
 // A failed test must not leave its held transaction open (its locks would stall the next test).
 let releaseHeld = () => {};

@@ -4,7 +4,7 @@ import { routeTicket } from "../../src/modules/routing/route-ticket";
 import { type RoutingDirectory, invalidateRoutingDirectory, routingDirectory } from "../../src/modules/routing/routing-directory";
 import { takeRoutingTurn } from "../../src/modules/routing/routing-turn";
 import { holdTransaction } from "../support/hold-transaction";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 /**
  * How routing runs stay cheap without going stale: a process keeps the agents' rows it has read and
@@ -13,10 +13,7 @@ import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/t
  */
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterAll(() => t.close());
 // A failed test must not leave the turn held (every later run would wait for it).
 let releaseHeld = async () => {};

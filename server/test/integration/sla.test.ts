@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { scheduleSlaJobs } from "../../src/modules/sla/sla-jobs";
-import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, createTestApp, appWithAdmin } from "../support/test-app";
 
 let t: TestApp;
 let admin: Client;
@@ -15,10 +15,7 @@ async function at(minutes: number) {
   await t.ctx.jobs.drain();
 }
 
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-});
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
 afterEach(() => vi.useRealTimers());
 afterAll(() => t.close());
 

@@ -36,6 +36,12 @@ export type Client = {
 
 export const PASSWORD = "correct-horse-9";
 
+/** A test app with an admin signed in: `beforeAll(async () => ({ t, admin } = await appWithAdmin()))`. */
+export async function appWithAdmin(overrides: Record<string, string> = {}): Promise<{ t: TestApp; admin: Client }> {
+  const t = await createTestApp(overrides);
+  return { t, admin: await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD) };
+}
+
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-test-"));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", LOOPDESK_DEMO: "false", ...overrides });

@@ -40,10 +40,6 @@ async function agentSums(db: Executor, from: string, to: string, agentIds?: numb
       where unresolved and assignee_id is not null ${onlyAssignee} group by assignee_id`.execute(db),
   ]);
   const out = new Map<number, Sums>();
-  const empty = (): Sums => ({
-    ...(Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<(typeof MEASURES)[number], number>),
-    load: 0,
-  });
   for (const r of rows.rows) {
     const s = emptySums();
     for (const m of MEASURES) s[m] = Number(r[m]);

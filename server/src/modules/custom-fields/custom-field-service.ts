@@ -2,7 +2,6 @@ import type { z } from "zod";
 import {
   type createCustomFieldBody,
   type CustomFieldDefinition,
-  fieldApplies,
   fieldRequiredNow,
   type updateCustomFieldBody,
 } from "@loopdesk/contracts/custom-fields";

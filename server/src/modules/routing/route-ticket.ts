@@ -13,7 +13,7 @@ import { type RouteTrigger, routeLater } from "./route-later";
 import { type DecisionInput, loggedCandidates, recordDecision, recordDecisions } from "./assignment-log";
 import { type Claim, type Handling, claimAgents, evaluateAgents } from "./eligible-agents";
 import { type RoutingDirectory, routingDirectory } from "./routing-directory";
-import { type CustomerFacts, type Target, fallbackChain, targetOf, teamMembersFor } from "./routing-targets";
+import { type CustomerFacts, fallbackChain, targetOf, teamMembersFor } from "./routing-targets";
 import { type Candidate, rankCandidates } from "./strategies";
 
 /** deferred: left to a decision of its own right after this run commits (every agent it could take was busy in another transaction). */

@@ -156,7 +156,7 @@ export async function transferTicket(
     actor,
   );
   if (target.assigneeId !== null) await setRoutingState(trx, ticketId, { routingRound: ticket.routing_round + 1 });
-  else if (target.teamId !== null) await routeTicket(ctx, trx, ticketId, { trigger: "transferred", actor, teamId: target.teamId });
+  else if (target.teamId !== null) await routeTicket(ctx, trx, ticketId, { trigger: "transferred", teamId: target.teamId });
   // No team to route to: it waits in the department's queue for a supervisor.
   else await setRoutingState(trx, ticketId, { routingStatus: "manual", offeredUntil: null });
   await emitTicketEvent(ctx, trx, "ticket.transferred", moved, {

@@ -557,7 +557,7 @@ export function planTicket(
       tags: customer.tier === "vip" ? ["VIP"] : r.chance(0.08) ? ["重复问题"] : [],
       custom_fields: JSON.stringify(values),
       missing_fields: missing,
-      complete_at_creation: events.some((e) => e.type === "info_missing") ? false : true,
+      complete_at_creation: !events.some((e) => e.type === "info_missing"),
       first_response_at: firstResponseAt === null ? null : new Date(firstResponseAt),
       solved_at: solved === null ? null : new Date(solved),
       closed_at: closedAt === null ? null : new Date(closedAt),

@@ -95,6 +95,7 @@ export function PoliciesCard() {
       size="small"
       title={t("admin.sla.policies")}
       style={{ marginTop: 16 }}
+      data-testid="sla-policies"
       extra={<Button onClick={() => open("new")}>{t("admin.sla.addPolicy")}</Button>}
     >
       <Table<SlaPolicy>

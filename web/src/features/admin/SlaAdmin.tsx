@@ -2,13 +2,13 @@ import { CalendarsCard } from "./CalendarsCard";
 import { OfficialCalendarCard } from "./OfficialCalendarCard";
 import { PoliciesCard } from "./PoliciesCard";
 
-/** Working calendars and SLA policies. */
+/** Working calendars, the official holidays they follow, and SLA policies. */
 export function SlaAdmin() {
   return (
     <>
       <CalendarsCard />
-      <PoliciesCard />
       <OfficialCalendarCard />
+      <PoliciesCard />
     </>
   );
 }

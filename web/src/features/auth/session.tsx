@@ -1,6 +1,6 @@
 import type { Principal } from "@loopdesk/contracts/auth";
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useState } from "react";
-import { ApiError, api, setCsrfToken } from "../../api/client";
+import { api, setCsrfToken } from "../../api/client";
 import i18n, { LANGUAGE_KEY } from "../../app/i18n";
 import { writeStored } from "../../app/browser-storage";
 

@@ -1,6 +1,6 @@
 import type { AgentState } from "@loopdesk/contracts/routing";
 import { channels } from "@loopdesk/contracts/tickets";
-import { Badge, Button, Card, DatePicker, Form, InputNumber, Select, Space, Switch, Table, Tag, TimePicker } from "antd";
+import { Badge, Button, Card, DatePicker, Form, InputNumber, Select, Switch, Table, Tag, TimePicker } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";

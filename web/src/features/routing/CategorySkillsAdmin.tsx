@@ -1,4 +1,4 @@
-import { Button, Card, Form, InputNumber, Select, Space, Table, Tag } from "antd";
+import { Button, Card, Form, InputNumber, Select, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { EditModal } from "../admin/EditModal";
@@ -57,7 +57,13 @@ export function CategorySkillsAdmin({ readOnly }: { readOnly: boolean }) {
             key: "actions",
             render: (_: unknown, c) =>
               readOnly ? null : (
-                <Button size="small" onClick={() => (setEditing(c), form.setFieldsValue({ skills: of(c.id) }))}>
+                <Button
+                  size="small"
+                  onClick={() => {
+                    setEditing(c);
+                    form.setFieldsValue({ skills: of(c.id) });
+                  }}
+                >
                   {t("common.edit")}
                 </Button>
               ),

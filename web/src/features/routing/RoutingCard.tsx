@@ -1,6 +1,6 @@
 import type { AssignmentDecision } from "@loopdesk/contracts/routing";
 import type { Ticket } from "@loopdesk/contracts/tickets";
-import { Button, Card, Collapse, Descriptions, Form, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, Collapse, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../auth/session";
@@ -97,7 +97,8 @@ export function RoutingCard({ ticket }: { ticket: Ticket }) {
             label: (
               <span data-testid="routing-decision">
                 {fmt.format(new Date(d.createdAt))} · {t(`routing.outcome.${d.outcome}`)}
-                {d.staffId !== null && ` · ${staffName(d.staffId)}`} · {t(`routing.reasons.${d.reason}`, { defaultValue: d.reason })}
+                {d.staffId !== null ? ` · ${staffName(d.staffId)}` : d.teamId !== null ? ` · ${teamName(d.teamId)}` : ""}
+                {d.reason !== d.outcome && ` · ${t(`routing.reasons.${d.reason}`, { defaultValue: d.reason })}`}
               </span>
             ),
             children: <DecisionDetails decision={d} staffName={staffName} teamName={teamName} />,

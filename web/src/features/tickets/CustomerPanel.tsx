@@ -1,27 +1,20 @@
-import type { Customer } from "@loopdesk/contracts/customers";
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { Card, List, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client";
+import { useCustomerWithOrganization } from "./ticket-api";
 import { MergeCustomerButton } from "./MergeCustomerButton";
 import { statusColor, tierColor } from "./ticket-labels";
 
 /** Who is asking: identities, tier, and their previous tickets (for staff). */
 export function CustomerPanel({ ticket, editable }: { ticket: Ticket; editable: boolean }) {
   const { t } = useTranslation();
-  const customer = useQuery({ queryKey: ["customer", ticket.customerId], queryFn: () => api<Customer>(`/customers/${ticket.customerId}`) });
+  const { customer, organization } = useCustomerWithOrganization(ticket.customerId);
   const history = useQuery({
     queryKey: ["tickets", "customer", ticket.customerId],
     queryFn: async () => (await api<{ items: Ticket[] }>(`/tickets?customer=${ticket.customerId}&limit=6&sort=-created_at`)).items,
-  });
-  const organizationId = customer.data?.organizationId ?? null;
-  const organization = useQuery({
-    queryKey: ["organization", organizationId],
-    enabled: organizationId !== null,
-    staleTime: 60_000,
-    queryFn: () => api<{ id: number; name: string }>(`/organizations/${organizationId}`),
   });
   const previous = (history.data ?? []).filter((x) => x.id !== ticket.id).slice(0, 5);
   if (!customer.data) return null;

@@ -1,10 +1,10 @@
-import type { Customer } from "@loopdesk/contracts/customers";
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { Space, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client";
+import { useCustomerWithOrganization } from "./ticket-api";
 import { tierColor } from "./ticket-labels";
 
 /**
@@ -13,7 +13,7 @@ import { tierColor } from "./ticket-labels";
  */
 export function CustomerStrip({ ticket }: { ticket: Ticket }) {
   const { t, i18n } = useTranslation();
-  const customer = useQuery({ queryKey: ["customer", ticket.customerId], queryFn: () => api<Customer>(`/customers/${ticket.customerId}`) });
+  const { customer, organization } = useCustomerWithOrganization(ticket.customerId);
   const open = useQuery({
     queryKey: ["tickets", "customer-open", ticket.customerId],
     queryFn: () => api<{ count: number }>(`/tickets/count?customer=${ticket.customerId}&status=new,open,pending,on_hold`),
@@ -22,19 +22,12 @@ export function CustomerStrip({ ticket }: { ticket: Ticket }) {
     queryKey: ["tickets", "customer-latest", ticket.customerId],
     queryFn: async () => (await api<{ items: Ticket[] }>(`/tickets?customer=${ticket.customerId}&limit=1&sort=-updated_at`)).items[0],
   });
-  const organizationId = customer.data?.organizationId ?? null;
-  const organization = useQuery({
-    queryKey: ["organization", organizationId],
-    enabled: organizationId !== null,
-    staleTime: 60_000,
-    queryFn: () => api<{ id: number; name: string }>(`/organizations/${organizationId}`),
-  });
   if (!customer.data) return null;
   const c = customer.data;
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
   const others = Math.max(0, (open.data?.count ?? 0) - (["solved", "closed"].includes(ticket.status) ? 0 : 1));
   return (
-    <Space wrap size={[12, 4]} style={{ marginBottom: 12 }} data-testid="customer-strip">
+    <Space wrap size={[12, 4]} style={{ display: "flex", marginBottom: 12 }} data-testid="customer-strip">
       <Typography.Text strong>{c.name}</Typography.Text>
       <Tag color={tierColor[c.tier]}>{t(`tier.${c.tier}`)}</Tag>
       {organization.data && <Typography.Text type="secondary">{organization.data.name}</Typography.Text>}

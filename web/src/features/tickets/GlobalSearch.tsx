@@ -1,7 +1,7 @@
 import type { SearchSuggestions } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { AutoComplete, Input, Tag } from "antd";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
@@ -34,38 +34,32 @@ export function GlobalSearch() {
     queryFn: () => api<SearchSuggestions>(`/search?q=${encodeURIComponent(q)}`),
   });
   const s = suggestions.data;
+  // One group per kind of result; a kind with nothing found is left out.
+  const group = (label: string, options: { value: string; label: ReactNode }[]) => (options.length ? [{ label, options }] : []);
   const options = s
     ? [
-        ...(s.tickets.length
-          ? [
-              {
-                label: t("search.tickets"),
-                options: s.tickets.map((x) => ({
-                  value: `ticket:${x.id}`,
-                  label: (
-                    <span data-testid="search-ticket">
-                      #{x.number} {x.subject} · <Tag color={statusColor[x.status]}>{t(`status.${x.status}`)}</Tag>
-                    </span>
-                  ),
-                })),
-              },
-            ]
-          : []),
-        ...(s.customers.length
-          ? [
-              {
-                label: t("search.customers"),
-                options: s.customers.map((c) => ({
-                  value: `customer:${c.id}`,
-                  label: (
-                    <span data-testid="search-customer">
-                      {c.name} · {t(`tier.${c.tier}`)} · {t("search.visibleTickets", { count: c.visibleTickets })}
-                    </span>
-                  ),
-                })),
-              },
-            ]
-          : []),
+        ...group(
+          t("search.tickets"),
+          s.tickets.map((x) => ({
+            value: `ticket:${x.id}`,
+            label: (
+              <span data-testid="search-ticket">
+                #{x.number} {x.subject} · <Tag color={statusColor[x.status]}>{t(`status.${x.status}`)}</Tag>
+              </span>
+            ),
+          })),
+        ),
+        ...group(
+          t("search.customers"),
+          s.customers.map((c) => ({
+            value: `customer:${c.id}`,
+            label: (
+              <span data-testid="search-customer">
+                {c.name} · {t(`tier.${c.tier}`)} · {t("search.visibleTickets", { count: c.visibleTickets })}
+              </span>
+            ),
+          })),
+        ),
       ]
     : [];
   const listAll = (value: string) => {

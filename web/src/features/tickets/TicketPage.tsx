@@ -22,7 +22,7 @@ import { MessageBody } from "./MessageBody";
 import { Timeline } from "./Timeline";
 import { StaffUrgeButton } from "./StaffUrgeButton";
 import { UrgeBanner } from "./UrgeBanner";
-import { useEvents, useMessages, useNamed, useStaff, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
+import { useEvents, useMessages, useNamed, useTicket, useTicketAttachments, useUpdateTicket } from "./ticket-api";
 import { statusColor } from "./ticket-labels";
 
 export function TicketPage() {
@@ -34,8 +34,6 @@ export function TicketPage() {
   const messages = useMessages(id);
   const events = useEvents(id);
   const opened = useTicketAttachments(id);
-  const staff = useStaff(isStaff);
-  const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
   const departments = useNamed("/departments", isStaff);
   const departmentName = (id: number | null) => departments.data?.find((d) => d.id === id)?.name ?? t("ticket.sharedInbox");
   const navigate = useNavigate();
@@ -80,7 +78,7 @@ export function TicketPage() {
             >
               #{ticket.data.number} {ticket.data.subject}
             </Typography.Title>
-            <Space wrap size={[8, 4]} style={{ marginBottom: 8 }}>
+            <Space wrap size={[8, 4]} style={{ display: "flex", marginBottom: 8 }}>
               <Tag color={statusColor[ticket.data.status]} data-testid="ticket-status">
                 {t(`status.${ticket.data.status}`)}
               </Tag>

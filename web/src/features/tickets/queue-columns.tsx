@@ -1,4 +1,4 @@
-import type { TicketColumn } from "@loopdesk/contracts/staff";
+import { type TicketColumn, ticketColumns } from "@loopdesk/contracts/staff";
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { Tag, Tooltip } from "antd";
 import type { ColumnType } from "antd/es/table";
@@ -8,18 +8,7 @@ import { priorityColor, statusColor } from "./ticket-labels";
 
 export type SortKey = "created_at" | "updated_at" | "priority" | "sla_due";
 /** What a fresh queue shows; each person picks their own (saved with their preferences). */
-export const DEFAULT_COLUMNS: TicketColumn[] = [
-  "number",
-  "subject",
-  "customer",
-  "status",
-  "priority",
-  "assignee",
-  "department",
-  "urges",
-  "sla",
-  "updatedAt",
-];
+export const DEFAULT_COLUMNS: TicketColumn[] = ticketColumns.filter((c) => c !== "channel" && c !== "createdAt");
 
 const open = (t: Ticket) => t.status !== "solved" && t.status !== "closed";
 

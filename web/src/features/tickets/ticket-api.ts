@@ -1,3 +1,4 @@
+import type { Customer } from "@loopdesk/contracts/customers";
 import type { StaffMember, StaffPreferences } from "@loopdesk/contracts/staff";
 import type { EventNames, Message, Ticket, TicketEvent, UpdateTicketBody } from "@loopdesk/contracts/tickets";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -21,6 +22,19 @@ export const useTicketAttachments = (id: number) =>
     queryKey: ["ticket", id, "attachments"],
     queryFn: async () => (await api<{ items: Message["attachments"] }>(`/tickets/${id}/attachments`)).items,
   });
+/** A ticket's customer and the organization they belong to (if any). */
+export function useCustomerWithOrganization(customerId: number) {
+  const customer = useQuery({ queryKey: ["customer", customerId], queryFn: () => api<Customer>(`/customers/${customerId}`) });
+  const organizationId = customer.data?.organizationId ?? null;
+  const organization = useQuery({
+    queryKey: ["organization", organizationId],
+    enabled: organizationId !== null,
+    staleTime: 60_000,
+    queryFn: () => api<{ id: number; name: string }>(`/organizations/${organizationId}`),
+  });
+  return { customer, organization };
+}
+
 export const useStaff = (enabled: boolean) =>
   useQuery({ queryKey: ["staff"], enabled, staleTime: 60_000, queryFn: async () => (await api<{ items: StaffMember[] }>("/staff")).items });
 

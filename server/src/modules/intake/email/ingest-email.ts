@@ -1,6 +1,4 @@
 import type { CreateTicketBody } from "@loopdesk/contracts/tickets";
-import type { Transaction } from "kysely";
-import type { DB } from "../../../db/schema";
 import type { InboundEmailsTable, InboundOutcome } from "../../../db/schema-intake";
 import type { CustomerPrincipal } from "../../../platform/auth/principal";
 import type { AppContext } from "../../../platform/context";

@@ -44,7 +44,7 @@ export async function pollMailbox(ctx: AppContext, mailboxId: number): Promise<{
           await recordRejected(ctx, { mailbox_id: box.id, source: "imap", from_address: null, size }, "too_large");
         } else {
           const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-          if (message && message.source) await ingestEmail(ctx, message.source, { source: "imap", mailboxId: box.id });
+          if (message !== false && message.source) await ingestEmail(ctx, message.source, { source: "imap", mailboxId: box.id });
           await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true }).catch(() => undefined);
         }
         lastUid = uid;
