@@ -2,7 +2,7 @@ import type { Insertable } from "kysely";
 import type { TicketSlaTable } from "../../db/schema-sla";
 import type { Calendar } from "../sla/business-calendar";
 import { computeClocks } from "../sla/sla-clock";
-import type { DemoEvent, PlannedTicket } from "./demo-ticket-life";
+import type { DemoEvent, PlannedTicket } from "./demo-world";
 
 export type DemoPolicy = {
   id: number;

@@ -7,10 +7,12 @@ import { sha256Hex } from "../../platform/auth/secrets";
 import { searchDocument } from "../../platform/text/search-text";
 import { rescoreEverything } from "../routing/routing-jobs";
 import { recomputeOpenTickets } from "../sla/sla-jobs";
+import * as talk from "./demo-conversations";
 import * as data from "./demo-data";
 import { rng } from "./demo-rng";
 import { slaHistory } from "./demo-sla";
-import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals, planTicket } from "./demo-ticket-life";
+import { planTicket } from "./demo-ticket-life";
+import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals } from "./demo-world";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
 
 async function chunked<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<unknown>) {
@@ -91,7 +93,7 @@ async function seedOrganisation(db: Transaction<DB>, passwordHash: string) {
 /** Categories with their department, template fields (required per category) and the skills they need. */
 async function seedCategories(db: Transaction<DB>, departments: Map<string, number>, skills: Map<string, number>) {
   const categories = new Map<string, { id: number; departmentId: number; requires: string[] }>();
-  for (const [i, c] of data.categories.entries()) {
+  for (const [i, c] of talk.categories.entries()) {
     const departmentId = departments.get(c.department) as number;
     const row = await db
       .insertInto("categories")

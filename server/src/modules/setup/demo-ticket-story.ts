@@ -1,0 +1,385 @@
+import type { TicketEventType } from "@loopdesk/contracts/tickets";
+import { isOnShift } from "../routing/shifts";
+import type { Rng } from "./demo-rng";
+import {
+  type Actor,
+  DAY,
+  type DemoCustomer,
+  type DemoDecision,
+  type DemoEvent,
+  type DemoMessage,
+  type DemoTeamInfo,
+  type DemoWorld,
+  MIN,
+  type PlannedTicket,
+  json,
+  loadAt,
+  nextOnShift,
+  routeIn,
+} from "./demo-world";
+
+const system: Actor = { type: "system", id: null };
+
+/**
+ * One ticket's history as it unfolds, written the way the product writes it: each step (a reply,
+ * a status change, a hand-off, an urge, a rating) adds its messages, events and routing
+ * decisions at a plausible time. Steps that would fall in the future are left out, so the
+ * newest tickets are still open.
+ */
+export class TicketStory {
+  readonly messages: DemoMessage[] = [];
+  readonly events: DemoEvent[] = [];
+  readonly decisions: DemoDecision[] = [];
+  readonly statuses: { at: Date; status: string }[];
+  readonly publicMessages: { at: Date; by: "staff" | "customer" }[] = [];
+  /** The time of the latest step. */
+  t: number;
+  status = "new";
+  assignee: number | null = null;
+  teamId: number | null = null;
+  round = 0;
+  firstResponseAt: number | null = null;
+  solvedAt: number | null = null;
+  closedAt: number | null = null;
+  lastCustomer: number;
+  lastStaff: number | null = null;
+  reopenCount = 0;
+  transferCount = 0;
+  urgeCount = 0;
+  readonly participants = new Set<number>();
+  private readonly customerActor: Actor;
+  private readonly now: number;
+
+  constructor(
+    private readonly r: Rng,
+    private readonly world: DemoWorld,
+    readonly customer: DemoCustomer,
+    readonly created: number,
+    readonly channel: string,
+    public departmentId: number,
+  ) {
+    this.t = created;
+    this.lastCustomer = created;
+    this.now = world.now.getTime();
+    this.customerActor = { type: "customer", id: customer.id };
+    this.statuses = [{ at: new Date(created), status: "new" }];
+  }
+
+  event(type: TicketEventType, at: number, actor: Actor, extra: Partial<Omit<DemoEvent, "created_at">> = {}) {
+    this.events.push({
+      type,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      field: null,
+      before: null,
+      after: null,
+      data: null,
+      ...extra,
+      created_at: new Date(at),
+    });
+  }
+
+  systemEvent(type: TicketEventType, at: number, extra: Partial<Omit<DemoEvent, "created_at">> = {}) {
+    this.event(type, at, system, extra);
+  }
+
+  customerEvent(type: TicketEventType, at: number, extra: Partial<Omit<DemoEvent, "created_at">> = {}) {
+    this.event(type, at, this.customerActor, extra);
+  }
+
+  setStatus(to: string, at: number, actor: Actor, extra: Record<string, unknown> = {}) {
+    if (to === this.status) return;
+    const reopened = this.status === "solved" && to === "open";
+    this.event("status_changed", at, actor, {
+      field: "status",
+      before: json(this.status),
+      after: json(to),
+      data: reopened ? json({ reopened: true, ...extra }) : json(Object.keys(extra).length ? extra : undefined),
+    });
+    this.statuses.push({ at: new Date(at), status: to });
+    if (to === "solved") this.solvedAt = at;
+    if (reopened) {
+      this.reopenCount++;
+      this.solvedAt = null;
+    }
+    if (to === "closed") this.closedAt = at;
+    this.status = to;
+  }
+
+  /** A moment `minutes` after the latest step (at least a second later). */
+  later(minutes: number) {
+    return Math.max(this.t + 1000, this.t + Math.round(minutes * MIN));
+  }
+
+  inPast(at: number) {
+    return at < this.now - MIN;
+  }
+
+  private staff(): Actor {
+    return { type: "staff", id: this.assignee };
+  }
+
+  /** The next moment `staffId` is at work, from `at` on. */
+  private whenWorking(staffId: number, at: number) {
+    return nextOnShift(this.world, [staffId], at)?.at ?? at;
+  }
+
+  /**
+   * Routed at once to whoever of the team (VIP desk for VIP customers) is at work; with nobody on
+   * shift it waits in the queue for the first one to come on.
+   */
+  routeOnCreation(target: number | null) {
+    const { world, r, created } = this;
+    let routed = target !== null ? routeIn(world, r, target, created + MIN) : null;
+    let waitedFrom: number | null = null;
+    if (target !== null && !routed) {
+      const team = world.teams.get(target) as DemoTeamInfo;
+      const next = nextOnShift(world, team.memberIds, created);
+      if (next && this.inPast(next.at)) {
+        waitedFrom = created;
+        routed = { staffId: next.staffId, teamId: target, fallback: false };
+        this.t = next.at;
+      }
+    }
+    if (!routed) {
+      if (target !== null) this.teamId = target;
+      return;
+    }
+    const at = Math.max(this.t, created + Math.round(r.between(0.2, 2) * MIN));
+    this.assignee = routed.staffId;
+    this.teamId = routed.teamId;
+    this.round = 1;
+    this.systemEvent("field_changed", at, {
+      field: "teamId",
+      before: null,
+      after: json(this.teamId),
+      data: json({ via: { kind: "routing", id: 0, name: "department_team" } }),
+    });
+    this.assignedEvent(at);
+    const team = world.teams.get(this.teamId) as DemoTeamInfo;
+    this.decisions.push({
+      round: this.round,
+      outcome: "assigned",
+      team_id: this.teamId,
+      staff_id: this.assignee,
+      strategy: team.strategy === "skill" ? "skill" : "least_loaded",
+      reason:
+        this.customer.tier === "vip" ? "green_channel" : routed.fallback ? "fallback_team" : waitedFrom ? "waiting" : "department_team",
+      details: json({ trigger: waitedFrom ? "waiting" : "created" }) as string,
+      candidates: json(
+        team.memberIds.map((id) => ({
+          staffId: id,
+          load: loadAt(world, id, at),
+          capacity: world.agents.get(id)?.capacity ?? 10,
+          skill: 0,
+          ...(isOnShift(world.agents.get(id)?.shifts ?? [], [], new Date(at), world.timeZone) ? {} : { excluded: "off_shift" }),
+        })),
+      ) as string,
+      actor_type: "system",
+      actor_id: null,
+      created_at: new Date(at),
+    });
+    this.t = at;
+  }
+
+  private assignedEvent(at: number) {
+    this.systemEvent("assigned", at, {
+      field: "assigneeId",
+      before: null,
+      after: json(this.assignee),
+      data: json({ via: { kind: "routing", id: 0, name: "assigned" } }),
+    });
+  }
+
+  private message(at: number, author: { staffId: number } | "customer", visibility: "public" | "internal", body: string) {
+    this.messages.push({
+      visibility,
+      ...(author === "customer"
+        ? { author_type: "customer", author_customer_id: this.customer.id }
+        : { author_type: "staff", author_staff_id: author.staffId }),
+      body_text: body,
+      channel: this.channel,
+      created_at: new Date(at),
+    });
+    this.event("message_added", at, author === "customer" ? this.customerActor : this.staff(), { data: json({ visibility }) });
+    if (visibility === "public") this.publicMessages.push({ at: new Date(at), by: author === "customer" ? "customer" : "staff" });
+  }
+
+  /** The assignee answers during their shift and sets the status (`null`: opened if new). */
+  staffReply(body: string, next: string | null, delayMinutes: number): number | null {
+    if (this.assignee === null) return null;
+    const at = this.whenWorking(this.assignee, this.later(delayMinutes));
+    if (!this.inPast(at)) return null;
+    this.t = at;
+    this.participants.add(this.assignee);
+    this.message(at, { staffId: this.assignee }, "public", body);
+    this.lastStaff = at;
+    if (this.firstResponseAt === null) {
+      this.firstResponseAt = at;
+      this.event("first_response", at, this.staff());
+    }
+    const to = next ?? (this.status === "new" ? "open" : this.status);
+    this.setStatus(to, at, this.staff());
+    if (to === "solved") this.systemEvent("resolution_sent", at);
+    return at;
+  }
+
+  /** The customer writes back; a waiting or solved ticket opens again. */
+  customerReply(body: string, delayMinutes: number): number | null {
+    const at = this.later(delayMinutes);
+    if (!this.inPast(at)) return null;
+    this.t = at;
+    this.message(at, "customer", "public", body);
+    this.lastCustomer = at;
+    if (this.status === "pending" || this.status === "on_hold" || this.status === "solved") this.setStatus("open", at, this.customerActor);
+    return at;
+  }
+
+  note(body: string) {
+    if (this.assignee === null) return;
+    const at = this.whenWorking(this.assignee, this.later(this.r.between(2, 30)));
+    if (!this.inPast(at)) return;
+    this.t = at;
+    this.participants.add(this.assignee);
+    this.message(at, { staffId: this.assignee }, "internal", body);
+  }
+
+  /** 转派: the ticket needs another department; the reason goes with it, and that team's member on shift takes it. */
+  transfer(toDept: number, reason: () => string) {
+    const { world, r } = this;
+    if (this.assignee === null || this.firstResponseAt === null) return;
+    const toTeam = world.departmentTeam.get(toDept) ?? null;
+    const at = this.later(r.between(5, 90));
+    const next = toTeam !== null ? routeIn(world, r, toTeam, at) : null;
+    if (!this.inPast(at) || !next) return;
+    this.t = at;
+    const from = { departmentId: this.departmentId, teamId: this.teamId, assigneeId: this.assignee };
+    const by = this.assignee;
+    this.participants.add(by);
+    this.departmentId = world.teams.get(next.teamId)?.departmentId ?? toDept;
+    this.teamId = next.teamId;
+    this.transferCount++;
+    const text = reason();
+    const staffActor: Actor = { type: "staff", id: by };
+    this.event("transferred", at, staffActor, {
+      before: json(from),
+      after: json({ departmentId: this.departmentId, teamId: this.teamId, assigneeId: null }),
+      data: json({ reason: text }),
+    });
+    const decision = { candidates: "[]", actor_type: "staff", actor_id: by };
+    this.decisions.push({
+      ...decision,
+      round: this.round,
+      outcome: "transferred",
+      team_id: this.teamId,
+      staff_id: null,
+      strategy: null,
+      reason: "transferred",
+      details: json({
+        text,
+        fromStaffId: by,
+        fromTeamId: from.teamId,
+        fromDepartmentId: from.departmentId,
+        toDepartmentId: this.departmentId,
+      }) as string,
+      created_at: new Date(at),
+    });
+    this.assignee = next.staffId;
+    this.round++;
+    const assignedAt = at + 1000;
+    this.assignedEvent(assignedAt);
+    this.decisions.push({
+      ...decision,
+      round: this.round,
+      outcome: "assigned",
+      team_id: this.teamId,
+      staff_id: this.assignee,
+      strategy: "least_loaded",
+      reason: "transferred",
+      details: json({ trigger: "transferred" }) as string,
+      created_at: new Date(assignedAt),
+    });
+    this.t = assignedAt;
+  }
+
+  /** Waiting too long: the customer urges (一键催办). */
+  urge(delayMinutes: number, note: () => string | null) {
+    const at = this.later(delayMinutes);
+    if (!this.inPast(at)) return;
+    this.t = at;
+    this.urgeCount++;
+    this.customerEvent("urged", at, { after: json(this.urgeCount), data: json({ note: note() }) });
+  }
+
+  /** Waiting for something outside (a spare part): 挂起. */
+  hold(delayMinutes: number) {
+    const at = this.later(delayMinutes);
+    if (!this.inPast(at) || this.assignee === null) return;
+    this.t = at;
+    this.setStatus("on_hold", at, this.staff());
+  }
+
+  /** Solved tickets close automatically after four days. */
+  autoClose() {
+    const solved = this.solvedAt;
+    if (solved !== null && this.status === "solved" && solved + 4 * DAY < this.now)
+      this.setStatus("closed", solved + 4 * DAY, system, { reason: "auto_close" });
+  }
+
+  /** What the assignee holds from the latest step on, so later tickets see their load. */
+  recordLoad() {
+    if (this.assignee === null) return;
+    const open = this.status !== "solved" && this.status !== "closed";
+    const list = this.world.busy.get(this.assignee) ?? [];
+    list.push({ from: this.t, to: open ? Number.POSITIVE_INFINITY : (this.solvedAt ?? this.t) });
+    this.world.busy.set(this.assignee, list);
+  }
+
+  /** The events in time order and the ticket's row as its history leaves it. */
+  toPlanned(
+    ticket: Pick<
+      PlannedTicket["ticket"],
+      "subject" | "description" | "priority" | "category_id" | "tags" | "custom_fields" | "missing_fields"
+    >,
+    csat: PlannedTicket["csat"],
+  ): PlannedTicket {
+    this.events.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+    const updatedAt = Math.max(...this.events.map((e) => e.created_at.getTime()));
+    const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+    return {
+      createdAt: new Date(this.created),
+      messages: this.messages,
+      events: this.events,
+      decisions: this.decisions,
+      csat,
+      statuses: this.statuses,
+      publicMessages: this.publicMessages,
+      tier: this.customer.tier,
+      ticket: {
+        ...ticket,
+        status: this.status,
+        channel: this.channel,
+        customer_id: this.customer.id,
+        organization_id: this.customer.org,
+        department_id: this.departmentId,
+        assignee_id: this.assignee,
+        team_id: this.teamId,
+        routing_status: this.assignee !== null ? "assigned" : this.teamId !== null ? "queued" : null,
+        routing_round: this.round,
+        transfer_count: this.transferCount,
+        urge_count: this.urgeCount,
+        participant_ids: [...this.participants],
+        complete_at_creation: !this.events.some((e) => e.type === "info_missing"),
+        first_response_at: date(this.firstResponseAt),
+        solved_at: date(this.solvedAt),
+        closed_at: date(this.closedAt),
+        reopen_count: this.reopenCount,
+        last_customer_message_at: new Date(this.lastCustomer),
+        last_staff_reply_at: date(this.lastStaff),
+        status_changed_at: this.statuses.at(-1)?.at ?? new Date(this.created),
+        created_at: new Date(this.created),
+        updated_at: new Date(updatedAt),
+      },
+    };
+  }
+}
