@@ -116,3 +116,14 @@ describe("reports and access agree", () => {
     expect((await clients.lina.get(`/api/v1/analytics/tickets?${range}&metric=created`)).statusCode).toBe(403);
   });
 });
+
+describe("reports for customers", () => {
+  it("a signed-in customer gets no report, drill-down or team numbers", async () => {
+    const customer = await t.factory.customer();
+    const portal = await t.signIn(customer.email, PASSWORD, "customer");
+    for (const path of ["overview", "tickets?metric=created&", "agents", "teams", "me"]) {
+      const url = `/api/v1/analytics/${path.includes("?") ? path : `${path}?`}${range}`;
+      expect((await portal.get(url)).statusCode, url).toBe(403);
+    }
+  });
+});

@@ -71,7 +71,12 @@ export function CalendarsCard() {
       },
     });
   return (
-    <Card size="small" data-testid="calendars" title={t("admin.sla.calendars")} extra={<Button onClick={() => open("new")}>{t("admin.sla.addCalendar")}</Button>}>
+    <Card
+      size="small"
+      data-testid="calendars"
+      title={t("admin.sla.calendars")}
+      extra={<Button onClick={() => open("new")}>{t("admin.sla.addCalendar")}</Button>}
+    >
       <Table<BusinessCalendar>
         rowKey="id"
         size="small"
