@@ -12,6 +12,9 @@ export const notificationTypes = [
   "transferred",
   "sla_digest",
   "calendar_outdated",
+  "task_assigned",
+  "task_warning",
+  "task_escalated",
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export const notificationChannels = ["inApp", "email"] as const;
@@ -28,6 +31,9 @@ export const defaultNotificationPrefs: Record<NotificationType, { inApp: boolean
   rule: { inApp: true, email: false },
   transferred: { inApp: true, email: false },
   sla_digest: { inApp: true, email: false },
+  task_assigned: { inApp: true, email: false },
+  task_warning: { inApp: true, email: false },
+  task_escalated: { inApp: true, email: true },
   calendar_outdated: { inApp: true, email: true },
 };
 export const updateNotificationPrefsBody = z.strictObject({ prefs: notificationPrefs });

@@ -282,6 +282,19 @@ export const ticketEventTypes = [
   "info_requested",
   "info_completed",
   "urged",
+  "process_started",
+  "process_step_started",
+  "process_step_completed",
+  "process_step_approved",
+  "process_step_rejected",
+  "process_step_returned",
+  "process_step_reassigned",
+  "process_step_escalated",
+  "process_completed",
+  "process_rejected",
+  "process_cancelled",
+  "process_progress_sent",
+  "process_migrated",
 ] as const;
 export type TicketEventType = (typeof ticketEventTypes)[number];
 

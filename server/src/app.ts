@@ -44,6 +44,9 @@ import { registerTicketStreamRoutes } from "./modules/tickets/ticket-stream-rout
 import { registerIntakeJobs } from "./modules/intake/intake-jobs";
 import { registerImJobs } from "./modules/intake/im/im-jobs";
 import { registerInfoRequest } from "./modules/intake/info-request";
+import { registerProcessJobs } from "./modules/processes/process-jobs";
+import { registerProcessRoutes } from "./modules/processes/process-routes";
+import { registerTaskRoutes } from "./modules/processes/task-routes";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
 import { registerCrmRoutes } from "./modules/intake/crm/crm-routes";
 import { registerImRoutes } from "./modules/intake/im/im-routes";
@@ -97,6 +100,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerIntakeJobs(ctx);
   registerReplyMail(ctx);
   registerInfoRequest(ctx);
+  registerProcessJobs(ctx);
   registerImJobs(ctx);
   return ctx;
 }
@@ -171,6 +175,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerWebhookRoutes(app, ctx);
   registerFeedbackRoutes(app, ctx);
   registerVisitRoutes(app, ctx);
+  registerProcessRoutes(app, ctx);
+  registerTaskRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
   registerReportScheduleRoutes(app, ctx);
   registerRoutingRoutes(app, ctx);

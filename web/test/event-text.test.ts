@@ -105,6 +105,30 @@ const samples: TicketEvent[] = [
   event("info_completed", { actorType: "customer", actorId: CUSTOMER, actorName: "王小明", data: { fields: ["order_no"] } }),
   event("urged", { actorType: "customer", actorId: CUSTOMER, actorName: "王小明", after: 2, data: { note: "很急" } }),
   event("urged", { after: 1 }),
+  event("process_started", { data: { name: "跨境退换货", instanceId: 1, version: 1 } }),
+  event("process_step_started", { actorType: "system", actorId: null, actorName: null, data: { name: "仓库收货", assigneeId: null } }),
+  event("process_step_started", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "售后审核", assigneeId: OTHER_STAFF },
+  }),
+  event("process_step_completed", { data: { name: "售后审核" } }),
+  event("process_step_approved", { data: { name: "退款审批", level: 1 } }),
+  event("process_step_rejected", { data: { name: "退款审批", reason: "金额不符" } }),
+  event("process_step_returned", { actorType: "system", actorId: null, actorName: null, data: { name: "售后审核", reason: "金额不符" } }),
+  event("process_step_reassigned", { data: { name: "财务退款", assigneeId: OTHER_STAFF, reason: "休假" } }),
+  event("process_step_escalated", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "财务退款", assigneeId: OTHER_STAFF },
+  }),
+  event("process_completed", { actorType: "system", actorId: null, actorName: null, data: { name: "跨境退换货" } }),
+  event("process_rejected", { actorType: "system", actorId: null, actorName: null, data: { name: "跨境退换货" } }),
+  event("process_cancelled", { data: { name: "跨境退换货", reason: "客户撤回" } }),
+  event("process_progress_sent", { actorType: "system", actorId: null, actorName: null, data: { name: "售后审核" } }),
+  event("process_migrated", { data: { name: "跨境退换货", version: 2 } }),
 ];
 const fieldLabel = (key: string) => ({ order_no: "订单号", device_model: "设备型号" })[key] ?? "（未知字段）";
 

@@ -40,6 +40,7 @@ import * as m0038 from "./migrations/2026-12-04-0038-sla-outcome-times";
 import * as m0039 from "./migrations/2026-12-04-0039-staff-preferences";
 import * as m0040 from "./migrations/2026-12-04-0040-official-calendar-days";
 import * as m0041 from "./migrations/2026-12-04-0041-bulk-changes";
+import * as m0042 from "./migrations/2026-12-04-0042-processes";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -84,6 +85,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0039-staff-preferences": m0039,
   "2026-12-04-0040-official-calendar-days": m0040,
   "2026-12-04-0041-bulk-changes": m0041,
+  "2026-12-04-0042-processes": m0042,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -9,6 +9,7 @@ import type {
 } from "./schema-automations";
 import type { BusinessCalendarsTable, OfficialCalendarDaysTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
+import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
   IdempotencyKeysTable,
@@ -225,6 +226,7 @@ export interface TicketsTable {
   routing_excluded: ColumnType<number[], number[] | undefined, number[]>;
   /** Staff who created or worked on the ticket: they keep reading it (and adding notes) wherever it goes (migration 0036). */
   participant_ids: ColumnType<number[], number[] | undefined, number[]>;
+  step_department_ids: ColumnType<number[], number[] | undefined, number[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -365,6 +367,10 @@ export interface DB {
   notification_preferences: NotificationPreferencesTable;
   csat_surveys: CsatSurveysTable;
   follow_up_visits: FollowUpVisitsTable;
+  process_definitions: ProcessDefinitionsTable;
+  process_versions: ProcessVersionsTable;
+  process_instances: ProcessInstancesTable;
+  process_tasks: ProcessTasksTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

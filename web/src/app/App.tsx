@@ -30,6 +30,7 @@ const AnalyticsPage = page(() => import("../features/analytics/AnalyticsPage"), 
 const WallboardPage = page(() => import("../features/analytics/WallboardPage"), "WallboardPage");
 const RoutingPage = page(() => import("../features/routing/RoutingPage"), "RoutingPage");
 const VisitsPage = page(() => import("../features/feedback/VisitsPage"), "VisitsPage");
+const TasksPage = page(() => import("../features/processes/TasksPage"), "TasksPage");
 const AdminPage = page(() => import("../features/admin/AdminPage"), "AdminPage");
 
 function Routed() {
@@ -59,6 +60,7 @@ function Routed() {
         <Route path="/wallboard" element={staff(<WallboardPage />)} />
         <Route path="/routing" element={staff(<RoutingPage />)} />
         <Route path="/visits" element={staff(<VisitsPage />)} />
+        <Route path="/tasks" element={staff(<TasksPage />)} />
         <Route path="/admin/*" element={staff(<AdminPage />)} />
         <Route path="/*" element={staff(<TicketListPage />)} />
       </Routes>

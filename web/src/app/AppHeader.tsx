@@ -7,6 +7,7 @@ import { useSession } from "../features/auth/session";
 import { NotificationBell } from "../features/notifications/NotificationBell";
 import { PresenceSwitch } from "../features/routing/PresenceSwitch";
 import { GlobalSearch } from "../features/tickets/GlobalSearch";
+import { TasksLink } from "../features/processes/TasksLink";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { ShortcutHelp } from "./shortcuts";
 
@@ -21,6 +22,7 @@ export function AppHeader() {
   const staff = user?.kind === "staff";
   const links = staff
     ? [
+        { to: "/tasks", label: <TasksLink />, testId: "tasks-link" },
         { to: "/analytics", label: t("analytics.title"), testId: "analytics-link" },
         { to: "/routing", label: t("routing.nav"), testId: "routing-link" },
         { to: "/visits", label: t("visits.title"), testId: "visits-link" },

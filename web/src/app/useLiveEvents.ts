@@ -12,6 +12,7 @@ export function useLiveEvents(enabled: boolean) {
       void qc.invalidateQueries({ queryKey: ["tickets"] });
       void qc.invalidateQueries({ queryKey: ["portal"] });
       void qc.invalidateQueries({ queryKey: ["notifications"] });
+      void qc.invalidateQueries({ queryKey: ["tasks"] });
     });
     const onEvent = (e: MessageEvent) => {
       try {
@@ -24,6 +25,11 @@ export function useLiveEvents(enabled: boolean) {
     };
     for (const type of ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.transferred"])
       source.addEventListener(type, onEvent);
+    // A process step started, finished or changed hands: the task views, and the ticket's history and map.
+    source.addEventListener("ticket.task_changed", (e: MessageEvent) => {
+      onEvent(e);
+      void qc.invalidateQueries({ queryKey: ["tasks"] });
+    });
     // The bell: a notification for this user.
     source.addEventListener("notification.created", () => void qc.invalidateQueries({ queryKey: ["notifications"] }));
     // Presence changes only touch who-is-here, not the ticket itself.

@@ -24,6 +24,8 @@ export type RuleFacts = {
   message?: { authorType: string; visibility: string };
   sla?: { target: string };
   csat?: { rating: number };
+  /** A process's earlier steps: node id → the values its form collected (`step.<node>.<key>`). */
+  steps?: Record<string, Record<string, unknown>>;
   now: Date;
 };
 
@@ -35,6 +37,10 @@ const HOUR = 3_600_000;
 export function factValue(facts: RuleFacts, field: string): unknown {
   const t = facts.ticket;
   if (field.startsWith("customFields.")) return t.customFields[field.slice("customFields.".length)] ?? null;
+  if (field.startsWith("step.")) {
+    const [, node = "", key = ""] = field.split(".");
+    return facts.steps?.[node]?.[key] ?? null;
+  }
   switch (field) {
     case "text":
       return `${t.subject}\n${t.description}`;

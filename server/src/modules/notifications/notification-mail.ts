@@ -22,6 +22,9 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     sla_digest: (d) => `另有 ${d.count ?? 0} 条时效提醒（即将超时、已超时、升级），请在“已超时”视图中查看。`,
     calendar_outdated: (d) =>
       `法定节假日数据还没有 ${d.year} 年的安排：请在 管理控制台 → SLA 与工作日历 中录入或导入 ${d.year} 年的节假日和调休，否则时效会把元旦、春节算作工作日。`,
+    task_assigned: (d) => `流程待办「${d.name}」交给了您，请在“我的待办”中处理。`,
+    task_warning: (d) => `流程待办「${d.name}」即将超过目标时间。`,
+    task_escalated: (d) => `流程待办「${d.name}」已超过目标时间，升级给您处理。`,
   },
   en: {
     _: {
@@ -40,6 +43,9 @@ const texts: Record<"zh-CN" | "en", Record<NotificationType, (d: Data, t: Texts)
     sla_digest: (d) => `${d.count ?? 0} more SLA notices (due soon, missed, escalated): see the Breached view.`,
     calendar_outdated: (d) =>
       `The official holiday data has no ${d.year} schedule yet: enter or import ${d.year}'s holidays and make-up working days under Admin → SLA & calendars, or due times will count New Year and Spring Festival as working days.`,
+    task_assigned: (d) => `The process task "${d.name}" is yours: see My tasks.`,
+    task_warning: (d) => `The process task "${d.name}" is about to pass its target time.`,
+    task_escalated: (d) => `The process task "${d.name}" passed its target time and was escalated to you.`,
   },
 };
 

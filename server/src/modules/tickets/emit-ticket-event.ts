@@ -3,7 +3,8 @@ import type { AppContext } from "../../platform/context";
 import type { EventInput } from "../../platform/events/event-bus";
 import type { Executor } from "../../platform/jobs/job-queue";
 
-type Scope = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id" | "participant_ids">;
+type Scope = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id" | "participant_ids"> &
+  Partial<Pick<TicketRow, "step_department_ids">>;
 
 /** Who may see the ticket, carried on every ticket event so realtime streams can filter by scope. */
 export const scopeOf = (t: Scope) => ({
@@ -12,6 +13,7 @@ export const scopeOf = (t: Scope) => ({
   departmentId: t.department_id,
   assigneeId: t.assignee_id,
   participantIds: t.participant_ids ?? [],
+  ...(t.step_department_ids?.length ? { stepDepartmentIds: t.step_department_ids } : {}),
 });
 
 export type TicketEventScope = ReturnType<typeof scopeOf>;
@@ -25,7 +27,9 @@ type TicketEventType =
   | "ticket.sla_breached"
   | "ticket.escalated"
   | "ticket.csat_received"
-  | "ticket.transferred";
+  | "ticket.transferred"
+  /** A step of the ticket's process started, finished or changed hands (`taskId`, `change`). */
+  | "ticket.task_changed";
 
 /**
  * A ticket domain event (outbox) with the ticket's scope, and its scope before the change when

@@ -12,7 +12,8 @@ import { staffOfDepartments } from "../staff/staff-service";
  * - admin: all;
  * - supervisor and agent: tickets of their departments (and sub-departments), tickets assigned
  *   to them, and tickets not yet given to any department (the shared inbox) — full access;
- *   tickets they created or worked on (participants) wherever those went — read and internal notes;
+ *   tickets they created or worked on (participants) wherever those went, and tickets whose process
+ *   has a step held by their department — read and internal notes;
  * - a supervisor also reads (and adds notes to) every ticket the people of their departments hold
  *   or worked on, wherever it went: their reports count those people's work, and every ticket a
  *   report lists opens;
@@ -27,7 +28,8 @@ export type TicketScope =
 /** full: everything the role allows; participant: read and add internal notes. */
 export type TicketAccess = "full" | "participant";
 
-type ScopedRow = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id" | "participant_ids">;
+type ScopedRow = Pick<TicketRow, "customer_id" | "organization_id" | "department_id" | "assignee_id" | "participant_ids"> &
+  Partial<Pick<TicketRow, "step_department_ids">>;
 
 export async function scopeFor(db: Executor, principal: Principal): Promise<TicketScope> {
   if (principal.kind === "customer")
@@ -50,7 +52,10 @@ export function scopeFilter(scope: TicketScope) {
       eb("tickets.department_id", "is", null),
       eb(sql`tickets.participant_ids`, "@>", sql`array[${scope.staffId}]::int[]`),
     ];
-    if (scope.departmentIds.length) ors.push(eb("tickets.department_id", "in", scope.departmentIds));
+    if (scope.departmentIds.length) {
+      ors.push(eb("tickets.department_id", "in", scope.departmentIds));
+      ors.push(eb(sql`tickets.step_department_ids`, "&&", sql`${scope.departmentIds}::int[]`));
+    }
     if (scope.memberIds?.length) {
       ors.push(eb("tickets.assignee_id", "in", scope.memberIds));
       ors.push(eb(sql`tickets.participant_ids`, "&&", sql`${scope.memberIds}::int[]`));
@@ -69,6 +74,8 @@ export function accessTo(scope: TicketScope, t: ScopedRow): TicketAccess | null 
   if (t.assignee_id === scope.staffId || t.department_id === null || scope.departmentIds.includes(t.department_id)) return "full";
   const participants = t.participant_ids ?? [];
   if (participants.includes(scope.staffId)) return "participant";
+  // A department holding a step of the ticket's process reads it (its people work the step as a task).
+  if (t.step_department_ids?.some((id) => scope.departmentIds.includes(id))) return "participant";
   const members = scope.memberIds;
   if (members && ((t.assignee_id !== null && members.includes(t.assignee_id)) || participants.some((id) => members.includes(id))))
     return "participant";

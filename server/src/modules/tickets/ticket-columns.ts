@@ -50,6 +50,7 @@ export const TICKET_COLUMNS = [
   "offered_until",
   "routing_excluded",
   "participant_ids",
+  "step_department_ids",
   "created_at",
   "updated_at",
 ] as const satisfies readonly (keyof TicketsTable)[];

@@ -15,6 +15,7 @@ const asRow = (s: TicketEventScope) => ({
   assignee_id: s.assigneeId,
   // Events written before participants existed carry none.
   participant_ids: s.participantIds ?? [],
+  step_department_ids: s.stepDepartmentIds ?? [],
 });
 
 /** Whether a live event may go to this caller: the same rules as reading the ticket. */
@@ -35,6 +36,7 @@ function present(e: RealtimeEvent) {
     number: p.number,
     ...(p.fields ? { fields: p.fields } : {}),
     ...(p.messageId ? { messageId: p.messageId, visibility: p.visibility, authorType: p.authorType } : {}),
+    ...(p.taskId ? { taskId: p.taskId, change: p.change } : {}),
     ...(e.type === "ticket.presence" ? { staffId: p.staffId, name: p.name, state: p.state } : {}),
   };
 }

@@ -58,7 +58,15 @@ export async function listMessages(db: Executor, principal: Principal, ticketId:
 const customerValue = (field: string | null, v: unknown) =>
   field === "status" && typeof v === "string" ? customerStateOf(v) : typeof v === "number" && field === null ? v : null;
 
-type EventRow = { type: string; field: string | null; before: unknown; after: unknown; actor_type: string; actor_id: number | null };
+type EventRow = {
+  type: string;
+  field: string | null;
+  before: unknown;
+  after: unknown;
+  data?: unknown;
+  actor_type: string;
+  actor_id: number | null;
+};
 
 /** The ids a history entry refers to, by kind: its actor, and the people, departments, teams and categories it changed. */
 function referencedIds(rows: EventRow[]) {
@@ -83,8 +91,8 @@ function referencedIds(rows: EventRow[]) {
     add(r.actor_type === "staff" ? ids.staff : ids.customers, r.actor_id);
     const list = r.field ? byField[r.field] : undefined;
     if (list) add(list, r.before, r.after);
-    // A transfer, and a creation, name their placement as an object.
-    for (const side of [r.before, r.after])
+    // A transfer, and a creation, name their placement as an object; a process step its holder in its data.
+    for (const side of [r.before, r.after, r.type.startsWith("process_") ? r.data : null])
       if (side && typeof side === "object")
         for (const [key, value] of Object.entries(side as Record<string, unknown>)) {
           const target = byField[key];

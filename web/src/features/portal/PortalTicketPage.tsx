@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { errorText } from "../../app/error-text";
 import { CsatCard } from "../feedback/CsatCard";
+import { PortalProgress } from "./PortalProgress";
 import { AttachButton } from "../tickets/AttachButton";
 import { AttachmentList } from "../tickets/AttachmentList";
 import { MessageBody } from "../tickets/MessageBody";
@@ -55,6 +56,7 @@ export function PortalTicketPage() {
               items={journey.map((k) => ({ title: t(`portal.steps.${k}`) }))}
               data-testid="portal-steps"
             />
+            <PortalProgress ticketId={x.id} />
             {x.expected && (
               <Alert
                 style={{ marginTop: 16 }}

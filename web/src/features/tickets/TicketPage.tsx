@@ -16,6 +16,7 @@ import { CsatCard } from "../feedback/CsatCard";
 import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
 import { TicketSlaCard } from "./TicketSlaCard";
 import { RoutingCard } from "../routing/RoutingCard";
+import { ProcessCard } from "../processes/ProcessCard";
 import { CrmCard } from "./CrmCard";
 import { DuplicateBanner } from "./DuplicateBanner";
 import { MessageBody } from "./MessageBody";
@@ -127,6 +128,12 @@ export function TicketPage() {
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && (
+                  <ProcessCard
+                    ticketId={ticket.data.id}
+                    editable={ticket.data.access !== "participant" && ticket.data.status !== "closed"}
+                  />
+                )}
                 {isStaff && <RoutingCard ticket={ticket.data} />}
                 {isStaff && <TicketSlaCard ticketId={ticket.data.id} version={ticket.data.version} />}
                 <CsatCard

@@ -1,6 +1,8 @@
 import type { SavedView } from "@loopdesk/contracts/workspace";
 import { Menu, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { useTaskCount } from "../processes/process-api";
 import { type ListFilters, type ViewKey, builtInViews, useViewCount } from "./ticket-views";
 
 function ViewLabel({ label, filters, testId }: { label: string; filters: ListFilters; testId: string }) {
@@ -11,6 +13,21 @@ function ViewLabel({ label, filters, testId }: { label: string; filters: ListFil
       {count.data && (
         <Typography.Text type="secondary" data-testid={`view-count-${testId}`}>
           {count.data.capped ? `${count.data.count}+` : count.data.count}
+        </Typography.Text>
+      )}
+    </span>
+  );
+}
+
+function TasksViewLabel() {
+  const { t } = useTranslation();
+  const count = useTaskCount();
+  return (
+    <span style={{ display: "flex", justifyContent: "space-between", gap: 8 }} data-testid="view-tasks">
+      <span>{t("process.tasks")}</span>
+      {count.data && (
+        <Typography.Text type={count.data.mine ? undefined : "secondary"} strong={count.data.mine > 0} data-testid="view-count-tasks">
+          {count.data.mine}
         </Typography.Text>
       )}
     </span>
@@ -30,6 +47,7 @@ export function ViewMenu({
   saved: SavedView[];
 }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const own = saved.filter((v) => v.editable && !v.shared);
   const shared = saved.filter((v) => v.shared || !v.editable);
   const savedItem = (v: SavedView) => ({
@@ -41,8 +59,15 @@ export function ViewMenu({
     <Menu
       mode="inline"
       selectedKeys={[value]}
-      onClick={(e) => onChange(e.key as ViewKey)}
+      onClick={(e) => (e.key === "tasks" ? navigate("/tasks") : onChange(e.key as ViewKey))}
       items={[
+        // 我的待办: process steps waiting for me, beside the ticket views.
+        ...(isStaff
+          ? [
+              { key: "tasks", label: <TasksViewLabel /> },
+              { type: "divider" as const, key: "tasks-divider" },
+            ]
+          : []),
         ...builtInViews
           .filter((v) => isStaff || !v.staffOnly)
           .map((v) => ({ key: v.key, label: <ViewLabel label={t(`views.${v.key}`)} filters={v.filters} testId={v.key} /> })),

@@ -16,6 +16,8 @@ type EventData = {
   seconds?: number | null;
   answered?: boolean;
   fields?: string[];
+  assigneeId?: number | null;
+  departmentId?: number | null;
 };
 
 /** Which names list an id field draws from. */
@@ -75,6 +77,12 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
     direction: data.direction ? t(`call.${data.direction}`) : "",
     number: data.number ?? "",
     fields: (data.fields ?? []).map(fieldLabel).join(t("common.listSep")),
+    holder:
+      data.assigneeId != null
+        ? named("staff", data.assigneeId)
+        : data.departmentId != null
+          ? named("departments", data.departmentId)
+          : t("process.pool"),
     duration:
       data.answered === false
         ? t("call.unanswered")
@@ -83,7 +91,7 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
           : "",
   });
   const why =
-    e.type === "transferred" && data.reason
+    (e.type === "transferred" || e.type.startsWith("process_")) && data.reason
       ? t("event.withReason", { reason: data.reason })
       : e.type === "urged" && data.note
         ? t("event.withNote", { note: data.note })
