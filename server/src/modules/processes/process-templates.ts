@@ -35,7 +35,7 @@ function graph(nodes: Draft[], edges: [string, string, Partial<ProcessEdge>?][])
     const l = layer.get(n.id) ?? 0;
     const row = rows.get(l) ?? 0;
     rows.set(l, row + 1);
-    n.position = { x: l * 240, y: row * 140 };
+    n.position = { x: l * 200, y: row * 110 };
   }
   return parsed;
 }

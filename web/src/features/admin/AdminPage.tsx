@@ -15,6 +15,7 @@ import { MailboxesAdmin } from "./MailboxesAdmin";
 import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
 import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
 import { RoutingAdmin } from "../routing/RoutingAdmin";
+import { ProcessesAdmin } from "../processes/ProcessesAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -34,6 +35,7 @@ const sections = [
   { key: "crm", roles: ADMIN, element: <CrmLookupAdmin /> },
   { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
   { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
+  { key: "processes", roles: ADMIN, element: <ProcessesAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
@@ -67,7 +69,7 @@ export function AdminPage() {
         <Layout.Content style={{ padding: 16, minWidth: 0 }}>
           <Routes>
             {visible.map((s) => (
-              <Route key={s.key} path={s.key} element={s.element} />
+              <Route key={s.key} path={`${s.key}/*`} element={s.element} />
             ))}
             <Route path="*" element={<Navigate to={`/admin/${visible[0]?.key}`} replace />} />
           </Routes>

@@ -29,7 +29,15 @@ export function ProcessMap({ instance, holderOf }: { instance: ProcessInstance; 
   const edges: Edge[] = instance.graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: e.label || undefined }));
   return (
     <div style={{ height: 320, border: "1px solid #eee", borderRadius: 8 }} data-testid="process-map">
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView nodesConnectable={false} elementsSelectable={false}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.08 }}
+        nodesConnectable={false}
+        elementsSelectable={false}
+      >
         <Background />
       </ReactFlow>
     </div>

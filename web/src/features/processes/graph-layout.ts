@@ -1,12 +1,12 @@
 import { Graph, layout } from "@dagrejs/dagre";
 
-export const NODE_WIDTH = 170;
+export const NODE_WIDTH = 150;
 export const NODE_HEIGHT = 56;
 
 /** Positions for a process graph, left to right in layers (dagre's layered layout), top-left corners. */
 export function autoLayout(nodes: { id: string }[], edges: { source: string; target: string }[]) {
   const g = new Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 60, marginx: 10, marginy: 10 });
+  g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 50, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
