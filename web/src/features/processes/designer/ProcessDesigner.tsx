@@ -155,7 +155,13 @@ function Designer({ definition }: { definition: ProcessDefinition }) {
               {t("designer.redo")}
             </Button>
           </Tooltip>
-          <Button onClick={() => d.layout()} data-testid="designer-layout">
+          <Button
+            onClick={() => {
+              d.layout();
+              requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, padding: 0.08 }));
+            }}
+            data-testid="designer-layout"
+          >
             {t("designer.autoLayout")}
           </Button>
           <Button onClick={() => check.mutate(d.graph)} loading={check.isPending} data-testid="designer-validate">
