@@ -24,7 +24,12 @@ const call = async (p: string, method: string, body?: unknown) => {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-process-"));
-  server = await spawnServer({ DATA_DIR: dataDir, LOOPDESK_DEMO: "false", LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password });
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+  });
   api = await httpClient(server.url, ADMIN.email, ADMIN.password);
   const aftersales = await call("/api/v1/departments", "POST", { name: "售后服务" });
   const finance = await call("/api/v1/departments", "POST", { name: "财务" });
@@ -32,7 +37,13 @@ beforeAll(async () => {
     [AGENT, aftersales],
     [FINANCE, finance],
   ] as const)
-    await call("/api/v1/staff", "POST", { email: who.email, name: who.name, role: "agent", password: who.password, departmentIds: [dept.id] });
+    await call("/api/v1/staff", "POST", {
+      email: who.email,
+      name: who.name,
+      role: "agent",
+      password: who.password,
+      departmentIds: [dept.id],
+    });
   const ticket = await call("/api/v1/tickets", "POST", {
     subject: "申请退款",
     description: "收到的杯子碎了，申请退款",
@@ -49,7 +60,8 @@ afterAll(async () => {
 });
 
 /** An antd Select by its aria-label (the label sits on its input; pickOption reads the whole select). */
-const labelled = (scope: Locator, label: string) => scope.locator(".ant-select").filter({ has: scope.page().getByLabel(label, { exact: true }) });
+const labelled = (scope: Locator, label: string) =>
+  scope.locator(".ant-select").filter({ has: scope.page().getByLabel(label, { exact: true }) });
 
 /** Drags a connection from one node's right handle to another's left handle. */
 async function connect(page: Page, from: string, to: string) {

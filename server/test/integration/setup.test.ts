@@ -36,7 +36,7 @@ describe("first start", () => {
 describe("demo workspace", () => {
   it("adds consistent Chinese demo data: departments, agents, customers and tickets with their history", async () => {
     const summary = await seedDemo(t.ctx, { tickets: 400, customers: 60 });
-    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 13 });
+    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 14 });
     const departments = (await t.ctx.db.selectFrom("departments").select("name").execute()).map((d) => d.name);
     expect(departments).toEqual(expect.arrayContaining(["售前咨询", "售后服务", "技术支持", "仓储物流", "财务"]));
     const tiers = (await t.ctx.db.selectFrom("customers").select("tier").distinct().execute()).map((c) => c.tier);
@@ -68,6 +68,41 @@ describe("demo workspace", () => {
     expect((await agent.get("/api/v1/canned-replies")).json().items.length).toBeGreaterThanOrEqual(4);
     // The past is not announced again: the breaches and escalations of the history are already recorded.
     expect((await agent.get("/api/v1/notifications")).json().items.filter((n: { type: string }) => n.type === "escalated")).toEqual([]);
+
+    // Processes: the five templates published, instances in every state, steps waiting in queues.
+    const processes = (await admin.get("/api/v1/processes")).json().items as {
+      key: string;
+      currentVersion: number;
+      runningInstances: number;
+    }[];
+    expect(processes.map((p) => p.key).sort()).toEqual([
+      "complaint_escalation",
+      "cross_border_return",
+      "device_repair",
+      "invoice_reissue",
+      "parallel_refund",
+    ]);
+    expect(processes.every((p) => p.currentVersion === 1)).toBe(true);
+    const states = new Set((await t.ctx.db.selectFrom("process_instances").select(["status"]).execute()).map((s) => s.status));
+    expect(states).toContain("completed");
+    // Running ones sit on the open tickets of the processes' categories (a small demo may have none).
+    const openThere = await t.ctx.db
+      .selectFrom("tickets as t")
+      .innerJoin("categories as c", "c.id", "t.category_id")
+      .select("t.id")
+      .where("c.name", "in", ["退换货", "发票", "设备报修", "投诉建议"])
+      .where("t.status", "not in", ["solved", "closed"])
+      .execute();
+    if (openThere.length > 0) {
+      expect(states).toContain("running");
+      const tasks = (await admin.get("/api/v1/tasks?scope=all")).json().items as { kind: string; processName: string }[];
+      expect(tasks.length).toBeGreaterThan(0);
+    }
+    // Replayed history reads in the past, never ahead of the ticket.
+    await expectTicketInvariants(t.ctx.db, {
+      "process steps start after their ticket": `select p.id from process_tasks p join tickets t on t.id = p.ticket_id where p.started_at < t.created_at or p.started_at > now()`,
+      "finished steps finish after they start": `select id from process_tasks where completed_at < started_at`,
+    });
   });
 
   it("has every report filled with plausible numbers: ratings, first-contact resolutions, transfers, reopenings, SLA misses, incomplete requests, teams", async () => {

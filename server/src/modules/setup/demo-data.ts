@@ -200,6 +200,16 @@ export const agents: {
     shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
     capacity: 10,
   },
+  // The finance lead approves large refunds (the 跨境退换货 process's second level) and takes few tickets.
+  {
+    name: "钱芳",
+    email: "qianfang",
+    role: "supervisor",
+    team: "财务组",
+    skills: [["发票开具", 4]],
+    shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
+    capacity: 4,
+  },
 ];
 
 export const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢".split("");

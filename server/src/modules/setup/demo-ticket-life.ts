@@ -24,8 +24,11 @@ export function planTicket(
   /** Per category, the customers who recently asked about it (some come back with the same problem). */
   recentBy: Map<string, number[]>,
   created: number,
+  /** The category, when the workspace wants this one (else drawn by the categories' weights). */
+  categoryName?: string,
 ): PlannedTicket {
-  const category = r.weighted(talk.categories, (c) => c.weight);
+  const drawn = r.weighted(talk.categories, (c) => c.weight);
+  const category = talk.categories.find((c) => c.name === categoryName) ?? drawn;
   const cat = world.categories.get(category.name) as { id: number; departmentId: number; requires: string[] };
   const vipPool = customers.filter((c) => c.tier !== "normal");
   let customer = r.chance(0.15) && vipPool.length ? r.pick(vipPool) : r.pick(customers);

@@ -14,6 +14,7 @@ import { slaHistory } from "./demo-sla";
 import { planTicket } from "./demo-ticket-life";
 import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals } from "./demo-world";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
+import { PROCESS_CATEGORIES, seedDemoProcesses } from "./demo-processes";
 
 async function chunked<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await fn(rows.slice(i, i + size));
@@ -319,12 +320,17 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
       busy: new Map(),
     };
     const recentBy = new Map<string, number[]>();
-    const plans = arrivals(r, now, ticketCount).map((created) => {
-      const plan = planTicket(r, world, customers, recentBy, created);
+    const times = arrivals(r, now, ticketCount);
+    const plans = times.map((created, i) => {
+      // The latest requests include the kinds processes run on, so the demo has processes under way.
+      const fromEnd = times.length - 1 - i;
+      const categoryName = fromEnd < 2 * PROCESS_CATEGORIES.length ? PROCESS_CATEGORIES[fromEnd % PROCESS_CATEGORIES.length] : undefined;
+      const plan = planTicket(r, world, customers, recentBy, created, categoryName);
       return { ...plan, sla: slaHistory(plan, policies, calendar, now) };
     });
     await insertTickets(db, plans);
     await seedVisits(db, r, now);
+    await seedDemoProcesses(ctx, db, r, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);

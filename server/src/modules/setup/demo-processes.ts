@@ -1,0 +1,307 @@
+import type { ProcessGraph, StepField } from "@loopdesk/contracts/processes";
+import { type ExpressionBuilder, type Transaction, sql } from "kysely";
+import type { DB } from "../../db/schema";
+import type { AppContext } from "../../platform/context";
+import { completeTask } from "../processes/complete-task";
+import { publishProcess, updateProcess } from "../processes/process-definitions";
+import { cancelInstance, startProcess } from "../processes/process-runtime";
+import { installProcessTemplate } from "../processes/process-templates";
+import { type Actor, systemActor } from "../tickets/ticket-events";
+import type { Rng } from "./demo-rng";
+const HOUR = 3_600_000;
+
+/** Which processes the demo runs on which category's tickets. */
+const BY_CATEGORY: Record<string, string[]> = {
+  退换货: ["cross_border_return", "cross_border_return", "parallel_refund"],
+  发票: ["invoice_reissue"],
+  设备报修: ["device_repair"],
+  投诉建议: ["complaint_escalation"],
+};
+
+/** The categories the demo's processes run on. */
+export const PROCESS_CATEGORIES = Object.keys(BY_CATEGORY);
+
+/** Typical hours a step takes in the demo (so the process report shows where instances wait). */
+const STEP_HOURS: Record<string, [number, number]> = {
+  review: [0.5, 4],
+  receive: [6, 40],
+  approve: [1, 10],
+  refund: [1, 8],
+  confirm: [0.5, 3],
+  precheck: [1, 6],
+  register: [0.3, 2],
+  audit: [2, 12],
+  issue: [1, 6],
+  intake: [0.2, 1],
+  dispatch: [0.5, 4],
+  onsite: [8, 36],
+  signoff: [2, 30],
+  frontline: [0.2, 1],
+  supervisor: [2, 10],
+  qa: [4, 20],
+};
+
+const SAMPLE_TEXT: Record<string, string[]> = {
+  damage_note: ["外箱压坏，商品完好", "杯子碎裂两只"],
+  refund_ref: ["RF2026110300128", "RF2026111800342", "RF2026112500057"],
+  invoice_title: ["上海云启科技有限公司", "杭州青禾贸易有限公司"],
+  tax_id: ["91310115MA1K4XXXX2", "91330106MA2B7YYYY8"],
+  old_invoice_no: ["04412288", "05520931"],
+  invoice_no: ["07731024", "07731388"],
+  device_model: ["LD-200 智能柜", "LD-350 扫码终端"],
+  fault: ["开机无反应", "屏幕闪烁", "扫码识别慢"],
+  work_done: ["更换电源板", "重新固定排线并升级固件", "更换扫码头"],
+  summary: ["配送延误三天，客户要求补偿", "客服态度问题，客户不满"],
+  plan: ["致歉并补偿 50 元优惠券", "电话致歉，安排专人跟进"],
+  remark: ["已恢复正常", "师傅很专业"],
+};
+
+/** A plausible answer for a form field. */
+function answer(r: Rng, f: StepField): unknown {
+  switch (f.type) {
+    case "number":
+      return f.key === "refund_amount" ? r.pick([129, 268, 399, 1280, 3600, 6800, 8999]) : Math.round(r.between(20, 200));
+    case "checkbox":
+      return true;
+    case "date":
+      return "2026-12-08";
+    case "select":
+      return f.options[0]?.value;
+    case "multi_select":
+      return f.options.slice(0, 1).map((o) => o.value);
+    default:
+      return r.pick(SAMPLE_TEXT[f.key] ?? ["已处理"]);
+  }
+}
+
+type Doers = { byDepartment: Map<number, number[]>; supervisors: Map<number, number[]>; admins: number[] };
+
+async function loadDoers(db: Transaction<DB>): Promise<Doers> {
+  const rows = await db
+    .selectFrom("staff_departments as sd")
+    .innerJoin("staff as s", "s.id", "sd.staff_id")
+    .select(["sd.department_id", "s.id", "s.role"])
+    .where("s.active", "=", true)
+    .execute();
+  const byDepartment = new Map<number, number[]>();
+  const supervisors = new Map<number, number[]>();
+  for (const r of rows) {
+    byDepartment.set(r.department_id, [...(byDepartment.get(r.department_id) ?? []), r.id]);
+    if (r.role === "supervisor") supervisors.set(r.department_id, [...(supervisors.get(r.department_id) ?? []), r.id]);
+  }
+  const admins = (await db.selectFrom("staff").select("id").where("role", "=", "admin").execute()).map((a) => a.id);
+  return { byDepartment, supervisors, admins };
+}
+
+/** Who would finish this task: its holder, else someone of its pool (its role there), else nobody (the system). */
+function doerOf(r: Rng, d: Doers, task: { assignee_id: number | null; department_id: number | null; role: string | null }) {
+  if (task.assignee_id !== null) return task.assignee_id;
+  if (task.role === "admin") return d.admins[0] ?? null;
+  const pool =
+    task.department_id === null
+      ? []
+      : task.role === "supervisor"
+        ? (d.supervisors.get(task.department_id) ?? [])
+        : (d.byDepartment.get(task.department_id) ?? []);
+  return pool.length ? r.pick(pool) : (d.admins[0] ?? null);
+}
+
+/**
+ * The demo's processes: the five templates published (设备报修 starts by itself on new 设备报修
+ * tickets), and instances on the demo's tickets in every state — finished ones on solved tickets
+ * (some with a rejection sent back), running ones at each step on open tickets (some overdue, one
+ * waiting for the customer's sign-off), and a cancelled one. They run through the real engine;
+ * their times are then set back to when the ticket was worked, so the reports have a history.
+ */
+export async function seedDemoProcesses(ctx: AppContext, db: Transaction<DB>, r: Rng, now: Date) {
+  const maxId = async (table: "ticket_events" | "jobs") =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.max("id").as("id"))
+          .executeTakeFirst()
+      )?.id ?? 0,
+    );
+  const firstJob = await maxId("jobs");
+  for (const key of ["cross_border_return", "parallel_refund", "invoice_reissue", "device_repair", "complaint_escalation"]) {
+    const def = await installProcessTemplate(db, key);
+    if (key === "device_repair") {
+      const category = await db.selectFrom("categories").select("id").where("name", "=", "设备报修").executeTakeFirst();
+      if (category)
+        await updateProcess(db, def.id, { startRule: { enabled: true, when: [{ field: "categoryId", op: "is", value: category.id }] } });
+    }
+    await publishProcess(db, def.id, null);
+  }
+  const doers = await loadDoers(db);
+  const since = new Date(now.getTime() - 30 * 24 * HOUR);
+  for (const [category, keys] of Object.entries(BY_CATEGORY)) {
+    const tickets = await db
+      .selectFrom("tickets as t")
+      .innerJoin("categories as c", "c.id", "t.category_id")
+      .select(["t.id", "t.status", "t.created_at", "t.updated_at", "t.assignee_id"])
+      .where("c.name", "=", category)
+      .where("t.created_at", ">=", since)
+      .where("t.merged_into_id", "is", null)
+      .orderBy("t.id", "desc")
+      .limit(60)
+      .execute();
+    const open = tickets.filter((t) => !["solved", "closed"].includes(t.status)).slice(0, 4);
+    const done = tickets.filter((t) => t.status === "solved").slice(0, 10);
+    for (const [i, t] of [...done, ...open].entries()) {
+      const key = keys[i % keys.length] as string;
+      const finished = done.includes(t);
+      const actor: Actor = t.assignee_id !== null ? { type: "staff", id: t.assignee_id } : systemActor;
+      const firstEvent = await maxId("ticket_events");
+      const instanceId = await startProcess(ctx, db, t.id, key, actor);
+      // Finished ones run to the end; open ones stop at a step (the i-th open ticket one step further along).
+      const stepsToRun = finished ? 50 : open.indexOf(t) + 1;
+      await runSteps(ctx, db, r, doers, instanceId, stepsToRun, finished && r.chance(0.25));
+      if (!finished && open.indexOf(t) === 3 && category === "退换货") await cancelInstance(ctx, db, instanceId, actor, "客户撤回退货申请");
+      const last = await backdate(db, r, instanceId, firstEvent, t.created_at, finished ? t.updated_at : now);
+      // The ticket's last activity is what it was (finished) or the process's latest step.
+      await db
+        .updateTable("tickets")
+        .set({ updated_at: finished ? t.updated_at : new Date(Math.max(t.updated_at.getTime(), last.getTime())) })
+        .where("id", "=", t.id)
+        .execute();
+    }
+  }
+  // History, not news: what the engine queued while replaying the past (mail, webhooks, bells) is dropped.
+  await db.deleteFrom("jobs").where("id", ">", firstJob).execute();
+  await db.deleteFrom("notifications").execute();
+}
+
+/** Finishes up to `count` tasks of the instance in order; `reject` sends the first approval back once. */
+async function runSteps(ctx: AppContext, db: Transaction<DB>, r: Rng, doers: Doers, instanceId: number, count: number, reject: boolean) {
+  let rejected = !reject;
+  for (let n = 0; n < count; n++) {
+    const task = await db
+      .selectFrom("process_tasks")
+      .selectAll()
+      .where(
+        "instance_id",
+        "in",
+        sql<number>`(select id from process_instances where id = ${instanceId} or parent_instance_id = ${instanceId})`,
+      )
+      .where("status", "=", "active")
+      .orderBy("id")
+      .limit(1)
+      .executeTakeFirst();
+    if (!task) return;
+    const version = await db
+      .selectFrom("process_instances as i")
+      .innerJoin("process_versions as v", "v.id", "i.version_id")
+      .select("v.graph")
+      .where("i.id", "=", task.instance_id)
+      .executeTakeFirstOrThrow();
+    const node = (version.graph as ProcessGraph).nodes.find((x) => x.id === task.node_id);
+    const form = node && (node.type === "task" || node.type === "approval") ? node.form : [];
+    const values = Object.fromEntries(form.map((f) => [f.key, answer(r, f)]).filter(([, v]) => v !== undefined));
+    const decision = task.kind === "approval" ? (!rejected ? "reject" : "approve") : undefined;
+    if (decision === "reject") rejected = true;
+    const staffId = task.kind === "customer" ? null : doerOf(r, doers, task);
+    const customer =
+      task.kind === "customer"
+        ? await db.selectFrom("tickets").select("customer_id").where("id", "=", task.ticket_id).executeTakeFirstOrThrow()
+        : null;
+    const actor: Actor = customer
+      ? { type: "customer", id: customer.customer_id }
+      : staffId !== null
+        ? { type: "staff", id: staffId }
+        : systemActor;
+    await completeTask(
+      ctx,
+      db,
+      { task, actor, staffId },
+      { values, decision, comment: decision === "reject" ? "金额与订单不符，请核对后重新提交" : undefined },
+    );
+  }
+}
+
+/**
+ * Moves an instance's times from "now" back to when its ticket was worked: steps one after another
+ * from shortly after the ticket arrived, each taking its typical time, ending no later than `end`.
+ */
+async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEvent: number, created: Date, end: Date) {
+  const tasks = await db
+    .selectFrom("process_tasks")
+    .selectAll()
+    .where(
+      "instance_id",
+      "in",
+      sql<number>`(select id from process_instances where id = ${instanceId} or parent_instance_id = ${instanceId})`,
+    )
+    .orderBy("id")
+    .execute();
+  const durations = tasks.map((t) => {
+    const [lo, hi] = STEP_HOURS[t.node_id] ?? [1, 8];
+    return (lo + r.next() * (hi - lo)) * HOUR;
+  });
+  const total = durations.reduce((a, b) => a + b, 0);
+  const startAt = created.getTime() + 20 * 60_000;
+  // Squeeze the steps into the time the ticket had, when it had less.
+  const room = Math.max(end.getTime() - startAt, HOUR);
+  const scale = Math.min(1, room / Math.max(total, 1));
+  let cursor = startAt;
+  const times = new Map<number, { start: Date; end: Date | null }>();
+  for (const [i, t] of tasks.entries()) {
+    const start = new Date(Math.min(cursor, end.getTime() - 10 * 60_000));
+    const finish = t.completed_at ? new Date(Math.min(cursor + (durations[i] ?? HOUR) * scale, end.getTime())) : null;
+    times.set(t.id, { start, end: finish });
+    if (finish) cursor = finish.getTime();
+    const target = t.due_at ? t.due_at.getTime() - t.started_at.getTime() : null;
+    const warnAhead = t.due_at && t.warn_at ? t.due_at.getTime() - t.warn_at.getTime() : 0;
+    await db
+      .updateTable("process_tasks")
+      .set({
+        started_at: start,
+        claimed_at: t.claimed_at ? start : null,
+        completed_at: finish,
+        due_at: target !== null ? new Date(start.getTime() + target) : null,
+        warn_at: target !== null ? new Date(start.getTime() + target - warnAhead) : null,
+        warned_at: finish ? start : null,
+      })
+      .where("id", "=", t.id)
+      .execute();
+  }
+  const last = Math.max(startAt, ...[...times.values()].map((x) => (x.end ?? x.start).getTime()));
+  const family = (eb: ExpressionBuilder<DB, "process_instances">) =>
+    eb.or([eb("id", "=", instanceId), eb("parent_instance_id", "=", instanceId)]);
+  await db
+    .updateTable("process_instances")
+    .set({ started_at: new Date(startAt) })
+    .where(family)
+    .execute();
+  await db
+    .updateTable("process_instances")
+    .set({ finished_at: new Date(last) })
+    .where(family)
+    .where("finished_at", "is not", null)
+    .execute();
+  // The ticket's history entries and system messages of the process, at the times of their steps.
+  const ticketId = tasks[0]?.ticket_id;
+  if (ticketId === undefined) return new Date(last);
+  const events = await db
+    .selectFrom("ticket_events")
+    .select(["id", "type", "data"])
+    .where("ticket_id", "=", ticketId)
+    .where("id", ">", afterEvent)
+    .orderBy("id")
+    .execute();
+  let at = new Date(startAt);
+  // History is append-only; the demo's seeding (one transaction, before anyone is served) is the one
+  // writer allowed to set the replayed entries' times, by the table owner's right to pause the guard.
+  await sql`alter table ticket_events disable trigger ticket_events_no_update`.execute(db);
+  for (const e of events) {
+    const data = (e.data ?? {}) as { taskId?: number; messageId?: number };
+    const step = data.taskId !== undefined ? times.get(data.taskId) : undefined;
+    if (step) at = e.type === "process_step_started" || e.type === "process_step_reassigned" ? step.start : (step.end ?? step.start);
+    else if (e.type === "process_completed" || e.type === "process_rejected") at = new Date(last);
+    await db.updateTable("ticket_events").set({ created_at: at }).where("id", "=", e.id).execute();
+    if (e.type === "message_added" && data.messageId !== undefined)
+      await db.updateTable("ticket_messages").set({ created_at: at }).where("id", "=", data.messageId).execute();
+  }
+  await sql`alter table ticket_events enable trigger ticket_events_no_update`.execute(db);
+  return new Date(last);
+}
