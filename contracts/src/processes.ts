@@ -320,3 +320,54 @@ export const customerProgress = z.object({
   request: z.object({ taskId: z.number(), name: z.string(), form: z.array(stepField) }).nullable(),
 });
 export type CustomerProgress = z.infer<typeof customerProgress>;
+
+const reportDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD");
+export const processReportQuery = z
+  .strictObject({ from: reportDay, to: reportDay })
+  .refine((f) => f.from <= f.to, { path: ["to"], message: "to must not be before from" });
+
+/** Hours, as medians and 90th percentiles (null when nothing was measured). */
+const hours = z.number().nullable();
+export const processStepStats = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  type: z.enum(nodeTypes),
+  /** Times the step was finished in the range. */
+  finished: z.number(),
+  /** From becoming active to someone taking it (a pool's wait). */
+  waitingMedianHours: hours,
+  /** From being taken to being finished. */
+  workingMedianHours: hours,
+  totalMedianHours: hours,
+  totalP90Hours: hours,
+  /** Active now, and how long the oldest of them has waited. */
+  activeNow: z.number(),
+  oldestActiveHours: hours,
+  overdueNow: z.number(),
+  /** Approvals: the share of decisions that rejected. */
+  rejectionRate: z.number().nullable(),
+});
+export const processStats = z.object({
+  definitionId: z.number(),
+  key: z.string(),
+  name: z.string(),
+  started: z.number(),
+  completed: z.number(),
+  rejected: z.number(),
+  cancelled: z.number(),
+  running: z.number(),
+  cycleMedianHours: hours,
+  cycleP90Hours: hours,
+  steps: z.array(processStepStats),
+});
+export type ProcessStats = z.infer<typeof processStats>;
+export const processReport = z.object({ from: reportDay, to: reportDay, items: z.array(processStats) });
+export type ProcessReport = z.infer<typeof processReport>;
+export const processDrillQuery = z.strictObject({
+  from: reportDay,
+  to: reportDay,
+  definitionId: z.coerce.number().int().positive(),
+  nodeId: z.string().max(40).optional(),
+  /** Which instances: all started in the range, or those still waiting at the step. */
+  which: z.enum(["started", "running", "completed", "rejected", "active"]).default("started"),
+});

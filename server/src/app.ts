@@ -45,6 +45,7 @@ import { registerIntakeJobs } from "./modules/intake/intake-jobs";
 import { registerImJobs } from "./modules/intake/im/im-jobs";
 import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerProcessJobs } from "./modules/processes/process-jobs";
+import { registerProcessReportRoutes } from "./modules/processes/process-report-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
 import { registerTaskRoutes } from "./modules/processes/task-routes";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
@@ -177,6 +178,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerVisitRoutes(app, ctx);
   registerProcessRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
+  registerProcessReportRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);
   registerReportScheduleRoutes(app, ctx);
   registerRoutingRoutes(app, ctx);

@@ -376,4 +376,32 @@ describe("processes (跨部门流程)", () => {
       "end",
     ]);
   });
+
+  it("the processes report: cycle and step times, where instances wait, rejection rates, the tickets behind them, export", async () => {
+    const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+    const range = `from=${today}&to=${today}`;
+    const report = (await admin.get(`/api/v1/analytics/processes?${range}`)).json();
+    const cross = report.items.find((p: { key: string }) => p.key === "cross_border_return");
+    expect(cross).toMatchObject({ completed: 1 });
+    expect(cross.started).toBeGreaterThanOrEqual(3);
+    expect(cross.cycleMedianHours).not.toBeNull();
+    const review = cross.steps.find((s: { nodeId: string }) => s.nodeId === "review");
+    expect(review.finished).toBeGreaterThanOrEqual(1);
+    expect(review.activeNow).toBeGreaterThanOrEqual(1); // the ones left at 售后审核
+    const invoice = report.items.find((p: { key: string }) => p.key === "invoice_reissue");
+    expect(invoice.steps.find((s: { nodeId: string }) => s.nodeId === "audit").rejectionRate).toBe(1);
+    // The tickets waiting at a step open from the report.
+    const waiting = (
+      await admin.get(`/api/v1/analytics/processes/tickets?${range}&definitionId=${cross.definitionId}&nodeId=review&which=active`)
+    ).json();
+    expect(waiting.items.length).toBe(review.activeNow);
+    // A supervisor sees the processes their departments worked on; an agent no report.
+    const boss = (await people.financeBoss.get(`/api/v1/analytics/processes?${range}`)).json();
+    expect(boss.items.map((p: { key: string }) => p.key)).toContain("cross_border_return");
+    expect(boss.items.map((p: { key: string }) => p.key)).not.toContain("device_repair");
+    expect((await people.aftersales.get(`/api/v1/analytics/processes?${range}`)).statusCode).toBe(403);
+    const csv = await admin.get(`/api/v1/analytics/processes/export?${range}&format=csv`);
+    expect(csv.headers["content-type"]).toMatch(/text\/csv/);
+    expect(csv.body).toContain("售后审核");
+  });
 });

@@ -86,6 +86,9 @@ export async function completeTask(
       comment: input.comment ?? null,
       completed_at: now,
       completed_by: actorTask.staffId,
+      // Finished straight from the pool: whoever finished it took it then.
+      ...(task.assignee_id === null && actorTask.staffId !== null ? { assignee_id: actorTask.staffId } : {}),
+      ...(task.claimed_at === null ? { claimed_at: now } : {}),
       version: task.version + 1,
     })
     .where("id", "=", task.id)

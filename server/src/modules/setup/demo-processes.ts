@@ -244,6 +244,21 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
   const room = Math.max(end.getTime() - startAt, HOUR);
   const scale = Math.min(1, room / Math.max(total, 1));
   let cursor = startAt;
+  // Who held each step when it started: its start event names a person, or a pool.
+  const pooled = new Set(
+    (
+      await db
+        .selectFrom("ticket_events")
+        .select("data")
+        .where("ticket_id", "=", tasks[0]?.ticket_id ?? 0)
+        .where("id", ">", afterEvent)
+        .where("type", "=", "process_step_started")
+        .execute()
+    )
+      .map((e) => e.data as { taskId?: number; assigneeId?: number | null })
+      .filter((d) => d.assigneeId == null)
+      .map((d) => d.taskId),
+  );
   const times = new Map<number, { start: Date; end: Date | null }>();
   for (const [i, t] of tasks.entries()) {
     const start = new Date(Math.min(cursor, end.getTime() - 10 * 60_000));
@@ -256,7 +271,12 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
       .updateTable("process_tasks")
       .set({
         started_at: start,
-        claimed_at: t.claimed_at ? start : null,
+        // A step held by a pool waits a while before someone takes it; one given to a person is theirs at once.
+        claimed_at: finish
+          ? new Date(pooled.has(t.id) ? start.getTime() + (finish.getTime() - start.getTime()) * r.between(0.2, 0.6) : start.getTime())
+          : t.claimed_at
+            ? start
+            : null,
         completed_at: finish,
         due_at: target !== null ? new Date(start.getTime() + target) : null,
         warn_at: target !== null ? new Date(start.getTime() + target - warnAhead) : null,

@@ -103,6 +103,13 @@ export async function ticketTitles(db: Executor, ids: number[]) {
   return new Map(rows.map((r) => [r.id, { number: Number(r.number), subject: r.subject }]));
 }
 
+/** The department each of these tickets is in (null: the shared inbox). */
+export async function ticketDepartments(db: Executor, ids: number[]) {
+  if (ids.length === 0) return new Map<number, number | null>();
+  const rows = await db.selectFrom("tickets").select(["id", "department_id"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.department_id]));
+}
+
 /** Tickets by id as the API presents them, in the order of `ids` (missing ones left out). */
 export async function presentedTickets(db: Executor, ids: number[]) {
   if (ids.length === 0) return [];

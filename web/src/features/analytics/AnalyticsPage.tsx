@@ -13,8 +13,9 @@ import { AgentsTab, MyTab, TeamsTab } from "./AgentTables";
 import { type ReportFilters, lastDays } from "./analytics-api";
 import { type Drill, DrilldownDrawer } from "./DrilldownDrawer";
 import { OverviewTab } from "./OverviewTab";
+import { ProcessesTab } from "./ProcessesTab";
 
-type Tab = "overview" | "agents" | "teams" | "me";
+type Tab = "overview" | "agents" | "teams" | "processes" | "me";
 
 /** 复盘: the overview for supervisors, agents and teams compared, and each agent's own page. */
 export function AnalyticsPage() {
@@ -41,7 +42,7 @@ export function AnalyticsPage() {
   const open = (metric: string, title: string, narrower: Partial<ReportFilters> = {}, agentId?: number) =>
     setDrill({ metric, title, filters: { ...filters, ...narrower }, agentId });
   const set = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
-  const tabs: Tab[] = lead ? ["overview", "agents", "teams", "me"] : ["me"];
+  const tabs: Tab[] = lead ? ["overview", "agents", "teams", "processes", "me"] : ["me"];
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <AppHeader />
@@ -110,6 +111,7 @@ export function AnalyticsPage() {
         {tab === "overview" && <OverviewTab filters={filters} onDrill={open} />}
         {tab === "agents" && <AgentsTab filters={filters} onDrill={open} />}
         {tab === "teams" && <TeamsTab filters={filters} />}
+        {tab === "processes" && <ProcessesTab filters={filters} />}
         {tab === "me" && user?.kind === "staff" && <MyTab filters={filters} onDrill={open} myId={user.id} />}
         <DrilldownDrawer drill={drill} onClose={() => setDrill(null)} />
       </Layout.Content>
