@@ -207,6 +207,8 @@ async function askCustomer(ctx: AppContext, trx: Transaction<DB>, run: Running, 
  * departments now holding steps.
  */
 export async function advance(ctx: AppContext, trx: Transaction<DB>, run: Running, flow: Flow, actor: Actor, finished: string | null) {
+  // The customer hears a stage is done before anything the next steps ask of them.
+  if (finished) await tellStageDone(ctx, trx, run, finished, flow.state.active, flow.state.ended);
   let current = flow;
   const evaluate = await evaluatorFor(trx, run);
   for (let guard = 0; guard < 100; guard++) {
@@ -246,7 +248,6 @@ export async function advance(ctx: AppContext, trx: Transaction<DB>, run: Runnin
       { type: ended === "completed" ? "process_completed" : "process_rejected", data: { name: run.name, instanceId: run.instance.id } },
     ]);
   }
-  if (finished) await tellStageDone(ctx, trx, run, finished, state.active, ended);
   await refreshAccess(ctx, trx, run.ticket.id, { change: ended ? "ended" : "advanced" });
   if (ended && run.instance.parent_instance_id !== null && run.instance.parent_node_id !== null) {
     const parent = await loadRunning(trx, run.instance.parent_instance_id, { lock: true });

@@ -147,17 +147,22 @@ export async function seedDemoProcesses(ctx: AppContext, db: Transaction<DB>, r:
       .limit(60)
       .execute();
     const open = tickets.filter((t) => !["solved", "closed"].includes(t.status)).slice(0, 4);
-    const done = tickets.filter((t) => t.status === "solved").slice(0, 10);
+    // Finished processes on tickets that were worked for a while (a process inside ten minutes is no process).
+    const done = tickets.filter((t) => t.status === "solved" && t.updated_at.getTime() - t.created_at.getTime() > 12 * HOUR).slice(0, 10);
     for (const [i, t] of [...done, ...open].entries()) {
       const key = keys[i % keys.length] as string;
       const finished = done.includes(t);
       const actor: Actor = t.assignee_id !== null ? { type: "staff", id: t.assignee_id } : systemActor;
       const firstEvent = await maxId("ticket_events");
       const instanceId = await startProcess(ctx, db, t.id, key, actor);
-      // Finished ones run to the end; open ones stop at a step (the i-th open ticket one step further along).
-      const stepsToRun = finished ? 50 : open.indexOf(t) + 1;
+      // Finished ones run to the end.
+      // One return is withdrawn by the customer after its review.
+      const cancelled = !finished && open.indexOf(t) === 3 && category === "退换货";
+      // Open ones stop at different steps (the newest 设备报修 one waits for the customer's sign-off).
+      const stops = category === "设备报修" ? [3, 1, 2, 4] : [1, 3, 2, 4];
+      const stepsToRun = finished ? 50 : cancelled ? 1 : (stops[open.indexOf(t)] ?? 1);
       await runSteps(ctx, db, r, doers, instanceId, stepsToRun, finished && r.chance(0.25));
-      if (!finished && open.indexOf(t) === 3 && category === "退换货") await cancelInstance(ctx, db, instanceId, actor, "客户撤回退货申请");
+      if (cancelled) await cancelInstance(ctx, db, instanceId, actor, "客户撤回退货申请");
       const last = await backdate(db, r, instanceId, firstEvent, t.created_at, finished ? t.updated_at : now);
       // The ticket's last activity is what it was (finished) or the process's latest step.
       await db

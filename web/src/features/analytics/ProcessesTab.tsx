@@ -71,7 +71,7 @@ export function ProcessesTab({ filters }: { filters: ReportFilters }) {
             testId="process-step-chart"
             option={{
               tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-              legend: { data: [t("analytics.processes.waiting"), t("analytics.processes.working")] },
+              legend: { top: 0, right: 0, data: [t("analytics.processes.waiting"), t("analytics.processes.working")] },
               grid: { left: 110, right: 24, top: 30, bottom: 24 },
               xAxis: { type: "value", name: t("analytics.processes.hoursUnit") },
               yAxis: { type: "category", data: p.steps.map((s) => s.name), inverse: true },
