@@ -13,6 +13,7 @@ import { writeReport } from "./lib/report";
 import { benchSla } from "./lib/sla-bench";
 import { benchAnalytics } from "./lib/analytics-bench";
 import { benchRouting } from "./lib/routing-bench";
+import { benchProcesses } from "./lib/process-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 
 /**
@@ -322,10 +323,98 @@ async function benchRoutingPostgres() {
   }
 }
 
+/** Issue 19: process step completions against ticket updates over HTTP, and the task queue, with 10,000 running instances on PostgreSQL. */
+async function benchProcessesPostgres() {
+  const pgServer = await startPostgres({ durable: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-processes-"));
+  let server: RunningServer | undefined;
+  try {
+    const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
+    await admin.connect();
+    await admin.query("create database loopdesk_processes");
+    await admin.end();
+    const url = pgServer.socketUrl("loopdesk_processes");
+    server = await spawnServer(
+      {
+        DATA_DIR: dataDir,
+        DATABASE_URL: url,
+        DB_POOL_SIZE: "20",
+        LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+        LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+        LOOPDESK_DEMO: "false",
+        LOG_LEVEL: "warn",
+      },
+      { timeoutMs: 120_000 },
+    );
+    const api = client(server, await token(server, ADMIN.email, ADMIN.password));
+    const database = await openDatabase({ engine: "postgres", url, poolSize: 4 });
+    const instances = args.quick ? 1_000 : 10_000;
+    log("processes: loading tickets");
+    const updated: number[] = [];
+    await load(args.quick ? 100 : 500, 8, async (i) => {
+      const t = (await api("POST", "/api/v1/tickets", {
+        subject: `流程基准 ${i}`,
+        description: "x",
+        customer: { email: `pb${i % 200}@example.cn` },
+      })) as { id: number };
+      updated.push(t.id);
+    });
+    const dep = (await api("POST", "/api/v1/departments", { name: "工单部门" })) as { id: number };
+    const customerIds = (await database.db.selectFrom("customers").select("id").execute()).map((c) => c.id);
+    const staffIds = (await database.db.selectFrom("staff").select("id").execute()).map((c) => c.id);
+    await addTickets(database.db, { from: 1, to: instances, total: instances, departmentIds: [dep.id], agentIds: staffIds, customerIds });
+    const ticketIds = (await database.db.selectFrom("tickets").select("id").orderBy("id").execute()).map((t) => t.id);
+    log("processes: measuring");
+    const result = await benchProcesses(database, api, async (method, u, body) => memberApi(method, u, body), {
+      instances,
+      rounds: args.quick ? 2 : 6,
+      perRound: args.quick ? 100 : 400,
+      ticketIds,
+      updateIds: updated,
+      onDepartment: async (departmentId) => {
+        await api("POST", "/api/v1/staff", {
+          email: "clerk@bench.local",
+          name: "仓库文员",
+          password: "clerk-password-1",
+          departmentIds: [departmentId],
+        });
+        memberApi = client(server as RunningServer, await token(server as RunningServer, "clerk@bench.local", "clerk-password-1"));
+      },
+    });
+    await database.close();
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    const file = path.join(
+      here,
+      "results",
+      `${new Date().toISOString().slice(0, 10)}-postgres-processes${args.quick ? "-quick" : ""}.json`,
+    );
+    fs.writeFileSync(file, `${JSON.stringify({ engine: "postgres", machine, ...result, at: new Date().toISOString() }, null, 2)}\n`);
+    log("processes", result.completionVsUpdate, { queueP99: result.taskQueue.p99Ms });
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server?.stop();
+    pgServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+let memberApi: ReturnType<typeof client> = async () => {
+  throw new Error("no member yet");
+};
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
     await benchRoutingPostgres();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "processes") {
+    await benchProcessesPostgres();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }
@@ -351,7 +440,10 @@ async function main() {
     log("wrote", path.relative(process.cwd(), file));
     results.push(result);
     await benchAnalyticsEngine(engine);
-    if (engine === "postgres") await benchRoutingPostgres();
+    if (engine === "postgres") {
+      await benchRoutingPostgres();
+      await benchProcessesPostgres();
+    }
   }
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }

@@ -53,7 +53,11 @@ describe("process crash durability", () => {
     });
     await call(`/api/v1/processes/${def.id}/publish`, "POST", {});
     for (let i = 0; i < 40; i++) {
-      const ticket = await call("/api/v1/tickets", "POST", { subject: `流程崩溃 ${i}`, description: "x", customer: { email: `p${i}@crash.test` } });
+      const ticket = await call("/api/v1/tickets", "POST", {
+        subject: `流程崩溃 ${i}`,
+        description: "x",
+        customer: { email: `p${i}@crash.test` },
+      });
       await call(`/api/v1/tickets/${ticket.id}/processes`, "POST", { processKey: "crash_chain" });
     }
 
@@ -100,11 +104,7 @@ describe("process crash durability", () => {
       expect(started, `instance ${i.id}`).toBe(finished + (i.status === "completed" ? 0 : 1));
       expect(i.status === "completed").toBe(finished === 3);
     }
-    const completions = await db.db
-      .selectFrom("ticket_events")
-      .select(["data"])
-      .where("type", "=", "process_step_completed")
-      .execute();
+    const completions = await db.db.selectFrom("ticket_events").select(["data"]).where("type", "=", "process_step_completed").execute();
     const byTask = new Map<number, number>();
     for (const e of completions) {
       const id = (e.data as { taskId: number }).taskId;

@@ -11,7 +11,7 @@ import { staffExists } from "../staff/staff-service";
 import { type Actor, recordTicketEvents } from "../tickets/ticket-events";
 import { finishStep } from "./process-engine";
 import { activateLevel, advance, evaluatorFor, loadRunning, refreshAccess, type Running } from "./process-runtime";
-import { loadTask, presentTasks, type TaskRow } from "./process-tasks";
+import { lockTaskWithTicket, presentTasks, type TaskRow } from "./process-tasks";
 
 export const TaskFinishedError = (status: string) =>
   new AppError(409, "conflict", "This step has already been finished (perhaps by someone else, or in another tab).", { status });
@@ -144,8 +144,7 @@ export async function completeTask(
       { type: "process_step_returned", data: { name: back?.name || node.rejectTo, reason: input.comment ?? "" } },
     ]);
   }
-  await advance(ctx, trx, run, flow, actor, node.id);
-  if (participants.length) await refreshAccess(ctx, trx, run.ticket.id, { change: "completed", taskId: task.id }, participants);
+  await advance(ctx, trx, run, flow, actor, node.id, { participants, taskId: task.id });
   return updated;
 }
 
@@ -176,7 +175,7 @@ export async function reassignTask(
   id: number,
   input: z.output<typeof reassignTaskBody> & { claim?: boolean },
 ) {
-  const task = await loadTask(trx, staff, id, { lock: true, act: true });
+  const task = await lockTaskWithTicket(ctx.db, trx, staff, id);
   if (task.status !== "active") throw TaskFinishedError(task.status);
   if (input.claim && task.assignee_id !== null && task.assignee_id !== staff.id) throw ConflictError("Someone else has taken this step.");
   if (!input.claim && staff.role === "agent" && task.assignee_id !== staff.id)

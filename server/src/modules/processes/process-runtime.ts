@@ -30,23 +30,35 @@ export type Running = {
 };
 
 export async function loadRunning(trx: Transaction<DB>, instanceId: number, opts: { lock: boolean }): Promise<Running> {
-  let q = trx.selectFrom("process_instances").selectAll().where("id", "=", instanceId);
-  if (opts.lock) q = q.forUpdate();
-  const instance = await q.executeTakeFirst();
-  if (!instance) throw NotFoundError("Process instance");
-  const v = await trx
-    .selectFrom("process_versions as v")
-    .innerJoin("process_definitions as d", "d.id", "v.definition_id")
+  // Every change to an instance holds its ticket's row lock (taken first, as every ticket change
+  // does): changes of one ticket's processes run one after another, and never deadlock with the
+  // ticket's own updates. The instance is read after the lock, so it is current.
+  let tq = trx
+    .selectFrom("tickets")
+    .selectAll()
+    .where("id", "=", (eb) => eb.selectFrom("process_instances").select("ticket_id").where("id", "=", instanceId));
+  if (opts.lock) tq = tq.forUpdate();
+  const ticket = await tq.executeTakeFirst();
+  if (!ticket) throw NotFoundError("Process instance");
+  const row = await trx
+    .selectFrom("process_instances as i")
+    .innerJoin("process_versions as v", "v.id", "i.version_id")
+    .innerJoin("process_definitions as d", "d.id", "i.definition_id")
+    .selectAll("i")
     .select(["v.graph", "v.progress", "d.name"])
-    .where("v.id", "=", instance.version_id)
+    .where("i.id", "=", instanceId)
     .executeTakeFirstOrThrow();
-  const ticket = await lockTicket(trx, instance.ticket_id);
-  if (!ticket) throw NotFoundError("Ticket");
-  return { instance, g: new GraphIndex(v.graph as ProcessGraph), name: v.name, progress: v.progress, ticket };
+  const { graph, progress, name, ...instance } = row;
+  return { instance, g: new GraphIndex(graph as ProcessGraph), name, progress, ticket };
 }
 
 /** Conditions of gateways and approval levels read the ticket, its customer and the steps' forms. */
 export async function evaluatorFor(trx: Transaction<DB>, run: Running) {
+  // A graph without conditions reads nothing (most chains): no facts query per step.
+  const conditional =
+    run.g.graph.edges.some((e) => e.when.length > 0) ||
+    run.g.graph.nodes.some((n) => n.type === "approval" && n.levels.some((l) => l.when.length > 0));
+  if (!conditional) return (conds: ProcessCondition[]) => conds.length === 0;
   const facts = { ...(await ruleFacts(trx, run.ticket)), steps: run.instance.step_values };
   return (conds: ProcessCondition[]) => conds.every((c) => evaluateCondition(c as Parameters<typeof evaluateCondition>[0], facts).passed);
 }
@@ -206,7 +218,15 @@ async function askCustomer(ctx: AppContext, trx: Transaction<DB>, run: Running, 
  * parent) when it is done, tells the customer a finished stage, and opens the ticket to the
  * departments now holding steps.
  */
-export async function advance(ctx: AppContext, trx: Transaction<DB>, run: Running, flow: Flow, actor: Actor, finished: string | null) {
+export async function advance(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  run: Running,
+  flow: Flow,
+  actor: Actor,
+  finished: string | null,
+  opts: { participants?: number[]; taskId?: number } = {},
+) {
   // The customer hears a stage is done before anything the next steps ask of them.
   if (finished) await tellStageDone(ctx, trx, run, finished, flow.state.active, flow.state.ended);
   let current = flow;
@@ -248,7 +268,7 @@ export async function advance(ctx: AppContext, trx: Transaction<DB>, run: Runnin
       { type: ended === "completed" ? "process_completed" : "process_rejected", data: { name: run.name, instanceId: run.instance.id } },
     ]);
   }
-  await refreshAccess(ctx, trx, run.ticket.id, { change: ended ? "ended" : "advanced" });
+  await refreshAccess(ctx, trx, run.ticket.id, { change: ended ? "ended" : "advanced", taskId: opts.taskId }, opts.participants);
   if (ended && run.instance.parent_instance_id !== null && run.instance.parent_node_id !== null) {
     const parent = await loadRunning(trx, run.instance.parent_instance_id, { lock: true });
     if (parent.instance.status === "running" && parent.instance.state.active.includes(run.instance.parent_node_id)) {
@@ -294,15 +314,7 @@ export async function refreshAccess(
   event: { change: string; taskId?: number },
   participants: number[] = [],
 ) {
-  const active = await trx
-    .selectFrom("process_tasks")
-    .select(["department_id", "assignee_id"])
-    .where("ticket_id", "=", ticketId)
-    .where("status", "=", "active")
-    .execute();
-  const departments = active.map((t) => t.department_id).filter((d): d is number => d !== null);
-  const holders = active.map((t) => t.assignee_id).filter((d): d is number => d !== null);
-  const ticket = await setStepAccess(trx, ticketId, departments, [...holders, ...participants]);
+  const ticket = await setStepAccess(trx, ticketId, participants);
   await emitTicketEvent(ctx, trx, "ticket.task_changed", ticket, { taskId: event.taskId ?? 0, change: event.change });
 }
 

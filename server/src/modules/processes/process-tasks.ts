@@ -1,21 +1,29 @@
 import type { listTasksQuery, ProcessGraph, ProcessTask, StepField, StepNode } from "@loopdesk/contracts/processes";
-import type { ExpressionBuilder, Selectable } from "kysely";
+import type { ExpressionBuilder, Kysely, Selectable } from "kysely";
 import type { z } from "zod";
 import type { DB } from "../../db/schema";
 import type { ProcessTasksTable } from "../../db/schema-processes";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { ForbiddenError, NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { withDescendants } from "../directory/department-service";
-import { teamIdsByStaff } from "../directory/team-service";
-import { ticketTitles } from "../tickets/ticket-lookup";
+import { routingDirectory } from "../routing/routing-directory";
+import { lockTicket, ticketTitles } from "../tickets/ticket-lookup";
 
 export type TaskRow = Selectable<ProcessTasksTable>;
 
-/** The departments and teams whose pools a staff member works from. */
-export async function poolsOf(db: Executor, staff: StaffPrincipal) {
-  const [departments, teams] = await Promise.all([withDescendants(db, staff.departmentIds), teamIdsByStaff(db, [staff.id])]);
-  return { departments, teams: teams.get(staff.id) ?? [] };
+/**
+ * The departments (with those below them) and teams whose pools a staff member works from, from
+ * routing's cached directory: no query per request. `root` keys the cache, `via` reads on a miss.
+ */
+export async function poolsOf(root: Kysely<DB>, via: Executor, staff: StaffPrincipal) {
+  const dir = await routingDirectory(root, via);
+  const departments = new Set(staff.departmentIds);
+  // Below a department of theirs: walk each department's parents up to the top.
+  for (const id of dir.parentOf.keys())
+    for (let at = dir.parentOf.get(id) ?? null, guard = 0; at !== null && guard < 50; at = dir.parentOf.get(at) ?? null, guard++)
+      if (staff.departmentIds.includes(at)) departments.add(id);
+  const teams = [...dir.teams.values()].filter((t) => t.memberIds.includes(staff.id)).map((t) => t.teamId);
+  return { departments: [...departments], teams };
 }
 type Pools = Awaited<ReturnType<typeof poolsOf>>;
 
@@ -130,8 +138,8 @@ export async function presentTasks(db: Executor, rows: TaskRow[], now = new Date
 }
 
 /** 我的待办 and the team's tasks: most urgent first (overdue, then soonest due, then oldest). */
-export async function listTasks(db: Executor, staff: StaffPrincipal, q: z.output<typeof listTasksQuery>) {
-  const pools = await poolsOf(db, staff);
+export async function listTasks(db: Kysely<DB>, staff: StaffPrincipal, q: z.output<typeof listTasksQuery>) {
+  const pools = await poolsOf(db, db, staff);
   let query = db.selectFrom("process_tasks").selectAll().limit(200);
   if (q.status === "active")
     query = query
@@ -147,8 +155,8 @@ export async function listTasks(db: Executor, staff: StaffPrincipal, q: z.output
 }
 
 /** How many tasks wait for this person (the 我的待办 badge). */
-export async function countMyTasks(db: Executor, staff: StaffPrincipal) {
-  const pools = await poolsOf(db, staff);
+export async function countMyTasks(db: Kysely<DB>, staff: StaffPrincipal) {
+  const pools = await poolsOf(db, db, staff);
   const row = await db
     .selectFrom("process_tasks")
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -159,11 +167,17 @@ export async function countMyTasks(db: Executor, staff: StaffPrincipal) {
 }
 
 /** A task the caller may see, locked for a change when asked; 404 when not theirs to see. */
-export async function loadTask(db: Executor, staff: StaffPrincipal, id: number, opts: { lock?: boolean; act?: boolean } = {}) {
+export async function loadTask(
+  root: Kysely<DB>,
+  db: Executor,
+  staff: StaffPrincipal,
+  id: number,
+  opts: { lock?: boolean; act?: boolean } = {},
+) {
   let q = db.selectFrom("process_tasks").selectAll().where("id", "=", id);
   if (opts.lock) q = q.forUpdate();
   const task = await q.executeTakeFirst();
-  const pools = await poolsOf(db, staff);
+  const pools = await poolsOf(root, db, staff);
   if (!task || !canSee(task, staff, pools)) throw NotFoundError("Task");
   if (opts.act && !canAct(task, staff, pools)) throw ForbiddenError("This step is held by someone else.");
   return task;
@@ -188,4 +202,14 @@ export async function instanceTicketId(db: Executor, instanceId: number) {
   const row = await db.selectFrom("process_instances").select("ticket_id").where("id", "=", instanceId).executeTakeFirst();
   if (!row) throw NotFoundError("Process instance");
   return row.ticket_id;
+}
+
+/**
+ * A task about to change, locked after its ticket: every change to a ticket takes the ticket's row
+ * first, so completions and ticket updates queue up instead of deadlocking.
+ */
+export async function lockTaskWithTicket(root: Kysely<DB>, db: Executor, staff: StaffPrincipal, id: number) {
+  const peek = await loadTask(root, db, staff, id, { act: true });
+  await lockTicket(db, peek.ticket_id);
+  return loadTask(root, db, staff, id, { lock: true, act: true });
 }

@@ -5,9 +5,8 @@ import type { AppContext } from "../../platform/context";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { addBusinessMinutes } from "../sla/business-calendar";
 import { calendarsById, listCalendars } from "../sla/calendar-service";
-import { departmentExists } from "../directory/department-service";
 import { pickTeamMember } from "../routing/pick-team-member";
-import { staffExists } from "../staff/staff-service";
+import { routingDirectory } from "../routing/routing-directory";
 
 /** Who holds a task: a person, or a pool (a department, a team, or a role within a department). */
 export type Holder = {
@@ -36,6 +35,10 @@ const toSupervisors = (ticket: Pick<TicketRow, "department_id">, note: string): 
 
 /** Where a step with this owner goes for this ticket now. */
 export async function resolveHolder(ctx: AppContext, trx: Transaction<DB>, ticket: TicketRow, owner: StepOwner): Promise<Holder> {
+  // Who and what exists, from routing's cached directory (no query per step).
+  const dir = await routingDirectory(ctx.db, trx);
+  const departmentExists = async (_db: unknown, id: number) => dir.parentOf.has(id);
+  const staffExists = async (_db: unknown, id: number) => dir.staff.get(id)?.active === true;
   switch (owner.type) {
     case "customer":
       return { kind: "customer", departmentId: null, teamId: null, role: null, assigneeId: null, note: null };

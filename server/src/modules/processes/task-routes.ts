@@ -8,7 +8,7 @@ import { loadVisibleTicket } from "../tickets/ticket-access";
 import { actorOf } from "../tickets/ticket-events";
 import { completeTask, reassignTask } from "./complete-task";
 import { customerProgress as progressOf } from "./process-instances";
-import { countMyTasks, listTasks, loadCustomerTask, loadTask, presentTasks } from "./process-tasks";
+import { countMyTasks, listTasks, loadCustomerTask, loadTask, lockTaskWithTicket, presentTasks } from "./process-tasks";
 
 const tags = ["tasks"];
 
@@ -41,7 +41,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "staff",
     params: idParams,
     responses: { 200: processTask },
-    handler: async ({ principal, params }) => (await presentTasks(ctx.db, [await loadTask(ctx.db, principal, params.id)]))[0],
+    handler: async ({ principal, params }) => (await presentTasks(ctx.db, [await loadTask(ctx.db, ctx.db, principal, params.id)]))[0],
   });
   route(app, {
     method: "POST",
@@ -55,7 +55,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: processTask },
     handler: async ({ principal, params, body }) => {
       const done = await ctx.db.transaction().execute(async (trx) => {
-        const task = await loadTask(trx, principal, params.id, { lock: true, act: true });
+        const task = await lockTaskWithTicket(ctx.db, trx, principal, params.id);
         return completeTask(ctx, trx, { task, actor: actorOf(principal), staffId: principal.id }, body);
       });
       return (await presentTasks(ctx.db, [done]))[0];
@@ -108,7 +108,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: z.object({ progress: customerProgress.nullable() }) },
     handler: async ({ principal, params, body }) => {
       await ctx.db.transaction().execute(async (trx) => {
-        await loadVisibleTicket(trx, principal, params.id);
+        await loadVisibleTicket(trx, principal, params.id, { forUpdate: true });
         const task = await loadCustomerTask(trx, params.id, params.taskId);
         await completeTask(ctx, trx, { task, actor: actorOf(principal), staffId: null }, { values: body.values, comment: body.comment });
       });
