@@ -65,6 +65,14 @@ function client(server: RunningServer, bearer: string) {
   };
 }
 
+/** A database of its own on the benchmark's PostgreSQL server. */
+async function createDatabase(server: { url: (db: string) => string }, name: string) {
+  const admin = new pg.Client({ connectionString: server.url("postgres") });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+}
+
 async function rawCommitsPostgres(url: string, total: number, concurrency: number) {
   const pool = new pg.Pool({ connectionString: url, max: concurrency });
   await pool.query(
@@ -94,10 +102,7 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
   const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
   let databaseUrl: string | undefined;
   if (pgServer) {
-    const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
-    await admin.connect();
-    await admin.query("create database loopdesk_bench");
-    await admin.end();
+    await createDatabase(pgServer, "loopdesk_bench");
     databaseUrl = pgServer.socketUrl("loopdesk_bench");
   }
   const env = {
@@ -264,10 +269,7 @@ async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
   const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
   try {
     if (pgServer) {
-      const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
-      await admin.connect();
-      await admin.query("create database loopdesk_analytics");
-      await admin.end();
+      await createDatabase(pgServer, "loopdesk_analytics");
     }
     const database = pgServer
       ? await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_analytics"), poolSize: 4 })
@@ -299,10 +301,7 @@ async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
 async function benchRoutingPostgres() {
   const pgServer = await startPostgres({ durable: true });
   try {
-    const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
-    await admin.connect();
-    await admin.query("create database loopdesk_routing");
-    await admin.end();
+    await createDatabase(pgServer, "loopdesk_routing");
     const database = await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_routing"), poolSize: 10 });
     await migrateToLatest(database.db);
     const machine = {
@@ -329,10 +328,7 @@ async function benchProcessesPostgres() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-processes-"));
   let server: RunningServer | undefined;
   try {
-    const admin = new pg.Client({ connectionString: pgServer.url("postgres") });
-    await admin.connect();
-    await admin.query("create database loopdesk_processes");
-    await admin.end();
+    await createDatabase(pgServer, "loopdesk_processes");
     const url = pgServer.socketUrl("loopdesk_processes");
     server = await spawnServer(
       {

@@ -47,6 +47,18 @@ export const stepField = z.strictObject({
 });
 export type StepField = z.infer<typeof stepField>;
 
+const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
+
+/** Whether a field of a step's form applies with these answers (its showWhen holds); shared by forms and server. */
+export function fieldShown(f: Pick<StepField, "showWhen">, values: Record<string, unknown>) {
+  if (!f.showWhen) return true;
+  const other = values[f.showWhen.field];
+  if (isEmpty(other)) return false;
+  if (f.showWhen.values.length === 0) return true;
+  const given = Array.isArray(other) ? other.map(String) : [String(other)];
+  return given.some((v) => f.showWhen?.values.includes(v));
+}
+
 /**
  * A condition of a gateway branch or an approval level: a rule field (`priority`, `categoryId`,
  * `customFields.<key>` …), a customer field (`customerTier`) or an earlier step's form field

@@ -1,10 +1,6 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { type Database, openDatabase } from "../../src/db/database";
+import { afterAll, describe, expect, it } from "vitest";
 import { httpClient, spawnServer } from "../support/spawn-server";
-import { openTestDatabase } from "../support/test-db";
+import { crashStorage } from "../support/crash-storage";
 
 /**
  * Kills the server with SIGKILL while process steps are being completed, restarts it, and checks
@@ -17,21 +13,9 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function storage(): Promise<{ env: Record<string, string>; open: () => Promise<Database> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-process-crash-"));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  if (inject("engine") === "pglite")
-    return { env: { DATA_DIR: dataDir }, open: () => openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") }) };
-  const db = await openTestDatabase();
-  const url = db.url as string;
-  await db.db.destroy();
-  cleanups.push(() => db.close().catch(() => {}));
-  return { env: { DATA_DIR: dataDir, DATABASE_URL: url }, open: () => openDatabase({ engine: "postgres", url }) };
-}
-
 describe("process crash durability", () => {
   it("SIGKILL during step completions loses no acknowledged completion and leaves no half state", async () => {
-    const store = await storage();
+    const store = await crashStorage("loopdesk-process-crash-", cleanups);
     const server = await spawnServer({ ...store.env, ...ADMIN, LOOPDESK_DEMO: "false" });
     cleanups.push(() => server.stop("SIGKILL"));
     const api = await httpClient(server.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);

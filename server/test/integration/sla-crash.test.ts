@@ -1,12 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { type Database, openDatabase } from "../../src/db/database";
+import { afterAll, describe, expect, it } from "vitest";
 import { httpClient, spawnServer } from "../support/spawn-server";
-import { openTestDatabase } from "../support/test-db";
+import { crashStorage } from "../support/crash-storage";
 
 /**
  * Kills the server with SIGKILL while the SLA sweep is recording breaches, restarts it, and
@@ -22,21 +19,9 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function storage(): Promise<{ env: Record<string, string>; open: () => Promise<Database> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-sweep-"));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  if (inject("engine") === "pglite")
-    return { env: { DATA_DIR: dataDir }, open: () => openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") }) };
-  const db = await openTestDatabase();
-  const url = db.url as string;
-  await db.db.destroy();
-  cleanups.push(() => db.close().catch(() => {}));
-  return { env: { DATA_DIR: dataDir, DATABASE_URL: url }, open: () => openDatabase({ engine: "postgres", url }) };
-}
-
 describe("SLA sweep crash", () => {
   it("SIGKILL during a sweep loses and duplicates no breach, event or notification", async () => {
-    const store = await storage();
+    const store = await crashStorage("loopdesk-sweep-", cleanups);
     // 1. Now: a 60-minute first-response policy and many unanswered tickets.
     const first = await spawnServer({ ...store.env, ...ADMIN });
     cleanups.push(() => first.stop("SIGKILL"));

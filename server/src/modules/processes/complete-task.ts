@@ -1,4 +1,4 @@
-import type { completeTaskBody, reassignTaskBody, StepField } from "@loopdesk/contracts/processes";
+import { type completeTaskBody, fieldShown, type reassignTaskBody, type StepField } from "@loopdesk/contracts/processes";
 import type { Transaction } from "kysely";
 import type { z } from "zod";
 import type { DB } from "../../db/schema";
@@ -17,16 +17,6 @@ export const TaskFinishedError = (status: string) =>
   new AppError(409, "conflict", "This step has already been finished (perhaps by someone else, or in another tab).", { status });
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
-
-/** Whether a field of the form applies with these answers (its showWhen holds). */
-export function fieldShown(f: StepField, values: Record<string, unknown>) {
-  if (!f.showWhen) return true;
-  const other = values[f.showWhen.field];
-  if (isEmpty(other)) return false;
-  if (f.showWhen.values.length === 0) return true;
-  const given = Array.isArray(other) ? other.map(String) : [String(other)];
-  return given.some((v) => f.showWhen?.values.includes(v));
-}
 
 /**
  * Checks a step's answers against its form (types, options, patterns as custom fields do; required

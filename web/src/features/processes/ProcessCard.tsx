@@ -6,11 +6,10 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
-import { useNamed, useStaff } from "../tickets/ticket-api";
 import { ProcessMap } from "./ProcessMap";
 import { TaskForm } from "./TaskForm";
 import { useProcesses, useTicketProcesses } from "./process-api";
-import { holderText, waited } from "./task-labels";
+import { holderText, useHolderNames, waited } from "./task-labels";
 
 const STATUS_COLOR: Record<string, string> = { running: "processing", completed: "success", rejected: "error", cancelled: "default" };
 const STEP_COLOR: Record<string, string> = {
@@ -32,14 +31,7 @@ export function ProcessCard({ ticketId, editable }: { ticketId: number; editable
   const qc = useQueryClient();
   const instances = useTicketProcesses(ticketId);
   const definitions = useProcesses();
-  const staff = useStaff(true);
-  const departments = useNamed("/departments");
-  const teams = useNamed("/teams");
-  const names = {
-    staff: new Map((staff.data ?? []).map((s) => [s.id, s.name])),
-    departments: new Map((departments.data ?? []).map((d) => [d.id, d.name])),
-    teams: new Map((teams.data ?? []).map((d) => [d.id, d.name])),
-  };
+  const names = useHolderNames();
   const [mapOf, setMapOf] = useState<ProcessInstance | null>(null);
   const [working, setWorking] = useState<ProcessTask | null>(null);
   const [choice, setChoice] = useState<string | undefined>();

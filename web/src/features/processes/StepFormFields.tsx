@@ -1,18 +1,6 @@
-import type { StepField } from "@loopdesk/contracts/processes";
+import { fieldShown, type StepField } from "@loopdesk/contracts/processes";
 import { Checkbox, Form, type FormRule, Input, InputNumber, Select } from "antd";
 import { useTranslation } from "react-i18next";
-
-const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
-
-/** Whether a field of a step's form applies with these answers (the server's rule, see complete-task). */
-export function fieldShown(f: StepField, values: Record<string, unknown>) {
-  if (!f.showWhen) return true;
-  const other = values[f.showWhen.field];
-  if (isEmpty(other)) return false;
-  if (f.showWhen.values.length === 0) return true;
-  const given = Array.isArray(other) ? other.map(String) : [String(other)];
-  return given.some((v) => f.showWhen?.values.includes(v));
-}
 
 function FieldInput({ f }: { f: StepField }) {
   const { t } = useTranslation();

@@ -6,8 +6,7 @@ import { Link } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
-import { useNamed, useStaff } from "../tickets/ticket-api";
-import { DueTag, holderText, waited } from "./task-labels";
+import { DueTag, holderText, useHolderNames, waited } from "./task-labels";
 import { TaskForm } from "./TaskForm";
 import { type TaskScope, useTaskActions, useTasks } from "./process-api";
 
@@ -24,14 +23,7 @@ export function TasksPage() {
   const [filter, setFilter] = useState<Filter>("mine");
   const scope: TaskScope = filter === "finished" ? "team" : filter;
   const tasks = useTasks(scope, filter === "finished" ? "finished" : "active");
-  const staff = useStaff(true);
-  const departments = useNamed("/departments");
-  const teams = useNamed("/teams");
-  const names = {
-    staff: new Map((staff.data ?? []).map((s) => [s.id, s.name])),
-    departments: new Map((departments.data ?? []).map((d) => [d.id, d.name])),
-    teams: new Map((teams.data ?? []).map((d) => [d.id, d.name])),
-  };
+  const names = useHolderNames();
   const { claim } = useTaskActions();
   const [open, setOpen] = useState<ProcessTask | null>(null);
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short" });

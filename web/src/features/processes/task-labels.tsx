@@ -1,12 +1,24 @@
 import type { ProcessTask } from "@loopdesk/contracts/processes";
 import { Tag } from "antd";
 import type { TFunction } from "i18next";
+import { useNamed, useStaff } from "../tickets/ticket-api";
+
+export type HolderNames = { staff: Map<number, string>; departments: Map<number, string>; teams: Map<number, string> };
+
+/** The names a task's holder reads in: people, departments and teams. */
+export function useHolderNames(): HolderNames {
+  const staff = useStaff(true);
+  const departments = useNamed("/departments");
+  const teams = useNamed("/teams");
+  const byId = (list: { id: number; name: string }[] | undefined) => new Map((list ?? []).map((x) => [x.id, x.name]));
+  return { staff: byId(staff.data), departments: byId(departments.data), teams: byId(teams.data) };
+}
 
 /** Who holds a task, in words: a person, or a pool (a role in a department, a team, a department). */
 export function holderText(
   t: TFunction,
   task: Pick<ProcessTask, "assigneeId" | "departmentId" | "teamId" | "role" | "kind">,
-  names: { staff: Map<number, string>; departments: Map<number, string>; teams: Map<number, string> },
+  names: HolderNames,
 ) {
   if (task.kind === "customer") return t("process.holder.customer");
   if (task.assigneeId !== null) return names.staff.get(task.assigneeId) ?? t("event.deleted.staff");
