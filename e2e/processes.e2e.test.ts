@@ -110,6 +110,8 @@ describe("processes in the browser", () => {
     // Not connected yet: the check pins problems to the nodes.
     await admin.getByTestId("designer-validate").click();
     await expect.poll(() => admin.getByTestId("designer-problems").innerText()).toMatch(/从开始走不到这个节点/);
+    // Spread the nodes out before drawing the connections.
+    await admin.getByTestId("designer-layout").click();
     await connect(admin, "start", "task1");
     await connect(admin, "task1", "appr1");
     await connect(admin, "appr1", "end");

@@ -338,6 +338,8 @@ export const ticketStatusAnswer = z.object({
   createdAt: isoDate,
   updatedAt: isoDate,
   solvedAt: isoDate.nullable(),
+  /** The stages of the process it runs, when it runs one (售后审核 → 仓库收货 → 财务退款). */
+  stages: z.array(z.object({ name: z.string(), state: z.enum(["done", "current", "upcoming"]) })),
 });
 
 /** One-click urge (催办): an optional word for the handler. */

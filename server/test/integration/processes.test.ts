@@ -149,6 +149,14 @@ describe("processes (跨部门流程)", () => {
     const progress = (await portal.get(`/api/v1/tickets/${ticket.id}/progress`)).json().progress;
     expect(progress.stages.map((s: { state: string }) => s.state)).toEqual(["current", "upcoming", "upcoming"]);
     expect(JSON.stringify(progress)).not.toMatch(/售后小李|departmentId|assigneeId/);
+    // The public status page shows the stages too, and nothing more.
+    const status = (await t.anonymous.post("/api/v1/public/ticket-status", { number: ticket.number, contact: customer.email })).json();
+    expect(status.stages).toEqual([
+      { name: "售后审核", state: "current" },
+      { name: "仓库收货", state: "upcoming" },
+      { name: "财务退款", state: "upcoming" },
+    ]);
+    expect(status).not.toHaveProperty("id");
     expect((await portal.get("/api/v1/tasks")).statusCode).toBe(403);
     expect((await portal.get(`/api/v1/tickets/${ticket.id}/processes`)).statusCode).toBe(403);
   });

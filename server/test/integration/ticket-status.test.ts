@@ -23,6 +23,7 @@ describe("public ticket status", () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       solvedAt: null,
+      stages: [],
     });
     expect(JSON.stringify(byEmail.json())).not.toContain("银行卡");
     const byPhone = await t.anonymous.post("/api/v1/public/ticket-status", { number: String(ticket.number), contact: "13800138000" });

@@ -40,9 +40,10 @@ export async function lookupTicketStatus(
   db: Kysely<DB>,
   input: z.output<typeof ticketStatusLookupBody>,
   ip: string,
-): Promise<z.output<typeof ticketStatusAnswer>> {
+): Promise<Omit<z.output<typeof ticketStatusAnswer>, "stages"> & { id: number }> {
   const ticket = await findTicketByContact(db, input, ip);
   return {
+    id: ticket.id,
     number: Number(ticket.number),
     status: ticket.status as z.output<typeof ticketStatusAnswer>["status"],
     createdAt: ticket.created_at.toISOString(),

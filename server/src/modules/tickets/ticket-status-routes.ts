@@ -5,6 +5,7 @@ import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { findTicketByContact, lookupTicketStatus } from "./lookup-ticket-status";
 import { urgeTicket } from "./urge-ticket";
+import { customerProgress } from "../processes/process-instances";
 import { NotFoundError } from "../../platform/errors";
 
 /** The public status page's one endpoint: no account, no data beyond the status. */
@@ -17,7 +18,13 @@ export function registerTicketStatusRoutes(app: FastifyInstance, ctx: AppContext
     access: "public",
     body: ticketStatusLookupBody,
     responses: { 200: ticketStatusAnswer },
-    handler: ({ body, req }) => lookupTicketStatus(ctx.db, body, req.ip),
+    handler: async ({ body, req }) => {
+      const found = await lookupTicketStatus(ctx.db, body, req.ip);
+      // Where its process stands, in stage names only (no one's name, no step's form).
+      const progress = await customerProgress(ctx.db, found.id);
+      const { id: _id, ...answer } = found;
+      return { ...answer, stages: progress?.stages ?? [] };
+    },
   });
   route(app, {
     method: "POST",

@@ -1,13 +1,15 @@
-import { Alert, Button, Descriptions, Form, Input, InputNumber, Tag, Typography } from "antd";
+import type { ticketStatusAnswer } from "@loopdesk/contracts/tickets";
+import { Alert, Button, Descriptions, Form, Input, InputNumber, Steps, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { z } from "zod";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { PublicCard } from "../../app/PublicCard";
 import { statusColor } from "../tickets/ticket-labels";
 
-type Answer = { number: number; status: string; createdAt: string; updatedAt: string; solvedAt: string | null };
+type Answer = z.infer<typeof ticketStatusAnswer>;
 
 /** Public: a ticket's status by its number and the email or phone used on it, without an account. */
 export function StatusPage() {
@@ -71,6 +73,23 @@ export function StatusPage() {
           </Descriptions.Item>
           <Descriptions.Item label={t("statusPage.createdAt")}>{date(answer.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={t("tickets.updatedAt")}>{date(answer.updatedAt)}</Descriptions.Item>
+          {answer.stages.length > 0 && (
+            <Descriptions.Item label={t("statusPage.stages")}>
+              <Steps
+                size="small"
+                direction="vertical"
+                data-testid="status-stages"
+                current={Math.max(
+                  0,
+                  answer.stages.findIndex((s) => s.state === "current"),
+                )}
+                items={answer.stages.map((s) => ({
+                  title: s.name,
+                  status: s.state === "done" ? "finish" : s.state === "current" ? "process" : "wait",
+                }))}
+              />
+            </Descriptions.Item>
+          )}
         </Descriptions>
       )}
       {answer && answer.status !== "solved" && answer.status !== "closed" && (

@@ -9,6 +9,7 @@ import { Link, useParams } from "react-router";
 import { ApiError, api } from "../../../api/client";
 import { errorText } from "../../../app/error-text";
 import { type FlowNodeData, nodeTypes } from "../flow-nodes";
+import { NODE_HEIGHT, NODE_WIDTH } from "../graph-layout";
 import { DryRunDialog } from "./DryRunDialog";
 import { EdgePanel } from "./EdgePanel";
 import { NodePanel } from "./NodePanel";
@@ -130,6 +131,9 @@ function Designer({ definition }: { definition: ProcessDefinition }) {
   const addAtCenter = (type: NodeType) => {
     const box = document.querySelector(".designer-canvas")?.getBoundingClientRect();
     const at = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
+    // Not on top of a node already there: step down until the spot is free.
+    while (d.graph.nodes.some((n) => Math.abs(n.position.x - at.x) < NODE_WIDTH && Math.abs(n.position.y - at.y) < NODE_HEIGHT + 10))
+      at.y += NODE_HEIGHT + 24;
     d.setSelected({ kind: "node", id: d.addNode(type, at, t(`process.nodeTypes.${type}`)) });
   };
   const selectedNode = d.selected?.kind === "node" ? d.graph.nodes.find((n) => n.id === d.selected?.id) : undefined;
