@@ -40,6 +40,16 @@ import type {
 } from "./schema-intake";
 import type { DomainEventsTable, JobsTable } from "./schema-platform";
 import type { AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
+import type {
+  CategoriesTable,
+  DepartmentsTable,
+  SkillsTable,
+  StaffDepartmentsTable,
+  StaffSkillsTable,
+  StaffTable,
+  TeamMembersTable,
+  TeamsTable,
+} from "./schema-directory";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -82,74 +92,6 @@ export interface CustomerIdentitiesTable {
   kind: string;
   value: string;
   verified: Generated<boolean>;
-  created_at: Timestamp;
-}
-
-export interface DepartmentsTable {
-  id: Generated<number>;
-  name: string;
-  parent_id: number | null;
-  /** A ticket of this department is solved only after a public reply to the customer's last message. */
-  solve_requires_reply: Generated<boolean>;
-  created_at: Timestamp;
-}
-
-export interface StaffTable {
-  id: Generated<number>;
-  email: string;
-  name: string;
-  role: "admin" | "supervisor" | "agent";
-  /** null: invited, no password set yet. */
-  password_hash: string | null;
-  locale: Generated<string>;
-  active: Generated<boolean>;
-  /** The person's own workspace settings (migration 0039), e.g. the queue's columns. */
-  preferences: ColumnType<Record<string, unknown>, string | undefined, string>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface StaffDepartmentsTable {
-  staff_id: number;
-  department_id: number;
-}
-
-export interface TeamsTable {
-  id: Generated<number>;
-  name: string;
-  department_id: number;
-  strategy: Generated<"skill" | "load_aware" | "round_robin" | "least_loaded" | "claim" | "manual">;
-  claim_timeout_minutes: Generated<number>;
-  fallback_team_id: number | null;
-  /** manual: members go online themselves; sign_in: on opening the app during their shift; shift: for their whole shift (migration 0037). */
-  presence_mode: Generated<"manual" | "sign_in" | "shift">;
-  created_at: Timestamp;
-}
-
-export interface TeamMembersTable {
-  team_id: number;
-  staff_id: number;
-}
-
-export interface SkillsTable {
-  id: Generated<number>;
-  name: string;
-  created_at: Timestamp;
-}
-
-export interface StaffSkillsTable {
-  staff_id: number;
-  skill_id: number;
-  level: number;
-}
-
-export interface CategoriesTable {
-  id: Generated<number>;
-  name: string;
-  parent_id: number | null;
-  department_id: number | null;
-  position: Generated<number>;
-  active: Generated<boolean>;
   created_at: Timestamp;
 }
 

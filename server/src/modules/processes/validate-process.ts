@@ -1,4 +1,5 @@
 import type { ProcessCondition, ProcessGraph, StepOwner, ValidationProblem } from "@loopdesk/contracts/processes";
+import { conditionFields } from "@loopdesk/contracts/rules";
 import { GraphIndex } from "./process-engine";
 
 /** What exists in the workspace, for the references a definition makes (owners, fields, calendars, sub-processes). */
@@ -45,22 +46,8 @@ const MESSAGES: Record<string, string> = {
   self_subprocess: "A process cannot run itself as a sub-process.",
 };
 
-const RULE_FIELDS = new Set([
-  "status",
-  "priority",
-  "channel",
-  "categoryId",
-  "departmentId",
-  "assigneeId",
-  "tags",
-  "subject",
-  "text",
-  "customerTier",
-  "urgeCount",
-  "reopenCount",
-  "hoursSinceCreated",
-  "hoursSinceUpdated",
-]);
+/** The ticket fields a process condition may read: the rule language's, without those of a waking event. */
+const RULE_FIELDS = new Set<string>(conditionFields.filter((f) => !f.includes(".")));
 
 const problem = (code: string, nodeId: string | null = null, edgeId: string | null = null): ValidationProblem => ({
   nodeId,

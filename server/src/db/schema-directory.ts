@@ -1,0 +1,72 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** Kysely table types of the directory: departments, staff, teams, skills, categories; part of `DB`. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface DepartmentsTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  /** A ticket of this department is solved only after a public reply to the customer's last message. */
+  solve_requires_reply: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface StaffTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: "admin" | "supervisor" | "agent";
+  /** null: invited, no password set yet. */
+  password_hash: string | null;
+  locale: Generated<string>;
+  active: Generated<boolean>;
+  /** The person's own workspace settings (migration 0039), e.g. the queue's columns. */
+  preferences: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StaffDepartmentsTable {
+  staff_id: number;
+  department_id: number;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  name: string;
+  department_id: number;
+  strategy: Generated<"skill" | "load_aware" | "round_robin" | "least_loaded" | "claim" | "manual">;
+  claim_timeout_minutes: Generated<number>;
+  fallback_team_id: number | null;
+  /** manual: members go online themselves; sign_in: on opening the app during their shift; shift: for their whole shift (migration 0037). */
+  presence_mode: Generated<"manual" | "sign_in" | "shift">;
+  created_at: Timestamp;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  staff_id: number;
+}
+
+export interface SkillsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface StaffSkillsTable {
+  staff_id: number;
+  skill_id: number;
+  level: number;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  department_id: number | null;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
