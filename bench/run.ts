@@ -340,7 +340,7 @@ async function benchProcessesPostgres() {
         LOOPDESK_DEMO: "false",
         LOG_LEVEL: "warn",
       },
-      { timeoutMs: 120_000 },
+      { timeoutMs: 120_000, nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) },
     );
     const api = client(server, await token(server, ADMIN.email, ADMIN.password));
     const database = await openDatabase({ engine: "postgres", url, poolSize: 4 });

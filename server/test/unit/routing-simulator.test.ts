@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulateDay } from "../../src/modules/routing/simulator/simulate-day";
+import { DEFAULT_HANDOFF_ASSUMPTIONS, simulateHandoffs } from "../../src/modules/routing/simulator/simulate-handoffs";
 import { DEFAULT_OUTCOME_ASSUMPTIONS, simulateOutcomes } from "../../src/modules/routing/simulator/simulate-outcomes";
 import { generatedProfile } from "../../src/modules/routing/simulator/simulation-profile";
 
@@ -50,6 +51,31 @@ describe("routing simulator", () => {
     expect(careful[0]?.duplicateDispatchRate).toBe(0);
   });
 
+  it("runs the same cross-department requests by transfers and by processes: shorter cycles, hand-off waits nearly gone", () => {
+    const day = generatedProfile({ tickets: 4000, seed: 5 });
+    const [transfers, processes] = simulateHandoffs(day);
+    if (!transfers || !processes) throw new Error("two ways expected");
+    expect(processes.requests).toBe(transfers.requests);
+    expect(transfers.requests).toBeGreaterThan(200);
+    expect(processes.cycleDays.mean).toBeLessThan(transfers.cycleDays.mean * 0.75);
+    const wait = (r: typeof transfers, stage: string) => r.stages.find((s) => s.stage === stage)?.waitHours.mean ?? Number.NaN;
+    // The after-sales review comes first in both: nothing is handed over before it.
+    expect(wait(processes, "售后审核")).toBeCloseTo(wait(transfers, "售后审核"), 6);
+    for (const stage of ["仓库收货", "财务审批", "财务退款"]) expect(wait(processes, stage)).toBeLessThan(wait(transfers, stage) / 3);
+    expect(processes.sendBacks).toBeLessThan(transfers.sendBacks / 4);
+    // Only the hand-offs differ: transfers made at once, never sent back, approvals and customers as a process has them, give the same days.
+    const same = simulateHandoffs(day, {
+      ...DEFAULT_HANDOFF_ASSUMPTIONS,
+      transferAtOnce: 1,
+      transferForgotten: 0,
+      sendBack: { transfers: 0, processes: 0 },
+      managerChecks: Array.from({ length: 24 }, (_, h) => h),
+      approvalPickUpMinutes: DEFAULT_HANDOFF_ASSUMPTIONS.pickUpMinutes,
+      forgetDays: DEFAULT_HANDOFF_ASSUMPTIONS.remindEveryHours / 24,
+    });
+    expect(same[0]?.cycleDays.mean).toBeCloseTo(same[1]?.cycleDays.mean as number, 0);
+  });
+
   it("`loopdesk simulate` prints the comparison and saves JSON, Markdown and an SVG chart", { timeout: 60_000 }, () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-sim-"));
     const serverDir = path.resolve(__dirname, "../..");
@@ -71,6 +97,7 @@ describe("routing simulator", () => {
     // The same day without the product and with it.
     expect(printed).toContain("Before and with Loopdesk");
     expect(fs.readFileSync(path.join(out, "outcomes.md"), "utf8")).toContain("duplicate dispatch");
+    expect(fs.readFileSync(path.join(out, "outcomes.md"), "utf8")).toContain("by a process (流程)");
     expect(saved.outcomes.map((r: { scenario: string }) => r.scenario)).toEqual(["before", "loopdesk"]);
     expect(() =>
       execFileSync(process.execPath, ["--import", "tsx", "src/main.ts", "simulate", "--tickets", "lots"], {

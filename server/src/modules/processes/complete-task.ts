@@ -1,7 +1,7 @@
-import { type completeTaskBody, fieldShown, type reassignTaskBody, type StepField } from "@loopdesk/contracts/processes";
+import { type completeTaskBody, fieldShown, type ProcessTask, type reassignTaskBody, type StepField } from "@loopdesk/contracts/processes";
 import type { Transaction } from "kysely";
 import type { z } from "zod";
-import type { DB } from "../../db/schema";
+import type { DB, TicketRow } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { AppError, ConflictError, ForbiddenError, ValidationError } from "../../platform/errors";
@@ -10,8 +10,8 @@ import { notifyStaff } from "../notifications/notification-service";
 import { staffExists } from "../staff/staff-service";
 import { type Actor, recordTicketEvents } from "../tickets/ticket-events";
 import { finishStep } from "./process-engine";
-import { activateLevel, advance, evaluatorFor, loadRunning, refreshAccess, type Running } from "./process-runtime";
-import { lockTaskWithTicket, presentTasks, type TaskRow } from "./process-tasks";
+import { activateLevel, advance, evaluatorFor, flushEvents, loadRunning, logEvents, refreshAccess, type Running } from "./process-runtime";
+import { lockTaskWithTicket, presentTask, presentTasks, type TaskRow } from "./process-tasks";
 
 export const TaskFinishedError = (status: string) =>
   new AppError(409, "conflict", "This step has already been finished (perhaps by someone else, or in another tab).", { status });
@@ -53,12 +53,12 @@ export function checkStepValues(form: StepField[], values: Record<string, unknow
 export async function completeTask(
   ctx: AppContext,
   trx: Transaction<DB>,
-  actorTask: { task: TaskRow; actor: Actor; staffId: number | null },
+  actorTask: { task: TaskRow; actor: Actor; staffId: number | null; ticket?: TicketRow; run?: Running },
   input: z.output<typeof completeTaskBody>,
-) {
+): Promise<ProcessTask> {
   const { task, actor } = actorTask;
   if (task.status !== "active") throw TaskFinishedError(task.status);
-  const run = await loadRunning(trx, task.instance_id, { lock: true });
+  const run = actorTask.run ?? (await loadRunning(trx, task.instance_id, { lock: true, ticket: actorTask.ticket }));
   const node = run.g.node(task.node_id);
   if (node.type !== "task" && node.type !== "approval") throw ConflictError("This step cannot be finished by hand.");
   const values = checkStepValues(node.form, input.values);
@@ -97,9 +97,10 @@ export async function completeTask(
   const name = node.name || node.id;
   const eventType =
     decision === "approve" ? "process_step_approved" : decision === "reject" ? "process_step_rejected" : "process_step_completed";
-  await recordTicketEvents(trx, run.ticket.id, actor, [
+  logEvents(run, actor, [
     { type: eventType, data: { name, taskId: task.id, level: task.level, ...(input.comment ? { reason: input.comment } : {}) } },
   ]);
+  const done = presentTask(updated, { node, processName: run.name, ticket: run.ticket });
   const participants = actorTask.staffId !== null ? [actorTask.staffId] : [];
 
   // An approval waits for the rest of its level (all-of), or goes on to its next level.
@@ -116,13 +117,13 @@ export async function completeTask(
       if (open.length) {
         await saveValues(trx, run);
         await refreshAccess(ctx, trx, run.ticket.id, { change: "completed", taskId: task.id }, participants);
-        return updated;
+        return done;
       }
     } else await cancelOthers(trx, run, node.id, now);
     if (await activateLevel(ctx, trx, run, node, task.level ?? 1)) {
       await saveValues(trx, run);
       await refreshAccess(ctx, trx, run.ticket.id, { change: "completed", taskId: task.id }, participants);
-      return updated;
+      return done;
     }
   }
   if (node.type === "approval" && decision === "reject") await cancelOthers(trx, run, node.id, now);
@@ -130,12 +131,10 @@ export async function completeTask(
   const flow = finishStep(run.g, run.instance.state, node.id, decision === "reject" ? "rejected" : "done", evaluate);
   if (decision === "reject" && node.type === "approval" && node.rejectTo) {
     const back = run.g.nodes.get(node.rejectTo);
-    await recordTicketEvents(trx, run.ticket.id, actor, [
-      { type: "process_step_returned", data: { name: back?.name || node.rejectTo, reason: input.comment ?? "" } },
-    ]);
+    logEvents(run, actor, [{ type: "process_step_returned", data: { name: back?.name || node.rejectTo, reason: input.comment ?? "" } }]);
   }
   await advance(ctx, trx, run, flow, actor, node.id, { participants, taskId: task.id });
-  return updated;
+  return done;
 }
 
 /** The other approvers of a decided level need not decide any more. */
@@ -149,7 +148,9 @@ async function cancelOthers(trx: Transaction<DB>, run: Running, nodeId: string, 
     .execute();
 }
 
+/** An approval level still open: its answers so far and its history. */
 async function saveValues(trx: Transaction<DB>, run: Running) {
+  await flushEvents(trx, run);
   await trx
     .updateTable("process_instances")
     .set({ step_values: JSON.stringify(run.instance.step_values) })
@@ -165,7 +166,7 @@ export async function reassignTask(
   id: number,
   input: z.output<typeof reassignTaskBody> & { claim?: boolean },
 ) {
-  const task = await lockTaskWithTicket(ctx.db, trx, staff, id);
+  const { task } = await lockTaskWithTicket(ctx.db, trx, staff, id);
   if (task.status !== "active") throw TaskFinishedError(task.status);
   if (input.claim && task.assignee_id !== null && task.assignee_id !== staff.id) throw ConflictError("Someone else has taken this step.");
   if (!input.claim && staff.role === "agent" && task.assignee_id !== staff.id)

@@ -10,9 +10,17 @@ import { customerContact } from "../customers/customer-service";
 import { notifyStaff } from "../notifications/notification-service";
 import { addSystemMessage } from "../tickets/add-system-message";
 import { emitTicketEvent } from "../tickets/emit-ticket-event";
-import { type Actor, recordTicketEvents, systemActor } from "../tickets/ticket-events";
+import {
+  type Actor,
+  type PendingTicketEvent,
+  recordTicketEventRows,
+  recordTicketEvents,
+  systemActor,
+  type TicketEventInput,
+  ticketEventInsert,
+} from "../tickets/ticket-events";
 import { lockTicket } from "../tickets/ticket-lookup";
-import { setStepAccess } from "../tickets/ticket-step-access";
+import { type StepAccessExecutor, setStepAccess } from "../tickets/ticket-step-access";
 import { type Flow, finishStep, GraphIndex, startFlow } from "./process-engine";
 import { runnableVersion } from "./process-definitions";
 import { progressTexts } from "./progress-texts";
@@ -27,18 +35,26 @@ export type Running = {
   name: string;
   progress: { onStageComplete: boolean; waitingEveryHours: number | null };
   ticket: TicketRow;
+  /** History of this change, written in one statement (before any message, and at the end). */
+  pending: PendingTicketEvent[];
 };
 
-export async function loadRunning(trx: Transaction<DB>, instanceId: number, opts: { lock: boolean }): Promise<Running> {
-  // Every change to an instance holds its ticket's row lock (taken first, as every ticket change
-  // does): changes of one ticket's processes run one after another, and never deadlock with the
-  // ticket's own updates. The instance is read after the lock, so it is current.
-  let tq = trx
-    .selectFrom("tickets")
-    .selectAll()
-    .where("id", "=", (eb) => eb.selectFrom("process_instances").select("ticket_id").where("id", "=", instanceId));
-  if (opts.lock) tq = tq.forUpdate();
-  const ticket = await tq.executeTakeFirst();
+/**
+ * An instance with its graph. Every change to an instance holds its ticket's row lock (taken
+ * first, as every ticket change does): changes of one ticket's processes run one after another,
+ * and never deadlock with the ticket's own updates. The instance is read after the lock, so it is
+ * current; a caller that already holds the ticket's lock passes the ticket.
+ */
+export async function loadRunning(trx: Transaction<DB>, instanceId: number, opts: { lock: boolean; ticket?: TicketRow }): Promise<Running> {
+  let ticket = opts.ticket;
+  if (!ticket) {
+    let tq = trx
+      .selectFrom("tickets")
+      .selectAll()
+      .where("id", "=", (eb) => eb.selectFrom("process_instances").select("ticket_id").where("id", "=", instanceId));
+    if (opts.lock) tq = tq.forNoKeyUpdate();
+    ticket = await tq.executeTakeFirst();
+  }
   if (!ticket) throw NotFoundError("Process instance");
   const row = await trx
     .selectFrom("process_instances as i")
@@ -49,7 +65,88 @@ export async function loadRunning(trx: Transaction<DB>, instanceId: number, opts
     .where("i.id", "=", instanceId)
     .executeTakeFirstOrThrow();
   const { graph, progress, name, ...instance } = row;
-  return { instance, g: new GraphIndex(graph as ProcessGraph), name, progress, ticket };
+  return { instance, g: new GraphIndex(graph as ProcessGraph), name, progress, ticket, pending: [] };
+}
+
+/**
+ * A task and its running instance in one read, for a caller holding the task's ticket's lock (so
+ * both are current, and stay so: every change to a process takes that lock first).
+ */
+export async function loadTaskRun(trx: Transaction<DB>, ticket: TicketRow, taskId: number) {
+  const row = await trx
+    .selectFrom("process_tasks as t")
+    .innerJoin("process_instances as i", "i.id", "t.instance_id")
+    .innerJoin("process_versions as v", "v.id", "i.version_id")
+    .innerJoin("process_definitions as d", "d.id", "i.definition_id")
+    .selectAll("t")
+    .select([
+      "i.definition_id",
+      "i.version_id",
+      "i.status as instance_status",
+      "i.state",
+      "i.step_values as instance_values",
+      "i.parent_instance_id",
+      "i.parent_node_id",
+      "i.started_by_type",
+      "i.started_by_id",
+      "i.started_at as instance_started_at",
+      "i.finished_at",
+      "i.row_version",
+      "v.graph",
+      "v.progress",
+      "d.name as process_name",
+    ])
+    .where("t.id", "=", taskId)
+    .where("t.ticket_id", "=", ticket.id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    definition_id,
+    version_id,
+    instance_status,
+    state,
+    instance_values,
+    parent_instance_id,
+    parent_node_id,
+    started_by_type,
+    started_by_id,
+    instance_started_at,
+    finished_at,
+    row_version,
+    graph,
+    progress,
+    process_name,
+    ...task
+  } = row;
+  const instance: InstanceRow = {
+    id: task.instance_id,
+    ticket_id: ticket.id,
+    definition_id,
+    version_id,
+    status: instance_status,
+    state,
+    step_values: instance_values,
+    parent_instance_id,
+    parent_node_id,
+    started_by_type,
+    started_by_id,
+    started_at: instance_started_at,
+    finished_at,
+    row_version,
+  };
+  const run: Running = { instance, g: new GraphIndex(graph as ProcessGraph), name: process_name, progress, ticket, pending: [] };
+  return { task, run };
+}
+
+/** Adds to the history of the change under way (written by flushEvents). */
+export function logEvents(run: Running, actor: Actor, events: TicketEventInput[]) {
+  const at = new Date();
+  for (const event of events) run.pending.push({ actor, event, at });
+}
+
+export async function flushEvents(trx: Transaction<DB>, run: Running) {
+  const rows = run.pending.splice(0);
+  await recordTicketEventRows(trx, run.ticket.id, rows);
 }
 
 /** Conditions of gateways and approval levels read the ticket, its customer and the steps' forms. */
@@ -104,16 +201,15 @@ export async function startProcess(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordTicketEvents(trx, ticketId, actor, [
-    { type: "process_started", data: { name: version.name, instanceId: instance.id, version: version.version } },
-  ]);
   const run: Running = {
     instance,
     g: new GraphIndex(version.graph as ProcessGraph),
     name: version.name,
     progress: version.progress,
     ticket,
+    pending: [],
   };
+  logEvents(run, actor, [{ type: "process_started", data: { name: version.name, instanceId: instance.id, version: version.version } }]);
   const flow = startFlow(run.g, await evaluatorFor(trx, run));
   await advance(ctx, trx, run, flow, actor, null);
   return instance.id;
@@ -125,6 +221,8 @@ type TaskInsert = { holder: Holder; level: number | null; slot: number };
 async function activate(ctx: AppContext, trx: Transaction<DB>, run: Running, nodeId: string, actor: Actor): Promise<boolean> {
   const node = run.g.node(nodeId);
   if (node.type === "subprocess") {
+    // The parent's history so far comes before the sub-process's.
+    await flushEvents(trx, run);
     const child = await startProcess(ctx, trx, run.ticket.id, node.processKey, actor, { instanceId: run.instance.id, nodeId });
     const done = await trx.selectFrom("process_instances").select("status").where("id", "=", child).executeTakeFirstOrThrow();
     return done.status !== "running";
@@ -181,7 +279,7 @@ async function insertTasks(ctx: AppContext, trx: Transaction<DB>, run: Running, 
       })
       .returning(["id"])
       .executeTakeFirstOrThrow();
-    await recordTicketEvents(trx, run.ticket.id, systemActor, [
+    logEvents(run, systemActor, [
       {
         type: "process_step_started",
         data: {
@@ -209,6 +307,7 @@ async function askCustomer(ctx: AppContext, trx: Transaction<DB>, run: Running, 
   const texts = progressTexts(customer.locale);
   const lines = node.form.map((f) => `- ${f.label}${f.helpText ? `（${f.helpText}）` : ""}`).join("\n");
   const body = texts.ask(node.name, lines, `${ctx.config.publicUrl}/tickets/${run.ticket.id}`);
+  await flushEvents(trx, run);
   await addSystemMessage(ctx, trx, run.ticket, { visibility: "public", body }, { kind: "process", id: run.instance.id, name: run.name });
 }
 
@@ -246,17 +345,6 @@ export async function advance(
   }
   const state = current.state;
   const ended = state.ended;
-  await trx
-    .updateTable("process_instances")
-    .set({
-      state: JSON.stringify(state),
-      step_values: JSON.stringify(run.instance.step_values),
-      row_version: run.instance.row_version + 1,
-      ...(ended ? { status: ended, finished_at: new Date() } : {}),
-    })
-    .where("id", "=", run.instance.id)
-    .execute();
-  run.instance = { ...run.instance, state, row_version: run.instance.row_version + 1 };
   if (ended) {
     await trx
       .updateTable("process_tasks")
@@ -264,13 +352,28 @@ export async function advance(
       .where("instance_id", "=", run.instance.id)
       .where("status", "=", "active")
       .execute();
-    await recordTicketEvents(trx, run.ticket.id, actor, [
+    logEvents(run, actor, [
       { type: ended === "completed" ? "process_completed" : "process_rejected", data: { name: run.name, instanceId: run.instance.id } },
     ]);
   }
-  await refreshAccess(ctx, trx, run.ticket.id, { change: ended ? "ended" : "advanced", taskId: opts.taskId }, opts.participants);
+  // Where the tokens are and the change's history, saved in the statement that opens the ticket to the steps' holders.
+  const history = run.pending.splice(0);
+  const saved = trx.with("saved_instance", (qb) =>
+    qb
+      .updateTable("process_instances")
+      .set({
+        state: JSON.stringify(state),
+        step_values: JSON.stringify(run.instance.step_values),
+        row_version: run.instance.row_version + 1,
+        ...(ended ? { status: ended, finished_at: new Date() } : {}),
+      })
+      .where("id", "=", run.instance.id),
+  );
+  const via = history.length ? saved.with("history", (qb) => ticketEventInsert(qb, run.ticket.id, history)) : saved;
+  run.instance = { ...run.instance, state, row_version: run.instance.row_version + 1, ...(ended ? { status: ended } : {}) };
+  await refreshAccess(ctx, trx, run.ticket.id, { change: ended ? "ended" : "advanced", taskId: opts.taskId }, opts.participants, via);
   if (ended && run.instance.parent_instance_id !== null && run.instance.parent_node_id !== null) {
-    const parent = await loadRunning(trx, run.instance.parent_instance_id, { lock: true });
+    const parent = await loadRunning(trx, run.instance.parent_instance_id, { lock: true, ticket: run.ticket });
     if (parent.instance.status === "running" && parent.instance.state.active.includes(run.instance.parent_node_id)) {
       const outcome = ended === "completed" ? "done" : "rejected";
       const flowUp = finishStep(parent.g, parent.instance.state, run.instance.parent_node_id, outcome, await evaluatorFor(trx, parent));
@@ -302,19 +405,24 @@ async function tellStageDone(
   const texts = progressTexts(customer.locale);
   const body = ended === "completed" || (ended === null && next.length === 0) ? texts.stageDoneLast(stage) : texts.stageDone(stage, next);
   if (ended === "rejected") return;
+  await flushEvents(trx, run);
   await addSystemMessage(ctx, trx, run.ticket, { visibility: "public", body }, { kind: "process", id: run.instance.id, name: run.name });
-  await recordTicketEvents(trx, run.ticket.id, systemActor, [{ type: "process_progress_sent", data: { name: stage, next } }]);
+  logEvents(run, systemActor, [{ type: "process_progress_sent", data: { name: stage, next } }]);
 }
 
-/** The ticket opens to the departments holding its active steps (and those who held one); live views refresh. */
+/**
+ * The ticket opens to the departments holding its active steps (and those who held one); live
+ * views refresh. `via` carries a change to write in the same statement (the instance's state).
+ */
 export async function refreshAccess(
   ctx: AppContext,
   trx: Transaction<DB>,
   ticketId: number,
   event: { change: string; taskId?: number },
   participants: number[] = [],
+  via: StepAccessExecutor = trx,
 ) {
-  const ticket = await setStepAccess(trx, ticketId, participants);
+  const ticket = await setStepAccess(via, ticketId, participants);
   await emitTicketEvent(ctx, trx, "ticket.task_changed", ticket, { taskId: event.taskId ?? 0, change: event.change });
 }
 

@@ -1,13 +1,14 @@
 import type { listTasksQuery, ProcessGraph, ProcessTask, StepField, StepNode } from "@loopdesk/contracts/processes";
-import type { ExpressionBuilder, Kysely, Selectable } from "kysely";
+import { type ExpressionBuilder, type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { z } from "zod";
-import type { DB } from "../../db/schema";
+import type { DB, TicketRow } from "../../db/schema";
 import type { ProcessTasksTable } from "../../db/schema-processes";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { ForbiddenError, NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { routingDirectory } from "../routing/routing-directory";
-import { lockTicket, ticketTitles } from "../tickets/ticket-lookup";
+import { ticketTitles } from "../tickets/ticket-lookup";
+import { loadTaskRun } from "./process-runtime";
 
 export type TaskRow = Selectable<ProcessTasksTable>;
 
@@ -88,53 +89,76 @@ async function stepNodes(db: Executor, rows: TaskRow[]) {
   const nodes = new Map<string, StepNode>();
   const names = new Map<number, string>();
   if (rows.length === 0) return { nodes, names };
+  // Each version's graph once (a queue of 200 tasks usually runs on a handful of versions).
   const instances = await db
     .selectFrom("process_instances as i")
     .innerJoin("process_versions as v", "v.id", "i.version_id")
     .innerJoin("process_definitions as d", "d.id", "i.definition_id")
-    .select(["i.id", "v.graph", "d.name"])
+    .select([
+      "i.id",
+      "i.version_id",
+      "d.name",
+      sql<ProcessGraph | null>`case when row_number() over (partition by i.version_id order by i.id) = 1 then v.graph end`.as("graph"),
+    ])
     .where("i.id", "in", [...new Set(rows.map((r) => r.instance_id))])
     .execute();
+  const steps = new Map<number, Map<string, StepNode>>();
+  for (const i of instances)
+    if (i.graph)
+      steps.set(i.version_id, new Map(i.graph.nodes.flatMap((n) => (n.type === "task" || n.type === "approval" ? [[n.id, n]] : []))));
   for (const i of instances) {
     names.set(i.id, i.name);
-    for (const n of (i.graph as ProcessGraph).nodes) if (n.type === "task" || n.type === "approval") nodes.set(`${i.id}:${n.id}`, n);
+    for (const [id, n] of steps.get(i.version_id) ?? []) nodes.set(`${i.id}:${id}`, n);
   }
   return { nodes, names };
 }
 
 export async function presentTasks(db: Executor, rows: TaskRow[], now = new Date()): Promise<ProcessTask[]> {
   const [{ nodes, names }, titles] = await Promise.all([stepNodes(db, rows), ticketTitles(db, [...new Set(rows.map((r) => r.ticket_id))])]);
-  return rows.map((r) => {
-    const node = nodes.get(`${r.instance_id}:${r.node_id}`);
-    return {
-      id: r.id,
-      instanceId: r.instance_id,
-      ticketId: r.ticket_id,
-      ticketNumber: titles.get(r.ticket_id)?.number ?? 0,
-      ticketSubject: titles.get(r.ticket_id)?.subject ?? "",
+  return rows.map((r) =>
+    presentTask(r, {
+      node: nodes.get(`${r.instance_id}:${r.node_id}`),
       processName: names.get(r.instance_id) ?? "",
-      nodeId: r.node_id,
-      name: r.name,
-      kind: r.kind,
-      status: r.status,
-      level: r.level,
-      departmentId: r.department_id,
-      teamId: r.team_id,
-      role: r.role,
-      assigneeId: r.assignee_id,
-      instructions: node?.instructions ?? "",
-      form: (node?.form ?? []) as StepField[],
-      values: r.step_values,
-      comment: r.comment,
-      dueAt: r.due_at?.toISOString() ?? null,
-      overdue: r.status === "active" && r.due_at !== null && r.due_at < now,
-      startedAt: r.started_at.toISOString(),
-      completedAt: r.completed_at?.toISOString() ?? null,
-      completedBy: r.completed_by,
-      note: r.note,
-      version: r.version,
-    };
-  });
+      ticket: titles.get(r.ticket_id),
+      now,
+    }),
+  );
+}
+
+/** A task as the API shows it, from its row, its step's node, its process's name and its ticket's number and subject. */
+export function presentTask(
+  r: TaskRow,
+  about: { node: StepNode | undefined; processName: string; ticket: { number: number; subject: string } | undefined; now?: Date },
+): ProcessTask {
+  const { node, ticket, now = new Date() } = about;
+  return {
+    id: r.id,
+    instanceId: r.instance_id,
+    ticketId: r.ticket_id,
+    ticketNumber: ticket?.number ?? 0,
+    ticketSubject: ticket?.subject ?? "",
+    processName: about.processName,
+    nodeId: r.node_id,
+    name: r.name,
+    kind: r.kind,
+    status: r.status,
+    level: r.level,
+    departmentId: r.department_id,
+    teamId: r.team_id,
+    role: r.role,
+    assigneeId: r.assignee_id,
+    instructions: node?.instructions ?? "",
+    form: (node?.form ?? []) as StepField[],
+    values: r.step_values,
+    comment: r.comment,
+    dueAt: r.due_at?.toISOString() ?? null,
+    overdue: r.status === "active" && r.due_at !== null && r.due_at < now,
+    startedAt: r.started_at.toISOString(),
+    completedAt: r.completed_at?.toISOString() ?? null,
+    completedBy: r.completed_by,
+    note: r.note,
+    version: r.version,
+  };
 }
 
 /** 我的待办 and the team's tasks: most urgent first (overdue, then soonest due, then oldest). */
@@ -176,7 +200,11 @@ export async function loadTask(
 ) {
   let q = db.selectFrom("process_tasks").selectAll().where("id", "=", id);
   if (opts.lock) q = q.forUpdate();
-  const task = await q.executeTakeFirst();
+  return checkTaskAccess(root, db, staff, await q.executeTakeFirst(), opts);
+}
+
+/** The task when the caller may see it (and act on it, when asked); else 404 (or 403 for one they only see). */
+async function checkTaskAccess(root: Kysely<DB>, db: Executor, staff: StaffPrincipal, task: TaskRow | undefined, opts: { act?: boolean }) {
   const pools = await poolsOf(root, db, staff);
   if (!task || !canSee(task, staff, pools)) throw NotFoundError("Task");
   if (opts.act && !canAct(task, staff, pools)) throw ForbiddenError("This step is held by someone else.");
@@ -191,7 +219,7 @@ export async function loadCustomerTask(db: Executor, ticketId: number, taskId: n
     .where("id", "=", taskId)
     .where("ticket_id", "=", ticketId)
     .where("kind", "=", "customer")
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
   if (!task) throw NotFoundError("Task");
   return task;
@@ -205,11 +233,18 @@ export async function instanceTicketId(db: Executor, instanceId: number) {
 }
 
 /**
- * A task about to change, locked after its ticket: every change to a ticket takes the ticket's row
- * first, so completions and ticket updates queue up instead of deadlocking.
+ * A task about to change, with its ticket (locked) and its running instance: every change to a
+ * ticket takes the ticket's row first, so completions and ticket updates queue up instead of
+ * deadlocking, and the task and instance read after the lock stay current until the commit.
  */
-export async function lockTaskWithTicket(root: Kysely<DB>, db: Executor, staff: StaffPrincipal, id: number) {
-  const peek = await loadTask(root, db, staff, id, { act: true });
-  await lockTicket(db, peek.ticket_id);
-  return loadTask(root, db, staff, id, { lock: true, act: true });
+export async function lockTaskWithTicket(root: Kysely<DB>, trx: Transaction<DB>, staff: StaffPrincipal, id: number) {
+  const ticket = await trx
+    .selectFrom("tickets")
+    .selectAll()
+    .where("id", "=", (eb) => eb.selectFrom("process_tasks").select("ticket_id").where("id", "=", id))
+    .forUpdate()
+    .executeTakeFirst();
+  const found = ticket ? await loadTaskRun(trx, ticket, id) : undefined;
+  const task = await checkTaskAccess(root, trx, staff, found?.task, { act: true });
+  return { task, ticket: ticket as TicketRow, run: (found as NonNullable<typeof found>).run };
 }

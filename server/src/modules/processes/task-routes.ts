@@ -54,11 +54,10 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext) {
     body: completeTaskBody,
     responses: { 200: processTask },
     handler: async ({ principal, params, body }) => {
-      const done = await ctx.db.transaction().execute(async (trx) => {
-        const task = await lockTaskWithTicket(ctx.db, trx, principal, params.id);
-        return completeTask(ctx, trx, { task, actor: actorOf(principal), staffId: principal.id }, body);
+      return ctx.db.transaction().execute(async (trx) => {
+        const { task, run } = await lockTaskWithTicket(ctx.db, trx, principal, params.id);
+        return completeTask(ctx, trx, { task, run, actor: actorOf(principal), staffId: principal.id }, body);
       });
-      return (await presentTasks(ctx.db, [done]))[0];
     },
   });
   route(app, {
@@ -108,9 +107,14 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: z.object({ progress: customerProgress.nullable() }) },
     handler: async ({ principal, params, body }) => {
       await ctx.db.transaction().execute(async (trx) => {
-        await loadVisibleTicket(trx, principal, params.id, { forUpdate: true });
+        const ticket = await loadVisibleTicket(trx, principal, params.id, { forUpdate: true });
         const task = await loadCustomerTask(trx, params.id, params.taskId);
-        await completeTask(ctx, trx, { task, actor: actorOf(principal), staffId: null }, { values: body.values, comment: body.comment });
+        await completeTask(
+          ctx,
+          trx,
+          { task, ticket, actor: actorOf(principal), staffId: null },
+          { values: body.values, comment: body.comment },
+        );
       });
       return { progress: await progressOf(ctx.db, params.id) };
     },

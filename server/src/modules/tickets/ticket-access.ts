@@ -112,7 +112,7 @@ export async function loadTicketWithAccess(
   opts: { forUpdate?: boolean; need?: TicketAccess } = {},
 ) {
   let q = db.selectFrom("tickets").selectAll().where("id", "=", id);
-  if (opts.forUpdate) q = q.forUpdate();
+  if (opts.forUpdate) q = q.forNoKeyUpdate();
   const ticket = await q.executeTakeFirst();
   const access = ticket ? accessTo(await scopeFor(db, principal), ticket) : null;
   if (!ticket || access === null) throw NotFoundError("Ticket");

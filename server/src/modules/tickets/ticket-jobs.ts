@@ -36,7 +36,7 @@ export function registerTicketJobs(ctx: AppContext) {
             .where("solved_at", "<", cutoff)
             .orderBy("solved_at")
             .limit(500)
-            .forUpdate()
+            .forNoKeyUpdate()
             .skipLocked(),
         )
         .returning(["id", "number", "customer_id", "organization_id", "department_id", "assignee_id", "participant_ids"])

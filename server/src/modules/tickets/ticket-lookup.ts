@@ -7,7 +7,7 @@ import type { Executor } from "../../platform/jobs/job-queue";
 
 /** The ticket, locked for the caller's transaction. */
 export const lockTicket = (db: Executor, id: number) =>
-  db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+  db.selectFrom("tickets").selectAll().where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 
 export const findTicketById = (db: Executor, id: number) => db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirst();
 
@@ -71,7 +71,7 @@ export async function ticketsInStatusSince(
     .orderBy("status_changed_at")
     .orderBy("id")
     .limit(q.limit)
-    .forUpdate();
+    .forNoKeyUpdate();
   const after = q.after;
   if (after) {
     const at = sql<Date>`${after.at}::timestamptz`;

@@ -15,7 +15,7 @@ export type RoutingStatePatch = {
 };
 
 export async function lockTicket(db: Executor, id: number) {
-  return db.selectFrom("tickets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+  return db.selectFrom("tickets").selectAll().where("id", "=", id).forNoKeyUpdate().executeTakeFirst();
 }
 
 /** Several tickets, locked in id order (two runs over overlapping tickets cannot deadlock). */
@@ -26,7 +26,7 @@ export async function lockTickets(db: Executor, ids: number[]) {
     .select(TICKET_COLUMNS)
     .where(sql<SqlBool>`id = any(${ids}::int[])`)
     .orderBy("id")
-    .forUpdate()
+    .forNoKeyUpdate()
     .modifyEnd(prepared)
     .execute();
 }

@@ -1,5 +1,8 @@
-import { sql } from "kysely";
-import type { Executor } from "../../platform/jobs/job-queue";
+import { type QueryCreator, sql } from "kysely";
+import type { DB } from "../../db/schema";
+
+/** A transaction, or one with a change to write in the same statement (`trx.with(…)`). */
+export type StepAccessExecutor = Pick<QueryCreator<DB>, "updateTable">;
 
 /**
  * A process's steps open the ticket to whoever works them: the departments holding an active step
@@ -7,7 +10,7 @@ import type { Executor } from "../../platform/jobs/job-queue";
  * the process's active tasks and written in one statement; returns the ticket's row as the live
  * stream scopes it.
  */
-export async function setStepAccess(db: Executor, ticketId: number, participants: number[]) {
+export async function setStepAccess(db: StepAccessExecutor, ticketId: number, participants: number[]) {
   return db
     .updateTable("tickets")
     .set({

@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { SIM_STRATEGIES, type SimResult, simulateDay } from "./simulate-day";
+import { DEFAULT_HANDOFF_ASSUMPTIONS, simulateHandoffs } from "./simulate-handoffs";
 import { DEFAULT_OUTCOME_ASSUMPTIONS, type OutcomeResult, simulateOutcomes } from "./simulate-outcomes";
 import type { SimProfile } from "./simulation-profile";
-import { comparisonChartSvg, comparisonMarkdown, comparisonTable, outcomesMarkdown } from "./simulation-report";
+import { comparisonChartSvg, comparisonMarkdown, comparisonTable, handoffsMarkdown, outcomesMarkdown } from "./simulation-report";
 
 /** At most this many requests go through the before/after model (a proportional sample of a bigger day). */
 const OUTCOME_SAMPLE = 5_000;
@@ -34,6 +35,10 @@ export function runSimulation(profile: SimProfile, outDir: string, opts: { seed?
   const outcomeText = outcomesMarkdown(outcomes, DEFAULT_OUTCOME_ASSUMPTIONS, sample.name);
   print(`\nBefore and with Loopdesk — ${sample.name}\n`);
   print(outcomeText);
+  const handoffs = simulateHandoffs(sample, DEFAULT_HANDOFF_ASSUMPTIONS, opts.seed ?? 1);
+  const handoffText = handoffsMarkdown(handoffs, DEFAULT_HANDOFF_ASSUMPTIONS);
+  print(`\nCross-department requests: transfers and processes — ${sample.name}\n`);
+  print(handoffText);
   fs.mkdirSync(outDir, { recursive: true });
   const files = {
     json: path.join(outDir, "simulation.json"),
@@ -43,11 +48,23 @@ export function runSimulation(profile: SimProfile, outDir: string, opts: { seed?
   };
   fs.writeFileSync(
     files.json,
-    `${JSON.stringify({ profile: profile.name, slaMinutes: profile.slaMinutes, results, outcomes, assumptions: DEFAULT_OUTCOME_ASSUMPTIONS }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        profile: profile.name,
+        slaMinutes: profile.slaMinutes,
+        results,
+        outcomes,
+        assumptions: DEFAULT_OUTCOME_ASSUMPTIONS,
+        handoffs,
+        handoffAssumptions: DEFAULT_HANDOFF_ASSUMPTIONS,
+      },
+      null,
+      2,
+    )}\n`,
   );
   fs.writeFileSync(files.markdown, `${comparisonMarkdown(results)}\n`);
   fs.writeFileSync(files.svg, comparisonChartSvg(results, profile.name));
-  fs.writeFileSync(files.outcomes, `${outcomeText}\n`);
+  fs.writeFileSync(files.outcomes, `${outcomeText}\n\n${handoffText}\n`);
   print(`\nSaved ${files.json}, ${files.markdown}, ${files.outcomes} and ${files.svg}`);
-  return { results, outcomes, files };
+  return { results, outcomes, handoffs, files };
 }

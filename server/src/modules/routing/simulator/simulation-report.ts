@@ -1,3 +1,4 @@
+import type { HandoffAssumptions, HandoffResult } from "./simulate-handoffs";
 import type { OutcomeAssumptions, OutcomeResult } from "./simulate-outcomes";
 import * as echarts from "echarts";
 import type { SimResult } from "./simulate-day";
@@ -122,5 +123,36 @@ export function outcomesMarkdown(results: OutcomeResult[], a: OutcomeAssumptions
     `- Before, a dispatcher works through the spreadsheet every ${a.dispatchEveryMinutes} min between ${a.dispatcherHours[0]}:00 and ${a.dispatcherHours[1]}:00 and hands requests out in turn; Loopdesk routes each request on arrival to the agent who can start soonest.`,
     `- ${share(a.handOffShare)} of requests need a second department (with half as many people as the front line, on the same kinds of shifts) for a step of about ${minutes(a.handOffWorkMinutes)}. Before, it is posted in that department's chat group, read at ${a.chatChecks.map((h) => `${h}:00`).join(" and ")}; ${share(a.chatOverlooked)} of posts are overlooked until the customer chases after ${a.chaseAfterDays} days. Loopdesk transfers it (转派) to the department's team at once.`,
     `- In both, an agent picks a request up a median ${minutes(a.pickUpMinutes)} after it reaches them. Handling times per category and the agents' shifts come from the generated day of the routing simulation.`,
+  ].join("\n");
+}
+
+/** Cross-department requests by transfers and by processes, with the assumptions (docs/outcomes.md). */
+export function handoffsMarkdown(results: HandoffResult[], a: HandoffAssumptions) {
+  const [transfers, processes] = [results.find((r) => r.mode === "transfers"), results.find((r) => r.mode === "processes")];
+  if (!transfers || !processes) return "";
+  const hours = (h: number) => (h < 1.5 ? `${(h * 60).toFixed(0)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`);
+  const days = (d: number) => `${d.toFixed(1)} d`;
+  const stageRows = transfers.stages.map((s, i) => {
+    const p = processes.stages[i] as (typeof processes.stages)[number];
+    return `| waiting before ${s.stage} (${s.requests} requests), mean / p90 | ${hours(s.waitHours.mean)} / ${hours(s.waitHours.p90)} | ${hours(p.waitHours.mean)} / ${hours(p.waitHours.p90)} |`;
+  });
+  return [
+    `Cross-department requests (跨境退换货: 售后审核 → 客户寄回 → 仓库收货 → 财务审批 for large refunds → 财务退款): ${transfers.requests}, ${share(a.share)} of the day.`,
+    "",
+    "| | by transfers (转派) | by a process (流程) |",
+    "|---|---:|---:|",
+    `| cycle, median | ${days(transfers.cycleDays.median)} | ${days(processes.cycleDays.median)} |`,
+    `| cycle, mean | ${days(transfers.cycleDays.mean)} | ${days(processes.cycleDays.mean)} |`,
+    `| cycle, p90 | ${days(transfers.cycleDays.p90)} | ${days(processes.cycleDays.p90)} |`,
+    ...stageRows,
+    `| stages sent back for missing information | ${transfers.sendBacks} | ${processes.sendBacks} |`,
+    "",
+    "Assumptions (both columns use the same requests, people, shifts, work times and customer delays):",
+    "",
+    `- Work per stage (median): 售后审核 ${a.work.review} min, 仓库收货 ${a.work.receive} min, 财务审批 ${a.work.approve} min (${share(a.approvalShare)} of refunds), 财务退款 ${a.work.refund} min; in both, an agent starts a median ${minutes(a.pickUpMinutes)} after work reaches their queue, and the team's member who can start soonest takes it.`,
+    `- The customer sends the goods after a median ${a.shipDays} days; ${share(a.customerForgets)} forget until reminded — by transfers they remember by themselves after ${a.forgetDays} days, a process's customer step reminds them every ${a.remindEveryHours} h. The warehouse starts when both the parcel and the ticket have reached it.`,
+    `- By transfers, ${share(a.transferAtOnce)} of hand-offs are made as soon as a stage is done, the rest when the holder gets back to the ticket (a median ${minutes(a.transferLaterMinutes)} of their working time later), and ${share(a.transferForgotten)} are forgotten until the customer chases after ${a.chaseAfterDays} days. A process starts the next step's task at once.`,
+    `- ${share(a.sendBack.transfers)} of stages reached by transfer are sent back for missing information (a few minutes each way, and the hand-offs again); a process step's form asks for it up front (${share(a.sendBack.processes)}).`,
+    `- By transfers, the finance manager reads approval requests in chat at ${a.managerChecks.map((h) => `${h}:00`).join(" and ")}; a process puts an approval task in their queue, taken after a median ${minutes(a.approvalPickUpMinutes)}.`,
   ].join("\n");
 }
