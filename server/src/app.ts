@@ -45,6 +45,7 @@ import { registerIntakeJobs } from "./modules/intake/intake-jobs";
 import { registerImJobs } from "./modules/intake/im/im-jobs";
 import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerProcessJobs } from "./modules/processes/process-jobs";
+import { registerCustomerAnswers } from "./modules/processes/customer-answers";
 import { registerProcessReportRoutes } from "./modules/processes/process-report-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
 import { registerTaskRoutes } from "./modules/processes/task-routes";
@@ -102,6 +103,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerReplyMail(ctx);
   registerInfoRequest(ctx);
   registerProcessJobs(ctx);
+  registerCustomerAnswers(ctx);
   registerImJobs(ctx);
   return ctx;
 }

@@ -130,6 +130,75 @@ describe("email intake over SMTP", () => {
     expect(last?.bodyText).toBe("税号 91310000MA1K000000");
   });
 
+  it("a process step that asks the customer goes out by mail; their reply with 名称：内容 lines finishes it and the process goes on", async () => {
+    const created = await admin.post("/api/v1/processes", {
+      key: "mail_return",
+      name: "邮件退货",
+      graph: {
+        nodes: [
+          { id: "s", type: "start" },
+          {
+            id: "ship",
+            type: "task",
+            name: "寄回商品",
+            stage: "寄回",
+            owner: { type: "customer" },
+            form: [
+              { key: "tracking_no", label: "快递单号", type: "text", required: true },
+              { key: "courier", label: "快递公司", type: "text" },
+            ],
+          },
+          { id: "e", type: "end" },
+        ],
+        edges: [
+          { id: "e1", source: "s", target: "ship" },
+          { id: "e2", source: "ship", target: "e" },
+        ],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect((await admin.post(`/api/v1/processes/${created.json().id}/publish`, {})).statusCode).toBe(200);
+    await send(eml({ from: "zhaoliu@mail.example.net", subject: "申请退货", text: "鞋子尺码不合适", messageId: "ret-1@mail.example.net" }));
+    const [ticket] = await ticketsOf("zhaoliu@mail.example.net");
+    expect((await admin.post(`/api/v1/tickets/${ticket?.id}/processes`, { processKey: "mail_return" })).statusCode).toBe(201);
+    const asked = async () => {
+      await t.ctx.jobs.drain();
+      return [...sink.received].reverse().find((m) => m.to.includes("zhaoliu@mail.example.net"));
+    };
+    await expect.poll(async () => (await asked()) !== undefined, { timeout: 20_000, interval: 500 }).toBe(true);
+    const out = await asked();
+    expect((await parseMail(out?.raw ?? "")).text).toContain("快递单号");
+    const outId = /^Message-ID: <([^>]+)>/im.exec(out?.raw ?? "")?.[1] as string;
+    const instance = async () => (await admin.get(`/api/v1/tickets/${ticket?.id}/processes`)).json().items[0];
+
+    // A reply that leaves the required field out stays a message; the step still waits.
+    await send(eml({ from: "zhaoliu@mail.example.net", subject: "Re: 申请退货", text: "快递公司：顺丰\n明天寄", inReplyTo: outId }));
+    await t.ctx.jobs.drain();
+    expect((await instance()).status).toBe("running");
+
+    await send(
+      eml({
+        from: "zhaoliu@mail.example.net",
+        subject: "Re: 申请退货",
+        text: "快递单号：SF1234567890\n快递公司：顺丰\n\n在 2026年12月4日，售后支持 写道：\n> 快递单号：",
+        inReplyTo: outId,
+      }),
+    );
+    await expect
+      .poll(
+        async () => {
+          await t.ctx.jobs.drain();
+          return (await instance()).status;
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe("completed");
+    const done = await instance();
+    expect(done.values.ship).toMatchObject({ tracking_no: "SF1234567890", courier: "顺丰" });
+    const events = (await admin.get(`/api/v1/tickets/${ticket?.id}/events`)).json().items as { type: string; actorType: string }[];
+    expect(events.find((e) => e.type === "process_step_completed")).toMatchObject({ actorType: "customer" });
+  });
+
   it("a reply carrying only the ticket number in the subject joins it — unless it comes from a stranger", async () => {
     await send(eml({ from: "wangwu@mail.example.net", subject: "退款进度", text: "请问退款到哪一步了" }));
     const [ticket] = await ticketsOf("wangwu@mail.example.net");

@@ -57,9 +57,16 @@ export async function extractFieldValues(
   keys?: string[],
 ): Promise<Record<string, unknown>> {
   if (text.trim() === "") return {};
+  const defs = (await activeDefinitions(db, "ticket")).filter(
+    (def) => empty(values[def.key]) && fieldApplies(def, categoryId) && (!keys || keys.includes(def.key)),
+  );
+  return valuesFromText(defs, text);
+}
+
+/** What free text states for these fields ("标签：值" lines, or a field's pattern), where valid. */
+export function valuesFromText(defs: CustomFieldDefinition[], text: string) {
   const found: Record<string, unknown> = {};
-  for (const def of await activeDefinitions(db, "ticket")) {
-    if (!empty(values[def.key]) || !fieldApplies(def, categoryId) || (keys && !keys.includes(def.key))) continue;
+  for (const def of defs) {
     let candidate = labelled(def, text);
     if (candidate === undefined && def.pattern && (def.type === "text" || def.type === "number"))
       candidate = searchPattern(def.pattern)?.exec(text)?.[0];

@@ -18,6 +18,17 @@ export const TaskFinishedError = (status: string) =>
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 
+/** A step's form field as a custom field, to check and read its values as custom fields do. */
+export const asFieldDefinition = (f: StepField) => ({
+  ...f,
+  id: 0,
+  entity: "ticket" as const,
+  position: 0,
+  active: true,
+  categoryIds: [],
+  requiredWhen: null,
+});
+
 /**
  * Checks a step's answers against its form (types, options, patterns as custom fields do; required
  * fields that are shown). All problems at once, by `values.<key>`; answers of hidden fields are dropped.
@@ -35,8 +46,7 @@ export function checkStepValues(form: StepField[], values: Record<string, unknow
       if (f.required) issues.push({ path: `values.${f.key}`, code: "required", message: `${f.label} is required.` });
       continue;
     }
-    const def = { ...f, id: 0, entity: "ticket" as const, position: 0, active: true, categoryIds: [], requiredWhen: null };
-    const checked = checkValue(def, v);
+    const checked = checkValue(asFieldDefinition(f), v);
     if (checked.issue) issues.push({ path: `values.${f.key}`, code: checked.issue, message: `Invalid value for ${f.label}.` });
     else out[f.key] = checked.value;
   }

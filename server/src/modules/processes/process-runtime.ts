@@ -23,6 +23,7 @@ import { lockTicket } from "../tickets/ticket-lookup";
 import { type StepAccessExecutor, setStepAccess } from "../tickets/ticket-step-access";
 import { type Flow, finishStep, GraphIndex, startFlow } from "./process-engine";
 import { runnableVersion } from "./process-definitions";
+import { markCustomerStepInUse } from "./customer-step-usage";
 import { progressTexts } from "./progress-texts";
 import { type Holder, resolveHolder, stepDue } from "./step-holders";
 
@@ -303,6 +304,7 @@ async function insertTasks(ctx: AppContext, trx: Transaction<DB>, run: Running, 
 
 /** A step the customer holds: one message listing what to fill in, answered on the portal. */
 async function askCustomer(ctx: AppContext, trx: Transaction<DB>, run: Running, node: StepNode) {
+  markCustomerStepInUse(ctx);
   const customer = await customerContact(trx, run.ticket.customer_id);
   const texts = progressTexts(customer.locale);
   const lines = node.form.map((f) => `- ${f.label}${f.helpText ? `（${f.helpText}）` : ""}`).join("\n");

@@ -49,3 +49,13 @@ export async function addSystemMessage(
   });
   return message.id;
 }
+
+/**
+ * Whether a new message goes out to the customer on the ticket's channel (mail, IM): an agent's
+ * public reply, or what a process tells the customer (its questions and progress). Other rules'
+ * public notes stay on the ticket and the portal.
+ */
+export const reachesCustomerChannels = (payload: Record<string, unknown>) =>
+  payload.visibility === "public" &&
+  (payload.authorType === "staff" ||
+    (payload.authorType === "system" && (payload.via as { kind?: string } | undefined)?.kind === "process"));

@@ -6,8 +6,8 @@ type State = { inUse: boolean; checkedAt: number; checking: boolean };
  * Whether an optional feature (SLA policies, webhooks, triggers…) is in use, as this process last
  * saw it per database: answered instantly from memory, refreshed in the background at most every
  * `ttlMs`, and true until known otherwise. A subscriber's `active()` uses it so an unused feature
- * costs no job per event. After enabling the feature, call `markInUse` so this process notices
- * at once; other processes notice within `ttlMs`.
+ * costs no job per event. After enabling the feature (even inside its transaction), call
+ * `markInUse` so this process notices at once; other processes notice within `ttlMs`.
  */
 export function usageFlag(isInUse: (db: Executor) => Promise<boolean>, ttlMs = 5_000) {
   const byDatabase = new WeakMap<object, State>();
@@ -44,7 +44,9 @@ export function usageFlag(isInUse: (db: Executor) => Promise<boolean>, ttlMs = 5
     markInUse(db: Executor) {
       const state = stateOf(db);
       state.inUse = true;
-      state.checkedAt = 0;
+      // Trusted for a full period: the caller may not have committed yet, and a check made now
+      // (on another connection) would not see the feature and switch it off again.
+      state.checkedAt = Date.now();
     },
   };
 }

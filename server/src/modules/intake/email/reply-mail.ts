@@ -4,6 +4,7 @@ import type { Executor } from "../../../platform/jobs/job-queue";
 import type { Mail } from "../../../platform/mail/mailer";
 import { customerContact } from "../../customers/customer-service";
 import { attachmentsForMessages } from "../../tickets/attachment-service";
+import { reachesCustomerChannels } from "../../tickets/add-system-message";
 import { findTicketById, ticketMessageForMail } from "../../tickets/ticket-lookup";
 import { getMailboxRow, ownAddresses } from "../mailbox-service";
 import { recordMessageId, ticketThread } from "./email-threads";
@@ -44,8 +45,7 @@ export function registerReplyMail(ctx: AppContext) {
     types: ["ticket.message_added"],
     active: () => ctx.mailer.enabled,
     accepts: ({ payload }) =>
-      payload.visibility === "public" &&
-      payload.authorType === "staff" &&
+      reachesCustomerChannels(payload) &&
       // Solving sends the resolution mail (with this reply in it) instead.
       (payload.changes as { status?: { after?: unknown } } | undefined)?.status?.after !== "solved",
     handle: async (event, { trx }) => {

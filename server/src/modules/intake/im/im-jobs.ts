@@ -1,5 +1,6 @@
 import type { AppContext } from "../../../platform/context";
 import { type Executor, enqueue } from "../../../platform/jobs/job-queue";
+import { reachesCustomerChannels } from "../../tickets/add-system-message";
 import { findTicketById, ticketMessageForMail } from "../../tickets/ticket-lookup";
 import { getImChannel } from "./im-channel-service";
 import { imReplyTarget } from "./receive-im-message";
@@ -14,7 +15,7 @@ export function registerImJobs(ctx: AppContext) {
   ctx.events.subscribe({
     name: "im-reply",
     types: ["ticket.message_added"],
-    accepts: ({ payload }) => payload.visibility === "public" && payload.authorType === "staff",
+    accepts: ({ payload }) => reachesCustomerChannels(payload),
     handle: async (event, { trx }) => {
       const target = await imReplyTarget(trx, event.aggregateId);
       if (!target) return;
