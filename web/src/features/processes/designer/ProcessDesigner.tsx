@@ -3,13 +3,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { Alert, App, Button, Card, Empty, Input, List, Space, Tag, Tooltip, Typography } from "antd";
-import { type DragEvent, useEffect, useState } from "react";
+import { type DragEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, api } from "../../../api/client";
 import { errorText } from "../../../app/error-text";
 import { type FlowNodeData, nodeTypes } from "../flow-nodes";
 import { NODE_HEIGHT, NODE_WIDTH } from "../graph-layout";
+import { showReadable } from "../readable-viewport";
 import { DryRunDialog } from "./DryRunDialog";
 import { EdgePanel } from "./EdgePanel";
 import { NodePanel } from "./NodePanel";
@@ -20,6 +21,9 @@ const PALETTE: NodeType[] = ["task", "approval", "exclusive", "parallel_split", 
 const DRAG_TYPE = "application/loopdesk-node";
 
 /** The admin's no-code process designer: palette, canvas, side panel; validation pinned to nodes; dry run; publish. */
+/** The canvas fills the window below the toolbar (never shorter than 560 px). */
+const CANVAS_HEIGHT = "max(560px, calc(100vh - 190px))";
+
 export function ProcessDesigner() {
   const { id } = useParams();
   const { t } = useTranslation();
@@ -39,6 +43,7 @@ function Designer({ definition }: { definition: ProcessDefinition }) {
   const qc = useQueryClient();
   const d = useDesigner(definition.graph);
   const flow = useReactFlow();
+  const canvas = useRef<HTMLDivElement>(null);
   const [name, setName] = useState(definition.name);
   const [problems, setProblems] = useState<ValidationProblem[] | null>(null);
   const [dryRun, setDryRun] = useState(false);
@@ -162,7 +167,7 @@ function Designer({ definition }: { definition: ProcessDefinition }) {
           <Button
             onClick={() => {
               d.layout();
-              requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, padding: 0.08 }));
+              requestAnimationFrame(() => showReadable(flow, canvas.current));
             }}
             data-testid="designer-layout"
           >
@@ -237,7 +242,8 @@ function Designer({ definition }: { definition: ProcessDefinition }) {
           className="designer-canvas"
           role="application"
           aria-label={t("designer.canvas")}
-          style={{ flex: 1, height: 560, border: "1px solid #eee", borderRadius: 8, background: "#fff" }}
+          ref={canvas}
+          style={{ flex: 1, height: CANVAS_HEIGHT, border: "1px solid #eee", borderRadius: 8, background: "#fff" }}
           onDragOver={(e) => {
             e.preventDefault();
             e.dataTransfer.dropEffect = "move";
@@ -253,14 +259,18 @@ function Designer({ definition }: { definition: ProcessDefinition }) {
             onConnect={d.onConnect}
             onPaneClick={() => d.setSelected(null)}
             deleteKeyCode={["Delete", "Backspace"]}
-            fitView
-            fitViewOptions={{ maxZoom: 1, padding: 0.08 }}
+            onInit={(f) => showReadable(f, canvas.current)}
+            minZoom={0.2}
           >
             <Background />
             <Controls />
           </ReactFlow>
         </div>
-        <Card size="small" style={{ width: 340, flex: "none", maxHeight: 560, overflow: "auto" }} title={t("designer.properties")}>
+        <Card
+          size="small"
+          style={{ width: 340, flex: "none", maxHeight: CANVAS_HEIGHT, overflow: "auto" }}
+          title={t("designer.properties")}
+        >
           {selectedNode ? (
             <NodePanel
               key={selectedNode.id}
