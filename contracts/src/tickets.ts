@@ -295,6 +295,7 @@ export const ticketEventTypes = [
   "process_cancelled",
   "process_progress_sent",
   "process_migrated",
+  "category_classified",
 ] as const;
 export type TicketEventType = (typeof ticketEventTypes)[number];
 

@@ -47,6 +47,8 @@ import { registerInfoRequest } from "./modules/intake/info-request";
 import { registerProcessJobs } from "./modules/processes/process-jobs";
 import { registerCustomerAnswers } from "./modules/processes/customer-answers";
 import { registerProcessReportRoutes } from "./modules/processes/process-report-routes";
+import { registerClassificationJobs } from "./modules/classification/classification-jobs";
+import { registerClassificationRoutes } from "./modules/classification/classification-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
 import { registerTaskRoutes } from "./modules/processes/task-routes";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
@@ -104,6 +106,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerInfoRequest(ctx);
   registerProcessJobs(ctx);
   registerCustomerAnswers(ctx);
+  registerClassificationJobs(ctx);
   registerImJobs(ctx);
   return ctx;
 }
@@ -179,6 +182,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerFeedbackRoutes(app, ctx);
   registerVisitRoutes(app, ctx);
   registerProcessRoutes(app, ctx);
+  registerClassificationRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerProcessReportRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);

@@ -13,6 +13,7 @@ import { startSmtpListener } from "./modules/intake/email/smtp-listener";
 import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleOfficialCalendarCheck } from "./modules/sla/official-calendar-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
+import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { createLogger } from "./platform/logger";
@@ -94,6 +95,7 @@ async function main() {
     await scheduleTicketJobs(ctx);
     await scheduleSlaJobs(ctx);
     await scheduleProcessJobs(ctx);
+    await scheduleClassificationJobs(ctx);
     await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);

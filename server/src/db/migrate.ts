@@ -41,6 +41,7 @@ import * as m0039 from "./migrations/2026-12-04-0039-staff-preferences";
 import * as m0040 from "./migrations/2026-12-04-0040-official-calendar-days";
 import * as m0041 from "./migrations/2026-12-04-0041-bulk-changes";
 import * as m0042 from "./migrations/2026-12-04-0042-processes";
+import * as m0043 from "./migrations/2026-12-04-0043-classifier";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0040-official-calendar-days": m0040,
   "2026-12-04-0041-bulk-changes": m0041,
   "2026-12-04-0042-processes": m0042,
+  "2026-12-04-0043-classifier": m0043,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -9,6 +9,7 @@ import type {
 } from "./schema-automations";
 import type { BusinessCalendarsTable, OfficialCalendarDaysTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
+import type { ClassifierModelsTable, TicketCategorySuggestionsTable } from "./schema-knowledge";
 import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
@@ -313,6 +314,8 @@ export interface DB {
   process_versions: ProcessVersionsTable;
   process_instances: ProcessInstancesTable;
   process_tasks: ProcessTasksTable;
+  classifier_models: ClassifierModelsTable;
+  ticket_category_suggestions: TicketCategorySuggestionsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

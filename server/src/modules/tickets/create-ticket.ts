@@ -13,6 +13,7 @@ import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
+import { suggestCategory } from "../classification/category-suggester";
 import { findDuplicateOf } from "./duplicate-detection";
 import { type Actor, type TicketEventInput, actorOf, recordTicketEvents, systemActor, ticketEventRows } from "./ticket-events";
 
@@ -58,7 +59,18 @@ export async function prepareTicket(
     },
   );
   const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
-  return { departmentId, customFields, channel, description, descriptionHtml };
+  // 智能分类: without a category from the customer or agent, the workspace's classifier suggests
+  // one; a confident suggestion is applied, and its department follows (routing then does too).
+  const suggestion = input.categoryId == null ? await suggestCategory(ctx.db, input.subject, description) : null;
+  let categoryId = input.categoryId ?? null;
+  if (suggestion?.apply) {
+    const category = await getCategory(ctx.db, suggestion.categoryId);
+    if (category?.active) {
+      categoryId = category.id;
+      departmentId ??= category.departmentId;
+    } else suggestion.apply = false;
+  }
+  return { departmentId, customFields, channel, description, descriptionHtml, categoryId, suggestion };
 }
 
 export async function createTicket(
@@ -66,7 +78,8 @@ export async function createTicket(
   trx: Transaction<DB>,
   principal: Principal,
   input: CreateTicketBody,
-  prepared: Awaited<ReturnType<typeof prepareTicket>>,
+  prepared: Omit<Awaited<ReturnType<typeof prepareTicket>>, "categoryId" | "suggestion"> &
+    Partial<Pick<Awaited<ReturnType<typeof prepareTicket>>, "categoryId" | "suggestion">>,
   extra: { followUpOfId?: number; actor?: Actor } = {},
 ): Promise<TicketRow> {
   const customer =
@@ -78,7 +91,9 @@ export async function createTicket(
   const assigneeId = input.assigneeId ?? null;
   // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
   // 信息不全: intake channels (mail, calls) accept a request without every required field; the customer is asked once.
-  const missing = await missingTemplateFields(trx, input.categoryId, prepared.customFields);
+  const categoryId = prepared.categoryId !== undefined ? prepared.categoryId : (input.categoryId ?? null);
+  const suggestion = prepared.suggestion ?? null;
+  const missing = await missingTemplateFields(trx, categoryId, prepared.customFields);
   const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, `${input.subject}\n${prepared.description}`, now);
   const events: TicketEventInput[] = [
     {
@@ -87,12 +102,24 @@ export async function createTicket(
         status: "new",
         priority: input.priority,
         channel: prepared.channel,
-        categoryId: input.categoryId ?? null,
+        categoryId,
         departmentId: prepared.departmentId,
       },
       // Whether every required template field was there: the analytics' completeness at creation, per channel.
       data: { complete: missing.length === 0, ...(extra.followUpOfId ? { followUpOfId: extra.followUpOfId } : {}) },
     },
+    ...(suggestion
+      ? [
+          {
+            type: "category_classified" as const,
+            data: {
+              categoryId: suggestion.categoryId,
+              confidence: Math.round(suggestion.confidence * 100) / 100,
+              applied: suggestion.apply,
+            },
+          },
+        ]
+      : []),
     ...(assigneeId ? [{ type: "assigned" as const, field: "assigneeId", before: null, after: assigneeId }] : []),
     ...(missing.length ? [{ type: "info_missing" as const, data: { fields: missing } }] : []),
     ...(duplicate
@@ -110,7 +137,7 @@ export async function createTicket(
           description_html: prepared.descriptionHtml,
           priority: input.priority,
           channel: prepared.channel,
-          category_id: input.categoryId ?? null,
+          category_id: categoryId,
           customer_id: customer.id,
           organization_id: customer.organizationId,
           department_id: prepared.departmentId,
@@ -138,6 +165,18 @@ export async function createTicket(
     .selectFrom("new_ticket")
     .selectAll()
     .executeTakeFirstOrThrow();
+  if (suggestion)
+    await trx
+      .insertInto("ticket_category_suggestions")
+      .values({
+        ticket_id: ticket.id,
+        category_id: suggestion.categoryId,
+        confidence: suggestion.confidence,
+        applied: suggestion.apply,
+        model_id: suggestion.modelId,
+        created_at: now,
+      })
+      .execute();
   if (duplicate)
     await recordTicketEvents(trx, duplicate.id, systemActor, [
       { type: "duplicate_linked", data: { ticketId: ticket.id, number: Number(ticket.number), score: duplicate.score } },

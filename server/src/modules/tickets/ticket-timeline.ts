@@ -91,8 +91,8 @@ function referencedIds(rows: EventRow[]) {
     add(r.actor_type === "staff" ? ids.staff : ids.customers, r.actor_id);
     const list = r.field ? byField[r.field] : undefined;
     if (list) add(list, r.before, r.after);
-    // A transfer, and a creation, name their placement as an object; a process step its holder in its data.
-    for (const side of [r.before, r.after, r.type.startsWith("process_") ? r.data : null])
+    // A transfer, and a creation, name their placement as an object; a process step its holder in its data, a classification its category.
+    for (const side of [r.before, r.after, r.type.startsWith("process_") || r.type === "category_classified" ? r.data : null])
       if (side && typeof side === "object")
         for (const [key, value] of Object.entries(side as Record<string, unknown>)) {
           const target = byField[key];

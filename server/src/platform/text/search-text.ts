@@ -36,3 +36,11 @@ export function searchQuery(q: string): string | null {
     .filter((w) => w && WORD.test(w));
   return (cut.length ? cut : words).map((w) => `'${w.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`).join(" & ");
 }
+
+/** jieba's words of the text in order (default mode, repeats kept), lowercase, without punctuation: a classifier's input. */
+export function words(text: string): string[] {
+  return instance()
+    .cut(text.slice(0, 5_000).toLowerCase(), true)
+    .map((w) => w.trim())
+    .filter((w) => w && WORD.test(w) && w.length <= 30);
+}

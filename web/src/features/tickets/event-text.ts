@@ -18,6 +18,9 @@ type EventData = {
   fields?: string[];
   assigneeId?: number | null;
   departmentId?: number | null;
+  categoryId?: number;
+  confidence?: number;
+  applied?: boolean;
 };
 
 /** Which names list an id field draws from. */
@@ -77,6 +80,9 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
     direction: data.direction ? t(`call.${data.direction}`) : "",
     number: data.number ?? "",
     fields: (data.fields ?? []).map(fieldLabel).join(t("common.listSep")),
+    category: data.categoryId != null ? named("categories", data.categoryId) : "",
+    confidence: typeof data.confidence === "number" ? Math.round(data.confidence * 100) : "",
+    context: data.applied === undefined ? undefined : data.applied ? "applied" : "suggested",
     holder:
       data.assigneeId != null
         ? named("staff", data.assigneeId)
