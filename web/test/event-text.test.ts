@@ -129,6 +129,8 @@ const samples: TicketEvent[] = [
   event("process_cancelled", { data: { name: "跨境退换货", reason: "客户撤回" } }),
   event("process_progress_sent", { actorType: "system", actorId: null, actorName: null, data: { name: "售后审核" } }),
   event("process_migrated", { data: { name: "跨境退换货", version: 2 } }),
+  event("category_classified", { data: { categoryId: CATEGORY, confidence: 0.91, applied: true } }),
+  event("category_classified", { data: { categoryId: CATEGORY, confidence: 0.42, applied: false } }),
 ];
 const fieldLabel = (key: string) => ({ order_no: "订单号", device_model: "设备型号" })[key] ?? "（未知字段）";
 
