@@ -85,6 +85,10 @@ describe("demo workspace", () => {
     expect(processes.every((p) => p.currentVersion === 1)).toBe(true);
     const states = new Set((await t.ctx.db.selectFrom("process_instances").select(["status"]).execute()).map((s) => s.status));
     expect(states).toContain("completed");
+    // 智能分类: a model learned from the demo's handled tickets, measured on the held-out ones.
+    const classification = (await admin.get("/api/v1/classification")).json();
+    expect(classification.model.examples).toBeGreaterThan(20);
+    expect(classification.model.top1).toBeGreaterThan(0.6);
     // Running ones sit on the open tickets of the processes' categories (a small demo may have none).
     const openThere = await t.ctx.db
       .selectFrom("tickets as t")

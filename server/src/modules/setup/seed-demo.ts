@@ -1,3 +1,4 @@
+import { seedDemoClassifier } from "./demo-classifier";
 import { randomBytes } from "node:crypto";
 import { type Transaction, sql } from "kysely";
 import type { DB } from "../../db/schema";
@@ -331,6 +332,7 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
     await insertTickets(db, plans);
     await seedVisits(db, r, now);
     await seedDemoProcesses(ctx, db, r, now);
+    await seedDemoClassifier(db);
     // Seeding runs before the server serves anyone: no other process to wait for.
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);

@@ -16,6 +16,7 @@ import { NotificationPrefsAdmin } from "./NotificationPrefsAdmin";
 import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
 import { RoutingAdmin } from "../routing/RoutingAdmin";
 import { ProcessesAdmin } from "../processes/ProcessesAdmin";
+import { ClassificationAdmin } from "../classification/ClassificationAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -35,6 +36,7 @@ const sections = [
   { key: "crm", roles: ADMIN, element: <CrmLookupAdmin /> },
   { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
   { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
+  { key: "classification", roles: ADMIN, element: <ClassificationAdmin /> },
   { key: "processes", roles: ADMIN, element: <ProcessesAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { errorText } from "../../app/error-text";
+import { CategorySuggestion } from "../classification/CategorySuggestion";
 import { TransferDialog } from "../routing/TransferDialog";
 import { TicketFieldsForm } from "./TicketFieldsForm";
 import { useNamed, useStaff, useUpdateTicket } from "./ticket-api";
@@ -114,6 +115,13 @@ export function TicketSidePanel({ ticket, isStaff }: { ticket: Ticket; isStaff: 
               disabled={!editable}
               onChange={(categoryId) => change({ categoryId: categoryId ?? null })}
               options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            />
+            <CategorySuggestion
+              ticketId={ticket.id}
+              categoryId={ticket.categoryId}
+              nameOf={(id) => categories.data?.find((c) => c.id === id)?.name}
+              onTake={(categoryId) => change({ categoryId })}
+              editable={editable}
             />
           </Descriptions.Item>
         )}
