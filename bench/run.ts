@@ -14,6 +14,7 @@ import { benchSla } from "./lib/sla-bench";
 import { benchAnalytics } from "./lib/analytics-bench";
 import { benchRouting } from "./lib/routing-bench";
 import { benchProcesses } from "./lib/process-bench";
+import { benchClassification } from "./lib/classification-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 
 /**
@@ -402,6 +403,16 @@ let memberApi: ReturnType<typeof client> = async () => {
   throw new Error("no member yet");
 };
 
+/** Issue 20: smart classification's accuracy against keyword rules, its time per ticket and its training time. */
+async function runClassificationBench() {
+  log("classification: training and testing");
+  const result = await benchClassification({ quick: args.quick });
+  const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-classification${args.quick ? "-quick" : ""}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ ...result, at: new Date().toISOString() }, null, 2)}\n`);
+  log("classification", result.heldOut, result.unseenSituations, { p99: result.perTicket.p99Ms, training100k: result.large.trainingMs });
+  log("wrote", path.relative(process.cwd(), file));
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -411,6 +422,11 @@ async function main() {
   }
   if (args.only === "processes") {
     await benchProcessesPostgres();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "classification") {
+    await runClassificationBench();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }
@@ -441,6 +457,7 @@ async function main() {
       await benchProcessesPostgres();
     }
   }
+  await runClassificationBench();
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }
 
