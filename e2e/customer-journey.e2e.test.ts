@@ -200,9 +200,10 @@ describe("the closed loop in the browser", () => {
     await expect.poll(() => visitor.getByTestId("status-urge-result").textContent()).toMatch(/您刚刚已催办过，请 \d+ 分钟后再试/);
     await visitor.close();
 
+    // The bell rings live (the new ticket's own assignment may ring it too, whenever routing gets to it).
     await expect
       .poll(async () => Number((await agent.getByTestId("bell-count").textContent())?.replace(/\D/g, "") || 0), { timeout: 15_000 })
-      .toBe(before + 1);
+      .toBeGreaterThan(before);
     await agent.getByTestId("bell").click();
     await agent.getByTestId("notification-list").getByText(`催办了工单 #${ticket.number}`).click();
     await agent.waitForURL(new RegExp(`/tickets/${ticket.id}$`));
