@@ -69,6 +69,36 @@ describe("ticket page", () => {
     await page.close();
   });
 
+  it("applies a macro: previews its reply and changes, then replies, leaves the ticket pending and raises the priority in one click", async () => {
+    const macro = await api("/api/v1/canned-replies", {
+      method: "POST",
+      body: JSON.stringify({
+        title: "请补充订单号",
+        body: "您好，请提供订单号（工单 #{{ticket.number}}）。",
+        shared: true,
+        actions: { status: "pending", priority: "high", addTags: ["待补充"] },
+      }),
+    });
+    expect(macro.status).toBe(201);
+    const ticket = await createTicket("退货申请");
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await page.getByTestId("macro-picker").click();
+    await page.getByTitle("请补充订单号").click();
+    await expect.poll(() => page.getByTestId("macro-reply").textContent()).toBe(`您好，请提供订单号（工单 #${ticket.number}）。`);
+    const changes = await page.getByTestId("macro-changes").textContent();
+    expect(changes).toContain("新建 → 等待客户");
+    expect(changes).toContain("普通 → 高");
+    await screenshot(page, "macro-preview");
+    await page.getByRole("button", { name: /应\s*用/ }).click();
+    await expect.poll(() => page.getByTestId("ticket-status").textContent(), { timeout: ASYNC_TIMEOUT }).toBe("等待客户");
+    await expect.poll(() => page.getByText(`您好，请提供订单号（工单 #${ticket.number}）。`).count()).toBeGreaterThan(0);
+    const saved = (await (await api(`/api/v1/tickets/${ticket.id}`)).json()) as { priority: string; tags: string[] };
+    expect(saved).toMatchObject({ priority: "high", tags: ["待补充"] });
+    await page.close();
+  });
+
   it("a new ticket appears in an open list without reloading (realtime)", async () => {
     const page = await browser.newPage();
     // The list is "open" once its live connection is: the new ticket is created after that.

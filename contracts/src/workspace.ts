@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isoDate, patchBody } from "./common";
-import { listTicketsQuery } from "./tickets";
+import { listTicketsQuery, priority, ticketStatus } from "./tickets";
 
 /**
  * A saved view stores ticket-list query parameters as strings, exactly as the list endpoint takes
@@ -44,11 +44,37 @@ export const createSavedViewBody = z.strictObject({
 });
 export const updateSavedViewBody = patchBody(createSavedViewBody);
 
-/** Reusable reply text; placeholders {{customer.name}}, {{ticket.number}}, {{agent.name}}. */
+/**
+ * What a macro changes besides its reply: the status to leave the ticket in, its priority, tags to
+ * add, who holds it (`"me"`, a staff id, or null to unassign) and field values.
+ */
+export const macroActions = z.strictObject({
+  status: ticketStatus.exclude(["new", "closed"]).optional(),
+  priority: priority.optional(),
+  addTags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(50)
+        .regex(/^[^\s,]+$/u, "invalid_tag"),
+    )
+    .max(20)
+    .optional(),
+  assignee: z.union([z.literal("me"), z.number().int().positive(), z.null()]).optional(),
+  customFields: z.record(z.string().max(64), z.unknown()).optional(),
+  /** The reply is posted as an internal note instead of to the customer. */
+  internal: z.boolean().optional(),
+});
+export type MacroActions = z.infer<typeof macroActions>;
+
+/** Reusable reply text (placeholders {{customer.name}}, {{ticket.number}}, {{agent.name}}), and as a macro the changes it makes. */
 export const cannedReply = z.object({
   id: z.number(),
   title: z.string(),
   body: z.string(),
+  actions: macroActions,
   /** Shared with all staff (managed by supervisors and admins) or one agent's own. */
   shared: z.boolean(),
   editable: z.boolean(),
@@ -57,7 +83,24 @@ export const cannedReply = z.object({
 export type CannedReply = z.infer<typeof cannedReply>;
 export const createCannedReplyBody = z.strictObject({
   title: z.string().trim().min(1).max(100),
-  body: z.string().trim().min(1).max(10_000),
+  /** A macro may change the ticket without a reply. */
+  body: z.string().trim().max(10_000).default(""),
   shared: z.boolean().default(false),
+  actions: macroActions.default({}),
 });
 export const updateCannedReplyBody = patchBody(createCannedReplyBody);
+
+/** Apply a macro to a ticket, or only see what it would do (`preview`). */
+export const applyMacroBody = z.strictObject({ preview: z.boolean().default(false) });
+/** What a macro does to this ticket: its reply filled in for it, and the fields it changes (before → after). */
+export const macroPreview = z.object({
+  reply: z.string(),
+  internal: z.boolean(),
+  changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+});
+export type MacroPreview = z.infer<typeof macroPreview>;
+
+/** Fills {{customer.name}}, {{ticket.number}}, {{ticket.subject}} and {{agent.name}}; unknown placeholders stay visible. */
+export function fillPlaceholders(text: string, values: Record<string, string | undefined>) {
+  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => values[key] ?? whole);
+}

@@ -42,6 +42,7 @@ import * as m0040 from "./migrations/2026-12-04-0040-official-calendar-days";
 import * as m0041 from "./migrations/2026-12-04-0041-bulk-changes";
 import * as m0042 from "./migrations/2026-12-04-0042-processes";
 import * as m0043 from "./migrations/2026-12-04-0043-classifier";
+import * as m0044 from "./migrations/2026-12-04-0044-macros";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0041-bulk-changes": m0041,
   "2026-12-04-0042-processes": m0042,
   "2026-12-04-0043-classifier": m0043,
+  "2026-12-04-0044-macros": m0044,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

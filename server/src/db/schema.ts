@@ -1,3 +1,4 @@
+import type { MacroActions } from "@loopdesk/contracts/workspace";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type {
   AutomationRunsTable,
@@ -214,6 +215,8 @@ export interface CannedRepliesTable {
   owner_id: number | null;
   title: string;
   body: string;
+  /** What the macro also changes on the ticket (`MacroActions`); `{}` for a plain canned reply. */
+  actions: ColumnType<MacroActions, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
-import { cannedReply, createCannedReplyBody, updateCannedReplyBody } from "@loopdesk/contracts/workspace";
+import { applyMacroBody, cannedReply, createCannedReplyBody, macroPreview, updateCannedReplyBody } from "@loopdesk/contracts/workspace";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
+import { applyMacro } from "./apply-macro";
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from "./canned-reply-service";
 
 const tags = ["canned-replies"];
@@ -52,5 +53,17 @@ export function registerCannedReplyRoutes(app: FastifyInstance, ctx: AppContext)
     handler: async ({ principal, params }) => {
       await deleteCannedReply(ctx.db, principal, params.id);
     },
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/tickets/:id/macros/:macroId",
+    summary:
+      "Apply a macro (a canned reply with changes) to the ticket in one step: its reply filled in, the status, priority, tags, assignee and fields it sets; `preview` answers what it would do and changes nothing",
+    tags,
+    access: "staff",
+    params: z.object({ id: idParams.shape.id, macroId: idParams.shape.id }),
+    body: applyMacroBody,
+    responses: { 200: macroPreview },
+    handler: ({ principal, params, body }) => applyMacro(ctx, principal, params.id, params.macroId, body.preview),
   });
 }

@@ -290,4 +290,20 @@ export const cannedReplies = [
   },
   { title: "发票开具说明", body: "电子发票会在订单完成后 3 个工作日内发送到您的邮箱，如需修改抬头请回复本工单并提供正确的抬头和税号。" },
   { title: "已解决确认", body: "您反馈的问题（工单 #{{ticket.number}}）已处理完毕，如还有疑问可直接回复本工单，我们会继续跟进。" },
+  // Macros: the reply and the changes that go with it, in one click.
+  {
+    title: "请补充订单号（等待客户）",
+    body: "{{customer.name}}您好，为了尽快处理，请回复您的订单号（在“我的订单”中可以找到）。收到后我们会立即跟进。",
+    actions: { status: "pending" as const, assignee: "me" as const },
+  },
+  {
+    title: "退款已提交财务",
+    body: "{{customer.name}}您好，工单 #{{ticket.number}} 的退款已提交财务审核，预计 3 个工作日内原路退回，请留意账户。",
+    actions: { status: "pending" as const, addTags: ["退款"], assignee: "me" as const },
+  },
+  {
+    title: "升级给主管（加急）",
+    body: "客户情绪激动，已承诺今天内回电，请主管跟进。",
+    actions: { priority: "urgent" as const, addTags: ["升级"], internal: true },
+  },
 ];

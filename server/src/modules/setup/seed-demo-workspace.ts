@@ -75,10 +75,13 @@ export async function seedDemoRouting(db: Transaction<DB>, teams: Map<string, nu
   await saveRoutingSettings(db, { defaultTeamId: afterSales });
 }
 
-/** Shared canned replies, a trigger and two time-based automations. */
+/** Shared canned replies and macros, a trigger and two time-based automations. */
 export async function seedDemoRules(db: Transaction<DB>) {
   for (const c of data.cannedReplies)
-    await db.insertInto("canned_replies").values({ owner_id: null, title: c.title, body: c.body }).execute();
+    await db
+      .insertInto("canned_replies")
+      .values({ owner_id: null, title: c.title, body: c.body, actions: JSON.stringify("actions" in c ? c.actions : {}) })
+      .execute();
   await createTrigger(db, {
     name: "VIP 客户工单加急",
     position: 10,

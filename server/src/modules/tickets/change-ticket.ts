@@ -16,7 +16,11 @@ import { type Actor, type TicketEventInput, ticketEventRowsFor } from "./ticket-
 import { answeredSinceCustomer, assertTransition, statusSideEffects } from "./ticket-lifecycle";
 
 /** What made a change when it was not a person: shown in the history, and lets triggers skip their own changes. */
-export type ChangeSource = { kind: "trigger" | "automation" | "escalation" | "routing" | "undo" | "process"; id: number; name: string };
+export type ChangeSource = {
+  kind: "trigger" | "automation" | "escalation" | "routing" | "undo" | "process" | "macro";
+  id: number;
+  name: string;
+};
 export type TicketChanges = Partial<
   Pick<UpdateTicketBody, "subject" | "status" | "priority" | "categoryId" | "departmentId" | "assigneeId" | "tags" | "customFields">
 > & {

@@ -5,9 +5,10 @@ import { useTranslation } from "react-i18next";
 import { useSession } from "../auth/session";
 import { useList, useRemove, useSave } from "./admin-api";
 import { EditModal } from "./EditModal";
+import { actionsFromForm, actionsToForm, MacroActionsFields, MacroActionTags } from "./MacroActionsFields";
 import { RowActions } from "./RowActions";
 
-/** Canned replies: everyone keeps their own; supervisors and admins maintain the shared ones. */
+/** Canned replies and macros (a reply that also changes the ticket): everyone keeps their own; supervisors and admins maintain the shared ones. */
 export function CannedRepliesAdmin() {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -44,6 +45,12 @@ export function CannedRepliesAdmin() {
           { title: t("admin.canned.title"), dataIndex: "title", width: 180 },
           { title: t("admin.canned.body"), dataIndex: "body", ellipsis: true },
           {
+            title: t("macro.changes"),
+            key: "macro",
+            width: 220,
+            render: (_: unknown, r) => <MacroActionTags actions={r.actions} />,
+          },
+          {
             title: t("admin.canned.scope"),
             dataIndex: "shared",
             width: 100,
@@ -59,7 +66,8 @@ export function CannedRepliesAdmin() {
                   confirm={t("admin.canned.deleteConfirm")}
                   onEdit={() => {
                     setEditing(r);
-                    form.setFieldsValue(r);
+                    form.resetFields();
+                    form.setFieldsValue({ ...r, actions: actionsToForm(r.actions) });
                   }}
                   onDelete={() => remove.mutate(r.id)}
                 />
@@ -78,8 +86,13 @@ export function CannedRepliesAdmin() {
           name="canned"
           form={form}
           layout="vertical"
-          initialValues={{ shared: false }}
-          onFinish={(v) => save.mutate({ id: editing === "new" ? undefined : editing?.id, body: v })}
+          initialValues={{ shared: false, actions: {} }}
+          onFinish={(v) =>
+            save.mutate({
+              id: editing === "new" ? undefined : editing?.id,
+              body: { ...v, body: v.body ?? "", actions: actionsFromForm(v.actions) },
+            })
+          }
         >
           <Form.Item
             name="title"
@@ -88,9 +101,10 @@ export function CannedRepliesAdmin() {
           >
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item name="body" label={t("admin.canned.body")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
+          <Form.Item name="body" label={t("admin.canned.body")}>
             <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} maxLength={10000} />
           </Form.Item>
+          <MacroActionsFields />
           {canShare && (
             <Form.Item name="shared" valuePropName="checked">
               <Checkbox>{t("admin.canned.shareWithTeam")}</Checkbox>

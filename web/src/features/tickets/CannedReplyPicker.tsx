@@ -1,6 +1,6 @@
 import type { Customer } from "@loopdesk/contracts/customers";
 import type { Ticket } from "@loopdesk/contracts/tickets";
-import type { CannedReply } from "@loopdesk/contracts/workspace";
+import { type CannedReply, fillPlaceholders } from "@loopdesk/contracts/workspace";
 import { useQuery } from "@tanstack/react-query";
 import { Select } from "antd";
 import { useTranslation } from "react-i18next";
@@ -9,11 +9,6 @@ import { useSession } from "../auth/session";
 
 export const useCannedReplies = (enabled = true) =>
   useQuery({ queryKey: ["canned-replies"], enabled, queryFn: async () => (await api<{ items: CannedReply[] }>("/canned-replies")).items });
-
-/** Fills {{customer.name}}, {{ticket.number}}, {{ticket.subject}} and {{agent.name}}; unknown placeholders stay visible. */
-export function fillPlaceholders(text: string, values: Record<string, string | undefined>) {
-  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => values[key] ?? whole);
-}
 
 /** Picks a canned reply by title or text and hands its filled-in text to the composer. */
 export function CannedReplyPicker({ ticket, onInsert }: { ticket: Ticket; onInsert: (text: string) => void }) {

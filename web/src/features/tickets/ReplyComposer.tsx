@@ -7,6 +7,7 @@ import { errorText } from "../../app/error-text";
 import { useShortcuts } from "../../app/shortcuts";
 import { AttachButton } from "./AttachButton";
 import { CannedReplyPicker } from "./CannedReplyPicker";
+import { MacroPicker } from "./MacroPicker";
 import { useAttachments } from "./useAttachments";
 import { useAddMessage } from "./ticket-api";
 import { statuses } from "./ticket-labels";
@@ -112,6 +113,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
             }}
           />
         )}
+        {isStaff && !notesOnly && <MacroPicker ticketId={ticket.id} />}
         {isStaff && !notesOnly && (
           <Select
             allowClear
