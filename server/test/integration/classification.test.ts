@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RETRAIN_QUEUE } from "../../src/modules/classification/classification-jobs";
+import { enqueue } from "../../src/platform/jobs/job-queue";
 import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 /**
@@ -115,6 +117,21 @@ describe("smart classification (智能分类)", () => {
     // An agent who moves it to another category counts as a correction.
     await admin.patch(`/api/v1/tickets/${ticket.id}`, { categoryId: cats.物流?.id });
     expect((await admin.get("/api/v1/classification")).json().usage).toMatchObject({ corrected: 1 });
+  });
+
+  it("relearns on schedule when the model is older than the retraining period, without holding the job's transaction", async () => {
+    const before = (await admin.get("/api/v1/classification")).json().model.id;
+    await t.ctx.db.updateTable("classifier_models").set({ created_at: new Date(Date.now() - 8 * 86_400_000) }).execute();
+    await enqueue(t.ctx.db, RETRAIN_QUEUE, {});
+    await expect
+      .poll(
+        async () => {
+          await t.ctx.jobs.drain();
+          return (await admin.get("/api/v1/classification")).json().model.id;
+        },
+        { timeout: 30_000, interval: 300 },
+      )
+      .toBeGreaterThan(before);
   });
 
   it("below the threshold it only suggests; a category a person chose is kept; switched off it stays quiet", async () => {

@@ -23,10 +23,20 @@ type Example = { id: number; categoryId: number; text: string };
 
 /**
  * The worker's entry: the TypeScript file through tsx's loader, registered in the worker (a worker
- * does not inherit the main thread's loader hooks on Node 20).
+ * does not inherit the main thread's loader hooks on Node 20), found from here whatever the
+ * process's working directory.
  */
 const workerBoot = (file: URL) =>
-  `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`;
+  `import(${JSON.stringify(tsxApi())}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`;
+
+function tsxApi() {
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    // A test runner's module loader may not offer import.meta.resolve: resolved from the working directory then.
+    return "tsx/esm/api";
+  }
+}
 
 /** Trains fastText in a worker thread; answers the model's bytes, the training time and the held-out texts' top three labels. */
 export function trainInWorker(train: string[], test: string[]) {
