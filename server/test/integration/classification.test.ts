@@ -121,7 +121,10 @@ describe("smart classification (智能分类)", () => {
 
   it("relearns on schedule when the model is older than the retraining period, without holding the job's transaction", async () => {
     const before = (await admin.get("/api/v1/classification")).json().model.id;
-    await t.ctx.db.updateTable("classifier_models").set({ created_at: new Date(Date.now() - 8 * 86_400_000) }).execute();
+    await t.ctx.db
+      .updateTable("classifier_models")
+      .set({ created_at: new Date(Date.now() - 8 * 86_400_000) })
+      .execute();
     await enqueue(t.ctx.db, RETRAIN_QUEUE, {});
     await expect
       .poll(

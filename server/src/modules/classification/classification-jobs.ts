@@ -43,7 +43,12 @@ async function retrain(ctx: AppContext, logger: Logger) {
 
 /** Plans the first check after start-up, unless one is planned. */
 export async function scheduleClassificationJobs(ctx: AppContext) {
-  const pending = await ctx.db.selectFrom("jobs").select("id").where("queue", "=", RETRAIN_QUEUE).where("status", "=", "queued").executeTakeFirst();
+  const pending = await ctx.db
+    .selectFrom("jobs")
+    .select("id")
+    .where("queue", "=", RETRAIN_QUEUE)
+    .where("status", "=", "queued")
+    .executeTakeFirst();
   if (!pending) {
     const at = new Date(Date.now() + 60_000);
     await enqueue(ctx.db, RETRAIN_QUEUE, {}, { runAt: at, dedupeKey: `classification-retrain:start:${at.toISOString().slice(0, 13)}` });
