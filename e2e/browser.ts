@@ -49,10 +49,11 @@ export async function signInAsStaff(page: Page, baseUrl: string, email: string, 
 
 /**
  * Opens an Ant Design select and picks the option with this text. Under load a click can land on a
- * dropdown that is still closing: the choice is checked and tried again.
+ * dropdown that is still closing, or one a live list refresh re-renders: the choice is checked and
+ * tried again (CI on a busy machine once needed more than three tries).
  */
 export async function pickOption(page: Page, select: Locator, option: string) {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     await select.click();
     const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
     await dropdown.waitFor();
@@ -66,7 +67,7 @@ export async function pickOption(page: Page, select: Locator, option: string) {
       () => false,
     );
     // A select whose value comes back from the server shows the choice a moment later.
-    for (let waited = 0; clicked && waited < 5_000; waited += 100) {
+    for (let waited = 0; clicked && waited < 8_000; waited += 100) {
       if (((await select.textContent()) ?? "").includes(option)) return;
       await page.waitForTimeout(100);
     }
