@@ -1,18 +1,13 @@
 import type { ProcessGraph, StepNode } from "@loopdesk/contracts/processes";
 import type { Transaction } from "kysely";
-import type { DB, } from "../../db/schema";
+import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import { customerContact } from "../customers/customer-service";
 import { notifyStaff } from "../notifications/notification-service";
 import { addSystemMessage } from "../tickets/add-system-message";
 import { emitTicketEvent } from "../tickets/emit-ticket-event";
-import {
-  type Actor,
-  recordTicketEvents,
-  systemActor,
-  ticketEventInsert,
-} from "../tickets/ticket-events";
+import { type Actor, recordTicketEvents, systemActor, ticketEventInsert } from "../tickets/ticket-events";
 import { lockTicket } from "../tickets/ticket-lookup";
 import { type StepAccessExecutor, setStepAccess } from "../tickets/ticket-step-access";
 import { type Flow, finishStep, GraphIndex, startFlow } from "./process-engine";
