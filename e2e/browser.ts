@@ -53,6 +53,7 @@ export async function signInAsStaff(page: Page, baseUrl: string, email: string, 
  * tried again (CI on a busy machine once needed more than three tries).
  */
 export async function pickOption(page: Page, select: Locator, option: string) {
+  const failures: string[] = [];
   for (let attempt = 0; attempt < 5; attempt++) {
     await select.click();
     const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
@@ -64,14 +65,19 @@ export async function pickOption(page: Page, select: Locator, option: string) {
     // The dropdown can close under the click (the page re-rendered it): then open it again.
     const clicked = await choice.click({ timeout: 10_000 }).then(
       () => true,
-      () => false,
+      async (error: Error) => {
+        const open = await page.locator(".ant-select-dropdown:visible").allTextContents();
+        failures.push(`${error.message.split("\n")[0]} · open dropdowns: ${JSON.stringify(open)}`);
+        return false;
+      },
     );
     // A select whose value comes back from the server shows the choice a moment later.
     for (let waited = 0; clicked && waited < 8_000; waited += 100) {
       if (((await select.textContent()) ?? "").includes(option)) return;
       await page.waitForTimeout(100);
     }
+    if (clicked) failures.push(`clicked, but the select shows ${JSON.stringify(await select.textContent())}`);
     await page.keyboard.press("Escape");
   }
-  throw new Error(`could not pick ${option}`);
+  throw new Error(`could not pick ${option}: ${failures.join(" | ")}`);
 }

@@ -25,6 +25,8 @@ export async function seedDemoClassifier(db: Transaction<DB>) {
       .limit(60)
       .execute();
     for (const t of recent) {
+      // A moment after it arrived: the stored time has microseconds that a JavaScript Date drops.
+      const classifiedAt = new Date(new Date(t.created_at).getTime() + 1);
       const [best] = predictor.predict(classifierText(t.subject, t.description), 1);
       if (!best || Number(best.label) !== t.category_id || best.p < 0.8) continue;
       await db
@@ -35,7 +37,7 @@ export async function seedDemoClassifier(db: Transaction<DB>) {
           confidence: best.p,
           applied: true,
           model_id: model.id,
-          created_at: t.created_at,
+          created_at: classifiedAt,
         })
         .execute();
       await recordTicketEvents(
@@ -43,7 +45,7 @@ export async function seedDemoClassifier(db: Transaction<DB>) {
         t.id,
         systemActor,
         [{ type: "category_classified", data: { categoryId: t.category_id, confidence: Math.round(best.p * 100) / 100, applied: true } }],
-        t.created_at,
+        classifiedAt,
       );
     }
   } finally {
