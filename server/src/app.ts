@@ -49,6 +49,8 @@ import { registerCustomerAnswers } from "./modules/processes/customer-answers";
 import { registerProcessReportRoutes } from "./modules/processes/process-report-routes";
 import { registerClassificationJobs } from "./modules/classification/classification-jobs";
 import { registerClassificationRoutes } from "./modules/classification/classification-routes";
+import { registerHelpCenterPages } from "./modules/knowledge/help-center-pages";
+import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
 import { registerTaskRoutes } from "./modules/processes/task-routes";
 import { registerReplyMail } from "./modules/intake/email/reply-mail";
@@ -183,6 +185,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerVisitRoutes(app, ctx);
   registerProcessRoutes(app, ctx);
   registerClassificationRoutes(app, ctx);
+  registerKnowledgeRoutes(app, ctx);
+  await registerHelpCenterPages(app, ctx);
   registerTaskRoutes(app, ctx);
   registerProcessReportRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);

@@ -43,6 +43,7 @@ import * as m0041 from "./migrations/2026-12-04-0041-bulk-changes";
 import * as m0042 from "./migrations/2026-12-04-0042-processes";
 import * as m0043 from "./migrations/2026-12-04-0043-classifier";
 import * as m0044 from "./migrations/2026-12-04-0044-macros";
+import * as m0045 from "./migrations/2026-12-04-0045-knowledge";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -90,6 +91,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0042-processes": m0042,
   "2026-12-04-0043-classifier": m0043,
   "2026-12-04-0044-macros": m0044,
+  "2026-12-04-0045-knowledge": m0045,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

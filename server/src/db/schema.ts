@@ -10,7 +10,18 @@ import type {
 } from "./schema-automations";
 import type { BusinessCalendarsTable, OfficialCalendarDaysTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
-import type { ClassifierModelsTable, TicketCategorySuggestionsTable } from "./schema-knowledge";
+import type {
+  ClassifierModelsTable,
+  KbArticleVersionsTable,
+  KbArticlesTable,
+  KbCategoriesTable,
+  KbFeedbackTable,
+  KbFilesTable,
+  KbHelpVisitsTable,
+  KbUsesTable,
+  SearchSynonymsTable,
+  TicketCategorySuggestionsTable,
+} from "./schema-knowledge";
 import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
@@ -319,6 +330,14 @@ export interface DB {
   process_tasks: ProcessTasksTable;
   classifier_models: ClassifierModelsTable;
   ticket_category_suggestions: TicketCategorySuggestionsTable;
+  kb_categories: KbCategoriesTable;
+  kb_articles: KbArticlesTable;
+  kb_article_versions: KbArticleVersionsTable;
+  kb_files: KbFilesTable;
+  kb_feedback: KbFeedbackTable;
+  kb_uses: KbUsesTable;
+  kb_help_visits: KbHelpVisitsTable;
+  search_synonyms: SearchSynonymsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

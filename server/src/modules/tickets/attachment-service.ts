@@ -3,14 +3,12 @@ import type { Selectable } from "kysely";
 import type { AttachmentsTable } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
 import type { FileStore } from "../../platform/files/file-store";
+import { inertFileHeaders } from "../../platform/files/served-file";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { loadVisibleTicket } from "./ticket-access";
 
 type Row = Selectable<AttachmentsTable>;
-
-/** Types a browser may show inline; everything else downloads as application/octet-stream. */
-const INLINE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]);
 
 export const presentAttachment = (a: Row) => ({
   id: a.id,
@@ -24,7 +22,7 @@ export const presentAttachment = (a: Row) => ({
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const UNSAFE_FILENAME_CHARS = /[\u0000-\u001f\u007f"<>]/g;
 
-function cleanFilename(name: string) {
+export function cleanFilename(name: string) {
   const base = name
     .replace(/^.*[\\/]/, "")
     .replace(UNSAFE_FILENAME_CHARS, "")
@@ -131,21 +129,5 @@ export async function openAttachment(db: Executor, files: FileStore, principal: 
       if (m?.visibility !== "public") throw NotFoundError("Attachment");
     }
   }
-  const inline = INLINE_TYPES.has(a.content_type);
-  const encoded = encodeURIComponent(a.filename);
-  return {
-    stream: files.open(a.sha256),
-    headers: {
-      "content-type": inline
-        ? a.content_type === "text/plain"
-          ? "text/plain; charset=utf-8"
-          : a.content_type
-        : "application/octet-stream",
-      "content-length": String(a.size),
-      "content-disposition": `${inline ? "inline" : "attachment"}; filename="${encoded}"; filename*=UTF-8''${encoded}`,
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; sandbox",
-      "cache-control": "private, max-age=3600",
-    },
-  };
+  return { stream: files.open(a.sha256), headers: inertFileHeaders(a) };
 }

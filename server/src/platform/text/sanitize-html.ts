@@ -82,3 +82,24 @@ export function sanitizeMailHtml(html: string, inlineImages: ReadonlyMap<string,
     exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
   });
 }
+
+/**
+ * Sanitized HTML of a knowledge-base article: the user HTML rules, and images only from the
+ * knowledge base's own files (uploaded with the article) or https.
+ */
+export function sanitizeArticleHtml(html: string) {
+  return sanitizeHtml(html, {
+    ...options,
+    allowedSchemesByTag: { img: ["https"] },
+    allowedSchemesAppliedToAttributes: ["href", "src"],
+    transformTags: {
+      ...options.transformTags,
+      img: (tagName, attribs) => {
+        const src = attribs.src ?? "";
+        const own = /^\/api\/v1\/kb\/files\/\d+$/.test(src);
+        return { tagName, attribs: own || /^https:\/\//i.test(src) ? { ...attribs, alt: attribs.alt ?? "" } : { alt: "" } };
+      },
+    },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+  });
+}

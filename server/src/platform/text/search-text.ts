@@ -22,6 +22,9 @@ export function segment(text: string): string[] {
   return [...out];
 }
 
+/** A word as a quoted tsquery lexeme. */
+const lexeme = (w: string) => `'${w.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`;
+
 /** Text for to_tsvector('simple', …): tokens separated by spaces. */
 export const searchDocument = (...parts: (string | null | undefined)[]) => segment(parts.filter(Boolean).join(" ")).join(" ");
 
@@ -34,7 +37,7 @@ export function searchQuery(q: string): string | null {
     .cut(q.toLowerCase(), true)
     .map((w) => w.trim())
     .filter((w) => w && WORD.test(w));
-  return (cut.length ? cut : words).map((w) => `'${w.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`).join(" & ");
+  return (cut.length ? cut : words).map(lexeme).join(" & ");
 }
 
 /** jieba's words of the text in order (default mode, repeats kept), lowercase, without punctuation: a classifier's input. */
@@ -43,4 +46,55 @@ export function words(text: string): string[] {
     .cut(text.slice(0, 5_000).toLowerCase(), true)
     .map((w) => w.trim())
     .filter((w) => w && WORD.test(w) && w.length <= 30);
+}
+
+/** Words that say nothing about what a request is about (question words, pronouns, particles). */
+const STOPWORDS = new Set(
+  "的 了 是 我 你 他 她 它 我们 你们 在 有 和 与 就 都 也 还 又 吗 呢 吧 啊 呀 么 怎么 怎样 如何 什么 为什么 请问 请 一下 一个 这个 那个 这 那 能 能不能 可以 可不可以 要 想 会 把 被 给 让 对 从 到 不 没 没有 a an the is are to of and or for in on how what why do does i my".split(
+    " ",
+  ),
+);
+
+/** The query's meaningful words (jieba default mode, lowercase, no stopwords, at most `max`). */
+export function queryWords(q: string, max = 16): string[] {
+  const out: string[] = [];
+  for (const w of instance().cut(q.slice(0, 2_000).toLowerCase(), true)) {
+    const word = w.trim();
+    if (word && WORD.test(word) && word.length <= 30 && !STOPWORDS.has(word) && !out.includes(word)) out.push(word);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/**
+ * A tsquery matching any of the groups, each group any of its words (a word and its synonyms):
+ * ranking then prefers the documents that match more of them.
+ */
+export function anyWordQuery(groups: string[][]) {
+  // A word jieba cuts into several (退钱 → 退 钱) must match all of its parts.
+  const term = (w: string) => {
+    const parts = words(w);
+    return parts.length > 1 ? `(${parts.map(lexeme).join(" & ")})` : lexeme(parts[0] ?? w);
+  };
+  const terms = groups.filter((g) => g.length > 0).map((g) => (g.length === 1 ? term(g[0] as string) : `(${g.map(term).join(" | ")})`));
+  return terms.length ? terms.join(" | ") : null;
+}
+
+/** The text cut into jieba words with everything between them kept (spaces, punctuation, line breaks): joined, the text again. */
+export const tokens = (text: string): string[] => instance().cut(text, true);
+
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * Adjacent pairs of Han characters: "怎么开发票" is cut 怎么/开发/票, yet its pair 发票 still meets
+ * the word 发票 of a document. Indexed beside the words where recall matters more than size.
+ */
+export function hanPairs(text: string): string[] {
+  const out = new Set<string>();
+  const chars = [...text.slice(0, 20_000).toLowerCase()];
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const [a, b] = [chars[i] as string, chars[i + 1] as string];
+    if (HAN.test(a) && HAN.test(b) && !STOPWORDS.has(`${a}${b}`)) out.add(`${a}${b}`);
+  }
+  return [...out];
 }

@@ -1,0 +1,113 @@
+import type { ArticleHit, ArticleLocale } from "@loopdesk/contracts/knowledge";
+import { sql } from "kysely";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { anyWordQuery, hanPairs, searchDocument, segment } from "../../platform/text/search-text";
+import { expandQuery } from "./synonyms";
+
+/** The search document of a published version: words and Han character pairs; the title's weigh more than the body's. */
+export async function indexVersion(db: Executor, versionId: number) {
+  const v = await db
+    .selectFrom("kb_article_versions as v")
+    .innerJoin("kb_articles as a", "a.id", "v.article_id")
+    .select(["v.title", "v.body_text", "a.tags"])
+    .where("v.id", "=", versionId)
+    .executeTakeFirstOrThrow();
+  const titleText = `${v.title} ${v.tags.join(" ")}`;
+  const title = [searchDocument(titleText), ...hanPairs(titleText)].join(" ");
+  const body = [searchDocument(v.body_text), ...hanPairs(v.body_text)].join(" ");
+  await sql`update kb_article_versions
+    set document = setweight(to_tsvector('simple', ${title}), 'A') || setweight(to_tsvector('simple', ${body}), 'B')
+    where id = ${versionId}`.execute(db);
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+
+/** HTML-escaped text with every occurrence of the words wrapped in <mark>. */
+export function highlight(text: string, words: string[]) {
+  const sorted = [...new Set(words.filter(Boolean))].sort((a, b) => b.length - a.length);
+  if (sorted.length === 0) return escapeHtml(text);
+  const pattern = new RegExp(sorted.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    out += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
+    last = (m.index ?? 0) + m[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
+/** About `size` characters of the text around its first matched word (the start when none matches). */
+export function excerpt(text: string, words: string[], size = 120) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const lower = flat.toLowerCase();
+  const at = Math.min(...words.map((w) => lower.indexOf(w.toLowerCase())).filter((i) => i >= 0), Number.POSITIVE_INFINITY);
+  const start = Number.isFinite(at) ? Math.max(0, at - Math.floor(size / 3)) : 0;
+  const piece = flat.slice(start, start + size);
+  return `${start > 0 ? "…" : ""}${piece}${start + size < flat.length ? "…" : ""}`;
+}
+
+export type SearchOptions = {
+  /** Customers see public articles only; staff see internal ones too. */
+  audience: "public" | "staff";
+  locale?: ArticleLocale;
+  limit: number;
+  /** Words a ticket's text gives are many: keep the first few that mean something. */
+  maxWords?: number;
+};
+
+type Hit = ArticleHit & { bodyText: string };
+
+/**
+ * Published articles for a query, best first: jieba words of the query and their synonyms, any of
+ * which may match, ranked by cover density (title words count more than body words, and more
+ * matched words more). One language per article: the asked one when it exists, else Chinese.
+ */
+export async function searchArticles(db: Executor, q: string, opts: SearchOptions): Promise<Hit[]> {
+  const groups = await expandQuery(db, q, opts.maxWords ?? 16);
+  const pairs = hanPairs(q).slice(0, 24);
+  const tsquery = anyWordQuery([...groups, ...pairs.filter((p) => !groups.some((g) => g.includes(p))).map((p) => [p])]);
+  if (!tsquery) return [];
+  const locale = opts.locale ?? "zh-CN";
+  const rows = await db
+    .selectFrom("kb_article_versions as v")
+    .innerJoin("kb_articles as a", "a.id", "v.article_id")
+    .select(["a.id", "v.locale", "v.title", "v.body_text", "a.category_id", "a.visibility"])
+    .select(sql<number>`ts_rank_cd(v.document, to_tsquery('simple', ${tsquery}), 1)`.as("score"))
+    .where("v.status", "=", "published")
+    .where("a.archived_at", "is", null)
+    .where(sql<boolean>`v.document @@ to_tsquery('simple', ${tsquery})`)
+    .$if(opts.audience === "public", (qb) => qb.where("a.visibility", "=", "public"))
+    .orderBy("score", "desc")
+    .orderBy("a.id")
+    .limit(opts.limit * 3)
+    .execute();
+  const words = groups.flat();
+  const best = new Map<number, (typeof rows)[number]>();
+  for (const r of rows) {
+    const seen = best.get(r.id);
+    // The asked language wins over a better-ranked other language of the same article.
+    if (!seen || (seen.locale !== locale && r.locale === locale)) best.set(r.id, r);
+  }
+  return [...best.values()].slice(0, opts.limit).map((r) => {
+    // A pair is marked only where it is a word of the article (发票 in 发票怎么开, not 么开 in 怎么开).
+    const own = new Set(segment(`${r.title}\n${r.body_text}`));
+    const marked = [...words, ...pairs.filter((p) => own.has(p))];
+    return {
+      id: r.id,
+      locale: r.locale,
+      title: r.title,
+      titleHtml: highlight(r.title, marked),
+      excerptHtml: highlight(excerpt(r.body_text, marked), marked),
+      categoryId: r.category_id,
+      visibility: r.visibility,
+      url: r.visibility === "public" ? helpArticlePath(r.id, r.locale) : `/knowledge/${r.id}`,
+      score: Math.round(Number(r.score) * 10_000) / 10_000,
+      bodyText: r.body_text,
+    };
+  });
+}
+
+/** The help center's stable address of an article (the language as a query parameter when not Chinese). */
+export const helpArticlePath = (id: number, locale: ArticleLocale = "zh-CN") =>
+  `/help/articles/${id}${locale === "zh-CN" ? "" : `?lang=${locale}`}`;

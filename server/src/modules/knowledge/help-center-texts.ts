@@ -1,0 +1,48 @@
+/** The help center's wording, in the reader's language. */
+const TEXTS = {
+  "zh-CN": {
+    name: "帮助中心",
+    searchPlaceholder: "输入问题，例如：如何申请退款",
+    search: "搜索",
+    categories: "文章分类",
+    popular: "常见问题",
+    articles: (n: number) => `${n} 篇文章`,
+    results: (q: string, n: number) => `“${q}”的搜索结果：${n} 篇`,
+    noResults: (q: string) => `没有找到与“${q}”相关的文章。换个说法试试，或者直接联系我们。`,
+    emptyCategory: "这个分类下还没有文章。",
+    wasHelpful: "这篇文章对您有帮助吗？",
+    yes: "有帮助",
+    no: "没有帮助",
+    thanks: "感谢您的反馈！",
+    attachments: "附件",
+    updated: (d: string) => `更新于 ${d}`,
+    contact: "没有找到答案？提交工单",
+    notFound: "文章不存在或已下线",
+    otherLanguage: "English",
+    home: "首页",
+  },
+  en: {
+    name: "Help Center",
+    searchPlaceholder: "Type a question, e.g. how do I get a refund",
+    search: "Search",
+    categories: "Categories",
+    popular: "Popular questions",
+    articles: (n: number) => `${n} article${n === 1 ? "" : "s"}`,
+    results: (q: string, n: number) => `Results for "${q}": ${n}`,
+    noResults: (q: string) => `No article matches "${q}". Try other words, or contact us.`,
+    emptyCategory: "No articles in this category yet.",
+    wasHelpful: "Was this article helpful?",
+    yes: "Yes",
+    no: "No",
+    thanks: "Thank you for your feedback!",
+    attachments: "Attachments",
+    updated: (d: string) => `Updated ${d}`,
+    contact: "Didn't find an answer? Submit a request",
+    notFound: "This article does not exist or is no longer published",
+    otherLanguage: "中文",
+    home: "Home",
+  },
+};
+
+export type HelpLocale = keyof typeof TEXTS;
+export const helpTexts = (locale: HelpLocale) => TEXTS[locale];
