@@ -51,11 +51,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 export type UploadedFile = { id: number; filename: string; contentType: string; size: number; url: string };
 
-/** Uploads one file (multipart) and answers its attachment id to use in a message or ticket. */
-export async function uploadFile(file: File): Promise<UploadedFile> {
+/** Uploads one file (multipart) and answers its id: an attachment for a message or ticket, or (`/kb/files`) an article's file. */
+export async function uploadFile(file: File, path = "/attachments"): Promise<UploadedFile> {
   const form = new FormData();
   form.append("file", file, file.name);
-  const res = await fetch("/api/v1/attachments", {
+  const res = await fetch(`/api/v1${path}`, {
     method: "POST",
     body: form,
     credentials: "same-origin",

@@ -31,6 +31,8 @@ const WallboardPage = page(() => import("../features/analytics/WallboardPage"), 
 const RoutingPage = page(() => import("../features/routing/RoutingPage"), "RoutingPage");
 const VisitsPage = page(() => import("../features/feedback/VisitsPage"), "VisitsPage");
 const TasksPage = page(() => import("../features/processes/TasksPage"), "TasksPage");
+const KnowledgePage = page(() => import("../features/knowledge/KnowledgePage"), "KnowledgePage");
+const ArticlePage = page(() => import("../features/knowledge/ArticlePage"), "ArticlePage");
 const AdminPage = page(() => import("../features/admin/AdminPage"), "AdminPage");
 
 function Routed() {
@@ -61,6 +63,8 @@ function Routed() {
         <Route path="/routing" element={staff(<RoutingPage />)} />
         <Route path="/visits" element={staff(<VisitsPage />)} />
         <Route path="/tasks" element={staff(<TasksPage />)} />
+        <Route path="/knowledge" element={staff(<KnowledgePage />)} />
+        <Route path="/knowledge/:id" element={staff(<ArticlePage />)} />
         <Route path="/admin/*" element={staff(<AdminPage />)} />
         <Route path="/*" element={staff(<TicketListPage />)} />
       </Routes>

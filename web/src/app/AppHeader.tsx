@@ -23,6 +23,7 @@ export function AppHeader() {
   const links = staff
     ? [
         { to: "/tasks", label: <TasksLink />, testId: "tasks-link" },
+        { to: "/knowledge", label: t("knowledge.title"), testId: "knowledge-link" },
         { to: "/analytics", label: t("analytics.title"), testId: "analytics-link" },
         { to: "/routing", label: t("routing.nav"), testId: "routing-link" },
         { to: "/visits", label: t("visits.title"), testId: "visits-link" },

@@ -92,7 +92,8 @@ export async function searchArticles(db: Executor, q: string, opts: SearchOption
   return [...best.values()].slice(0, opts.limit).map((r) => {
     // A pair is marked only where it is a word of the article (发票 in 发票怎么开, not 么开 in 怎么开).
     const own = new Set(segment(`${r.title}\n${r.body_text}`));
-    const marked = [...words, ...pairs.filter((p) => own.has(p))];
+    // A lone Han character (账 of 没到/账) would light up everywhere: only words and pairs are marked.
+    const marked = [...words.filter((w) => !/^\p{Script=Han}$/u.test(w)), ...pairs.filter((p) => own.has(p))];
     return {
       id: r.id,
       locale: r.locale,

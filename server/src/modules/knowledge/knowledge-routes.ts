@@ -250,7 +250,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   });
   route(app, {
-    method: "PUT",
+    method: "PATCH",
     url: "/api/v1/kb/synonyms/:id",
     summary: "Change a group of synonyms (admins)",
     tags,

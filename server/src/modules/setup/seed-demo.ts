@@ -1,4 +1,5 @@
 import { seedDemoClassifier } from "./demo-classifier";
+import { seedDemoKnowledge } from "./demo-knowledge";
 import { randomBytes } from "node:crypto";
 import { type Transaction, sql } from "kysely";
 import type { DB } from "../../db/schema";
@@ -333,6 +334,7 @@ export async function seedDemo(ctx: AppContext, opts: { tickets?: number; custom
     await seedVisits(db, r, now);
     await seedDemoProcesses(ctx, db, r, now);
     await seedDemoClassifier(db);
+    await seedDemoKnowledge(db, r, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);

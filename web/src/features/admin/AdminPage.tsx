@@ -17,6 +17,7 @@ import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
 import { RoutingAdmin } from "../routing/RoutingAdmin";
 import { ProcessesAdmin } from "../processes/ProcessesAdmin";
 import { ClassificationAdmin } from "../classification/ClassificationAdmin";
+import { KnowledgeAdmin } from "../knowledge/KnowledgeAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -37,6 +38,7 @@ const sections = [
   { key: "sla", roles: ADMIN, element: <SlaAdmin /> },
   { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
   { key: "classification", roles: ADMIN, element: <ClassificationAdmin /> },
+  { key: "knowledge", roles: ADMIN, element: <KnowledgeAdmin /> },
   { key: "processes", roles: ADMIN, element: <ProcessesAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },

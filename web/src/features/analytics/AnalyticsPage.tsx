@@ -13,9 +13,10 @@ import { AgentsTab, MyTab, TeamsTab } from "./AgentTables";
 import { type ReportFilters, lastDays } from "./analytics-api";
 import { type Drill, DrilldownDrawer } from "./DrilldownDrawer";
 import { OverviewTab } from "./OverviewTab";
+import { KnowledgeTab } from "./KnowledgeTab";
 import { ProcessesTab } from "./ProcessesTab";
 
-type Tab = "overview" | "agents" | "teams" | "processes" | "me";
+type Tab = "overview" | "agents" | "teams" | "processes" | "knowledge" | "me";
 
 /** 复盘: the overview for supervisors, agents and teams compared, and each agent's own page. */
 export function AnalyticsPage() {
@@ -42,7 +43,7 @@ export function AnalyticsPage() {
   const open = (metric: string, title: string, narrower: Partial<ReportFilters> = {}, agentId?: number) =>
     setDrill({ metric, title, filters: { ...filters, ...narrower }, agentId });
   const set = (patch: Partial<ReportFilters>) => setFilters((f) => ({ ...f, ...patch }));
-  const tabs: Tab[] = lead ? ["overview", "agents", "teams", "processes", "me"] : ["me"];
+  const tabs: Tab[] = lead ? ["overview", "agents", "teams", "processes", "knowledge", "me"] : ["me"];
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <AppHeader />
@@ -112,6 +113,7 @@ export function AnalyticsPage() {
         {tab === "agents" && <AgentsTab filters={filters} onDrill={open} />}
         {tab === "teams" && <TeamsTab filters={filters} />}
         {tab === "processes" && <ProcessesTab filters={filters} />}
+        {tab === "knowledge" && <KnowledgeTab filters={filters} />}
         {tab === "me" && user?.kind === "staff" && <MyTab filters={filters} onDrill={open} myId={user.id} />}
         <DrilldownDrawer drill={drill} onClose={() => setDrill(null)} />
       </Layout.Content>

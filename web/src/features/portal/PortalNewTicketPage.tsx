@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Card, Form, Input, Select } from "antd";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { HelpSuggestions, useHelpVisit } from "../help/HelpSuggestions";
 import { NewTicketFormEnd, useNewTicketForm } from "../tickets/new-ticket-form";
 import { PortalLayout } from "./PortalLayout";
 
@@ -16,10 +17,13 @@ export function PortalNewTicketPage() {
   const qc = useQueryClient();
   const [form] = Form.useForm<Values>();
   const state = useNewTicketForm(form);
+  const visit = useHelpVisit("portal");
+  const subject = Form.useWatch("subject", form) ?? "";
 
   const onFinish = async (v: Values) => {
     const created = await state.submit<PortalTicket>(v, {});
     if (!created) return;
+    visit.submitted();
     void qc.invalidateQueries({ queryKey: ["portal"] });
     void message.success(t("portal.submitted", { number: created.number }));
     navigate(`/portal/tickets/${created.id}`);
@@ -40,6 +44,7 @@ export function PortalNewTicketPage() {
           >
             <Input />
           </Form.Item>
+          <HelpSuggestions text={subject} visit={visit} />
           <Form.Item name="description" label={t("portal.description")} extra={t("portal.descriptionHelp")}>
             <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} />
           </Form.Item>

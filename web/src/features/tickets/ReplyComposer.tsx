@@ -1,12 +1,13 @@
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { App, Button, Input, Segmented, Select, Space } from "antd";
 import type { TextAreaRef } from "antd/es/input/TextArea";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText } from "../../app/error-text";
 import { useShortcuts } from "../../app/shortcuts";
 import { AttachButton } from "./AttachButton";
 import { CannedReplyPicker } from "./CannedReplyPicker";
+import { onInsertIntoReply } from "./composer-insert";
 import { MacroPicker } from "./MacroPicker";
 import { useAttachments } from "./useAttachments";
 import { useAddMessage } from "./ticket-api";
@@ -39,6 +40,19 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
       [startWriting, isStaff],
     ),
   );
+  // Where the cursor was when the composer lost focus, else at the end.
+  const insert = useCallback(
+    (text: string) => {
+      setBody((current) => {
+        const at = Math.min(caret.current ?? current.length, current.length);
+        return current.slice(0, at) + text + current.slice(at);
+      });
+      onTyping?.();
+      setTimeout(() => textArea.current?.focus(), 0);
+    },
+    [onTyping],
+  );
+  useEffect(() => onInsertIntoReply(insert), [insert]);
   if (ticket.status === "closed") return null;
 
   const submit = () =>
@@ -101,18 +115,7 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
       />
       <Space style={{ marginTop: 8 }} wrap>
         <AttachButton attachments={attachments} />
-        {isStaff && (
-          <CannedReplyPicker
-            ticket={ticket}
-            onInsert={(text) => {
-              // Where the cursor was when the composer lost focus, else at the end.
-              const at = Math.min(caret.current ?? body.length, body.length);
-              setBody(body.slice(0, at) + text + body.slice(at));
-              onTyping?.();
-              setTimeout(() => textArea.current?.focus(), 0);
-            }}
-          />
-        )}
+        {isStaff && <CannedReplyPicker ticket={ticket} onInsert={insert} />}
         {isStaff && !notesOnly && <MacroPicker ticketId={ticket.id} />}
         {isStaff && !notesOnly && (
           <Select

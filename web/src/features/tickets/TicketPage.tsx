@@ -12,6 +12,7 @@ import { CustomerStrip } from "./CustomerStrip";
 import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
+import { KnowledgeCard } from "../knowledge/KnowledgeCard";
 import { CsatCard } from "../feedback/CsatCard";
 import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
 import { TicketSlaCard } from "./TicketSlaCard";
@@ -128,6 +129,7 @@ export function TicketPage() {
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && <KnowledgeCard ticket={ticket.data} />}
                 {isStaff && (
                   <ProcessCard
                     ticketId={ticket.data.id}

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Empty, Form, Input, List, Select, Space, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { HelpSuggestions, useHelpVisit } from "../help/HelpSuggestions";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { showFieldErrors } from "../../app/form-errors";
@@ -75,13 +76,18 @@ function RequestForm({ onCreated }: { onCreated: (t: WidgetTicket) => void }) {
   const config = useQuery({ queryKey: ["widget-config"], queryFn: () => api<Config>("/widget/config") });
   const categoryId = Form.useWatch("categoryId", form) as number | undefined;
   const fields = templateFields(config.data?.fields, categoryId ?? null);
+  const visit = useHelpVisit("widget");
+  const subject = (Form.useWatch("subject", form) as string | undefined) ?? "";
   const send = useMutation({
     mutationFn: (v: Record<string, unknown>) =>
       api<{ number: number; token: string }>("/widget/tickets", {
         method: "POST",
         body: { ...v, customFields: v.customFields ?? {}, shownAt },
       }),
-    onSuccess: (r, v) => onCreated({ number: r.number, token: r.token, subject: String(v.subject) }),
+    onSuccess: (r, v) => {
+      visit.submitted();
+      onCreated({ number: r.number, token: r.token, subject: String(v.subject) });
+    },
     onError: (e) => void showFieldErrors(form, t, e),
   });
   return (
@@ -100,6 +106,7 @@ function RequestForm({ onCreated }: { onCreated: (t: WidgetTicket) => void }) {
       <Form.Item name="subject" label={t("widget.subject")} rules={[{ required: true, whitespace: true, message: t("form.invalid") }]}>
         <Input maxLength={300} />
       </Form.Item>
+      <HelpSuggestions text={subject} visit={visit} />
       <Form.Item
         name="description"
         label={t("widget.description")}
