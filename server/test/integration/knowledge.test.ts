@@ -149,7 +149,8 @@ describe("knowledge base", () => {
     expect(home.statusCode).toBe(200);
     expect(home.headers["content-type"]).toContain("text/html");
     expect(home.body).toContain("<title>帮助中心</title>");
-    expect(home.body).toContain(`href="/help/articles/${pub}"`);
+    expect(home.body).toContain(`href="/help/articles/${pub}?lang=zh-CN"`);
+    expect(home.body).toContain('<link rel="canonical" href="/help">');
     const page = await t.anonymous.get(`/help/articles/${pub}`);
     expect(page.body).toContain("<title>发票怎么开 - 帮助中心</title>");
     expect(page.body).toContain('<meta name="description" content="在订单详情页点击“申请发票”');
@@ -165,7 +166,7 @@ describe("knowledge base", () => {
       "content-type": "application/x-www-form-urlencoded",
     });
     expect(form.statusCode).toBe(303);
-    expect(form.headers.location).toBe(`/help/articles/${pub}?thanks=1`);
+    expect(form.headers.location).toBe(`/help/articles/${pub}?thanks=1&lang=zh-CN`);
     expect((await t.anonymous.post(`/api/v1/help/articles/${pub}/feedback`, { helpful: false, source: "widget" })).statusCode).toBe(204);
     expect((await t.anonymous.post(`/api/v1/help/articles/${internal}/feedback`, { helpful: true })).statusCode).toBe(404);
     const summary = (await agent.get(`/api/v1/kb/articles/${pub}`)).json();

@@ -136,6 +136,20 @@ describe("demo workspace", () => {
     expect(o.byTeam.every((x: { teamId: number }) => x.teamId !== 0)).toBe(true);
     const agents = (await admin.get(`/api/v1/analytics/agents?${range}`)).json().items as { name: string; fcrRate: number | null }[];
     expect(agents.filter((a) => (a.fcrRate ?? 0) > 0).length).toBeGreaterThan(5);
+    // The knowledge report: visits that ended without a request, articles that resolved tickets, contributors.
+    const kb = (await admin.get(`/api/v1/kb/report?${range}`)).json();
+    expect(kb.deflection.rate).toBeGreaterThan(0.4);
+    expect(kb.deflection.rate).toBeLessThan(0.9);
+    expect(kb.topArticles[0].resolved).toBeGreaterThan(5);
+    expect(kb.contributors.filter((c: { written: number }) => c.written > 0).length).toBeGreaterThan(2);
+    const states = (await admin.get("/api/v1/kb/articles")).json().items as { status: string; stale: boolean; locales: string[] }[];
+    expect(new Set(states.map((a) => a.status))).toEqual(new Set(["draft", "review", "published"]));
+    expect(states.some((a) => a.stale) && states.some((a) => a.locales.includes("en"))).toBe(true);
+    // A new ticket's page suggests an article and similar solved tickets.
+    const ticket = (await admin.get(`/api/v1/tickets?q=${encodeURIComponent("退款什么时候到账")}&limit=1`)).json().items[0];
+    const recs = (await admin.get(`/api/v1/tickets/${ticket.id}/recommendations`)).json();
+    expect(recs.articles.length).toBeGreaterThan(0);
+    expect(recs.tickets.length).toBeGreaterThan(0);
   });
 
   it("assigns a new ticket at once, whatever the hour: the after-sales desk is staffed around the clock", async () => {

@@ -27,7 +27,10 @@ const localeOf = (req: FastifyRequest): HelpLocale => {
   if (lang === "en" || lang === "zh-CN") return lang;
   return /^en\b/i.test(req.headers["accept-language"] ?? "") ? "en" : "zh-CN";
 };
-const withLang = (path: string, locale: HelpLocale) => (locale === "en" ? `${path}${path.includes("?") ? "&" : "?"}lang=en` : path);
+/** Links keep the reader's language, whatever their browser prefers. */
+const withLang = (path: string, locale: HelpLocale) => `${path}${path.includes("?") ? "&" : "?"}lang=${locale}`;
+/** A page's stable address: Chinese without a parameter. */
+const canonical = (path: string, locale: HelpLocale) => (locale === "en" ? withLang(path, locale) : path);
 
 function page(
   reply: FastifyReply,
@@ -41,10 +44,10 @@ function page(
 <title>${escapeHtml(o.title)}</title>
 ${o.description ? `<meta name="description" content="${escapeHtml(o.description)}">` : ""}
 <link rel="canonical" href="${escapeHtml(o.canonical)}"><style>${STYLE}</style></head>
-<body><header><div class="wrap"><a class="lang" href="${escapeHtml(withLang(o.canonical.replace(/[?&]lang=en/, ""), other))}">${t.otherLanguage}</a>
+<body><header><div class="wrap"><a class="lang" href="${escapeHtml(withLang(o.canonical.replace(/[?&]lang=en$/, ""), other))}">${t.otherLanguage}</a>
 <h1><a href="${withLang("/help", locale)}">${t.name}</a></h1>
 <form class="search" action="/help/search" method="get" role="search"><input name="q" aria-label="${t.search}" placeholder="${t.searchPlaceholder}">
-${locale === "en" ? '<input type="hidden" name="lang" value="en">' : ""}<button type="submit">${t.search}</button></form></div></header>
+<input type="hidden" name="lang" value="${locale}"><button type="submit">${t.search}</button></form></div></header>
 <main class="wrap">${o.body}<p class="muted"><a href="/portal">${t.contact}</a></p></main></body></html>`;
   return reply
     .code(o.status ?? 200)
@@ -87,7 +90,7 @@ function helpCenter(app: FastifyInstance, ctx: AppContext) {
 <section><h2>${t.popular}</h2><ul class="list">${popular
       .map((a) => `<li><a href="${withLang(`/help/articles/${a.id}`, locale)}">${escapeHtml(a.title)}</a></li>`)
       .join("")}</ul></section>`;
-    return page(reply, locale, { title: t.name, description: t.searchPlaceholder, canonical: withLang("/help", locale), body });
+    return page(reply, locale, { title: t.name, description: t.searchPlaceholder, canonical: canonical("/help", locale), body });
   });
 
   app.get("/help/search", async (req, reply) => {
@@ -100,11 +103,18 @@ function helpCenter(app: FastifyInstance, ctx: AppContext) {
     const body = `<section><h2>${escapeHtml(t.results(q, hits.length))}</h2>${
       hits.length
         ? `<ul class="list">${hits
-            .map((h) => `<li><a href="${escapeHtml(h.url)}">${h.titleHtml}</a><div class="muted">${h.excerptHtml}</div></li>`)
+            .map(
+              (h) =>
+                `<li><a href="${withLang(`/help/articles/${h.id}`, locale)}">${h.titleHtml}</a><div class="muted">${h.excerptHtml}</div></li>`,
+            )
             .join("")}</ul>`
         : `<p>${escapeHtml(t.noResults(q))}</p>`
     }</section>`;
-    return page(reply, locale, { title: `${q} - ${t.name}`, canonical: withLang(`/help/search?q=${encodeURIComponent(q)}`, locale), body });
+    return page(reply, locale, {
+      title: `${q} - ${t.name}`,
+      canonical: canonical(`/help/search?q=${encodeURIComponent(q)}`, locale),
+      body,
+    });
   });
 
   app.get("/help/categories/:id", async (req, reply) => {
@@ -130,7 +140,7 @@ function helpCenter(app: FastifyInstance, ctx: AppContext) {
     return page(reply, locale, {
       title: `${name} - ${t.name}`,
       description: category.description,
-      canonical: withLang(`/help/categories/${id.data}`, locale),
+      canonical: canonical(`/help/categories/${id.data}`, locale),
       body,
     });
   });
@@ -154,7 +164,7 @@ function helpCenter(app: FastifyInstance, ctx: AppContext) {
       : "";
     const feedback = thanks
       ? `<p>${t.thanks}</p>`
-      : `<form class="fb" method="post" action="/help/articles/${a.id}/feedback${locale === "en" ? "?lang=en" : ""}"><span>${t.wasHelpful}</span>
+      : `<form class="fb" method="post" action="/help/articles/${a.id}/feedback?lang=${locale}"><span>${t.wasHelpful}</span>
 <button name="helpful" value="yes">${t.yes}</button><button class="no" name="helpful" value="no">${t.no}</button></form>`;
     const body = `<nav class="crumbs"><a href="${withLang("/help", locale)}">${t.home}</a>${
       category ? ` › <a href="${withLang(`/help/categories/${a.category_id}`, locale)}">${escapeHtml(category)}</a>` : ""
@@ -175,6 +185,6 @@ ${a.body_html}${files}</article></section><section>${feedback}</section>`;
     const helpful = z.object({ helpful: z.enum(["yes", "no"]) }).safeParse(req.body ?? {});
     if (id.success && helpful.success) await recordFeedback(ctx.db, id.data, helpful.data.helpful === "yes", "help").catch(() => undefined);
     const locale = localeOf(req);
-    return reply.redirect(withLang(`/help/articles/${id.success ? id.data : ""}?thanks=1`, locale), 303);
+    return reply.redirect(`/help/articles/${id.success ? id.data : ""}?thanks=1&lang=${locale}`, 303);
   });
 }

@@ -51,7 +51,12 @@ export function HelpSuggestions({ text, visit }: { text: string; visit: ReturnTy
         <ul style={{ margin: 0, paddingLeft: 18 }} className="kb-hit">
           {hits.data.map((h) => (
             <li key={h.id}>
-              <a href={h.url} target="_blank" rel="noreferrer" onClick={() => visit.opened(h.id, query)}>
+              <a
+                href={`${h.url}${h.url.includes("?") ? "&" : "?"}lang=${locale}`}
+                target="_blank"
+                rel="noreferrer"
+                onClick={() => visit.opened(h.id, query)}
+              >
                 {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the server escapes the title and adds only <mark> */}
                 <span dangerouslySetInnerHTML={{ __html: h.titleHtml }} />
               </a>
