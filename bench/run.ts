@@ -15,6 +15,7 @@ import { benchAnalytics } from "./lib/analytics-bench";
 import { benchRouting } from "./lib/routing-bench";
 import { benchProcesses } from "./lib/process-bench";
 import { benchClassification } from "./lib/classification-bench";
+import { benchKnowledge } from "./lib/knowledge-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 
 /**
@@ -413,6 +414,34 @@ async function runClassificationBench() {
   log("wrote", path.relative(process.cwd(), file));
 }
 
+/** Issue 20: knowledge search and recommendations on the labelled set (MRR@5), on the embedded engine. */
+async function runKnowledgeBench() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-knowledge-"));
+  const server = await spawnServer(
+    {
+      DATA_DIR: dataDir,
+      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+      LOOPDESK_DEMO: "false",
+      LOG_LEVEL: "warn",
+    },
+    { timeoutMs: 120_000 },
+  );
+  try {
+    log("knowledge: articles, searches and recommendations");
+    const result = await benchKnowledge(client(server, await token(server, ADMIN.email, ADMIN.password)), {
+      distractors: args.quick ? 50 : 300,
+    });
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-knowledge${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify({ engine: "pglite", ...result, at: new Date().toISOString() }, null, 2)}\n`);
+    log("knowledge", result.search, result.recommendations);
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -427,6 +456,11 @@ async function main() {
   }
   if (args.only === "classification") {
     await runClassificationBench();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "knowledge") {
+    await runKnowledgeBench();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }
@@ -458,6 +492,7 @@ async function main() {
     }
   }
   await runClassificationBench();
+  await runKnowledgeBench();
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }
 

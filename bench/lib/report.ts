@@ -1,4 +1,5 @@
 import type { benchClassification } from "./classification-bench";
+import type { benchKnowledge } from "./knowledge-bench";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -70,6 +71,7 @@ export function writeReport(resultsDir: string, target: string) {
   let routing: RoutingResult | undefined;
   let processes: ProcessResult | undefined;
   let classification: ClassificationResult | undefined;
+  let knowledge: KnowledgeResult | undefined;
   for (const f of fs
     .readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json") && !f.includes("quick"))
@@ -78,6 +80,7 @@ export function writeReport(resultsDir: string, target: string) {
     if (f.includes("-routing")) routing = r as RoutingResult;
     else if (f.includes("-processes")) processes = r as ProcessResult;
     else if (f.includes("-classification")) classification = r as ClassificationResult;
+    else if (f.includes("-knowledge")) knowledge = r as KnowledgeResult;
     else if (f.includes("-analytics")) analytics.set(r.engine, r as AnalyticsResult);
     else latest.set(r.engine, r as Result);
   }
@@ -191,6 +194,7 @@ export function writeReport(resultsDir: string, target: string) {
   if (routing) lines.push(...routingSection(routing));
   if (processes) lines.push(...processSection(processes));
   if (classification) lines.push(...classificationSection(classification));
+  if (knowledge) lines.push(...knowledgeSection(knowledge));
   fs.writeFileSync(target, `${lines.join("\n")}\n`);
 }
 
@@ -327,6 +331,29 @@ function processSection(p: ProcessResult) {
 }
 
 type ClassificationResult = Awaited<ReturnType<typeof benchClassification>> & { at: string };
+type KnowledgeResult = Awaited<ReturnType<typeof benchKnowledge>> & { at: string; engine: string };
+
+function knowledgeSection(k: KnowledgeResult) {
+  const row = (label: string, r: { mrrAt5: number; top1: number }) =>
+    `| ${label} | ${r.mrrAt5.toFixed(2)} | ${(r.top1 * 100).toFixed(1)}% |`;
+  return [
+    `## Knowledge search and recommendations — ${k.at.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `The labelled set of server/test/support/retrieval-set.ts: ${k.articles} help articles of an online shop and ${k.queries} questions in`,
+    `customers' words (colloquial, often with words the article does not use), among ${k.distractors} other published articles`,
+    "(citizen-hotline answers), on the embedded engine over HTTP. Search is jieba words plus Han character pairs in a",
+    "`tsvector('simple')`, ranked by cover density with title words weighted up; synonyms are the admin's groups (退款/退钱/退费, …).",
+    "",
+    "| | MRR@5 | top-1 |",
+    "|---|---:|---:|",
+    row("help-center search, no synonyms", k.search.withoutSynonyms),
+    row("help-center search, with synonyms", k.search.withSynonyms),
+    row("ticket page: recommended articles for a new ticket", k.recommendations),
+    "",
+    `One recommendation request (articles and similar solved tickets): p50 ${k.recommendations.latency.p50Ms} ms, p99 ${k.recommendations.latency.p99Ms} ms.`,
+    "",
+  ];
+}
 
 function classificationSection(c: ClassificationResult) {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -179,9 +179,18 @@ describe("knowledge base", () => {
       (await t.anonymous.get(`/api/v1/help/search?q=${encodeURIComponent("退钱")}`)).json().items.map((h: { id: number }) => h.id);
     expect(await find()).not.toContain(id);
     expect((await supervisor.post("/api/v1/kb/synonyms", { words: ["退款", "退钱"] })).statusCode).toBe(403);
+    const ticket = (
+      await admin.post("/api/v1/tickets", { subject: "退款申请", description: "订单取消了", customer: { email: "q@example.cn" } })
+    ).json();
+    await t.ctx.jobs.drain();
+    const ticketSearch = async () =>
+      (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退钱")}`)).json().items.map((x: { id: number }) => x.id);
+    expect(await ticketSearch()).not.toContain(ticket.id);
     const group = await admin.post("/api/v1/kb/synonyms", { words: ["退款", "退钱", "退费"] });
     expect(group.statusCode).toBe(201);
     expect(await find()).toContain(id);
+    // Ticket search uses the same synonyms.
+    expect(await ticketSearch()).toContain(ticket.id);
     const hit = (await t.anonymous.get(`/api/v1/help/search?q=${encodeURIComponent("退钱")}`)).json().items[0];
     expect(hit.titleHtml).toBe("<mark>退款</mark>多久到账");
     expect((await admin.request("DELETE", `/api/v1/kb/synonyms/${group.json().id}`)).statusCode).toBe(204);

@@ -5,6 +5,7 @@ import type { AppContext } from "../../platform/context";
 import { ValidationError } from "../../platform/errors";
 import { decodeCursor, encodeCursor } from "../../platform/http/cursor";
 import { searchQuery } from "../../platform/text/search-text";
+import { listSynonyms } from "../knowledge/synonyms";
 import { customerNames, customersMatching } from "../customers/customer-service";
 import { organizationsMatching } from "../organizations/organization-service";
 import { scopeFilter, scopeFor } from "./ticket-access";
@@ -43,7 +44,10 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
   if (query.createdTo) q = q.where("created_at", "<", new Date(query.createdTo));
   if (query.q) {
     const number = /^#?(\d{1,15})$/.exec(query.q);
-    const tsquery = searchQuery(query.q);
+    const tsquery = searchQuery(
+      query.q,
+      (await listSynonyms(ctx.db)).map((g) => g.words),
+    );
     // The customer a text names (name, phone, email) and organizations it names: their tickets match too.
     const [customerIds, organizationIds] =
       principal.kind === "staff"

@@ -28,16 +28,30 @@ const lexeme = (w: string) => `'${w.replace(/'/g, "''").replace(/\\/g, "\\\\")}'
 /** Text for to_tsvector('simple', …): tokens separated by spaces. */
 export const searchDocument = (...parts: (string | null | undefined)[]) => segment(parts.filter(Boolean).join(" ")).join(" ");
 
-/** A tsquery that requires every segmented word of the user's query (escaped as quoted lexemes). */
-export function searchQuery(q: string): string | null {
-  const words = segment(q);
-  if (words.length === 0) return null;
+/** A word in a tsquery; one jieba cuts into several (退钱 → 退 钱) must match all of its parts. */
+function term(w: string) {
+  const parts = words(w);
+  return parts.length > 1 ? `(${parts.map(lexeme).join(" & ")})` : lexeme(parts[0] ?? w);
+}
+/** A word or any of its synonyms. */
+const wordOrSame = (w: string, synonyms: readonly string[][]) => {
+  const same = [...new Set([w, ...synonyms.filter((g) => g.includes(w)).flat()])];
+  return same.length === 1 ? lexeme(w) : `(${same.map(term).join(" | ")})`;
+};
+
+/**
+ * A tsquery that requires every segmented word of the user's query (escaped as quoted lexemes),
+ * each word or one of its synonyms (groups of words that mean the same, e.g. 退款/退钱).
+ */
+export function searchQuery(q: string, synonyms: readonly string[][] = []): string | null {
+  const segmented = segment(q);
+  if (segmented.length === 0) return null;
   // Words of the query as jieba cuts them in default mode match the index's search-mode tokens.
   const cut = instance()
     .cut(q.toLowerCase(), true)
     .map((w) => w.trim())
     .filter((w) => w && WORD.test(w));
-  return (cut.length ? cut : words).map(lexeme).join(" & ");
+  return (cut.length ? cut : segmented).map((w) => wordOrSame(w, synonyms)).join(" & ");
 }
 
 /** jieba's words of the text in order (default mode, repeats kept), lowercase, without punctuation: a classifier's input. */
@@ -71,11 +85,6 @@ export function queryWords(q: string, max = 16): string[] {
  * ranking then prefers the documents that match more of them.
  */
 export function anyWordQuery(groups: string[][]) {
-  // A word jieba cuts into several (退钱 → 退 钱) must match all of its parts.
-  const term = (w: string) => {
-    const parts = words(w);
-    return parts.length > 1 ? `(${parts.map(lexeme).join(" & ")})` : lexeme(parts[0] ?? w);
-  };
   const terms = groups.filter((g) => g.length > 0).map((g) => (g.length === 1 ? term(g[0] as string) : `(${g.map(term).join(" | ")})`));
   return terms.length ? terms.join(" | ") : null;
 }
