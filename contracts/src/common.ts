@@ -29,6 +29,8 @@ export const errorCodes = [
   "spam_suspected",
   "invalid_signature",
   "participant_only",
+  "ai_disabled",
+  "ai_unavailable",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -212,3 +212,46 @@ export type KnowledgeReport = z.infer<typeof knowledgeReport>;
 export const knowledgeReportQuery = z
   .strictObject({ from: isoDate, to: isoDate })
   .refine((q) => q.from <= q.to, { path: ["to"], message: "to must not be before from" });
+
+/** AI assist: an OpenAI-compatible endpoint; the key is write-only. */
+export const aiSettings = z.object({
+  enabled: z.boolean(),
+  baseUrl: z.string(),
+  model: z.string(),
+  hasKey: z.boolean(),
+  timeoutSeconds: z.number().int(),
+});
+export type AiSettings = z.infer<typeof aiSettings>;
+export const aiSettingsBody = z.strictObject({
+  enabled: z.boolean().optional(),
+  baseUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((u) => u === "" || /^https?:\/\/[^\s]+$/.test(u), "an http(s) address")
+    .optional(),
+  model: z.string().trim().max(100).optional(),
+  /** A new key; null removes it. Never answered back. */
+  apiKey: z.string().trim().min(1).max(500).nullable().optional(),
+  timeoutSeconds: z.number().int().min(5).max(120).optional(),
+});
+export const aiCall = z.object({
+  id: z.number().int(),
+  staff: z.string().nullable(),
+  ticketId: z.number().int().nullable(),
+  kind: z.enum(["summary", "reply", "article"]),
+  model: z.string(),
+  status: z.enum(["ok", "error", "timeout"]),
+  promptTokens: z.number().int().nullable(),
+  completionTokens: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AiCall = z.infer<typeof aiCall>;
+export const aiSummary = z.object({ text: z.string() });
+export const aiReplyDraft = z.object({
+  text: z.string(),
+  citations: z.array(z.object({ id: z.number().int(), title: z.string(), url: z.string() })),
+});
+export type AiReplyDraft = z.infer<typeof aiReplyDraft>;

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "./config";
+import { SecretBox } from "./platform/auth/secret-box";
 import type { Database } from "./db/database";
 import { registerAuthRoutes } from "./modules/auth/auth-routes";
 import { registerAutomationJobs } from "./modules/automations/automation-jobs";
@@ -49,6 +50,7 @@ import { registerCustomerAnswers } from "./modules/processes/customer-answers";
 import { registerProcessReportRoutes } from "./modules/processes/process-report-routes";
 import { registerClassificationJobs } from "./modules/classification/classification-jobs";
 import { registerClassificationRoutes } from "./modules/classification/classification-routes";
+import { registerAiRoutes } from "./modules/ai-assist/ai-routes";
 import { registerHelpCenterPages } from "./modules/knowledge/help-center-pages";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
@@ -91,6 +93,7 @@ export function createContext(config: Config, database: Database, logger: Logger
     files,
     realtime: new RealtimeHub(database, logger.child({ component: "realtime" })),
     mailer: new Mailer(config.smtp, logger.child({ component: "mail" }), (sha256) => files.open(sha256)),
+    secrets: new SecretBox(config.dataDir, config.secretKey),
   };
   ctx.mailer.register(jobs);
   registerTicketJobs(ctx);
@@ -186,6 +189,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerProcessRoutes(app, ctx);
   registerClassificationRoutes(app, ctx);
   registerKnowledgeRoutes(app, ctx);
+  registerAiRoutes(app, ctx);
   await registerHelpCenterPages(app, ctx);
   registerTaskRoutes(app, ctx);
   registerProcessReportRoutes(app, ctx);

@@ -40,6 +40,8 @@ const envSchema = z.object({
   LOOPDESK_MAX_EMAIL_MB: z.coerce.number().int().min(1).max(200).default(25),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
+  /** Key (32 bytes, base64) that encrypts secrets kept in the database; by default one is created in DATA_DIR/secret.key. */
+  LOOPDESK_SECRET_KEY: z.string().optional(),
   LOOPDESK_TIME_ZONE: z
     .string()
     .default("Asia/Shanghai")
@@ -54,7 +56,7 @@ const envSchema = z.object({
 });
 
 /** Variables whose values may hold credentials: never echoed in error messages. */
-const SECRET_VARS = new Set(["LOOPDESK_ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL"]);
+const SECRET_VARS = new Set(["LOOPDESK_ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL", "LOOPDESK_SECRET_KEY"]);
 
 export type Config = {
   port: number;
@@ -87,6 +89,8 @@ export type Config = {
   timeZone: string;
   /** Process role: web serves HTTP, worker runs jobs; "all" does both. */
   role: "all" | "web" | "worker";
+  /** Encrypts secrets kept in the database (unset: a key file in the data directory). */
+  secretKey?: string;
 };
 
 export class ConfigError extends Error {}
@@ -125,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRetryBaseMs: e.LOOPDESK_WEBHOOK_RETRY_SECONDS * 1000,
     timeZone: e.LOOPDESK_TIME_ZONE,
     role: "all",
+    secretKey: e.LOOPDESK_SECRET_KEY,
     ...overrides,
   };
 }

@@ -119,3 +119,29 @@ export interface SearchSynonymsTable {
   words: string[];
   created_at: Generated<Date>;
 }
+
+export interface AiSettingsTable {
+  id: number;
+  enabled: Generated<boolean>;
+  base_url: Generated<string>;
+  model: Generated<string>;
+  api_key_sealed: string | null;
+  timeout_seconds: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export type AiCallKind = "summary" | "reply" | "article";
+
+export interface AiCallsTable {
+  id: Generated<number>;
+  staff_id: number | null;
+  ticket_id: number | null;
+  kind: AiCallKind;
+  model: string;
+  status: "ok" | "error" | "timeout";
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  latency_ms: number;
+  error: string | null;
+  created_at: Generated<Date>;
+}

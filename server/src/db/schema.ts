@@ -11,6 +11,8 @@ import type {
 import type { BusinessCalendarsTable, OfficialCalendarDaysTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
 import type {
+  AiCallsTable,
+  AiSettingsTable,
   ClassifierModelsTable,
   KbArticleVersionsTable,
   KbArticlesTable,
@@ -338,6 +340,8 @@ export interface DB {
   kb_uses: KbUsesTable;
   kb_help_visits: KbHelpVisitsTable;
   search_synonyms: SearchSynonymsTable;
+  ai_settings: AiSettingsTable;
+  ai_calls: AiCallsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

@@ -1,3 +1,4 @@
+import type { SecretBox } from "./auth/secret-box";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config";
@@ -20,4 +21,5 @@ export type AppContext = {
   files: FileStore;
   realtime: RealtimeHub;
   mailer: Mailer;
+  secrets: SecretBox;
 };

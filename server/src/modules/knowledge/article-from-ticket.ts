@@ -52,20 +52,12 @@ async function customerData(db: Executor, customerId: number) {
   ];
 }
 
-const paragraphs = (text: string) =>
-  text
-    .split(/\n{2,}|\r\n\r\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
-    .join("");
-
 /**
- * A draft article from a solved ticket in one step: its question and how it was resolved (the
- * staff's public replies), with the customer's data removed; filed under the knowledge category
- * named like the ticket's category, tagged like the ticket, and linked back to it.
+ * A solved ticket's story without the customer's data: its question (the description, else the
+ * subject) and how it was resolved (the staff's last public replies); the knowledge category named
+ * like the ticket's category, and its tags.
  */
-export async function articleFromTicket(db: Kysely<DB>, staff: StaffPrincipal, ticketId: number) {
+export async function solvedTicketStory(db: Kysely<DB>, staff: StaffPrincipal, ticketId: number) {
   const ticket = await loadVisibleTicket(db, staff, ticketId);
   if (ticket.status !== "solved" && ticket.status !== "closed")
     throw ConflictError("An article is written from a solved ticket: solve it first.");
@@ -87,30 +79,61 @@ export async function articleFromTicket(db: Kysely<DB>, staff: StaffPrincipal, t
         .where("c.id", "=", ticket.category_id)
         .executeTakeFirst()
     : undefined;
+  return {
+    ticketId,
+    subject: redact(ticket.subject, known).slice(0, 200),
+    question: redact(ticket.description || ticket.subject, known),
+    answer: redact(
+      replies
+        .reverse()
+        .map((r) => r.body_text)
+        .join("\n\n"),
+      known,
+    ),
+    categoryId: category?.id ?? null,
+    tags: (ticket.tags ?? []).slice(0, 20),
+  };
+}
+
+/** Paragraphs of plain text as HTML. */
+export const paragraphs = (text: string) =>
+  text
+    .split(/\n{2,}|\r\n\r\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`)
+    .join("");
+
+/** A draft article from a solved ticket in one step: its question and resolution with the customer's data removed, linked back to it. */
+export async function articleFromTicket(db: Kysely<DB>, staff: StaffPrincipal, ticketId: number) {
+  const story = await solvedTicketStory(db, staff, ticketId);
   const en = staff.locale === "en";
-  const question = redact(ticket.description || ticket.subject, known);
-  const answer = redact(
-    replies
-      .reverse()
-      .map((r) => r.body_text)
-      .join("\n\n"),
-    known,
-  );
-  const bodyHtml = `<h2>${en ? "Question" : "问题"}</h2>${paragraphs(question)}<h2>${en ? "Resolution" : "解决方法"}</h2>${
-    paragraphs(answer) || `<p>${en ? "(Write how it was resolved.)" : "（请补充解决方法。）"}</p>`
+  const bodyHtml = `<h2>${en ? "Question" : "问题"}</h2>${paragraphs(story.question)}<h2>${en ? "Resolution" : "解决方法"}</h2>${
+    paragraphs(story.answer) || `<p>${en ? "(Write how it was resolved.)" : "（请补充解决方法。）"}</p>`
   }`;
+  return draftFromStory(db, staff, story, story.subject, bodyHtml);
+}
+
+/** The draft (internal, in the writer's language) of a story, filed and tagged like its ticket. */
+export function draftFromStory(
+  db: Kysely<DB>,
+  staff: StaffPrincipal,
+  story: Awaited<ReturnType<typeof solvedTicketStory>>,
+  title: string,
+  bodyHtml: string,
+) {
   return createArticle(
     db,
     staff,
     {
-      locale: en ? "en" : "zh-CN",
-      title: redact(ticket.subject, known).slice(0, 200),
+      locale: staff.locale === "en" ? "en" : "zh-CN",
+      title: title.slice(0, 200),
       bodyHtml,
-      categoryId: category?.id ?? null,
+      categoryId: story.categoryId,
       visibility: "internal",
-      tags: (ticket.tags ?? []).slice(0, 20),
+      tags: story.tags,
       fileIds: [],
     },
-    ticketId,
+    story.ticketId,
   );
 }
