@@ -36,14 +36,12 @@ beforeAll(async () => {
         res.writeHead(500, { "content-type": "application/json" }).end('{"error":{"message":"overloaded"}}');
         return;
       }
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            choices: [{ message: { role: "assistant", content: answer } }],
-            usage: { prompt_tokens: 321, completion_tokens: 45 },
-          }),
-        );
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          choices: [{ message: { role: "assistant", content: answer } }],
+          usage: { prompt_tokens: 321, completion_tokens: 45 },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
