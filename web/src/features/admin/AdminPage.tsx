@@ -17,6 +17,7 @@ import { ReportSchedulesAdmin } from "./ReportSchedulesAdmin";
 import { RoutingAdmin } from "../routing/RoutingAdmin";
 import { ProcessesAdmin } from "../processes/ProcessesAdmin";
 import { ClassificationAdmin } from "../classification/ClassificationAdmin";
+import { AiAdmin } from "../knowledge/AiAdmin";
 import { KnowledgeAdmin } from "../knowledge/KnowledgeAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
@@ -39,6 +40,7 @@ const sections = [
   { key: "routing", roles: MANAGERS, element: <RoutingAdmin /> },
   { key: "classification", roles: ADMIN, element: <ClassificationAdmin /> },
   { key: "knowledge", roles: ADMIN, element: <KnowledgeAdmin /> },
+  { key: "ai", roles: ADMIN, element: <AiAdmin /> },
   { key: "processes", roles: ADMIN, element: <ProcessesAdmin /> },
   { key: "triggers", roles: MANAGERS, element: <RulesAdmin kind="trigger" /> },
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },

@@ -12,6 +12,7 @@ import { CustomerStrip } from "./CustomerStrip";
 import { usePresence } from "./presence";
 import { ReplyComposer } from "./ReplyComposer";
 import { TicketSidePanel } from "./TicketSidePanel";
+import { AiAssistCard } from "../knowledge/AiAssistCard";
 import { KnowledgeCard } from "../knowledge/KnowledgeCard";
 import { CsatCard } from "../feedback/CsatCard";
 import { TicketVisitsCard } from "../feedback/TicketVisitsCard";
@@ -129,6 +130,7 @@ export function TicketPage() {
               </Col>
               <Col xs={24} lg={8}>
                 <TicketSidePanel ticket={ticket.data} isStaff={isStaff} />
+                {isStaff && <AiAssistCard ticket={ticket.data} />}
                 {isStaff && <KnowledgeCard ticket={ticket.data} />}
                 {isStaff && (
                   <ProcessCard
