@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
@@ -124,5 +126,47 @@ describe("knowledge base", () => {
     await expect
       .poll(async () => (await (await api(`/api/v1/kb/report?from=${today}&to=${today}`)).json()).contributors)
       .toEqual(expect.arrayContaining([expect.objectContaining({ name: "林小雨", written: 1, used: 1 })]));
+  });
+
+  it("AI assist, turned on by the admin, summarizes the ticket and drafts a reply from the article", async () => {
+    const requests: { model: string; messages: { content: string }[] }[] = [];
+    const stub = http.createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => {
+        raw += c;
+      });
+      req.on("end", () => {
+        const body = JSON.parse(raw);
+        requests.push(body);
+        const content = body.messages[0].content.includes("总结") ? "- 客户退款未到账\n- 建议核实财务进度" : "您好，退款会原路退回，银行卡 1–3 个工作日到账 [1]。";
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ choices: [{ message: { content } }] }));
+      });
+    });
+    await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
+      await api("/api/v1/ai/settings", { method: "PATCH", body: JSON.stringify({ enabled: true, baseUrl: base, model: "qwen-plus", apiKey: "sk-e2e" }) });
+      const ticket = (await (
+        await api("/api/v1/tickets", {
+          method: "POST",
+          body: JSON.stringify({ subject: "退款多久能到", description: "退货寄回了，退款还没到", customer: { email: "zheng@example.cn" } }),
+        })
+      ).json()) as { id: number };
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await signInAsStaff(page, server.url, AGENT.email, AGENT.password);
+      await page.goto(`${server.url}/tickets/${ticket.id}`);
+      const card = page.getByTestId("ai-card");
+      await card.getByRole("button", { name: "生成摘要" }).click();
+      await expect.poll(() => card.getByTestId("ai-summary").textContent()).toContain("客户退款未到账");
+      await card.getByRole("button", { name: "起草回复" }).click();
+      await expect.poll(() => page.getByLabel("内容", { exact: true }).inputValue()).toContain("退款会原路退回，银行卡 1–3 个工作日到账。");
+      expect(await page.getByLabel("内容", { exact: true }).inputValue()).toMatch(/退款多久到账：http:\/\/[^/]+\/help\/articles\/\d+/));
+      expect(await card.getByRole("link", { name: "[1] 退款多久到账" }).count()).toBe(1);
+      expect(requests.map((r) => r.model)).toEqual(["qwen-plus", "qwen-plus"]);
+      await screenshot(page, "kb-ai-assist");
+    } finally {
+      stub.closeAllConnections();
+      stub.close();
+    }
   });
 });
