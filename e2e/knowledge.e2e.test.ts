@@ -138,14 +138,19 @@ describe("knowledge base", () => {
       req.on("end", () => {
         const body = JSON.parse(raw);
         requests.push(body);
-        const content = body.messages[0].content.includes("总结") ? "- 客户退款未到账\n- 建议核实财务进度" : "您好，退款会原路退回，银行卡 1–3 个工作日到账 [1]。";
+        const content = body.messages[0].content.includes("总结")
+          ? "- 客户退款未到账\n- 建议核实财务进度"
+          : "您好，退款会原路退回，银行卡 1–3 个工作日到账 [1]。";
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ choices: [{ message: { content } }] }));
       });
     });
     await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
     try {
       const base = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
-      await api("/api/v1/ai/settings", { method: "PATCH", body: JSON.stringify({ enabled: true, baseUrl: base, model: "qwen-plus", apiKey: "sk-e2e" }) });
+      await api("/api/v1/ai/settings", {
+        method: "PATCH",
+        body: JSON.stringify({ enabled: true, baseUrl: base, model: "qwen-plus", apiKey: "sk-e2e" }),
+      });
       const ticket = (await (
         await api("/api/v1/tickets", {
           method: "POST",
@@ -160,7 +165,7 @@ describe("knowledge base", () => {
       await expect.poll(() => card.getByTestId("ai-summary").textContent()).toContain("客户退款未到账");
       await card.getByRole("button", { name: "起草回复" }).click();
       await expect.poll(() => page.getByLabel("内容", { exact: true }).inputValue()).toContain("退款会原路退回，银行卡 1–3 个工作日到账。");
-      expect(await page.getByLabel("内容", { exact: true }).inputValue()).toMatch(/退款多久到账：http:\/\/[^/]+\/help\/articles\/\d+/));
+      expect(await page.getByLabel("内容", { exact: true }).inputValue()).toMatch(/退款多久到账：http:\/\/[^/]+\/help\/articles\/\d+/);
       expect(await card.getByRole("link", { name: "[1] 退款多久到账" }).count()).toBe(1);
       expect(requests.map((r) => r.model)).toEqual(["qwen-plus", "qwen-plus"]);
       await screenshot(page, "kb-ai-assist");
