@@ -152,6 +152,15 @@ describe("routing", () => {
     expect(await get(tk.id)).toMatchObject({ assigneeId: null, routingStatus: "offered", teamId });
     expect((await b.client.get("/api/v1/routing/offers")).json().items.map((o: { ticketId: number }) => o.ticketId)).toContain(tk.id);
     expect((await outsider.client.post(`/api/v1/tickets/${tk.id}/claim`)).statusCode).toBe(403);
+    // An agent of another department learns nothing about the ticket: 404, as on every other route.
+    const stranger = await agent((await t.factory.department()).id, { online: true });
+    const theirs = await ticket({ channel, departmentId: dept.id });
+    await settle();
+    expect((await get(theirs.id)).routingStatus).toBe("offered");
+    expect((await stranger.client.get(`/api/v1/tickets/${theirs.id}`)).statusCode).toBe(404);
+    expect((await stranger.client.post(`/api/v1/tickets/${theirs.id}/claim`)).statusCode).toBe(404);
+    expect((await stranger.client.post(`/api/v1/tickets/${theirs.id}/reject`, { reason: "试探" })).statusCode).toBe(404);
+    expect((await a.client.post(`/api/v1/tickets/${theirs.id}/claim`)).statusCode).toBe(200);
 
     const [ra, rb] = await Promise.all([a.client.post(`/api/v1/tickets/${tk.id}/claim`), b.client.post(`/api/v1/tickets/${tk.id}/claim`)]);
     const codes = [ra.statusCode, rb.statusCode].sort();

@@ -4,6 +4,7 @@ import type { StaffPrincipal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { AlreadyAssignedError, AtCapacityError, ForbiddenError, NotFoundError, NotOfferedError } from "../../platform/errors";
 import { changeTicket } from "../tickets/change-ticket";
+import { inScope, scopeFor } from "../tickets/ticket-access";
 import { actorOf, systemActor } from "../tickets/ticket-events";
 import { lockTicket, setRoutingState } from "../tickets/ticket-routing-state";
 import { recordDecision } from "./assignment-log";
@@ -21,10 +22,13 @@ const source = (name: string) => ({ kind: "routing" as const, id: 0, name });
 export async function claimTicket(ctx: AppContext, trx: Transaction<DB>, principal: StaffPrincipal, ticketId: number) {
   const ticket = await lockTicket(trx, ticketId);
   if (!ticket) throw NotFoundError("Ticket");
+  const team = ticket.team_id === null ? undefined : (await routingDirectory(ctx.db, trx)).teams.get(ticket.team_id);
+  const member = team?.memberIds.includes(principal.id) ?? false;
+  // Someone who may not see the ticket learns nothing about it, not even whether it is taken.
+  if (!member && !inScope(await scopeFor(trx, principal), ticket)) throw NotFoundError("Ticket");
   if (ticket.assignee_id !== null) throw AlreadyAssignedError();
   if (ticket.routing_status !== "offered" || ticket.team_id === null) throw NotOfferedError();
-  const team = (await routingDirectory(ctx.db, trx)).teams.get(ticket.team_id);
-  if (!team?.memberIds.includes(principal.id)) throw ForbiddenError("Only members of the ticket's team can claim it.");
+  if (!member) throw ForbiddenError("Only members of the ticket's team can claim it.");
   if (ticket.routing_excluded.includes(principal.id)) throw ForbiddenError("You declined this ticket.");
   if (!(await claimCapacity(trx, principal.id, ticket.channel))) throw AtCapacityError();
   const actor = actorOf(principal);
@@ -50,7 +54,10 @@ export async function claimTicket(ctx: AppContext, trx: Transaction<DB>, princip
 export async function rejectTicket(ctx: AppContext, trx: Transaction<DB>, principal: StaffPrincipal, ticketId: number, reason: string) {
   const ticket = await lockTicket(trx, ticketId);
   if (!ticket) throw NotFoundError("Ticket");
-  if (ticket.assignee_id !== principal.id) throw ForbiddenError("Only the assignee can decline a ticket.");
+  if (ticket.assignee_id !== principal.id) {
+    if (!inScope(await scopeFor(trx, principal), ticket)) throw NotFoundError("Ticket");
+    throw ForbiddenError("Only the assignee can decline a ticket.");
+  }
   const actor = actorOf(principal);
   const excluded = [...new Set([...ticket.routing_excluded, principal.id])];
   await changeTicket(ctx, trx, ticket, { assigneeId: null }, actor, source("rejected"));
