@@ -16,16 +16,20 @@ import {
 } from "@loopdesk/contracts/auth";
 import { locale } from "@loopdesk/contracts/staff";
 import type { Authentication, Principal } from "../../platform/auth/principal";
+import { sha256Hex } from "../../platform/auth/secrets";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { setCustomerLocale } from "../customers/customer-service";
 import { setStaffLocale } from "../staff/staff-service";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-service";
 import { changePassword } from "./change-password";
-import { login } from "./login";
+import { accountKeyOf, login } from "./login";
 import { requestLoginCode, verifyLoginCode } from "./login-code";
 import { acceptStaffInvitation, sendStaffInvitation } from "./staff-invitation";
 import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
+
+/** Set on a successful sign-in: this browser knows the account (signed by the server, no personal data). */
+const DEVICE_COOKIE = "loopdesk_device";
 
 const tags = ["auth"];
 
@@ -65,7 +69,22 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "public",
     body: loginBody,
     responses: { 200: sessionResponse },
-    handler: async ({ req, reply, body }) => startSession(req, reply, await login(ctx.db, { ...body, ip: req.ip })),
+    handler: async ({ req, reply, body }) => {
+      // A browser that signed in to this account before carries a device cookie the server signed.
+      const account = accountKeyOf(body.as, body.email);
+      const [hash, tag] = (req.cookies[DEVICE_COOKIE] ?? "").split(".");
+      const deviceOf = (key: string) => sha256Hex(key).slice(0, 24);
+      const knownDevice = hash === deviceOf(account) && !!tag && ctx.secrets.verifyMac(hash, tag);
+      const principal = await login(ctx.db, { ...body, ip: req.ip, knownDevice });
+      reply.setCookie(DEVICE_COOKIE, `${deviceOf(account)}.${ctx.secrets.mac(deviceOf(account))}`, {
+        path: "/api/v1/auth",
+        httpOnly: true,
+        sameSite: "lax",
+        secure: ctx.config.secureCookies,
+        maxAge: 365 * 86_400,
+      });
+      return startSession(req, reply, principal);
+    },
   });
 
   route(app, {

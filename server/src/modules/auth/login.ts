@@ -8,26 +8,46 @@ import { findCustomerByIdentity, loadCustomerPrincipal } from "../customers/cust
 import { findStaffByEmail, loadStaffPrincipal } from "../staff/staff-service";
 
 const WINDOW_MS = 15 * 60_000;
-const MAX_PER_ACCOUNT = 5;
+/** Wrong passwords for one account from one address before it waits: 30 s, then twice as long each time. */
+const MAX_PER_ACCOUNT_AND_ADDRESS = 5;
+const FIRST_DELAY_MS = 30_000;
+/** Wrong passwords for one account from anywhere (a spread-out guess) before browsers it never signed in from are refused. */
+const MAX_PER_ACCOUNT = 50;
 const MAX_PER_IP = 30;
 
 export const InvalidCredentialsError = () => new AppError(401, "unauthorized", "Wrong email or password.");
 
+export type LoginInput = {
+  email: string;
+  password: string;
+  as: "staff" | "customer";
+  ip: string;
+  /** The browser signed in to this account before (its device cookie checks out): a guesser elsewhere does not lock it out. */
+  knownDevice: boolean;
+};
+
+export const accountKeyOf = (as: "staff" | "customer", email: string) => `${as}:${email.trim().toLowerCase()}`;
+
 /**
- * Password sign-in for staff or customers. Failures are counted per account and per address;
- * past the limit the answer is 429 with Retry-After, even for the right password.
+ * Password sign-in for staff or customers. Wrong passwords are counted per address, per account
+ * and address (growing delays), and per account: someone guessing from one place waits longer and
+ * longer there while the real person signs in from elsewhere; a guess spread over many addresses
+ * closes the account to browsers it never signed in from, not to the person's own. Past a limit
+ * the answer is 429 with Retry-After, even for the right password.
  */
-export async function login(
-  db: Kysely<DB>,
-  input: { email: string; password: string; as: "staff" | "customer"; ip: string },
-): Promise<Principal> {
-  const accountKey = `${input.as}:${input.email}`;
-  const ipKey = `ip:${input.ip}`;
+export async function login(db: Kysely<DB>, input: LoginInput): Promise<Principal> {
+  const accountKey = accountKeyOf(input.as, input.email);
+  const pairKey = `${accountKey}@${input.ip}`;
   const keys = [
+    { key: `ip:${input.ip}`, max: MAX_PER_IP },
+    { key: pairKey, max: MAX_PER_ACCOUNT_AND_ADDRESS, growingFromMs: FIRST_DELAY_MS },
     { key: accountKey, max: MAX_PER_ACCOUNT },
-    { key: ipKey, max: MAX_PER_IP },
   ];
-  await checkThrottle(db, keys, WINDOW_MS);
+  await checkThrottle(
+    db,
+    keys.filter((k) => !(input.knownDevice && k.key === accountKey)),
+    WINDOW_MS,
+  );
   let principal: Principal | undefined;
   if (input.as === "staff") {
     const staff = await findStaffByEmail(db, input.email);
@@ -40,6 +60,6 @@ export async function login(
     await recordFailure(db, keys);
     throw InvalidCredentialsError();
   }
-  await clearFailures(db, accountKey);
+  await clearFailures(db, pairKey);
   return principal;
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -34,6 +34,18 @@ export class SecretBox {
     }
     this.key = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64");
     return this.key;
+  }
+
+  /** An HMAC-SHA256 tag of the text (base64url): proof that this server issued it. */
+  mac(text: string): string {
+    return createHmac("sha256", this.keyBytes()).update(text).digest("base64url");
+  }
+
+  /** Whether the tag is this server's for the text (compared in constant time). */
+  verifyMac(text: string, tag: string): boolean {
+    const expected = Buffer.from(this.mac(text));
+    const given = Buffer.from(tag);
+    return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
   seal(plain: string): string {
