@@ -116,6 +116,13 @@ export function createContext(config: Config, database: Database, logger: Logger
   return ctx;
 }
 
+/**
+ * The pages' Content-Security-Policy: scripts only from this server (no inline script, no eval);
+ * inline styles are allowed because Ant Design writes its styles at run time.
+ */
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     // Per-request logs only when debugging; errors are always logged.
@@ -148,9 +155,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
+    if (ctx.config.secureCookies) reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
     // The widget page is made to be embedded in customers' websites; nothing else may be framed.
-    if (req.url === "/widget" || req.url.startsWith("/widget?")) reply.header("content-security-policy", "frame-ancestors *");
-    else reply.header("x-frame-options", "DENY");
+    const widget = req.url === "/widget" || req.url.startsWith("/widget?");
+    if (!widget) reply.header("x-frame-options", "DENY");
+    // Every page gets a policy (a download or the help center brings its own, stricter one).
+    const html = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
+    if (html && !reply.hasHeader("content-security-policy"))
+      reply.header("content-security-policy", `${PAGE_CSP}; frame-ancestors ${widget ? "*" : "'none'"}`);
   });
 
   app.get("/healthz", async (_req, reply) => {

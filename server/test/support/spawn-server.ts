@@ -68,7 +68,11 @@ export async function httpClient(baseUrl: string, email: string, password: strin
     body: JSON.stringify({ email, password }),
   });
   if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const cookie =
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("loopdesk_session="))
+      ?.split(";")[0] ?? "";
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return (pathname: string, init: RequestInit = {}) =>
     fetch(`${baseUrl}${pathname}`, {

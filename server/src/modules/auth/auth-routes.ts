@@ -76,6 +76,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       const deviceOf = (key: string) => sha256Hex(key).slice(0, 24);
       const knownDevice = hash === deviceOf(account) && !!tag && ctx.secrets.verifyMac(hash, tag);
       const principal = await login(ctx.db, { ...body, ip: req.ip, knownDevice });
+      const session = await startSession(req, reply, principal);
       reply.setCookie(DEVICE_COOKIE, `${deviceOf(account)}.${ctx.secrets.mac(deviceOf(account))}`, {
         path: "/api/v1/auth",
         httpOnly: true,
@@ -83,7 +84,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
         secure: ctx.config.secureCookies,
         maxAge: 365 * 86_400,
       });
-      return startSession(req, reply, principal);
+      return session;
     },
   });
 

@@ -54,7 +54,7 @@ ${o.description ? `<meta name="description" content="${escapeHtml(o.description)
     .type("text/html; charset=utf-8")
     .header(
       "content-security-policy",
-      "default-src 'none'; img-src 'self' https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
+      "default-src 'none'; img-src 'self' https:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     )
     .header("cache-control", "public, max-age=60")
     .send(html);
