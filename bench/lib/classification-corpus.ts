@@ -1,7 +1,7 @@
 /**
  * A labelled set of Chinese citizen-hotline messages (12345 政务服务热线 style) for seven
- * departments, generated — no real person's message is in it, so it ships with the repository
- * under the project's licence. Method (documented in docs/knowledge.md): each department has seven
+ * departments, generated — no real person's message is in it, so it ships with the repository;
+ * licence: CC0 1.0 (public domain dedication). Method (documented in docs/knowledge.md): each department has seven
  * situations (what went wrong, in several wordings), places, times and the ways people ask for
  * help; a message strings a greeting, a place, a situation, a duration and a request together,
  * with generic phrases shared by every department ("多次反映无果", "希望尽快处理") and situations

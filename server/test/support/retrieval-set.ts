@@ -1,6 +1,6 @@
 /**
  * A labelled set for knowledge search and recommendations, written for this project (no customer's
- * message is in it; it ships under the project's licence): 16 help articles of an online shop's
+ * message is in it). Licence: CC0 1.0 (public domain dedication) — use it for anything. 16 help articles of an online shop's
  * help desk, and for each three questions the way customers write them — colloquial, with words the
  * article does not use (退钱 for 退款, 票据 for 发票, 快件 for 快递), and with noise around the
  * question. `answers` is the article that answers it. The synonym groups are what an admin would add.
