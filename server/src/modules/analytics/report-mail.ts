@@ -1,5 +1,6 @@
 import type { OverviewReport } from "@loopdesk/contracts/analytics";
 import type { Mail } from "../../platform/mail/mailer";
+import { escapeHtml } from "../../platform/text/sanitize-html";
 
 type Lang = "zh-CN" | "en";
 const texts = {
@@ -48,8 +49,6 @@ const texts = {
     sep: ": ",
   },
 } as const;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 /** A scheduled report as a mail: the headline numbers as text and an HTML table, the daily table attached. */
 export function reportMail(opts: {

@@ -5,8 +5,8 @@ import { ConflictError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { loadVisibleTicket } from "../tickets/ticket-access";
 import { createArticle } from "./article-write";
+import { escapeHtml } from "../../platform/text/sanitize-html";
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Personal data that can appear in any request, whoever wrote it. */

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { anyWordQuery, hanPairs, searchDocument, segment } from "../../platform/text/search-text";
 import { expandQuery } from "./synonyms";
+import { escapeHtml } from "../../platform/text/sanitize-html";
 
 /** The search document of a published version: words and Han character pairs; the title's weigh more than the body's. */
 export async function indexVersion(db: Executor, versionId: number) {
@@ -19,9 +20,6 @@ export async function indexVersion(db: Executor, versionId: number) {
     set document = setweight(to_tsvector('simple', ${title}), 'A') || setweight(to_tsvector('simple', ${body}), 'B')
     where id = ${versionId}`.execute(db);
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
 /** HTML-escaped text with every occurrence of the words wrapped in <mark>. */
 export function highlight(text: string, words: string[]) {
@@ -45,6 +43,19 @@ export function excerpt(text: string, words: string[], size = 120) {
   const start = Number.isFinite(at) ? Math.max(0, at - Math.floor(size / 3)) : 0;
   const piece = flat.slice(start, start + size);
   return `${start > 0 ? "…" : ""}${piece}${start + size < flat.length ? "…" : ""}`;
+}
+
+/**
+ * One row per article, in the order given: the asked language's row where the article has one
+ * (even when another language of it came first), else its first row.
+ */
+export function oneLanguageEach<R extends { id: number; locale: string }>(rows: R[], locale: string): R[] {
+  const best = new Map<number, R>();
+  for (const r of rows) {
+    const seen = best.get(r.id);
+    if (!seen || (seen.locale !== locale && r.locale === locale)) best.set(r.id, r);
+  }
+  return [...best.values()];
 }
 
 export type SearchOptions = {
@@ -83,30 +94,26 @@ export async function searchArticles(db: Executor, q: string, opts: SearchOption
     .limit(opts.limit * 3)
     .execute();
   const words = groups.flat();
-  const best = new Map<number, (typeof rows)[number]>();
-  for (const r of rows) {
-    const seen = best.get(r.id);
-    // The asked language wins over a better-ranked other language of the same article.
-    if (!seen || (seen.locale !== locale && r.locale === locale)) best.set(r.id, r);
-  }
-  return [...best.values()].slice(0, opts.limit).map((r) => {
-    // A pair is marked only where it is a word of the article (发票 in 发票怎么开, not 么开 in 怎么开).
-    const own = new Set(segment(`${r.title}\n${r.body_text}`));
-    // A lone Han character (账 of 没到/账) would light up everywhere: only words and pairs are marked.
-    const marked = [...words.filter((w) => !/^\p{Script=Han}$/u.test(w)), ...pairs.filter((p) => own.has(p))];
-    return {
-      id: r.id,
-      locale: r.locale,
-      title: r.title,
-      titleHtml: highlight(r.title, marked),
-      excerptHtml: highlight(excerpt(r.body_text, marked), marked),
-      categoryId: r.category_id,
-      visibility: r.visibility,
-      url: r.visibility === "public" ? helpArticlePath(r.id, r.locale) : `/knowledge/${r.id}`,
-      score: Math.round(Number(r.score) * 10_000) / 10_000,
-      bodyText: r.body_text,
-    };
-  });
+  return oneLanguageEach(rows, locale)
+    .slice(0, opts.limit)
+    .map((r) => {
+      // A pair is marked only where it is a word of the article (发票 in 发票怎么开, not 么开 in 怎么开).
+      const own = new Set(segment(`${r.title}\n${r.body_text}`));
+      // A lone Han character (账 of 没到/账) would light up everywhere: only words and pairs are marked.
+      const marked = [...words.filter((w) => !/^\p{Script=Han}$/u.test(w)), ...pairs.filter((p) => own.has(p))];
+      return {
+        id: r.id,
+        locale: r.locale,
+        title: r.title,
+        titleHtml: highlight(r.title, marked),
+        excerptHtml: highlight(excerpt(r.body_text, marked), marked),
+        categoryId: r.category_id,
+        visibility: r.visibility,
+        url: r.visibility === "public" ? helpArticlePath(r.id, r.locale) : `/knowledge/${r.id}`,
+        score: Math.round(Number(r.score) * 10_000) / 10_000,
+        bodyText: r.body_text,
+      };
+    });
 }
 
 /** The help center's stable address of an article (the language as a query parameter when not Chinese). */

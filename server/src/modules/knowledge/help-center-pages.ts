@@ -6,9 +6,7 @@ import { helpArticlePath, searchArticles } from "./article-search";
 import { listKbCategories } from "./kb-categories";
 import { type HelpLocale, helpTexts } from "./help-center-texts";
 import { publicArticle, publicArticles, recordFeedback } from "./help-center";
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+import { escapeHtml } from "../../platform/text/sanitize-html";
 
 const STYLE = `body{margin:0;font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2329;background:#f5f6f8;line-height:1.7}
 header{background:#1f6feb;color:#fff;padding:28px 16px}header a{color:#fff;text-decoration:none}

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { z } from "zod";
 import type { DB } from "../../db/schema";
 import { NotFoundError } from "../../platform/errors";
+import { oneLanguageEach } from "./article-search";
 import type { Executor } from "../../platform/jobs/job-queue";
 
 /** A visit whose customer opened an article and had not submitted after this long counts as 自助解决. */
@@ -61,12 +62,7 @@ export async function publicArticles(db: Executor, opts: { categoryId?: number; 
     .where("v.status", "=", "published")
     .$if(opts.categoryId !== undefined, (qb) => qb.where("a.category_id", "=", opts.categoryId as number))
     .execute();
-  const best = new Map<number, (typeof rows)[number]>();
-  for (const r of rows) {
-    const seen = best.get(r.id);
-    if (!seen || (seen.locale !== opts.locale && r.locale === opts.locale)) best.set(r.id, r);
-  }
-  const list = [...best.values()];
+  const list = oneLanguageEach(rows, opts.locale);
   list.sort(
     opts.categoryId !== undefined
       ? (a, b) => a.title.localeCompare(b.title, "zh-CN")

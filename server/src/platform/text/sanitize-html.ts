@@ -47,6 +47,10 @@ const options: sanitizeHtml.IOptions = {
   disallowedTagsMode: "discard",
 };
 
+/** Text made safe to put into HTML (element content or a quoted attribute). */
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+
 /** Removes scripts, event handlers, styles and unsafe URLs from user HTML. */
 export const sanitizeUserHtml = (html: string) => sanitizeHtml(html, options);
 
