@@ -21,6 +21,9 @@ const integration = (engine: "pglite" | "postgres") => ({
 
 export default defineConfig({
   test: {
+    // Vitest's default on two cores is one file at a time; most of a file's time is spent waiting on
+    // a server, a browser or a database process, so two files at once keep both cores busy.
+    maxWorkers: 2,
     projects: [
       { test: { name: "unit", include: ["server/test/unit/**/*.test.ts", "contracts/test/**/*.test.ts", "web/test/**/*.test.ts"] } },
       integration("pglite"),

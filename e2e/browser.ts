@@ -58,6 +58,12 @@ export async function pickOption(page: Page, select: Locator, option: string) {
     await select.click();
     const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
     await dropdown.waitFor();
+    // Options render a moment after the dropdown opens (and come later when they are fetched).
+    await dropdown
+      .locator(".ant-select-item-option")
+      .first()
+      .waitFor({ timeout: 3_000 })
+      .catch(() => undefined);
     const choice = dropdown.locator(".ant-select-item-option").filter({ hasText: option }).first();
     // Long lists are virtual: when the option is not rendered, narrow a searchable list down.
     const search = select.locator("input");

@@ -112,7 +112,7 @@ export function CalendarsCard() {
             <Input maxLength={100} />
           </Form.Item>
           <Form.Item name="timeZone" label={t("admin.sla.timeZone")}>
-            <Select showSearch options={ZONES.map((z) => ({ value: z, label: z }))} />
+            <Select optionFilterProp="label" showSearch options={ZONES.map((z) => ({ value: z, label: z }))} />
           </Form.Item>
           {WEEKDAYS.map((d) => (
             <Form.Item

@@ -149,6 +149,7 @@ export function PoliciesCard() {
             <Space direction="vertical" style={{ width: "100%" }}>
               <Form.Item name={["conditions", "priorities"]} noStyle>
                 <Select
+                  optionFilterProp="label"
                   mode="multiple"
                   allowClear
                   placeholder={t("tickets.priority")}
@@ -157,6 +158,7 @@ export function PoliciesCard() {
               </Form.Item>
               <Form.Item name={["conditions", "tiers"]} noStyle>
                 <Select
+                  optionFilterProp="label"
                   mode="multiple"
                   allowClear
                   placeholder={t("admin.sla.tier")}
@@ -174,6 +176,7 @@ export function PoliciesCard() {
               </Form.Item>
               <Form.Item name={["conditions", "channels"]} noStyle>
                 <Select
+                  optionFilterProp="label"
                   mode="multiple"
                   allowClear
                   placeholder={t("tickets.channel")}

@@ -107,7 +107,11 @@ export function WebhooksAdmin() {
             />
           </Form.Item>
           <Form.Item name="events" label={t("admin.webhooks.events")}>
-            <Select mode="multiple" options={webhookEvents.map((e) => ({ value: e, label: t(`admin.webhooks.eventTypes.${e}`) }))} />
+            <Select
+              optionFilterProp="label"
+              mode="multiple"
+              options={webhookEvents.map((e) => ({ value: e, label: t(`admin.webhooks.eventTypes.${e}`) }))}
+            />
           </Form.Item>
           <Space>
             <Form.Item name="locale" label={t("admin.webhooks.locale")}>

@@ -41,7 +41,7 @@ function FieldInput({ f }: { f: StepField }) {
     case "multi_select":
       return (
         <Form.Item {...item}>
-          <Select allowClear mode={f.type === "multi_select" ? "multiple" : undefined} options={options} />
+          <Select allowClear optionFilterProp="label" mode={f.type === "multi_select" ? "multiple" : undefined} options={options} />
         </Form.Item>
       );
     default:

@@ -120,22 +120,39 @@ export function RoutingRulesAdmin() {
           <Space wrap>
             <Form.Item name="categoryIds" label={t("analytics.category")}>
               <Select
+                optionFilterProp="label"
                 mode="multiple"
                 style={{ width: 200 }}
                 options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
               />
             </Form.Item>
             <Form.Item name="channels" label={t("analytics.channel")}>
-              <Select mode="multiple" style={{ width: 200 }} options={channels.map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
+              <Select
+                optionFilterProp="label"
+                mode="multiple"
+                style={{ width: 200 }}
+                options={channels.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
+              />
             </Form.Item>
             <Form.Item name="tiers" label={t("routing.rules.tiers")}>
-              <Select mode="multiple" style={{ width: 200 }} options={TIERS.map((x) => ({ value: x, label: t(`tier.${x}`) }))} />
+              <Select
+                optionFilterProp="label"
+                mode="multiple"
+                style={{ width: 200 }}
+                options={TIERS.map((x) => ({ value: x, label: t(`tier.${x}`) }))}
+              />
             </Form.Item>
             <Form.Item name="priorities" label={t("field.priority")}>
-              <Select mode="multiple" style={{ width: 200 }} options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))} />
+              <Select
+                optionFilterProp="label"
+                mode="multiple"
+                style={{ width: 200 }}
+                options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+              />
             </Form.Item>
             <Form.Item name="languages" label={t("routing.rules.languages")}>
               <Select
+                optionFilterProp="label"
                 mode="multiple"
                 style={{ width: 200 }}
                 options={[

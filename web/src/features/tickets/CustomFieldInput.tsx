@@ -57,7 +57,7 @@ export function CustomFieldInput({ def }: { def: CustomFieldDefinition }) {
     case "multi_select":
       return (
         <Form.Item {...item}>
-          <Select mode="multiple" allowClear options={options} />
+          <Select optionFilterProp="label" mode="multiple" allowClear options={options} />
         </Form.Item>
       );
     default:

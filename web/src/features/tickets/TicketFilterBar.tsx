@@ -36,6 +36,7 @@ export function TicketFilterBar({
   return (
     <Space wrap style={{ marginBottom: 12 }} data-testid="ticket-filters">
       <Select
+        optionFilterProp="label"
         mode="multiple"
         style={{ minWidth: 220 }}
         aria-label={t("tickets.filterStatus")}
@@ -45,6 +46,7 @@ export function TicketFilterBar({
         options={statuses.map((s) => ({ value: s, label: t(`status.${s}`) }))}
       />
       <Select
+        optionFilterProp="label"
         mode="multiple"
         allowClear
         aria-label={t("tickets.filterPriority")}

@@ -134,6 +134,7 @@ export function RulesAdmin({ kind }: { kind: Kind }) {
             {isTrigger(kind) ? (
               <Form.Item name="events" label={t("admin.rules.events")} rules={[{ required: true, message: t("form.invalid") }]}>
                 <Select
+                  optionFilterProp="label"
                   mode="multiple"
                   style={{ minWidth: 300 }}
                   options={triggerEvents.map((e) => ({ value: e, label: t(`admin.rules.eventTypes.${e}`) }))}
