@@ -5,7 +5,7 @@ import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import { SecretBox } from "./platform/auth/secret-box";
@@ -51,6 +51,8 @@ import { registerProcessReportRoutes } from "./modules/processes/process-report-
 import { registerClassificationJobs } from "./modules/classification/classification-jobs";
 import { registerClassificationRoutes } from "./modules/classification/classification-routes";
 import { registerAiRoutes } from "./modules/ai-assist/ai-routes";
+import { registerAuditJobs } from "./modules/audit/audit-jobs";
+import { registerAuditRoutes } from "./modules/audit/audit-routes";
 import { registerHelpCenterPages } from "./modules/knowledge/help-center-pages";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
@@ -68,7 +70,9 @@ import { registerWebhookRoutes } from "./modules/webhooks/webhook-routes";
 import type { AppContext } from "./platform/context";
 import { EventBus } from "./platform/events/event-bus";
 import { FileStore } from "./platform/files/file-store";
+import { recordAudit } from "./platform/audit/audit-log";
 import { installErrorHandler } from "./platform/http/error-handler";
+import type { AuditLog } from "./platform/http/route";
 import { installJsonParser } from "./platform/http/json-body";
 import { buildOpenApiDocument } from "./platform/http/openapi";
 import { JobQueue } from "./platform/jobs/job-queue";
@@ -113,6 +117,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerCustomerAnswers(ctx);
   registerClassificationJobs(ctx);
   registerImJobs(ctx);
+  registerAuditJobs(ctx);
   return ctx;
 }
 
@@ -144,6 +149,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await ctx.realtime.start();
   app.addHook("onClose", () => ctx.realtime.stop());
   installErrorHandler(app);
+  app.decorate("auditLog", {
+    record: (entry) => recordAudit(ctx.db, entry),
+    // Any table's row by id, for the audit log's before and after.
+    snapshot: async (table, id) =>
+      (await (ctx.db as unknown as Kysely<Record<string, { id: number | string }>>)
+        .selectFrom(table)
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirst()) as Record<string, unknown> | undefined,
+  } satisfies AuditLog);
   installJsonParser(app);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 10 }, throwFileSizeLimit: true });
@@ -202,6 +217,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerClassificationRoutes(app, ctx);
   registerKnowledgeRoutes(app, ctx);
   registerAiRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   await registerHelpCenterPages(app, ctx);
   registerTaskRoutes(app, ctx);
   registerProcessReportRoutes(app, ctx);

@@ -13,6 +13,7 @@ import { startSmtpListener } from "./modules/intake/email/smtp-listener";
 import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleOfficialCalendarCheck } from "./modules/sla/official-calendar-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
+import { scheduleAuditJobs } from "./modules/audit/audit-jobs";
 import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -96,6 +97,7 @@ async function main() {
     await scheduleSlaJobs(ctx);
     await scheduleProcessJobs(ctx);
     await scheduleClassificationJobs(ctx);
+    await scheduleAuditJobs(ctx);
     await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);

@@ -45,6 +45,7 @@ import * as m0043 from "./migrations/2026-12-04-0043-classifier";
 import * as m0044 from "./migrations/2026-12-04-0044-macros";
 import * as m0045 from "./migrations/2026-12-04-0045-knowledge";
 import * as m0046 from "./migrations/2026-12-04-0046-ai-assist";
+import * as m0047 from "./migrations/2026-12-04-0047-audit-log";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -94,6 +95,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0044-macros": m0044,
   "2026-12-04-0045-knowledge": m0045,
   "2026-12-04-0046-ai-assist": m0046,
+  "2026-12-04-0047-audit-log": m0047,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -24,6 +24,7 @@ import type {
   SearchSynonymsTable,
   TicketCategorySuggestionsTable,
 } from "./schema-knowledge";
+import type { AuditLogTable, AuditSettingsTable } from "./schema-security";
 import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
@@ -342,6 +343,8 @@ export interface DB {
   search_synonyms: SearchSynonymsTable;
   ai_settings: AiSettingsTable;
   ai_calls: AiCallsTable;
+  audit_log: AuditLogTable;
+  audit_settings: AuditSettingsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

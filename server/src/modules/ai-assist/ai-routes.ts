@@ -25,6 +25,7 @@ export function registerAiRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Turn AI assist on or off; set the OpenAI-compatible endpoint, model, key (stored encrypted) and timeout",
     tags,
     access: ["admin"],
+    audit: { table: "ai_settings", id: 1 },
     body: aiSettingsBody,
     responses: { 200: aiSettings },
     handler: ({ body }) => saveAiSettings(ctx, body),

@@ -17,7 +17,8 @@ import type { AppContext } from "../../platform/context";
 import { ForbiddenError, NotFoundError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
 import type { StaffPrincipal } from "../../platform/auth/principal";
-import { displayRows, toCsv, toXlsx } from "../tickets/export-tickets";
+import { type Cell, sendSpreadsheet } from "../../platform/files/spreadsheet";
+import { displayRows } from "../tickets/export-tickets";
 import { presentedTickets } from "../tickets/ticket-lookup";
 import { agentReport, teamMemberIds, teamReport } from "./agent-report";
 import { exportTables, reportTableRows } from "./analytics-export";
@@ -29,15 +30,8 @@ const tags = ["analytics"];
 const LEADS = ["admin", "supervisor"] as const;
 const EXPORT_LIMIT = 10_000;
 
-async function sendFile(reply: FastifyReply, name: string, format: "csv" | "xlsx", head: string[], rows: (string | number)[][]) {
-  reply.header("content-disposition", `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.${format}"`);
-  if (format === "xlsx") {
-    reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    return reply.send(await toXlsx(head, rows));
-  }
-  reply.type("text/csv; charset=utf-8");
-  return reply.send(toCsv(head, rows));
-}
+const sendFile = (reply: FastifyReply, name: string, format: "csv" | "xlsx", head: string[], rows: Cell[][]) =>
+  sendSpreadsheet(reply, `${name}-${new Date().toISOString().slice(0, 10)}`, format, head, rows);
 
 /** Agents see the tickets behind their own numbers; supervisors their departments' and their people's; admins everyone's. */
 function assertMayDrill(principal: StaffPrincipal, agentId: number | undefined, scope: ReportScope) {
@@ -137,6 +131,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "The tickets behind a dashboard number as CSV or Excel (at most 10,000; `X-Export-Truncated: true` when cut)",
     tags,
     access: "staff",
+    audit: { action: "analytics.tickets.export" },
     query: drilldownExportQuery,
     handler: async ({ principal, query, reply }) => {
       const scope = await reportScopeFor(ctx.db, principal);
@@ -154,6 +149,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "A report table (daily, channels, categories, departments, agents, teams) as CSV or Excel",
     tags,
     access: [...LEADS],
+    audit: { action: "analytics.export" },
     query: z.intersection(analyticsFilters, z.object({ table: z.enum(exportTables), format: z.enum(["csv", "xlsx"]).default("csv") })),
     handler: async ({ principal, query, reply }) => {
       const { table, format, ...f } = query;

@@ -6,7 +6,7 @@ import type { ReportSchedulesTable } from "../../db/schema-analytics";
 import type { AppContext } from "../../platform/context";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { toCsv } from "../tickets/export-tickets";
+import { toCsv } from "../../platform/files/spreadsheet";
 import { reportTableRows } from "./analytics-export";
 import { reportMail } from "./report-mail";
 import { type Frequency, nextRunAt, reportPeriod } from "./report-periods";

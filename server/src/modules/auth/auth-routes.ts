@@ -18,6 +18,7 @@ import { locale } from "@loopdesk/contracts/staff";
 import type { Authentication, Principal } from "../../platform/auth/principal";
 import { sha256Hex } from "../../platform/auth/secrets";
 import type { AppContext } from "../../platform/context";
+import { AppError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
 import { setCustomerLocale } from "../customers/customer-service";
 import { setStaffLocale } from "../staff/staff-service";
@@ -55,7 +56,15 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       maxAge: ctx.config.sessionDays * 86_400,
     });
 
-  const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal) => {
+  /** Starts a session after a sign-in, which the audit log records with how it was made. */
+  const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal, method: string) => {
+    await app.auditLog.record({
+      action: "auth.login",
+      actor: { type: principal.kind, id: principal.id, name: principal.name },
+      ip: req.ip,
+      target: { type: principal.kind, id: principal.id, name: principal.email },
+      detail: { method, userAgent: req.headers["user-agent"]?.slice(0, 200) ?? null },
+    });
     const session = await createSession(ctx.db, principal, { days: ctx.config.sessionDays, userAgent: req.headers["user-agent"] });
     setCookie(reply, session.token);
     return { user: presentPrincipal(principal), csrfToken: session.csrfToken, timeZone: ctx.config.timeZone };
@@ -75,8 +84,18 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       const [hash, tag] = (req.cookies[DEVICE_COOKIE] ?? "").split(".");
       const deviceOf = (key: string) => sha256Hex(key).slice(0, 24);
       const knownDevice = hash === deviceOf(account) && !!tag && ctx.secrets.verifyMac(hash, tag);
-      const principal = await login(ctx.db, { ...body, ip: req.ip, knownDevice });
-      const session = await startSession(req, reply, principal);
+      const principal = await login(ctx.db, { ...body, ip: req.ip, knownDevice }).catch(async (e: unknown) => {
+        await app.auditLog.record({
+          action: "auth.login",
+          outcome: "failed",
+          actor: { type: "anonymous" },
+          ip: req.ip,
+          target: { type: body.as, name: body.email.trim().toLowerCase() },
+          detail: { reason: e instanceof AppError ? e.code : "error" },
+        });
+        throw e;
+      });
+      const session = await startSession(req, reply, principal, "password");
       reply.setCookie(DEVICE_COOKIE, `${deviceOf(account)}.${ctx.secrets.mac(deviceOf(account))}`, {
         path: "/api/v1/auth",
         httpOnly: true,
@@ -121,7 +140,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "public",
     body: loginCodeVerifyBody,
     responses: { 200: sessionResponse },
-    handler: async ({ req, reply, body }) => startSession(req, reply, await verifyLoginCode(ctx.db, body, req.ip)),
+    handler: async ({ req, reply, body }) => startSession(req, reply, await verifyLoginCode(ctx.db, body, req.ip), "login_code"),
   });
 
   route(app, {
@@ -132,7 +151,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     access: "public",
     body: acceptInvitationBody,
     responses: { 200: sessionResponse },
-    handler: async ({ req, reply, body }) => startSession(req, reply, await acceptStaffInvitation(ctx, body, req.ip)),
+    handler: async ({ req, reply, body }) => startSession(req, reply, await acceptStaffInvitation(ctx, body, req.ip), "invitation"),
   });
 
   route(app, {
@@ -156,6 +175,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Set the signed-in user's password (the current one is required when there is one)",
     tags,
     access: "any",
+    audit: { action: "auth.password_changed" },
     body: changePasswordBody,
     handler: async ({ principal, body }) => {
       await changePassword(ctx.db, principal, body);
@@ -168,6 +188,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Sign out (ends this session)",
     tags,
     access: "any",
+    audit: { action: "auth.logout" },
     handler: async ({ req, reply }) => {
       if (req.auth?.sessionId) await deleteSession(ctx.db, req.auth.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
@@ -217,6 +238,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create an API token (the token is shown only in this response)",
     tags,
     access: "staff",
+    audit: { action: "tokens.create", table: "api_tokens" },
     body: createTokenBody,
     responses: { 201: createdToken },
     handler: async ({ reply, principal, body }) => {
@@ -241,6 +263,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Revoke an API token",
     tags,
     access: "staff",
+    audit: { action: "tokens.delete", table: "api_tokens" },
     params: idParams,
     handler: async ({ principal, params }) => {
       await revokeApiToken(ctx.db, principal.id, params.id);

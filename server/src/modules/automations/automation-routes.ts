@@ -39,6 +39,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     summary: "Create a trigger: on ticket events, conditions → actions (supervisor, admin)",
     tags,
     access: [...managers],
+    audit: { table: "triggers" },
     body: createTriggerBody,
     responses: { 201: trigger },
     handler: async ({ body, reply }) => {
@@ -54,6 +55,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     summary: "Change a trigger (supervisor, admin)",
     tags,
     access: [...managers],
+    audit: { table: "triggers" },
     params: idParams,
     body: updateTriggerBody,
     responses: { 200: trigger },
@@ -69,6 +71,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     summary: "Delete a trigger (supervisor, admin)",
     tags,
     access: [...managers],
+    audit: { table: "triggers" },
     params: idParams,
     handler: async ({ params, reply }) => {
       await deleteTrigger(ctx.db, params.id);
@@ -90,6 +93,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     summary: "Create a time-based automation: tickets in a status for N hours → actions (supervisor, admin)",
     tags,
     access: [...managers],
+    audit: { table: "automations" },
     body: createAutomationBody,
     responses: { 201: automation },
     handler: async ({ body, reply }) => {
@@ -103,6 +107,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     summary: "Change a time-based automation (supervisor, admin)",
     tags,
     access: [...managers],
+    audit: { table: "automations" },
     params: idParams,
     body: updateAutomationBody,
     responses: { 200: automation },
@@ -114,6 +119,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     summary: "Delete a time-based automation (supervisor, admin)",
     tags,
     access: [...managers],
+    audit: { table: "automations" },
     params: idParams,
     handler: async ({ params, reply }) => {
       await deleteAutomation(ctx.db, params.id);
@@ -138,6 +144,7 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
       "Test a rule (saved or unsaved) against ticket #N: conditions with actual values, and what the actions would do; nothing is changed",
     tags,
     access: [...managers],
+    audit: false,
     body: previewRuleBody,
     responses: { 200: previewResult },
     handler: ({ body }) => previewRule(ctx.db, body),

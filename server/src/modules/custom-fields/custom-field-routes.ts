@@ -27,6 +27,7 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
     summary: "Define a custom field (admin)",
     tags,
     access: ["admin"],
+    audit: { table: "custom_field_definitions" },
     body: createCustomFieldBody,
     responses: { 201: customFieldDefinition },
     handler: async ({ reply, body }) => {
@@ -40,6 +41,7 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: AppContext)
     summary: "Change a custom field (admin)",
     tags,
     access: ["admin"],
+    audit: { table: "custom_field_definitions" },
     params: idParams,
     body: updateCustomFieldBody,
     responses: { 200: customFieldDefinition },

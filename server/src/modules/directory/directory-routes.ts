@@ -39,6 +39,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a department (admin)",
     tags: ["departments"],
     access: ["admin"],
+    audit: { table: "departments" },
     body: createDepartmentBody,
     responses: { 201: department },
     handler: async ({ reply, body }) => {
@@ -52,6 +53,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Rename or move a department (admin)",
     tags: ["departments"],
     access: ["admin"],
+    audit: { table: "departments" },
     params: idParams,
     body: updateDepartmentBody,
     responses: { 200: department },
@@ -73,6 +75,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a team (admin)",
     tags: ["teams"],
     access: ["admin"],
+    audit: { table: "teams" },
     body: createTeamBody,
     responses: { 201: team },
     handler: async ({ reply, body }) => {
@@ -86,6 +89,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Update a team (admin or supervisor)",
     tags: ["teams"],
     access: ["admin", "supervisor"],
+    audit: { table: "teams" },
     params: idParams,
     body: updateTeamBody,
     responses: { 200: team },
@@ -107,6 +111,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a skill (admin)",
     tags: ["skills"],
     access: ["admin"],
+    audit: { table: "skills" },
     body: createSkillBody,
     responses: { 201: skill },
     handler: async ({ reply, body }) => {
@@ -130,6 +135,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a category (admin)",
     tags: ["categories"],
     access: ["admin"],
+    audit: { table: "categories" },
     body: createCategoryBody,
     responses: { 201: category },
     handler: async ({ reply, body }) => {
@@ -143,6 +149,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Update a category (admin)",
     tags: ["categories"],
     access: ["admin"],
+    audit: { table: "categories" },
     params: idParams,
     body: updateCategoryBody,
     responses: { 200: category },

@@ -46,6 +46,7 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Add a mailbox: an address customers write to, optionally an IMAP account to poll",
     tags,
     access: ADMIN,
+    audit: { table: "mailboxes" },
     body: mailboxBody,
     responses: { 201: mailbox },
     handler: async ({ reply, body }) => {
@@ -60,6 +61,7 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change a mailbox: send all of it (an omitted IMAP password keeps the stored one)",
     tags,
     access: ADMIN,
+    audit: { table: "mailboxes" },
     params: idParams,
     body: mailboxBody,
     responses: { 200: mailbox },
@@ -71,6 +73,7 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Remove a mailbox (its tickets stay)",
     tags,
     access: ADMIN,
+    audit: { table: "mailboxes" },
     params: idParams,
     responses: { 204: null },
     handler: ({ params }) => deleteMailbox(db, params.id),

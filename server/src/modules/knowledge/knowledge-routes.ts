@@ -61,6 +61,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Add a knowledge category (supervisors and admins)",
     tags,
     access: managers,
+    audit: { table: "kb_categories" },
     body: kbCategoryBody,
     responses: { 201: kbCategory },
     handler: async ({ body, reply }) => {
@@ -74,6 +75,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Rename or reorder a knowledge category",
     tags,
     access: managers,
+    audit: { table: "kb_categories" },
     params: idParams,
     body: kbCategoryBody,
     responses: { 200: kbCategory },
@@ -85,6 +87,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Remove a knowledge category (its articles stay, uncategorized)",
     tags,
     access: managers,
+    audit: { table: "kb_categories" },
     params: idParams,
     handler: async ({ params }) => {
       await deleteKbCategory(ctx.db, params.id);
@@ -242,6 +245,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Add a group of synonyms (admins)",
     tags,
     access: ["admin"],
+    audit: { table: "search_synonyms" },
     body: synonymBody,
     responses: { 201: synonymGroup },
     handler: async ({ body, reply }) => {
@@ -255,6 +259,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change a group of synonyms (admins)",
     tags,
     access: ["admin"],
+    audit: { table: "search_synonyms" },
     params: idParams,
     body: synonymBody,
     responses: { 200: synonymGroup },
@@ -266,6 +271,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Remove a group of synonyms (admins)",
     tags,
     access: ["admin"],
+    audit: { table: "search_synonyms" },
     params: idParams,
     handler: async ({ params }) => {
       await deleteSynonyms(ctx.db, params.id);

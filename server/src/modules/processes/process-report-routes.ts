@@ -4,7 +4,7 @@ import { processDrillQuery, processReport as processReportSchema, processReportQ
 import { ticket } from "@loopdesk/contracts/tickets";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
-import { toCsv, toXlsx } from "../tickets/export-tickets";
+import { sendSpreadsheet } from "../../platform/files/spreadsheet";
 import { presentedTickets } from "../tickets/ticket-lookup";
 import { processDrillTickets, processReport } from "./process-report";
 
@@ -72,6 +72,7 @@ export function registerProcessReportRoutes(app: FastifyInstance, ctx: AppContex
     summary: "The process report's step table as CSV or Excel",
     tags,
     access: [...LEADS],
+    audit: { action: "analytics.processes.export" },
     query: z.intersection(processReportQuery, z.object({ format: z.enum(["csv", "xlsx"]).default("csv") })),
     handler: async ({ principal, query, reply }) => {
       const report = await processReport(ctx.db, principal, query, tz);
@@ -91,13 +92,7 @@ export function registerProcessReportRoutes(app: FastifyInstance, ctx: AppContex
           s.rejectionRate ?? "",
         ]),
       );
-      reply.header("content-disposition", `attachment; filename="report-processes-${query.from}-${query.to}.${query.format}"`);
-      if (query.format === "xlsx") {
-        reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        return reply.send(await toXlsx(head, rows));
-      }
-      reply.type("text/csv; charset=utf-8");
-      return reply.send(toCsv(head, rows));
+      return sendSpreadsheet(reply, `report-processes-${query.from}-${query.to}`, query.format, head, rows);
     },
   });
 }

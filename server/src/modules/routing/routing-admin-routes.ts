@@ -88,6 +88,7 @@ export function registerRoutingAdminRoutes(app: FastifyInstance, ctx: AppContext
     summary: "Create a routing rule (conditions → team, or named agents for a green channel)",
     tags,
     access: ADMIN,
+    audit: { table: "routing_rules" },
     body: createRoutingRuleBody,
     responses: { 201: routingRule },
     handler: async ({ reply, body }) => {
@@ -103,6 +104,7 @@ export function registerRoutingAdminRoutes(app: FastifyInstance, ctx: AppContext
     summary: "Change a routing rule",
     tags,
     access: ADMIN,
+    audit: { table: "routing_rules" },
     params: idParams,
     body: updateRoutingRuleBody,
     responses: { 200: routingRule },
@@ -118,6 +120,7 @@ export function registerRoutingAdminRoutes(app: FastifyInstance, ctx: AppContext
     summary: "Delete a routing rule",
     tags,
     access: ADMIN,
+    audit: { table: "routing_rules" },
     params: idParams,
     responses: { 204: null },
     handler: async ({ params }) => {
@@ -141,6 +144,7 @@ export function registerRoutingAdminRoutes(app: FastifyInstance, ctx: AppContext
     summary: "Set a team's strategy, claim timeout or fallback team (a fallback cycle is refused)",
     tags,
     access: ADMIN,
+    audit: { table: "teams" },
     params: idParams,
     body: updateTeamRoutingBody,
     responses: { 200: teamRouting },

@@ -35,6 +35,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a business calendar (admin)",
     tags,
     access: ["admin"],
+    audit: { table: "business_calendars" },
     body: createCalendarBody,
     responses: { 201: calendar },
     handler: async ({ body, reply }) => {
@@ -48,6 +49,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change a business calendar (admin); unsolved tickets' due times are recomputed",
     tags,
     access: ["admin"],
+    audit: { table: "business_calendars" },
     params: idParams,
     body: updateCalendarBody,
     responses: { 200: calendar },
@@ -72,6 +74,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create an SLA policy (admin); unsolved tickets' clocks are recomputed",
     tags,
     access: ["admin"],
+    audit: { table: "sla_policies" },
     body: createSlaPolicyBody,
     responses: { 201: slaPolicy },
     handler: async ({ body, reply }) => {
@@ -87,6 +90,7 @@ export function registerSlaRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change an SLA policy (admin); unsolved tickets' clocks are recomputed",
     tags,
     access: ["admin"],
+    audit: { table: "sla_policies" },
     params: idParams,
     body: updateSlaPolicyBody,
     responses: { 200: slaPolicy },

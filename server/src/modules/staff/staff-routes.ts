@@ -56,6 +56,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a staff member (admin)",
     tags,
     access: ["admin"],
+    audit: { table: "staff" },
     body: createStaffBody,
     responses: { 201: staffMember },
     handler: async ({ reply, body }) => {
@@ -73,6 +74,7 @@ export function registerStaffRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Update a staff member (admin)",
     tags,
     access: ["admin"],
+    audit: { table: "staff" },
     params: idParams,
     body: updateStaffBody,
     responses: { 200: staffMember },

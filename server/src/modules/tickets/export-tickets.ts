@@ -1,5 +1,4 @@
 import type { ListTicketsQuery, Ticket } from "@loopdesk/contracts/tickets";
-import ExcelJS from "exceljs";
 import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { customerNames } from "../customers/customer-service";
@@ -110,29 +109,4 @@ export async function displayRows(ctx: AppContext, rows: Ticket[], locale: strin
       t.slaDueAt ?? "",
     ]),
   };
-}
-
-/**
- * A cell as CSV text: quoted when needed, and a leading = + - @ defused so a spreadsheet never runs a
- * customer's text as a formula (CSV injection).
- */
-function csvCell(v: string | number) {
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** UTF-8 with a byte-order mark, so Excel on Chinese Windows opens it in the right encoding. */
-export function toCsv(head: string[], rows: (string | number)[][]) {
-  return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
-}
-
-export async function toXlsx(head: string[], rows: (string | number)[][]) {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet("Tickets");
-  sheet.addRow(head).font = { bold: true };
-  // Text cells stay text: exceljs writes strings as shared strings, never formulas.
-  for (const r of rows) sheet.addRow(r);
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
-  return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { exportTicketsQuery } from "@loopdesk/contracts/tickets";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
-import { exportRows, toCsv, toXlsx } from "./export-tickets";
+import { sendSpreadsheet } from "../../platform/files/spreadsheet";
+import { exportRows } from "./export-tickets";
 
 /** Any ticket list, as the caller sees it, as a file for a spreadsheet. */
 export function registerTicketExportRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -13,20 +14,13 @@ export function registerTicketExportRoutes(app: FastifyInstance, ctx: AppContext
       "The tickets a list shows (same filters and sort), as CSV (UTF-8 with BOM) or Excel; at most 10,000, `X-Export-Truncated: true` when cut",
     tags: ["tickets"],
     access: "staff",
+    audit: { action: "tickets.export" },
     query: exportTicketsQuery,
     handler: async ({ reply, principal, query }) => {
       const { format, ...filters } = query;
       const { head, rows, truncated } = await exportRows(ctx, principal, filters, principal.locale);
-      const stamp = new Date().toISOString().slice(0, 10);
-      const file = `tickets-${stamp}.${format}`;
-      reply.header("content-disposition", `attachment; filename="${file}"`);
       reply.header("x-export-truncated", String(truncated));
-      if (format === "xlsx") {
-        reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        return reply.send(await toXlsx(head, rows));
-      }
-      reply.type("text/csv; charset=utf-8");
-      return reply.send(toCsv(head, rows));
+      return sendSpreadsheet(reply, `tickets-${new Date().toISOString().slice(0, 10)}`, format, head, rows);
     },
   });
 }

@@ -27,6 +27,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Add a webhook (generic, signed with HMAC-SHA256) or a WeCom, DingTalk or Feishu group robot",
     tags,
     access: ["admin"],
+    audit: { table: "webhooks" },
     body: createWebhookBody,
     responses: { 201: webhook },
     handler: async ({ body, reply }) => {
@@ -42,6 +43,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change a webhook; `secret: null` removes the secret",
     tags,
     access: ["admin"],
+    audit: { table: "webhooks" },
     params: idParams,
     body: updateWebhookBody,
     responses: { 200: webhook },
@@ -57,6 +59,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Delete a webhook and its delivery log",
     tags,
     access: ["admin"],
+    audit: { table: "webhooks" },
     params: idParams,
     handler: async ({ params, reply }) => {
       await deleteWebhook(ctx.db, params.id);

@@ -11,6 +11,8 @@ type Operation = {
   query?: z.ZodType;
   params?: z.ZodType;
   responses?: Record<number, z.ZodType | null>;
+  /** The audit log's action for a call, when calls are recorded. */
+  auditAction?: string;
 };
 
 const operations: Operation[] = [];
@@ -59,6 +61,7 @@ export function buildOpenApiDocument(info: { version: string }) {
       parameters: [...parametersFrom(op.params, "path"), ...parametersFrom(op.query, "query")],
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(op.body, "input") } } } } : {}),
       responses,
+      ...(op.auditAction ? { "x-audit-action": op.auditAction } : {}),
     };
   }
   return {

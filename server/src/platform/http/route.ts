@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { StaffRole } from "@loopdesk/contracts/staff";
+import type { DB } from "../../db/schema";
 import { CsrfError, ForbiddenError, UnauthorizedError } from "../errors";
 import type { Authentication, CustomerPrincipal, Principal, StaffPrincipal } from "../auth/principal";
+import { type AuditEntry, actorOf } from "../audit/audit-log";
 import { parseInput } from "./validate";
 import { registerOperation } from "./openapi";
 
@@ -10,7 +12,24 @@ declare module "fastify" {
   interface FastifyRequest {
     auth?: Authentication;
   }
+  interface FastifyInstance {
+    /** Writes audit entries and reads the rows they describe (installed before routes are registered). */
+    auditLog: AuditLog;
+  }
 }
+
+export type AuditLog = {
+  record: (entry: AuditEntry) => Promise<void>;
+  snapshot: (table: keyof DB, id: number | string) => Promise<Record<string, unknown> | undefined>;
+};
+
+/**
+ * What the audit log records of a call. Writes that only administrators or supervisors may make
+ * (configuration, roles, people) are recorded by default as `<resource>.<create|update|delete>`;
+ * other routes opt in. With a table, the row the call is about (its `:id`, the created row's id,
+ * or the given id of a settings row) is recorded before and after.
+ */
+export type RouteAudit = { action?: string; table?: keyof DB; id?: number; targetType?: string };
 
 /** Who may call: nobody signed in, any principal, any staff member, staff with given roles, or customers. */
 export type Access = "public" | "any" | "staff" | "customer" | readonly StaffRole[];
@@ -39,6 +58,8 @@ export type RouteSpec<A extends Access, B, Q, P> = {
   responses?: Record<number, z.ZodType | null>;
   /** Body bytes allowed for this route (defaults to the server's limit). */
   bodyLimit?: number;
+  /** Recorded in the audit log (see RouteAudit); false for a managers' write that changes nothing (a preview). */
+  audit?: RouteAudit | false;
   handler: (input: {
     req: FastifyRequest;
     reply: FastifyReply;
@@ -55,13 +76,34 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * One route, its steps in order: authenticate → authorize by role → CSRF → validate → handler.
  * The same spec is recorded for the OpenAPI document.
  */
+const VERBS: Record<string, string> = { POST: "create", PUT: "update", PATCH: "update", DELETE: "delete" };
+
+/** The audit log's view of a route, or undefined when it is not recorded. */
+export function auditOf(spec: Pick<RouteSpec<Access, unknown, unknown, unknown>, "method" | "url" | "access" | "audit">) {
+  if (spec.audit === false) return undefined;
+  const managersOnly = Array.isArray(spec.access) && !spec.access.includes("agent");
+  if (!spec.audit && (spec.method === "GET" || !managersOnly)) return undefined;
+  const parts = spec.url.replace(/^\/api\/v1\//, "").split("/");
+  const resource = parts.filter((p) => !p.startsWith(":")).join(".");
+  // POST /processes/:id/publish is the action "processes.publish"; PATCH /processes/:id is "processes.update".
+  const isAction =
+    spec.method === "POST" && parts.length > 1 && !parts[parts.length - 1]?.startsWith(":") && parts.some((p) => p.startsWith(":"));
+  return {
+    action: spec.audit?.action ?? (isAction ? resource : `${resource}.${VERBS[spec.method] ?? spec.method.toLowerCase()}`),
+    targetType: spec.audit?.targetType ?? spec.audit?.table ?? parts.filter((p) => !p.startsWith(":"))[0] ?? resource,
+    table: spec.audit?.table,
+    id: spec.audit?.id,
+  };
+}
+
 export function route<
   A extends Access,
   B extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
 >(app: FastifyInstance, spec: RouteSpec<A, B, Q, P>): void {
-  registerOperation(spec);
+  const audit = auditOf(spec);
+  registerOperation({ ...spec, auditAction: audit?.action });
   app.route({
     method: spec.method,
     url: spec.url,
@@ -75,7 +117,22 @@ export function route<
       const body = (spec.body ? parseInput(spec.body, req.body ?? {}) : undefined) as Out<B>;
       const query = (spec.query ? parseInput(spec.query, req.query ?? {}) : undefined) as Out<Q>;
       const params = (spec.params ? parseInput(spec.params, req.params ?? {}) : undefined) as Out<P>;
+      const targetId = audit?.id ?? (params as { id?: number | string } | undefined)?.id;
+      const before = audit?.table && targetId !== undefined ? await app.auditLog.snapshot(audit.table, targetId) : undefined;
       const result = await spec.handler({ req, reply, principal: principal as PrincipalFor<A>, body, query, params });
+      if (audit) {
+        const createdId = targetId ?? (result as { id?: number } | undefined)?.id;
+        const after = audit.table && createdId !== undefined ? await app.auditLog.snapshot(audit.table, createdId) : undefined;
+        await app.auditLog.record({
+          action: audit.action,
+          actor: actorOf(req.auth),
+          ip: req.ip,
+          target: { type: audit.targetType, id: createdId ?? null },
+          before,
+          after: audit.table ? after : (body ?? undefined),
+          ...(spec.method === "GET" && query ? { detail: { query } } : {}),
+        });
+      }
       if (reply.sent) return reply;
       if (result === undefined) return reply.code(reply.statusCode === 200 ? 204 : reply.statusCode).send();
       return result;

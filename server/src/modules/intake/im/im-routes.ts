@@ -33,6 +33,7 @@ export function registerImRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Add an IM channel: WeCom, DingTalk, Feishu or a generic signed webhook",
     tags,
     access: ADMIN,
+    audit: { table: "im_channels" },
     body: imChannelBody,
     responses: { 201: imChannel },
     handler: async ({ reply, body }) => {
@@ -47,6 +48,7 @@ export function registerImRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change an IM channel (omitted settings keep their values)",
     tags,
     access: ADMIN,
+    audit: { table: "im_channels" },
     params: idParams,
     body: imChannelBody,
     responses: { 200: imChannel },
@@ -58,6 +60,7 @@ export function registerImRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Switch an IM channel off (its tickets stay)",
     tags,
     access: ADMIN,
+    audit: { table: "im_channels" },
     params: idParams,
     responses: { 204: null },
     handler: ({ params }) => deleteImChannel(ctx.db, params.id),
