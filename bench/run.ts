@@ -49,7 +49,7 @@ async function token(server: RunningServer, email: string, password: string) {
   const created = await fetch(`${server.url}/api/v1/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
-    body: JSON.stringify({ name: "bench" }),
+    body: JSON.stringify({ name: "bench", scopes: ["tickets:read", "tickets:write", "analytics", "intake", "admin"] }),
   });
   return ((await created.json()) as { token: string }).token;
 }

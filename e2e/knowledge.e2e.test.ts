@@ -96,7 +96,7 @@ describe("knowledge base", () => {
     expect(await article.locator("main li a").first().textContent()).toBe("退款多久到账");
 
     // The opened article counts as a help-center visit (自助解决 once half an hour has passed without a request).
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" }); // the workspace's date
     const report = await (await api(`/api/v1/kb/report?from=${today}&to=${today}`)).json();
     expect(report.deflection.visits).toBe(1);
     const saved = await (await api(`/api/v1/kb/articles/${articleId}`)).json();
@@ -122,7 +122,7 @@ describe("knowledge base", () => {
     await card.getByRole("button", { name: "插入答案" }).click();
     await expect.poll(() => page.getByLabel("内容", { exact: true }).inputValue()).toContain("退款会原路退回");
     await screenshot(page, "kb-ticket-recommendations");
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" }); // the workspace's date
     await expect
       .poll(async () => (await (await api(`/api/v1/kb/report?from=${today}&to=${today}`)).json()).contributors)
       .toEqual(expect.arrayContaining([expect.objectContaining({ name: "林小雨", written: 1, used: 1 })]));

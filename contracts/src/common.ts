@@ -11,6 +11,8 @@ export const errorCodes = [
   "not_found",
   "unauthorized",
   "forbidden",
+  "insufficient_scope",
+  "two_factor_required",
   "csrf_failed",
   "invalid_transition",
   "precondition_failed",

@@ -11,6 +11,8 @@ import type { Config } from "./config";
 import { SecretBox } from "./platform/auth/secret-box";
 import type { Database } from "./db/database";
 import { registerAuthRoutes } from "./modules/auth/auth-routes";
+import { registerSessionRoutes } from "./modules/auth/session-routes";
+import { registerTwoFactorRoutes } from "./modules/auth/two-factor-routes";
 import { registerAutomationJobs } from "./modules/automations/automation-jobs";
 import { registerAutomationRoutes } from "./modules/automations/automation-routes";
 import { registerTriggerJobs } from "./modules/automations/trigger-jobs";
@@ -218,6 +220,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerKnowledgeRoutes(app, ctx);
   registerAiRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerSessionRoutes(app, ctx);
+  registerTwoFactorRoutes(app, ctx);
   await registerHelpCenterPages(app, ctx);
   registerTaskRoutes(app, ctx);
   registerProcessReportRoutes(app, ctx);

@@ -46,6 +46,8 @@ import * as m0044 from "./migrations/2026-12-04-0044-macros";
 import * as m0045 from "./migrations/2026-12-04-0045-knowledge";
 import * as m0046 from "./migrations/2026-12-04-0046-ai-assist";
 import * as m0047 from "./migrations/2026-12-04-0047-audit-log";
+import * as m0048 from "./migrations/2026-12-04-0048-sessions-and-scopes";
+import * as m0049 from "./migrations/2026-12-04-0049-two-factor";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -96,6 +98,8 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0045-knowledge": m0045,
   "2026-12-04-0046-ai-assist": m0046,
   "2026-12-04-0047-audit-log": m0047,
+  "2026-12-04-0048-sessions-and-scopes": m0048,
+  "2026-12-04-0049-two-factor": m0049,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -31,6 +31,9 @@ export interface SessionsTable {
   principal_id: number;
   csrf_token: string;
   user_agent: string | null;
+  ip: string | null;
+  /** Signed in with a password only where the person's role requires a second factor: may only enrol. */
+  needs_two_factor: Generated<boolean>;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
@@ -42,6 +45,7 @@ export interface ApiTokensTable {
   name: string;
   prefix: string;
   token_hash: string;
+  scopes: string[];
   expires_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
@@ -60,5 +64,13 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   status_code: number;
   response: Json;
+  created_at: Timestamp;
+}
+
+export interface StaffRecoveryCodesTable {
+  id: Generated<number>;
+  staff_id: number;
+  code_hash: string;
+  used_at: NullableTimestamp;
   created_at: Timestamp;
 }

@@ -23,6 +23,10 @@ export interface StaffTable {
   active: Generated<boolean>;
   /** The person's own workspace settings (migration 0039), e.g. the queue's columns. */
   preferences: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Two-factor sign-in (migration 0049): the authenticator's secret, sealed; one being enrolled. */
+  totp_secret_sealed: string | null;
+  totp_pending_sealed: string | null;
+  totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -28,6 +28,7 @@ import type { AuditLogTable, AuditSettingsTable } from "./schema-security";
 import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
+  StaffRecoveryCodesTable,
   IdempotencyKeysTable,
   LoginCodesTable,
   LoginFailuresTable,
@@ -344,6 +345,7 @@ export interface DB {
   ai_settings: AiSettingsTable;
   ai_calls: AiCallsTable;
   audit_log: AuditLogTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
   audit_settings: AuditSettingsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;

@@ -101,7 +101,7 @@ describe("API tokens", () => {
   it("shows the token once, stores it hashed, authenticates without CSRF, and stops working when revoked", async () => {
     const staff = await t.factory.staff({ role: "admin" });
     const client = await t.signIn(staff.email, PASSWORD);
-    const created = await client.post("/api/v1/tokens", { name: "CRM 集成" });
+    const created = await client.post("/api/v1/tokens", { name: "CRM 集成", scopes: ["tickets:read", "admin"] });
     expect(created.statusCode).toBe(201);
     const { token, id } = created.json();
     expect(token).toMatch(/^ldk_/);

@@ -155,6 +155,13 @@ describe("demo workspace", () => {
     const states = (await admin.get("/api/v1/kb/articles")).json().items as { status: string; stale: boolean; locales: string[] }[];
     expect(new Set(states.map((a) => a.status))).toEqual(new Set(["draft", "review", "published"]));
     expect(states.some((a) => a.stale) && states.some((a) => a.locales.includes("en"))).toBe(true);
+    // The audit log holds a month of sign-ins and an SLA policy tightened last week, with before and after.
+    const logins = (await admin.get("/api/v1/audit-log?action=auth.login&outcome=ok&limit=200")).json().items;
+    expect(logins.length).toBeGreaterThan(100);
+    const sla = (await admin.get("/api/v1/audit-log?action=sla-policies.update")).json().items[0];
+    expect(sla.before.first_response_minutes).toBe(60);
+    expect(sla.after.first_response_minutes).toBe(30);
+    expect((await admin.get("/api/v1/audit-log?outcome=failed")).json().items.length).toBeGreaterThan(3);
     // A new ticket's page suggests an article and similar solved tickets.
     const ticket = (await admin.get(`/api/v1/tickets?q=${encodeURIComponent("退款什么时候到账")}&limit=1`)).json().items[0];
     const recs = (await admin.get(`/api/v1/tickets/${ticket.id}/recommendations`)).json();

@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from "kysely";
+import type { TokenScope } from "@loopdesk/contracts/auth";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { DB } from "../../db/schema";
 import type { ApiTokensTable } from "../../db/schema-auth";
 import { randomToken, sha256Hex } from "../../platform/auth/secrets";
@@ -9,6 +10,7 @@ const present = (r: Selectable<ApiTokensTable>) => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
+  scopes: r.scopes as TokenScope[],
   expiresAt: r.expires_at?.toISOString() ?? null,
   revokedAt: r.revoked_at?.toISOString() ?? null,
   lastUsedAt: r.last_used_at?.toISOString() ?? null,
@@ -16,7 +18,7 @@ const present = (r: Selectable<ApiTokensTable>) => ({
 });
 
 /** Creates a token for a staff member; the secret is returned this once and stored only hashed. */
-export async function createApiToken(db: Kysely<DB>, staffId: number, input: { name: string; expiresAt?: string }) {
+export async function createApiToken(db: Kysely<DB>, staffId: number, input: { name: string; expiresAt?: string; scopes?: TokenScope[] }) {
   const token = `${TOKEN_PREFIX}${randomToken()}`;
   const row = await db
     .insertInto("api_tokens")
@@ -25,6 +27,7 @@ export async function createApiToken(db: Kysely<DB>, staffId: number, input: { n
       name: input.name,
       prefix: token.slice(0, 10),
       token_hash: sha256Hex(token),
+      scopes: sql`${[...new Set(input.scopes ?? ["tickets:read", "tickets:write"])]}::text[]`,
       expires_at: input.expiresAt ? new Date(input.expiresAt) : null,
     })
     .returningAll()

@@ -9,10 +9,12 @@ import {
   createdToken,
   createTokenBody,
   loginBody,
+  loginResponse,
   loginCodeRequestBody,
   loginCodeVerifyBody,
   optionalSession,
   sessionResponse,
+  twoFactorLoginBody,
 } from "@loopdesk/contracts/auth";
 import { locale } from "@loopdesk/contracts/staff";
 import type { Authentication, Principal } from "../../platform/auth/principal";
@@ -21,10 +23,11 @@ import type { AppContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
 import { setCustomerLocale } from "../customers/customer-service";
-import { setStaffLocale } from "../staff/staff-service";
+import { loadStaffPrincipal, setStaffLocale } from "../staff/staff-service";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-service";
 import { changePassword } from "./change-password";
-import { accountKeyOf, login } from "./login";
+import { InvalidCredentialsError, accountKeyOf, login } from "./login";
+import { staffOfChallenge, twoFactorChallenge, twoFactorStatus, verifySecondFactor } from "./two-factor";
 import { requestLoginCode, verifyLoginCode } from "./login-code";
 import { acceptStaffInvitation, sendStaffInvitation } from "./staff-invitation";
 import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
@@ -44,6 +47,7 @@ export const sessionBody = (auth: Authentication, timeZone: string) => ({
   user: presentPrincipal(auth.principal),
   csrfToken: auth.csrfToken ?? null,
   timeZone,
+  ...(auth.needsTwoFactor ? { twoFactorEnrolmentRequired: true } : {}),
 });
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -57,7 +61,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     });
 
   /** Starts a session after a sign-in, which the audit log records with how it was made. */
-  const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal, method: string) => {
+  const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal, method: string, needsTwoFactor = false) => {
     await app.auditLog.record({
       action: "auth.login",
       actor: { type: principal.kind, id: principal.id, name: principal.name },
@@ -65,24 +69,45 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       target: { type: principal.kind, id: principal.id, name: principal.email },
       detail: { method, userAgent: req.headers["user-agent"]?.slice(0, 200) ?? null },
     });
-    const session = await createSession(ctx.db, principal, { days: ctx.config.sessionDays, userAgent: req.headers["user-agent"] });
+    const session = await createSession(ctx.db, principal, {
+      days: ctx.config.sessionDays,
+      userAgent: req.headers["user-agent"],
+      ip: req.ip,
+      needsTwoFactor,
+    });
     setCookie(reply, session.token);
-    return { user: presentPrincipal(principal), csrfToken: session.csrfToken, timeZone: ctx.config.timeZone };
+    return {
+      user: presentPrincipal(principal),
+      csrfToken: session.csrfToken,
+      timeZone: ctx.config.timeZone,
+      ...(needsTwoFactor ? { twoFactorEnrolmentRequired: true } : {}),
+    };
   };
+
+  /** This browser signed in to the account: a guesser elsewhere does not lock it out (see login). */
+  const deviceOf = (account: string) => sha256Hex(account).slice(0, 24);
+  const rememberDevice = (reply: FastifyReply, account: string) =>
+    reply.setCookie(DEVICE_COOKIE, `${deviceOf(account)}.${ctx.secrets.mac(deviceOf(account))}`, {
+      path: "/api/v1/auth",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: ctx.config.secureCookies,
+      maxAge: 365 * 86_400,
+    });
 
   route(app, {
     method: "POST",
     url: "/api/v1/auth/login",
-    summary: "Sign in with email and password; sets the session cookie",
+    summary:
+      "Sign in with email and password; sets the session cookie — or, for staff with two-factor sign-in, answers the second step's challenge (POST /auth/login/two-factor)",
     tags,
     access: "public",
     body: loginBody,
-    responses: { 200: sessionResponse },
+    responses: { 200: loginResponse },
     handler: async ({ req, reply, body }) => {
       // A browser that signed in to this account before carries a device cookie the server signed.
       const account = accountKeyOf(body.as, body.email);
       const [hash, tag] = (req.cookies[DEVICE_COOKIE] ?? "").split(".");
-      const deviceOf = (key: string) => sha256Hex(key).slice(0, 24);
       const knownDevice = hash === deviceOf(account) && !!tag && ctx.secrets.verifyMac(hash, tag);
       const principal = await login(ctx.db, { ...body, ip: req.ip, knownDevice }).catch(async (e: unknown) => {
         await app.auditLog.record({
@@ -95,14 +120,43 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
         });
         throw e;
       });
+      if (principal.kind === "staff") {
+        const factors = await twoFactorStatus(ctx.db, principal.id);
+        if (factors.totp)
+          return { twoFactor: { challenge: twoFactorChallenge(ctx, principal.id), methods: ["totp" as const, "recovery_code" as const] } };
+        if (factors.required) return startSession(req, reply, principal, "password", true);
+      }
       const session = await startSession(req, reply, principal, "password");
-      reply.setCookie(DEVICE_COOKIE, `${deviceOf(account)}.${ctx.secrets.mac(deviceOf(account))}`, {
-        path: "/api/v1/auth",
-        httpOnly: true,
-        sameSite: "lax",
-        secure: ctx.config.secureCookies,
-        maxAge: 365 * 86_400,
+      rememberDevice(reply, account);
+      return session;
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/login/two-factor",
+    summary: "The second step of a staff sign-in: a code from the authenticator app or a recovery code; sets the session cookie",
+    tags,
+    access: "public",
+    body: twoFactorLoginBody,
+    responses: { 200: sessionResponse },
+    handler: async ({ req, reply, body }) => {
+      const staffId = staffOfChallenge(ctx, body.challenge);
+      const method = await verifySecondFactor(ctx, staffId, body).catch(async (e: unknown) => {
+        await app.auditLog.record({
+          action: "auth.login",
+          outcome: "failed",
+          actor: { type: "anonymous" },
+          ip: req.ip,
+          target: { type: "staff", id: staffId },
+          detail: { reason: e instanceof AppError ? e.code : "error", step: "two_factor" },
+        });
+        throw e;
       });
+      const principal = await loadStaffPrincipal(ctx.db, staffId);
+      if (!principal) throw InvalidCredentialsError();
+      const session = await startSession(req, reply, principal, `password+${method}`);
+      rememberDevice(reply, accountKeyOf("staff", principal.email));
       return session;
     },
   });
@@ -175,7 +229,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Set the signed-in user's password (the current one is required when there is one)",
     tags,
     access: "any",
-    audit: { action: "auth.password_changed" },
+    audit: { action: "auth.password-changed" },
     body: changePasswordBody,
     handler: async ({ principal, body }) => {
       await changePassword(ctx.db, principal, body);
@@ -188,6 +242,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Sign out (ends this session)",
     tags,
     access: "any",
+    duringEnrolment: true,
     audit: { action: "auth.logout" },
     handler: async ({ req, reply }) => {
       if (req.auth?.sessionId) await deleteSession(ctx.db, req.auth.sessionId);
@@ -201,6 +256,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "The signed-in user and the CSRF token for cookie-authenticated writes",
     tags,
     access: "any",
+    duringEnrolment: true,
     responses: { 200: sessionResponse },
     handler: async ({ req }) => sessionBody(req.auth as Authentication, ctx.config.timeZone),
   });
@@ -211,6 +267,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "The session if there is one: like GET /me, but answers 200 with user null when nobody is signed in (public pages ask this)",
     tags,
     access: "public",
+    duringEnrolment: true,
     responses: { 200: optionalSession },
     handler: async ({ req }) =>
       req.auth ? sessionBody(req.auth, ctx.config.timeZone) : { user: null, csrfToken: null, timeZone: ctx.config.timeZone },
@@ -222,6 +279,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Change the signed-in user's language",
     tags,
     access: "any",
+    duringEnrolment: true,
     body: z.strictObject({ locale }),
     responses: { 200: sessionResponse },
     handler: async ({ req, principal, body }) => {

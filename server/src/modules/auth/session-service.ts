@@ -2,13 +2,19 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import type { Authentication, Principal } from "../../platform/auth/principal";
 import { randomToken, sha256Hex } from "../../platform/auth/secrets";
+import { NotFoundError } from "../../platform/errors";
 import { loadCustomerPrincipal } from "../customers/customer-service";
+import { deviceName } from "./device-name";
 import { loadStaffPrincipal } from "../staff/staff-service";
 
 export const SESSION_COOKIE = "loopdesk_session";
 export const TOKEN_PREFIX = "ldk_";
 
-export async function createSession(db: Kysely<DB>, principal: Principal, opts: { days: number; userAgent?: string }) {
+export async function createSession(
+  db: Kysely<DB>,
+  principal: Principal,
+  opts: { days: number; userAgent?: string; ip?: string; needsTwoFactor?: boolean },
+) {
   const token = randomToken();
   const csrfToken = randomToken(24);
   await db
@@ -19,6 +25,8 @@ export async function createSession(db: Kysely<DB>, principal: Principal, opts: 
       principal_id: principal.id,
       csrf_token: csrfToken,
       user_agent: opts.userAgent?.slice(0, 300) ?? null,
+      ip: opts.ip ?? null,
+      needs_two_factor: opts.needsTwoFactor ?? false,
       expires_at: new Date(Date.now() + opts.days * 86_400_000),
     })
     .execute();
@@ -37,19 +45,27 @@ export async function deleteSession(db: Kysely<DB>, sessionId: string) {
 const loadPrincipal = (db: Kysely<DB>, type: "staff" | "customer", id: number) =>
   type === "staff" ? loadStaffPrincipal(db, id) : loadCustomerPrincipal(db, id);
 
-const tokenTouchedAt = new Map<string, number>();
+const touchedAt = new Map<string, number>();
 
-/** Records last_used_at at most once a minute per token and process, so token traffic stays reads. */
-async function touchToken(db: Kysely<DB>, hash: string) {
+/** True at most once a minute per key and process: when a token's or session's last use is worth writing. */
+function dueForTouch(key: string) {
   const now = Date.now();
-  if (now - (tokenTouchedAt.get(hash) ?? 0) < 60_000) return;
-  if (tokenTouchedAt.size > 10_000) tokenTouchedAt.clear();
-  tokenTouchedAt.set(hash, now);
-  await db
-    .updateTable("api_tokens")
-    .set({ last_used_at: new Date(now) })
-    .where("token_hash", "=", hash)
-    .execute();
+  if (now - (touchedAt.get(key) ?? 0) < 60_000) return false;
+  if (touchedAt.size > 10_000) touchedAt.clear();
+  touchedAt.set(key, now);
+  return true;
+}
+
+/** A token's scopes never change after it is made: read once per process. */
+const scopesOf = new Map<string, readonly string[]>();
+async function tokenScopes(db: Kysely<DB>, hash: string) {
+  const known = scopesOf.get(hash);
+  if (known) return known;
+  const row = await db.selectFrom("api_tokens").select("scopes").where("token_hash", "=", hash).executeTakeFirst();
+  const scopes = row?.scopes ?? [];
+  if (scopesOf.size > 10_000) scopesOf.clear();
+  scopesOf.set(hash, scopes);
+  return scopes;
 }
 
 /** Resolves the caller from a bearer API token or the session cookie; neither → anonymous. */
@@ -72,15 +88,54 @@ export async function authenticate(
         .$asScalar(),
     );
     if (!principal) return undefined;
-    await touchToken(db, hash);
-    return { principal, via: "token" };
+    if (dueForTouch(hash)) await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("token_hash", "=", hash).execute();
+    return { principal, via: "token", scopes: await tokenScopes(db, hash) };
   }
   if (input.sessionToken) {
     const id = sha256Hex(input.sessionToken);
     const s = await db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
     if (!s || s.expires_at < new Date()) return undefined;
     const principal = await loadPrincipal(db, s.principal_type, s.principal_id);
-    return principal ? { principal, via: "session", sessionId: id, csrfToken: s.csrf_token } : undefined;
+    if (principal && dueForTouch(id)) await db.updateTable("sessions").set({ last_seen_at: new Date() }).where("id", "=", id).execute();
+    return principal
+      ? { principal, via: "session", sessionId: id, csrfToken: s.csrf_token, needsTwoFactor: s.needs_two_factor }
+      : undefined;
   }
   return undefined;
+}
+
+/** A session is named to its owner by the start of its id's hash: enough to end it, useless to sign in. */
+const handleOf = (id: string) => id.slice(0, 16);
+
+/** A person's live sessions, the most recently used first. */
+export async function listSessions(db: Kysely<DB>, kind: "staff" | "customer", principalId: number, currentId?: string) {
+  const rows = await db
+    .selectFrom("sessions")
+    .selectAll()
+    .where("principal_type", "=", kind)
+    .where("principal_id", "=", principalId)
+    .where("expires_at", ">", new Date())
+    .orderBy("last_seen_at", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: handleOf(r.id),
+    device: deviceName(r.user_agent),
+    ip: r.ip,
+    createdAt: r.created_at.toISOString(),
+    lastSeenAt: r.last_seen_at.toISOString(),
+    expiresAt: r.expires_at.toISOString(),
+    current: r.id === currentId,
+  }));
+}
+
+/** Ends one of a person's sessions by its handle; another person's is not found. */
+export async function endSession(db: Kysely<DB>, kind: "staff" | "customer", principalId: number, handle: string) {
+  if (!/^[0-9a-f]{16}$/.test(handle)) throw NotFoundError("Session");
+  const res = await db
+    .deleteFrom("sessions")
+    .where("principal_type", "=", kind)
+    .where("principal_id", "=", principalId)
+    .where("id", "like", `${handle}%`)
+    .executeTakeFirst();
+  if (!res.numDeletedRows) throw NotFoundError("Session");
 }

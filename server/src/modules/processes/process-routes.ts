@@ -62,6 +62,7 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: AppContext) {
     summary: "Create a definition from a shipped template, owners matched to this workspace's departments by name (a draft to review)",
     tags,
     access: admin,
+    audit: { action: "processes.templates", table: "process_definitions" },
     params: z.object({ key: z.string().max(60) }),
     responses: { 201: processDefinition },
     handler: async ({ params, reply }) => {

@@ -1,4 +1,5 @@
 import { seedDemoClassifier } from "./demo-classifier";
+import { seedDemoAudit } from "./demo-audit";
 import { seedDemoKnowledge } from "./demo-knowledge";
 import { randomBytes } from "node:crypto";
 import { type Transaction, sql } from "kysely";
@@ -349,6 +350,7 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
     await seedDemoProcesses(ctx, db, r, now);
     await seedDemoClassifier(db);
     await seedDemoKnowledge(db, r, now);
+    await seedDemoAudit(db, r, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);

@@ -7,6 +7,8 @@ export type AuditActor = { type: AuditActorType; id?: number | null; name?: stri
 /** One entry of the 审计日志: who did what to which object, from where, with the object before and after. */
 export type AuditEntry = {
   action: string;
+  /** When it happened, if not now (imported or demo history). */
+  at?: Date;
   actor: AuditActor;
   ip?: string | null;
   outcome?: "ok" | "failed";
@@ -67,6 +69,7 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
   await db
     .insertInto("audit_log")
     .values({
+      ...(entry.at ? { at: entry.at } : {}),
       actor_type: entry.actor.type,
       actor_id: entry.actor.id ?? null,
       actor_name: entry.actor.name?.slice(0, 200) ?? null,

@@ -28,6 +28,10 @@ export type Authentication = {
   via: "session" | "token";
   sessionId?: string;
   csrfToken?: string;
+  /** Signed in with a password where the role requires a second factor not yet set up: may only enrol. */
+  needsTwoFactor?: boolean;
+  /** What an API token may do (tokens only). */
+  scopes?: readonly string[];
 };
 
 export const isStaff = (p: Principal | undefined): p is StaffPrincipal => p?.kind === "staff";

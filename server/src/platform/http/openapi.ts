@@ -13,6 +13,8 @@ type Operation = {
   responses?: Record<number, z.ZodType | null>;
   /** The audit log's action for a call, when calls are recorded. */
   auditAction?: string;
+  /** The scope an API token needs. */
+  tokenScope?: string;
 };
 
 const operations: Operation[] = [];
@@ -62,6 +64,7 @@ export function buildOpenApiDocument(info: { version: string }) {
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(op.body, "input") } } } } : {}),
       responses,
       ...(op.auditAction ? { "x-audit-action": op.auditAction } : {}),
+      ...(op.tokenScope ? { "x-token-scope": op.tokenScope } : {}),
     };
   }
   return {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { StaffRole } from "@loopdesk/contracts/staff";
 import type { DB } from "../../db/schema";
-import { CsrfError, ForbiddenError, UnauthorizedError } from "../errors";
+import { AppError, CsrfError, ForbiddenError, UnauthorizedError } from "../errors";
 import type { Authentication, CustomerPrincipal, Principal, StaffPrincipal } from "../auth/principal";
 import { type AuditEntry, actorOf } from "../audit/audit-log";
 import { parseInput } from "./validate";
@@ -58,6 +58,8 @@ export type RouteSpec<A extends Access, B, Q, P> = {
   responses?: Record<number, z.ZodType | null>;
   /** Body bytes allowed for this route (defaults to the server's limit). */
   bodyLimit?: number;
+  /** Open to a session that must set up two-factor sign-in first (the person's own account and enrolment). */
+  duringEnrolment?: true;
   /** Recorded in the audit log (see RouteAudit); false for a managers' write that changes nothing (a preview). */
   audit?: RouteAudit | false;
   handler: (input: {
@@ -76,6 +78,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * One route, its steps in order: authenticate → authorize by role → CSRF → validate → handler.
  * The same spec is recorded for the OpenAPI document.
  */
+/** Last URL segments that name an action rather than a collection (POST /classification/train). */
+const ACTION_WORDS = new Set(["run", "import", "train", "poll", "test", "publish", "migrate", "resend", "cancel", "route"]);
 const VERBS: Record<string, string> = { POST: "create", PUT: "update", PATCH: "update", DELETE: "delete" };
 
 /** The audit log's view of a route, or undefined when it is not recorded. */
@@ -86,14 +90,28 @@ export function auditOf(spec: Pick<RouteSpec<Access, unknown, unknown, unknown>,
   const parts = spec.url.replace(/^\/api\/v1\//, "").split("/");
   const resource = parts.filter((p) => !p.startsWith(":")).join(".");
   // POST /processes/:id/publish is the action "processes.publish"; PATCH /processes/:id is "processes.update".
+  const last = parts[parts.length - 1] ?? "";
   const isAction =
-    spec.method === "POST" && parts.length > 1 && !parts[parts.length - 1]?.startsWith(":") && parts.some((p) => p.startsWith(":"));
+    spec.method === "POST" && parts.length > 1 && !last.startsWith(":") && (parts.some((p) => p.startsWith(":")) || ACTION_WORDS.has(last));
   return {
     action: spec.audit?.action ?? (isAction ? resource : `${resource}.${VERBS[spec.method] ?? spec.method.toLowerCase()}`),
     targetType: spec.audit?.targetType ?? spec.audit?.table ?? parts.filter((p) => !p.startsWith(":"))[0] ?? resource,
     table: spec.audit?.table,
     id: spec.audit?.id,
   };
+}
+
+/**
+ * The scope an API token needs for a route: reading reports needs `analytics`, intake from other systems
+ * `intake`, the managers' settings `admin`, token and password changes `admin`, other reads
+ * `tickets:read` and other writes `tickets:write`. Sessions are not limited by scopes.
+ */
+export function scopeOf(spec: Pick<RouteSpec<Access, unknown, unknown, unknown>, "method" | "access" | "tags">): string {
+  if (spec.tags.includes("analytics") && spec.method === "GET") return "analytics";
+  if (spec.tags.includes("intake")) return "intake";
+  if (Array.isArray(spec.access) && !spec.access.includes("agent")) return "admin";
+  if (spec.tags.includes("auth") && spec.method !== "GET") return "admin";
+  return spec.method === "GET" ? "tickets:read" : "tickets:write";
 }
 
 export function route<
@@ -103,13 +121,18 @@ export function route<
   P extends Schema | undefined = undefined,
 >(app: FastifyInstance, spec: RouteSpec<A, B, Q, P>): void {
   const audit = auditOf(spec);
-  registerOperation({ ...spec, auditAction: audit?.action });
+  const scope = scopeOf(spec);
+  registerOperation({ ...spec, auditAction: audit?.action, tokenScope: spec.access === "public" ? undefined : scope });
   app.route({
     method: spec.method,
     url: spec.url,
     bodyLimit: spec.bodyLimit,
     handler: async (req, reply) => {
       const principal = authorize(req, spec.access);
+      if (req.auth?.needsTwoFactor && !spec.duringEnrolment)
+        throw new AppError(403, "two_factor_required", "Set up two-factor sign-in first: your role requires it.");
+      if (req.auth?.via === "token" && spec.access !== "public" && !req.auth.scopes?.includes(scope))
+        throw new AppError(403, "insufficient_scope", `This API token lacks the scope ${scope}.`, { scope });
       if (req.auth?.via === "session" && !SAFE_METHODS.has(req.method)) {
         const header = req.headers["x-csrf-token"];
         if (typeof header !== "string" || header !== req.auth.csrfToken) throw CsrfError();

@@ -19,6 +19,8 @@ import { ProcessesAdmin } from "../processes/ProcessesAdmin";
 import { ClassificationAdmin } from "../classification/ClassificationAdmin";
 import { AiAdmin } from "../knowledge/AiAdmin";
 import { KnowledgeAdmin } from "../knowledge/KnowledgeAdmin";
+import { AuditLogAdmin } from "../security/AuditLogAdmin";
+import { MySecurity } from "../security/MySecurity";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -46,8 +48,10 @@ const sections = [
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
   { key: "reports", roles: ADMIN, element: <ReportSchedulesAdmin /> },
+  { key: "audit", roles: ADMIN, element: <AuditLogAdmin /> },
   { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },
   { key: "tokens", roles: EVERYONE, element: <ApiTokensAdmin /> },
+  { key: "security", roles: EVERYONE, element: <MySecurity /> },
   { key: "notifications", roles: EVERYONE, element: <NotificationPrefsAdmin /> },
 ];
 

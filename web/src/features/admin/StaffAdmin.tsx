@@ -1,6 +1,6 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { App, Button, Checkbox, Form, Input, InputNumber, Select, Space, Switch, Table, Tag } from "antd";
+import { App, Button, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
@@ -40,6 +40,11 @@ export function StaffAdmin() {
   const resend = useMutation({
     mutationFn: (id: number) => api(`/staff/${id}/invitation`, { method: "POST" }),
     onSuccess: () => void message.success(t("admin.staff.invitationSent")),
+    onError: (e) => void message.error(errorText(t, e)),
+  });
+  const signOut = useMutation({
+    mutationFn: (id: number) => api(`/staff/${id}/sessions`, { method: "DELETE" }),
+    onSuccess: () => void message.success(t("admin.staff.signedOut")),
     onError: (e) => void message.error(errorText(t, e)),
   });
   const names = (list: Named[] | undefined, ids: number[]) => ids.map((id) => list?.find((x) => x.id === id)?.name ?? `#${id}`);
@@ -108,6 +113,11 @@ export function StaffAdmin() {
                   <Button onClick={() => resend.mutate(s.id)} loading={resend.isPending && resend.variables === s.id}>
                     {t("admin.staff.resendInvitation")}
                   </Button>
+                )}
+                {s.hasPassword && (
+                  <Popconfirm title={t("admin.staff.signOutConfirm", { name: s.name })} onConfirm={() => signOut.mutate(s.id)}>
+                    <Button>{t("admin.staff.signOut")}</Button>
+                  </Popconfirm>
                 )}
               </Space>
             ),
