@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
 import { launchBrowser, pickOption, screenshot, signInAsStaff } from "./browser";
@@ -193,5 +194,57 @@ describe("admin console", () => {
     await expect.poll(() => page.getByTestId("sla-card").textContent(), { timeout: 15_000 }).toContain("策略：紧急工单 1 小时");
     expect(await page.getByTestId("sla-first_response").textContent()).toBe("计时中");
     await page.close();
+  });
+  it("a supervisor whose role requires it sets up two-factor sign-in, then signs in with the app's code or a recovery code", async () => {
+    const api = await httpClient(server.url, ADMIN.email, ADMIN.password);
+    const lead = { email: "wang@admin-e2e.test", password: "lead-password-7" };
+    const created = await api("/api/v1/staff", {
+      method: "POST",
+      body: JSON.stringify({ email: lead.email, name: "王主管", role: "supervisor", password: lead.password }),
+    });
+    expect(created.status).toBe(201);
+    await api("/api/v1/security/settings", { method: "PUT", body: JSON.stringify({ twoFactorRoles: ["supervisor"] }) });
+    try {
+      const signInWithPassword = async (page: Page) => {
+        await page.goto(`${server.url}/login`);
+        await page.getByLabel("邮箱").fill(lead.email);
+        await page.getByLabel("密码").fill(lead.password);
+        await page.getByRole("button", { name: /登\s*录/ }).click();
+      };
+      // The password alone opens only the set-up page.
+      const page = await browser.newPage();
+      await signInWithPassword(page);
+      await page.getByRole("button", { name: "开启两步验证" }).click();
+      const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").trim();
+      expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+      await screenshot(page, "two-factor-setup");
+      const code = () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+      await page.getByLabel("6 位动态码").fill(code());
+      await page.getByRole("button", { name: /确\s*认/ }).click();
+      const codes = ((await page.getByTestId("recovery-codes").locator("pre").textContent()) ?? "").split("\n");
+      expect(codes).toHaveLength(10);
+      await screenshot(page, "two-factor-recovery-codes");
+      await page.getByRole("button", { name: "我已保存恢复码" }).click();
+      await page.getByTestId("current-user").waitFor();
+
+      // Next time: password, then the app's code.
+      const next = await browser.newPage();
+      await signInWithPassword(next);
+      await next.getByLabel("6 位动态码").fill(code());
+      await screenshot(next, "two-factor-sign-in");
+      await next.getByRole("button", { name: "验证并登录" }).click();
+      await next.getByTestId("current-user").waitFor();
+
+      // A lost phone: a recovery code.
+      const phoneless = await browser.newPage();
+      await signInWithPassword(phoneless);
+      await phoneless.getByRole("button", { name: "手机不在身边？使用恢复码" }).click();
+      await phoneless.getByLabel("恢复码").fill(codes[0] as string);
+      await phoneless.getByRole("button", { name: "验证并登录" }).click();
+      await phoneless.getByTestId("current-user").waitFor();
+      for (const p of [page, next, phoneless]) await p.close();
+    } finally {
+      await api("/api/v1/security/settings", { method: "PUT", body: JSON.stringify({ twoFactorRoles: [] }) });
+    }
   });
 });

@@ -34,14 +34,25 @@ const TasksPage = page(() => import("../features/processes/TasksPage"), "TasksPa
 const KnowledgePage = page(() => import("../features/knowledge/KnowledgePage"), "KnowledgePage");
 const ArticlePage = page(() => import("../features/knowledge/ArticlePage"), "ArticlePage");
 const AdminPage = page(() => import("../features/admin/AdminPage"), "AdminPage");
+const TwoFactorEnrolPage = page(() => import("../features/security/TwoFactorEnrolPage"), "TwoFactorEnrolPage");
 
 function Routed() {
-  const { user, loading } = useSession();
-  useLiveEvents(!!user);
+  const { user, loading, mustEnrolTwoFactor } = useSession();
+  useLiveEvents(!!user && !mustEnrolTwoFactor);
   if (loading) return null;
   const customer = user?.kind === "customer";
-  // Staff pages: customers have their own portal; nobody signed in goes to sign in.
-  const staff = (element: ReactNode) => (!user ? <Navigate to="/login" replace /> : customer ? <Navigate to="/portal" replace /> : element);
+  // Staff pages: customers have their own portal; nobody signed in goes to sign in; someone whose
+  // role requires two-factor sign-in sets it up first.
+  const staff = (element: ReactNode) =>
+    !user ? (
+      <Navigate to="/login" replace />
+    ) : customer ? (
+      <Navigate to="/portal" replace />
+    ) : mustEnrolTwoFactor ? (
+      <TwoFactorEnrolPage />
+    ) : (
+      element
+    );
   // Portal pages: for customers; staff have the workspace.
   const portal = (element: ReactNode) => (!user ? <Navigate to="/portal" replace /> : customer ? element : <Navigate to="/" replace />);
   return (

@@ -42,6 +42,11 @@ export function StaffAdmin() {
     onSuccess: () => void message.success(t("admin.staff.invitationSent")),
     onError: (e) => void message.error(errorText(t, e)),
   });
+  const resetTwoFactor = useMutation({
+    mutationFn: (id: number) => api(`/staff/${id}/two-factor`, { method: "DELETE" }),
+    onSuccess: () => void message.success(t("admin.staff.twoFactorReset")),
+    onError: (e) => void message.error(errorText(t, e)),
+  });
   const signOut = useMutation({
     mutationFn: (id: number) => api(`/staff/${id}/sessions`, { method: "DELETE" }),
     onSuccess: () => void message.success(t("admin.staff.signedOut")),
@@ -117,6 +122,14 @@ export function StaffAdmin() {
                 {s.hasPassword && (
                   <Popconfirm title={t("admin.staff.signOutConfirm", { name: s.name })} onConfirm={() => signOut.mutate(s.id)}>
                     <Button>{t("admin.staff.signOut")}</Button>
+                  </Popconfirm>
+                )}
+                {s.hasPassword && (
+                  <Popconfirm
+                    title={t("admin.staff.resetTwoFactorConfirm", { name: s.name })}
+                    onConfirm={() => resetTwoFactor.mutate(s.id)}
+                  >
+                    <Button>{t("admin.staff.resetTwoFactor")}</Button>
                   </Popconfirm>
                 )}
               </Space>

@@ -7,12 +7,14 @@ import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { PublicCard } from "../../app/PublicCard";
 import { CodeSignIn } from "./CodeSignIn";
-import { useSession } from "./session";
+import { SecondFactorForm } from "./SecondFactorForm";
+import { type TwoFactorChallenge, useSession } from "./session";
 
 /** Staff sign in at /login; customers at /portal (same form, signs in "as customer"). */
 export function SignInPage({ audience = "staff" }: { audience?: "staff" | "customer" }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
+  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [mode, setMode] = useState<"password" | "code">("password");
@@ -26,7 +28,8 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
     setBusy(true);
     setError(null);
     try {
-      await signIn(values.email, values.password, audience);
+      const second = await signIn(values.email, values.password, audience);
+      if (second) setChallenge(second);
     } catch (e) {
       setError(errorText(t, e));
     } finally {
@@ -49,7 +52,9 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
           ]}
         />
       )}
-      {mode === "code" ? (
+      {challenge ? (
+        <SecondFactorForm challenge={challenge} onExpired={() => setChallenge(null)} />
+      ) : mode === "code" ? (
         <CodeSignIn />
       ) : (
         <Form layout="vertical" onFinish={onFinish} requiredMark={false}>

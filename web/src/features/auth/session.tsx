@@ -4,13 +4,20 @@ import { api, setCsrfToken } from "../../api/client";
 import i18n, { LANGUAGE_KEY } from "../../app/i18n";
 import { writeStored } from "../../app/browser-storage";
 
-export type SessionResponse = { user: Principal; csrfToken: string | null; timeZone: string };
+export type SessionResponse = { user: Principal; csrfToken: string | null; timeZone: string; twoFactorEnrolmentRequired?: boolean };
+/** A correct password for someone with two-factor sign-in: the second step's challenge. */
+export type TwoFactorChallenge = { challenge: string; methods: ("totp" | "recovery_code")[] };
+type LoginResponse = SessionResponse | { twoFactor: TwoFactorChallenge };
 type Session = {
   user: Principal | null;
   loading: boolean;
   /** The workspace's time zone (reports count days in it); the browser's until signed in. */
   timeZone: string;
-  signIn: (email: string, password: string, as?: "staff" | "customer") => Promise<void>;
+  /** Their role requires a second factor they have not set up: they may only enrol. */
+  mustEnrolTwoFactor: boolean;
+  /** Signs in, or answers the second step's challenge when the person uses two-factor sign-in. */
+  signIn: (email: string, password: string, as?: "staff" | "customer") => Promise<TwoFactorChallenge | undefined>;
+  completeTwoFactor: (challenge: string, proof: { code: string } | { recoveryCode: string }) => Promise<void>;
   /** A customer's one-time code (with their email) or the token from the emailed link. */
   signInWithCode: (proof: { email: string; code: string } | { token: string }) => Promise<void>;
   signOut: () => Promise<void>;
@@ -24,11 +31,13 @@ const SessionContext = createContext<Session | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Principal | null>(null);
   const [loading, setLoading] = useState(true);
+  const [mustEnrolTwoFactor, setMustEnrol] = useState(false);
   const [timeZone, setTimeZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
 
   const accept = useCallback((s: SessionResponse) => {
     setCsrfToken(s.csrfToken);
     setUser(s.user);
+    setMustEnrol(s.twoFactorEnrolmentRequired === true);
     if (s.timeZone) setTimeZone(s.timeZone);
     // The user's saved language wins over this browser's last choice.
     void i18n.changeLanguage(s.user.locale);
@@ -50,8 +59,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     user,
     loading,
     timeZone,
-    signIn: async (email, password, as = "staff") =>
-      accept(await api<SessionResponse>("/auth/login", { method: "POST", body: { email, password, as } })),
+    mustEnrolTwoFactor,
+    signIn: async (email, password, as = "staff") => {
+      const res = await api<LoginResponse>("/auth/login", { method: "POST", body: { email, password, as } });
+      if ("twoFactor" in res) return res.twoFactor;
+      accept(res);
+      return undefined;
+    },
+    completeTwoFactor: async (challenge, proof) =>
+      accept(await api<SessionResponse>("/auth/login/two-factor", { method: "POST", body: { challenge, ...proof } })),
     accept,
     signInWithCode: async (proof) => accept(await api<SessionResponse>("/auth/login-code/verify", { method: "POST", body: proof })),
     signOut: async () => {

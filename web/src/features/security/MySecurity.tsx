@@ -5,9 +5,24 @@ import dayjs from "dayjs";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
+import { useSession } from "../auth/session";
+import { SecurityPolicyCard } from "./SecurityPolicyCard";
+import { TwoFactorCard } from "./TwoFactorCard";
 
-/** 登录与安全: where one is signed in (device, address, last use), and ending any other session. */
+/** 登录与安全: two-factor sign-in (and, for admins, which roles must use it), and where one is signed in. */
 export function MySecurity() {
+  const { user } = useSession();
+  return (
+    <>
+      {user?.kind === "staff" && user.role === "admin" && <SecurityPolicyCard />}
+      <TwoFactorCard />
+      <MySessions />
+    </>
+  );
+}
+
+/** Where one is signed in (device, address, last use), and ending any other session. */
+function MySessions() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
