@@ -150,7 +150,7 @@ describe("demo workspace", () => {
     const kb = (await admin.get(`/api/v1/kb/report?${range}`)).json();
     expect(kb.deflection.rate).toBeGreaterThan(0.4);
     expect(kb.deflection.rate).toBeLessThan(0.9);
-    expect(kb.topArticles[0].resolved).toBeGreaterThan(5);
+    expect(kb.topArticles[0].resolved).toBeGreaterThanOrEqual(3); // a 400-ticket demo: a few a month
     expect(kb.contributors.filter((c: { written: number }) => c.written > 0).length).toBeGreaterThan(2);
     const states = (await admin.get("/api/v1/kb/articles")).json().items as { status: string; stale: boolean; locales: string[] }[];
     expect(new Set(states.map((a) => a.status))).toEqual(new Set(["draft", "review", "published"]));

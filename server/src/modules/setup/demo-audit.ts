@@ -23,8 +23,9 @@ export async function seedDemoAudit(db: Transaction<DB>, r: Rng, now: Date) {
   if (!admin || !lead) return;
   const as = (s: { id: number; name: string }): AuditActor => ({ type: "staff", id: s.id, name: s.name });
   const entries: AuditEntry[] = [];
-  const at = (daysAgo: number, hour: number) =>
-    new Date(Math.min(now.getTime() - 60_000, now.getTime() - daysAgo * DAY + (hour - 12) * 3_600_000 + r.next() * 1_800_000));
+  // Hours of the workspace's day (UTC+8); what would lie in the future is left out.
+  const midnight = Math.floor((now.getTime() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
+  const at = (daysAgo: number, hour: number) => new Date(midnight - daysAgo * DAY + hour * 3_600_000 + r.next() * 1_800_000);
 
   for (let d = 29; d >= 0; d--) {
     for (const s of [admin, lead, ...agents])
@@ -131,5 +132,5 @@ export async function seedDemoAudit(db: Transaction<DB>, r: Rng, now: Date) {
     after: promoted,
   });
   entries.sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0));
-  for (const e of entries) await recordAudit(db, e);
+  for (const e of entries) if ((e.at?.getTime() ?? 0) < now.getTime()) await recordAudit(db, e);
 }
