@@ -74,6 +74,7 @@ import { EventBus } from "./platform/events/event-bus";
 import { FileStore } from "./platform/files/file-store";
 import { recordAudit } from "./platform/audit/audit-log";
 import { installErrorHandler } from "./platform/http/error-handler";
+import { MemoryCounter, PostgresCounter, rateLimiter } from "./platform/http/rate-limit";
 import type { AuditLog } from "./platform/http/route";
 import { installJsonParser } from "./platform/http/json-body";
 import { buildOpenApiDocument } from "./platform/http/openapi";
@@ -151,6 +152,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await ctx.realtime.start();
   app.addHook("onClose", () => ctx.realtime.stop());
   installErrorHandler(app);
+  app.decorate(
+    "rateLimit",
+    rateLimiter(ctx.engine === "postgres" ? new PostgresCounter(ctx.db) : new MemoryCounter(), ctx.config.rateLimits),
+  );
   app.decorate("auditLog", {
     record: (entry) => recordAudit(ctx.db, entry),
     // Any table's row by id, for the audit log's before and after.

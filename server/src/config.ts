@@ -21,6 +21,10 @@ const envSchema = z.object({
   LOOPDESK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   LOOPDESK_SECURE_COOKIES: bool.default(false),
   LOOPDESK_TRUST_PROXY: bool.default(false),
+  /** Requests per minute: per signed-in person or token; per address on public routes; per address on sign-in routes (0: no limit). */
+  LOOPDESK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  LOOPDESK_RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  LOOPDESK_RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SMTP_URL: z
@@ -73,6 +77,8 @@ export type Config = {
   secureCookies: boolean;
   /** Believe X-Forwarded-For (only behind a reverse proxy that sets it): client addresses drive login throttling. */
   trustProxy: boolean;
+  /** Requests per minute allowed (0: unlimited): see rate-limit.ts. */
+  rateLimits: { perPrincipal: number; publicPerAddress: number; signInPerAddress: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   dbPoolSize: number;
   /** Outgoing mail (one-time sign-in codes, later replies and notifications); undefined: no mail is sent. */
@@ -120,6 +126,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionDays: e.LOOPDESK_SESSION_DAYS,
     secureCookies: e.LOOPDESK_SECURE_COOKIES,
     trustProxy: e.LOOPDESK_TRUST_PROXY,
+    rateLimits: {
+      perPrincipal: e.LOOPDESK_RATE_LIMIT_PER_MINUTE,
+      publicPerAddress: e.LOOPDESK_RATE_LIMIT_PUBLIC_PER_MINUTE,
+      signInPerAddress: e.LOOPDESK_RATE_LIMIT_SIGN_IN_PER_MINUTE,
+    },
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Loopdesk <no-reply@${new URL(e.SMTP_URL).hostname}>` } : undefined,

@@ -48,6 +48,7 @@ import * as m0046 from "./migrations/2026-12-04-0046-ai-assist";
 import * as m0047 from "./migrations/2026-12-04-0047-audit-log";
 import * as m0048 from "./migrations/2026-12-04-0048-sessions-and-scopes";
 import * as m0049 from "./migrations/2026-12-04-0049-two-factor";
+import * as m0050 from "./migrations/2026-12-04-0050-rate-limits";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -100,6 +101,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0047-audit-log": m0047,
   "2026-12-04-0048-sessions-and-scopes": m0048,
   "2026-12-04-0049-two-factor": m0049,
+  "2026-12-04-0050-rate-limits": m0050,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -28,3 +28,9 @@ export interface JobsTable {
   created_at: Timestamp;
   completed_at: NullableTimestamp;
 }
+
+export interface RateLimitCountersTable {
+  key: string;
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  hits: number;
+}

@@ -55,7 +55,7 @@ import type {
   MailboxesTable,
   TicketAccessTokensTable,
 } from "./schema-intake";
-import type { DomainEventsTable, JobsTable } from "./schema-platform";
+import type { DomainEventsTable, JobsTable, RateLimitCountersTable } from "./schema-platform";
 import type { AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 import type {
   CategoriesTable,
@@ -345,6 +345,7 @@ export interface DB {
   ai_settings: AiSettingsTable;
   ai_calls: AiCallsTable;
   audit_log: AuditLogTable;
+  rate_limit_counters: RateLimitCountersTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   audit_settings: AuditSettingsTable;
   canned_replies: CannedRepliesTable;

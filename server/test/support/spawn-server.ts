@@ -23,7 +23,18 @@ export async function spawnServer(
   let out = "";
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/main.ts", "start", ...(opts.args ?? [])], {
     cwd: serverDir,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", LOOPDESK_DEMO: "false", ...env },
+    // Rate limits off unless the test sets them (tests send requests far faster than people do).
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      LOOPDESK_DEMO: "false",
+      LOOPDESK_RATE_LIMIT_PER_MINUTE: "0",
+      LOOPDESK_RATE_LIMIT_PUBLIC_PER_MINUTE: "0",
+      LOOPDESK_RATE_LIMIT_SIGN_IN_PER_MINUTE: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => {

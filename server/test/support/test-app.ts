@@ -36,6 +36,13 @@ export type Client = {
 
 export const PASSWORD = "correct-horse-9";
 
+/** Tests send requests far faster than people do: rate limits are off unless a test is about them. */
+export const NO_RATE_LIMITS = {
+  LOOPDESK_RATE_LIMIT_PER_MINUTE: "0",
+  LOOPDESK_RATE_LIMIT_PUBLIC_PER_MINUTE: "0",
+  LOOPDESK_RATE_LIMIT_SIGN_IN_PER_MINUTE: "0",
+};
+
 /** A test app with an admin signed in: `beforeAll(async () => ({ t, admin } = await appWithAdmin()))`. */
 export async function appWithAdmin(overrides: Record<string, string> = {}): Promise<{ t: TestApp; admin: Client }> {
   const t = await createTestApp(overrides);
@@ -44,7 +51,7 @@ export async function appWithAdmin(overrides: Record<string, string> = {}): Prom
 
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-test-"));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", LOOPDESK_DEMO: "false", ...overrides });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", LOOPDESK_DEMO: "false", ...NO_RATE_LIMITS, ...overrides });
   const database = await openTestDatabase();
   const ctx = createContext(config, database, createLogger(config.logLevel));
   const app = await buildApp(ctx);

@@ -15,6 +15,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Writes audit entries and reads the rows they describe (installed before routes are registered). */
     auditLog: AuditLog;
+    /** Counts a call against its rate limit; throws 429 past it (see rate-limit.ts). */
+    rateLimit: (req: FastifyRequest, reply: FastifyReply, url: string) => Promise<void>;
   }
 }
 
@@ -75,7 +77,8 @@ export type RouteSpec<A extends Access, B, Q, P> = {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * One route, its steps in order: authenticate → authorize by role → CSRF → validate → handler.
+ * One route, its steps in order: authenticate → rate limit → authorize by role and scope → CSRF →
+ * validate → handler (→ audit log).
  * The same spec is recorded for the OpenAPI document.
  */
 /** Last URL segments that name an action rather than a collection (POST /classification/train). */
@@ -128,6 +131,7 @@ export function route<
     url: spec.url,
     bodyLimit: spec.bodyLimit,
     handler: async (req, reply) => {
+      await app.rateLimit(req, reply, spec.url);
       const principal = authorize(req, spec.access);
       if (req.auth?.needsTwoFactor && !spec.duringEnrolment)
         throw new AppError(403, "two_factor_required", "Set up two-factor sign-in first: your role requires it.");
