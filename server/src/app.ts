@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "./config";
@@ -148,6 +148,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: ctx.config.trustProxy,
     routerOptions: { maxParamLength: 1000 },
+    // A path Fastify cannot decode (a cut-off %-escape) or an over-long parameter: the shared error shape too.
+    frameworkErrors: (error, _req, reply) =>
+      (reply as FastifyReply).code(400).send({ error: { code: "validation_failed", message: `Malformed request: ${error.message}` } }),
   });
   await ctx.realtime.start();
   app.addHook("onClose", () => ctx.realtime.stop());

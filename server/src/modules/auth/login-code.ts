@@ -14,7 +14,7 @@ const MAX_WRONG_GUESSES = 5;
 const WINDOW_MS = 15 * 60_000;
 
 export const MailUnavailableError = () =>
-  new AppError(503, "mail_unavailable", "Sign-in by email is not available: outgoing mail is not configured.");
+  new AppError(409, "mail_unavailable", "Sign-in by email is not available: outgoing mail is not configured.");
 const InvalidCodeError = () => new AppError(401, "invalid_code", "The code or link is wrong, used or expired.");
 
 const codeHash = (customerId: number, code: string) => sha256Hex(`${customerId}:${code}`);

@@ -25,8 +25,8 @@ const InvalidInvitationError = () => new AppError(401, "invalid_code", "The invi
 
 /** Emails a staff member a link to set their password; any earlier invitation stops working. */
 export async function sendStaffInvitation(ctx: AppContext, staffId: number) {
-  if (!ctx.mailer.enabled) throw MailUnavailableError();
   const staff = await getStaff(ctx.db, staffId);
+  if (!ctx.mailer.enabled) throw MailUnavailableError();
   if (!staff.active) throw ConflictError("The staff member is deactivated.");
   const token = randomToken();
   await ctx.db.transaction().execute(async (trx) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { StaffRole } from "@loopdesk/contracts/staff";
 import type { DB } from "../../db/schema";
-import { AppError, CsrfError, ForbiddenError, UnauthorizedError } from "../errors";
+import { AppError, CsrfError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
 import type { Authentication, CustomerPrincipal, Principal, StaffPrincipal } from "../auth/principal";
 import { type AuditEntry, actorOf } from "../audit/audit-log";
 import { parseInput } from "./validate";
@@ -142,6 +142,9 @@ export function route<
         if (typeof header !== "string" || header !== req.auth.csrfToken) throw CsrfError();
       }
       const body = (spec.body ? parseInput(spec.body, req.body ?? {}) : undefined) as Out<B>;
+      // A change that names no field has nothing to do (and an empty UPDATE is not SQL).
+      if (spec.method === "PATCH" && body && typeof body === "object" && Object.values(body).every((v) => v === undefined))
+        throw ValidationError([{ path: "", code: "empty_change", message: "Name at least one field to change." }]);
       const query = (spec.query ? parseInput(spec.query, req.query ?? {}) : undefined) as Out<Q>;
       const params = (spec.params ? parseInput(spec.params, req.params ?? {}) : undefined) as Out<P>;
       const targetId = audit?.id ?? (params as { id?: number | string } | undefined)?.id;
