@@ -76,11 +76,6 @@ export type RouteSpec<A extends Access, B, Q, P> = {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/**
- * One route, its steps in order: authenticate → rate limit → authorize by role and scope → CSRF →
- * validate → handler (→ audit log).
- * The same spec is recorded for the OpenAPI document.
- */
 /** Last URL segments that name an action rather than a collection (POST /classification/train). */
 const ACTION_WORDS = new Set(["run", "import", "train", "poll", "test", "publish", "migrate", "resend", "cancel", "route"]);
 const VERBS: Record<string, string> = { POST: "create", PUT: "update", PATCH: "update", DELETE: "delete" };
@@ -117,6 +112,11 @@ export function scopeOf(spec: Pick<RouteSpec<Access, unknown, unknown, unknown>,
   return spec.method === "GET" ? "tickets:read" : "tickets:write";
 }
 
+/**
+ * One route, its steps in order: authenticate → rate limit → authorize by role and scope → CSRF →
+ * validate → handler (→ audit log).
+ * The same spec is recorded for the OpenAPI document.
+ */
 export function route<
   A extends Access,
   B extends Schema | undefined = undefined,
