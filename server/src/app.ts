@@ -100,7 +100,7 @@ export function createContext(config: Config, database: Database, logger: Logger
     files,
     realtime: new RealtimeHub(database, logger.child({ component: "realtime" })),
     mailer: new Mailer(config.smtp, logger.child({ component: "mail" }), (sha256) => files.open(sha256)),
-    secrets: new SecretBox(config.dataDir, config.secretKey),
+    secrets: new SecretBox(config.dataDir, config.secretKey, config.previousSecretKeys),
   };
   ctx.mailer.register(jobs);
   registerTicketJobs(ctx);

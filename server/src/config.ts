@@ -46,6 +46,7 @@ const envSchema = z.object({
   LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
   /** Key (32 bytes, base64) that encrypts secrets kept in the database; by default one is created in DATA_DIR/secret.key. */
   LOOPDESK_SECRET_KEY: z.string().optional(),
+  LOOPDESK_SECRET_KEY_PREVIOUS: z.string().optional(),
   LOOPDESK_TIME_ZONE: z
     .string()
     .default("Asia/Shanghai")
@@ -60,7 +61,7 @@ const envSchema = z.object({
 });
 
 /** Variables whose values may hold credentials: never echoed in error messages. */
-const SECRET_VARS = new Set(["LOOPDESK_ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL", "LOOPDESK_SECRET_KEY"]);
+const SECRET_VARS = new Set(["LOOPDESK_ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL", "LOOPDESK_SECRET_KEY", "LOOPDESK_SECRET_KEY_PREVIOUS"]);
 
 export type Config = {
   port: number;
@@ -97,6 +98,8 @@ export type Config = {
   role: "all" | "web" | "worker";
   /** Encrypts secrets kept in the database (unset: a key file in the data directory). */
   secretKey?: string;
+  /** Keys used before a rotation (comma-separated): what they sealed still opens. */
+  previousSecretKeys?: string;
 };
 
 export class ConfigError extends Error {}
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeZone: e.LOOPDESK_TIME_ZONE,
     role: "all",
     secretKey: e.LOOPDESK_SECRET_KEY,
+    previousSecretKeys: e.LOOPDESK_SECRET_KEY_PREVIOUS,
     ...overrides,
   };
 }

@@ -14,6 +14,7 @@ import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleOfficialCalendarCheck } from "./modules/sla/official-calendar-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleAuditJobs } from "./modules/audit/audit-jobs";
+import { rotateSecrets } from "./modules/system/rotate-secrets";
 import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -30,6 +31,8 @@ Commands:
   migrate                         apply database migrations and exit
   seed-demo                       add the demo workspace (Chinese demo data) and exit
   analytics-rebuild               rebuild report facts and rollups from the ticket history and exit
+  rotate-secrets                  seal every stored secret with LOOPDESK_SECRET_KEY (old keys in
+                                  LOOPDESK_SECRET_KEY_PREVIOUS) and exit
   simulate [options]              compare routing strategies on a simulated day and save the comparison
       --tickets N                 a generated day of N tickets (default 50000)
       --agents N                  agents in the generated day (default 700 per 50,000 tickets)
@@ -54,7 +57,7 @@ async function main() {
     },
   });
   const command = positionals[0] ?? "start";
-  if (values.help || !["start", "migrate", "seed-demo", "analytics-rebuild", "simulate"].includes(command)) {
+  if (values.help || !["start", "migrate", "seed-demo", "analytics-rebuild", "rotate-secrets", "simulate"].includes(command)) {
     process.stdout.write(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -71,6 +74,10 @@ async function main() {
   const ctx = createContext(config, database, logger);
 
   if (command === "migrate") return database.close();
+  if (command === "rotate-secrets") {
+    logger.info({ rewritten: await rotateSecrets(ctx.db, ctx.secrets) }, "secrets sealed with the current key");
+    return database.close();
+  }
   if (command === "analytics-rebuild") {
     const started = Date.now();
     const tickets = await rebuildAnalytics(ctx.db, config.timeZone);

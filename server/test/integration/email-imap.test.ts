@@ -140,6 +140,9 @@ describe("IMAP polling (dovecot)", () => {
     const box = (await admin.get("/api/v1/mailboxes")).json().items.find((b: { id: number }) => b.id === bad.json().id);
     expect(box.lastError).toMatch(/auth|fail|invalid/i);
     expect(JSON.stringify(box)).not.toContain("not-the-password");
+    // Stored sealed (the poll that read its messages above opened it).
+    const stored = await t.ctx.db.selectFrom("mailboxes").select("imap_password").execute();
+    expect(stored.every((r) => r.imap_password?.startsWith("v1:") && !r.imap_password.includes("pass"))).toBe(true);
     expect((await admin.post("/api/v1/mailboxes/999999/poll")).statusCode).toBe(404);
   });
 });

@@ -58,6 +58,10 @@ describe("outbound webhooks", () => {
     const h = await hook({ name: "ERP", url: `${receiver.url}/generic`, secret: "s3cret-key-123", events: ["ticket.created"] });
     expect(h).toMatchObject({ kind: "generic", hasSecret: true });
     expect(JSON.stringify((await admin.get("/api/v1/webhooks")).json())).not.toContain("s3cret-key-123");
+    // Stored sealed: the database alone does not give it away.
+    const stored = await t.ctx.db.selectFrom("webhooks").select("secret").where("id", "=", h.id).executeTakeFirstOrThrow();
+    expect(stored.secret).toMatch(/^v1:/);
+    expect(stored.secret).not.toContain("s3cret");
     const ticket = await newTicket();
     await deliverAll();
     const [req] = requestsTo("/generic") as [RecordedRequest];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
-import { callBody, callResult, inboundEmail, listInboundQuery, mailbox, mailboxBody } from "@loopdesk/contracts/intake";
+import { type MailboxBody, callBody, callResult, inboundEmail, listInboundQuery, mailbox, mailboxBody } from "@loopdesk/contracts/intake";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { openInboundRaw, listInboundEmails } from "./inbound-log";
@@ -16,6 +16,9 @@ const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
 /** Phone call records (any staff member or their API token); mailboxes and the inbound mail log (admins). */
 export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
   const db = ctx.db;
+  /** The IMAP password is stored sealed (see SecretBox). */
+  const sealPassword = (body: MailboxBody): MailboxBody =>
+    body.imap?.password ? { ...body, imap: { ...body.imap, password: ctx.secrets.seal(body.imap.password) } } : body;
   route(app, {
     method: "POST",
     url: "/api/v1/calls",
@@ -50,7 +53,7 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
     body: mailboxBody,
     responses: { 201: mailbox },
     handler: async ({ reply, body }) => {
-      const created = await createMailbox(db, body);
+      const created = await createMailbox(db, sealPassword(body));
       reply.code(201);
       return created;
     },
@@ -65,7 +68,7 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     body: mailboxBody,
     responses: { 200: mailbox },
-    handler: ({ params, body }) => updateMailbox(db, params.id, body),
+    handler: ({ params, body }) => updateMailbox(db, params.id, sealPassword(body)),
   });
   route(app, {
     method: "DELETE",

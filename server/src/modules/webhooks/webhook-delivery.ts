@@ -86,7 +86,9 @@ export function registerWebhookDelivery(ctx: AppContext) {
         .executeTakeFirst();
       if (!d) return; // webhook deleted meanwhile
       const stored = d.payload as Omit<DeliveryPayload, "event" | "deliveryId">;
-      const request = buildWebhookRequest(d, { event: d.event_type, deliveryId, ...stored });
+      // The secret is stored sealed (or, from before sealing, plain): in the clear only for signing.
+      const hook = { ...d, secret: d.secret ? ctx.secrets.reveal(d.secret) : null };
+      const request = buildWebhookRequest(hook, { event: d.event_type, deliveryId, ...stored });
       let status: number | null = null;
       let body = "";
       let error: string | null = null;

@@ -31,7 +31,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext) {
     body: createWebhookBody,
     responses: { 201: webhook },
     handler: async ({ body, reply }) => {
-      const saved = await createWebhook(ctx.db, body);
+      const saved = await createWebhook(ctx.db, { ...body, secret: body.secret ? ctx.secrets.seal(body.secret) : body.secret });
       webhookUsage.markInUse(ctx.db);
       reply.code(201);
       return saved;
@@ -48,7 +48,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: AppContext) {
     body: updateWebhookBody,
     responses: { 200: webhook },
     handler: async ({ params, body }) => {
-      const saved = await updateWebhook(ctx.db, params.id, body);
+      const saved = await updateWebhook(ctx.db, params.id, { ...body, secret: body.secret ? ctx.secrets.seal(body.secret) : body.secret });
       webhookUsage.markInUse(ctx.db);
       return saved;
     },

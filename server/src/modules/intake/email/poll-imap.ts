@@ -20,7 +20,7 @@ export async function pollMailbox(ctx: AppContext, mailboxId: number): Promise<{
     host: box.imap_host,
     port: box.imap_port ?? (box.imap_secure ? 993 : 143),
     secure: box.imap_secure,
-    auth: { user: box.imap_user, pass: box.imap_password ?? "" },
+    auth: { user: box.imap_user, pass: box.imap_password ? ctx.secrets.reveal(box.imap_password) : "" },
     logger: false,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,

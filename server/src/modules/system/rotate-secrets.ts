@@ -1,0 +1,48 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import type { SecretBox } from "../../platform/auth/secret-box";
+
+/** Every column that holds a secret, by table (each table has an id). */
+const SECRET_COLUMNS = [
+  { table: "ai_settings", column: "api_key_sealed" },
+  { table: "audit_settings", column: "stream_secret_sealed" },
+  { table: "staff", column: "totp_secret_sealed" },
+  { table: "staff", column: "totp_pending_sealed" },
+  { table: "webhooks", column: "secret" },
+  { table: "mailboxes", column: "imap_password" },
+] as const;
+
+type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
+
+/**
+ * Seals every stored secret with the box's current key: values sealed with a previous key
+ * (LOOPDESK_SECRET_KEY_PREVIOUS) and values stored before sealing existed. Afterwards the
+ * previous keys can be dropped. Answers how many values were rewritten per column.
+ */
+export async function rotateSecrets(db: Kysely<DB>, box: SecretBox) {
+  const rewritten: Record<string, number> = {};
+  await db.transaction().execute(async (trx) => {
+    const t = trx as unknown as AnyDb;
+    for (const { table, column } of SECRET_COLUMNS) {
+      let n = 0;
+      const rows = (await t.selectFrom(table).select(["id", column]).where(column, "is not", null).forUpdate().execute()) as {
+        id: number;
+        [k: string]: unknown;
+      }[];
+      for (const row of rows) {
+        const stored = row[column] as string;
+        if (stored === "") continue;
+        const next = box.reseal(stored);
+        if (next === undefined) continue;
+        await t
+          .updateTable(table)
+          .set({ [column]: next })
+          .where("id", "=", row.id)
+          .execute();
+        n++;
+      }
+      rewritten[`${table}.${column}`] = n;
+    }
+  });
+  return rewritten;
+}
