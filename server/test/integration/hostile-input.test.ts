@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { assertClientError } from "../support/client-error";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectTicketInvariants } from "../support/invariants";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
@@ -92,15 +93,6 @@ const validish = fc.record({
 });
 
 const deepNesting = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
-
-function assertClientError(res: { statusCode: number; body: string }, label: string) {
-  expect(res.statusCode, `${label}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
-  if (res.statusCode >= 400) {
-    const body = JSON.parse(res.body);
-    expect(typeof body.error?.code, label).toBe("string");
-    expect(typeof body.error?.message, label).toBe("string");
-  }
-}
 
 describe("hostile input", () => {
   it("random payloads at create, update, reply and list never produce a 5xx", async () => {

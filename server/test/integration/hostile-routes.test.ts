@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { sql } from "kysely";
+import { assertClientError } from "../support/client-error";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
@@ -98,15 +99,6 @@ const value = fc.letrec((tie) => ({
     fc.dictionary(fc.string({ maxLength: 8 }), tie("v"), { maxKeys: 3 }),
   ),
 })).v;
-
-function assertClientError(res: { statusCode: number; body: string }, label: string) {
-  expect(res.statusCode, `${label}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
-  if (res.statusCode >= 400) {
-    const body = JSON.parse(res.body);
-    expect(typeof body.error?.code, label).toBe("string");
-    expect(typeof body.error?.message, label).toBe("string");
-  }
-}
 
 describe("hostile requests at every route", () => {
   it("10,000 generated requests across all routes and roles: no 5xx, errors in the shared shape, unrelated data unchanged", async () => {
