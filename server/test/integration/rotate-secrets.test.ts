@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("rotate-secrets", () => {
-  it("reseals webhook, mailbox, AI and audit-stream secrets under the new key; the old key can then go", async () => {
+  it("reseals webhook, mailbox, IM, AI and audit-stream secrets under the new key; the old key can then go", async () => {
     const hook = (
       await admin.post("/api/v1/webhooks", {
         name: "ERP",
@@ -28,6 +28,17 @@ describe("rotate-secrets", () => {
       (await admin.patch("/api/v1/ai/settings", { apiKey: "sk-ai-key-1", baseUrl: "http://127.0.0.1:9/v1", model: "m" })).statusCode,
     ).toBe(200);
     await admin.patch("/api/v1/audit/settings", { streamSecret: "stream-secret-1" });
+    const channel = (
+      await admin.post("/api/v1/channels", {
+        kind: "feishu",
+        name: "飞书",
+        active: true,
+        config: { appId: "cli_1", appSecret: "feishu-secret-1" },
+      })
+    ).json();
+    const stored = await t.ctx.db.selectFrom("im_channels").select("config").where("id", "=", channel.id).executeTakeFirstOrThrow();
+    expect(stored.config.appId).toBe("cli_1");
+    expect(JSON.stringify(stored.config)).not.toContain("feishu-secret-1");
     // A value stored before sealing existed.
     await t.ctx.db
       .insertInto("webhooks")
@@ -36,7 +47,12 @@ describe("rotate-secrets", () => {
 
     const rotated = new SecretBox(t.ctx.config.dataDir, NEW, OLD);
     const rewritten = await rotateSecrets(t.ctx.db, rotated);
-    expect(rewritten).toMatchObject({ "webhooks.secret": 2, "ai_settings.api_key_sealed": 1, "audit_settings.stream_secret_sealed": 1 });
+    expect(rewritten).toMatchObject({
+      "webhooks.secret": 2,
+      "ai_settings.api_key_sealed": 1,
+      "audit_settings.stream_secret_sealed": 1,
+      "im_channels.config": 1,
+    });
     expect(await rotateSecrets(t.ctx.db, rotated)).toMatchObject({ "webhooks.secret": 0, "ai_settings.api_key_sealed": 0 });
 
     const onlyNew = new SecretBox(t.ctx.config.dataDir, NEW);
@@ -47,6 +63,8 @@ describe("rotate-secrets", () => {
     expect(onlyNew.open(ai.api_key_sealed as string)).toBe("sk-ai-key-1");
     const audit = await t.ctx.db.selectFrom("audit_settings").select("stream_secret_sealed").executeTakeFirstOrThrow();
     expect(onlyNew.open(audit.stream_secret_sealed as string)).toBe("stream-secret-1");
+    const im = await t.ctx.db.selectFrom("im_channels").select("config").where("id", "=", channel.id).executeTakeFirstOrThrow();
+    expect(onlyNew.open(im.config.appSecret as string)).toBe("feishu-secret-1");
     expect(() => new SecretBox(t.ctx.config.dataDir, OLD).open(ai.api_key_sealed as string)).toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import type { SecretBox } from "../../platform/auth/secret-box";
+import { IM_SECRET_SETTINGS } from "../intake/im/im-channel-service";
 
 /** Every column that holds a secret, by table (each table has an id). */
 const SECRET_COLUMNS = [
@@ -43,6 +44,26 @@ export async function rotateSecrets(db: Kysely<DB>, box: SecretBox) {
       }
       rewritten[`${table}.${column}`] = n;
     }
+    // IM channels keep their secrets among other settings in one JSON column.
+    let n = 0;
+    for (const row of await trx.selectFrom("im_channels").select(["id", "config"]).forUpdate().execute()) {
+      const config: Record<string, string> = { ...row.config };
+      let changed = false;
+      for (const [k, v] of Object.entries(config)) {
+        const next = IM_SECRET_SETTINGS.has(k) && v ? box.reseal(v) : undefined;
+        if (next === undefined) continue;
+        config[k] = next;
+        changed = true;
+      }
+      if (!changed) continue;
+      await trx
+        .updateTable("im_channels")
+        .set({ config: JSON.stringify(config) })
+        .where("id", "=", row.id)
+        .execute();
+      n++;
+    }
+    rewritten["im_channels.config"] = n;
   });
   return rewritten;
 }

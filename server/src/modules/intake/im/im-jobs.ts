@@ -35,7 +35,7 @@ export function registerImJobs(ctx: AppContext) {
     maxAttempts: 8,
     run: async ({ channelId, to, ticketId, messageId, text }, { db, logger }) => {
       const [channel, ticket, message] = await Promise.all([
-        getImChannel(db, channelId),
+        getImChannel(db, ctx.secrets, channelId),
         findTicketById(db, ticketId),
         messageId !== undefined ? ticketMessageForMail(db, messageId) : undefined,
       ]);

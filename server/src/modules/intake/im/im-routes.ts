@@ -37,7 +37,7 @@ export function registerImRoutes(app: FastifyInstance, ctx: AppContext) {
     body: imChannelBody,
     responses: { 201: imChannel },
     handler: async ({ reply, body }) => {
-      const created = await createImChannel(ctx.db, body);
+      const created = await createImChannel(ctx.db, ctx.secrets, body);
       reply.code(201);
       return created;
     },
@@ -52,7 +52,7 @@ export function registerImRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParams,
     body: imChannelBody,
     responses: { 200: imChannel },
-    handler: ({ params, body }) => updateImChannel(ctx.db, params.id, body),
+    handler: ({ params, body }) => updateImChannel(ctx.db, ctx.secrets, params.id, body),
   });
   route(app, {
     method: "DELETE",
@@ -73,7 +73,7 @@ export function registerImRoutes(app: FastifyInstance, ctx: AppContext) {
     const handle = async (req: FastifyRequest<{ Params: { id: string } }>) => {
       const id = Number(req.params.id);
       if (!Number.isSafeInteger(id) || id <= 0) throw NotFoundError("Channel");
-      const channel = await getImChannel(ctx.db, id);
+      const channel = await getImChannel(ctx.db, ctx.secrets, id);
       if (!channel.active) throw NotFoundError("Channel");
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, single(v)]));
       const query = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, single(v)]));
