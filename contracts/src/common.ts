@@ -33,6 +33,7 @@ export const errorCodes = [
   "participant_only",
   "ai_disabled",
   "ai_unavailable",
+  "already_answered",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

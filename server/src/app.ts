@@ -55,6 +55,8 @@ import { registerClassificationRoutes } from "./modules/classification/classific
 import { registerAiRoutes } from "./modules/ai-assist/ai-routes";
 import { registerAuditJobs } from "./modules/audit/audit-jobs";
 import { registerAuditRoutes } from "./modules/audit/audit-routes";
+import { registerPrivacyRoutes } from "./modules/privacy/privacy-routes";
+import { registerRetentionJobs } from "./modules/privacy/retention";
 import { registerHelpCenterPages } from "./modules/knowledge/help-center-pages";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge-routes";
 import { registerProcessRoutes } from "./modules/processes/process-routes";
@@ -121,6 +123,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerClassificationJobs(ctx);
   registerImJobs(ctx);
   registerAuditJobs(ctx);
+  registerRetentionJobs(ctx);
   return ctx;
 }
 
@@ -228,6 +231,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerKnowledgeRoutes(app, ctx);
   registerAiRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerPrivacyRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerTwoFactorRoutes(app, ctx);
   await registerHelpCenterPages(app, ctx);

@@ -14,6 +14,7 @@ import { scheduleRoutingJobs } from "./modules/routing/routing-jobs";
 import { scheduleOfficialCalendarCheck } from "./modules/sla/official-calendar-jobs";
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleAuditJobs } from "./modules/audit/audit-jobs";
+import { scheduleRetention } from "./modules/privacy/retention";
 import { rotateSecrets } from "./modules/system/rotate-secrets";
 import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
@@ -105,6 +106,7 @@ async function main() {
     await scheduleProcessJobs(ctx);
     await scheduleClassificationJobs(ctx);
     await scheduleAuditJobs(ctx);
+    await scheduleRetention(ctx);
     await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);

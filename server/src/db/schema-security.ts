@@ -32,3 +32,36 @@ export interface AuditSettingsTable {
   streamed_until: Generated<number>;
   updated_at: Timestamp;
 }
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface PrivacyRequestsTable {
+  id: Generated<number>;
+  kind: "access" | "erasure";
+  customer_id: number;
+  channel: Generated<"email" | "phone" | "portal" | "letter" | "other">;
+  note: Generated<string>;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  status: Generated<"open" | "done" | "rejected">;
+  reason: string | null;
+  archive_sha256: string | null;
+  archive_size: number | null;
+  report: Json | null;
+  created_by: number | null;
+  completed_by: number | null;
+  completed_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RetentionRulesTable {
+  id: Generated<number>;
+  category_id: number | null;
+  months: number;
+  active: Generated<boolean>;
+  last_run_at: NullableTimestamp;
+  purged_total: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}

@@ -24,7 +24,7 @@ import type {
   SearchSynonymsTable,
   TicketCategorySuggestionsTable,
 } from "./schema-knowledge";
-import type { AuditLogTable, AuditSettingsTable } from "./schema-security";
+import type { AuditLogTable, AuditSettingsTable, PrivacyRequestsTable, RetentionRulesTable } from "./schema-security";
 import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
@@ -99,6 +99,8 @@ export interface CustomersTable {
   locale: Generated<string>;
   custom_fields: Json<JsonObject>;
   merged_into_id: number | null;
+  /** When a personal-information erasure anonymized this customer (migration 0051). */
+  erased_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -186,6 +188,8 @@ export interface TicketsTable {
   /** Staff who created or worked on the ticket: they keep reading it (and adding notes) wherever it goes (migration 0036). */
   participant_ids: ColumnType<number[], number[] | undefined, number[]>;
   step_department_ids: ColumnType<number[], number[] | undefined, number[]>;
+  /** When a retention rule or an erasure removed the ticket's content (statistics stay). */
+  purged_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -348,6 +352,8 @@ export interface DB {
   rate_limit_counters: RateLimitCountersTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   audit_settings: AuditSettingsTable;
+  privacy_requests: PrivacyRequestsTable;
+  retention_rules: RetentionRulesTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

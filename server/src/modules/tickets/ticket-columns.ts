@@ -51,6 +51,7 @@ export const TICKET_COLUMNS = [
   "routing_excluded",
   "participant_ids",
   "step_department_ids",
+  "purged_at",
   "created_at",
   "updated_at",
 ] as const satisfies readonly (keyof TicketsTable)[];

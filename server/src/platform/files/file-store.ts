@@ -33,4 +33,16 @@ export class FileStore {
   exists(sha256: string) {
     return fs.existsSync(this.pathFor(sha256));
   }
+
+  /** Removes a stored file (callers first make sure nothing refers to it any more). */
+  async remove(sha256: string) {
+    await fs.promises.rm(this.pathFor(sha256), { force: true });
+  }
+
+  /** Every stored file's path, for a byte-by-byte search. */
+  async *paths(): AsyncGenerator<string> {
+    if (!fs.existsSync(this.root)) return;
+    for (const entry of await fs.promises.readdir(this.root, { recursive: true, withFileTypes: true }))
+      if (entry.isFile() && /^[0-9a-f]{64}$/.test(entry.name)) yield path.join(entry.parentPath, entry.name);
+  }
 }
