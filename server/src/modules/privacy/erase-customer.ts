@@ -107,7 +107,7 @@ export async function eraseCustomer(trx: Transaction<DB>, customerId: number) {
   );
   for (const [table, count] of Object.entries(await scrubCopies(trx, needles))) done[table] = (done[table] ?? 0) + count;
 
-  const db = await searchDatabase(trx, needles);
+  const db = await searchDatabase(trx, needles, { customerIds: ids, ticketIds });
   const keptFacts = ticketIds.length
     ? n(
         (

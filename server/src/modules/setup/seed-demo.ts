@@ -1,5 +1,6 @@
 import { seedDemoClassifier } from "./demo-classifier";
 import { seedDemoAudit } from "./demo-audit";
+import { seedDemoPrivacy } from "./demo-privacy";
 import { seedDemoKnowledge } from "./demo-knowledge";
 import { randomBytes } from "node:crypto";
 import { type Transaction, sql } from "kysely";
@@ -351,6 +352,7 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
     await seedDemoClassifier(db);
     await seedDemoKnowledge(db, r, now);
     await seedDemoAudit(db, r, now);
+    await seedDemoPrivacy(ctx, db, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);

@@ -19,6 +19,7 @@ import { ProcessesAdmin } from "../processes/ProcessesAdmin";
 import { ClassificationAdmin } from "../classification/ClassificationAdmin";
 import { AiAdmin } from "../knowledge/AiAdmin";
 import { KnowledgeAdmin } from "../knowledge/KnowledgeAdmin";
+import { PrivacyRequestsAdmin } from "../privacy/PrivacyRequestsAdmin";
 import { AuditLogAdmin } from "../security/AuditLogAdmin";
 import { MySecurity } from "../security/MySecurity";
 import { RulesAdmin } from "./rules/RulesAdmin";
@@ -49,6 +50,7 @@ const sections = [
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
   { key: "reports", roles: ADMIN, element: <ReportSchedulesAdmin /> },
   { key: "audit", roles: ADMIN, element: <AuditLogAdmin /> },
+  { key: "privacy", roles: ADMIN, element: <PrivacyRequestsAdmin /> },
   { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },
   { key: "tokens", roles: EVERYONE, element: <ApiTokensAdmin /> },
   { key: "security", roles: EVERYONE, element: <MySecurity /> },
