@@ -116,6 +116,8 @@ export const authOptions = z.object({
   loginCode: z.boolean(),
   /** Outgoing mail is configured: staff can be invited by email. */
   mail: z.boolean(),
+  /** Single sign-on for staff: the OpenID Connect button's label (null: none), whether LDAP passwords work, whether staff passwords do. */
+  sso: z.object({ oidc: z.string().nullable(), ldap: z.boolean(), staffPasswords: z.enum(["all", "break_glass"]) }),
 });
 export const loginCodeRequestBody = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
 export const loginCodeVerifyBody = z.union([

@@ -56,6 +56,8 @@ import { registerAiRoutes } from "./modules/ai-assist/ai-routes";
 import { registerAuditJobs } from "./modules/audit/audit-jobs";
 import { registerAuditRoutes } from "./modules/audit/audit-routes";
 import { registerPrivacyRoutes } from "./modules/privacy/privacy-routes";
+import { registerSsoRoutes } from "./modules/sso/sso-routes";
+import { registerSsoJobs } from "./modules/sso/sso-jobs";
 import { registerRetentionJobs } from "./modules/privacy/retention";
 import { registerHelpCenterPages } from "./modules/knowledge/help-center-pages";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge-routes";
@@ -124,6 +126,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerImJobs(ctx);
   registerAuditJobs(ctx);
   registerRetentionJobs(ctx);
+  registerSsoJobs(ctx);
   return ctx;
 }
 
@@ -232,6 +235,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAiRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPrivacyRoutes(app, ctx);
+  registerSsoRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerTwoFactorRoutes(app, ctx);
   await registerHelpCenterPages(app, ctx);

@@ -15,6 +15,7 @@ import { scheduleOfficialCalendarCheck } from "./modules/sla/official-calendar-j
 import { scheduleSlaJobs } from "./modules/sla/sla-jobs";
 import { scheduleAuditJobs } from "./modules/audit/audit-jobs";
 import { scheduleRetention } from "./modules/privacy/retention";
+import { scheduleDirectorySync } from "./modules/sso/sso-jobs";
 import { rotateSecrets } from "./modules/system/rotate-secrets";
 import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
@@ -107,6 +108,7 @@ async function main() {
     await scheduleClassificationJobs(ctx);
     await scheduleAuditJobs(ctx);
     await scheduleRetention(ctx);
+    await scheduleDirectorySync(ctx);
     await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);

@@ -50,6 +50,7 @@ import * as m0048 from "./migrations/2026-12-04-0048-sessions-and-scopes";
 import * as m0049 from "./migrations/2026-12-04-0049-two-factor";
 import * as m0050 from "./migrations/2026-12-04-0050-rate-limits";
 import * as m0051 from "./migrations/2026-12-04-0051-privacy";
+import * as m0052 from "./migrations/2026-12-04-0052-single-sign-on";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -104,6 +105,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0049-two-factor": m0049,
   "2026-12-04-0050-rate-limits": m0050,
   "2026-12-04-0051-privacy": m0051,
+  "2026-12-04-0052-single-sign-on": m0052,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

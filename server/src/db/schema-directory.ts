@@ -27,6 +27,10 @@ export interface StaffTable {
   totp_secret_sealed: string | null;
   totp_pending_sealed: string | null;
   totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Single sign-on (migration 0052): the directory the person comes from and their id there; may use a password when SSO is required. */
+  sso_source: "oidc" | "ldap" | null;
+  sso_subject: string | null;
+  break_glass: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -65,3 +65,29 @@ export interface RetentionRulesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+
+export type GroupMapping = { group: string; role: "agent" | "supervisor" | "admin"; departmentIds: number[] };
+
+export interface SsoSettingsTable {
+  id: number;
+  oidc_enabled: Generated<boolean>;
+  oidc_name: Generated<string>;
+  oidc_issuer: string | null;
+  oidc_client_id: string | null;
+  oidc_client_secret_sealed: string | null;
+  oidc_scopes: Generated<string>;
+  oidc_groups_claim: Generated<string>;
+  ldap_enabled: Generated<boolean>;
+  ldap_url: string | null;
+  ldap_bind_dn: string | null;
+  ldap_bind_password_sealed: string | null;
+  ldap_base_dn: string | null;
+  ldap_user_filter: Generated<string>;
+  ldap_group_base_dn: string | null;
+  ldap_group_filter: Generated<string>;
+  group_mappings: Json<GroupMapping[]>;
+  jit: Generated<boolean>;
+  default_role: "agent" | "supervisor" | "admin" | null;
+  password_sign_in: Generated<"all" | "break_glass">;
+  updated_at: Timestamp;
+}

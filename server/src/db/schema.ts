@@ -24,7 +24,7 @@ import type {
   SearchSynonymsTable,
   TicketCategorySuggestionsTable,
 } from "./schema-knowledge";
-import type { AuditLogTable, AuditSettingsTable, PrivacyRequestsTable, RetentionRulesTable } from "./schema-security";
+import type { AuditLogTable, AuditSettingsTable, PrivacyRequestsTable, RetentionRulesTable, SsoSettingsTable } from "./schema-security";
 import type { ProcessDefinitionsTable, ProcessInstancesTable, ProcessTasksTable, ProcessVersionsTable } from "./schema-processes";
 import type {
   ApiTokensTable,
@@ -354,6 +354,7 @@ export interface DB {
   audit_settings: AuditSettingsTable;
   privacy_requests: PrivacyRequestsTable;
   retention_rules: RetentionRulesTable;
+  sso_settings: SsoSettingsTable;
   canned_replies: CannedRepliesTable;
   attachments: AttachmentsTable;
   ticket_events: TicketEventsTable;

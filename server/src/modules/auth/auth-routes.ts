@@ -30,18 +30,12 @@ import { InvalidCredentialsError, accountKeyOf, login } from "./login";
 import { staffOfChallenge, twoFactorChallenge, twoFactorStatus, verifySecondFactor } from "./two-factor";
 import { requestLoginCode, verifyLoginCode } from "./login-code";
 import { acceptStaffInvitation, sendStaffInvitation } from "./staff-invitation";
-import { SESSION_COOKIE, createSession, deleteSession } from "./session-service";
-
-/** Set on a successful sign-in: this browser knows the account (signed by the server, no personal data). */
-const DEVICE_COOKIE = "loopdesk_device";
+import { SESSION_COOKIE, deleteSession } from "./session-service";
+import { DEVICE_COOKIE, presentPrincipal, sessionStarter } from "./session-start";
+import { directorySignIn } from "../sso/sso-sign-in";
+import { passwordAllowed, ssoRow } from "../sso/sso-settings";
 
 const tags = ["auth"];
-
-function presentPrincipal(p: Principal) {
-  return p.kind === "staff"
-    ? { kind: p.kind, id: p.id, email: p.email, name: p.name, role: p.role, locale: p.locale, departmentIds: p.departmentIds }
-    : { kind: p.kind, id: p.id, email: p.email, name: p.name, locale: p.locale, organizationId: p.organizationId };
-}
 
 export const sessionBody = (auth: Authentication, timeZone: string) => ({
   user: presentPrincipal(auth.principal),
@@ -51,49 +45,7 @@ export const sessionBody = (auth: Authentication, timeZone: string) => ({
 });
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
-  const setCookie = (reply: FastifyReply, token: string) =>
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "lax",
-      secure: ctx.config.secureCookies,
-      maxAge: ctx.config.sessionDays * 86_400,
-    });
-
-  /** Starts a session after a sign-in, which the audit log records with how it was made. */
-  const startSession = async (req: FastifyRequest, reply: FastifyReply, principal: Principal, method: string, needsTwoFactor = false) => {
-    await app.auditLog.record({
-      action: "auth.login",
-      actor: { type: principal.kind, id: principal.id, name: principal.name },
-      ip: req.ip,
-      target: { type: principal.kind, id: principal.id, name: principal.email },
-      detail: { method, userAgent: req.headers["user-agent"]?.slice(0, 200) ?? null },
-    });
-    const session = await createSession(ctx.db, principal, {
-      days: ctx.config.sessionDays,
-      userAgent: req.headers["user-agent"],
-      ip: req.ip,
-      needsTwoFactor,
-    });
-    setCookie(reply, session.token);
-    return {
-      user: presentPrincipal(principal),
-      csrfToken: session.csrfToken,
-      timeZone: ctx.config.timeZone,
-      ...(needsTwoFactor ? { twoFactorEnrolmentRequired: true } : {}),
-    };
-  };
-
-  /** This browser signed in to the account: a guesser elsewhere does not lock it out (see login). */
-  const deviceOf = (account: string) => sha256Hex(account).slice(0, 24);
-  const rememberDevice = (reply: FastifyReply, account: string) =>
-    reply.setCookie(DEVICE_COOKIE, `${deviceOf(account)}.${ctx.secrets.mac(deviceOf(account))}`, {
-      path: "/api/v1/auth",
-      httpOnly: true,
-      sameSite: "lax",
-      secure: ctx.config.secureCookies,
-      maxAge: 365 * 86_400,
-    });
+  const { startSession, deviceOf, rememberDevice, setCookie } = sessionStarter(app, ctx);
 
   route(app, {
     method: "POST",
@@ -109,7 +61,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       const account = accountKeyOf(body.as, body.email);
       const [hash, tag] = (req.cookies[DEVICE_COOKIE] ?? "").split(".");
       const knownDevice = hash === deviceOf(account) && !!tag && ctx.secrets.verifyMac(hash, tag);
-      const principal = await login(ctx.db, { ...body, ip: req.ip, knownDevice }).catch(async (e: unknown) => {
+      const sso = await ssoRow(ctx.db);
+      const { principal, method } = await login(ctx.db, {
+        ...body,
+        ip: req.ip,
+        knownDevice,
+        passwordAllowed: (staff) => passwordAllowed(sso, staff),
+        directory: sso.ldap_enabled ? (email, password) => directorySignIn(ctx, app, sso, { email, password, ip: req.ip }) : undefined,
+      }).catch(async (e: unknown) => {
         await app.auditLog.record({
           action: "auth.login",
           outcome: "failed",
@@ -124,9 +83,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
         const factors = await twoFactorStatus(ctx.db, principal.id);
         if (factors.totp)
           return { twoFactor: { challenge: twoFactorChallenge(ctx, principal.id), methods: ["totp" as const, "recovery_code" as const] } };
-        if (factors.required) return startSession(req, reply, principal, "password", true);
+        if (factors.required) return startSession(req, reply, principal, method, true);
       }
-      const session = await startSession(req, reply, principal, "password");
+      const session = await startSession(req, reply, principal, method);
       rememberDevice(reply, account);
       return session;
     },
@@ -168,7 +127,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     tags,
     access: "public",
     responses: { 200: authOptions },
-    handler: async () => ({ loginCode: ctx.mailer.enabled, mail: ctx.mailer.enabled }),
+    handler: async () => {
+      const sso = await ssoRow(ctx.db);
+      return {
+        loginCode: ctx.mailer.enabled,
+        mail: ctx.mailer.enabled,
+        sso: { oidc: sso.oidc_enabled ? sso.oidc_name : null, ldap: sso.ldap_enabled, staffPasswords: sso.password_sign_in },
+      };
+    },
   });
 
   route(app, {

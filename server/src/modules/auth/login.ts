@@ -24,6 +24,10 @@ export type LoginInput = {
   ip: string;
   /** The browser signed in to this account before (its device cookie checks out): a guesser elsewhere does not lock it out. */
   knownDevice: boolean;
+  /** Whether this staff member may use their Loopdesk password (single sign-on may allow break-glass accounts only). */
+  passwordAllowed?: (staff: { break_glass: boolean; sso_source: string | null }) => boolean;
+  /** The company directory (LDAP): a principal for a right password there, null otherwise. */
+  directory?: (email: string, password: string) => Promise<Principal | null>;
 };
 
 export const accountKeyOf = (as: "staff" | "customer", email: string) => `${as}:${email.trim().toLowerCase()}`;
@@ -35,7 +39,7 @@ export const accountKeyOf = (as: "staff" | "customer", email: string) => `${as}:
  * closes the account to browsers it never signed in from, not to the person's own. Past a limit
  * the answer is 429 with Retry-After, even for the right password.
  */
-export async function login(db: Kysely<DB>, input: LoginInput): Promise<Principal> {
+export async function login(db: Kysely<DB>, input: LoginInput): Promise<{ principal: Principal; method: "password" | "ldap" }> {
   const accountKey = accountKeyOf(input.as, input.email);
   const pairKey = `${accountKey}@${input.ip}`;
   const keys = [
@@ -49,9 +53,15 @@ export async function login(db: Kysely<DB>, input: LoginInput): Promise<Principa
     WINDOW_MS,
   );
   let principal: Principal | undefined;
+  let method: "password" | "ldap" = "password";
   if (input.as === "staff") {
     const staff = await findStaffByEmail(db, input.email);
-    if ((await verifyPassword(input.password, staff?.password_hash)) && staff) principal = await loadStaffPrincipal(db, staff.id);
+    const local = !!staff && (input.passwordAllowed?.(staff) ?? true);
+    if (local && (await verifyPassword(input.password, staff?.password_hash)) && staff) principal = await loadStaffPrincipal(db, staff.id);
+    else if (input.directory && !staff?.break_glass) {
+      principal = (await input.directory(input.email, input.password)) ?? undefined;
+      method = "ldap";
+    }
   } else {
     const found = await findCustomerByIdentity(db, "email", input.email);
     if ((await verifyPassword(input.password, found?.password_hash)) && found) principal = await loadCustomerPrincipal(db, found.id);
@@ -61,5 +71,5 @@ export async function login(db: Kysely<DB>, input: LoginInput): Promise<Principa
     throw InvalidCredentialsError();
   }
   await clearFailures(db, pairKey);
-  return principal;
+  return { principal, method };
 }

@@ -11,6 +11,8 @@ const SECRET_COLUMNS = [
   { table: "staff", column: "totp_pending_sealed" },
   { table: "webhooks", column: "secret" },
   { table: "mailboxes", column: "imap_password" },
+  { table: "sso_settings", column: "oidc_client_secret_sealed" },
+  { table: "sso_settings", column: "ldap_bind_password_sealed" },
 ] as const;
 
 type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
