@@ -10,7 +10,8 @@ const DAY = 86_400_000;
 /**
  * 个人信息请求 in the demo: a copy sent three weeks ago, an erasure carried out last week (with
  * its verification report), an erasure waiting with most of its time left and an access request
- * due in a few working days; retention rules for consultations (2 years) and everything else (3).
+ * due in a few working days; retention rules for consultations (2 years) and everything else (3);
+ * single sign-on filled in (off) with its group mappings, the administrator as break-glass account.
  */
 export async function seedDemoPrivacy(ctx: AppContext, db: Transaction<DB>, now: Date) {
   const admin = await db.selectFrom("staff").select("id").where("role", "=", "admin").orderBy("id").executeTakeFirst();
@@ -85,6 +86,27 @@ export async function seedDemoPrivacy(ctx: AppContext, db: Transaction<DB>, now:
 
   await request("erasure", waiting, 2, "email", "客户要求删除其在售后工单中留下的地址和电话。");
   await request("access", dueSoon, 17, "phone", "客户来电要求查阅我们保存的通话记录与工单。");
+
+  // Single sign-on prepared but off: the company's identity provider is not reachable from a demo.
+  const departments = await db.selectFrom("departments").select(["id", "name"]).orderBy("id").limit(2).execute();
+  await db
+    .updateTable("sso_settings")
+    .set({
+      oidc_name: "企业微信",
+      oidc_issuer: "https://login.example-corp.cn",
+      oidc_client_id: "loopdesk-helpdesk",
+      ldap_url: "ldaps://dc1.example-corp.cn",
+      ldap_base_dn: "ou=员工,dc=example-corp,dc=cn",
+      ldap_group_base_dn: "ou=groups,dc=example-corp,dc=cn",
+      group_mappings: JSON.stringify([
+        { group: "客服一线", role: "agent", departmentIds: departments.slice(0, 1).map((d) => d.id) },
+        { group: "客服主管", role: "supervisor", departmentIds: departments.map((d) => d.id) },
+        { group: "IT-系统管理员", role: "admin", departmentIds: [] },
+      ]),
+    })
+    .where("id", "=", 1)
+    .execute();
+  await db.updateTable("staff").set({ break_glass: true }).where("id", "=", admin.id).execute();
 
   const consult = await db.selectFrom("categories").select("id").where("name", "like", "%咨询%").executeTakeFirst();
   await db

@@ -22,6 +22,7 @@ import { KnowledgeAdmin } from "../knowledge/KnowledgeAdmin";
 import { PrivacyRequestsAdmin } from "../privacy/PrivacyRequestsAdmin";
 import { AuditLogAdmin } from "../security/AuditLogAdmin";
 import { MySecurity } from "../security/MySecurity";
+import { SsoAdmin } from "../security/SsoAdmin";
 import { RulesAdmin } from "./rules/RulesAdmin";
 import { StaffAdmin } from "./StaffAdmin";
 import { WebhooksAdmin } from "./WebhooksAdmin";
@@ -49,6 +50,7 @@ const sections = [
   { key: "automations", roles: MANAGERS, element: <RulesAdmin kind="automation" /> },
   { key: "webhooks", roles: ADMIN, element: <WebhooksAdmin /> },
   { key: "reports", roles: ADMIN, element: <ReportSchedulesAdmin /> },
+  { key: "sso", roles: ADMIN, element: <SsoAdmin /> },
   { key: "audit", roles: ADMIN, element: <AuditLogAdmin /> },
   { key: "privacy", roles: ADMIN, element: <PrivacyRequestsAdmin /> },
   { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },

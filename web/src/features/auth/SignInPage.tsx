@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Form, Input, Segmented, Typography } from "antd";
+import { Alert, Button, Divider, Form, Input, Segmented, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { PublicCard } from "../../app/PublicCard";
@@ -14,15 +14,24 @@ import { type TwoFactorChallenge, useSession } from "./session";
 export function SignInPage({ audience = "staff" }: { audience?: "staff" | "customer" }) {
   const { t } = useTranslation();
   const { signIn } = useSession();
-  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [params] = useSearchParams();
+  // After single sign-on, a person with an authenticator app is sent back here for the code.
+  const fromSso = params.get("challenge");
+  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(
+    fromSso ? { challenge: fromSso, methods: ["totp", "recovery_code"] } : null,
+  );
+  const ssoError = params.get("sso_error");
+  const [error, setError] = useState<string | null>(
+    ssoError ? t("auth.ssoFailed", { reason: t(`errors.${ssoError}`, { defaultValue: ssoError }) }) : null,
+  );
   const [busy, setBusy] = useState(false);
   const [mode, setMode] = useState<"password" | "code">("password");
   const options = useQuery({
     queryKey: ["auth-options"],
-    enabled: audience === "customer",
-    queryFn: () => api<{ loginCode: boolean }>("/auth/options"),
+    queryFn: () =>
+      api<{ loginCode: boolean; sso: { oidc: string | null; ldap: boolean; staffPasswords: "all" | "break_glass" } }>("/auth/options"),
   });
+  const sso = audience === "staff" ? options.data?.sso : undefined;
 
   const onFinish = async (values: { email: string; password: string }) => {
     setBusy(true);
@@ -51,6 +60,21 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
             { value: "code", label: t("auth.withCode") },
           ]}
         />
+      )}
+      {sso?.oidc && !challenge && (
+        <>
+          <Button
+            block
+            size="large"
+            href={`/api/v1/auth/oidc/start?returnTo=${encodeURIComponent(params.get("returnTo") ?? "/")}`}
+            data-testid="sso-button"
+          >
+            {t("auth.ssoButton", { name: sso.oidc })}
+          </Button>
+          <Divider plain>
+            {t(sso.staffPasswords === "break_glass" ? "auth.breakGlassOnly" : sso.ldap ? "auth.orDirectoryPassword" : "auth.orPassword")}
+          </Divider>
+        </>
       )}
       {challenge ? (
         <SecondFactorForm challenge={challenge} onExpired={() => setChallenge(null)} />
