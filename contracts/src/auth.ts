@@ -39,7 +39,7 @@ export const sessionResponse = z.object({
 });
 /** A correct password for someone with two-factor sign-in: no session yet, the second step's ticket. */
 export const twoFactorChallengeResponse = z.object({
-  twoFactor: z.object({ challenge: z.string(), methods: z.array(z.enum(["totp", "recovery_code"])) }),
+  twoFactor: z.object({ challenge: z.string(), methods: z.array(z.enum(["totp", "passkey", "recovery_code"])) }),
 });
 export const loginResponse = z.union([sessionResponse, twoFactorChallengeResponse]);
 export const twoFactorLoginBody = z
@@ -51,10 +51,22 @@ export const twoFactorLoginBody = z
       .regex(/^\d{6}$/, "six digits")
       .optional(),
     recoveryCode: z.string().trim().min(8).max(20).optional(),
+    /** A passkey's answer (WebAuthn AuthenticationResponseJSON) to the options from POST /auth/login/passkey-options. */
+    passkey: z.strictObject({ state: z.string().min(1).max(400), response: z.looseObject({ id: z.string().max(1400) }) }).optional(),
   })
-  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), "either code or recoveryCode");
+  .refine((b) => [b.code, b.recoveryCode, b.passkey].filter((x) => x !== undefined).length === 1, "one of code, recoveryCode or passkey");
+export const passkey = z.object({ id: z.number().int(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+export const passkeyRegistration = z.strictObject({
+  state: z.string().min(1).max(400),
+  /** WebAuthn RegistrationResponseJSON from the browser. */
+  response: z.looseObject({ id: z.string().max(1400) }),
+  name: z.string().trim().min(1).max(60),
+});
+/** WebAuthn options for the browser, and the signed state to send back with its answer. */
+export const passkeyOptions = z.object({ options: z.looseObject({ challenge: z.string() }), state: z.string() });
 export const twoFactorStatus = z.object({
   totp: z.boolean(),
+  passkeys: z.number().int(),
   enabledAt: z.string().nullable(),
   recoveryCodesLeft: z.number().int(),
   required: z.boolean(),

@@ -51,6 +51,7 @@ import * as m0049 from "./migrations/2026-12-04-0049-two-factor";
 import * as m0050 from "./migrations/2026-12-04-0050-rate-limits";
 import * as m0051 from "./migrations/2026-12-04-0051-privacy";
 import * as m0052 from "./migrations/2026-12-04-0052-single-sign-on";
+import * as m0053 from "./migrations/2026-12-04-0053-passkeys";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -106,6 +107,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0050-rate-limits": m0050,
   "2026-12-04-0051-privacy": m0051,
   "2026-12-04-0052-single-sign-on": m0052,
+  "2026-12-04-0053-passkeys": m0053,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

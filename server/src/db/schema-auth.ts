@@ -74,3 +74,15 @@ export interface StaffRecoveryCodesTable {
   used_at: NullableTimestamp;
   created_at: Timestamp;
 }
+
+export interface StaffPasskeysTable {
+  id: Generated<number>;
+  staff_id: number;
+  credential_id: string;
+  public_key: string;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  created_at: Generated<Date>;
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}

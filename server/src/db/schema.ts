@@ -34,6 +34,7 @@ import type {
   LoginFailuresTable,
   SessionsTable,
   StaffInvitationsTable,
+  StaffPasskeysTable,
 } from "./schema-auth";
 import type {
   AnalyticsAgentDailyTable,
@@ -351,6 +352,7 @@ export interface DB {
   audit_log: AuditLogTable;
   rate_limit_counters: RateLimitCountersTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
+  staff_passkeys: StaffPasskeysTable;
   audit_settings: AuditSettingsTable;
   privacy_requests: PrivacyRequestsTable;
   retention_rules: RetentionRulesTable;

@@ -158,4 +158,29 @@ describe("two-factor sign-in", () => {
     expect((await client.request("DELETE", "/api/v1/me/two-factor", { code: codeFor(secret) })).statusCode).toBe(204);
     expect((await password(agent.email)).json().user.id).toBe(agent.id);
   });
+
+  it("passkeys: options name this installation as the relying party; forged or foreign answers are refused", async () => {
+    const agent = await t.factory.staff({ role: "agent" });
+    const client = await t.signIn(agent.email, PASSWORD);
+    const started = (await client.post("/api/v1/me/passkeys/options")).json();
+    expect(started.options).toMatchObject({ rp: { id: "localhost", name: "Loopdesk" }, user: { name: agent.email } });
+    const forged = {
+      id: "AAAA",
+      rawId: "AAAA",
+      type: "public-key",
+      response: { clientDataJSON: "AAAA", attestationObject: "AAAA" },
+      clientExtensionResults: {},
+    };
+    const bad = await client.post("/api/v1/me/passkeys", { state: started.state, response: forged, name: "假的" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe("invalid_code");
+    // Another person's state does not fit.
+    const other = await t.signIn((await t.factory.staff()).email, PASSWORD);
+    expect((await other.post("/api/v1/me/passkeys", { state: started.state, response: forged, name: "x" })).statusCode).toBe(400);
+    expect((await client.get("/api/v1/me/passkeys")).json().items).toEqual([]);
+    expect((await client.get("/api/v1/me/two-factor")).json()).toMatchObject({ passkeys: 0 });
+    // Without a passkey there are no sign-in options; a forged challenge is refused.
+    expect((await t.anonymous.post("/api/v1/auth/login/passkey-options", { challenge: "1.9999999999999.forged" })).statusCode).toBe(401);
+    expect((await client.request("DELETE", "/api/v1/me/passkeys/999999")).statusCode).toBe(404);
+  });
 });

@@ -13,6 +13,7 @@ import {
   loginCodeRequestBody,
   loginCodeVerifyBody,
   optionalSession,
+  passkeyOptions,
   sessionResponse,
   twoFactorLoginBody,
 } from "@loopdesk/contracts/auth";
@@ -27,7 +28,8 @@ import { loadStaffPrincipal, setStaffLocale } from "../staff/staff-service";
 import { createApiToken, listApiTokens, revokeApiToken } from "./api-token-service";
 import { changePassword } from "./change-password";
 import { InvalidCredentialsError, accountKeyOf, login } from "./login";
-import { staffOfChallenge, twoFactorChallenge, twoFactorStatus, verifySecondFactor } from "./two-factor";
+import { passkeyAuthenticationOptions, verifyPasskey } from "./passkeys";
+import { secondFactorMethods, staffOfChallenge, twoFactorChallenge, twoFactorStatus, verifySecondFactor } from "./two-factor";
 import { requestLoginCode, verifyLoginCode } from "./login-code";
 import { acceptStaffInvitation, sendStaffInvitation } from "./staff-invitation";
 import { SESSION_COOKIE, deleteSession } from "./session-service";
@@ -81,8 +83,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       });
       if (principal.kind === "staff") {
         const factors = await twoFactorStatus(ctx.db, principal.id);
-        if (factors.totp)
-          return { twoFactor: { challenge: twoFactorChallenge(ctx, principal.id), methods: ["totp" as const, "recovery_code" as const] } };
+        if (factors.totp || factors.passkeys)
+          return { twoFactor: { challenge: twoFactorChallenge(ctx, principal.id), methods: secondFactorMethods(factors) } };
         if (factors.required) return startSession(req, reply, principal, method, true);
       }
       const session = await startSession(req, reply, principal, method);
@@ -101,7 +103,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 200: sessionResponse },
     handler: async ({ req, reply, body }) => {
       const staffId = staffOfChallenge(ctx, body.challenge);
-      const method = await verifySecondFactor(ctx, staffId, body).catch(async (e: unknown) => {
+      const method = await (body.passkey
+        ? verifyPasskey(ctx, staffId, body.passkey).then(() => "passkey")
+        : verifySecondFactor(ctx, staffId, body)
+      ).catch(async (e: unknown) => {
         await app.auditLog.record({
           action: "auth.login",
           outcome: "failed",
@@ -118,6 +123,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       rememberDevice(reply, accountKeyOf("staff", principal.email));
       return session;
     },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/api/v1/auth/login/passkey-options",
+    summary: "The second step with a passkey: WebAuthn options for the person's passkeys (send the answer to POST /auth/login/two-factor)",
+    tags,
+    access: "public",
+    body: z.strictObject({ challenge: z.string().min(1).max(200) }),
+    responses: { 200: passkeyOptions },
+    handler: async ({ body }) => passkeyAuthenticationOptions(ctx, staffOfChallenge(ctx, body.challenge)),
   });
 
   route(app, {

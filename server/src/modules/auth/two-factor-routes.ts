@@ -1,9 +1,20 @@
 import type { FastifyInstance } from "fastify";
-import { codeBody, recoveryCodes, securitySettings, totpEnrolment, twoFactorStatus as statusSchema } from "@loopdesk/contracts/auth";
+import {
+  codeBody,
+  passkey,
+  passkeyOptions,
+  passkeyRegistration,
+  recoveryCodes,
+  securitySettings,
+  totpEnrolment,
+  twoFactorStatus as statusSchema,
+} from "@loopdesk/contracts/auth";
+import { z } from "zod";
 import { idParams } from "@loopdesk/contracts/common";
 import type { AppContext } from "../../platform/context";
 import { AppError, NotFoundError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
+import { deletePasskey, listPasskeys, passkeyRegistrationOptions, registerPasskey } from "./passkeys";
 import { endSessionsOf } from "./session-service";
 import {
   confirmTotp,
@@ -102,6 +113,53 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
     body: securitySettings,
     responses: { 200: securitySettings },
     handler: async ({ body }) => ({ twoFactorRoles: await setTwoFactorRoles(ctx.db, body.twoFactorRoles) }),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/api/v1/me/passkeys",
+    summary: "The signed-in staff member's passkeys",
+    tags,
+    access: "staff",
+    duringEnrolment: true,
+    responses: { 200: z.object({ items: z.array(passkey) }) },
+    handler: async ({ principal }) => ({ items: await listPasskeys(ctx, principal.id) }),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/me/passkeys/options",
+    summary: "Start adding a passkey: WebAuthn creation options and the signed state to send back",
+    tags,
+    access: "staff",
+    duringEnrolment: true,
+    responses: { 200: passkeyOptions },
+    handler: async ({ principal }) => passkeyRegistrationOptions(ctx, principal),
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/me/passkeys",
+    summary: "Add a passkey (the browser's answer to the creation options); it counts as a second factor",
+    tags,
+    access: "staff",
+    duringEnrolment: true,
+    audit: { action: "auth.passkey.create" },
+    body: passkeyRegistration,
+    responses: { 201: z.object({ items: z.array(passkey) }) },
+    handler: async ({ principal, body, reply }) => {
+      const items = await registerPasskey(ctx, principal.id, body);
+      reply.code(201);
+      return { items };
+    },
+  });
+  route(app, {
+    method: "DELETE",
+    url: "/api/v1/me/passkeys/:id",
+    summary: "Remove one of one's passkeys",
+    tags,
+    access: "staff",
+    audit: { action: "auth.passkey.delete" },
+    params: idParams,
+    handler: async ({ principal, params }) => deletePasskey(ctx, principal.id, params.id),
   });
 
   route(app, {

@@ -48,13 +48,26 @@ export async function twoFactorStatus(db: Kysely<DB>, staffId: number) {
     .where("staff_id", "=", staffId)
     .where("used_at", "is", null)
     .executeTakeFirstOrThrow();
+  const keys = await db
+    .selectFrom("staff_passkeys")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("staff_id", "=", staffId)
+    .executeTakeFirstOrThrow();
   return {
     totp: staff.totp_enabled_at !== null,
+    passkeys: Number(keys.n),
     enabledAt: staff.totp_enabled_at?.toISOString() ?? null,
     recoveryCodesLeft: Number(left.n),
     required: (await twoFactorRoles(db)).includes(staff.role),
   };
 }
+
+/** The second factors a person may answer the sign-in's second step with. */
+export const secondFactorMethods = (f: { totp: boolean; passkeys: number }) => [
+  ...(f.totp ? (["totp"] as const) : []),
+  ...(f.passkeys ? (["passkey"] as const) : []),
+  "recovery_code" as const,
+];
 
 /** Starts enrolling an authenticator: a new secret (kept sealed until confirmed), its otpauth:// link and QR code. */
 export async function startTotpEnrolment(ctx: AppContext, staffId: number, email: string) {
@@ -117,6 +130,7 @@ export async function removeTwoFactor(db: Kysely<DB>, staffId: number) {
     .where("id", "=", staffId)
     .execute();
   await db.deleteFrom("staff_recovery_codes").where("staff_id", "=", staffId).execute();
+  await db.deleteFrom("staff_passkeys").where("staff_id", "=", staffId).execute();
 }
 
 /**

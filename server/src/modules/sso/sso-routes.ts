@@ -5,7 +5,7 @@ import type { AppContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
 import { sessionStarter } from "../auth/session-start";
-import { twoFactorChallenge, twoFactorStatus } from "../auth/two-factor";
+import { secondFactorMethods, twoFactorChallenge, twoFactorStatus } from "../auth/two-factor";
 import { OIDC_COOKIE, OIDC_COOKIE_PATH, oidcFinish, oidcStart } from "./oidc-sign-in";
 import { staffSignedInBy } from "./sso-sign-in";
 import { OIDC_CALLBACK_PATH, presentSsoSettings, ssoRow, updateSsoSettings } from "./sso-settings";
@@ -66,7 +66,11 @@ export function registerSsoRoutes(app: FastifyInstance, ctx: AppContext) {
       const principal = await staffSignedInBy(app, ctx, row, identity, req.ip);
       const factors = await twoFactorStatus(ctx.db, principal.id);
       // A second factor at the provider (its amr claim) counts; otherwise Loopdesk's own is asked for.
-      if (!mfa && factors.totp) return reply.redirect(`/login?challenge=${encodeURIComponent(twoFactorChallenge(ctx, principal.id))}`, 302);
+      if (!mfa && (factors.totp || factors.passkeys))
+        return reply.redirect(
+          `/login?challenge=${encodeURIComponent(twoFactorChallenge(ctx, principal.id))}&methods=${secondFactorMethods(factors).join(",")}`,
+          302,
+        );
       await startSession(req, reply, principal, mfa ? "oidc+mfa" : "oidc", !mfa && factors.required);
       return reply.redirect(returnTo, 302);
     } catch (err) {

@@ -1,7 +1,8 @@
 import { Alert, Button, Form, Input, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../api/client";
+import { startAuthentication } from "@simplewebauthn/browser";
+import { ApiError, api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { type TwoFactorChallenge, useSession } from "./session";
 
@@ -9,7 +10,9 @@ import { type TwoFactorChallenge, useSession } from "./session";
 export function SecondFactorForm({ challenge, onExpired }: { challenge: TwoFactorChallenge; onExpired: () => void }) {
   const { t } = useTranslation();
   const { completeTwoFactor } = useSession();
-  const [useRecovery, setUseRecovery] = useState(false);
+  const hasApp = challenge.methods.includes("totp");
+  const hasPasskey = challenge.methods.includes("passkey");
+  const [useRecovery, setUseRecovery] = useState(!hasApp && !hasPasskey);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const onFinish = async (v: { code: string }) => {
@@ -25,6 +28,36 @@ export function SecondFactorForm({ challenge, onExpired }: { challenge: TwoFacto
       setBusy(false);
     }
   };
+  const withPasskey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { options, state } = await api<{ options: never; state: string }>("/auth/login/passkey-options", {
+        method: "POST",
+        body: { challenge: challenge.challenge },
+      });
+      const response = await startAuthentication({ optionsJSON: options });
+      await completeTwoFactor(challenge.challenge, { passkey: { state, response } });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) onExpired();
+      setError(e instanceof ApiError ? errorText(t, e) : t("twoFactor.passkeyFailed"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (hasPasskey && !hasApp && !useRecovery)
+    return (
+      <>
+        <Typography.Paragraph>{t("twoFactor.passkeyPrompt")}</Typography.Paragraph>
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="two-factor-error" />}
+        <Button type="primary" block loading={busy} onClick={withPasskey} data-testid="use-passkey">
+          {t("twoFactor.usePasskey")}
+        </Button>
+        <Button type="link" block style={{ marginTop: 8 }} onClick={() => setUseRecovery(true)}>
+          {t("twoFactor.useRecovery")}
+        </Button>
+      </>
+    );
   return (
     <Form layout="vertical" onFinish={onFinish} requiredMark={false} key={String(useRecovery)}>
       <Typography.Paragraph>{t(useRecovery ? "twoFactor.recoveryPrompt" : "twoFactor.codePrompt")}</Typography.Paragraph>
@@ -45,8 +78,13 @@ export function SecondFactorForm({ challenge, onExpired }: { challenge: TwoFacto
       <Button type="primary" htmlType="submit" block loading={busy}>
         {t("twoFactor.verify")}
       </Button>
+      {hasPasskey && (
+        <Button block style={{ marginTop: 8 }} loading={busy} onClick={withPasskey} data-testid="use-passkey">
+          {t("twoFactor.usePasskey")}
+        </Button>
+      )}
       <Button type="link" block style={{ marginTop: 8 }} onClick={() => setUseRecovery(!useRecovery)}>
-        {t(useRecovery ? "twoFactor.useApp" : "twoFactor.useRecovery")}
+        {t(useRecovery ? (hasApp ? "twoFactor.useApp" : "twoFactor.usePasskey") : "twoFactor.useRecovery")}
       </Button>
     </Form>
   );

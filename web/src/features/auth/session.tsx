@@ -6,7 +6,8 @@ import { writeStored } from "../../app/browser-storage";
 
 export type SessionResponse = { user: Principal; csrfToken: string | null; timeZone: string; twoFactorEnrolmentRequired?: boolean };
 /** A correct password for someone with two-factor sign-in: the second step's challenge. */
-export type TwoFactorChallenge = { challenge: string; methods: ("totp" | "recovery_code")[] };
+export type TwoFactorChallenge = { challenge: string; methods: ("totp" | "passkey" | "recovery_code")[] };
+export type SecondFactorProof = { code: string } | { recoveryCode: string } | { passkey: { state: string; response: unknown } };
 type LoginResponse = SessionResponse | { twoFactor: TwoFactorChallenge };
 type Session = {
   user: Principal | null;
@@ -17,7 +18,7 @@ type Session = {
   mustEnrolTwoFactor: boolean;
   /** Signs in, or answers the second step's challenge when the person uses two-factor sign-in. */
   signIn: (email: string, password: string, as?: "staff" | "customer") => Promise<TwoFactorChallenge | undefined>;
-  completeTwoFactor: (challenge: string, proof: { code: string } | { recoveryCode: string }) => Promise<void>;
+  completeTwoFactor: (challenge: string, proof: SecondFactorProof) => Promise<void>;
   /** A customer's one-time code (with their email) or the token from the emailed link. */
   signInWithCode: (proof: { email: string; code: string } | { token: string }) => Promise<void>;
   signOut: () => Promise<void>;

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
+import { PasskeysCard } from "./PasskeysCard";
 import { SecurityPolicyCard } from "./SecurityPolicyCard";
 import { TwoFactorCard } from "./TwoFactorCard";
 
@@ -16,6 +17,7 @@ export function MySecurity() {
     <>
       {user?.kind === "staff" && user.role === "admin" && <SecurityPolicyCard />}
       <TwoFactorCard />
+      <PasskeysCard />
       <MySessions />
     </>
   );

@@ -138,7 +138,11 @@ export function SsoAdmin() {
             <Input.Password style={{ width: 300 }} autoComplete="new-password" />
           </Form.Item>
         </Space>
-        <Form.Item name={["ldap", "userFilter"]} label={t("sso.ldap.userFilter")} extra={t("sso.ldap.userFilterHelp", { login: "{{login}}" })}>
+        <Form.Item
+          name={["ldap", "userFilter"]}
+          label={t("sso.ldap.userFilter")}
+          extra={t("sso.ldap.userFilterHelp", { login: "{{login}}" })}
+        >
           <Input />
         </Form.Item>
         <Space wrap align="start">
