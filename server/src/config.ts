@@ -43,6 +43,7 @@ const envSchema = z.object({
   SMTP_INBOUND_HOST: z.string().min(1).default("0.0.0.0"),
   LOOPDESK_MAX_EMAIL_MB: z.coerce.number().int().min(1).max(200).default(25),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  LOOPDESK_DIRECTORY_SYNC_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
   LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
   /** Key (32 bytes, base64) that encrypts secrets kept in the database; by default one is created in DATA_DIR/secret.key. */
   LOOPDESK_SECRET_KEY: z.string().optional(),
@@ -90,6 +91,8 @@ export type Config = {
   maxEmailBytes: number;
   /** How often IMAP mailboxes are polled. */
   imapPollSeconds: number;
+  /** How often staff who came from LDAP are checked against the directory (disabled ones are signed out). */
+  directorySyncSeconds: number;
   /** First retry delay of a failed webhook delivery; each further retry waits twice as long. */
   webhookRetryBaseMs: number;
   /** The zone whose days and hours reports count in (and scheduled reports are sent in). */
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,
     maxEmailBytes: e.LOOPDESK_MAX_EMAIL_MB * 1024 * 1024,
     imapPollSeconds: e.IMAP_POLL_SECONDS,
+    directorySyncSeconds: e.LOOPDESK_DIRECTORY_SYNC_SECONDS,
     webhookRetryBaseMs: e.LOOPDESK_WEBHOOK_RETRY_SECONDS * 1000,
     timeZone: e.LOOPDESK_TIME_ZONE,
     role: "all",

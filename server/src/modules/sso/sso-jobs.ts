@@ -5,10 +5,9 @@ import { ldapMissing } from "./ldap-directory";
 import { ssoRow } from "./sso-settings";
 
 export const DIRECTORY_SYNC_QUEUE = "sso.directory-sync";
-const EVERY_MS = 5 * 60_000;
 
 /**
- * Staff who came from LDAP and are no longer found there (deleted, moved out, or disabled — kept
+ * Every LOOPDESK_DIRECTORY_SYNC_SECONDS (5 minutes by default): staff who came from LDAP and are no longer found there (deleted, moved out, or disabled — kept
  * out by the user filter) are deactivated and signed out everywhere: their next request answers
  * 401. A directory that does not answer signs nobody out.
  */
@@ -60,7 +59,7 @@ export function registerSsoJobs(ctx: AppContext) {
   });
 }
 
-export async function scheduleDirectorySync(ctx: AppContext, inMs = EVERY_MS) {
-  const at = new Date(Math.ceil((Date.now() + inMs) / 60_000) * 60_000);
+export async function scheduleDirectorySync(ctx: AppContext, inMs = ctx.config.directorySyncSeconds * 1000) {
+  const at = new Date(Math.ceil((Date.now() + inMs) / 10_000) * 10_000);
   await enqueue(ctx.db, DIRECTORY_SYNC_QUEUE, {}, { runAt: at, dedupeKey: `directory-sync:${at.toISOString()}` });
 }
