@@ -55,6 +55,9 @@ describe("LDAP / Active Directory sign-in", () => {
     const settings = (await admin.get("/api/v1/sso/settings")).json();
     expect(settings.ldap).toMatchObject({ enabled: true, hasBindPassword: true, url: ldap.url });
     expect(JSON.stringify(settings)).not.toContain(ldap.adminPassword);
+    const change = (await admin.get("/api/v1/audit-log?action=sso.update")).json().items[0];
+    expect(change.after.ldap_enabled).toBe(true);
+    expect(JSON.stringify(change)).not.toContain(ldap.adminPassword);
     const row = await t.ctx.db.selectFrom("sso_settings").select("ldap_bind_password_sealed").executeTakeFirstOrThrow();
     expect(row.ldap_bind_password_sealed).not.toContain(ldap.adminPassword);
     expect((await t.anonymous.get("/api/v1/auth/options")).json().sso).toEqual({ oidc: null, ldap: true, staffPasswords: "all" });
