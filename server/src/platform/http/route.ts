@@ -112,6 +112,9 @@ export function scopeOf(spec: Pick<RouteSpec<Access, unknown, unknown, unknown>,
   return spec.method === "GET" ? "tickets:read" : "tickets:write";
 }
 
+/** Recorded reads waiting for their answer to be sent (see onSend in route()). */
+const recordedReads = new WeakMap<FastifyRequest, AuditEntry>();
+
 /**
  * One route, its steps in order: authenticate → rate limit → authorize by role and scope → CSRF →
  * validate → handler (→ audit log).
@@ -130,6 +133,17 @@ export function route<
     method: spec.method,
     url: spec.url,
     bodyLimit: spec.bodyLimit,
+    // A recorded read (an export, a download) is recorded as its answer starts, and only if it
+    // succeeded: the handler sends the data itself, and the entry must exist before the client has it.
+    onSend:
+      audit && spec.method === "GET"
+        ? async (req, reply, payload) => {
+            const entry = recordedReads.get(req);
+            recordedReads.delete(req);
+            if (entry && reply.statusCode < 400) await app.auditLog.record(entry);
+            return payload;
+          }
+        : undefined,
     handler: async (req, reply) => {
       await app.rateLimit(req, reply, spec.url);
       const principal = authorize(req, spec.access);
@@ -149,8 +163,16 @@ export function route<
       const params = (spec.params ? parseInput(spec.params, req.params ?? {}) : undefined) as Out<P>;
       const targetId = audit?.id ?? (params as { id?: number | string } | undefined)?.id;
       const before = audit?.table && targetId !== undefined ? await app.auditLog.snapshot(audit.table, targetId) : undefined;
+      if (audit && spec.method === "GET")
+        recordedReads.set(req, {
+          action: audit.action,
+          actor: actorOf(req.auth),
+          ip: req.ip,
+          target: { type: audit.targetType, id: targetId ?? null },
+          ...(query ? { detail: { query } } : {}),
+        });
       const result = await spec.handler({ req, reply, principal: principal as PrincipalFor<A>, body, query, params });
-      if (audit) {
+      if (audit && spec.method !== "GET") {
         const createdId = targetId ?? (result as { id?: number } | undefined)?.id;
         const after = audit.table && createdId !== undefined ? await app.auditLog.snapshot(audit.table, createdId) : undefined;
         await app.auditLog.record({
@@ -160,7 +182,6 @@ export function route<
           target: { type: audit.targetType, id: createdId ?? null },
           before,
           after: audit.table ? after : (body ?? undefined),
-          ...(spec.method === "GET" && query ? { detail: { query } } : {}),
         });
       }
       if (reply.sent) return reply;
