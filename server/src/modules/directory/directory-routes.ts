@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { idParams } from "@loopdesk/contracts/common";
+import { idParams, itemsOf as items } from "@loopdesk/contracts/common";
 import {
   category,
   createCategoryBody,
@@ -19,8 +19,6 @@ import { route } from "../../platform/http/route";
 import { createCategory, listCategories, updateCategory } from "./category-service";
 import { createDepartment, listDepartments, updateDepartment } from "./department-service";
 import { createSkill, createTeam, listSkills, listTeams, updateTeam } from "./team-service";
-
-const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
 
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   const db = ctx.db;

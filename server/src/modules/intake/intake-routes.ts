@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { idParams } from "@loopdesk/contracts/common";
+import { idParams, itemsOf as items } from "@loopdesk/contracts/common";
 import { type MailboxBody, callBody, callResult, inboundEmail, listInboundQuery, mailbox, mailboxBody } from "@loopdesk/contracts/intake";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
@@ -11,7 +11,6 @@ import { createMailbox, deleteMailbox, getMailboxRow, listMailboxes, updateMailb
 
 const tags = ["intake"];
 const ADMIN = ["admin"] as const;
-const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
 
 /** Phone call records (any staff member or their API token); mailboxes and the inbound mail log (admins). */
 export function registerIntakeRoutes(app: FastifyInstance, ctx: AppContext) {

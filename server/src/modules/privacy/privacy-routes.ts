@@ -9,7 +9,7 @@ import {
   retentionRuleBody,
   retentionRulePatch,
 } from "@loopdesk/contracts/privacy";
-import { idParams } from "@loopdesk/contracts/common";
+import { idParams, itemsOf as items } from "@loopdesk/contracts/common";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
@@ -26,7 +26,6 @@ import { createRetentionRule, deleteRetentionRule, listRetentionRules, updateRet
 
 const tags = ["privacy"];
 const ADMIN = ["admin"] as const;
-const items = <T extends z.ZodType>(t: T) => z.object({ items: z.array(t) });
 
 /** 个人信息请求 (PIPL/GDPR access and erasure) and retention rules, for administrators. */
 export function registerPrivacyRoutes(app: FastifyInstance, ctx: AppContext) {

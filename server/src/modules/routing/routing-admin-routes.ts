@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { idParams } from "@loopdesk/contracts/common";
+import { idParams, itemsOf as items } from "@loopdesk/contracts/common";
 import {
   agentState,
   categorySkill,
@@ -33,7 +33,6 @@ import { getRoutingSettings, saveRoutingSettings } from "./routing-settings";
 const tags = ["routing"];
 const ADMIN = ["admin"] as const;
 const MANAGERS = ["admin", "supervisor"] as const;
-const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
 
 /** Routing set-up (rules, strategies, skills, the score's points) and the live routing board. */
 export function registerRoutingAdminRoutes(app: FastifyInstance, ctx: AppContext) {

@@ -6,8 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { showFieldErrors } from "../../app/form-errors";
-
-type Category = { id: number; name: string };
+import { useNamed } from "../tickets/ticket-api";
 
 /** 保留规则: closed tickets older than N months (per category) keep their statistics and lose their content. */
 export function RetentionRulesCard() {
@@ -16,7 +15,7 @@ export function RetentionRulesCard() {
   const qc = useQueryClient();
   const [form] = Form.useForm<{ categoryId?: number; months: number }>();
   const rules = useQuery({ queryKey: ["retention-rules"], queryFn: () => api<{ items: RetentionRule[] }>("/retention-rules") });
-  const categories = useQuery({ queryKey: ["categories", "retention"], queryFn: () => api<{ items: Category[] }>("/categories") });
+  const categories = useNamed("/categories");
   const refresh = () => void qc.invalidateQueries({ queryKey: ["retention-rules"] });
   const fail = (e: unknown) => void message.error(errorText(t, e));
   const add = useMutation({
@@ -117,7 +116,7 @@ export function RetentionRulesCard() {
             style={{ width: 220 }}
             aria-label={t("retention.category")}
             placeholder={t("retention.otherCategories")}
-            options={(categories.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+            options={(categories.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
           />
         </Form.Item>
         <Form.Item name="months" rules={[{ required: true }]}>
