@@ -34,6 +34,8 @@ export const errorCodes = [
   "ai_disabled",
   "ai_unavailable",
   "already_answered",
+  "backup_not_supported",
+  "import_rejected",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -56,6 +56,9 @@ import { registerAiRoutes } from "./modules/ai-assist/ai-routes";
 import { registerAuditJobs } from "./modules/audit/audit-jobs";
 import { registerAuditRoutes } from "./modules/audit/audit-routes";
 import { registerPrivacyRoutes } from "./modules/privacy/privacy-routes";
+import { registerPortabilityRoutes } from "./modules/portability/portability-routes";
+import { registerBackupJobs } from "./modules/portability/backups";
+import { registerExportJobs } from "./modules/portability/workspace-exports";
 import { registerSsoRoutes } from "./modules/sso/sso-routes";
 import { registerSsoJobs } from "./modules/sso/sso-jobs";
 import { registerRetentionJobs } from "./modules/privacy/retention";
@@ -126,6 +129,8 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerImJobs(ctx);
   registerAuditJobs(ctx);
   registerRetentionJobs(ctx);
+  registerBackupJobs(ctx);
+  registerExportJobs(ctx);
   registerSsoJobs(ctx);
   return ctx;
 }
@@ -235,6 +240,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAiRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPrivacyRoutes(app, ctx);
+  registerPortabilityRoutes(app, ctx);
   registerSsoRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerTwoFactorRoutes(app, ctx);

@@ -44,6 +44,10 @@ const envSchema = z.object({
   LOOPDESK_MAX_EMAIL_MB: z.coerce.number().int().min(1).max(200).default(25),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   LOOPDESK_DIRECTORY_SYNC_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
+  /** Backups of the embedded database: where, how often (hours, 0: never), how many are kept. */
+  LOOPDESK_BACKUP_DIR: z.string().min(1).optional(),
+  LOOPDESK_BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).max(8760).default(24),
+  LOOPDESK_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   LOOPDESK_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
   /** Key (32 bytes, base64) that encrypts secrets kept in the database; by default one is created in DATA_DIR/secret.key. */
   LOOPDESK_SECRET_KEY: z.string().optional(),
@@ -93,6 +97,8 @@ export type Config = {
   imapPollSeconds: number;
   /** How often staff who came from LDAP are checked against the directory (disabled ones are signed out). */
   directorySyncSeconds: number;
+  /** Scheduled backups of the embedded database (intervalHours 0: none; `loopdesk backup` still works). */
+  backup: { dir: string; intervalHours: number; keep: number };
   /** First retry delay of a failed webhook delivery; each further retry waits twice as long. */
   webhookRetryBaseMs: number;
   /** The zone whose days and hours reports count in (and scheduled reports are sent in). */
@@ -138,6 +144,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signInPerAddress: e.LOOPDESK_RATE_LIMIT_SIGN_IN_PER_MINUTE,
     },
     logLevel: e.LOG_LEVEL,
+    backup: {
+      dir: path.resolve(e.LOOPDESK_BACKUP_DIR ?? path.join(e.DATA_DIR, "backups")),
+      intervalHours: e.LOOPDESK_BACKUP_INTERVAL_HOURS,
+      keep: e.LOOPDESK_BACKUP_KEEP,
+    },
     dbPoolSize: e.DB_POOL_SIZE,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Loopdesk <no-reply@${new URL(e.SMTP_URL).hostname}>` } : undefined,
     smtpInbound: e.SMTP_INBOUND_PORT !== undefined ? { port: e.SMTP_INBOUND_PORT, host: e.SMTP_INBOUND_HOST } : undefined,

@@ -17,6 +17,16 @@ import { scheduleAuditJobs } from "./modules/audit/audit-jobs";
 import { scheduleRetention } from "./modules/privacy/retention";
 import { scheduleDirectorySync } from "./modules/sso/sso-jobs";
 import { rotateSecrets } from "./modules/system/rotate-secrets";
+import { BackupError } from "./modules/portability/backup";
+import { scheduleBackups } from "./modules/portability/backups";
+import {
+  PORTABILITY_COMMANDS,
+  type PortabilityCommand,
+  portabilityUsage,
+  runPortabilityCommand,
+} from "./modules/portability/portability-cli";
+import { ArchiveError } from "./modules/portability/workspace-archive";
+import { DataDirBusyError, claimDataDir } from "./platform/data-dir-lock";
 import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
@@ -42,7 +52,7 @@ Commands:
       --sla-minutes N             first-response target (default 30)
       --seed N                    random seed (default 1)
       --out DIR                   where to save (default DATA_DIR/simulations/<time>)
-`;
+${portabilityUsage}`;
 
 async function main() {
   const { positionals, values } = parseArgs({
@@ -56,10 +66,12 @@ async function main() {
       "sla-minutes": { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
+      to: { type: "string" },
     },
   });
   const command = positionals[0] ?? "start";
-  if (values.help || !["start", "migrate", "seed-demo", "analytics-rebuild", "rotate-secrets", "simulate"].includes(command)) {
+  const commands = ["start", "migrate", "seed-demo", "analytics-rebuild", "rotate-secrets", "simulate", ...PORTABILITY_COMMANDS];
+  if (values.help || !commands.includes(command)) {
     process.stdout.write(usage);
     process.exit(values.help ? 0 : 2);
   }
@@ -70,6 +82,10 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const simulation = command === "simulate" ? simulationOptions(values, config.dataDir) : undefined;
   if (simulation && !values["from-db"]) return void runSimulation(generatedProfile(simulation), simulation.out, simulation);
+  if ((PORTABILITY_COMMANDS as readonly string[]).includes(command))
+    return runPortabilityCommand(command as PortabilityCommand, { positionals, out: values.out, to: values.to }, config);
+  // The embedded database is this process's alone while it runs.
+  const lock = config.databaseUrl ? undefined : claimDataDir(config.dataDir, command);
   const database = await openDatabase(databaseOptionsFromConfig(config));
   const applied = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, "migrations applied");
@@ -109,6 +125,7 @@ async function main() {
     await scheduleAuditJobs(ctx);
     await scheduleRetention(ctx);
     await scheduleDirectorySync(ctx);
+    await scheduleBackups(ctx);
     await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);
@@ -118,6 +135,8 @@ async function main() {
   }
   if (app) {
     await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    lock?.setPort(typeof address === "object" && address ? address.port : config.port);
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     logger.info(`Loopdesk is running at http://${shown}:${config.port} (${database.engine})`);
   }
@@ -141,7 +160,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof ArchiveError || err instanceof BackupError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

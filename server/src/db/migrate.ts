@@ -52,6 +52,7 @@ import * as m0050 from "./migrations/2026-12-04-0050-rate-limits";
 import * as m0051 from "./migrations/2026-12-04-0051-privacy";
 import * as m0052 from "./migrations/2026-12-04-0052-single-sign-on";
 import * as m0053 from "./migrations/2026-12-04-0053-passkeys";
+import * as m0054 from "./migrations/2026-12-04-0054-workspace-exports";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -108,17 +109,37 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0051-privacy": m0051,
   "2026-12-04-0052-single-sign-on": m0052,
   "2026-12-04-0053-passkeys": m0053,
+  "2026-12-04-0054-workspace-exports": m0054,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
+const migrator = (db: Kysely<any>) =>
+  new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: "schema_migrations",
     migrationLockTableName: "schema_migrations_lock",
   });
-  const { error, results } = await migrator.migrateToLatest();
+
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Applies migrations up to and including `name` (a workspace archive is loaded into its own schema). */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateUpTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await migrator(db).migrateTo(name);
+  if (error) throw error;
+}
+
+export const knownMigrations = () => Object.keys(migrations).sort();
+
+/** The migrations this database has applied, oldest first (none on a new database). */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  const list = await migrator(db).getMigrations();
+  return list.filter((m) => m.executedAt).map((m) => m.name);
 }

@@ -34,3 +34,18 @@ export interface RateLimitCountersTable {
   window_start: ColumnType<Date, Date | string, Date | string>;
   hits: number;
 }
+
+export interface WorkspaceExportsTable {
+  id: Generated<number>;
+  status: Generated<"queued" | "running" | "done" | "failed">;
+  requested_by: number | null;
+  file_name: string | null;
+  bytes: number | null;
+  tables_done: Generated<number>;
+  tables_total: Generated<number>;
+  rows: Generated<number>;
+  files: Generated<number>;
+  error: string | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+}

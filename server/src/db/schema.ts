@@ -56,7 +56,7 @@ import type {
   MailboxesTable,
   TicketAccessTokensTable,
 } from "./schema-intake";
-import type { DomainEventsTable, JobsTable, RateLimitCountersTable } from "./schema-platform";
+import type { DomainEventsTable, JobsTable, RateLimitCountersTable, WorkspaceExportsTable } from "./schema-platform";
 import type { AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 import type {
   CategoriesTable,
@@ -351,6 +351,7 @@ export interface DB {
   ai_calls: AiCallsTable;
   audit_log: AuditLogTable;
   rate_limit_counters: RateLimitCountersTable;
+  workspace_exports: WorkspaceExportsTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   staff_passkeys: StaffPasskeysTable;
   audit_settings: AuditSettingsTable;
