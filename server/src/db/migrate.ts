@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, Migrator } from "kysely";
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
 import * as m0001 from "./migrations/2026-11-21-0001-initial";
 import * as m0002 from "./migrations/2026-11-22-0002-queue-indexes";
 import * as m0003 from "./migrations/2026-11-22-0003-ticket-presence";
@@ -142,4 +142,11 @@ export const knownMigrations = () => Object.keys(migrations).sort();
 export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
   const list = await migrator(db).getMigrations();
   return list.filter((m) => m.executedAt).map((m) => m.name);
+}
+
+/** The newest migration this database has applied (one query: cheap beside live traffic). */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function schemaVersion(db: Kysely<any>): Promise<string | undefined> {
+  const r = await sql<{ name: string }>`select name from schema_migrations order by name desc limit 1`.execute(db);
+  return r.rows[0]?.name;
 }

@@ -193,6 +193,140 @@ describe("data portability", () => {
     fs.writeFileSync(tickets, fs.readFileSync(tickets, "utf8").replace("迁移测试 X", "迁移测试 3"));
     expect((await loopdesk(["import", dir], target)).code).toBe(0);
   });
+
+  it.runIf(engine === "pglite")(
+    "backs up while serving under write load; a kill -9 mid-backup leaves the earlier backups usable; restore brings one back",
+    async () => {
+      const source = await crashStorage("loopdesk-backup-", cleanups);
+      const backups = tmp("loopdesk-backups-");
+      const env = { ...source.env, LOOPDESK_BACKUP_DIR: backups, LOOPDESK_BACKUP_KEEP: "3" };
+      let server = await spawnServer({ ...env, ...ADMIN });
+      cleanups.push(() => server.stop("SIGKILL"));
+      const api = await httpClient(server.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
+      const acknowledged: number[] = [];
+      let writing = true;
+      const writer = async (w: number) => {
+        for (let i = 0; writing; i++) {
+          const res = await api("/api/v1/tickets", {
+            method: "POST",
+            body: JSON.stringify({ subject: `备份期间 ${w}-${i}`, description: "写入负载", customer: { email: `w${w}@backup.test` } }),
+          }).catch(() => undefined);
+          if (res?.status === 201) acknowledged.push(((await res.json()) as { id: number }).id);
+        }
+      };
+      const writers = [writer(1), writer(2), writer(3)];
+      await expect.poll(() => acknowledged.length).toBeGreaterThan(10);
+      const before = [...acknowledged];
+      const first = await loopdesk(["backup"], env);
+      expect(first.stderr).toContain("written by the running server");
+      expect(first.code).toBe(0);
+      const second = await api("/api/v1/backups", { method: "POST", body: "{}" });
+      expect(second.status).toBe(201);
+      writing = false;
+      await Promise.all(writers);
+      const listed = (await (await api("/api/v1/backups")).json()) as { supported: boolean; items: { name: string }[] };
+      expect(listed.supported).toBe(true);
+      expect(listed.items).toHaveLength(2);
+      // Restore refuses while the server runs.
+      const busy = await loopdesk(["restore", path.join(backups, listed.items[0].name)], env);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toContain("Another Loopdesk process");
+
+      // kill -9 while a backup is being written.
+      void api("/api/v1/backups", { method: "POST", body: "{}" }).catch(() => {});
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 150));
+      await server.stop("SIGKILL");
+      const complete = fs.readdirSync(backups).filter((n) => !n.startsWith("."));
+      expect(complete.length).toBeGreaterThanOrEqual(2);
+      for (const name of complete) expect(fs.existsSync(path.join(backups, name, "backup.json"))).toBe(true);
+
+      // The first backup restored: every ticket acknowledged before it is there, and each is whole.
+      const restored = await loopdesk(["restore", path.join(backups, listed.items[1].name)], env);
+      expect(restored.stderr).toContain("Restored backup");
+      expect(restored.code).toBe(0);
+      const db = await source.open();
+      const ids = (await db.db.selectFrom("tickets").select("id").execute()).map((r) => r.id);
+      expect(ids).toEqual(expect.arrayContaining(before));
+      const broken = await db.db
+        .selectFrom("tickets as t")
+        .select((e) => e.fn.countAll<number>().as("n"))
+        .where((e) => e.not(e.exists(e.selectFrom("ticket_events as ev").select("ev.id").whereRef("ev.ticket_id", "=", "t.id"))))
+        .executeTakeFirstOrThrow();
+      expect(Number(broken.n)).toBe(0);
+      await db.close();
+      server = await spawnServer({ ...env, ...ADMIN });
+      const after = await httpClient(server.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
+      expect((await after(`/api/v1/tickets/${before[0]}`)).status).toBe(200);
+      expect((await after(`/api/v1/tickets/${Math.max(...ids) + 1}`)).status).toBe(404);
+      await server.stop();
+    },
+  );
+
+  it.runIf(engine === "postgres")("backups on PostgreSQL are refused with the pg_dump recipe", async () => {
+    const source = await crashStorage("loopdesk-pgbackup-", cleanups);
+    const server = await spawnServer({ ...source.env, ...ADMIN });
+    cleanups.push(() => server.stop("SIGKILL"));
+    const api = await httpClient(server.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
+    const res = await api("/api/v1/backups", { method: "POST", body: "{}" });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("backup_not_supported");
+    expect(((await (await api("/api/v1/backups")).json()) as { supported: boolean }).supported).toBe(false);
+    const cli = await loopdesk(["backup"], source.env);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain("pg_dump");
+    await server.stop();
+  });
+
+  it.runIf(engine === "postgres")(
+    "moves an embedded workspace to PostgreSQL: counts and checksums match, numbering continues, attachments stay",
+    async () => {
+      const dataDir = tmp("loopdesk-move-");
+      const embedded = { DATA_DIR: dataDir };
+      const server = await spawnServer({ ...embedded, ...ADMIN });
+      cleanups.push(() => server.stop("SIGKILL"));
+      const { numbers, file } = await fillWorkspace(
+        await httpClient(server.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD),
+      );
+      const to = await emptyPostgres();
+      const running = await loopdesk(["move-to-postgres", "--to", to], embedded);
+      expect(running.code).toBe(1);
+      expect(running.stderr).toContain("Another Loopdesk process");
+      await server.stop();
+
+      // The embedded export imports into PostgreSQL with identical rows (the engines write the same text).
+      const exported = path.join(tmp("loopdesk-x-"), "export");
+      expect((await loopdesk(["export", "--out", exported], embedded)).code).toBe(0);
+      const crossTarget = await emptyWorkspace();
+      expect((await loopdesk(["import", exported], crossTarget)).code).toBe(0);
+      const crossAgain = path.join(tmp("loopdesk-x2-"), "export");
+      expect((await loopdesk(["export", "--out", crossAgain], crossTarget)).code).toBe(0);
+      expect(digestsOf(readManifest(crossAgain))).toEqual(digestsOf(readManifest(exported)));
+
+      const moved = await loopdesk(["move-to-postgres", "--to", to], embedded);
+      expect(moved.stderr).toContain("counts and checksums match");
+      expect(moved.stdout.trim()).toBe(`DATABASE_URL=${to}`);
+      expect(moved.code).toBe(0);
+      const twice = await loopdesk(["move-to-postgres", "--to", to], embedded);
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toContain("already holds a workspace");
+
+      const onPostgres = await spawnServer({ ...embedded, DATABASE_URL: to });
+      cleanups.push(() => onPostgres.stop("SIGKILL"));
+      expect(await (await fetch(`${onPostgres.url}/healthz`)).json()).toMatchObject({ engine: "postgres" });
+      const api = await httpClient(onPostgres.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
+      const list = (await (await api("/api/v1/tickets?limit=50")).json()) as { items: { number: number }[] };
+      expect(list.items.map((t) => t.number).sort()).toEqual([...numbers].sort());
+      expect(Buffer.from(await (await api(file.url)).arrayBuffer()).toString()).toBe("%PDF-1.4 合同正文 portability");
+      const next = (await (
+        await api("/api/v1/tickets", {
+          method: "POST",
+          body: JSON.stringify({ subject: "搬家后", customer: { email: "after@move.test" } }),
+        })
+      ).json()) as { number: number };
+      expect(next.number).toBe(Math.max(...numbers) + 1);
+      await onPostgres.stop();
+    },
+  );
 });
 
 async function manifestOfTarball(file: string) {

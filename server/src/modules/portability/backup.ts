@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Kysely, sql } from "kysely";
-import { appliedMigrations } from "../../db/migrate";
+import { schemaVersion } from "../../db/migrate";
 import type { DB } from "../../db/schema";
-import { linkOrCopy } from "./workspace-archive";
+import { linkOrCopySync } from "./workspace-archive";
 
 export type BackupInfo = {
   name: string;
@@ -33,7 +33,8 @@ export async function snapshotDatabase(db: Kysely<DB>, pgDir: string, target: st
   await db.connection().execute(async (conn) => {
     const started = performance.now();
     await sql`checkpoint`.execute(conn);
-    await fs.promises.cp(pgDir, target, { recursive: true, filter: (src) => path.basename(src) !== "postmaster.pid" });
+    // Synchronous: requests wait for the database either way, and nothing else interleaves with the copy.
+    fs.cpSync(pgDir, target, { recursive: true, filter: (src) => path.basename(src) !== "postmaster.pid" });
     pausedMs = Math.round(performance.now() - started);
   });
   return pausedMs;
@@ -62,14 +63,15 @@ async function makeBackup(db: Kysely<DB>, dataDir: string, dir: string, keep: nu
   const name = uniqueName(dir);
   const partial = path.join(dir, `.partial-${name}`);
   fs.mkdirSync(partial);
-  const migration = (await appliedMigrations(db)).at(-1) ?? "";
+  const migration = (await schemaVersion(db)) ?? "";
   const pausedMs = await snapshotDatabase(db, path.join(dataDir, "pg"), path.join(partial, "pg"));
-  const files = await linkFiles(path.join(dataDir, "files"), path.join(partial, "files"));
+  const files = linkFiles(path.join(dataDir, "files"), path.join(partial, "files"));
+
   const info: BackupInfo = {
     name,
     createdAt: new Date().toISOString(),
     migration,
-    databaseBytes: await directorySize(path.join(partial, "pg")),
+    databaseBytes: directorySize(path.join(partial, "pg")),
     files,
     pausedMs,
     tookMs: Math.round(performance.now() - started),
@@ -87,23 +89,26 @@ function uniqueName(dir: string) {
   return name;
 }
 
-async function linkFiles(root: string, target: string) {
+// The walks below are synchronous on purpose: each step is a quick system call, and in a busy
+// server every await would queue behind the requests' database work (seconds for a few thousand files).
+
+function linkFiles(root: string, target: string) {
   let count = 0;
   if (!fs.existsSync(root)) return count;
-  for (const entry of await fs.promises.readdir(root, { recursive: true, withFileTypes: true })) {
+  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !/^[0-9a-f]{64}$/.test(entry.name)) continue;
     const to = path.join(target, path.relative(root, path.join(entry.parentPath, entry.name)));
-    await fs.promises.mkdir(path.dirname(to), { recursive: true });
-    await linkOrCopy(path.join(entry.parentPath, entry.name), to);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    linkOrCopySync(path.join(entry.parentPath, entry.name), to);
     count++;
   }
   return count;
 }
 
-async function directorySize(dir: string) {
+function directorySize(dir: string) {
   let bytes = 0;
-  for (const e of await fs.promises.readdir(dir, { recursive: true, withFileTypes: true }))
-    if (e.isFile()) bytes += (await fs.promises.stat(path.join(e.parentPath, e.name))).size;
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) bytes += fs.statSync(path.join(e.parentPath, e.name)).size;
   return bytes;
 }
 
@@ -136,6 +141,6 @@ export async function restoreBackup(source: string, dataDir: string) {
     fs.renameSync(pgDir, keptAs);
   }
   fs.renameSync(incoming, pgDir);
-  await linkFiles(path.join(source, "files"), path.join(dataDir, "files"));
+  linkFiles(path.join(source, "files"), path.join(dataDir, "files"));
   return { info, keptAs };
 }

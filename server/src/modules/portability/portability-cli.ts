@@ -48,6 +48,8 @@ async function askServer(dataDir: string, body: Record<string, unknown>) {
     method: "POST",
     headers: { "content-type": "application/json", "x-loopdesk-control": holder.token },
     body: JSON.stringify(body),
+  }).catch((e) => {
+    throw new ConfigError(`Could not reach the running server on port ${holder.port}: ${e.cause?.message ?? e.message}`);
   });
   const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) throw new ConfigError(`The running server refused: ${(answer as { message?: string }).message ?? res.status}`);
@@ -66,7 +68,10 @@ export async function runPortabilityCommand(
   if (command === "backup") {
     if (!embedded) throw new ConfigError(PG_BACKUP_POINTER);
     const viaServer = await askServer(config.dataDir, { action: "backup" });
-    if (viaServer) return say(`Backup ${viaServer.name} written by the running server (requests paused ${viaServer.pausedMs} ms).`);
+    if (viaServer)
+      return say(
+        `Backup ${viaServer.name} written by the running server in ${viaServer.tookMs} ms (requests paused ${viaServer.pausedMs} ms).`,
+      );
     const lock = claim();
     const database = await openDatabase(databaseOptionsFromConfig(config));
     try {

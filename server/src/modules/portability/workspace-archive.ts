@@ -6,7 +6,7 @@ import readline from "node:readline";
 import { type Kysely, sql } from "kysely";
 import * as tar from "tar";
 import type { Engine } from "../../db/database";
-import { appliedMigrations } from "../../db/migrate";
+import { schemaVersion } from "../../db/migrate";
 import type { DB } from "../../db/schema";
 import { BATCH_ROWS, RowDigest, readRows, writeRows } from "./table-rows";
 import { type SequenceValue, type WorkspaceTable, sequenceValues, setSequences, workspaceTables } from "./workspace-tables";
@@ -55,7 +55,7 @@ export async function exportWorkspace(
       .setIsolationLevel("repeatable read")
       .execute(async (trx) => {
         await sql`set local timezone = 'UTC'`.execute(trx);
-        const migration = (await appliedMigrations(trx)).at(-1);
+        const migration = await schemaVersion(trx);
         if (!migration) throw new ArchiveError("the database has no schema yet");
         const tables: Record<string, TableEntry> = {};
         for (const table of await workspaceTables(trx)) {
@@ -117,20 +117,20 @@ async function copyFiles(filesRoot: string, target: string, progress: Progress) 
     if (!entry.isFile() || !/^[0-9a-f]{64}$/.test(entry.name)) continue;
     const from = path.join(entry.parentPath, entry.name);
     const to = path.join(target, entry.name.slice(0, 2), entry.name.slice(2, 4), entry.name);
-    await fs.promises.mkdir(path.dirname(to), { recursive: true });
-    await linkOrCopy(from, to);
-    bytes += (await fs.promises.stat(from)).size;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    linkOrCopySync(from, to);
+    bytes += fs.statSync(from).size;
     if (++count % 500 === 0) progress({ files: count });
   }
   return { count, bytes };
 }
 
-export async function linkOrCopy(from: string, to: string) {
+export function linkOrCopySync(from: string, to: string) {
   try {
-    await fs.promises.link(from, to);
+    fs.linkSync(from, to);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return;
-    await fs.promises.copyFile(from, to);
+    fs.copyFileSync(from, to);
   }
 }
 
