@@ -57,6 +57,8 @@ import { registerAuditJobs } from "./modules/audit/audit-jobs";
 import { registerAuditRoutes } from "./modules/audit/audit-routes";
 import { registerPrivacyRoutes } from "./modules/privacy/privacy-routes";
 import { registerPortabilityRoutes } from "./modules/portability/portability-routes";
+import { registerImportRoutes } from "./modules/imports/import-routes";
+import { registerImportJobs } from "./modules/imports/run-import";
 import { registerBackupJobs } from "./modules/portability/backups";
 import { registerExportJobs } from "./modules/portability/workspace-exports";
 import { registerSsoRoutes } from "./modules/sso/sso-routes";
@@ -131,6 +133,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerRetentionJobs(ctx);
   registerBackupJobs(ctx);
   registerExportJobs(ctx);
+  registerImportJobs(ctx);
   registerSsoJobs(ctx);
   return ctx;
 }
@@ -241,6 +244,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAuditRoutes(app, ctx);
   registerPrivacyRoutes(app, ctx);
   registerPortabilityRoutes(app, ctx);
+  registerImportRoutes(app, ctx);
   registerSsoRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerTwoFactorRoutes(app, ctx);

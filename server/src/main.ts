@@ -19,6 +19,7 @@ import { scheduleDirectorySync } from "./modules/sso/sso-jobs";
 import { rotateSecrets } from "./modules/system/rotate-secrets";
 import { BackupError } from "./modules/portability/backup";
 import { scheduleBackups } from "./modules/portability/backups";
+import { resumeImports } from "./modules/imports/run-import";
 import {
   PORTABILITY_COMMANDS,
   type PortabilityCommand,
@@ -126,6 +127,7 @@ async function main() {
     await scheduleRetention(ctx);
     await scheduleDirectorySync(ctx);
     await scheduleBackups(ctx);
+    await resumeImports(ctx);
     await scheduleOfficialCalendarCheck(ctx.db);
     await scheduleAutomationJobs(ctx.db);
     await scheduleAnalyticsJobs(ctx.db);

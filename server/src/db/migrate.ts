@@ -53,6 +53,7 @@ import * as m0051 from "./migrations/2026-12-04-0051-privacy";
 import * as m0052 from "./migrations/2026-12-04-0052-single-sign-on";
 import * as m0053 from "./migrations/2026-12-04-0053-passkeys";
 import * as m0054 from "./migrations/2026-12-04-0054-workspace-exports";
+import * as m0055 from "./migrations/2026-12-04-0055-imports";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -110,6 +111,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0052-single-sign-on": m0052,
   "2026-12-04-0053-passkeys": m0053,
   "2026-12-04-0054-workspace-exports": m0054,
+  "2026-12-04-0055-imports": m0055,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

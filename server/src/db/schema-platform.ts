@@ -49,3 +49,55 @@ export interface WorkspaceExportsTable {
   created_at: Generated<Date>;
   finished_at: Date | null;
 }
+
+type JsonColumn<T> = ColumnType<T, string | undefined, string>;
+export type ImportProblem = { row: number; column: string; code: string; value?: string; warning?: boolean };
+
+export interface ImportJobsTable {
+  id: Generated<number>;
+  source: "spreadsheet" | "zendesk" | "osticket";
+  entity: "tickets" | "customers" | "organizations";
+  status: Generated<"uploaded" | "queued" | "running" | "done" | "failed">;
+  file_name: string;
+  file_size: Generated<number>;
+  format: string;
+  encoding: string | null;
+  headers: JsonColumn<string[]>;
+  sample: JsonColumn<string[][]>;
+  total_rows: Generated<number>;
+  columns: JsonColumn<Record<string, string>>;
+  value_map: JsonColumn<Record<string, Record<string, string | number | null>>>;
+  options: JsonColumn<{ runAutomations?: boolean }>;
+  dry_run: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  processed_rows: Generated<number>;
+  created: Generated<number>;
+  skipped: Generated<number>;
+  failed: Generated<number>;
+  problems: JsonColumn<ImportProblem[]>;
+  problem_count: Generated<number>;
+  error: string | null;
+  heartbeat_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ImportRecordsTable {
+  source: string;
+  entity: string;
+  external_id: string;
+  local_id: number;
+  job_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface ImportMappingsTable {
+  id: Generated<number>;
+  name: string;
+  entity: "tickets" | "customers" | "organizations";
+  columns: JsonColumn<Record<string, string>>;
+  value_map: JsonColumn<Record<string, Record<string, string | number | null>>>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}

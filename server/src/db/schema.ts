@@ -56,7 +56,15 @@ import type {
   MailboxesTable,
   TicketAccessTokensTable,
 } from "./schema-intake";
-import type { DomainEventsTable, JobsTable, RateLimitCountersTable, WorkspaceExportsTable } from "./schema-platform";
+import type {
+  DomainEventsTable,
+  ImportJobsTable,
+  ImportMappingsTable,
+  ImportRecordsTable,
+  JobsTable,
+  RateLimitCountersTable,
+  WorkspaceExportsTable,
+} from "./schema-platform";
 import type { AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 import type {
   CategoriesTable,
@@ -352,6 +360,9 @@ export interface DB {
   audit_log: AuditLogTable;
   rate_limit_counters: RateLimitCountersTable;
   workspace_exports: WorkspaceExportsTable;
+  import_jobs: ImportJobsTable;
+  import_records: ImportRecordsTable;
+  import_mappings: ImportMappingsTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   staff_passkeys: StaffPasskeysTable;
   audit_settings: AuditSettingsTable;

@@ -1,0 +1,149 @@
+import fs from "node:fs";
+import { parse } from "csv-parse";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+
+export type SheetFormat = "xlsx" | "csv";
+export type SheetEncoding = "utf-8" | "utf-8-bom" | "gbk";
+/** A data row: its number as the spreadsheet shows it (the header is row 1) and its cells as text. */
+export type SheetRow = { row: number; cells: string[]; formulas: number[] };
+
+export class SpreadsheetError extends Error {}
+
+/** Reads the first bytes to tell an Excel workbook (a zip) from CSV text. */
+export function detectFormat(file: string, name: string): SheetFormat {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, "r");
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head[0] === 0x50 && head[1] === 0x4b) return "xlsx";
+  if (head[0] === 0xd0 && head[1] === 0xcf)
+    throw new SpreadsheetError("This is an old Excel 97–2003 file (.xls): save it as .xlsx or CSV in Excel, then upload again.");
+  if (/\.xlsx$/i.test(name)) throw new SpreadsheetError("The file is named .xlsx but is not an Excel workbook.");
+  return "csv";
+}
+
+/**
+ * The encoding of CSV text as Excel in China writes it: UTF-8 with a byte-order mark, UTF-8, or GBK
+ * (GB18030's common part; "CSV" from Excel on Chinese Windows). Text that is not valid UTF-8 is
+ * GBK; text valid in neither is refused.
+ */
+export function detectEncoding(sample: Buffer): SheetEncoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return "utf-8-bom";
+  // A sample may end inside a character: only the last three bytes may be incomplete.
+  const trimmed = sample.length >= 65_536 ? sample.subarray(0, lastCharBoundary(sample)) : sample;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(trimmed);
+    return "utf-8";
+  } catch {}
+  const text = iconv.decode(trimmed, "gbk");
+  if (text.includes("\uFFFD"))
+    throw new SpreadsheetError("The file's text is neither UTF-8 nor GBK: save it from Excel as “CSV UTF-8” and upload again.");
+  return "gbk";
+}
+
+function lastCharBoundary(b: Buffer) {
+  let end = b.length;
+  for (let i = b.length - 1; i >= Math.max(0, b.length - 4); i--) {
+    if ((b[i] & 0xc0) !== 0x80) {
+      end = i;
+      break;
+    }
+  }
+  return end;
+}
+
+function sampleOf(file: string) {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(65_536);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every row of the first worksheet (or the CSV), streamed: a 100,000-row file never sits in memory whole. */
+export async function* readSheet(file: string, format: SheetFormat): AsyncGenerator<SheetRow & { header: boolean }> {
+  if (format === "csv") {
+    const encoding = detectEncoding(sampleOf(file));
+    const text = fs.createReadStream(file).pipe(iconv.decodeStream(encoding === "gbk" ? "gbk" : "utf-8", { stripBOM: true }));
+    const parser = text.pipe(parse({ relax_column_count: true, skip_empty_lines: false, bom: true }));
+    let row = 0;
+    try {
+      for await (const cells of parser as AsyncIterable<string[]>) {
+        row++;
+        if (cells.every((c) => c.trim() === "")) continue;
+        yield { row, cells: cells.map((c) => c.trim()), formulas: [], header: row === 1 };
+      }
+    } catch (e) {
+      throw new SpreadsheetError(`The CSV cannot be read near row ${row + 1}: ${(e as Error).message}`);
+    }
+    return;
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "cache",
+    worksheets: "emit",
+  });
+  let first = true;
+  try {
+    for await (const sheet of reader) {
+      if (!first) break;
+      first = false;
+      let header = true;
+      for await (const r of sheet as unknown as AsyncIterable<ExcelJS.Row>) {
+        const cells: string[] = [];
+        const formulas: number[] = [];
+        r.eachCell({ includeEmpty: true }, (cell, col) => {
+          const { text, formula } = cellText(cell.value);
+          cells[col - 1] = text;
+          if (formula) formulas.push(col - 1);
+        });
+        for (let i = 0; i < cells.length; i++) cells[i] ??= "";
+        if (cells.every((c) => c.trim() === "")) continue;
+        yield { row: r.number, cells: cells.map((c) => c.trim()), formulas, header };
+        header = false;
+      }
+    }
+  } catch (e) {
+    if (e instanceof SpreadsheetError) throw e;
+    throw new SpreadsheetError(`The workbook cannot be read: ${(e as Error).message}`);
+  }
+}
+
+/** A cell's value as text: dates as ISO text, formulas as their last computed result (never run). */
+function cellText(v: ExcelJS.CellValue): { text: string; formula?: boolean } {
+  if (v === null || v === undefined) return { text: "" };
+  // Excel keeps wall-clock times without a zone (exceljs hands them over as UTC): kept as written,
+  // they are read in the workspace's zone like any typed date.
+  if (v instanceof Date)
+    return {
+      text: v
+        .toISOString()
+        .slice(0, 19)
+        .replace("T", " ")
+        .replace(/ 00:00:00$/, ""),
+    };
+  if (typeof v === "object") {
+    if ("formula" in v || "sharedFormula" in v) {
+      const result = (v as ExcelJS.CellFormulaValue).result;
+      return {
+        text:
+          result === undefined || result === null || typeof result === "object"
+            ? cellText(result as ExcelJS.CellValue).text
+            : String(result),
+        formula: true,
+      };
+    }
+    if ("richText" in v) return { text: v.richText.map((t) => t.text).join("") };
+    if ("text" in v) return { text: String((v as { text: unknown }).text) };
+    if ("error" in v) return { text: "" };
+  }
+  return { text: String(v) };
+}

@@ -1,0 +1,284 @@
+import type { ImportEntity } from "@loopdesk/contracts/imports";
+import { type Transaction, sql } from "kysely";
+import type { DB } from "../../db/schema";
+import type { AppContext } from "../../platform/context";
+import { resolveCustomer } from "../customers/customer-service";
+import { emitTicketEvent } from "../tickets/emit-ticket-event";
+import { reindexTickets } from "../tickets/ticket-search-index";
+import type { PreparedRow } from "./prepare-rows";
+
+export type ImportSource = "spreadsheet" | "zendesk" | "osticket";
+type Trx = Transaction<DB>;
+
+/** Per-import memory of what was looked up or created (one query per distinct organization or customer). */
+export type WriteCache = { organizations: Map<string, number>; customers: Map<string, { id: number; organizationId: number | null }> };
+export const newWriteCache = (): WriteCache => ({ organizations: new Map(), customers: new Map() });
+
+/** External ids of these rows that an earlier import already brought in. */
+export async function alreadyImported(db: Trx | AppContext["db"], source: ImportSource, entity: ImportEntity, externalIds: string[]) {
+  if (!externalIds.length) return new Set<string>();
+  const rows = await db
+    .selectFrom("import_records")
+    .select("external_id")
+    .where("source", "=", source)
+    .where("entity", "=", entity)
+    .where("external_id", "in", externalIds)
+    .execute();
+  return new Set(rows.map((r) => r.external_id));
+}
+
+async function organizationId(trx: Trx, cache: WriteCache, name: string | null | undefined, domain?: string | null) {
+  if (!name) return null;
+  const key = name.trim();
+  const known = cache.organizations.get(key);
+  if (known) return known;
+  const found = await trx.selectFrom("organizations").select("id").where("name", "=", key).executeTakeFirst();
+  const id =
+    found?.id ??
+    (
+      await trx
+        .insertInto("organizations")
+        .values({ name: key, domain: domain ?? null, custom_fields: "{}" })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  cache.organizations.set(key, id);
+  return id;
+}
+
+type Contact = { email?: string; phone?: string; name?: string };
+
+async function customerOf(trx: Trx, cache: WriteCache, contact: Contact, organization: string | null) {
+  const key = contact.email ? `e:${contact.email}` : `p:${contact.phone}`;
+  let customer = cache.customers.get(key);
+  if (!customer) {
+    customer = await resolveCustomer(trx, contact);
+    cache.customers.set(key, customer);
+  }
+  if (organization && customer.organizationId === null) {
+    const orgId = await organizationId(trx, cache, organization);
+    await trx.updateTable("customers").set({ organization_id: orgId }).where("id", "=", customer.id).execute();
+    customer.organizationId = orgId;
+  }
+  return customer;
+}
+
+async function record(trx: Trx, source: ImportSource, entity: ImportEntity, jobId: number, pairs: { externalId: string; id: number }[]) {
+  if (!pairs.length) return;
+  await trx
+    .insertInto("import_records")
+    .values(pairs.map((p) => ({ source, entity, external_id: p.externalId, local_id: p.id, job_id: jobId })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/**
+ * Writes one batch of checked rows in the caller's transaction (the batch commits whole). Imported
+ * tickets are history: written with their own times and a history that says so, with no domain
+ * events — routing, SLA clocks, triggers, notifications and webhooks stay quiet — unless the
+ * import asks for open tickets to be treated as new. Their facts reach the reports through the
+ * usual analytics refresh (the history insert marks them).
+ */
+export async function writeRows(
+  ctx: AppContext,
+  trx: Trx,
+  job: { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean },
+  rows: PreparedRow[],
+  cache: WriteCache,
+): Promise<number[]> {
+  if (!rows.length) return [];
+  if (job.entity === "organizations") {
+    const ids: number[] = [];
+    for (const r of rows) ids.push((await organizationId(trx, cache, r.values.name as string, r.values.domain as string | null)) as number);
+    await record(
+      trx,
+      job.source,
+      job.entity,
+      job.id,
+      rows.map((r, i) => ({ externalId: r.externalId, id: ids[i] })),
+    );
+    return ids;
+  }
+  if (job.entity === "customers") {
+    const ids: number[] = [];
+    for (const r of rows) {
+      const c = await customerOf(trx, cache, r.values.customer as Contact, r.values.organization as string | null);
+      const name = (r.values.customer as Contact).name;
+      await trx
+        .updateTable("customers")
+        .set({
+          ...(name ? { name } : {}),
+          tier: r.values.tier as "normal",
+          custom_fields: sql`custom_fields || ${JSON.stringify(r.values.customFields)}::jsonb`,
+        })
+        .where("id", "=", c.id)
+        .execute();
+      ids.push(c.id);
+    }
+    await record(
+      trx,
+      job.source,
+      job.entity,
+      job.id,
+      rows.map((r, i) => ({ externalId: r.externalId, id: ids[i] })),
+    );
+    return ids;
+  }
+  return writeTickets(ctx, trx, job, rows, cache);
+}
+
+type TicketValues = {
+  subject: string;
+  description: string;
+  reply: string;
+  status: string;
+  priority: string;
+  channel: string;
+  categoryId: number | null;
+  departmentId: number | null;
+  assigneeId: number | null;
+  tags: string[];
+  customFields: Record<string, unknown>;
+  customer: Contact;
+  organization: string | null;
+  createdAt?: Date;
+  solvedAt?: Date;
+  closedAt?: Date;
+};
+type Planned = {
+  r: PreparedRow;
+  v: TicketValues;
+  customer: { id: number; organizationId: number | null };
+  created: Date;
+  solvedAt: Date | null;
+  closedAt: Date | null;
+  replyAt: Date | null;
+  last: Date;
+};
+
+async function writeTickets(
+  ctx: AppContext,
+  trx: Trx,
+  job: { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean },
+  rows: PreparedRow[],
+  cache: WriteCache,
+) {
+  const now = new Date();
+  const categoryDepartments = new Map(
+    (await trx.selectFrom("categories").select(["id", "department_id"]).execute()).map((c) => [c.id, c.department_id]),
+  );
+  const planned: Planned[] = [];
+  for (const r of rows) {
+    const v = r.values as TicketValues;
+    const customer = await customerOf(trx, cache, v.customer, v.organization);
+    const created = v.createdAt ?? now;
+    const done = v.status === "solved" || v.status === "closed";
+    const solvedAt = done ? (v.solvedAt ?? v.closedAt ?? created) : null;
+    const closedAt = v.status === "closed" ? (v.closedAt ?? solvedAt ?? created) : null;
+    const replyAt = v.reply ? (solvedAt ?? created) : null;
+    const last = Math.max(created.getTime(), solvedAt?.getTime() ?? 0, closedAt?.getTime() ?? 0);
+    planned.push({ r, v, customer, created, solvedAt, closedAt, replyAt, last: new Date(last) });
+  }
+  const inserted = await trx
+    .insertInto("tickets")
+    .values(
+      planned.map(({ v, customer, created, solvedAt, closedAt, replyAt, last }) => ({
+        subject: v.subject,
+        description: v.description,
+        status: v.status,
+        priority: v.priority,
+        channel: v.channel,
+        category_id: v.categoryId,
+        customer_id: customer.id,
+        organization_id: customer.organizationId,
+        department_id: v.departmentId ?? (v.categoryId ? (categoryDepartments.get(v.categoryId) ?? null) : null),
+        assignee_id: v.assigneeId,
+        tags: v.tags,
+        custom_fields: JSON.stringify(v.customFields),
+        solved_at: solvedAt,
+        closed_at: closedAt,
+        first_response_at: replyAt,
+        last_staff_reply_at: replyAt,
+        last_customer_message_at: created,
+        status_changed_at: closedAt ?? solvedAt ?? created,
+        routing_status: v.assigneeId ? ("assigned" as const) : null,
+        created_at: created,
+        updated_at: last,
+      })),
+    )
+    .returningAll()
+    .execute();
+  const history = { imported: { source: job.source, importId: job.id } };
+  const events: Record<string, unknown>[] = [];
+  const messages: Record<string, unknown>[] = [];
+  const ev = (
+    ticketId: number,
+    at: Date,
+    type: string,
+    extra: Record<string, unknown> = {},
+    actor = { type: "system", id: null as number | null },
+  ) =>
+    events.push({
+      ticket_id: ticketId,
+      type,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      field: null,
+      before: null,
+      after: null,
+      data: null,
+      created_at: at.toISOString(),
+      ...extra,
+    });
+  inserted.forEach((t, i) => {
+    const { v, created, solvedAt, closedAt, replyAt } = planned[i];
+    ev(t.id, created, "created", {
+      after: { status: "new", priority: v.priority, channel: v.channel, categoryId: t.category_id, departmentId: t.department_id },
+      data: { complete: true, ...history },
+    });
+    if (v.assigneeId) ev(t.id, created, "assigned", { field: "assigneeId", after: v.assigneeId, data: history });
+    const staffActor = v.assigneeId ? { type: "staff", id: v.assigneeId } : undefined;
+    if (replyAt && v.reply) {
+      messages.push({
+        ticket_id: t.id,
+        visibility: "public",
+        author_type: staffActor ? "staff" : "system",
+        author_staff_id: staffActor?.id ?? null,
+        body_text: v.reply,
+        channel: v.channel,
+        created_at: replyAt.toISOString(),
+      });
+      ev(t.id, replyAt, "message_added", { data: { visibility: "public", ...history } }, staffActor);
+      ev(t.id, replyAt, "first_response", { data: history }, staffActor);
+    }
+    const status = (from: string, to: string, at: Date) =>
+      ev(t.id, at, "status_changed", { field: "status", before: from, after: to, data: history }, staffActor);
+    if (solvedAt) status("new", "solved", solvedAt);
+    if (closedAt) status("solved", "closed", closedAt);
+    if (!solvedAt && v.status !== "new") status("new", v.status, created);
+  });
+  if (messages.length)
+    await sql`insert into ticket_messages (ticket_id, visibility, author_type, author_staff_id, body_text, channel, created_at)
+      select ticket_id, visibility, author_type, author_staff_id, body_text, channel, created_at
+      from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(ticket_id int, visibility text, author_type text,
+        author_staff_id int, body_text text, channel text, created_at timestamptz)`.execute(trx);
+  await sql`insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
+    select ticket_id, type, actor_type, actor_id, field, before, after, data, created_at
+    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(ticket_id int, type text, actor_type text, actor_id int,
+      field text, before jsonb, after jsonb, data jsonb, created_at timestamptz)`.execute(trx);
+  await reindexTickets(
+    trx,
+    inserted.map((t) => t.id),
+  );
+  if (job.runAutomations)
+    for (const t of inserted)
+      if (!["solved", "closed"].includes(t.status)) await emitTicketEvent(ctx, trx, "ticket.created", t, { byKind: "system", byId: null });
+  await record(
+    trx,
+    job.source,
+    job.entity,
+    job.id,
+    inserted.map((t, i) => ({ externalId: planned[i].r.externalId, id: t.id })),
+  );
+  return inserted.map((t) => t.id);
+}
