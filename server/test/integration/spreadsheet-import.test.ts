@@ -13,7 +13,7 @@ let t: TestApp;
 let admin: Client;
 let agent: Client;
 let categoryId: number;
-let lina: { id: number; name: string };
+let lina: { id: number; name: string; email: string };
 beforeAll(async () => {
   ({ t, admin } = await appWithAdmin());
   const dept = await t.factory.department("售后服务部");
