@@ -12,7 +12,8 @@ import { alreadyImported, newWriteCache, writeRows } from "./write-imported";
 export const IMPORT_BATCH = 500;
 /** A running import not heard from for this long is taken up again (its process stopped). */
 const STALE_MS = 30_000;
-const LEASE_MS = 120_000;
+/** Held while working and renewed every quarter: a stopped process's import is taken up within this. */
+const LEASE_MS = 20_000;
 
 /**
  * Runs an import: the file read once from the top; rows an earlier run already handled are passed
