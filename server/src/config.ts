@@ -18,6 +18,7 @@ const envSchema = z.object({
   LOOPDESK_PUBLIC_URL: z.url().optional(),
   LOOPDESK_AUTO_CLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(4),
   LOOPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(20),
+  LOOPDESK_MAX_IMPORT_MB: z.coerce.number().int().min(1).max(1024).default(100),
   LOOPDESK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   LOOPDESK_SECURE_COOKIES: bool.default(false),
   LOOPDESK_TRUST_PROXY: bool.default(false),
@@ -79,6 +80,8 @@ export type Config = {
   publicUrl: string;
   autoCloseDays: number;
   maxUploadBytes: number;
+  /** Largest spreadsheet an import accepts. */
+  maxImportBytes: number;
   sessionDays: number;
   secureCookies: boolean;
   /** Believe X-Forwarded-For (only behind a reverse proxy that sets it): client addresses drive login throttling. */
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.LOOPDESK_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     autoCloseDays: e.LOOPDESK_AUTO_CLOSE_DAYS,
     maxUploadBytes: e.LOOPDESK_MAX_UPLOAD_MB * 1024 * 1024,
+    maxImportBytes: e.LOOPDESK_MAX_IMPORT_MB * 1024 * 1024,
     sessionDays: e.LOOPDESK_SESSION_DAYS,
     secureCookies: e.LOOPDESK_SECURE_COOKIES,
     trustProxy: e.LOOPDESK_TRUST_PROXY,

@@ -284,7 +284,11 @@ describe("spreadsheet import", () => {
   it("refuses bad files with a clear message, and only administrators import", async () => {
     const notXlsx = await upload(admin, "tickets", "工单.xlsx", Buffer.from("这不是 Excel 文件"));
     expect(notXlsx.statusCode).toBe(400);
-    expect(notXlsx.json().error).toMatchObject({ code: "import_rejected", message: expect.stringContaining("not an Excel workbook") });
+    expect(notXlsx.json().error).toMatchObject({
+      code: "import_rejected",
+      message: expect.stringContaining("not an Excel workbook"),
+      details: { reason: "not_xlsx" },
+    });
     const xls = await upload(admin, "tickets", "旧.xls", Buffer.from("d0cf11e0a1b11ae1000000", "hex"));
     expect(xls.json().error.message).toContain(".xls");
     const binary = await upload(admin, "tickets", "乱码.csv", Buffer.from([0x81, 0x30, 0xff, 0xfe, 0x00, 0x80, 0xff]));
@@ -301,5 +305,22 @@ describe("spreadsheet import", () => {
     expect(noContact.statusCode).toBe(400);
     expect(noContact.json().error.message).toContain("customerEmail");
     expect((await agent.get(`/api/v1/imports/${job.id}`)).statusCode).toBe(403);
+  });
+
+  it("refuses a file over the import limit with the limit named, and keeps nothing of it", async () => {
+    const small = await appWithAdmin({ LOOPDESK_MAX_IMPORT_MB: "1" });
+    try {
+      const big = Buffer.from(`主题,邮箱\r\n${"很长的一行工单内容,a@b.test\r\n".repeat(60_000)}`);
+      expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+      const res = await upload(small.admin, "tickets", "大文件.csv", big);
+      expect(res.statusCode).toBe(413);
+      expect(res.json().error).toMatchObject({ code: "payload_too_large", details: { reason: "too_large", maxMb: 1 } });
+      expect((await small.admin.get("/api/v1/imports")).json().items).toHaveLength(0);
+      const fs = await import("node:fs");
+      const dir = `${small.t.ctx.config.dataDir}/imports`;
+      expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
+    } finally {
+      await small.t.close();
+    }
   });
 });

@@ -18,12 +18,12 @@ import { activeDefinitions } from "../custom-fields/custom-field-service";
 export const IMPORT_QUEUE = "imports.run";
 /** Problems kept with a job (the count is kept whole). */
 export const PROBLEMS_KEPT = 1000;
-export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
 export const importsDir = (ctx: AppContext) => path.join(ctx.config.dataDir, "imports");
 export const importFile = (ctx: AppContext, job: { id: number; format: string }) => path.join(importsDir(ctx), `${job.id}.${job.format}`);
 
-const rejected = (message: string) => new AppError(400, "import_rejected", message);
+const rejected = (reason: string, message: string, detail: Record<string, string | number> = {}) =>
+  new AppError(400, "import_rejected", message, { reason, ...detail });
 
 export async function getImportRow(ctx: AppContext, id: number) {
   const row = await ctx.db
@@ -80,7 +80,7 @@ export async function listImports(ctx: AppContext) {
 }
 
 /**
- * 上传: the file is streamed to DATA_DIR/imports (at most 100 MB), recognized (xlsx, or CSV in
+ * 上传: the file is streamed to DATA_DIR/imports (at most LOOPDESK_MAX_IMPORT_MB), recognized (xlsx, or CSV in
  * UTF-8, UTF-8 with BOM or GBK), its rows counted, and its columns guessed from the headers.
  */
 export async function createImport(
@@ -98,10 +98,11 @@ export async function createImport(
       throw new AppError(
         413,
         "payload_too_large",
-        `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it into smaller files and import them one after another.`,
+        `The file is larger than ${ctx.config.maxImportBytes / 1024 / 1024} MB: split it into smaller files and import them one after another.`,
+        { reason: "too_large", maxMb: ctx.config.maxImportBytes / 1024 / 1024 },
       );
     const size = fs.statSync(tmp).size;
-    if (size === 0) throw rejected("The file is empty.");
+    if (size === 0) throw rejected("empty_file", "The file is empty.");
     let format: "xlsx" | "csv";
     let encoding: string | null = null;
     let headers: string[] = [];
@@ -119,13 +120,13 @@ export async function createImport(
         if (sample.length < 5) sample.push(r.cells);
       }
     } catch (e) {
-      if (e instanceof SpreadsheetError) throw rejected(e.message);
+      if (e instanceof SpreadsheetError) throw rejected(e.reason, e.message, e.detail);
       throw e;
     }
-    if (!headers.length) throw rejected("The file has no header row: the first row must name the columns.");
+    if (!headers.length) throw rejected("no_header", "The file has no header row: the first row must name the columns.");
     const dup = headers.find((h, i) => headers.indexOf(h) !== i);
-    if (dup) throw rejected(`Two columns are both named “${dup}”: give each column its own name.`);
-    if (total === 0) throw rejected("The file has a header row but no data rows.");
+    if (dup) throw rejected("duplicate_header", `Two columns are both named “${dup}”: give each column its own name.`, { column: dup });
+    if (total === 0) throw rejected("no_rows", "The file has a header row but no data rows.");
     const defs = await activeDefinitions(ctx.db, entity === "tickets" ? "ticket" : entity === "customers" ? "customer" : "organization");
     const columns = guessColumns(headers, IMPORT_FIELDS[entity], defs);
     const row = await ctx.db

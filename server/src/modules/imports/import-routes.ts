@@ -15,7 +15,6 @@ import type { AppContext } from "../../platform/context";
 import { AppError, ValidationError } from "../../platform/errors";
 import { route } from "../../platform/http/route";
 import {
-  MAX_IMPORT_BYTES,
   createImport,
   distinctValues,
   dryRunImport,
@@ -47,7 +46,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
     method: "POST",
     url: "/api/v1/imports",
     summary:
-      "Upload a spreadsheet (multipart: field 'entity' = tickets|customers|organizations, then 'file': .xlsx or CSV in UTF-8/GBK, at most 100 MB); columns are guessed (admin)",
+      "Upload a spreadsheet (multipart: field 'entity' = tickets|customers|organizations, then 'file': .xlsx or CSV in UTF-8/GBK, at most LOOPDESK_MAX_IMPORT_MB, default 100 MB); columns are guessed (admin)",
     tags,
     access: ADMIN,
     audit: { action: "imports.upload", targetType: "import" },
@@ -57,7 +56,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async ({ req, reply, principal }) => {
       if (!req.isMultipart())
         throw ValidationError([{ path: "file", code: "multipart_required", message: "Send the file as multipart/form-data." }]);
-      const file = await req.file({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1 }, throwFileSizeLimit: false });
+      const file = await req.file({ limits: { fileSize: ctx.config.maxImportBytes, files: 1 }, throwFileSizeLimit: false });
       if (!file) throw ValidationError([{ path: "file", code: "required", message: "No file was sent." }]);
       const entity = (file.fields.entity as { value?: string } | undefined)?.value ?? "tickets";
       if (!(importEntities as readonly string[]).includes(entity))

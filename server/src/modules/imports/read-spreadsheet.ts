@@ -8,7 +8,16 @@ export type SheetEncoding = "utf-8" | "utf-8-bom" | "gbk";
 /** A data row: its number as the spreadsheet shows it (the header is row 1) and its cells as text. */
 export type SheetRow = { row: number; cells: string[]; formulas: number[] };
 
-export class SpreadsheetError extends Error {}
+/** A file we cannot read; `reason` is what the UI words (with `detail` where there is one). */
+export class SpreadsheetError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly detail: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
+}
 
 /** Reads the first bytes to tell an Excel workbook (a zip) from CSV text. */
 export function detectFormat(file: string, name: string): SheetFormat {
@@ -21,8 +30,8 @@ export function detectFormat(file: string, name: string): SheetFormat {
   }
   if (head[0] === 0x50 && head[1] === 0x4b) return "xlsx";
   if (head[0] === 0xd0 && head[1] === 0xcf)
-    throw new SpreadsheetError("This is an old Excel 97–2003 file (.xls): save it as .xlsx or CSV in Excel, then upload again.");
-  if (/\.xlsx$/i.test(name)) throw new SpreadsheetError("The file is named .xlsx but is not an Excel workbook.");
+    throw new SpreadsheetError("old_xls", "This is an old Excel 97–2003 file (.xls): save it as .xlsx or CSV in Excel, then upload again.");
+  if (/\.xlsx$/i.test(name)) throw new SpreadsheetError("not_xlsx", "The file is named .xlsx but is not an Excel workbook.");
   return "csv";
 }
 
@@ -41,7 +50,10 @@ export function detectEncoding(sample: Buffer): SheetEncoding {
   } catch {}
   const text = iconv.decode(trimmed, "gbk");
   if (text.includes("\uFFFD"))
-    throw new SpreadsheetError("The file's text is neither UTF-8 nor GBK: save it from Excel as “CSV UTF-8” and upload again.");
+    throw new SpreadsheetError(
+      "bad_encoding",
+      "The file's text is neither UTF-8 nor GBK: save it from Excel as “CSV UTF-8” and upload again.",
+    );
   return "gbk";
 }
 
@@ -81,7 +93,7 @@ export async function* readSheet(file: string, format: SheetFormat): AsyncGenera
         yield { row, cells: cells.map((c) => c.trim()), formulas: [], header: row === 1 };
       }
     } catch (e) {
-      throw new SpreadsheetError(`The CSV cannot be read near row ${row + 1}: ${(e as Error).message}`);
+      throw new SpreadsheetError("bad_csv", `The CSV cannot be read near row ${row + 1}: ${(e as Error).message}`, { row: row + 1 });
     }
     return;
   }
@@ -113,7 +125,7 @@ export async function* readSheet(file: string, format: SheetFormat): AsyncGenera
     }
   } catch (e) {
     if (e instanceof SpreadsheetError) throw e;
-    throw new SpreadsheetError(`The workbook cannot be read: ${(e as Error).message}`);
+    throw new SpreadsheetError("bad_xlsx", `The workbook cannot be read: ${(e as Error).message}`);
   }
 }
 
