@@ -56,12 +56,16 @@ describe("demo workspace", () => {
       // …except the one whose personal-information erasure the demo shows.
       "every customer has an email": `select c.id from customers c where c.erased_at is null and not exists (select 1 from customer_identities i where i.customer_id = c.id and i.kind = 'email')`,
       "one customer was erased, with nothing personal left": `select c.id from customers c where c.erased_at is not null and (c.name <> '已删除的客户' or exists (select 1 from customer_identities i where i.customer_id = c.id) or (select count(*) from customers where erased_at is not null) <> 1)`,
-      "all within the last 90 days": `select id from tickets where created_at < now() - interval '91 days' or created_at > now()`,
-      "routed tickets have a team": `select id from tickets where assignee_id is not null and team_id is null`,
+      // …but last year's spreadsheet log, imported a month ago (history: never routed).
+      "all within the last 90 days": `select id from tickets t where (created_at < now() - interval '91 days' or created_at > now()) and not exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = t.id)`,
+      "routed tickets have a team": `select id from tickets t where assignee_id is not null and team_id is null and not exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = t.id)`,
+      "the imported log is last year's and finished": `select id from tickets t where exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = t.id) and (t.created_at > now() - interval '180 days' or t.status not in ('solved', 'closed') or t.first_response_at is null)`,
       "a transfer is in the history of every transferred ticket": `select t.id from tickets t where t.transfer_count > 0 and not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'transferred')`,
       "every rating is in the history": `select s.ticket_id from csat_surveys s where s.rating is not null and not exists (select 1 from ticket_events e where e.ticket_id = s.ticket_id and e.type = 'csat_received')`,
       "nobody holds more open tickets than their capacity": `select st.staff_id from agent_states st where st.open_count > st.capacity`,
     });
+    const imported = (await t.ctx.db.selectFrom("import_jobs").selectAll().execute())[0];
+    expect(imported).toMatchObject({ status: "done", created: 56, failed: 3, file_name: "2025年工单台账.xlsx" });
     const agent = await t.signIn("wangfang@demo.loopdesk.local", "loopdesk-demo");
     const found = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退货")}&limit=200`)).json().items;
     expect(found.length).toBeGreaterThan(0);

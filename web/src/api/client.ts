@@ -51,9 +51,13 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 export type UploadedFile = { id: number; filename: string; contentType: string; size: number; url: string };
 
-/** Uploads one file (multipart) and answers its id: an attachment for a message or ticket, or (`/kb/files`) an article's file. */
-export async function uploadFile(file: File, path = "/attachments"): Promise<UploadedFile> {
+/**
+ * Uploads one file (multipart) and answers what the server made of it: an attachment for a message
+ * or ticket, (`/kb/files`) an article's file, or (`/imports`, with fields sent before the file) an import.
+ */
+export async function uploadFile<T = UploadedFile>(file: File, path = "/attachments", fields: Record<string, string> = {}): Promise<T> {
   const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append("file", file, file.name);
   const res = await fetch(`/api/v1${path}`, {
     method: "POST",
@@ -64,5 +68,5 @@ export async function uploadFile(file: File, path = "/attachments"): Promise<Upl
   const data = await res.json().catch(() => undefined);
   if (!res.ok)
     throw new ApiError(res.status, data?.error?.code ?? "internal_error", data?.error?.message ?? res.statusText, data?.error?.details);
-  return data as UploadedFile;
+  return data as T;
 }

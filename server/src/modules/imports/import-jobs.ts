@@ -255,7 +255,7 @@ function requiredMapping(job: ImportRow) {
     missing.push(job.entity === "tickets" ? "customerEmail" : "email");
   if (missing.length)
     throw ValidationError(
-      missing.map((f) => ({ path: `columns`, code: "field_unmapped", message: `No column is mapped to ${f}.` })),
+      missing.map((f) => ({ path: `columns.${f}`, code: "field_unmapped", message: `No column is mapped to ${f}.` })),
       `Map a column to ${missing.join(", ")} first.`,
     );
 }

@@ -20,6 +20,7 @@ import { ClassificationAdmin } from "../classification/ClassificationAdmin";
 import { AiAdmin } from "../knowledge/AiAdmin";
 import { KnowledgeAdmin } from "../knowledge/KnowledgeAdmin";
 import { PrivacyRequestsAdmin } from "../privacy/PrivacyRequestsAdmin";
+import { DataAdmin } from "../data/DataAdmin";
 import { AuditLogAdmin } from "../security/AuditLogAdmin";
 import { MySecurity } from "../security/MySecurity";
 import { SsoAdmin } from "../security/SsoAdmin";
@@ -53,6 +54,7 @@ const sections = [
   { key: "sso", roles: ADMIN, element: <SsoAdmin /> },
   { key: "audit", roles: ADMIN, element: <AuditLogAdmin /> },
   { key: "privacy", roles: ADMIN, element: <PrivacyRequestsAdmin /> },
+  { key: "data", roles: ADMIN, element: <DataAdmin /> },
   { key: "canned", roles: EVERYONE, element: <CannedRepliesAdmin /> },
   { key: "tokens", roles: EVERYONE, element: <ApiTokensAdmin /> },
   { key: "security", roles: EVERYONE, element: <MySecurity /> },
