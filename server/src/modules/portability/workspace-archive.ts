@@ -49,6 +49,7 @@ export async function exportWorkspace(
   const dir = packed ? fs.mkdtempSync(path.join(path.dirname(out), ".export-")) : `${out}.partial`;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, "tables"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "files"), { recursive: true });
   try {
     const manifest = await db
       .transaction()
