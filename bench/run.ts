@@ -17,6 +17,7 @@ import { benchProcesses } from "./lib/process-bench";
 import { benchClassification } from "./lib/classification-bench";
 import { benchKnowledge } from "./lib/knowledge-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
+import { benchImport } from "./lib/portability-bench";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -442,6 +443,40 @@ async function runKnowledgeBench() {
   }
 }
 
+/** Issue 22: a 100,000-row Excel import on PostgreSQL (durable settings), then an export of the workspace it made. */
+async function benchImportPostgres() {
+  const pgServer = await startPostgres({ durable: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-import-"));
+  let server: RunningServer | undefined;
+  try {
+    await createDatabase(pgServer, "loopdesk_import");
+    const url = pgServer.socketUrl("loopdesk_import");
+    const env = { DATA_DIR: dataDir, DATABASE_URL: url };
+    server = await spawnServer(
+      { ...env, LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password, LOOPDESK_DEMO: "false", LOG_LEVEL: "warn" },
+      { timeoutMs: 120_000 },
+    );
+    const bearer = await token(server, ADMIN.email, ADMIN.password);
+    const rows = args.quick ? 10_000 : 100_000;
+    log(`import: ${rows} rows from Excel`);
+    const result = await benchImport({ url: server.url, pid: server.child.pid as number }, client(server, bearer), bearer, {
+      rows,
+      dir: dataDir,
+      exportEnv: env,
+      serverDir: path.join(here, "..", "server"),
+    });
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-import${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify({ engine: "postgres", import: result, at: new Date().toISOString() }, null, 2)}\n`);
+    log("import", result);
+
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server?.stop();
+    pgServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -461,6 +496,11 @@ async function main() {
   }
   if (args.only === "knowledge") {
     await runKnowledgeBench();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "import") {
+    await benchImportPostgres();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }
@@ -493,6 +533,7 @@ async function main() {
   }
   await runClassificationBench();
   await runKnowledgeBench();
+  await benchImportPostgres();
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }
 

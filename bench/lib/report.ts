@@ -1,5 +1,6 @@
 import type { benchClassification } from "./classification-bench";
 import type { benchKnowledge } from "./knowledge-bench";
+import type { benchImport } from "./portability-bench";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -72,6 +73,7 @@ export function writeReport(resultsDir: string, target: string) {
   let processes: ProcessResult | undefined;
   let classification: ClassificationResult | undefined;
   let knowledge: KnowledgeResult | undefined;
+  let imports: ImportResult | undefined;
   for (const f of fs
     .readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json") && !f.includes("quick"))
@@ -81,6 +83,7 @@ export function writeReport(resultsDir: string, target: string) {
     else if (f.includes("-processes")) processes = r as ProcessResult;
     else if (f.includes("-classification")) classification = r as ClassificationResult;
     else if (f.includes("-knowledge")) knowledge = r as KnowledgeResult;
+    else if (f.includes("-import")) imports = r as ImportResult;
     else if (f.includes("-analytics")) analytics.set(r.engine, r as AnalyticsResult);
     else latest.set(r.engine, r as Result);
   }
@@ -195,6 +198,7 @@ export function writeReport(resultsDir: string, target: string) {
   if (processes) lines.push(...processSection(processes));
   if (classification) lines.push(...classificationSection(classification));
   if (knowledge) lines.push(...knowledgeSection(knowledge));
+  if (imports) lines.push(...importSection(imports));
   fs.writeFileSync(target, `${lines.join("\n")}\n`);
 }
 
@@ -332,6 +336,34 @@ function processSection(p: ProcessResult) {
 
 type ClassificationResult = Awaited<ReturnType<typeof benchClassification>> & { at: string };
 type KnowledgeResult = Awaited<ReturnType<typeof benchKnowledge>> & { at: string; engine: string };
+
+type ImportResult = { engine: string; at: string; import: Awaited<ReturnType<typeof benchImport>> };
+
+function importSection(r: ImportResult) {
+  const i = r.import;
+  const e = i.export;
+  return [
+    `## Spreadsheet import and export — ${r.at.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `A ${i.rows.toLocaleString("en")}-row Excel ticket log (${i.fileMiB} MiB; Chinese headers, varied texts, 3,000 customers, statuses and`,
+    "priorities in their own words, a year of times) uploaded over HTTP to a `loopdesk start` process on PostgreSQL",
+    "(durable settings), columns guessed, checked row by row, then imported by the durable job (batches of 1,000 rows, each",
+    "one transaction; customers found or created, tickets with their history, first reply, search index and import records).",
+    "",
+    "| Step | Result |",
+    "| --- | --- |",
+    `| Upload and recognize (count rows, guess columns) | ${i.uploadSeconds} s |`,
+    `| Check every row (dry run) | ${i.checkSeconds} s |`,
+    `| Import | ${i.importSeconds} s — **${i.rowsPerSecond.toLocaleString("en")} rows/s** (target ≥ 2,000) |`,
+    `| Server RSS before → peak | ${i.serverRssBeforeMiB} → ${i.serverRssPeakMiB} MiB (growth ${i.serverRssGrowthMiB} MiB; target ≤ 300) |`,
+    ...(e
+      ? [
+          `| \`loopdesk export\` of the resulting workspace (${i.rows.toLocaleString("en")} tickets) | ${e.seconds} s, ${e.archiveMiB} MiB .tar.gz, peak RSS ${e.peakRssMiB} MiB |`,
+        ]
+      : []),
+    "",
+  ];
+}
 
 function knowledgeSection(k: KnowledgeResult) {
   const row = (label: string, r: { mrrAt5: number; top1: number }) =>

@@ -36,11 +36,23 @@ export function parseWhen(text: string, timeZone: string): Date | undefined {
   const parts = [y, mo, d, h, mi, s].map(Number);
   if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[2] > 31 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return undefined;
   const asUtc = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]);
+  if (new Date(asUtc).getUTCDate() !== parts[2]) return undefined; // 2月30日
   return new Date(asUtc - zoneOffsetMs(asUtc, timeZone));
 }
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 function zoneOffsetMs(utcMs: number, timeZone: string) {
-  const f = new Intl.DateTimeFormat("en-US", {
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    f = formatIn(timeZone);
+    zoneFormats.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - utcMs;
+}
+
+const formatIn = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -50,9 +62,6 @@ function zoneOffsetMs(utcMs: number, timeZone: string) {
     minute: "2-digit",
     second: "2-digit",
   });
-  const p = Object.fromEntries(f.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
-  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - utcMs;
-}
 
 const lower = (s: string) => s.trim().toLowerCase();
 

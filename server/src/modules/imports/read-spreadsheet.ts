@@ -1,7 +1,36 @@
 import fs from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 import iconv from "iconv-lite";
+
+// exceljs's streaming reader turns each compressed chunk into text on its own, so a Chinese
+// character split between two chunks becomes "�" (exceljs issues #2084, #2316; unfixed in 4.4).
+// The worksheet and shared-string streams are decoded here instead, with a decoder that carries a
+// split character over to the next chunk. (Both methods are exceljs's own, given our streams.)
+type ReaderInternals = {
+  _parseWorksheet: (this: unknown, iterator: AsyncIterable<Buffer | string>, sheetNo: string) => unknown;
+  _parseSharedStrings: (this: unknown, entry: NodeJS.ReadableStream) => unknown;
+};
+const readerProto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderInternals;
+const parseWorksheet = readerProto._parseWorksheet;
+const parseSharedStrings = readerProto._parseSharedStrings;
+async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>) {
+  const decoder = new StringDecoder("utf8");
+  for await (const chunk of chunks) {
+    const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+readerProto._parseWorksheet = function (iterator, sheetNo) {
+  return parseWorksheet.call(this, wholeCharacters(iterator), sheetNo);
+};
+readerProto._parseSharedStrings = function (entry) {
+  entry.setEncoding("utf8");
+  return parseSharedStrings.call(this, entry);
+};
 
 export type SheetFormat = "xlsx" | "csv";
 export type SheetEncoding = "utf-8" | "utf-8-bom" | "gbk";

@@ -9,7 +9,7 @@ import { readSheet } from "./read-spreadsheet";
 import { alreadyImported, newWriteCache, writeRows } from "./write-imported";
 
 /** Rows per transaction: a batch commits whole, with the job's progress. */
-export const IMPORT_BATCH = 500;
+export const IMPORT_BATCH = 1000;
 /** A running import not heard from for this long is taken up again (its process stopped). */
 const STALE_MS = 30_000;
 /** Held while working and renewed every quarter: a stopped process's import is taken up within this. */
@@ -36,10 +36,17 @@ async function runImport(ctx: AppContext, id: number) {
   const target = { id, source: job.source, entity: job.entity, runAutomations: job.options.runAutomations ?? false };
   let done = 0;
   let batch: PreparedRow[] = [];
+  // One batch is written while the next is read: the database works while this process parses.
+  let writing: Promise<void> = Promise.resolve();
   const commit = async () => {
     const rows = batch;
     batch = [];
+    await writing;
     if (done <= job.processed_rows) return;
+    writing = write(rows, done);
+    writing.catch(() => {}); // awaited (and thrown) before the next batch or at the end
+  };
+  const write = async (rows: PreparedRow[], processed: number) => {
     const problems: ImportProblem[] = rows.flatMap((r) => r.problems);
     const failing = rows.filter((r) => r.problems.some((p) => !p.warning));
     const clean = rows.filter((r) => !r.problems.some((p) => !p.warning));
@@ -55,7 +62,7 @@ async function runImport(ctx: AppContext, id: number) {
       await trx
         .updateTable("import_jobs")
         .set({
-          processed_rows: done,
+          processed_rows: processed,
           created: sql`created + ${fresh.length}`,
           skipped: sql`skipped + ${clean.length - fresh.length}`,
           failed: sql`failed + ${failing.length}`,
@@ -80,6 +87,7 @@ async function runImport(ctx: AppContext, id: number) {
     if (batch.length >= IMPORT_BATCH) await commit();
   }
   await commit();
+  await writing;
   const finished = await ctx.db
     .updateTable("import_jobs")
     .set({ status: "done", finished_at: new Date(), heartbeat_at: null })
