@@ -59,6 +59,7 @@ describe("demo workspace", () => {
       // …but last year's spreadsheet log, imported a month ago (history: never routed).
       "all within the last 90 days": `select id from tickets t where (created_at < now() - interval '91 days' or created_at > now()) and not exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = t.id)`,
       "routed tickets have a team": `select id from tickets t where assignee_id is not null and team_id is null and not exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = t.id)`,
+      "the imported history is all from before the import (nothing fired on it since)": `select e.id from ticket_events e where e.created_at > now() - interval '30 days' and exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = e.ticket_id)`,
       "the imported log is last year's and finished": `select id from tickets t where exists (select 1 from import_records i where i.entity = 'tickets' and i.local_id = t.id) and (t.created_at > now() - interval '180 days' or t.status not in ('solved', 'closed') or t.first_response_at is null)`,
       "a transfer is in the history of every transferred ticket": `select t.id from tickets t where t.transfer_count > 0 and not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'transferred')`,
       "every rating is in the history": `select s.ticket_id from csat_surveys s where s.rating is not null and not exists (select 1 from ticket_events e where e.ticket_id = s.ticket_id and e.type = 'csat_received')`,

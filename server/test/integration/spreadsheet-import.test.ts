@@ -208,13 +208,15 @@ describe("spreadsheet import", () => {
 
     const tickets = await t.ctx.db.selectFrom("tickets").selectAll().orderBy("id").execute();
     expect(tickets.map((x) => [x.status, x.priority, x.category_id, x.assignee_id])).toEqual([
-      ["solved", "normal", categoryId, lina.id],
+      // Solved a year ago: closed, as the auto-close would have done four days after solving.
+      ["closed", "normal", categoryId, lina.id],
       ["closed", "urgent", categoryId, lina.id],
       ["open", "high", null, null],
       ["pending", "normal", null, null],
     ]);
     expect(tickets[0].created_at.toISOString()).toBe("2025-03-01T01:15:00.000Z"); // 09:15 in Shanghai
     expect(tickets[0].solved_at?.toISOString()).toBe("2025-03-01T08:40:00.000Z");
+    expect(tickets[0].closed_at?.toISOString()).toBe("2025-03-05T08:40:00.000Z");
     expect(tickets[0].tags).toEqual(["退货", "鞋类"]);
     expect(tickets[2].tags).toEqual(["发票"]);
     // History only: no domain events (so no routing, SLA, triggers, notifications or webhooks), no mail.
@@ -226,7 +228,14 @@ describe("spreadsheet import", () => {
       .where("ticket_id", "=", tickets[0].id)
       .orderBy("id")
       .execute();
-    expect(history.map((h) => h.type)).toEqual(["created", "assigned", "message_added", "first_response", "status_changed"]);
+    expect(history.map((h) => h.type)).toEqual([
+      "created",
+      "assigned",
+      "message_added",
+      "first_response",
+      "status_changed",
+      "status_changed",
+    ]);
     expect(history[0].data).toMatchObject({ imported: { source: "spreadsheet", importId: job.id } });
     // Searchable at once, and in the reports once analytics refreshes.
     const found = (await agent.get(`/api/v1/search?q=${encodeURIComponent("鞋码")}`)).json();

@@ -164,6 +164,7 @@ async function writeTickets(
   cache: WriteCache,
 ) {
   const now = new Date();
+  const autoCloseMs = ctx.config.autoCloseDays * 86_400_000;
   const categoryDepartments = new Map(
     (await trx.selectFrom("categories").select(["id", "department_id"]).execute()).map((c) => [c.id, c.department_id]),
   );
@@ -174,7 +175,16 @@ async function writeTickets(
     const created = v.createdAt ?? now;
     const done = v.status === "solved" || v.status === "closed";
     const solvedAt = done ? (v.solvedAt ?? v.closedAt ?? created) : null;
-    const closedAt = v.status === "closed" ? (v.closedAt ?? solvedAt ?? created) : null;
+    // A ticket solved longer ago than the auto-close period is imported closed, as Loopdesk would
+    // have closed it then (not closed now by the automation, with today's date in its history).
+    const autoClosed = v.status === "solved" && solvedAt && solvedAt.getTime() + autoCloseMs < now.getTime();
+    const closedAt =
+      v.status === "closed"
+        ? (v.closedAt ?? solvedAt ?? created)
+        : autoClosed && solvedAt
+          ? new Date(solvedAt.getTime() + autoCloseMs)
+          : null;
+    if (autoClosed) v.status = "closed";
     const replyAt = v.reply ? (solvedAt ?? created) : null;
     const last = Math.max(created.getTime(), solvedAt?.getTime() ?? 0, closedAt?.getTime() ?? 0);
     planned.push({ r, v, customer, created, solvedAt, closedAt, replyAt, last: new Date(last) });
@@ -201,7 +211,8 @@ async function writeTickets(
         last_staff_reply_at: replyAt,
         last_customer_message_at: created,
         status_changed_at: closedAt ?? solvedAt ?? created,
-        routing_status: v.assigneeId ? ("assigned" as const) : null,
+        // Assigned by people in the old system, not by routing here.
+        routing_status: v.assigneeId ? ("manual" as const) : null,
         created_at: created,
         updated_at: last,
       })),

@@ -31,6 +31,8 @@ const HEAD = [
 ];
 const STATES = ["已完成", "已完成", "已完成", "已关闭", "已关闭"];
 const URGENCY = ["一般", "一般", "一般", "较急", "特急"];
+const SURNAMES = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"];
+const GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "军", "杰", "娟", "涛", "明", "超", "霞", "平", "刚"];
 
 /**
  * The spreadsheet the team kept before Loopdesk (2025年工单台账.xlsx, from September to November of
@@ -59,7 +61,7 @@ export async function seedDemoImports(ctx: AppContext, db: Transaction<DB>, r: R
       r.pick(URGENCY),
       category.name,
       r.pick(agents).name,
-      `客户${String.fromCharCode(0x7532 + (i % 10))}${i}`,
+      `${r.pick(SURNAMES)}${r.pick(GIVEN)}${r.chance(0.5) ? r.pick(GIVEN) : ""}`,
       `legacy${n}@example.cn`,
       `1390000${String(n).padStart(4, "0")}`,
       local(created),
