@@ -290,6 +290,34 @@ describe("spreadsheet import", () => {
     ]);
   });
 
+  it("puts tickets on the customers people already are, learning the contacts the file adds", async () => {
+    const known = await t.factory.customer({ email: "known@csv.test", name: "老客户" });
+    const csv = "主题,客户邮箱,手机\r\n打印机卡纸,known@csv.test,13600000009\r\n屏幕闪烁,,13600000009\r\n新问题,brand-new@csv.test,\r\n";
+    const job = (await upload(admin, "tickets", "老客户.csv", Buffer.from(csv))).json();
+    await admin.request("PUT", `/api/v1/imports/${job.id}/mapping`, { columns: job.columns });
+    await admin.post(`/api/v1/imports/${job.id}/start`);
+    await t.ctx.jobs.drain();
+    expect((await admin.get(`/api/v1/imports/${job.id}`)).json()).toMatchObject({ status: "done", created: 3 });
+    const rows = await t.ctx.db
+      .selectFrom("tickets")
+      .select(["subject", "customer_id"])
+      .where("subject", "in", ["打印机卡纸", "屏幕闪烁", "新问题"])
+      .orderBy("id")
+      .execute();
+    expect(rows.map((r) => r.customer_id)).toEqual([known.id, known.id, expect.any(Number)]);
+    expect(rows[2].customer_id).not.toBe(known.id);
+    const contacts = await t.ctx.db
+      .selectFrom("customer_identities")
+      .select(["kind", "value"])
+      .where("customer_id", "=", known.id)
+      .orderBy("kind")
+      .execute();
+    expect(contacts).toEqual([
+      { kind: "email", value: "known@csv.test" },
+      { kind: "phone", value: "13600000009" },
+    ]);
+  });
+
   it("refuses bad files with a clear message, and only administrators import", async () => {
     const notXlsx = await upload(admin, "tickets", "工单.xlsx", Buffer.from("这不是 Excel 文件"));
     expect(notXlsx.statusCode).toBe(400);

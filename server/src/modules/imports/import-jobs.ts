@@ -11,7 +11,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from "../../p
 import { enqueue } from "../../platform/jobs/job-queue";
 import { IMPORT_FIELDS, guessColumns } from "./import-fields";
 import { allowedFields, rowChecker } from "./prepare-rows";
-import { SpreadsheetError, detectEncoding, detectFormat, readSheet } from "./read-spreadsheet";
+import { SpreadsheetError, detectEncoding, detectFormat, readSheet, sampleOf } from "./read-spreadsheet";
 import { alreadyImported } from "./write-imported";
 import { activeDefinitions } from "../custom-fields/custom-field-service";
 
@@ -110,7 +110,7 @@ export async function createImport(
     let total = 0;
     try {
       format = detectFormat(tmp, fileName);
-      if (format === "csv") encoding = detectEncoding(fs.readFileSync(tmp).subarray(0, 65_536));
+      if (format === "csv") encoding = detectEncoding(sampleOf(tmp));
       for await (const r of readSheet(tmp, format)) {
         if (r.header) {
           headers = r.cells.map((h, i) => h || `(${i + 1})`);

@@ -97,7 +97,8 @@ function lastCharBoundary(b: Buffer) {
   return end;
 }
 
-function sampleOf(file: string) {
+/** The first 64 KiB of a file (enough to recognize its encoding). */
+export function sampleOf(file: string) {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(65_536);
