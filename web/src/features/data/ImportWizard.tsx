@@ -1,0 +1,418 @@
+import type { DryRunReport, ImportJob, MappedField, ValueMap } from "@loopdesk/contracts/imports";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Button, Card, Checkbox, Input, Progress, Result, Select, Space, Steps, Table, Tag, Typography } from "antd";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router";
+import { api } from "../../api/client";
+import { useNamed } from "../tickets/ticket-api";
+import { type DistinctValues, FIELDS, importErrorText, importKey, useImport } from "./import-api";
+
+const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
+const PRIORITIES = ["low", "normal", "high", "urgent"];
+const CHANNELS = ["email", "portal", "widget", "wecom", "dingtalk", "feishu", "phone", "api"];
+
+/** 导入向导 for one uploaded file: columns → values → check → import → summary. Reloading resumes at its step. */
+export function ImportWizard() {
+  const id = Number(useParams().id);
+  const job = useImport(id);
+  if (job.isLoading || !job.data) return <Card loading />;
+  return <WizardFor job={job.data} />;
+}
+
+function WizardFor({ job }: { job: ImportJob }) {
+  const { t } = useTranslation();
+  const started = job.status !== "uploaded";
+  const [step, setStep] = useState(started ? 3 : 0);
+  useEffect(() => {
+    if (started) setStep(3);
+  }, [started]);
+  return (
+    <Space direction="vertical" style={{ width: "100%" }} size="middle">
+      <Space wrap>
+        <Link to="/admin/data">{t("imports.back")}</Link>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {job.fileName}
+        </Typography.Title>
+        <Tag>{t(`imports.entities.${job.entity}`)}</Tag>
+        <Typography.Text type="secondary">
+          {t("imports.fileFacts", { rows: job.totalRows, format: job.format.toUpperCase(), encoding: job.encoding ?? "" })}
+        </Typography.Text>
+      </Space>
+      <Steps
+        current={step}
+        size="small"
+        items={[
+          { title: t("imports.steps.columns") },
+          { title: t("imports.steps.values") },
+          { title: t("imports.steps.check") },
+          { title: t("imports.steps.import") },
+        ]}
+      />
+      {step === 0 && <ColumnStep job={job} onNext={() => setStep(1)} />}
+      {step === 1 && <ValueStep job={job} onBack={() => setStep(0)} onNext={() => setStep(2)} />}
+      {step === 2 && <CheckStep job={job} onBack={() => setStep(1)} />}
+      {step === 3 && <ProgressStep job={job} />}
+    </Space>
+  );
+}
+
+function useSaveMapping(job: ImportJob) {
+  const qc = useQueryClient();
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  return useMutation({
+    mutationFn: (body: { columns: Record<string, string>; valueMap: ValueMap; options: { runAutomations: boolean }; saveAs?: string }) =>
+      api<ImportJob>(`/imports/${job.id}/mapping`, { method: "PUT", body }),
+    onSuccess: (saved) => qc.setQueryData(importKey(job.id), saved),
+    onError: (e) => void message.error(importErrorText(t, e)),
+  });
+}
+
+function ColumnStep({ job, onNext }: { job: ImportJob; onNext: () => void }) {
+  const { t } = useTranslation();
+  const [columns, setColumns] = useState<Record<string, string>>(job.columns);
+  const [saveAs, setSaveAs] = useState("");
+  const save = useSaveMapping(job);
+  const mappings = useQuery({
+    queryKey: ["import-mappings", job.entity],
+    queryFn: async () =>
+      (
+        await api<{ items: { id: number; name: string; columns: Record<string, string>; valueMap: ValueMap }[] }>(
+          `/import-mappings?entity=${job.entity}`,
+        )
+      ).items,
+  });
+  const custom = useQuery({
+    queryKey: ["custom-fields", job.entity],
+    queryFn: async () =>
+      (await api<{ items: { key: string; label: string; entity: string; active: boolean }[] }>("/custom-fields")).items.filter(
+        (f) => f.active && f.entity === { tickets: "ticket", customers: "customer", organizations: "organization" }[job.entity],
+      ),
+  });
+  const options = [
+    { value: "", label: t("imports.skipColumn") },
+    ...FIELDS[job.entity].map((f) => ({ value: f, label: t(`imports.fields.${f}`) })),
+    ...(custom.data ?? []).map((f) => ({ value: `custom.${f.key}`, label: `${t("imports.customField")}：${f.label}` })),
+  ];
+  const used = Object.values(columns).filter(Boolean);
+  return (
+    <Card size="small" title={t("imports.columnsTitle")}>
+      {!!mappings.data?.length && (
+        <Space style={{ marginBottom: 12 }}>
+          <span>{t("imports.useSaved")}</span>
+          <Select
+            style={{ width: 240 }}
+            placeholder={t("imports.savedMapping")}
+            options={mappings.data.map((m) => ({ value: m.id, label: m.name }))}
+            onChange={(v) => {
+              const m = mappings.data?.find((x) => x.id === v);
+              if (m) setColumns(Object.fromEntries(job.headers.map((h) => [h, m.columns[h] ?? ""])));
+            }}
+          />
+        </Space>
+      )}
+      <Table
+        rowKey="header"
+        size="small"
+        pagination={false}
+        dataSource={job.headers.map((header, i) => ({ header, i }))}
+        columns={[
+          { title: t("imports.theirColumn"), dataIndex: "header", width: 200 },
+          {
+            title: t("imports.examples"),
+            render: (_, r) => (
+              <Typography.Text type="secondary" ellipsis style={{ maxWidth: 320 }}>
+                {job.sample
+                  .map((s) => s[r.i])
+                  .filter(Boolean)
+                  .slice(0, 3)
+                  .join(" · ")}
+              </Typography.Text>
+            ),
+          },
+          {
+            title: t("imports.ourField"),
+            width: 240,
+            render: (_, r) => (
+              <Select
+                style={{ width: "100%" }}
+                showSearch
+                optionFilterProp="label"
+                aria-label={r.header}
+                data-testid={`import-column-${r.i}`}
+                value={columns[r.header] ?? ""}
+                options={options.map((o) => ({ ...o, disabled: !!o.value && o.value !== columns[r.header] && used.includes(o.value) }))}
+                onChange={(v) => setColumns({ ...columns, [r.header]: v })}
+              />
+            ),
+          },
+        ]}
+      />
+      <Space style={{ marginTop: 12 }} wrap>
+        <Input
+          placeholder={t("imports.saveAsPlaceholder")}
+          value={saveAs}
+          onChange={(e) => setSaveAs(e.target.value)}
+          style={{ width: 260 }}
+        />
+        <Button
+          type="primary"
+          loading={save.isPending}
+          data-testid="import-columns-next"
+          onClick={() =>
+            save.mutate(
+              { columns, valueMap: job.valueMap, options: job.options, ...(saveAs.trim() ? { saveAs: saveAs.trim() } : {}) },
+              { onSuccess: onNext },
+            )
+          }
+        >
+          {t("imports.next")}
+        </Button>
+      </Space>
+    </Card>
+  );
+}
+
+function ValueStep({ job, onBack, onNext }: { job: ImportJob; onBack: () => void; onNext: () => void }) {
+  const { t } = useTranslation();
+  const values = useQuery({
+    queryKey: ["import-values", job.id, job.columns],
+    queryFn: () => api<DistinctValues>(`/imports/${job.id}/values`),
+  });
+  const categories = useNamed("/categories");
+  const departments = useNamed("/departments");
+  const staff = useNamed("/staff");
+  const [map, setMap] = useState<ValueMap>(job.valueMap);
+  const save = useSaveMapping(job);
+  const choices = (field: MappedField): { value: string | number; label: string }[] => {
+    if (field === "status") return STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }));
+    if (field === "priority") return PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }));
+    if (field === "channel") return CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }));
+    const list = field === "category" ? categories.data : field === "department" ? departments.data : staff.data;
+    return (list ?? []).map((x) => ({ value: x.id, label: x.name }));
+  };
+  const fields = (Object.keys(values.data ?? {}) as MappedField[]).filter((f) => values.data?.[f]?.length);
+  const unknown = fields.reduce(
+    (n, f) => n + (values.data?.[f] ?? []).filter((v) => !v.known && map[f]?.[v.value] === undefined).length,
+    0,
+  );
+  return (
+    <Card size="small" title={t("imports.valuesTitle")} loading={values.isLoading}>
+      {fields.length === 0 && <Typography.Paragraph type="secondary">{t("imports.noValuesToMap")}</Typography.Paragraph>}
+      {unknown > 0 && (
+        <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t("imports.unknownValues", { count: unknown })} />
+      )}
+      {fields.map((field) => (
+        <div key={field} style={{ marginBottom: 16 }}>
+          <Typography.Text strong>{t(`imports.fields.${field}`)}</Typography.Text>
+          <Table
+            rowKey="value"
+            size="small"
+            pagination={false}
+            dataSource={values.data?.[field] ?? []}
+            columns={[
+              {
+                title: t("imports.theirValue"),
+                render: (_, v) => (
+                  <Space>
+                    <span>{v.value}</span>
+                    {!v.known && map[field]?.[v.value] === undefined && <Tag color="orange">{t("imports.unknown")}</Tag>}
+                  </Space>
+                ),
+              },
+              { title: t("imports.rows"), dataIndex: "rows", width: 80 },
+              {
+                title: t("imports.ourValue"),
+                width: 260,
+                render: (_, v) => (
+                  <Select
+                    style={{ width: "100%" }}
+                    allowClear
+                    showSearch
+                    optionFilterProp="label"
+                    aria-label={`${field}:${v.value}`}
+                    placeholder={t("imports.leaveEmpty")}
+                    value={map[field]?.[v.value] ?? v.mapped ?? undefined}
+                    options={choices(field)}
+                    onChange={(chosen) => setMap({ ...map, [field]: { ...(map[field] ?? {}), [v.value]: chosen ?? null } })}
+                  />
+                ),
+              },
+            ]}
+          />
+        </div>
+      ))}
+      <Space>
+        <Button onClick={onBack}>{t("imports.back")}</Button>
+        <Button
+          type="primary"
+          loading={save.isPending}
+          data-testid="import-values-next"
+          onClick={() => save.mutate({ columns: job.columns, valueMap: map, options: job.options }, { onSuccess: onNext })}
+        >
+          {t("imports.next")}
+        </Button>
+      </Space>
+    </Card>
+  );
+}
+
+function CheckStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [runAutomations, setRunAutomations] = useState(job.options.runAutomations);
+  const check = useMutation({
+    mutationFn: () => api<DryRunReport>(`/imports/${job.id}/dry-run`, { method: "POST", body: {} }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: importKey(job.id) }),
+    onError: (e) => void message.error(importErrorText(t, e)),
+  });
+  const save = useSaveMapping(job);
+  const start = useMutation({
+    mutationFn: async () => {
+      if (runAutomations !== job.options.runAutomations)
+        await save.mutateAsync({ columns: job.columns, valueMap: job.valueMap, options: { runAutomations } });
+      return api<ImportJob>(`/imports/${job.id}/start`, { method: "POST", body: {} });
+    },
+    onSuccess: (saved) => qc.setQueryData(importKey(job.id), saved),
+    onError: (e) => void message.error(importErrorText(t, e)),
+  });
+  const report = job.dryRun;
+  return (
+    <Card size="small" title={t("imports.checkTitle")}>
+      <Typography.Paragraph type="secondary">{t("imports.checkHelp")}</Typography.Paragraph>
+      <Button onClick={() => check.mutate()} loading={check.isPending} data-testid="import-check">
+        {report ? t("imports.checkAgain") : t("imports.check")}
+      </Button>
+      {report && (
+        <>
+          <Space wrap style={{ margin: "12px 0" }} data-testid="import-check-summary">
+            <Tag color="green">{t("imports.willImport", { count: report.ok })}</Tag>
+            {report.withProblems > 0 && <Tag color="red">{t("imports.withProblems", { count: report.withProblems })}</Tag>}
+            {report.alreadyImported > 0 && <Tag>{t("imports.alreadyImported", { count: report.alreadyImported })}</Tag>}
+            {report.duplicates > 0 && <Tag color="orange">{t("imports.duplicates", { count: report.duplicates })}</Tag>}
+            {report.warnings > 0 && <Tag color="gold">{t("imports.warnings", { count: report.warnings })}</Tag>}
+            {report.problemCount > 0 && (
+              <Button size="small" href={`/api/v1/imports/${job.id}/report`} data-testid="import-report-download">
+                {t("imports.downloadReport")}
+              </Button>
+            )}
+          </Space>
+          <ProblemTable problems={report.problems} />
+          <Space direction="vertical" style={{ marginTop: 12 }}>
+            <Checkbox checked={runAutomations} onChange={(e) => setRunAutomations(e.target.checked)}>
+              {t("imports.runAutomations")}
+            </Checkbox>
+            <Space>
+              <Button onClick={onBack}>{t("imports.back")}</Button>
+              <Button
+                type="primary"
+                disabled={report.ok === 0}
+                loading={start.isPending}
+                onClick={() => start.mutate()}
+                data-testid="import-start"
+              >
+                {t("imports.start", { count: report.ok })}
+              </Button>
+            </Space>
+          </Space>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function ProblemTable({ problems }: { problems: ImportJob["problems"] }) {
+  const { t } = useTranslation();
+  if (!problems.length) return null;
+  return (
+    <Table
+      rowKey={(p) => `${p.row}-${p.column}-${p.code}`}
+      size="small"
+      dataSource={problems}
+      pagination={{ pageSize: 10, showSizeChanger: false }}
+      data-testid="import-problems"
+      columns={[
+        { title: t("imports.row"), dataIndex: "row", width: 80 },
+        { title: t("imports.column"), dataIndex: "column", width: 140, render: (c: string) => c || "—" },
+        {
+          title: t("imports.value"),
+          width: 200,
+          render: (_, p) => (p.code === "duplicate_row" ? t("imports.sameAsRow", { row: p.value }) : (p.value ?? "")),
+        },
+        {
+          title: t("imports.problem"),
+          render: (_, p) => (
+            <Space>
+              {p.warning ? <Tag color="gold">{t("imports.taken")}</Tag> : <Tag color="red">{t("imports.notTaken")}</Tag>}
+              {t(`imports.problems.${p.code}`)}
+            </Space>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+function ProgressStep({ job }: { job: ImportJob }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const records = useQuery({
+    queryKey: ["import-records", job.id],
+    enabled: job.status === "done",
+    queryFn: async () => (await api<{ items: { id: number; label: string }[] }>(`/imports/${job.id}/records`)).items,
+  });
+  const percent = job.totalRows ? Math.floor((job.processedRows / job.totalRows) * 100) : 0;
+  if (job.status === "done")
+    return (
+      <Card size="small">
+        <Result
+          status={job.failed ? "warning" : "success"}
+          title={t("imports.doneTitle", { count: job.created })}
+          subTitle={t("imports.doneFacts", { rows: job.processedRows, skipped: job.skipped, failed: job.failed })}
+          extra={
+            job.problemCount > 0 ? (
+              <Button href={`/api/v1/imports/${job.id}/report`} data-testid="import-report-download">
+                {t("imports.downloadReport")}
+              </Button>
+            ) : undefined
+          }
+        />
+        {!!records.data?.length && (
+          <>
+            <Typography.Title level={5}>{t("imports.created")}</Typography.Title>
+            <ul data-testid="import-created">
+              {records.data.map((r) => (
+                <li key={r.id}>
+                  {job.entity === "tickets" ? (
+                    <a href={`/tickets/${r.id}`} onClick={(e) => (e.preventDefault(), navigate(`/tickets/${r.id}`))}>
+                      {r.label}
+                    </a>
+                  ) : (
+                    r.label
+                  )}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <ProblemTable problems={job.problems} />
+      </Card>
+    );
+  return (
+    <Card size="small" title={t(`imports.statuses.${job.status}`)}>
+      {job.status === "failed" ? (
+        <Alert type="error" showIcon message={t("imports.failed")} description={job.error} />
+      ) : (
+        <>
+          <Progress percent={percent} status="active" data-testid="import-progress" />
+          <Typography.Paragraph type="secondary">
+            {t("imports.progressFacts", { done: job.processedRows, rows: job.totalRows, created: job.created })}
+          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t("imports.survivesReload")}</Typography.Paragraph>
+        </>
+      )}
+    </Card>
+  );
+}
