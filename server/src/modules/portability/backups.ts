@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { type AuditActor, SYSTEM, recordAudit } from "../../platform/audit/audit-log";
 import type { AppContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
@@ -9,11 +11,19 @@ const BACKUP_QUEUE = "portability.backup";
 export const PG_BACKUP_POINTER =
   "Backups of a PostgreSQL workspace are made with PostgreSQL's own tools (pg_dump for a logical dump, pg_basebackup with WAL archiving for point-in-time recovery): see docs/data.md.";
 
-export const backupsUnsupported = () => new AppError(409, "backup_not_supported", PG_BACKUP_POINTER);
+/** Backups are made of the embedded engine's data directory (an in-memory database has none). */
+const backupsPossible = (ctx: AppContext) => ctx.engine === "pglite" && fs.existsSync(path.join(ctx.config.dataDir, "pg"));
+
+export const backupsUnsupported = (ctx: AppContext) =>
+  new AppError(
+    409,
+    "backup_not_supported",
+    ctx.engine === "pglite" ? "This embedded database is kept in memory: there is nothing on disk to back up." : PG_BACKUP_POINTER,
+  );
 
 /** A backup now (the embedded engine only), recorded in the audit log. */
 export async function runBackup(ctx: AppContext, actor: AuditActor = SYSTEM): Promise<BackupInfo> {
-  if (ctx.engine !== "pglite") throw backupsUnsupported();
+  if (!backupsPossible(ctx)) throw backupsUnsupported(ctx);
   try {
     const info = await backupWorkspace(ctx.db, ctx.config.dataDir, ctx.config.backup.dir, ctx.config.backup.keep);
     await recordAudit(ctx.db, { action: "backups.create", actor, target: { type: "backup", id: info.name }, detail: { ...info } });
@@ -26,7 +36,7 @@ export async function runBackup(ctx: AppContext, actor: AuditActor = SYSTEM): Pr
 
 export function backupOverview(ctx: AppContext) {
   const { dir, intervalHours, keep } = ctx.config.backup;
-  const supported = ctx.engine === "pglite";
+  const supported = backupsPossible(ctx);
   return { supported, dir, intervalHours, keep, items: supported ? listBackups(dir) : [] };
 }
 
@@ -46,7 +56,7 @@ export function registerBackupJobs(ctx: AppContext) {
 
 export async function scheduleBackups(ctx: AppContext) {
   const { intervalHours, dir } = ctx.config.backup;
-  if (ctx.engine !== "pglite" || intervalHours <= 0) return;
+  if (!backupsPossible(ctx) || intervalHours <= 0) return;
   const newest = listBackups(dir)[0];
   const due = newest ? new Date(newest.createdAt).getTime() + intervalHours * 3_600_000 : Date.now() + 10 * 60_000;
   const at = new Date(Math.max(due, Date.now() + 60_000));
