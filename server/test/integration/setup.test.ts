@@ -82,6 +82,8 @@ describe("demo workspace", () => {
     const breached = (await admin.get("/api/v1/tickets/count?sla=breached")).json().count;
     const open = (await admin.get("/api/v1/tickets/count?status=new,open,pending,on_hold")).json().count;
     expect(breached).toBeLessThanOrEqual(open);
+    // Whatever the hour it was seeded at, a few requests are still waiting past their target (已超时 is never empty).
+    expect(breached).toBeGreaterThanOrEqual(3);
     expect((await agent.get("/api/v1/canned-replies")).json().items.length).toBeGreaterThanOrEqual(4);
     // The past is not announced again: the breaches and escalations of the history are already recorded.
     expect((await agent.get("/api/v1/notifications")).json().items.filter((n: { type: string }) => n.type === "escalated")).toEqual([]);

@@ -132,3 +132,42 @@ function rate(r: Rng, story: TicketStory, how: { fcr: boolean; slow: boolean }):
   story.customerEvent("csat_received", at, { data: json({ rating, comment, via: "link" }) });
   return { rating, comment, sentAt: new Date(solved), answeredAt: new Date(at) };
 }
+
+/**
+ * The desk's tail: a request still waiting for its first answer days after it came in (routed, not
+ * answered). Created at 10:00 on the working day `weekdaysBack` before `now`, so its first-response
+ * target has passed whatever the hour the demo is seeded at — the 已超时 view is never empty.
+ */
+export function planWaitingTicket(r: Rng, world: DemoWorld, customers: DemoCustomer[], weekdaysBack: number): PlannedTicket {
+  const now = world.now.getTime();
+  const eight = 8 * 3_600_000;
+  let created = Math.floor((now + eight) / DAY) * DAY - eight + 10 * 3_600_000;
+  for (let back = 0; back < weekdaysBack; ) {
+    created -= DAY;
+    const weekday = new Date(created + eight).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) back++;
+  }
+  const category = talk.categories.find((c) => c.name === "物流查询") ?? talk.categories[0];
+  const cat = world.categories.get(category.name) as { id: number; departmentId: number };
+  const normal = customers.filter((c) => c.tier === "normal");
+  const customer = r.pick(normal.length ? normal : customers);
+  const story = new TicketStory(r, world, customer, created, "email", cat.departmentId);
+  story.customerEvent("created", created, {
+    after: json({ status: "new", priority: "normal", channel: "email", categoryId: cat.id, departmentId: cat.departmentId }),
+    data: json({ complete: true }),
+  });
+  story.routeOnCreation(world.departmentTeam.get(cat.departmentId) ?? null);
+  story.recordLoad();
+  return story.toPlanned(
+    {
+      subject: r.pick(category.subjects),
+      description: r.pick(category.details),
+      priority: "normal",
+      category_id: cat.id,
+      tags: [],
+      custom_fields: "{}",
+      missing_fields: [],
+    },
+    null,
+  );
+}

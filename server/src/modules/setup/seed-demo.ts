@@ -16,7 +16,7 @@ import * as talk from "./demo-conversations";
 import * as data from "./demo-data";
 import { rng } from "./demo-rng";
 import { slaHistory } from "./demo-sla";
-import { planTicket } from "./demo-ticket-life";
+import { planTicket, planWaitingTicket } from "./demo-ticket-life";
 import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals } from "./demo-world";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
 import { PROCESS_CATEGORIES, seedDemoProcesses } from "./demo-processes";
@@ -284,6 +284,9 @@ export const DEMO_PENDING = "demo.pending";
 
 export type DemoSize = { tickets?: number; customers?: number; now?: Date };
 
+/** Working days back of the requests still waiting for a first answer (their target long past). */
+const WAITING_DAYS_BACK = [1, 3, 8];
+
 /**
  * Seeds the demo workspace in one transaction. With `claimPending`, it first takes the
  * `demo.pending` marker the first start left (in the same transaction): another process that took
@@ -339,7 +342,8 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
       busy: new Map(),
     };
     const recentBy = new Map<string, number[]>();
-    const times = arrivals(r, now, ticketCount);
+    // The workspace's tickets: the day-to-day ones and a small tail still waiting (below).
+    const times = arrivals(r, now, ticketCount - WAITING_DAYS_BACK.length);
     const plans = times.map((created, i) => {
       // The latest requests include the kinds processes run on, so the demo has processes under way.
       const fromEnd = times.length - 1 - i;
@@ -347,6 +351,12 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
       const plan = planTicket(r, world, customers, recentBy, created, categoryName);
       return { ...plan, sla: slaHistory(plan, policies, calendar, now) };
     });
+    // A few requests still waiting days later (their own random stream: the rest of the demo is unchanged).
+    const tail = rng(20261205);
+    for (const back of WAITING_DAYS_BACK) {
+      const plan = planWaitingTicket(tail, world, customers, back);
+      plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
+    }
     await insertTickets(db, plans);
     await seedVisits(db, r, now);
     await seedDemoProcesses(ctx, db, r, now);
