@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Checkbox, Input, Progress, Result, Select, Space, Steps, Table, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useNamed } from "../tickets/ticket-api";
 import { type DistinctValues, FIELDS, importErrorText, importKey, useImport } from "./import-api";
@@ -357,7 +357,6 @@ function ProblemTable({ problems }: { problems: ImportJob["problems"] }) {
 
 function ProgressStep({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
-  const navigate = useNavigate();
   const records = useQuery({
     queryKey: ["import-records", job.id],
     enabled: job.status === "done",
@@ -384,15 +383,7 @@ function ProgressStep({ job }: { job: ImportJob }) {
             <Typography.Title level={5}>{t("imports.created")}</Typography.Title>
             <ul data-testid="import-created">
               {records.data.map((r) => (
-                <li key={r.id}>
-                  {job.entity === "tickets" ? (
-                    <a href={`/tickets/${r.id}`} onClick={(e) => (e.preventDefault(), navigate(`/tickets/${r.id}`))}>
-                      {r.label}
-                    </a>
-                  ) : (
-                    r.label
-                  )}
-                </li>
+                <li key={r.id}>{job.entity === "tickets" ? <Link to={`/tickets/${r.id}`}>{r.label}</Link> : r.label}</li>
               ))}
             </ul>
           </>
