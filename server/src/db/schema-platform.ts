@@ -101,3 +101,11 @@ export interface ImportMappingsTable {
   created_by: number | null;
   created_at: Generated<Date>;
 }
+
+/** The tables of imports and workspace exports (migrations 0054, 0055); part of `DB`. */
+export interface DataTables {
+  workspace_exports: WorkspaceExportsTable;
+  import_jobs: ImportJobsTable;
+  import_records: ImportRecordsTable;
+  import_mappings: ImportMappingsTable;
+}

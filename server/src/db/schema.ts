@@ -56,15 +56,7 @@ import type {
   MailboxesTable,
   TicketAccessTokensTable,
 } from "./schema-intake";
-import type {
-  DomainEventsTable,
-  ImportJobsTable,
-  ImportMappingsTable,
-  ImportRecordsTable,
-  JobsTable,
-  RateLimitCountersTable,
-  WorkspaceExportsTable,
-} from "./schema-platform";
+import type { DataTables, DomainEventsTable, JobsTable, RateLimitCountersTable } from "./schema-platform";
 import type { AgentStatesTable, AssignmentLogTable, CategorySkillsTable, RoutingRulesTable } from "./schema-routing";
 import type {
   CategoriesTable,
@@ -306,7 +298,8 @@ export interface TicketEventsTable {
   created_at: Timestamp;
 }
 
-export interface DB {
+/** Every table (data portability's — imports, exports — are listed in schema-platform.ts). */
+export interface DB extends DataTables {
   settings: SettingsTable;
   organizations: OrganizationsTable;
   customers: CustomersTable;
@@ -359,10 +352,6 @@ export interface DB {
   ai_calls: AiCallsTable;
   audit_log: AuditLogTable;
   rate_limit_counters: RateLimitCountersTable;
-  workspace_exports: WorkspaceExportsTable;
-  import_jobs: ImportJobsTable;
-  import_records: ImportRecordsTable;
-  import_mappings: ImportMappingsTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   staff_passkeys: StaffPasskeysTable;
   audit_settings: AuditSettingsTable;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ImportEntity, ImportProblem, MappedField, ValueMap } from "@loopdesk/contracts/imports";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { activeDefinitions, checkValue } from "../custom-fields/custom-field-service";
+import { zonedInstant } from "../sla/business-calendar";
 import { IMPORT_FIELDS, knownValue } from "./import-fields";
 import type { SheetRow } from "./read-spreadsheet";
 
@@ -37,31 +38,8 @@ export function parseWhen(text: string, timeZone: string): Date | undefined {
   if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[2] > 31 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return undefined;
   const asUtc = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]);
   if (new Date(asUtc).getUTCDate() !== parts[2]) return undefined; // 2月30日
-  return new Date(asUtc - zoneOffsetMs(asUtc, timeZone));
+  return new Date(zonedInstant(parts[0], parts[1], parts[2], parts[3] * 60 + parts[4], timeZone) + parts[5] * 1000);
 }
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-function zoneOffsetMs(utcMs: number, timeZone: string) {
-  let f = zoneFormats.get(timeZone);
-  if (!f) {
-    f = formatIn(timeZone);
-    zoneFormats.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
-  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - utcMs;
-}
-
-const formatIn = (timeZone: string) =>
-  new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
 
 const lower = (s: string) => s.trim().toLowerCase();
 

@@ -164,16 +164,28 @@ export async function writeRows(
   cache: WriteCache,
 ): Promise<number[]> {
   if (!rows.length) return [];
+  const ids = await writeRecords(ctx, trx, job, rows, cache);
+  // Rows and the records they made, in order: a later import of the same rows skips them.
+  await record(
+    trx,
+    job.source,
+    job.entity,
+    job.id,
+    rows.map((r, i) => ({ externalId: r.externalId, id: ids[i] })),
+  );
+  return ids;
+}
+
+async function writeRecords(
+  ctx: AppContext,
+  trx: Trx,
+  job: { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean },
+  rows: PreparedRow[],
+  cache: WriteCache,
+): Promise<number[]> {
   if (job.entity === "organizations") {
     const ids: number[] = [];
     for (const r of rows) ids.push((await organizationId(trx, cache, r.values.name as string, r.values.domain as string | null)) as number);
-    await record(
-      trx,
-      job.source,
-      job.entity,
-      job.id,
-      rows.map((r, i) => ({ externalId: r.externalId, id: ids[i] })),
-    );
     return ids;
   }
   if (job.entity === "customers") {
@@ -197,13 +209,6 @@ export async function writeRows(
         .execute();
       ids.push(c.id);
     }
-    await record(
-      trx,
-      job.source,
-      job.entity,
-      job.id,
-      rows.map((r, i) => ({ externalId: r.externalId, id: ids[i] })),
-    );
     return ids;
   }
   return writeTickets(ctx, trx, job, rows, cache);
@@ -371,12 +376,5 @@ async function writeTickets(
   if (job.runAutomations)
     for (const t of inserted)
       if (!["solved", "closed"].includes(t.status)) await emitTicketEvent(ctx, trx, "ticket.created", t, { byKind: "system", byId: null });
-  await record(
-    trx,
-    job.source,
-    job.entity,
-    job.id,
-    inserted.map((t, i) => ({ externalId: planned[i].r.externalId, id: t.id })),
-  );
   return inserted.map((t) => t.id);
 }

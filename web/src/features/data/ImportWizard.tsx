@@ -1,12 +1,13 @@
 import type { DryRunReport, ImportJob, MappedField, ValueMap } from "@loopdesk/contracts/imports";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Checkbox, Input, Progress, Result, Select, Space, Steps, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Input, Select, Space, Steps, Table, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client";
 import { useNamed } from "../tickets/ticket-api";
 import { type DistinctValues, FIELDS, importErrorText, importKey, useImport } from "./import-api";
+import { ProblemTable, ProgressStep } from "./ImportOutcome";
 
 const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
 const PRIORITIES = ["low", "normal", "high", "urgent"];
@@ -317,91 +318,6 @@ function CheckStep({ job, onBack }: { job: ImportJob; onBack: () => void }) {
               </Button>
             </Space>
           </Space>
-        </>
-      )}
-    </Card>
-  );
-}
-
-function ProblemTable({ problems }: { problems: ImportJob["problems"] }) {
-  const { t } = useTranslation();
-  if (!problems.length) return null;
-  return (
-    <Table
-      rowKey={(p) => `${p.row}-${p.column}-${p.code}`}
-      size="small"
-      dataSource={problems}
-      pagination={{ pageSize: 10, showSizeChanger: false }}
-      data-testid="import-problems"
-      columns={[
-        { title: t("imports.row"), dataIndex: "row", width: 80 },
-        { title: t("imports.column"), dataIndex: "column", width: 140, render: (c: string) => c || "—" },
-        {
-          title: t("imports.value"),
-          width: 200,
-          render: (_, p) => (p.code === "duplicate_row" ? t("imports.sameAsRow", { row: p.value }) : (p.value ?? "")),
-        },
-        {
-          title: t("imports.problem"),
-          render: (_, p) => (
-            <Space>
-              {p.warning ? <Tag color="gold">{t("imports.taken")}</Tag> : <Tag color="red">{t("imports.notTaken")}</Tag>}
-              {t(`imports.problems.${p.code}`)}
-            </Space>
-          ),
-        },
-      ]}
-    />
-  );
-}
-
-function ProgressStep({ job }: { job: ImportJob }) {
-  const { t } = useTranslation();
-  const records = useQuery({
-    queryKey: ["import-records", job.id],
-    enabled: job.status === "done",
-    queryFn: async () => (await api<{ items: { id: number; label: string }[] }>(`/imports/${job.id}/records`)).items,
-  });
-  const percent = job.totalRows ? Math.floor((job.processedRows / job.totalRows) * 100) : 0;
-  if (job.status === "done")
-    return (
-      <Card size="small">
-        <Result
-          status={job.failed ? "warning" : "success"}
-          title={t("imports.doneTitle", { count: job.created })}
-          subTitle={t("imports.doneFacts", { rows: job.processedRows, skipped: job.skipped, failed: job.failed })}
-          extra={
-            job.problemCount > 0 ? (
-              <Button href={`/api/v1/imports/${job.id}/report`} data-testid="import-report-download">
-                {t("imports.downloadReport")}
-              </Button>
-            ) : undefined
-          }
-        />
-        {!!records.data?.length && (
-          <>
-            <Typography.Title level={5}>{t("imports.created")}</Typography.Title>
-            <ul data-testid="import-created">
-              {records.data.map((r) => (
-                <li key={r.id}>{job.entity === "tickets" ? <Link to={`/tickets/${r.id}`}>{r.label}</Link> : r.label}</li>
-              ))}
-            </ul>
-          </>
-        )}
-        <ProblemTable problems={job.problems} />
-      </Card>
-    );
-  return (
-    <Card size="small" title={t(`imports.statuses.${job.status}`)}>
-      {job.status === "failed" ? (
-        <Alert type="error" showIcon message={t("imports.failed")} description={job.error} />
-      ) : (
-        <>
-          <Progress percent={percent} status="active" data-testid="import-progress" />
-          <Typography.Paragraph type="secondary">
-            {t("imports.progressFacts", { done: job.processedRows, rows: job.totalRows, created: job.created })}
-          </Typography.Paragraph>
-          <Typography.Paragraph type="secondary">{t("imports.survivesReload")}</Typography.Paragraph>
         </>
       )}
     </Card>
