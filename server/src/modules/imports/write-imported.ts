@@ -8,6 +8,8 @@ import { reindexTickets } from "../tickets/ticket-search-index";
 import type { PreparedRow } from "./prepare-rows";
 
 export type ImportSource = "spreadsheet" | "zendesk" | "osticket";
+/** The import a batch belongs to. */
+export type ImportTarget = { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean };
 type Trx = Transaction<DB>;
 
 /** Per-import memory of what was looked up or created (one query per distinct organization or customer). */
@@ -159,7 +161,7 @@ async function record(trx: Trx, source: ImportSource, entity: ImportEntity, jobI
 export async function writeRows(
   ctx: AppContext,
   trx: Trx,
-  job: { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean },
+  job: ImportTarget,
   rows: PreparedRow[],
   cache: WriteCache,
 ): Promise<number[]> {
@@ -179,7 +181,7 @@ export async function writeRows(
 async function writeRecords(
   ctx: AppContext,
   trx: Trx,
-  job: { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean },
+  job: ImportTarget,
   rows: PreparedRow[],
   cache: WriteCache,
 ): Promise<number[]> {
@@ -246,7 +248,7 @@ type Planned = {
 async function writeTickets(
   ctx: AppContext,
   trx: Trx,
-  job: { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean },
+  job: ImportTarget,
   rows: PreparedRow[],
   cache: WriteCache,
 ) {
