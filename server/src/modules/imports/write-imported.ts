@@ -158,13 +158,7 @@ async function record(trx: Trx, source: ImportSource, entity: ImportEntity, jobI
  * import asks for open tickets to be treated as new. Their facts reach the reports through the
  * usual analytics refresh (the history insert marks them).
  */
-export async function writeRows(
-  ctx: AppContext,
-  trx: Trx,
-  job: ImportTarget,
-  rows: PreparedRow[],
-  cache: WriteCache,
-): Promise<number[]> {
+export async function writeRows(ctx: AppContext, trx: Trx, job: ImportTarget, rows: PreparedRow[], cache: WriteCache): Promise<number[]> {
   if (!rows.length) return [];
   const ids = await writeRecords(ctx, trx, job, rows, cache);
   // Rows and the records they made, in order: a later import of the same rows skips them.
@@ -178,13 +172,7 @@ export async function writeRows(
   return ids;
 }
 
-async function writeRecords(
-  ctx: AppContext,
-  trx: Trx,
-  job: ImportTarget,
-  rows: PreparedRow[],
-  cache: WriteCache,
-): Promise<number[]> {
+async function writeRecords(ctx: AppContext, trx: Trx, job: ImportTarget, rows: PreparedRow[], cache: WriteCache): Promise<number[]> {
   if (job.entity === "organizations") {
     const ids: number[] = [];
     for (const r of rows) ids.push((await organizationId(trx, cache, r.values.name as string, r.values.domain as string | null)) as number);
@@ -245,13 +233,7 @@ type Planned = {
   last: Date;
 };
 
-async function writeTickets(
-  ctx: AppContext,
-  trx: Trx,
-  job: ImportTarget,
-  rows: PreparedRow[],
-  cache: WriteCache,
-) {
+async function writeTickets(ctx: AppContext, trx: Trx, job: ImportTarget, rows: PreparedRow[], cache: WriteCache) {
   const now = new Date();
   const autoCloseMs = ctx.config.autoCloseDays * 86_400_000;
   const categoryDepartments = new Map(
