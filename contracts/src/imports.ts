@@ -70,6 +70,20 @@ export const importJob = z.object({
   valueMap: valueMap,
   options: importOptions,
   dryRun: dryRunReport.nullable(),
+  /** What another helpdesk's source holds, found when it was connected. */
+  survey: z
+    .object({
+      tickets: z.number().int(),
+      people: z.number().int(),
+      organizations: z.number().int(),
+      agents: z.array(z.object({ value: z.string(), name: z.string() })),
+      statuses: z.array(z.string()),
+      priorities: z.array(z.string()),
+      groups: z.array(z.string()),
+      channels: z.array(z.string()),
+    })
+    .nullable(),
+  connection: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
   processedRows: z.number().int(),
   created: z.number().int(),
   skipped: z.number().int(),
@@ -101,6 +115,30 @@ export const importMapping = z.object({
   columns: z.record(z.string(), z.string()),
   valueMap: valueMap,
   createdAt: isoDate,
+});
+
+/** Zendesk's API: the account's address, an admin's email and an API token. */
+export const zendeskApiBody = z.object({
+  url: z.string().trim().min(3).max(300),
+  email: z.string().trim().min(3).max(300),
+  token: z.string().trim().min(1).max(300),
+});
+
+/** osTicket's MySQL/MariaDB database (a read-only user is enough). */
+export const osTicketBody = z.object({
+  host: z.string().trim().min(1).max(300),
+  port: z.coerce.number().int().min(1).max(65535).default(3306),
+  database: z.string().trim().min(1).max(100),
+  user: z.string().trim().min(1).max(100),
+  password: z.string().max(300).default(""),
+  prefix: z
+    .string()
+    .trim()
+    .max(30)
+    .regex(/^[A-Za-z0-9_]*$/)
+    .default("ost_"),
+  /** The zone osTicket's times were written in (default: the workspace's). */
+  timeZone: z.string().max(64).optional(),
 });
 
 export const importRecordLink = z.object({ id: z.number().int(), label: z.string() });

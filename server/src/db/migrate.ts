@@ -54,6 +54,7 @@ import * as m0052 from "./migrations/2026-12-04-0052-single-sign-on";
 import * as m0053 from "./migrations/2026-12-04-0053-passkeys";
 import * as m0054 from "./migrations/2026-12-04-0054-workspace-exports";
 import * as m0055 from "./migrations/2026-12-04-0055-imports";
+import * as m0056 from "./migrations/2026-12-05-0056-helpdesk-imports";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -112,6 +113,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0053-passkeys": m0053,
   "2026-12-04-0054-workspace-exports": m0054,
   "2026-12-04-0055-imports": m0055,
+  "2026-12-05-0056-helpdesk-imports": m0056,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

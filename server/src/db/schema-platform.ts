@@ -67,7 +67,13 @@ export interface ImportJobsTable {
   total_rows: Generated<number>;
   columns: JsonColumn<Record<string, string>>;
   value_map: JsonColumn<Record<string, Record<string, string | number | null>>>;
-  options: JsonColumn<{ runAutomations?: boolean }>;
+  options: JsonColumn<{
+    runAutomations?: boolean;
+    /** Where a helpdesk import reads from (no secret: that is sealed apart). */
+    connection?: Record<string, string | number>;
+    /** How far a paged source was read and committed (an API cursor). */
+    cursor?: string | null;
+  }>;
   dry_run: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   processed_rows: Generated<number>;
   created: Generated<number>;
@@ -81,6 +87,9 @@ export interface ImportJobsTable {
   created_at: Generated<Date>;
   started_at: Date | null;
   finished_at: Date | null;
+  /** A helpdesk source as found before the import (counts, values to map). */
+  survey: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  secret_sealed: string | null;
 }
 
 export interface ImportRecordsTable {

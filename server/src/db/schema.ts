@@ -259,6 +259,8 @@ export interface TicketMessagesTable {
   body_html: string | null;
   channel: string;
   external_id: string | null;
+  /** The author's name when they are not a person here (an agent of a helpdesk imported from). */
+  author_name: Generated<string | null>;
   created_at: Timestamp;
 }
 

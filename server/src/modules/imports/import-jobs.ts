@@ -4,68 +4,23 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { DryRunReport, ImportEntity, ImportProblem, MappedField, ValueMap } from "@loopdesk/contracts/imports";
 import { mappedFields } from "@loopdesk/contracts/imports";
+import { sql } from "kysely";
 import type { z } from "zod";
 import type { importMappingBody } from "@loopdesk/contracts/imports";
 import type { AppContext } from "../../platform/context";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import { enqueue } from "../../platform/jobs/job-queue";
+import { type ImportRow, PROBLEMS_KEPT, getImportRow, importFile, importsDir, presentImport } from "./import-rows";
 import { IMPORT_FIELDS, guessColumns } from "./import-fields";
 import { allowedFields, rowChecker } from "./prepare-rows";
 import { SpreadsheetError, detectEncoding, detectFormat, readSheet, sampleOf } from "./read-spreadsheet";
 import { alreadyImported } from "./write-imported";
 import { activeDefinitions } from "../custom-fields/custom-field-service";
+import { helpdeskValues } from "./helpdesk/helpdesk-jobs";
 
 export const IMPORT_QUEUE = "imports.run";
-/** Problems kept with a job (the count is kept whole). */
-export const PROBLEMS_KEPT = 1000;
-
-export const importsDir = (ctx: AppContext) => path.join(ctx.config.dataDir, "imports");
-export const importFile = (ctx: AppContext, job: { id: number; format: string }) => path.join(importsDir(ctx), `${job.id}.${job.format}`);
-
 const rejected = (reason: string, message: string, detail: Record<string, string | number> = {}) =>
   new AppError(400, "import_rejected", message, { reason, ...detail });
-
-export async function getImportRow(ctx: AppContext, id: number) {
-  const row = await ctx.db
-    .selectFrom("import_jobs as j")
-    .leftJoin("staff as s", "s.id", "j.created_by")
-    .selectAll("j")
-    .select("s.name as created_by_name")
-    .where("j.id", "=", id)
-    .executeTakeFirst();
-  if (!row) throw NotFoundError("Import");
-  return row;
-}
-export type ImportRow = Awaited<ReturnType<typeof getImportRow>>;
-
-export const presentImport = (r: ImportRow) => ({
-  id: r.id,
-  source: r.source,
-  entity: r.entity,
-  status: r.status,
-  fileName: r.file_name,
-  fileSize: Number(r.file_size),
-  format: r.format,
-  encoding: r.encoding,
-  headers: r.headers,
-  sample: r.sample,
-  totalRows: r.total_rows,
-  columns: r.columns,
-  valueMap: r.value_map,
-  options: { runAutomations: r.options.runAutomations ?? false },
-  dryRun: (r.dry_run as DryRunReport | null) ?? null,
-  processedRows: r.processed_rows,
-  created: r.created,
-  skipped: r.skipped,
-  failed: r.failed,
-  problems: r.problems,
-  problemCount: r.problem_count,
-  error: r.error,
-  createdBy: r.created_by ? { id: r.created_by, name: r.created_by_name ?? "" } : null,
-  createdAt: r.created_at.toISOString(),
-  startedAt: r.started_at?.toISOString() ?? null,
-  finishedAt: r.finished_at?.toISOString() ?? null,
-});
 
 export async function listImports(ctx: AppContext) {
   const rows = await ctx.db
@@ -183,7 +138,8 @@ export async function setImportMapping(ctx: AppContext, id: number, staffId: num
     .set({
       columns: JSON.stringify(body.columns),
       value_map: JSON.stringify(body.valueMap),
-      options: JSON.stringify(body.options),
+      // Merged: a helpdesk import's connection and cursor stay.
+      options: sql`options || ${JSON.stringify(body.options)}::jsonb`,
       dry_run: null,
     })
     .where("id", "=", id)
@@ -225,6 +181,7 @@ async function checkerFor(ctx: AppContext, job: ImportRow) {
 /** Their distinct words in each mapped column (up to 200 each), with what each maps to now. */
 export async function distinctValues(ctx: AppContext, id: number) {
   const job = await getImportRow(ctx, id);
+  if (job.source !== "spreadsheet") return helpdeskValues(ctx, job);
   const checker = await checkerFor(ctx, job);
   const columnOf = new Map(Object.entries(job.columns).map(([h, f]) => [f, job.headers.indexOf(h)]));
   const counts = new Map<MappedField, Map<string, number>>();
@@ -248,6 +205,8 @@ export async function distinctValues(ctx: AppContext, id: number) {
 }
 
 function requiredMapping(job: ImportRow) {
+  // Another helpdesk's fields are known: nothing to map to start.
+  if (job.source !== "spreadsheet") return;
   const fields = new Set(Object.values(job.columns));
   const need = job.entity === "tickets" ? ["subject"] : job.entity === "customers" ? [] : ["name"];
   const missing = need.filter((f) => !fields.has(f));
@@ -266,6 +225,7 @@ function requiredMapping(job: ImportRow) {
  */
 export async function dryRunImport(ctx: AppContext, id: number): Promise<DryRunReport> {
   const job = await getImportRow(ctx, id);
+  if (job.source !== "spreadsheet") throw ConflictError("An import from another helpdesk is checked when it is connected (its survey).");
   requiredMapping(job);
   const checker = await checkerFor(ctx, job);
   const seen = new Map<string, number>();
@@ -340,6 +300,7 @@ export async function importedRecords(ctx: AppContext, id: number, limit = 20) {
     .selectFrom("import_records")
     .select("local_id")
     .where("job_id", "=", id)
+    .where("entity", "=", job.entity)
     .orderBy("local_id")
     .limit(limit)
     .execute();

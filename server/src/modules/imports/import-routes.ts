@@ -8,6 +8,8 @@ import {
   importMappingBody,
   importRecordLink,
   mappedFields,
+  osTicketBody,
+  zendeskApiBody,
 } from "@loopdesk/contracts/imports";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -18,14 +20,14 @@ import {
   createImport,
   distinctValues,
   dryRunImport,
-  getImportRow,
   importedRecords,
   listImportMappings,
   listImports,
-  presentImport,
   setImportMapping,
   startImport,
 } from "./import-jobs";
+import { getImportRow, presentImport } from "./import-rows";
+import { createOsTicketImport, createZendeskApiImport, createZendeskExportImport } from "./helpdesk/helpdesk-jobs";
 import { problemWorkbook } from "./import-report";
 
 const tags = ["imports"];
@@ -64,6 +66,60 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
           { path: "entity", code: "invalid_enum_value", message: "entity must be tickets, customers or organizations." },
         ]);
       const created = await createImport(ctx, principal.id, entity as (typeof importEntities)[number], file.filename, file.file);
+      reply.code(201);
+      return presentImport(created);
+    },
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/imports/zendesk-export",
+    summary:
+      "Upload Zendesk export files together (multipart 'file' fields: tickets with comments, users, organizations, groups; JSON or NDJSON; optional fields url, email, token to fetch private attachments); the source is surveyed (admin)",
+    tags: [...tags, "helpdesk import"],
+    access: ADMIN,
+    audit: { action: "imports.upload", targetType: "import" },
+    bodyLimit: 1024 * 1024 * 1024,
+    responses: { 201: importJob },
+    handler: async ({ req, reply, principal }) => {
+      if (!req.isMultipart())
+        throw ValidationError([{ path: "file", code: "multipart_required", message: "Send the files as multipart/form-data." }]);
+      async function* parts() {
+        for await (const part of req.parts({ limits: { fileSize: ctx.config.maxImportBytes, files: 10 } }))
+          yield part.type === "field"
+            ? { kind: "field" as const, name: part.fieldname, value: String(part.value) }
+            : { kind: "file" as const, name: part.filename, stream: part.file };
+      }
+      const created = await createZendeskExportImport(ctx, principal.id, parts());
+      reply.code(201);
+      return presentImport(created);
+    },
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/imports/zendesk-api",
+    summary: "Connect to Zendesk's API (account address, an admin's email and API token); the account is surveyed (admin)",
+    tags: [...tags, "helpdesk import"],
+    access: ADMIN,
+    audit: { action: "imports.connect", targetType: "import" },
+    body: zendeskApiBody,
+    responses: { 201: importJob },
+    handler: async ({ body, reply, principal }) => {
+      const created = await createZendeskApiImport(ctx, principal.id, body);
+      reply.code(201);
+      return presentImport(created);
+    },
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/imports/osticket",
+    summary: "Connect to osTicket's MySQL/MariaDB database (read only); the helpdesk is surveyed (admin)",
+    tags: [...tags, "helpdesk import"],
+    access: ADMIN,
+    audit: { action: "imports.connect", targetType: "import" },
+    body: osTicketBody,
+    responses: { 201: importJob },
+    handler: async ({ body, reply, principal }) => {
+      const created = await createOsTicketImport(ctx, principal.id, { ...body, timeZone: body.timeZone ?? ctx.config.timeZone });
       reply.code(201);
       return presentImport(created);
     },

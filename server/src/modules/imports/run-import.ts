@@ -3,7 +3,9 @@ import type { ImportProblem, ValueMap } from "@loopdesk/contracts/imports";
 import { sql } from "kysely";
 import { SYSTEM, recordAudit } from "../../platform/audit/audit-log";
 import type { AppContext } from "../../platform/context";
-import { IMPORT_QUEUE, PROBLEMS_KEPT, getImportRow, importFile } from "./import-jobs";
+import { runHelpdeskImport } from "./helpdesk/run-helpdesk-import";
+import { IMPORT_QUEUE } from "./import-jobs";
+import { type ImportRow, PROBLEMS_KEPT, getImportRow, importFile } from "./import-rows";
 import { type PreparedRow, rowChecker } from "./prepare-rows";
 import { readSheet } from "./read-spreadsheet";
 import { alreadyImported, newWriteCache, writeRows } from "./write-imported";
@@ -23,13 +25,38 @@ const LEASE_MS = 20_000;
 async function runImport(ctx: AppContext, id: number) {
   let job = await getImportRow(ctx, id);
   if (job.status === "done" || job.status === "failed") return;
-  const file = importFile(ctx, job);
   await ctx.db
     .updateTable("import_jobs")
     .set({ status: "running", started_at: job.started_at ?? new Date(), heartbeat_at: new Date() })
     .where("id", "=", id)
     .execute();
   job = await getImportRow(ctx, id);
+  if (job.source === "spreadsheet") await runSpreadsheetImport(ctx, job);
+  else await runHelpdeskImport(ctx, job);
+  const finished = await ctx.db
+    .updateTable("import_jobs")
+    .set({ status: "done", finished_at: new Date(), heartbeat_at: null })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(ctx.db, {
+    action: "imports.complete",
+    actor: SYSTEM,
+    target: { type: "import", id, name: finished.file_name },
+    detail: {
+      source: finished.source,
+      entity: finished.entity,
+      rows: finished.processed_rows,
+      created: finished.created,
+      skipped: finished.skipped,
+      failed: finished.failed,
+    },
+  });
+}
+
+async function runSpreadsheetImport(ctx: AppContext, job: ImportRow) {
+  const id = job.id;
+  const file = importFile(ctx, job);
   const checker = await rowChecker(ctx.db, job.entity, job.headers, job.columns, job.value_map as ValueMap, ctx.config.timeZone);
   const cache = newWriteCache();
   const seen = new Map<string, number>();
@@ -88,26 +115,8 @@ async function runImport(ctx: AppContext, id: number) {
   }
   await commit();
   await writing;
-  const finished = await ctx.db
-    .updateTable("import_jobs")
-    .set({ status: "done", finished_at: new Date(), heartbeat_at: null })
-    .where("id", "=", id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
   // The file holds personal data: it goes once the import is done (the report stays).
   fs.rmSync(file, { force: true });
-  await recordAudit(ctx.db, {
-    action: "imports.complete",
-    actor: SYSTEM,
-    target: { type: "import", id, name: finished.file_name },
-    detail: {
-      entity: finished.entity,
-      rows: finished.processed_rows,
-      created: finished.created,
-      skipped: finished.skipped,
-      failed: finished.failed,
-    },
-  });
 }
 
 export function registerImportJobs(ctx: AppContext) {
@@ -135,7 +144,7 @@ export function registerImportJobs(ctx: AppContext) {
           .updateTable("import_jobs")
           .set(
             last
-              ? { status: "failed", error: (e as Error).message.slice(0, 1000), finished_at: new Date() }
+              ? { status: "failed", error: (e as Error).message.slice(0, 1000), finished_at: new Date(), secret_sealed: null }
               : { error: (e as Error).message.slice(0, 1000) },
           )
           .where("id", "=", importId)

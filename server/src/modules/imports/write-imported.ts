@@ -10,7 +10,7 @@ import type { PreparedRow } from "./prepare-rows";
 export type ImportSource = "spreadsheet" | "zendesk" | "osticket";
 /** The import a batch belongs to. */
 export type ImportTarget = { id: number; source: ImportSource; entity: ImportEntity; runAutomations: boolean };
-type Trx = Transaction<DB>;
+export type Trx = Transaction<DB>;
 
 /** Per-import memory of what was looked up or created (one query per distinct organization or customer). */
 export type WriteCache = { organizations: Map<string, number>; customers: Map<string, { id: number; organizationId: number | null }> };
@@ -29,7 +29,7 @@ export async function alreadyImported(db: Trx | AppContext["db"], source: Import
   return new Set(rows.map((r) => r.external_id));
 }
 
-async function organizationId(trx: Trx, cache: WriteCache, name: string | null | undefined, domain?: string | null) {
+export async function organizationId(trx: Trx, cache: WriteCache, name: string | null | undefined, domain?: string | null) {
   if (!name) return null;
   const key = name.trim();
   const known = cache.organizations.get(key);
@@ -48,7 +48,7 @@ async function organizationId(trx: Trx, cache: WriteCache, name: string | null |
   return id;
 }
 
-type Contact = { email?: string; phone?: string; name?: string };
+export type Contact = { email?: string; phone?: string; name?: string };
 const contactKey = (c: Contact) =>
   c.email ? `e:${normalizeIdentity("email", c.email)}` : `p:${normalizeIdentity("phone", c.phone ?? "")}`;
 
@@ -58,7 +58,7 @@ const contactKey = (c: Contact) =>
  * contacts given beside a known one are learned, as a single request would. Customers merged into
  * another, and contacts another writer took meanwhile, are left to the one-by-one path.
  */
-async function prefetchCustomers(trx: Trx, cache: WriteCache, contacts: Contact[]) {
+export async function prefetchCustomers(trx: Trx, cache: WriteCache, contacts: Contact[]) {
   const wanted = new Map<string, Contact>();
   for (const c of contacts) {
     const key = contactKey(c);
@@ -127,7 +127,7 @@ async function prefetchCustomers(trx: Trx, cache: WriteCache, contacts: Contact[
   });
 }
 
-async function customerOf(trx: Trx, cache: WriteCache, contact: Contact, organization: string | null) {
+export async function customerOf(trx: Trx, cache: WriteCache, contact: Contact, organization: string | null) {
   const key = contactKey(contact);
   let customer = cache.customers.get(key);
   if (!customer) {
@@ -142,7 +142,13 @@ async function customerOf(trx: Trx, cache: WriteCache, contact: Contact, organiz
   return customer;
 }
 
-async function record(trx: Trx, source: ImportSource, entity: ImportEntity, jobId: number, pairs: { externalId: string; id: number }[]) {
+export async function record(
+  trx: Trx,
+  source: ImportSource,
+  entity: ImportEntity,
+  jobId: number,
+  pairs: { externalId: string; id: number }[],
+) {
   if (!pairs.length) return;
   await trx
     .insertInto("import_records")
@@ -204,6 +210,27 @@ async function writeRecords(ctx: AppContext, trx: Trx, job: ImportTarget, rows: 
   return writeTickets(ctx, trx, job, rows, cache);
 }
 
+/**
+ * When an imported ticket was solved and closed. A ticket solved longer ago than the auto-close
+ * period is imported closed, as Loopdesk would have closed it then (not closed now by the
+ * automation, with today's date in its history).
+ */
+export function closingTimes(
+  status: string,
+  created: Date,
+  solved: Date | undefined | null,
+  closed: Date | undefined | null,
+  now: Date,
+  autoCloseMs: number,
+) {
+  const done = status === "solved" || status === "closed";
+  const solvedAt = done ? (solved ?? closed ?? created) : null;
+  const autoClosed = status === "solved" && solvedAt !== null && solvedAt.getTime() + autoCloseMs < now.getTime();
+  const closedAt =
+    status === "closed" ? (closed ?? solvedAt ?? created) : autoClosed && solvedAt ? new Date(solvedAt.getTime() + autoCloseMs) : null;
+  return { status: autoClosed ? "closed" : status, solvedAt, closedAt };
+}
+
 type TicketValues = {
   subject: string;
   description: string;
@@ -249,18 +276,8 @@ async function writeTickets(ctx: AppContext, trx: Trx, job: ImportTarget, rows: 
     const v = r.values as TicketValues;
     const customer = await customerOf(trx, cache, v.customer, v.organization);
     const created = v.createdAt ?? now;
-    const done = v.status === "solved" || v.status === "closed";
-    const solvedAt = done ? (v.solvedAt ?? v.closedAt ?? created) : null;
-    // A ticket solved longer ago than the auto-close period is imported closed, as Loopdesk would
-    // have closed it then (not closed now by the automation, with today's date in its history).
-    const autoClosed = v.status === "solved" && solvedAt && solvedAt.getTime() + autoCloseMs < now.getTime();
-    const closedAt =
-      v.status === "closed"
-        ? (v.closedAt ?? solvedAt ?? created)
-        : autoClosed && solvedAt
-          ? new Date(solvedAt.getTime() + autoCloseMs)
-          : null;
-    if (autoClosed) v.status = "closed";
+    const { status, solvedAt, closedAt } = closingTimes(v.status, created, v.solvedAt, v.closedAt, now, autoCloseMs);
+    v.status = status;
     const replyAt = v.reply ? (solvedAt ?? created) : null;
     const last = Math.max(created.getTime(), solvedAt?.getTime() ?? 0, closedAt?.getTime() ?? 0);
     planned.push({ r, v, customer, created, solvedAt, closedAt, replyAt, last: new Date(last) });

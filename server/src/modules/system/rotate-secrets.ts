@@ -13,6 +13,7 @@ const SECRET_COLUMNS = [
   { table: "mailboxes", column: "imap_password" },
   { table: "sso_settings", column: "oidc_client_secret_sealed" },
   { table: "sso_settings", column: "ldap_bind_password_sealed" },
+  { table: "import_jobs", column: "secret_sealed" },
 ] as const;
 
 type AnyDb = Kysely<Record<string, Record<string, unknown>>>;

@@ -38,6 +38,7 @@ export async function presentMessages(db: Executor, rows: Selectable<TicketMessa
     authorId: m.author_staff_id ?? m.author_customer_id,
     authorName:
       (m.author_staff_id ? names.staff.get(m.author_staff_id) : m.author_customer_id ? names.customers.get(m.author_customer_id) : null) ??
+      m.author_name ??
       null,
     bodyText: m.body_text,
     bodyHtml: m.body_html,
