@@ -44,7 +44,8 @@ export async function osTicketSource(c: OsTicketConnection): Promise<HelpdeskSou
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ER_ACCESS_DENIED_ERROR") throw new SourceError("unauthorized", "The database refused the user and password.");
-    if (code === "ER_BAD_DB_ERROR") throw new SourceError("no_database", `There is no database ${c.database}.`);
+    if (code === "ER_BAD_DB_ERROR" || code === "ER_DBACCESS_DENIED_ERROR")
+      throw new SourceError("no_database", `There is no database ${c.database}, or this user may not read it.`);
     throw new SourceError("unreachable", `The database did not answer: ${(e as Error).message}`);
   }
   const t = (name: string) => `\`${c.prefix}${name}\``;
