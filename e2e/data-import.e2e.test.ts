@@ -7,6 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
 import { ASYNC_TIMEOUT, launchBrowser, pickOption, screenshot, signInAsStaff } from "./browser";
+import { ZENDESK_EMAIL, ZENDESK_TOKEN, startZendesk, zendeskExportFiles } from "../server/test/support/zendesk-fixture";
 import { expectCleanPage, watchErrors } from "./page-checks";
 
 const ADMIN = { email: "admin@import-e2e.test", password: "e2e-password-7" };
@@ -38,6 +39,9 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(files, { recursive: true, force: true });
 });
+
+/** The spreadsheet card's file input (the helpdesk card below has its own). */
+const spreadsheetInput = (page: Page) => page.locator("input[type=file][accept='.xlsx,.csv']");
 
 async function ticketLog() {
   const book = new ExcelJS.Workbook();
@@ -88,7 +92,7 @@ describe("data import, export and backups in the admin console", () => {
     await expectCleanPage(page, "data admin (empty)");
 
     // Upload: the wizard opens with the columns guessed from the Chinese headers.
-    await page.locator("input[type=file]").setInputFiles(await ticketLog());
+    await spreadsheetInput(page).setInputFiles(await ticketLog());
     await page.waitForURL(/\/admin\/data\/imports\/\d+$/);
     const importUrl = page.url();
     await page.getByText("每一列导入到哪个字段").waitFor();
@@ -139,7 +143,7 @@ describe("data import, export and backups in the admin console", () => {
         "gbk",
       ),
     );
-    await page.locator("input[type=file]").setInputFiles(csv);
+    await spreadsheetInput(page).setInputFiles(csv);
     await page.getByText("每一列导入到哪个字段").waitFor();
     expect(await page.getByTestId("import-column-0").innerText()).toContain("名称");
     await next(page, "import-columns-next");
@@ -161,5 +165,52 @@ describe("data import, export and backups in the admin console", () => {
     await expectCleanPage(page, "data admin (after)");
     await screenshot(page, "data-admin");
     expect(errors).toEqual([]);
+  });
+
+  it("an admin imports a Zendesk export with its attachments and reads the conversation on the ticket", async () => {
+    const zendesk = await startZendesk();
+    try {
+      const exported = zendeskExportFiles(zendesk.url);
+      const paths = Object.entries(exported).map(([name, data]) => {
+        const file = path.join(files, name);
+        fs.writeFileSync(file, data);
+        return file;
+      });
+      const page = await browser.newPage();
+      const errors = watchErrors(page, "admin");
+      await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+      await page.goto(`${server.url}/admin/data`);
+      await page.getByText("从其他工单系统导入").waitFor();
+      await page.locator("input[type=file][accept*=json]").setInputFiles(paths);
+      await page.getByLabel("Zendesk 地址").fill(zendesk.url);
+      await page.getByLabel("管理员邮箱").fill(ZENDESK_EMAIL);
+      await page.getByLabel("API 令牌").fill(ZENDESK_TOKEN);
+      await screenshot(page, "helpdesk-sources");
+      await next(page, "zendesk-files-upload");
+      await page.waitForURL(/\/admin\/data\/imports\/\d+$/);
+      // What was found, and their agents and groups to match.
+      expect(await page.getByTestId("helpdesk-survey").innerText()).toMatch(/工单\s*4/);
+      await page.getByText("old.agent@acme.example").waitFor();
+      await page.getByText("未识别").first().waitFor();
+      await expectCleanPage(page, "helpdesk import: values");
+      await screenshot(page, "helpdesk-values");
+      await next(page, "import-values-next");
+      await page.getByText("导入的工单是历史记录").waitFor();
+      await next(page, "import-start");
+      await page.getByText("已导入 4 条").waitFor({ timeout: ASYNC_TIMEOUT });
+      await expectCleanPage(page, "helpdesk import: summary");
+      await screenshot(page, "helpdesk-done");
+      // The ticket: the internal note, the customer's reply with its attachment, where it came from.
+      await page.getByTestId("import-created").getByText("打印机无法连接网络").click();
+      await page.waitForURL(/\/tickets\/\d+/);
+      await page.getByText("内部：可能是固件问题，先查型号").waitFor();
+      await page.getByText("发票.pdf").first().waitFor();
+      await page.getByText("从Zendesk导入，原工单 1001").first().waitFor();
+      await expectCleanPage(page, "imported Zendesk ticket");
+      await screenshot(page, "helpdesk-ticket");
+      expect(errors).toEqual([]);
+    } finally {
+      await zendesk.stop();
+    }
   });
 });

@@ -65,8 +65,20 @@ describe("demo workspace", () => {
       "every rating is in the history": `select s.ticket_id from csat_surveys s where s.rating is not null and not exists (select 1 from ticket_events e where e.ticket_id = s.ticket_id and e.type = 'csat_received')`,
       "nobody holds more open tickets than their capacity": `select st.staff_id from agent_states st where st.open_count > st.capacity`,
     });
-    const imported = (await t.ctx.db.selectFrom("import_jobs").selectAll().execute())[0];
+    const [imported, zendesk] = await t.ctx.db.selectFrom("import_jobs").selectAll().orderBy("id").execute();
     expect(imported).toMatchObject({ status: "done", created: 56, failed: 3, file_name: "2025年工单台账.xlsx" });
+    // The overseas desk's Zendesk export: conversations with internal notes, a former agent's replies under her name.
+    expect(zendesk).toMatchObject({ source: "zendesk", status: "done", created: 24 });
+    const fromZendesk = await t.ctx.db
+      .selectFrom("ticket_messages as m")
+      .innerJoin("import_records as i", (j) =>
+        j.onRef("i.local_id", "=", "m.ticket_id").on("i.source", "=", "zendesk").on("i.entity", "=", "tickets"),
+      )
+      .select(["m.visibility", "m.author_name", "m.author_staff_id"])
+      .execute();
+    expect(fromZendesk.some((m) => m.visibility === "internal")).toBe(true);
+    expect(fromZendesk.some((m) => m.author_name === "Amy 陈（已离职）" && m.author_staff_id === null)).toBe(true);
+    expect(fromZendesk.filter((m) => m.author_staff_id !== null).length).toBeGreaterThan(10);
     const agent = await t.signIn("wangfang@demo.loopdesk.local", "loopdesk-demo");
     const found = (await agent.get(`/api/v1/tickets?q=${encodeURIComponent("退货")}&limit=200`)).json().items;
     expect(found.length).toBeGreaterThan(0);

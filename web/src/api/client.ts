@@ -55,10 +55,15 @@ export type UploadedFile = { id: number; filename: string; contentType: string; 
  * Uploads one file (multipart) and answers what the server made of it: an attachment for a message
  * or ticket, (`/kb/files`) an article's file, or (`/imports`, with fields sent before the file) an import.
  */
-export async function uploadFile<T = UploadedFile>(file: File, path = "/attachments", fields: Record<string, string> = {}): Promise<T> {
+export function uploadFile<T = UploadedFile>(file: File, path = "/attachments", fields: Record<string, string> = {}): Promise<T> {
+  return uploadFiles<T>([file], path, fields);
+}
+
+/** Several files in one multipart request (each as a `file` part, after the fields). */
+export async function uploadFiles<T>(files: File[], path: string, fields: Record<string, string> = {}): Promise<T> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append("file", file, file.name);
+  for (const file of files) form.append("file", file, file.name);
   const res = await fetch(`/api/v1${path}`, {
     method: "POST",
     body: form,

@@ -31,18 +31,48 @@ const TEXTS: Record<string, [zh: string, en: string]> = {
   custom_unknown_option: ["不是该字段的选项", "not one of the field's options"],
   custom_pattern_mismatch: ["不符合该字段的格式", "does not match the field's format"],
   custom_expected_text: ["应为文字", "text is expected"],
+  // Imports from other helpdesks (the row is their ticket number)
+  requester_unknown: ["提交人不在导出的用户中，工单未导入", "the requester is not among the exported users: ticket not imported"],
+  attachment_unavailable: ["附件无法读取，工单已导入但不含此附件", "the attachment could not be read: the ticket is imported without it"],
 };
+
+/** Why an attachment could not be read (the value of attachment_unavailable). */
+const ATTACHMENT_REASONS: Record<string, [zh: string, en: string]> = {
+  attachment_elsewhere: ["文件在 osTicket 的存储插件里，不在数据库中", "the file is in an osTicket storage plugin, not in its database"],
+  too_large: ["超过 50 MB", "larger than 50 MB"],
+  http_error: ["对方服务器返回了错误", "the server answered with an error"],
+  unauthorized: ["无权读取（需要 API 令牌）", "not allowed (an API token is needed)"],
+  forbidden: ["无权读取", "not allowed"],
+  bad_url: ["地址无效或不是 https", "not a valid https address"],
+  unreachable: ["无法连接", "could not connect"],
+  unreadable: ["无法读取", "could not be read"],
+};
+export const attachmentReasonText = (reason: string, locale: Locale) =>
+  (ATTACHMENT_REASONS[reason] ?? ATTACHMENT_REASONS.unreadable)[locale === "en" ? 1 : 0];
 
 export const problemText = (code: string, locale: Locale) => (TEXTS[code] ?? [code, code])[locale === "en" ? 1 : 0];
 
 /** 检查报告 as Excel: one line per problem (row, column, value, problem, whether the row is still taken). */
-export function problemWorkbook(problems: ImportProblem[], locale: Locale) {
+export function problemWorkbook(problems: ImportProblem[], locale: Locale, fromHelpdesk = false) {
   const en = locale === "en";
-  const head = en ? ["Row", "Column", "Value", "Problem", "Row imported"] : ["行号", "列", "值", "问题", "该行是否导入"];
+  // From another helpdesk a problem is about one of their tickets (its number) and a field or file.
+  const head = fromHelpdesk
+    ? en
+      ? ["Their ticket", "Field or file", "Detail", "Problem", "Ticket imported"]
+      : ["原工单编号", "字段或文件", "详情", "问题", "工单是否导入"]
+    : en
+      ? ["Row", "Column", "Value", "Problem", "Row imported"]
+      : ["行号", "列", "值", "问题", "该行是否导入"];
   const rows = problems.map((p) => [
     p.row,
     p.column,
-    p.code === "duplicate_row" ? (en ? `same as row ${p.value}` : `同第 ${p.value} 行`) : (p.value ?? ""),
+    p.code === "duplicate_row"
+      ? en
+        ? `same as row ${p.value}`
+        : `同第 ${p.value} 行`
+      : p.code === "attachment_unavailable"
+        ? attachmentReasonText(p.value ?? "", locale)
+        : (p.value ?? ""),
     problemText(p.code, locale),
     p.warning ? (en ? "yes" : "是") : en ? "no" : "否",
   ]);

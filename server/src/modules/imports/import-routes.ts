@@ -179,7 +179,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext) {
       if (job.status === "uploaded" && !job.dry_run) throw new AppError(409, "conflict", "Run the check first.");
       reply.header("content-disposition", `attachment; filename="import-${job.id}-report.xlsx"`);
       reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-      return reply.send(await problemWorkbook(problems, principal.locale));
+      return reply.send(await problemWorkbook(problems, principal.locale, job.source !== "spreadsheet"));
     },
   });
   route(app, {

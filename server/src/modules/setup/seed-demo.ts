@@ -2,6 +2,7 @@ import { seedDemoClassifier } from "./demo-classifier";
 import { seedDemoAudit } from "./demo-audit";
 import { seedDemoPrivacy } from "./demo-privacy";
 import { seedDemoImports } from "./demo-imports";
+import { seedDemoZendesk } from "./demo-zendesk";
 import { seedDemoKnowledge } from "./demo-knowledge";
 import { randomBytes } from "node:crypto";
 import { type Transaction, sql } from "kysely";
@@ -365,6 +366,7 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
     await seedDemoAudit(db, r, now);
     await seedDemoPrivacy(ctx, db, now);
     await seedDemoImports(ctx, db, r, now);
+    await seedDemoZendesk(ctx, db, r, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);

@@ -9,6 +9,7 @@ import { Route, Routes, useNavigate } from "react-router";
 import { api, uploadFile } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { importErrorText } from "./import-api";
+import { HelpdeskSourcesCard } from "./HelpdeskSources";
 import { ImportWizard } from "./ImportWizard";
 
 const when = (iso: string | null) => (iso ? dayjs(iso).format("YYYY-MM-DD HH:mm") : "—");
@@ -29,6 +30,7 @@ function DataOverview() {
   return (
     <Space direction="vertical" style={{ width: "100%" }} size="middle">
       <ImportsCard />
+      <HelpdeskSourcesCard />
       <ExportCard />
       <BackupsCard />
     </Space>
@@ -92,7 +94,11 @@ function ImportsCard() {
         onRow={(r) => ({ onClick: () => navigate(`/admin/data/imports/${r.id}`), style: { cursor: "pointer" } })}
         columns={[
           { title: t("imports.file"), dataIndex: "fileName", render: (v: string, r) => <a href={`/admin/data/imports/${r.id}`}>{v}</a> },
-          { title: t("imports.what"), width: 90, render: (_, r) => t(`imports.entities.${r.entity}`) },
+          {
+            title: t("imports.what"),
+            width: 120,
+            render: (_, r) => (r.source === "spreadsheet" ? t(`imports.entities.${r.entity}`) : t(`helpdeskImport.formats.${r.format}`)),
+          },
           {
             title: t("imports.state"),
             width: 220,

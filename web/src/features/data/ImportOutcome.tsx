@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { api } from "../../api/client";
 
 /** The problems of a check or an import, by row and column. */
-export function ProblemTable({ problems }: { problems: ImportJob["problems"] }) {
+export function ProblemTable({ problems, fromHelpdesk = false }: { problems: ImportJob["problems"]; fromHelpdesk?: boolean }) {
   const { t } = useTranslation();
   if (!problems.length) return null;
   return (
@@ -17,12 +17,24 @@ export function ProblemTable({ problems }: { problems: ImportJob["problems"] }) 
       pagination={{ pageSize: 10, showSizeChanger: false }}
       data-testid="import-problems"
       columns={[
-        { title: t("imports.row"), dataIndex: "row", width: 80 },
-        { title: t("imports.column"), dataIndex: "column", width: 140, render: (c: string) => c || "—" },
+        { title: fromHelpdesk ? t("helpdeskImport.theirTicket") : t("imports.row"), dataIndex: "row", width: 100 },
+        {
+          title: fromHelpdesk ? t("helpdeskImport.fieldOrFile") : t("imports.column"),
+          dataIndex: "column",
+          width: 160,
+          render: (c: string) => c || "—",
+        },
         {
           title: t("imports.value"),
-          width: 200,
-          render: (_, p) => (p.code === "duplicate_row" ? t("imports.sameAsRow", { row: p.value }) : (p.value ?? "")),
+          width: 220,
+          render: (_, p) =>
+            p.code === "duplicate_row"
+              ? t("imports.sameAsRow", { row: p.value })
+              : p.code === "attachment_unavailable"
+                ? t(`helpdeskImport.attachmentReasons.${p.value ?? "unreadable"}`, {
+                    defaultValue: t("helpdeskImport.attachmentReasons.unreadable"),
+                  })
+                : (p.value ?? ""),
         },
         {
           title: t("imports.problem"),
@@ -72,7 +84,7 @@ export function ProgressStep({ job }: { job: ImportJob }) {
             </ul>
           </>
         )}
-        <ProblemTable problems={job.problems} />
+        <ProblemTable problems={job.problems} fromHelpdesk={job.source !== "spreadsheet"} />
       </Card>
     );
   return (

@@ -21,6 +21,8 @@ type EventData = {
   categoryId?: number;
   confidence?: number;
   applied?: boolean;
+  /** Brought in by an import (from a spreadsheet or another helpdesk, with their ticket number). */
+  imported?: { source: string; number?: string };
 };
 
 /** Which names list an id field draws from. */
@@ -102,6 +104,13 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
       : e.type === "urged" && data.note
         ? t("event.withNote", { note: data.note })
         : "";
+  const imported =
+    e.type === "created" && data.imported
+      ? t(data.imported.number ? "event.importedFromNumber" : "event.importedFrom", {
+          source: t(`helpdeskImport.sources.${data.imported.source}`),
+          number: data.imported.number,
+        })
+      : "";
   // A change a rule made says which rule.
-  return `${text}${why}${data.via ? t(`via.${data.via.kind}`, { name: data.via.name }) : ""}`;
+  return `${text}${why}${imported}${data.via ? t(`via.${data.via.kind}`, { name: data.via.name }) : ""}`;
 }
