@@ -65,7 +65,11 @@ export function ProgressStep({ job }: { job: ImportJob }) {
         <Result
           status={job.failed ? "warning" : "success"}
           title={t("imports.doneTitle", { count: job.created })}
-          subTitle={t("imports.doneFacts", { rows: job.processedRows, skipped: job.skipped, failed: job.failed })}
+          subTitle={t(job.source === "spreadsheet" ? "imports.doneFacts" : "helpdeskImport.doneFacts", {
+            rows: job.processedRows,
+            skipped: job.skipped,
+            failed: job.failed,
+          })}
           extra={
             job.problemCount > 0 ? (
               <Button href={`/api/v1/imports/${job.id}/report`} data-testid="import-report-download">

@@ -1,0 +1,14 @@
+import { launchBrowser, signInAsStaff } from "./e2e/browser";
+const base = "http://localhost:3102";
+const browser = await launchBrowser();
+const errors: string[] = [];
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on("console", (m) => m.type() === "error" && errors.push(`admin: ${m.text()}`));
+await signInAsStaff(page, base, "admin@loopdesk.local", process.argv[2]);
+await page.goto(`${base}/admin/data/imports/2`);
+await page.getByText("#13058").click();
+await page.waitForURL(/tickets\/\d+/);
+await page.waitForTimeout(2500);
+await page.screenshot({ path: "/tmp/walk-zd-ticket.png", fullPage: true });
+console.log(page.url(), JSON.stringify(errors));
+await browser.close();
