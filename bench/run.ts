@@ -18,6 +18,7 @@ import { benchClassification } from "./lib/classification-bench";
 import { benchKnowledge } from "./lib/knowledge-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 import { benchImport } from "./lib/portability-bench";
+import { benchScale } from "./lib/scale-bench";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -454,7 +455,8 @@ async function benchImportPostgres() {
     const env = { DATA_DIR: dataDir, DATABASE_URL: url };
     server = await spawnServer(
       { ...env, LOOPDESK_ADMIN_EMAIL: ADMIN.email, LOOPDESK_ADMIN_PASSWORD: ADMIN.password, LOOPDESK_DEMO: "false", LOG_LEVEL: "warn" },
-      { timeoutMs: 120_000 },
+      // BENCH_CPU_PROF=dir: the server's CPU profile of the run (written when it stops), to see where the time goes.
+      { timeoutMs: 120_000, nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] },
     );
     const bearer = await token(server, ADMIN.email, ADMIN.password);
     const rows = args.quick ? 10_000 : 100_000;
@@ -472,6 +474,30 @@ async function benchImportPostgres() {
     log("wrote", path.relative(process.cwd(), file));
   } finally {
     await server?.stop();
+    pgServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Issue 22: export and move-to-postgres of a 1M-ticket embedded workspace (--quick: 20,000). */
+async function benchScalePglite() {
+  const pgServer = await startPostgres({ durable: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-scale-"));
+  try {
+    await createDatabase(pgServer, "loopdesk_moved");
+    const tickets = args.sizes ? Number(args.sizes) : args.quick ? 20_000 : 1_000_000;
+    log(`scale: ${tickets} tickets on the embedded engine`);
+    const result = await benchScale({
+      tickets,
+      dataDir,
+      serverDir: path.join(here, "..", "server"),
+      postgresUrl: pgServer.socketUrl("loopdesk_moved"),
+    });
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-pglite-scale${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify({ engine: "pglite", scale: result, at: new Date().toISOString() }, null, 2)}\n`);
+    log("scale", result);
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
     pgServer.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -501,6 +527,11 @@ async function main() {
   }
   if (args.only === "import") {
     await benchImportPostgres();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "scale") {
+    await benchScalePglite();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }

@@ -130,3 +130,54 @@ describe("business calendar properties (random calendars, holidays, make-up days
     expect(localParts(Date.UTC(2026, 2, 8, 6, 30), "America/New_York")).toMatchObject({ day: 8, minutes: 60 + 30 });
   });
 });
+
+describe("localParts (offsets cached per quarter hour)", () => {
+  // What Intl says for the instant itself, without any cache.
+  const intl = (instant: number, timeZone: string) => {
+    const p: Record<string, string> = {};
+    const f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      weekday: "short",
+    });
+    for (const part of f.formatToParts(new Date(instant))) p[part.type] = part.value;
+    return {
+      year: Number(p.year),
+      month: Number(p.month),
+      day: Number(p.day),
+      minutes: Number(p.hour) * 60 + Number(p.minute),
+      seconds: Number(p.second),
+      weekday: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(p.weekday),
+    };
+  };
+  const zones = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "UTC"];
+
+  it("agrees with Intl at every minute around daylight-saving transitions and at random instants", () => {
+    const transitions = [
+      Date.UTC(2026, 2, 8, 6, 0), // New York springs forward
+      Date.UTC(2026, 10, 1, 5, 0), // and falls back
+      Date.UTC(2026, 2, 29, 1, 0), // London
+      Date.UTC(2026, 3, 4, 15, 0), // Lord Howe (30 minutes)
+      Date.UTC(2026, 2, 8, 5, 30), // St John's (-3:30)
+    ];
+    for (const zone of zones) {
+      for (const at of transitions)
+        for (let m = -90; m <= 90; m++) {
+          const instant = at + m * 60_000 + 17_345;
+          expect(localParts(instant, zone), `${zone} ${new Date(instant).toISOString()}`).toEqual(intl(instant, zone));
+        }
+      let seed = 7;
+      for (let i = 0; i < 500; i++) {
+        seed = (seed * 48271) % 2147483647;
+        const instant = Date.UTC(1990, 0, 1) + (seed / 2147483647) * 50 * 365 * 86_400_000;
+        expect(localParts(instant, zone)).toEqual(intl(instant, zone));
+      }
+    }
+  });
+});

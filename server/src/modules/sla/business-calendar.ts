@@ -35,35 +35,60 @@ function formatter(timeZone: string) {
       hour: "2-digit",
       minute: "2-digit",
       second: "2-digit",
-      weekday: "short",
     });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+/** The zone's offset at an instant (whole seconds, in ms), read from the platform's time-zone data. */
+function exactOffset(instant: number, timeZone: string) {
+  const p: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(instant))) p[part.type] = part.value;
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * Offsets per zone and quarter hour: asking Intl for every instant made date arithmetic the
+ * largest cost of an import and of SLA work. A zone's offset changes only at transitions (on the
+ * quarter hour in every zone of the last century); a quarter with a transition inside it — its
+ * first and last second disagree — is not cached and is asked exactly each time.
+ */
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, Map<number, number | null>>();
+function zoneOffset(instant: number, timeZone: string) {
+  let zone = offsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const bucket = Math.floor(instant / QUARTER);
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    const first = exactOffset(bucket * QUARTER, timeZone);
+    offset = first === exactOffset(bucket * QUARTER + QUARTER - 1000, timeZone) ? first : null;
+    if (zone.size >= 100_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset ?? exactOffset(instant, timeZone);
+}
 
 /** The local calendar date, clock time and weekday of an instant in a zone. */
 export function localParts(instant: number, timeZone: string) {
-  const p: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instant))) p[part.type] = part.value;
+  const local = new Date(Math.floor(instant / 1000) * 1000 + zoneOffset(instant, timeZone));
   return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    minutes: Number(p.hour) * 60 + Number(p.minute),
-    seconds: Number(p.second),
-    weekday: WEEKDAYS[p.weekday as string] as number,
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    seconds: local.getUTCSeconds(),
+    weekday: local.getUTCDay(),
   };
 }
 
 /** How far the zone's clock is ahead of UTC at an instant, in ms. */
-function offsetAt(instant: number, timeZone: string) {
-  const p = localParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, 0, p.minutes, p.seconds);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
+const offsetAt = zoneOffset;
 
 /** The instant of a local date and time in a zone (a time skipped by DST moves forward). */
 export function zonedInstant(year: number, month: number, day: number, minutes: number, timeZone: string) {
