@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import type { z } from "zod";
 import type { importMappingBody } from "@loopdesk/contracts/imports";
 import type { AppContext } from "../../platform/context";
-import { AppError, ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import { AppError, ConflictError, ValidationError } from "../../platform/errors";
 import { enqueue } from "../../platform/jobs/job-queue";
 import { type ImportRow, PROBLEMS_KEPT, getImportRow, importFile, importsDir, presentImport } from "./import-rows";
 import { IMPORT_FIELDS, guessColumns } from "./import-fields";

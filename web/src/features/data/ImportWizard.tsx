@@ -1,12 +1,11 @@
-import type { DryRunReport, ImportJob, MappedField, ValueMap } from "@loopdesk/contracts/imports";
+import type { DryRunReport, ImportJob, ValueMap } from "@loopdesk/contracts/imports";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Checkbox, Input, Select, Space, Steps, Table, Tag, Typography } from "antd";
+import { App, Button, Card, Checkbox, Input, Select, Space, Steps, Table, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client";
-import { useNamed } from "../tickets/ticket-api";
-import { type DistinctValues, FIELDS, importErrorText, importKey, useImport } from "./import-api";
+import { FIELDS, importErrorText, importKey, useImport } from "./import-api";
 import { ProblemTable, ProgressStep } from "./ImportOutcome";
 import { HelpdeskWizard } from "./HelpdeskWizard";
 import { ValueStep, useSaveMapping } from "./ValueStep";

@@ -7,7 +7,6 @@ import { type ImportRow, PROBLEMS_KEPT } from "../import-rows";
 import { type ImportTarget, newWriteCache } from "../write-imported";
 import type { ForeignTicket } from "./foreign";
 import { exportDir, openSource } from "./helpdesk-jobs";
-import { SourceError } from "./zendesk-api";
 import { type ForeignMaps, type StoredFiles, writeForeignTickets, writeOrganizations, writePeople } from "./write-foreign";
 
 /** Their staff and departments matched here: the import's value map first, then the same email or name. */
