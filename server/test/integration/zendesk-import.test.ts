@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshAnalyticsNow } from "../../src/modules/analytics/analytics-jobs";
 import { type Client, type TestApp, appWithAdmin } from "../support/test-app";
 import { PDF, PNG, ZENDESK_EMAIL, ZENDESK_TOKEN, startZendesk, zendeskExportFiles } from "../support/zendesk-fixture";
 
@@ -146,6 +147,15 @@ describe("Zendesk export files", () => {
       name: "华东贸易有限公司",
       domain: "huadong.example",
     });
+    // The reports see the history: the first response two hours after the request, by 周婷.
+    await refreshAnalyticsNow(s.t.ctx.db, s.t.ctx.config.timeZone);
+    const facts = await s.t.ctx.db
+      .selectFrom("analytics_ticket_facts")
+      .select(["ticket_id", "frt_s", "responder_id", "public_replies"])
+      .orderBy("ticket_id")
+      .execute();
+    expect(facts).toHaveLength(4);
+    expect(facts.find((f) => f.ticket_id === printer.id)).toMatchObject({ frt_s: 2 * 3600, responder_id: s.zhou.id });
     // History only: nothing fired.
     expect(await s.t.ctx.db.selectFrom("domain_events").select("id").execute()).toHaveLength(0);
     expect(await s.t.ctx.db.selectFrom("notifications").select("id").execute()).toHaveLength(0);
