@@ -19,6 +19,7 @@ const envSchema = z.object({
   LOOPDESK_AUTO_CLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(4),
   LOOPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(20),
   LOOPDESK_MAX_IMPORT_MB: z.coerce.number().int().min(1).max(1024).default(100),
+  LOOPDESK_SLA_SWEEP_BATCH: z.coerce.number().int().min(10).max(10_000).default(500),
   LOOPDESK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   LOOPDESK_SECURE_COOKIES: bool.default(false),
   LOOPDESK_TRUST_PROXY: bool.default(false),
@@ -82,6 +83,8 @@ export type Config = {
   maxUploadBytes: number;
   /** Largest spreadsheet an import accepts. */
   maxImportBytes: number;
+  /** Clocks the SLA sweep handles per transaction (a full batch runs again at once). */
+  slaSweepBatch: number;
   sessionDays: number;
   secureCookies: boolean;
   /** Believe X-Forwarded-For (only behind a reverse proxy that sets it): client addresses drive login throttling. */
@@ -139,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     autoCloseDays: e.LOOPDESK_AUTO_CLOSE_DAYS,
     maxUploadBytes: e.LOOPDESK_MAX_UPLOAD_MB * 1024 * 1024,
     maxImportBytes: e.LOOPDESK_MAX_IMPORT_MB * 1024 * 1024,
+    slaSweepBatch: e.LOOPDESK_SLA_SWEEP_BATCH,
     sessionDays: e.LOOPDESK_SESSION_DAYS,
     secureCookies: e.LOOPDESK_SECURE_COOKIES,
     trustProxy: e.LOOPDESK_TRUST_PROXY,

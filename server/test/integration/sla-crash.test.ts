@@ -14,6 +14,8 @@ const TICKETS = 1200;
 const shiftClock = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support/shift-clock.mjs");
 /** Two hours later: every ticket's 60-minute first response is overdue. */
 const LATER = { LOOPDESK_TEST_CLOCK_OFFSET_MS: String(2 * 3_600_000) };
+/** Twelve sweep transactions instead of three: the kill lands mid-sweep however fast each one is. */
+const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "100" };
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -44,11 +46,20 @@ describe("SLA sweep crash", () => {
         }
       }),
     );
+    // The clocks are all set before the clock moves on (the policy's recompute and each ticket's
+    // subscriber job): otherwise the restarted server records the breaches there, not in the sweep.
+    const settleBy = Date.now() + 60_000;
+    for (;;) {
+      const { items } = (await (await api("/api/v1/system/jobs")).json()) as { items: { queue: string; status: string }[] };
+      const pending = items.filter((j) => j.status !== "completed" && (j.queue === "sla.recompute-open" || j.queue.startsWith("event:")));
+      if (!pending.length || Date.now() > settleBy) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await first.stop("SIGTERM");
 
     // 2. Two hours later: the sweep records the breaches — and the process is killed in the middle.
     const second = await spawnServer(
-      { ...store.env, ...ADMIN, ...LATER, LOG_LEVEL: "info" },
+      { ...store.env, ...ADMIN, ...LATER, ...SMALL_BATCHES, LOG_LEVEL: "info" },
       { nodeArgs: ["--import", shiftClock], noHttp: true },
     );
     cleanups.push(() => second.stop("SIGKILL"));
@@ -67,7 +78,7 @@ describe("SLA sweep crash", () => {
     expect(recordedAtKill).toBeLessThan(TICKETS);
 
     // 3. Restart, still two hours later: the sweep finishes.
-    const third = await spawnServer({ ...store.env, ...ADMIN, ...LATER }, { nodeArgs: ["--import", shiftClock] });
+    const third = await spawnServer({ ...store.env, ...ADMIN, ...LATER, ...SMALL_BATCHES }, { nodeArgs: ["--import", shiftClock] });
     cleanups.push(() => third.stop("SIGKILL"));
     const api3 = await httpClient(third.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
     // A burst of breaches reaches the administrator as a few notices and one digest counting the rest.

@@ -204,7 +204,7 @@ describe("Zendesk API", () => {
     const job = res.json();
     expect(job).toMatchObject({
       format: "zendesk-api",
-      totalRows: 5,
+      totalRows: 4,
       survey: { people: 5, organizations: 2, groups: ["售后服务部", "Billing"] },
     });
     const values = (await s.admin.get(`/api/v1/imports/${job.id}/values`)).json();
@@ -240,6 +240,46 @@ describe("Zendesk API", () => {
     expect(printer.ticket).toMatchObject({ departmentId: s.deptId, assigneeId: s.zhou.id, status: "closed" });
     expect(printer.messages).toHaveLength(3);
     expect(printer.messages[2].attachments[0]).toMatchObject({ filename: "发票.pdf", size: PDF.length });
+  });
+
+  it("resumes from the last committed page when the source fails mid-way", async () => {
+    // The account's tickets again in a workspace of their own (the ones above are recorded there).
+    const w = await workspace();
+    try {
+      zendesk.requests.length = 0;
+      zendesk.outage.ticketCursor = "2";
+      const job = (
+        await w.admin.post("/api/v1/imports/zendesk-api", { url: zendesk.url, email: ZENDESK_EMAIL, token: ZENDESK_TOKEN })
+      ).json();
+      await w.admin.post(`/api/v1/imports/${job.id}/start`);
+      await w.t.ctx.jobs.drain();
+      const stopped = (await w.admin.get(`/api/v1/imports/${job.id}`)).json();
+      // The first page is in, the failure is shown, the job will try again.
+      expect(stopped).toMatchObject({ status: "running", created: 2, processedRows: 2 });
+      expect(stopped.error).toContain("400");
+      zendesk.outage.ticketCursor = null;
+      zendesk.requests.length = 0;
+      await w.t.ctx.db
+        .updateTable("jobs")
+        .set({ run_at: new Date() })
+        .where("queue", "=", "imports.run")
+        .where("status", "=", "queued")
+        .execute();
+      await w.t.ctx.jobs.drain();
+      expect((await w.admin.get(`/api/v1/imports/${job.id}`)).json()).toMatchObject({
+        status: "done",
+        created: 4,
+        processedRows: 4,
+        totalRows: 4,
+      });
+      // It went on from the committed cursor: the first page was not asked for again.
+      const tickets = zendesk.requests.filter((r) => r.path === "/api/v2/incremental/tickets/cursor.json").map((r) => String(r.query));
+      expect(tickets).toEqual(["cursor=2", "cursor=4"]);
+      expect(await w.t.ctx.db.selectFrom("tickets").select("id").execute()).toHaveLength(4);
+    } finally {
+      zendesk.outage.ticketCursor = null;
+      await w.t.close();
+    }
   });
 
   it("refuses wrong credentials and addresses with the reason, creating nothing", async () => {

@@ -185,6 +185,8 @@ export type ZendeskRequest = { method: string; path: string; query: URLSearchPar
 export async function startZendesk() {
   const requests: ZendeskRequest[] = [];
   let rateLimited = false;
+  /** While set, the ticket export page at this cursor answers 400 (a source failing mid-way). */
+  const outage = { ticketCursor: null as string | null };
   let account: ReturnType<typeof zendeskAccount>;
   const expected = `Basic ${Buffer.from(`${ZENDESK_EMAIL}/token:${ZENDESK_TOKEN}`).toString("base64")}`;
   const server = http.createServer((req, res) => {
@@ -200,8 +202,11 @@ export async function startZendesk() {
       return { rows: rows.slice(at, at + size), next: at + size < rows.length ? at + size : null };
     };
     const p = url.pathname;
+    // Zendesk counts the tickets that are not deleted.
     if (p === "/api/v2/tickets/count.json")
-      return json(200, { count: { value: account.tickets.length, refreshed_at: "2026-12-01T00:00:00Z" } });
+      return json(200, {
+        count: { value: account.tickets.filter((t) => t.status !== "deleted").length, refreshed_at: "2026-12-01T00:00:00Z" },
+      });
     if (p === "/api/v2/users/count.json") return json(200, { count: { value: account.users.length } });
     if (p === "/api/v2/organizations/count.json") return json(200, { count: { value: account.organizations.length } });
     if (p === "/api/v2/groups.json") return json(200, { groups: account.groups, next_page: null, count: account.groups.length });
@@ -240,6 +245,8 @@ export async function startZendesk() {
         rateLimited = true;
         return json(429, { error: "APIRateLimitExceeded" }, { "retry-after": "1" });
       }
+      if (outage.ticketCursor !== null && url.searchParams.get("cursor") === outage.ticketCursor)
+        return json(400, { error: "InvalidPaginationParameter" });
       const { rows, next } = page(account.tickets, 2);
       return json(200, {
         tickets: rows.map(({ comments: _c, ...t }) => t),
@@ -269,5 +276,5 @@ export async function startZendesk() {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   account = zendeskAccount(url);
-  return { url, requests, account, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, requests, account, outage, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

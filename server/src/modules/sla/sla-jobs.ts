@@ -4,9 +4,11 @@ import { type Executor, enqueue } from "../../platform/jobs/job-queue";
 import { escalateDueClocks } from "./escalate-tickets";
 import { recomputeTicketSla } from "./recompute-ticket-sla";
 
+/** Open tickets whose clocks are recomputed per transaction after a policy change. */
+const RECOMPUTE_BATCH = 500;
+
 const SWEEP_QUEUE = "sla.sweep";
 const RECOMPUTE_QUEUE = "sla.recompute-open";
-const BATCH = 500;
 
 /**
  * SLA background work: clocks follow every ticket change (through the outbox, so no change is
@@ -33,6 +35,7 @@ export function registerSlaJobs(ctx: AppContext) {
     handler: async (_payload, { trx, logger }) => {
       // Index-backed (ticket_sla_breach_idx); takes the oldest first and never skips: a full batch runs again at once.
       const now = new Date();
+      const BATCH = ctx.config.slaSweepBatch;
       // Index-backed lookups: clocks past due with no breach recorded, warnings due, escalation steps due.
       const [breaching, warning, escalating] = await Promise.all([
         trx
@@ -80,7 +83,7 @@ export function registerSlaJobs(ctx: AppContext) {
         .where("id", ">", afterId)
         .where("status", "not in", ["solved", "closed"])
         .orderBy("id")
-        .limit(BATCH)
+        .limit(RECOMPUTE_BATCH)
         .execute();
       await recomputeTicketSla(
         ctx,
@@ -88,7 +91,7 @@ export function registerSlaJobs(ctx: AppContext) {
         batch.map((b) => b.id),
       );
       const last = batch.at(-1);
-      if (last && batch.length === BATCH)
+      if (last && batch.length === RECOMPUTE_BATCH)
         await enqueue(trx, RECOMPUTE_QUEUE, { afterId: last.id }, { dedupeKey: `sla-recompute:${last.id}:${Date.now()}` });
     },
   });
