@@ -46,6 +46,14 @@ describe("demo workspace", () => {
     expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 14 });
     expect([first.demo, second.demo].filter(Boolean)).toHaveLength(1);
     expect(printed.filter((l) => l.includes("Demo workspace: 400 tickets"))).toHaveLength(1);
+    // Seeding takes a while on a first start: it says what it is doing as it goes.
+    expect(printed.filter((l) => l.startsWith("  Seeding the demo: ")).map((l) => l.replace(/… \(\d+ s\)$/, ""))).toEqual([
+      "  Seeding the demo: departments, teams and agents",
+      "  Seeding the demo: 60 customers",
+      "  Seeding the demo: 400 tickets with their history",
+      "  Seeding the demo: follow-ups, processes, knowledge, audit, privacy and imports",
+      "  Seeding the demo: SLA clocks and priorities",
+    ]);
     expect(await t.ctx.db.selectFrom("settings").select("key").where("key", "=", "demo.pending").executeTakeFirst()).toBeUndefined();
     const departments = (await t.ctx.db.selectFrom("departments").select("name").execute()).map((d) => d.name);
     expect(departments).toEqual(expect.arrayContaining(["售前咨询", "售后服务", "技术支持", "仓储物流", "财务"]));

@@ -46,7 +46,12 @@ export async function firstStart(ctx: AppContext, print: (line: string) => void 
 async function resumeDemo(ctx: AppContext, print: (line: string) => void, demoSize: DemoSize) {
   const pending = await ctx.db.selectFrom("settings").select("key").where("key", "=", DEMO_PENDING).executeTakeFirst();
   if (!pending) return null;
-  const summary = await seedDemo(ctx, { ...demoSize, claimPending: true });
+  const started = Date.now();
+  const summary = await seedDemo(ctx, {
+    ...demoSize,
+    claimPending: true,
+    progress: (step) => print(`  Seeding the demo: ${step}… (${Math.round((Date.now() - started) / 1000)} s)`),
+  });
   if (summary)
     print(
       `  Demo workspace: ${summary.tickets} tickets, ${summary.customers} customers, ${summary.agents} agents (password for demo accounts: ${summary.password})`,

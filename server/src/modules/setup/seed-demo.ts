@@ -293,7 +293,12 @@ const WAITING_DAYS_BACK = [1, 3, 8];
  * `demo.pending` marker the first start left (in the same transaction): another process that took
  * it already seeded the demo, and this one answers null.
  */
-export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?: boolean } = {}) {
+export async function seedDemo(
+  ctx: AppContext,
+  /** progress: told as each part is seeded (the first start prints it: seeding takes a while). */
+  opts: DemoSize & { claimPending?: boolean; progress?: (step: string) => void } = {},
+) {
+  const step = opts.progress ?? (() => {});
   const r = rng(20261121);
   const now = opts.now ?? new Date();
   const ticketCount = opts.tickets ?? 3000;
@@ -304,8 +309,10 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
       const taken = await db.deleteFrom("settings").where("key", "=", DEMO_PENDING).returning("key").executeTakeFirst();
       if (!taken) return null;
     }
+    step("departments, teams and agents");
     const org = await seedOrganisation(db, passwordHash);
     const categories = await seedCategories(db, org.departments, org.skills);
+    step(`${opts.customers ?? 400} customers`);
     const customers = await seedCustomers(db, r, opts.customers ?? 400, passwordHash);
     const { calendar, policies } = await seedDemoSla(db);
     await seedDemoRouting(db, org.teams);
@@ -358,7 +365,9 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
       const plan = planWaitingTicket(tail, world, customers, back);
       plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     }
+    step(`${plans.length} tickets with their history`);
     await insertTickets(db, plans);
+    step("follow-ups, processes, knowledge, audit, privacy and imports");
     await seedVisits(db, r, now);
     await seedDemoProcesses(ctx, db, r, now);
     await seedDemoClassifier(db);
@@ -368,6 +377,7 @@ export async function seedDemo(ctx: AppContext, opts: DemoSize & { claimPending?
     await seedDemoImports(ctx, db, r, now);
     await seedDemoZendesk(ctx, db, r, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
+    step("SLA clocks and priorities");
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
     await rescoreEverything(db);
     return { tickets: ticketCount, customers: customers.length, agents: org.agents.size, password: data.DEMO_PASSWORD };
