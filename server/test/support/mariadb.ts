@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./postgres-server";
+import { waitForPort } from "./wait-for-port";
 
 /**
  * A throwaway MariaDB server (Debian's `mariadb-server`) for the test run: a data directory made
@@ -46,22 +46,10 @@ export async function startMariaDb(): Promise<MariaDb> {
     ],
     { stdio: "ignore" },
   );
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (open) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill("SIGKILL");
-      const log = fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : "";
-      throw new Error(`mariadbd did not start: ${log.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  if (!(await waitForPort(port, child, 30_000))) {
+    child.kill("SIGKILL");
+    const log = fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, "utf8") : "";
+    throw new Error(`mariadbd did not start: ${log.slice(-2000)}`);
   }
   return {
     host: "127.0.0.1",

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./postgres-server";
+import { waitForPort } from "./wait-for-port";
 
 /**
  * A throwaway LDAP directory (Debian's OpenLDAP `slapd`) for the test run: a slapd.conf in a temp
@@ -70,19 +70,7 @@ ${entries.trim()}
   child.stderr?.on("data", (d) => {
     log += String(d);
   });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (open) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`slapd did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  if (!(await waitForPort(port, child, 15_000))) throw new Error(`slapd did not start: ${log}`);
   return {
     url,
     baseDn: BASE_DN,

@@ -16,17 +16,61 @@ export type Trx = Transaction<DB>;
 export type WriteCache = { organizations: Map<string, number>; customers: Map<string, { id: number; organizationId: number | null }> };
 export const newWriteCache = (): WriteCache => ({ organizations: new Map(), customers: new Map() });
 
+/** Their ids already brought in by an earlier import, with the local ids they became. */
+export async function importedIds(db: Trx | AppContext["db"], source: string, entity: string, externalIds: string[]) {
+  const out = new Map<string, number>();
+  for (let i = 0; i < externalIds.length; i += 5000) {
+    const rows = await db
+      .selectFrom("import_records")
+      .select(["external_id", "local_id"])
+      .where("source", "=", source)
+      .where("entity", "=", entity)
+      .where("external_id", "in", externalIds.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) out.set(r.external_id, r.local_id);
+  }
+  return out;
+}
+
 /** External ids of these rows that an earlier import already brought in. */
 export async function alreadyImported(db: Trx | AppContext["db"], source: ImportSource, entity: ImportEntity, externalIds: string[]) {
-  if (!externalIds.length) return new Set<string>();
-  const rows = await db
-    .selectFrom("import_records")
-    .select("external_id")
-    .where("source", "=", source)
-    .where("entity", "=", entity)
-    .where("external_id", "in", externalIds)
-    .execute();
-  return new Set(rows.map((r) => r.external_id));
+  return new Set((await importedIds(db, source, entity, externalIds)).keys());
+}
+
+/**
+ * The history rows of imported tickets, collected while a batch is planned and written in one
+ * statement: each with its own time and actor (the old system's, or the system's).
+ */
+export function importedHistory() {
+  const events: Record<string, unknown>[] = [];
+  return {
+    add: (
+      ticketId: number,
+      at: Date,
+      type: string,
+      extra: Record<string, unknown> = {},
+      actor = { type: "system", id: null as number | null },
+    ) =>
+      events.push({
+        ticket_id: ticketId,
+        type,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        field: null,
+        before: null,
+        after: null,
+        data: null,
+        created_at: at.toISOString(),
+        ...extra,
+      }),
+    write: async (trx: Trx) => {
+      if (!events.length) return;
+      await sql`insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
+        select ticket_id, type, actor_type, actor_id, field, before, after, data, created_at
+        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(ticket_id int, type text, actor_type text, actor_id int,
+          field text, before jsonb, after jsonb, data jsonb, created_at timestamptz)`.execute(trx);
+    },
+  };
 }
 
 export async function organizationId(trx: Trx, cache: WriteCache, name: string | null | undefined, domain?: string | null) {
@@ -313,27 +357,9 @@ async function writeTickets(ctx: AppContext, trx: Trx, job: ImportTarget, rows: 
     .returningAll()
     .execute();
   const history = { imported: { source: job.source, importId: job.id } };
-  const events: Record<string, unknown>[] = [];
+  const events = importedHistory();
+  const ev = events.add;
   const messages: Record<string, unknown>[] = [];
-  const ev = (
-    ticketId: number,
-    at: Date,
-    type: string,
-    extra: Record<string, unknown> = {},
-    actor = { type: "system", id: null as number | null },
-  ) =>
-    events.push({
-      ticket_id: ticketId,
-      type,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      field: null,
-      before: null,
-      after: null,
-      data: null,
-      created_at: at.toISOString(),
-      ...extra,
-    });
   inserted.forEach((t, i) => {
     const { v, created, solvedAt, closedAt, replyAt } = planned[i];
     ev(t.id, created, "created", {
@@ -366,10 +392,7 @@ async function writeTickets(ctx: AppContext, trx: Trx, job: ImportTarget, rows: 
       select ticket_id, visibility, author_type, author_staff_id, body_text, channel, created_at
       from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(ticket_id int, visibility text, author_type text,
         author_staff_id int, body_text text, channel text, created_at timestamptz)`.execute(trx);
-  await sql`insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
-    select ticket_id, type, actor_type, actor_id, field, before, after, data, created_at
-    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(ticket_id int, type text, actor_type text, actor_id int,
-      field text, before jsonb, after jsonb, data jsonb, created_at timestamptz)`.execute(trx);
+  await events.write(trx);
   await reindexTickets(
     trx,
     inserted.map((t) => t.id),

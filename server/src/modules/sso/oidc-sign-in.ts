@@ -4,6 +4,7 @@ import type { AppContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
 import type { DirectoryIdentity } from "./directory-staff";
 import { OIDC_CALLBACK_PATH, type SsoRow } from "./sso-settings";
+import { isLoopbackUrl } from "../../platform/http/loopback";
 
 /** How long a sign-in may take at the provider. */
 const FLOW_MS = 10 * 60_000;
@@ -11,7 +12,6 @@ export const OIDC_COOKIE = "loopdesk_oidc";
 export const OIDC_COOKIE_PATH = "/api/v1/auth/oidc";
 
 const configs = new Map<string, Promise<oidc.Configuration>>();
-const loopback = (url: URL) => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 
 /**
  * The provider's configuration by OpenID discovery (openid-client), kept per issuer, client and
@@ -31,7 +31,7 @@ function configuration(ctx: AppContext, row: SsoRow) {
       row.oidc_client_id,
       secret,
       undefined,
-      loopback(issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      isLoopbackUrl(issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined,
     );
     found.catch(() => configs.delete(key));
     configs.set(key, found);

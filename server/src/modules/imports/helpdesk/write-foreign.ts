@@ -1,5 +1,4 @@
 import type { ValueMap } from "@loopdesk/contracts/imports";
-import { sql } from "kysely";
 import type { AppContext } from "../../../platform/context";
 import { htmlToText, sanitizeUserHtml } from "../../../platform/text/sanitize-html";
 import { cleanFilename } from "../../tickets/attachment-service";
@@ -12,6 +11,8 @@ import {
   type WriteCache,
   closingTimes,
   customerOf,
+  importedHistory,
+  importedIds,
   organizationId,
   prefetchCustomers,
   record,
@@ -34,22 +35,6 @@ export type ForeignMaps = {
 
 /** A stored attachment's bytes, by the source's attachment id (stored before the transaction). */
 export type StoredFiles = Map<string, { sha256: string; size: number; contentType: string; fileName: string }>;
-
-/** Their ids already brought in by an earlier import, with the local ids they became. */
-export async function importedIds(trx: Trx | AppContext["db"], source: string, entity: string, externalIds: string[]) {
-  const out = new Map<string, number>();
-  for (let i = 0; i < externalIds.length; i += 5000) {
-    const rows = await trx
-      .selectFrom("import_records")
-      .select(["external_id", "local_id"])
-      .where("source", "=", source)
-      .where("entity", "=", entity)
-      .where("external_id", "in", externalIds.slice(i, i + 5000))
-      .execute();
-    for (const r of rows) out.set(r.external_id, r.local_id);
-  }
-  return out;
-}
 
 export async function writeOrganizations(trx: Trx, job: ImportTarget, orgs: ForeignOrganization[], maps: ForeignMaps, cache: WriteCache) {
   const known = await importedIds(
@@ -250,23 +235,11 @@ export async function writeForeignTickets(
         .execute()
     : [];
   const history = (p: (typeof planned)[number]) => ({ imported: { source: job.source, importId: job.id, number: p.t.number } });
-  const events: Record<string, unknown>[] = [];
+  const events = importedHistory();
+  const ev = events.add;
   const messages: MessageRow[] = [];
   const messageFiles: string[][] = [];
   const attachmentRows: { ticketId: number; index: number | null; ids: string[] }[] = [];
-  const ev = (ticketId: number, at: Date, type: string, extra: Record<string, unknown>, actor: { type: string; id: number | null }) =>
-    events.push({
-      ticket_id: ticketId,
-      type,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      field: null,
-      before: null,
-      after: null,
-      data: null,
-      created_at: at.toISOString(),
-      ...extra,
-    });
   inserted.forEach((ticket, i) => {
     const p = writable[i];
     const data = history(p);
@@ -349,11 +322,7 @@ export async function writeForeignTickets(
       .insertInto("attachments")
       .values(attachments.slice(i, i + 1000))
       .execute();
-  if (events.length)
-    await sql`insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
-      select ticket_id, type, actor_type, actor_id, field, before, after, data, created_at
-      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(ticket_id int, type text, actor_type text, actor_id int,
-        field text, before jsonb, after jsonb, data jsonb, created_at timestamptz)`.execute(trx);
+  await events.write(trx);
   await reindexTickets(
     trx,
     inserted.map((t) => t.id),

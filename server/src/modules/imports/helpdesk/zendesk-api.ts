@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HelpdeskSource, SourceSurvey, TicketPage } from "./foreign";
 import { zendeskOrganization, zendeskPerson, zendeskTicket } from "./zendesk-records";
+import { isLoopbackUrl } from "../../../platform/http/loopback";
 
 type Json = Record<string, unknown>;
 
@@ -16,7 +17,6 @@ export class SourceError extends Error {
 
 /** Largest attachment brought over (Zendesk's own limit is 50 MB). */
 export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
-const loopback = (url: URL) => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 
 /** A helpdesk address: https, or http only on this machine. */
 export function sourceUrl(raw: string) {
@@ -26,7 +26,7 @@ export function sourceUrl(raw: string) {
   } catch {
     throw new SourceError("bad_url", `Not an address: ${raw}`);
   }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback(url)))
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackUrl(url)))
     throw new SourceError("bad_url", "The address must use https.");
   return new URL(url.origin);
 }
@@ -190,7 +190,7 @@ export function exportAttachmentReader(creds: Credentials | null) {
     } catch {
       return Promise.reject(new SourceError("bad_url", `Not an address: ${raw}`));
     }
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback(url)))
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackUrl(url)))
       return Promise.reject(new SourceError("bad_url", "The address must use https."));
     return api.readAttachment(url.href);
   };
