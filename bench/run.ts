@@ -19,6 +19,7 @@ import { benchKnowledge } from "./lib/knowledge-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 import { benchImport } from "./lib/portability-bench";
 import { benchScale } from "./lib/scale-bench";
+import { benchCreation } from "./lib/creation-bench";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -503,6 +504,62 @@ async function benchScalePglite() {
   }
 }
 
+/** Issue 23: ticket creation against GET /healthz at concurrency 16, alternately in one run, with CPU per creation. */
+async function benchCreationEngine(engine: "pglite" | "postgres") {
+  const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `loopdesk-bench-creation-${engine}-`));
+  let server: RunningServer | undefined;
+  try {
+    let databaseUrl: string | undefined;
+    if (pgServer) {
+      await createDatabase(pgServer, "loopdesk_creation");
+      databaseUrl = pgServer.socketUrl("loopdesk_creation");
+    }
+    server = await spawnServer(
+      {
+        DATA_DIR: dataDir,
+        LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+        LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+        LOOPDESK_DEMO: "false",
+        LOG_LEVEL: "warn",
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
+      },
+      { timeoutMs: 120_000, nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] },
+    );
+    const api = client(server, await token(server, ADMIN.email, ADMIN.password));
+    log(engine, "creation against healthz, alternately");
+    const result = await benchCreation({ url: server.url, pid: server.child.pid as number }, api, {
+      engine,
+      rounds: args.quick ? 3 : 5,
+      perRound: args.quick ? 300 : 1000,
+      healthzPerRound: args.quick ? 1000 : 4000,
+    });
+    const file = path.join(
+      here,
+      "results",
+      `${new Date().toISOString().slice(0, 10)}-${engine}-creation${args.quick ? "-quick" : ""}.json`,
+    );
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    fs.writeFileSync(file, `${JSON.stringify({ engine, machine, creation: result, at: new Date().toISOString() }, null, 2)}\n`);
+    log(engine, "creation", {
+      ratio: result.ratio,
+      p99: result.p99Ms,
+      cpuMs: result.cpuMsPerCreation,
+      search: result.searchedAtOnce.found,
+    });
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server?.stop();
+    pgServer?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -532,6 +589,11 @@ async function main() {
   }
   if (args.only === "scale") {
     await benchScalePglite();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "creation") {
+    for (const engine of engines) await benchCreationEngine(engine);
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }

@@ -97,7 +97,13 @@ export const VERSION = "0.1.0";
 /** Wires the services every module receives; registers each module's background jobs. */
 export function createContext(config: Config, database: Database, logger: Logger): AppContext {
   // The embedded engine has one connection: more than one worker loop would only queue for it.
-  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }), { concurrency: database.engine === "pglite" ? 1 : 4 });
+  const realtime = new RealtimeHub(database, logger.child({ component: "realtime" }));
+  const jobs = new JobQueue(database.db, logger.child({ component: "jobs" }), {
+    concurrency: database.engine === "pglite" ? 1 : 4,
+    changes: { count: () => realtime.emitted, committed: () => realtime.poke() },
+  });
+  // Another process's commit wrote events: their jobs are due now, not at the next poll.
+  realtime.onPoke = () => jobs.wake();
   const files = new FileStore(path.join(config.dataDir, "files"));
   const ctx: AppContext = {
     config,
@@ -105,9 +111,9 @@ export function createContext(config: Config, database: Database, logger: Logger
     engine: database.engine,
     logger,
     jobs,
-    events: new EventBus(jobs),
+    events: new EventBus(jobs, () => realtime.emitted++),
     files,
-    realtime: new RealtimeHub(database, logger.child({ component: "realtime" })),
+    realtime,
     mailer: new Mailer(config.smtp, logger.child({ component: "mail" }), (sha256) => files.open(sha256)),
     secrets: new SecretBox(config.dataDir, config.secretKey, config.previousSecretKeys),
   };
@@ -190,6 +196,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addHook("onRequest", async (req) => {
     if (!req.url.startsWith("/api/")) return;
     req.auth = await authenticate(ctx.db, { authorization: req.headers.authorization, sessionToken: req.cookies[SESSION_COOKIE] });
+  });
+  // Realtime: a request whose transaction wrote events tells every process to read them, after it committed.
+  app.addHook("onRequest", async (req) => {
+    req.eventsBefore = ctx.realtime.emitted;
+  });
+  app.addHook("onResponse", async (req) => {
+    if (ctx.realtime.emitted !== req.eventsBefore) ctx.realtime.poke();
   });
   app.addHook("onSend", async (req, reply) => {
     reply.header("x-content-type-options", "nosniff");

@@ -82,6 +82,8 @@ export async function runServerCommand(
     await scheduleAnalyticsJobs(ctx.db);
     await scheduleRoutingJobs(ctx.db);
     await scheduleIntakeJobs(ctx.db);
+    // Pokes from web processes wake the workers (realtime-hub.ts); buildApp starts it where there is HTTP.
+    await ctx.realtime.start();
     await ctx.jobs.start();
   }
   if (app) {
@@ -101,6 +103,7 @@ export async function runServerCommand(
     logger.info({ signal }, "shutting down");
     await smtp?.close();
     await app?.close();
+    await ctx.realtime.stop();
     await ctx.jobs.stop();
     await stopWatching();
     await database.close();

@@ -21,6 +21,8 @@ describe("crash durability", () => {
     cleanups.push(() => server.stop("SIGKILL"));
     const api = await httpClient(server.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
 
+    // Assigned on creation, each ticket's event has a subscriber's job (the assignee's notification).
+    const me = ((await (await api("/api/v1/me")).json()) as { user: { id: number } }).user;
     const acknowledged: { id: number; key: string }[] = [];
     let stop = false;
     let n = 0;
@@ -31,7 +33,12 @@ describe("crash durability", () => {
           const res = await api("/api/v1/tickets", {
             method: "POST",
             headers: { "idempotency-key": key },
-            body: JSON.stringify({ subject: `崩溃测试 ${key}`, description: "SIGKILL 之前创建", customer: { email: `c${w}@crash.test` } }),
+            body: JSON.stringify({
+              subject: `崩溃测试 ${key}`,
+              description: "SIGKILL 之前创建",
+              customer: { email: `c${w}@crash.test` },
+              assigneeId: me.id,
+            }),
           });
           if (res.status === 201) acknowledged.push({ id: ((await res.json()) as { id: number }).id, key });
         } catch {
@@ -80,13 +87,15 @@ describe("crash durability", () => {
       .where("aggregate_id", "in", ids)
       .execute();
     expect(events).toHaveLength(ids.length);
-    const jobs = await sql<{ event_id: string; status: string; n: number }>`
-      select payload->'event'->>'id' as event_id, status, count(*)::int as n from jobs
-      where queue = 'event:ticket-search-index' and (payload->'event'->>'aggregateId')::int = any(${ids}::int[])
+    // Each event's subscriber jobs ran exactly once, and every one finished.
+    const jobs = await sql<{ queue: string; event_id: string; status: string; n: number }>`
+      select queue, payload->'event'->>'id' as event_id, status, count(*)::int as n from jobs
+      where queue like 'event:%' and (payload->'event'->>'aggregateId')::int = any(${ids}::int[])
         and payload->'event'->>'type' = 'ticket.created'
-      group by 1, 2`.execute(db.db);
-    expect(jobs.rows).toHaveLength(ids.length);
+      group by 1, 2, 3`.execute(db.db);
+    expect(new Set(jobs.rows.filter((j) => j.queue === "event:notify-staff").map((j) => j.event_id)).size).toBe(ids.length);
     expect(jobs.rows.every((j) => j.status === "completed" && j.n === 1)).toBe(true);
+    // The search document was written with the ticket: every acknowledged ticket is searchable.
     const indexed = await db.db.selectFrom("ticket_search").select("ticket_id").where("ticket_id", "in", ids).execute();
     expect(indexed).toHaveLength(ids.length);
   }, 150_000);

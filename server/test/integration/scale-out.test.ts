@@ -75,10 +75,18 @@ describe("scale-out on PostgreSQL", () => {
     const onB = await fetch(`${webB.url}/api/v1/tickets/${ticket.id}`, { headers: { cookie } });
     expect(onB.status).toBe(200);
 
-    // No worker yet: the search-index job waits in the queue.
+    // Search reads its own writes: the new ticket is found on the other process at once, with no worker running.
+    const found = (await (await fetch(`${webB.url}/api/v1/tickets?q=${encodeURIComponent("扩展")}`, { headers: { cookie } })).json()) as {
+      items: { id: number; priorityScore: number }[];
+    };
+    expect(found.items.map((t) => t.id)).toEqual([ticket.id]);
+
+    // No worker yet: the rescore after a priority change waits in the queue.
+    const changed = await viaA(`/api/v1/tickets/${ticket.id}`, { method: "PATCH", body: JSON.stringify({ priority: "urgent" }) });
+    expect(changed.status).toBe(200);
     const jobs = async () =>
       ((await (await viaA("/api/v1/system/jobs")).json()) as { items: { queue: string; status: string; count: number }[] }).items.filter(
-        (s) => s.queue === "event:ticket-search-index",
+        (s) => s.queue === "event:routing-score",
       );
     expect((await jobs()).find((s) => s.status === "queued")?.count).toBe(1);
     const worker = await spawnServer(env, { args: ["--role", "worker"], noHttp: true });
@@ -86,9 +94,9 @@ describe("scale-out on PostgreSQL", () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && !(await jobs()).some((s) => s.status === "completed")) await new Promise((r) => setTimeout(r, 300));
     expect((await jobs()).find((s) => s.status === "completed")?.count).toBe(1);
-    const found = (await (await fetch(`${webB.url}/api/v1/tickets?q=${encodeURIComponent("扩展")}`, { headers: { cookie } })).json()) as {
-      items: { id: number }[];
+    const rescored = (await (await fetch(`${webB.url}/api/v1/tickets/${ticket.id}`, { headers: { cookie } })).json()) as {
+      priorityScore: number;
     };
-    expect(found.items.map((t) => t.id)).toEqual([ticket.id]);
+    expect(rescored.priorityScore).toBeGreaterThan(found.items[0]?.priorityScore as number);
   }, 120_000);
 });

@@ -36,6 +36,31 @@ const found = async (q: string) =>
   ((await agent.get(`/api/v1/tickets?q=${encodeURIComponent(q)}&limit=50`)).json().items as { id: number }[]).map((x) => x.id).sort();
 
 describe("search", () => {
+  it("finds a new ticket, a new reply and a new subject the moment they commit (no background job in between)", async () => {
+    const dep = (await agent.get("/api/v1/me")).json().user.departmentIds[0];
+    const created = (
+      await agent.post("/api/v1/tickets", {
+        subject: "打印机卡纸",
+        description: "型号 LaserJet-M1136，每次打印都卡",
+        customer: { email: "printer@example.cn" },
+        departmentId: dep,
+      })
+    ).json();
+    // No worker runs in this test app: whatever search finds was written with the ticket itself.
+    expect(await found("卡纸")).toContain(created.id);
+    expect(await found("laserjet")).toContain(created.id);
+    expect(await found("快递单号")).not.toContain(created.id);
+    await agent.post(`/api/v1/tickets/${created.id}/messages`, { body: "已寄回，快递单号 SF1234567890" });
+    expect(await found("SF1234567890")).toContain(created.id);
+    expect(await found("快递单号")).toContain(created.id);
+    await agent.patch(`/api/v1/tickets/${created.id}`, { subject: "显示器花屏" });
+    expect(await found("花屏")).toContain(created.id);
+    // The description and the reply are still in it; the old subject is not.
+    expect(await found("laserjet")).toContain(created.id);
+    expect(await found("卡纸")).not.toContain(created.id);
+    expect(await found("SF1234567890")).toContain(created.id);
+  });
+
   it("finds a customer's tickets by name, phone (with or without +86, spaces, dashes), email or organization", async () => {
     const all = [...ids].sort();
     for (const q of [

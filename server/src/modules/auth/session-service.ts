@@ -1,3 +1,4 @@
+import { prepared } from "../../db/prepared-statements";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import type { Authentication, Principal } from "../../platform/auth/principal";
@@ -93,7 +94,12 @@ export async function authenticate(
   }
   if (input.sessionToken) {
     const id = sha256Hex(input.sessionToken);
-    const s = await db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+    const s = await db
+      .selectFrom("sessions")
+      .select(["principal_type", "principal_id", "csrf_token", "needs_two_factor", "expires_at"])
+      .where("id", "=", id)
+      .modifyEnd(prepared)
+      .executeTakeFirst();
     if (!s || s.expires_at < new Date()) return undefined;
     const principal = await loadPrincipal(db, s.principal_type, s.principal_id);
     if (principal && dueForTouch(id)) await db.updateTable("sessions").set({ last_seen_at: new Date() }).where("id", "=", id).execute();

@@ -41,7 +41,10 @@ function tsxApi() {
 /** Trains fastText in a worker thread; answers the model's bytes, the training time and the held-out texts' top three labels. */
 export function trainInWorker(train: string[], test: string[]) {
   return new Promise<{ bytes: Uint8Array; trainingMs: number; predictions: string[][] }>((resolve, reject) => {
-    const worker = new Worker(workerBoot(new URL("./train-worker.ts", import.meta.url)), { eval: true, workerData: { train, test } });
+    // Compiled (server/dist): the worker's own compiled file next to this one; from source: through tsx.
+    const worker = import.meta.url.endsWith(".js")
+      ? new Worker(new URL("./train-worker.js", import.meta.url), { workerData: { train, test } })
+      : new Worker(workerBoot(new URL("./train-worker.ts", import.meta.url)), { eval: true, workerData: { train, test } });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => code !== 0 && reject(new Error(`classifier training stopped (exit ${code})`)));

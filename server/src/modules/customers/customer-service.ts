@@ -1,3 +1,4 @@
+import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
 import type { createCustomerBody, Customer, listCustomersQuery, updateCustomerBody } from "@loopdesk/contracts/customers";
 import type { Kysely, Selectable } from "kysely";
@@ -103,9 +104,10 @@ export async function findCustomerByIdentity(db: Executor, kind: string, value: 
   const row = await db
     .selectFrom("customer_identities")
     .innerJoin("customers", "customers.id", "customer_identities.customer_id")
-    .select(["customers.id", "customers.merged_into_id", "customers.organization_id", "customers.password_hash"])
+    .select(["customers.id", "customers.merged_into_id", "customers.organization_id", "customers.password_hash", "customers.tier"])
     .where("customer_identities.kind", "=", kind)
     .where("customer_identities.value", "=", normalizeIdentity(kind, value))
+    .modifyEnd(prepared)
     .executeTakeFirst();
   return row;
 }
@@ -290,25 +292,30 @@ export async function listCustomers(db: Executor, query: z.output<typeof listCus
  * Finds the customer a request belongs to by id, email or phone, creating one when the contact
  * is new. Concurrent intakes of the same new contact end with one customer (unique identities).
  */
+/** A customer as ticket creation needs them: who, their organization, their tier (the priority score). */
+export type ResolvedCustomer = { id: number; organizationId: number | null; tier: string };
+
 export async function resolveCustomer(
   trx: Executor,
   ref: { id?: number; email?: string; phone?: string; name?: string; identities?: IdentityInput[] },
-): Promise<{ id: number; organizationId: number | null }> {
-  const follow = async (id: number): Promise<{ id: number; organizationId: number | null }> => {
+): Promise<ResolvedCustomer> {
+  const follow = async (id: number): Promise<ResolvedCustomer> => {
     const row = await trx
       .selectFrom("customers")
-      .select(["id", "merged_into_id", "organization_id"])
+      .select(["id", "merged_into_id", "organization_id", "tier"])
       .where("id", "=", id)
       .executeTakeFirst();
     if (!row) throw ValidationError([{ path: "customer.id", code: "unknown_reference", message: "Unknown customer." }]);
-    return row.merged_into_id ? follow(row.merged_into_id) : { id: row.id, organizationId: row.organization_id };
+    return row.merged_into_id ? follow(row.merged_into_id) : { id: row.id, organizationId: row.organization_id, tier: row.tier };
   };
   if (ref.id) return follow(ref.id);
   const identities = identitiesOf(ref);
   for (const i of identities) {
     const found = await findCustomerByIdentity(trx, i.kind, i.value);
     if (found) {
-      const customer = found.merged_into_id ? await follow(found.merged_into_id) : { id: found.id, organizationId: found.organization_id };
+      const customer = found.merged_into_id
+        ? await follow(found.merged_into_id)
+        : { id: found.id, organizationId: found.organization_id, tier: found.tier };
       // Learn the other contacts given with this request, unless someone else owns them.
       const others = identities.filter((o) => o !== i);
       if (others.length)
@@ -321,7 +328,11 @@ export async function resolveCustomer(
     }
   }
   const name = ref.name ?? ref.email?.split("@")[0] ?? ref.phone ?? "?";
-  const created = await trx.insertInto("customers").values({ name, custom_fields: "{}" }).returning("id").executeTakeFirstOrThrow();
+  const created = await trx
+    .insertInto("customers")
+    .values({ name, custom_fields: "{}" })
+    .returning(["id", "tier"])
+    .executeTakeFirstOrThrow();
   const inserted = await trx
     .insertInto("customer_identities")
     .values(identities.map((i) => ({ customer_id: created.id, kind: i.kind, value: i.value })))
@@ -335,7 +346,7 @@ export async function resolveCustomer(
     if (!found) throw ConflictError("Customer contact is being created concurrently; retry.");
     return follow(found.id);
   }
-  return { id: created.id, organizationId: null };
+  return { id: created.id, organizationId: null, tier: created.tier };
 }
 
 /** What routing rules and the priority score look at: tier, language and custom fields per customer. */

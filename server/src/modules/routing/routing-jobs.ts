@@ -56,8 +56,9 @@ export function registerRoutingJobs(ctx: AppContext) {
   });
   ctx.events.subscribe({
     name: "routing-score",
-    types: ["ticket.created", "ticket.updated"],
-    accepts: (e) => e.type === "ticket.created" || ((e.payload.fields as string[] | undefined) ?? []).some((f) => SCORE_FIELDS.has(f)),
+    // A new ticket is scored as it is written (create-ticket); a change of what the score reads rescores it.
+    types: ["ticket.updated"],
+    accepts: (e) => ((e.payload.fields as string[] | undefined) ?? []).some((f) => SCORE_FIELDS.has(f)),
     handle: async (event, { trx }) => rescore(trx, [event.aggregateId]),
     handleBatch: async (events, { trx }) => rescore(trx, [...new Set(events.map((e) => e.aggregateId))]),
   });

@@ -28,5 +28,23 @@ export async function saveRoutingSettings(db: Executor, input: Partial<RoutingSe
     .values({ key: KEY, value: JSON.stringify(next) })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(next), updated_at: sql`now()` }))
     .execute();
+  scoringCache.delete(db.getExecutor().adapter);
   return next;
+}
+
+const SCORING_TTL_MS = 5_000;
+const scoringCache = new WeakMap<object, { config: PriorityConfig; at: number }>();
+
+/**
+ * The priority score's points as this process last read them (at most 5 s old; a change saved
+ * here is seen at once): a new ticket is scored without another query.
+ */
+export async function scoringConfig(db: Executor): Promise<PriorityConfig> {
+  // A database and its transactions share one adapter object: the key for "this database".
+  const key = db.getExecutor().adapter;
+  const cached = scoringCache.get(key);
+  if (cached && Date.now() - cached.at < SCORING_TTL_MS) return cached.config;
+  const { priority } = await getRoutingSettings(db);
+  scoringCache.set(key, { config: priority, at: Date.now() });
+  return priority;
 }

@@ -1,3 +1,4 @@
+import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
 import {
   type StaffMember,
@@ -22,6 +23,7 @@ export async function loadStaffPrincipal(db: Executor, staffId: number | Express
     .select(["id", "email", "name", "role", "locale", "active"])
     .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"))
     .where("id", "=", staffId)
+    .modifyEnd(prepared)
     .executeTakeFirst();
   if (!row?.active) return undefined;
   return {

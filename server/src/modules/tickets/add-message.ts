@@ -8,6 +8,7 @@ import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html"
 import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { linkAttachments } from "./attachment-service";
 import { emitTicketEvent } from "./emit-ticket-event";
+import { appendToSearch } from "./ticket-search-index";
 import { assertAnswered } from "./change-ticket";
 import { createTicket } from "./create-ticket";
 import { loadVisibleTicket, withParticipant } from "./ticket-access";
@@ -70,6 +71,7 @@ export async function appendMessage(
     .executeTakeFirstOrThrow();
   if (input.attachmentIds.length)
     await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: message.id });
+  await appendToSearch(trx, ticket.id, bodyText);
 
   const from = ticket.status as TicketStatus;
   const isPublic = input.visibility === "public";

@@ -3,6 +3,7 @@ import type { AppContext } from "../../platform/context";
 import type { Executor } from "../../platform/jobs/job-queue";
 import type { ChangeSource } from "./change-ticket";
 import { emitTicketEvent } from "./emit-ticket-event";
+import { appendToSearch } from "./ticket-search-index";
 import { recordTicketEvents, systemActor } from "./ticket-events";
 
 /**
@@ -34,6 +35,7 @@ export async function addSystemMessage(
     .returning(["id"])
     .executeTakeFirstOrThrow();
   await trx.updateTable("tickets").set({ updated_at: now }).where("id", "=", ticket.id).execute();
+  await appendToSearch(trx, ticket.id, input.body);
   await recordTicketEvents(
     trx,
     ticket.id,

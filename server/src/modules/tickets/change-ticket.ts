@@ -10,6 +10,7 @@ import { validateCustomFields } from "../custom-fields/custom-field-service";
 import { missingTemplateFields } from "../custom-fields/ticket-template";
 import { ticketDomainEvent } from "./emit-ticket-event";
 import { TICKET_COLUMNS } from "./ticket-columns";
+import { reindexTickets } from "./ticket-search-index";
 import { withParticipant } from "./ticket-access";
 import { type RoutingStatePatch, routingColumns } from "./ticket-routing-state";
 import { type Actor, type TicketEventInput, ticketEventRowsFor } from "./ticket-events";
@@ -143,6 +144,8 @@ export async function changeTicket(
   }
   const history = input.transfer ? transferHistory(current, set, events, input.transfer.reason) : undefined;
   const [updated] = await writeTicketChanges(ctx, trx, [{ current, set, events, routing, history }], actor, source, now);
+  // A new subject is searchable at once.
+  if (set.subject !== undefined) await reindexTickets(trx, [current.id]);
   return updated as TicketRow;
 }
 

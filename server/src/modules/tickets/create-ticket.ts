@@ -1,16 +1,21 @@
 import type { CreateTicketBody } from "@loopdesk/contracts/tickets";
-import type { Transaction } from "kysely";
+import { type Transaction, sql } from "kysely";
 import type { DB, TicketRow } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { ForbiddenError, ValidationError } from "../../platform/errors";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
-import { resolveCustomer } from "../customers/customer-service";
+import { customerTiers, resolveCustomer } from "../customers/customer-service";
+import { scoreOf, scoreParts } from "../routing/priority-score";
+import { scoringConfig } from "../routing/routing-settings";
+import { searchDocument } from "../../platform/text/search-text";
 import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
 import { staffExists } from "../staff/staff-service";
 import { linkAttachments } from "./attachment-service";
+import { TICKET_COLUMNS } from "./ticket-columns";
+import { prepared as keptPrepared } from "../../db/prepared-statements";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { suggestCategory } from "../classification/category-suggester";
@@ -84,7 +89,11 @@ export async function createTicket(
 ): Promise<TicketRow> {
   const customer =
     principal.kind === "customer"
-      ? { id: principal.id, organizationId: principal.organizationId }
+      ? {
+          id: principal.id,
+          organizationId: principal.organizationId,
+          tier: (await customerTiers(trx, [principal.id])).get(principal.id) ?? "normal",
+        }
       : await resolveCustomer(trx, input.customer as NonNullable<CreateTicketBody["customer"]>);
   const now = new Date();
   const actor = extra.actor ?? actorOf(principal);
@@ -126,7 +135,14 @@ export async function createTicket(
       ? [{ type: "duplicate_detected" as const, data: { ticketId: duplicate.id, number: duplicate.number, score: duplicate.score } }]
       : []),
   ];
-  // The ticket and its first history events in one statement (one round trip).
+  // Written once, complete: the priority score (without SLA points: the clocks start after the
+  // insert, and the periodic pass adds them as deadlines come close) and the search document, so
+  // the ticket is found by a search the moment its creation commits.
+  const scoring = await scoringConfig(trx);
+  const scoreInput = { tier: customer.tier, priority: input.priority, categoryId, slaNextDueAt: null };
+  const parts = scoreParts(scoring, { ...scoreInput, text: `${input.subject}\n${prepared.description}` }, now);
+  const document = searchDocument(input.subject, prepared.description);
+  // The ticket, its first history events and its search document in one statement (one round trip).
   const ticket = await trx
     .with("new_ticket", (db) =>
       db
@@ -151,10 +167,12 @@ export async function createTicket(
           // Whoever logs a ticket keeps it in view wherever routing sends it.
           participant_ids: actor.type === "staff" && actor.id !== null ? [actor.id] : [],
           last_customer_message_at: principal.kind === "customer" ? now : null,
+          priority_score: scoreOf(parts),
+          priority_parts: JSON.stringify(parts),
           created_at: now,
           updated_at: now,
         })
-        .returningAll(),
+        .returning(TICKET_COLUMNS),
     )
     .with("new_events", (db) =>
       db
@@ -162,8 +180,16 @@ export async function createTicket(
         .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
         .expression(ticketEventRows(actor, events, now)),
     )
+    .with("new_search", (db) =>
+      db
+        .insertInto("ticket_search")
+        .columns(["ticket_id", "document"])
+        .expression((eb) => eb.selectFrom("new_ticket").select(["id", sql<string>`to_tsvector('simple', ${document})`.as("document")])),
+    )
     .selectFrom("new_ticket")
-    .selectAll()
+    .select(TICKET_COLUMNS)
+    // Kept prepared: its text takes a few forms only (one to four history events).
+    .modifyEnd(keptPrepared)
     .executeTakeFirstOrThrow();
   if (suggestion)
     await trx

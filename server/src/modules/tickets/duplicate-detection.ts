@@ -1,3 +1,4 @@
+import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { textSimilarity } from "../../platform/text/text-similarity";
 
@@ -22,6 +23,7 @@ export async function findDuplicateOf(db: Executor, customerId: number, text: st
     .where("duplicate_of_id", "is", null)
     .orderBy("created_at", "desc")
     .limit(20)
+    .modifyEnd(prepared)
     .execute();
   let best: { id: number; number: number; score: number } | null = null;
   for (const c of candidates) {

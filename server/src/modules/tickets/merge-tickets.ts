@@ -3,6 +3,7 @@ import type { AppContext } from "../../platform/context";
 import { ConflictError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { emitTicketEvent } from "./emit-ticket-event";
+import { reindexTickets } from "./ticket-search-index";
 import { loadVisibleTicket } from "./ticket-access";
 import { actorOf, recordTicketEvents } from "./ticket-events";
 import { TicketClosedError } from "./update-ticket";
@@ -100,6 +101,8 @@ export async function mergeTickets(ctx: AppContext, principal: StaffPrincipal, m
       ],
       now,
     );
+    // The kept ticket's document now holds the merged conversation.
+    await reindexTickets(trx, [kept.id, merged.id]);
     const by = { byKind: "staff", byId: principal.id };
     await emitTicketEvent(ctx, trx, "ticket.updated", closedMerged, {
       ...by,

@@ -3,22 +3,12 @@ import type { AppContext } from "../../platform/context";
 import { enqueue } from "../../platform/jobs/job-queue";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { recordTicketEvents, systemActor } from "./ticket-events";
-import { affectsSearch, reindexTickets } from "./ticket-search-index";
 
-/** Background work of the tickets module: search indexing and closing solved tickets. */
+/**
+ * Background work of the tickets module: closing solved tickets. (The search document is written
+ * with each change, in its transaction: create-ticket, add-message, change-ticket, merge.)
+ */
 export function registerTicketJobs(ctx: AppContext) {
-  // Keeps ticket_search (jieba-segmented subject, description and messages) current.
-  ctx.events.subscribe({
-    name: "ticket-search-index",
-    types: ["ticket.created", "ticket.updated", "ticket.message_added"],
-    handle: (event, { trx }) => reindexTickets(trx, affectsSearch(event) ? [event.aggregateId] : []),
-    handleBatch: (events, { trx }) =>
-      reindexTickets(
-        trx,
-        events.filter(affectsSearch).map((e) => e.aggregateId),
-      ),
-  });
-
   // Solved tickets close automatically after LOOPDESK_AUTO_CLOSE_DAYS; runs every 10 minutes.
   ctx.jobs.define({
     queue: "tickets.auto-close",

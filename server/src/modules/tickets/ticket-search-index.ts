@@ -1,19 +1,14 @@
-import { type Transaction, sql } from "kysely";
-import type { DB } from "../../db/schema";
-import type { DomainEvent } from "../../platform/events/event-bus";
+import { sql } from "kysely";
+import type { Executor } from "../../platform/jobs/job-queue";
 import { searchDocument } from "../../platform/text/search-text";
 
 const INDEX_TEXT_LIMIT = 50_000;
-
-/** Events that change what a ticket's search document contains. */
-export const affectsSearch = (e: DomainEvent) =>
-  e.type !== "ticket.updated" || ((e.payload.fields as string[] | undefined) ?? []).includes("subject");
 
 /**
  * Rebuilds the search documents (jieba-segmented subject, description and messages) of the
  * given tickets in two statements, however many tickets there are.
  */
-export async function reindexTickets(trx: Transaction<DB>, ticketIds: number[]) {
+export async function reindexTickets(trx: Executor, ticketIds: number[]) {
   const ids = [...new Set(ticketIds)];
   if (ids.length === 0) return;
   const tickets = await trx
@@ -32,4 +27,19 @@ export async function reindexTickets(trx: Transaction<DB>, ticketIds: number[]) 
     select v.id, to_tsvector('simple', v.doc), now()
     from (select unnest(${tickets.map((t) => t.id)}::int[]) as id, unnest(${docs}::text[]) as doc) v
     on conflict (ticket_id) do update set document = excluded.document, updated_at = excluded.updated_at`.execute(trx);
+}
+
+/**
+ * Adds a new message's words to its ticket's search document, in the transaction that adds the
+ * message: search reads its own writes. (A ticket without a document gets one from scratch.)
+ */
+export async function appendToSearch(trx: Executor, ticketId: number, text: string) {
+  const doc = searchDocument(text);
+  if (!doc) return;
+  const { numAffectedRows } = await sql`
+    update ticket_search set document = document || to_tsvector('simple', ${doc}), updated_at = now()
+    where ticket_id = ${ticketId}`
+    .execute(trx)
+    .then((r) => ({ numAffectedRows: Number(r.numAffectedRows ?? 0) }));
+  if (numAffectedRows === 0) await reindexTickets(trx, [ticketId]);
 }

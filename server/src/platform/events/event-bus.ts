@@ -36,12 +36,17 @@ export type EventInput = { type: string; aggregateType: string; aggregateId: num
 /**
  * Durable domain events (transactional outbox). emit() writes the event and one job per
  * subscriber in the caller's transaction; the job queue delivers each to its subscriber,
- * whose handler commits together with the job's completion.
+ * whose handler commits together with the job's completion. Realtime readers find committed
+ * events in the outbox by id (realtime-hub.ts); nothing is notified inside the transaction.
  */
 export class EventBus {
   private readonly subscribers: Subscriber[] = [];
 
-  constructor(private readonly jobs: JobQueue) {}
+  constructor(
+    private readonly jobs: JobQueue,
+    /** Told of each write (realtime readers are poked once the writer's transaction commits). */
+    private readonly onEmit?: () => void,
+  ) {}
 
   subscribe(sub: Subscriber) {
     this.subscribers.push(sub);
@@ -87,10 +92,8 @@ export class EventBus {
                event.id::text
         from event, unnest(${queues}::text[]) as q(queue)
       )
-      -- Realtime: delivered to LISTENers (every server process) only if the transaction commits.
-      select id, created_at, pg_notify(${REALTIME_CHANNEL}, json_build_object(
-        'id', id, 'type', type, 'aggregateType', aggregate_type, 'aggregateId', aggregate_id, 'payload', payload)::text)
-      from event`.execute(db);
+      select id, created_at from event`.execute(db);
+    this.onEmit?.();
     return this.emitted(e, rows[0] as { id: number; created_at: Date });
   }
 
@@ -145,12 +148,10 @@ export class EventBus {
                input.id::text
         from input join event using (id), unnest(input.queues) as q(queue)
       )
-      -- Realtime: delivered to LISTENers (every server process) only if the transaction commits.
-      select input.ord, input.id, event.created_at, pg_notify(${REALTIME_CHANNEL}, json_build_object(
-        'id', input.id, 'type', input.type, 'aggregateType', input.aggregate_type, 'aggregateId', input.aggregate_id,
-        'payload', input.payload)::text)
+      select input.ord, input.id, event.created_at
       from input join event using (id)
       order by input.ord`.execute(db);
+    this.onEmit?.();
     return rows.map((row) => this.emitted(events[row.ord] as EventInput, row));
   }
 }

@@ -11,6 +11,8 @@ import { registerOperation } from "./openapi";
 declare module "fastify" {
   interface FastifyRequest {
     auth?: Authentication;
+    /** Domain events this process had written when the request began (realtime pokes after it). */
+    eventsBefore?: number;
   }
   interface FastifyInstance {
     /** Writes audit entries and reads the rows they describe (installed before routes are registered). */

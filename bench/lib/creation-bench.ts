@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import { generateCorpus } from "./classification-corpus";
+import { load, percentiles, round } from "./load";
+
+type Api = (method: string, url: string, body?: unknown) => Promise<unknown>;
+type Stats = Awaited<ReturnType<typeof load>>;
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) one process has used, from /proc. */
+function cpuSeconds(pid: number) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return 0; // the process ended meanwhile
+  }
+}
+
+/** CPU seconds used so far by every PostgreSQL process (the benchmark's own server is the only one). */
+function postgresCpuSeconds() {
+  let total = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+};
+
+/**
+ * Issue 23: ticket creation against GET /healthz at concurrency 16, measured alternately in rounds
+ * in one run (the machine is shared: the ratio of neighbouring rounds is what counts), with CPU
+ * per creation (server process + PostgreSQL processes) and whether each new ticket is found by a
+ * search made right after its creation.
+ */
+export async function benchCreation(
+  server: { url: string; pid: number },
+  api: Api,
+  opts: { engine: "pglite" | "postgres"; rounds: number; perRound: number; healthzPerRound: number },
+) {
+  // Texts that vary like real requests, from 3,000 customers (duplicates are then as rare as in life).
+  const corpus = generateCorpus(4000, 23);
+  let n = 0;
+  const create = async () => {
+    const i = n++;
+    const item = corpus[i % corpus.length] as { text: string };
+    await api("POST", "/api/v1/tickets", {
+      subject: item.text.slice(0, 24),
+      description: `${item.text}\n订单号 DD${String(20260000 + i)}`,
+      customer: i % 3 === 0 ? { phone: `139${String(10_000_000 + (i % 3000)).slice(-8)}` } : { email: `c${i % 3000}@example.cn` },
+    });
+  };
+  const healthz = () => fetch(`${server.url}/healthz`).then((r) => r.text());
+  await load(100, 4, async () => void (await healthz()));
+  await load(60, 4, create);
+
+  const rounds: { healthz: Stats; creation: Stats; cpuMsPerCreation: number; serverCpuMs: number; dbCpuMs: number }[] = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    const h = await load(opts.healthzPerRound, 16, async () => void (await healthz()));
+    const server0 = cpuSeconds(server.pid);
+    const db0 = opts.engine === "postgres" ? postgresCpuSeconds() : 0;
+    const c = await load(opts.perRound, 16, create);
+    const serverCpu = cpuSeconds(server.pid) - server0;
+    const dbCpu = opts.engine === "postgres" ? postgresCpuSeconds() - db0 : 0;
+    rounds.push({
+      healthz: h,
+      creation: c,
+      serverCpuMs: round((serverCpu * 1000) / opts.perRound),
+      dbCpuMs: round((dbCpu * 1000) / opts.perRound),
+      cpuMsPerCreation: round(((serverCpu + dbCpu) * 1000) / opts.perRound),
+    });
+  }
+  const ratios = rounds.map((r) => r.creation.perSecond / r.healthz.perSecond);
+  const sequential = await load(Math.max(50, Math.floor(opts.perRound / 4)), 1, create);
+
+  // Search reads its own writes: each new ticket looked up by its order number right after creation.
+  let found = 0;
+  const searchLatencies: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const order = `DD${String(30260000 + i)}`;
+    const created = (await api("POST", "/api/v1/tickets", {
+      subject: `搜索即时性 ${i}`,
+      description: `退款一直没到账，订单号 ${order}`,
+      customer: { email: `search${i}@example.cn` },
+    })) as { id: number };
+    const t0 = performance.now();
+    const result = (await api("GET", `/api/v1/tickets?q=${encodeURIComponent(order)}&limit=5`)) as { items: { id: number }[] };
+    searchLatencies.push(performance.now() - t0);
+    if (result.items.some((t) => t.id === created.id)) found++;
+  }
+
+  return {
+    rounds,
+    healthzConcurrency16: median(rounds.map((r) => r.healthz.perSecond)),
+    creationConcurrency16: median(rounds.map((r) => r.creation.perSecond)),
+    creationSequential: sequential,
+    ratio: { median: round(median(ratios)), min: round(Math.min(...ratios)), max: round(Math.max(...ratios)) },
+    p99Ms: median(rounds.map((r) => r.creation.p99Ms)),
+    cpuMsPerCreation: median(rounds.map((r) => r.cpuMsPerCreation)),
+    cpuMsSpread: [Math.min(...rounds.map((r) => r.cpuMsPerCreation)), Math.max(...rounds.map((r) => r.cpuMsPerCreation))],
+    serverCpuMs: median(rounds.map((r) => r.serverCpuMs)),
+    dbCpuMs: median(rounds.map((r) => r.dbCpuMs)),
+    searchedAtOnce: { created: 20, found, ...percentiles(searchLatencies) },
+  };
+}
