@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 
 let t: TestApp;
@@ -137,6 +137,41 @@ describe("realtime ticket events", () => {
     expect((await asCustomer.request("PUT", `/api/v1/tickets/${ticket.id}/presence`, { state: "viewing" })).statusCode).toBe(403);
     streamB.close();
     streamCustomer.close();
+  });
+
+  it("delivers an event whose transaction commits after a later one's (read from the outbox by id, holes looked for again)", async () => {
+    // Two transactions open at once: only PostgreSQL has more than one connection.
+    if (inject("engine") !== "postgres") return;
+    const seen: number[] = [];
+    const unsubscribe = t.ctx.realtime.subscribe((e) => {
+      if (e.type === "test.order") seen.push(e.aggregateId);
+    });
+    await settle();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let first: Promise<void> = Promise.resolve();
+    const emitted = new Promise<void>((ready) => {
+      first = t.ctx.db.transaction().execute(async (trx) => {
+        await t.ctx.events.emit(trx, { type: "test.order", aggregateType: "test", aggregateId: 1 });
+        ready();
+        await held; // drew the smaller id, commits last
+      });
+    });
+    await emitted;
+    await t.ctx.db
+      .transaction()
+      .execute((trx) => t.ctx.events.emit(trx, { type: "test.order", aggregateType: "test", aggregateId: 2 }).then(() => {}));
+    t.ctx.realtime.poke();
+    await waitFor(() => seen.includes(2));
+    expect(seen).toEqual([2]);
+    release();
+    await first;
+    t.ctx.realtime.poke();
+    await waitFor(() => seen.includes(1));
+    expect(seen).toEqual([2, 1]);
+    unsubscribe();
   });
 
   it("needs a signed-in caller", async () => {
