@@ -20,6 +20,7 @@ import { migrateToLatest } from "../server/src/db/migrate";
 import { benchImport } from "./lib/portability-bench";
 import { benchScale } from "./lib/scale-bench";
 import { benchCreation } from "./lib/creation-bench";
+import { benchStartup } from "./lib/startup-bench";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -524,7 +525,11 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
         LOG_LEVEL: "warn",
         ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
       },
-      { timeoutMs: 120_000, nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] },
+      {
+        timeoutMs: 120_000,
+        compiled: true,
+        nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+      },
     );
     const api = client(server, await token(server, ADMIN.email, ADMIN.password));
     log(engine, "creation against healthz, alternately");
@@ -560,6 +565,23 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
   }
 }
 
+/** Issue 23: start-up time, idle memory and data size of the compiled server on the embedded engine. */
+async function runStartupBench() {
+  log("startup: first start with the demo, restarts, idle memory, data size");
+  const result = await benchStartup({
+    quick: args.quick,
+    admin: ADMIN,
+    client: async (url, email, password) => {
+      const server = { url } as RunningServer;
+      return client(server, await token(server, email, password));
+    },
+  });
+  const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-pglite-startup${args.quick ? "-quick" : ""}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ engine: "pglite", startup: result, at: new Date().toISOString() }, null, 2)}\n`);
+  log("startup", result);
+  log("wrote", path.relative(process.cwd(), file));
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -589,6 +611,11 @@ async function main() {
   }
   if (args.only === "scale") {
     await benchScalePglite();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "startup") {
+    await runStartupBench();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }

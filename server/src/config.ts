@@ -20,6 +20,11 @@ const envSchema = z.object({
   LOOPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(20),
   LOOPDESK_MAX_IMPORT_MB: z.coerce.number().int().min(1).max(1024).default(100),
   LOOPDESK_SLA_SWEEP_BATCH: z.coerce.number().int().min(10).max(10_000).default(500),
+  /** The embedded engine's page cache (PostgreSQL's shared_buffers); the OS caches the files beneath it too. */
+  LOOPDESK_PGLITE_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, "a size such as 32MB")
+    .default("32MB"),
   LOOPDESK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   LOOPDESK_SECURE_COOKIES: bool.default(false),
   LOOPDESK_TRUST_PROXY: bool.default(false),
@@ -85,6 +90,7 @@ export type Config = {
   maxImportBytes: number;
   /** Clocks the SLA sweep handles per transaction (a full batch runs again at once). */
   slaSweepBatch: number;
+  pgliteBuffers: string;
   sessionDays: number;
   secureCookies: boolean;
   /** Believe X-Forwarded-For (only behind a reverse proxy that sets it): client addresses drive login throttling. */
@@ -143,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: e.LOOPDESK_MAX_UPLOAD_MB * 1024 * 1024,
     maxImportBytes: e.LOOPDESK_MAX_IMPORT_MB * 1024 * 1024,
     slaSweepBatch: e.LOOPDESK_SLA_SWEEP_BATCH,
+    pgliteBuffers: e.LOOPDESK_PGLITE_BUFFERS,
     sessionDays: e.LOOPDESK_SESSION_DAYS,
     secureCookies: e.LOOPDESK_SECURE_COOKIES,
     trustProxy: e.LOOPDESK_TRUST_PROXY,

@@ -25,7 +25,7 @@ const parseInt8 = (v: string) => Number(v);
 
 export type DatabaseOptions =
   | { engine: "postgres"; url: string; poolSize?: number }
-  | { engine: "pglite"; dataDir?: string; loadDataDir?: Blob | File };
+  | { engine: "pglite"; dataDir?: string; loadDataDir?: Blob | File; sharedBuffers?: string };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.engine === "postgres") {
@@ -53,6 +53,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     dataDir: opts.dataDir,
     loadDataDir: opts.loadDataDir,
     parsers: { [INT8_OID]: parseInt8 },
+    // PostgreSQL's default 128MB of shared buffers is most of an idle server's memory; the files
+    // stay in the OS's cache below a smaller one.
+    ...(opts.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffers}`] } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
@@ -105,8 +108,13 @@ async function listenPostgres(url: string, channel: string, onNotify: (payload: 
   };
 }
 
-export function databaseOptionsFromConfig(config: { databaseUrl?: string; dataDir: string; dbPoolSize: number }): DatabaseOptions {
+export function databaseOptionsFromConfig(config: {
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolSize: number;
+  pgliteBuffers?: string;
+}): DatabaseOptions {
   return config.databaseUrl
     ? { engine: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize }
-    : { engine: "pglite", dataDir: path.join(config.dataDir, "pg") };
+    : { engine: "pglite", dataDir: path.join(config.dataDir, "pg"), sharedBuffers: config.pgliteBuffers };
 }

@@ -41,6 +41,12 @@ function seedDataDir(env: Record<string, string>) {
   fs.cpSync(path.join(migratedTemplate(), "pg"), path.join(dataDir, "pg"), { recursive: true });
 }
 
+/** Compiles the server (server/scripts/build-server.mjs; nothing to do when server/dist is current). */
+export function buildCompiled() {
+  const built = spawnSync(process.execPath, [path.join(serverDir, "scripts", "build-server.mjs")], { encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`compiling the server failed: ${built.stderr}${built.stdout}`);
+}
+
 export type RunningServer = {
   url: string;
   port: number;
@@ -53,12 +59,23 @@ export type RunningServer = {
 export async function spawnServer(
   env: Record<string, string>,
   /** noHttp: a worker-only process serves no HTTP, so there is no health check to wait for. */
-  opts: { port?: number; args?: string[]; nodeArgs?: string[]; timeoutMs?: number; noHttp?: boolean } = {},
+  /** compiled: the server as `npm start` runs it (server/dist, built first if it is stale); template: false starts from an empty DATA_DIR. */
+  opts: {
+    port?: number;
+    args?: string[];
+    nodeArgs?: string[];
+    timeoutMs?: number;
+    noHttp?: boolean;
+    compiled?: boolean;
+    template?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
-  seedDataDir(env);
+  if (opts.template !== false) seedDataDir(env);
+  if (opts.compiled) buildCompiled();
   let out = "";
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/main.ts", "start", ...(opts.args ?? [])], {
+  const entry = opts.compiled ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, "start", ...(opts.args ?? [])], {
     cwd: serverDir,
     // Rate limits off unless the test sets them (tests send requests far faster than people do).
     env: {

@@ -1,13 +1,10 @@
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type RegistrationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from "@simplewebauthn/server";
-import { isoBase64URL } from "@simplewebauthn/server/helpers";
+import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type * as WebAuthn from "@simplewebauthn/server";
+import type * as WebAuthnHelpers from "@simplewebauthn/server/helpers";
+import { lazyModule } from "../../platform/modules/lazy-module";
+
+const webauthn = lazyModule<typeof WebAuthn>("@simplewebauthn/server");
+const helpers = lazyModule<typeof WebAuthnHelpers>("@simplewebauthn/server/helpers");
 import type { AppContext } from "../../platform/context";
 import { AppError, NotFoundError } from "../../platform/errors";
 
@@ -60,7 +57,7 @@ export async function passkeyRegistrationOptions(ctx: AppContext, staff: { id: n
     .select(["credential_id", "transports"])
     .where("staff_id", "=", staff.id)
     .execute();
-  const options = await generateRegistrationOptions({
+  const options = await webauthn().generateRegistrationOptions({
     rpName: "Loopdesk",
     rpID: relyingParty(ctx).id,
     userName: staff.email,
@@ -78,13 +75,15 @@ type BrowserAnswer = { id: string; [k: string]: unknown };
 
 export async function registerPasskey(ctx: AppContext, staffId: number, input: { state: string; response: BrowserAnswer; name: string }) {
   const rp = relyingParty(ctx);
-  const verified = await verifyRegistrationResponse({
-    response: input.response as unknown as RegistrationResponseJSON,
-    expectedChallenge: challengeOf(ctx, "reg", staffId, input.state),
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    requireUserVerification: false,
-  }).catch(() => null);
+  const verified = await webauthn()
+    .verifyRegistrationResponse({
+      response: input.response as unknown as RegistrationResponseJSON,
+      expectedChallenge: challengeOf(ctx, "reg", staffId, input.state),
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: false,
+    })
+    .catch(() => null);
   if (!verified?.verified || !verified.registrationInfo) throw InvalidPasskeyError();
   const { credential } = verified.registrationInfo;
   await ctx.db.transaction().execute(async (trx) => {
@@ -93,7 +92,7 @@ export async function registerPasskey(ctx: AppContext, staffId: number, input: {
       .values({
         staff_id: staffId,
         credential_id: credential.id,
-        public_key: isoBase64URL.fromBuffer(credential.publicKey),
+        public_key: helpers().isoBase64URL.fromBuffer(credential.publicKey),
         counter: credential.counter,
         transports: credential.transports ?? [],
         name: input.name,
@@ -117,7 +116,7 @@ export async function deletePasskey(ctx: AppContext, staffId: number, id: number
 export async function passkeyAuthenticationOptions(ctx: AppContext, staffId: number) {
   const creds = await ctx.db.selectFrom("staff_passkeys").select(["credential_id", "transports"]).where("staff_id", "=", staffId).execute();
   if (creds.length === 0) throw NotFoundError("Passkey");
-  const options = await generateAuthenticationOptions({
+  const options = await webauthn().generateAuthenticationOptions({
     rpID: relyingParty(ctx).id,
     allowCredentials: creds.map((c) => ({ id: c.credential_id, transports: c.transports as AuthenticatorTransportFuture[] })),
     userVerification: "preferred",
@@ -135,19 +134,21 @@ export async function verifyPasskey(ctx: AppContext, staffId: number, input: { s
     .where("credential_id", "=", input.response.id)
     .executeTakeFirst();
   if (!stored) throw InvalidPasskeyError();
-  const verified = await verifyAuthenticationResponse({
-    response: input.response as unknown as AuthenticationResponseJSON,
-    expectedChallenge: challengeOf(ctx, "auth", staffId, input.state),
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    credential: {
-      id: stored.credential_id,
-      publicKey: isoBase64URL.toBuffer(stored.public_key),
-      counter: Number(stored.counter),
-      transports: stored.transports as AuthenticatorTransportFuture[],
-    },
-    requireUserVerification: false,
-  }).catch(() => null);
+  const verified = await webauthn()
+    .verifyAuthenticationResponse({
+      response: input.response as unknown as AuthenticationResponseJSON,
+      expectedChallenge: challengeOf(ctx, "auth", staffId, input.state),
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: {
+        id: stored.credential_id,
+        publicKey: helpers().isoBase64URL.toBuffer(stored.public_key),
+        counter: Number(stored.counter),
+        transports: stored.transports as AuthenticatorTransportFuture[],
+      },
+      requireUserVerification: false,
+    })
+    .catch(() => null);
   if (!verified?.verified) throw InvalidPasskeyError();
   await ctx.db
     .updateTable("staff_passkeys")

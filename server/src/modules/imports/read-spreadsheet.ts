@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { parse } from "csv-parse";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import iconv from "iconv-lite";
+import { lazyModule } from "../../platform/modules/lazy-module";
 
 // exceljs's streaming reader turns each compressed chunk into text on its own, so a Chinese
 // character split between two chunks becomes "�" (exceljs issues #2084, #2316; unfixed in 4.4).
@@ -12,9 +13,6 @@ type ReaderInternals = {
   _parseWorksheet: (this: unknown, iterator: AsyncIterable<Buffer | string>, sheetNo: string) => unknown;
   _parseSharedStrings: (this: unknown, entry: NodeJS.ReadableStream) => unknown;
 };
-const readerProto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderInternals;
-const parseWorksheet = readerProto._parseWorksheet;
-const parseSharedStrings = readerProto._parseSharedStrings;
 async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>) {
   const decoder = new StringDecoder("utf8");
   for await (const chunk of chunks) {
@@ -24,13 +22,25 @@ async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>) {
   const rest = decoder.end();
   if (rest) yield rest;
 }
-readerProto._parseWorksheet = function (iterator, sheetNo) {
-  return parseWorksheet.call(this, wholeCharacters(iterator), sheetNo);
-};
-readerProto._parseSharedStrings = function (entry) {
-  entry.setEncoding("utf8");
-  return parseSharedStrings.call(this, entry);
-};
+const loadExcel = lazyModule<typeof ExcelJS>("exceljs");
+let patched = false;
+/** exceljs, loaded at the first spreadsheet read (not at start), its reader patched as above. */
+function excel() {
+  const lib = loadExcel();
+  if (patched) return lib;
+  patched = true;
+  const readerProto = lib.stream.xlsx.WorkbookReader.prototype as unknown as ReaderInternals;
+  const parseWorksheet = readerProto._parseWorksheet;
+  const parseSharedStrings = readerProto._parseSharedStrings;
+  readerProto._parseWorksheet = function (iterator, sheetNo) {
+    return parseWorksheet.call(this, wholeCharacters(iterator), sheetNo);
+  };
+  readerProto._parseSharedStrings = function (entry) {
+    entry.setEncoding("utf8");
+    return parseSharedStrings.call(this, entry);
+  };
+  return lib;
+}
 
 export type SheetFormat = "xlsx" | "csv";
 export type SheetEncoding = "utf-8" | "utf-8-bom" | "gbk";
@@ -127,7 +137,7 @@ export async function* readSheet(file: string, format: SheetFormat): AsyncGenera
     }
     return;
   }
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const reader = new (excel().stream.xlsx.WorkbookReader)(file, {
     sharedStrings: "cache",
     hyperlinks: "ignore",
     styles: "cache",

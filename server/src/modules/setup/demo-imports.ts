@@ -2,7 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { DryRunReport, ImportProblem } from "@loopdesk/contracts/imports";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { lazyModule } from "../../platform/modules/lazy-module";
+
+const excel = lazyModule<typeof ExcelJS>("exceljs");
 import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
@@ -73,7 +76,7 @@ export async function seedDemoImports(ctx: AppContext, db: Transaction<DB>, r: R
   rows[41][8] = "";
   rows[41][9] = "";
   rows.push([...rows[5]]); // pasted twice
-  const book = new ExcelJS.Workbook();
+  const book = new (excel().Workbook)();
   const sheet = book.addWorksheet("工单台账");
   sheet.addRow(HEAD).font = { bold: true };
   for (const row of rows) sheet.addRow(row);

@@ -1,4 +1,7 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { lazyModule } from "../modules/lazy-module";
+
+const excel = lazyModule<typeof ExcelJS>("exceljs");
 import type { FastifyReply } from "fastify";
 
 export type Cell = string | number;
@@ -19,7 +22,7 @@ export function toCsv(head: string[], rows: Cell[][]) {
 }
 
 export async function toXlsx(head: string[], rows: Cell[][], sheetName = "Sheet1") {
-  const book = new ExcelJS.Workbook();
+  const book = new (excel().Workbook)();
   const sheet = book.addWorksheet(sheetName);
   sheet.addRow(head).font = { bold: true };
   // Text cells stay text: exceljs writes strings as shared strings, never formulas.

@@ -1,9 +1,11 @@
 import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
+import { lazyModule } from "../modules/lazy-module";
 
+// The dictionary (about 12 MB read from disk) is loaded with the first text to segment, not at start.
+const dictionary = lazyModule<{ dict: Buffer }>("@node-rs/jieba/dict.js");
 let jieba: Jieba | undefined;
 const instance = () => {
-  jieba ??= Jieba.withDict(dict);
+  jieba ??= Jieba.withDict(dictionary().dict);
   return jieba;
 };
 

@@ -1,4 +1,7 @@
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
+import { lazyModule } from "../../../platform/modules/lazy-module";
+
+const mysql2 = lazyModule<typeof mysql>("mysql2/promise");
 import { htmlToText } from "../../../platform/text/sanitize-html";
 import { zonedInstant } from "../../sla/business-calendar";
 import type { ForeignComment, ForeignTicket, HelpdeskSource, SourceSurvey, TicketPage } from "./foreign";
@@ -29,7 +32,7 @@ export async function osTicketSource(c: OsTicketConnection): Promise<HelpdeskSou
   if (!/^[A-Za-z0-9_]*$/.test(c.prefix)) throw new SourceError("bad_prefix", "A table prefix has only letters, digits and _.");
   let db: mysql.Connection;
   try {
-    db = await mysql.createConnection({
+    db = await mysql2().createConnection({
       host: c.host,
       port: c.port,
       user: c.user,

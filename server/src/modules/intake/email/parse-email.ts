@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
-import { type AddressObject, type Attachment, simpleParser } from "mailparser";
+import type { AddressObject, Attachment } from "mailparser";
+import type * as MailParser from "mailparser";
+import { lazyModule } from "../../../platform/modules/lazy-module";
+
+const mailparser = lazyModule<typeof MailParser>("mailparser");
 import { plausibility } from "./text-plausibility";
 
 export type ParsedAttachment = { filename: string; contentType: string; content: Buffer; contentId: string | null; inline: boolean };
@@ -109,13 +113,13 @@ const relabel = (raw: Buffer, charset: string) =>
  */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const labelled = canonicalCharsets(raw);
-  let mail = await simpleParser(labelled, { skipTextToHtml: true, skipImageLinks: true });
+  let mail = await mailparser().simpleParser(labelled, { skipTextToHtml: true, skipImageLinks: true });
   const first = readability(mail);
   // Broken or mostly rare characters: probably the wrong charset. The best reading wins.
   if (first.score < 0 || first.suspicious) {
     let best = first.score;
     for (const charset of ["gb18030", "big5"]) {
-      const retry = await simpleParser(relabel(labelled, charset), { skipTextToHtml: true, skipImageLinks: true });
+      const retry = await mailparser().simpleParser(relabel(labelled, charset), { skipTextToHtml: true, skipImageLinks: true });
       const score = readability(retry).score;
       if (score > best) {
         mail = retry;

@@ -1,4 +1,7 @@
-import { ImapFlow } from "imapflow";
+import type * as Imap from "imapflow";
+import { lazyModule } from "../../../platform/modules/lazy-module";
+
+const imapflow = lazyModule<typeof Imap>("imapflow");
 import type { AppContext } from "../../../platform/context";
 import { getMailboxRow, recordPoll } from "../mailbox-service";
 import { ingestEmail, recordRejected } from "./ingest-email";
@@ -16,7 +19,7 @@ const BATCH = 200;
 export async function pollMailbox(ctx: AppContext, mailboxId: number): Promise<{ read: number }> {
   const box = await getMailboxRow(ctx.db, mailboxId);
   if (!box.active || !box.imap_host || !box.imap_user) return { read: 0 };
-  const client = new ImapFlow({
+  const client = new (imapflow().ImapFlow)({
     host: box.imap_host,
     port: box.imap_port ?? (box.imap_secure ? 993 : 143),
     secure: box.imap_secure,

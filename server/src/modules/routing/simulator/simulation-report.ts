@@ -1,6 +1,9 @@
 import type { HandoffAssumptions, HandoffResult } from "./simulate-handoffs";
 import type { OutcomeAssumptions, OutcomeResult } from "./simulate-outcomes";
-import * as echarts from "echarts";
+import type * as Echarts from "echarts";
+import { lazyModule } from "../../../platform/modules/lazy-module";
+
+const echarts = lazyModule<typeof Echarts>("echarts");
 import type { SimResult } from "./simulate-day";
 
 const fixed = (n: number, d = 1) => n.toFixed(d);
@@ -47,7 +50,7 @@ export function comparisonMarkdown(results: SimResult[]) {
 
 /** A bar chart of the comparison as an SVG image (ECharts rendered on the server, no browser). */
 export function comparisonChartSvg(results: SimResult[], title: string) {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 900, height: 420 });
+  const chart = echarts().init(null, null, { renderer: "svg", ssr: true, width: 900, height: 420 });
   chart.setOption({
     animation: false,
     backgroundColor: "#ffffff",
