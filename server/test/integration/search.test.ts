@@ -75,6 +75,9 @@ describe("search", () => {
       "云帆科技",
     ])
       expect(await found(q), q).toEqual(all);
+    // Part of the number: its first digits, or its last four (尾号) — not digits from its middle.
+    for (const q of ["1391234", "139 1234", "+86 1391", "5678", "345678"]) expect(await found(q), q).toEqual(all);
+    expect(await found("9123")).toEqual([]);
     // Only within what the agent may see: the other customer's ticket is not found by name.
     expect(await found("王秘密")).toEqual([]);
   });

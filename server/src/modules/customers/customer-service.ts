@@ -1,7 +1,7 @@
 import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
 import type { createCustomerBody, Customer, listCustomersQuery, updateCustomerBody } from "@loopdesk/contracts/customers";
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { CustomersTable, DB } from "../../db/schema";
 import type { CustomerPrincipal } from "../../platform/auth/principal";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
@@ -237,7 +237,8 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Customers a search text names: an email address, a phone number (with or without +86, spaces
- * or dashes), or the start of a name. Index-backed (identity values, lower(name) prefix).
+ * or dashes) or part of one (its first or last four or more digits), or the start of a name.
+ * Index-backed (identity values, their prefixes and reversed suffixes, lower(name) prefix).
  */
 export async function customersMatching(db: Executor, text: string, limit = 50): Promise<number[]> {
   const term = text.trim().toLowerCase();
@@ -248,9 +249,26 @@ export async function customersMatching(db: Executor, text: string, limit = 50):
     q = q.where("id", "in", (eb) =>
       eb.selectFrom("customer_identities").select("customer_id").where("kind", "=", "email").where("value", "=", term),
     );
-  } else if (/^\d{5,}$/.test(digits)) {
+  } else if (/^(?:86)?1\d{10}$/.test(digits) || /^\d{12,}$/.test(digits)) {
     q = q.where("id", "in", (eb) =>
       eb.selectFrom("customer_identities").select("customer_id").where("kind", "=", "phone").where("value", "in", phoneVariants(term)),
+    );
+  } else if (/^\d{4,11}$/.test(digits)) {
+    // Part of a number: its first digits (with or without +86) or its last ones (尾号).
+    q = q.where("id", "in", (eb) =>
+      eb
+        .selectFrom("customer_identities")
+        .select("customer_id")
+        .where("kind", "=", "phone")
+        .where((w) =>
+          w.or([
+            ...[...new Set([digits, digits.replace(/^86/, "")])].flatMap((start) => [
+              w("value", "like", `${start}%`),
+              w("value", "like", `+86${start}%`),
+            ]),
+            w(sql`reverse(value)`, "like", `${[...digits].reverse().join("")}%`),
+          ]),
+        ),
     );
   } else q = q.where((eb) => eb(eb.fn("lower", ["name"]), "like", `${escapeLike(term)}%`));
   return (await q.execute()).map((r) => r.id);
