@@ -19,8 +19,12 @@ import { benchKnowledge } from "./lib/knowledge-bench";
 import { migrateToLatest } from "../server/src/db/migrate";
 import { benchImport } from "./lib/portability-bench";
 import { benchScale } from "./lib/scale-bench";
-import { benchCreation } from "./lib/creation-bench";
+import { benchCreation, cpuSeconds, postgresCpuSeconds } from "./lib/creation-bench";
 import { benchStartup } from "./lib/startup-bench";
+import { loadSearchWorkspace, measureSearch } from "./lib/search-bench";
+import { benchMixed } from "./lib/mixed-bench";
+import { hashPassword } from "../server/src/platform/auth/passwords";
+import { freePort } from "../server/test/support/postgres-server";
 
 /**
  * `npm run bench`: ticket creation over HTTP (sequential and concurrency 16), queue listing
@@ -34,6 +38,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string", default: "" },
     "analytics-sizes": { type: "string", default: "" },
+    mixed: { type: "boolean", default: false },
+    rates: { type: "string", default: "" },
+    agents: { type: "string", default: "" },
   },
 });
 const ADMIN = { email: "bench@loopdesk.local", password: "bench-password-1" };
@@ -582,6 +589,155 @@ async function runStartupBench() {
   log("wrote", path.relative(process.cwd(), file));
 }
 
+/** Issue 23: Chinese full-text and phone search at 1M tickets on PostgreSQL and 100k on PGlite (--quick: 20k). */
+async function benchSearchEngine(engine: "pglite" | "postgres") {
+  const pgServer = engine === "postgres" ? await startPostgres({ durable: true }) : undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `loopdesk-bench-search-${engine}-`));
+  let server: RunningServer | undefined;
+  try {
+    let databaseUrl: string | undefined;
+    if (pgServer) {
+      await createDatabase(pgServer, "loopdesk_search");
+      databaseUrl = pgServer.socketUrl("loopdesk_search");
+    }
+    const env = {
+      DATA_DIR: dataDir,
+      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+      LOOPDESK_DEMO: "false",
+      LOG_LEVEL: "warn",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
+    };
+    server = await spawnServer(env, { timeoutMs: 120_000, compiled: true });
+    let api = client(server, await token(server, ADMIN.email, ADMIN.password));
+    const deps = (await Promise.all([1, 2, 3, 4, 5].map((i) => api("POST", "/api/v1/departments", { name: `部门 ${i}` })))) as {
+      id: number;
+    }[];
+    const agent = (await api("POST", "/api/v1/staff", {
+      email: "agent@bench.local",
+      name: "基准客服",
+      password: "agent-password-1",
+      departmentIds: [deps[0]?.id],
+    })) as { id: number };
+    await server.stop();
+    const tickets = args.sizes ? Number(args.sizes) : args.quick ? 20_000 : engine === "postgres" ? 1_000_000 : 100_000;
+    log(engine, `search: loading ${tickets} tickets`);
+    const database = databaseUrl
+      ? await openDatabase({ engine: "postgres", url: databaseUrl, poolSize: 4 })
+      : await openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
+    const t0 = performance.now();
+    const { customers } = await loadSearchWorkspace(database.db, {
+      tickets,
+      departmentIds: deps.map((d) => d.id),
+      agentIds: [agent.id],
+      onProgress: (step) => log(engine, "search:", step),
+    });
+    const loadSeconds = round((performance.now() - t0) / 1000);
+    await database.close();
+    server = await spawnServer(env, { timeoutMs: 300_000, compiled: true });
+    api = client(server, await token(server, ADMIN.email, ADMIN.password));
+    const agentApi = client(server, await token(server, "agent@bench.local", "agent-password-1"));
+    log(engine, "search: measuring");
+    const result = await measureSearch(
+      { admin: api, agent: agentApi },
+      { runs: args.quick ? 30 : 200, customers, agent: { id: agent.id, departmentId: deps[0]?.id as number } },
+    );
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-${engine}-search${args.quick ? "-quick" : ""}.json`);
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ engine, machine, search: { tickets, customers, loadSeconds, ...result }, at: new Date().toISOString() }, null, 2)}\n`,
+    );
+    log(engine, "search: worst p99", result.worstP99Ms, "ms");
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server?.stop();
+    pgServer?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Issue 23: the mixed-load day (agents and customers together) at rising arrival rates, on PostgreSQL. */
+async function benchMixedPostgres() {
+  const pgServer = await startPostgres({ durable: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-mixed-"));
+  let server: RunningServer | undefined;
+  try {
+    await createDatabase(pgServer, "loopdesk_mixed");
+    const url = pgServer.socketUrl("loopdesk_mixed");
+    const smtpPort = await freePort();
+    server = await spawnServer(
+      {
+        DATA_DIR: dataDir,
+        DATABASE_URL: url,
+        DB_POOL_SIZE: "20",
+        LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+        LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+        LOOPDESK_DEMO: "false",
+        LOG_LEVEL: "warn",
+        SMTP_INBOUND_PORT: String(smtpPort),
+        SMTP_INBOUND_HOST: "127.0.0.1",
+      },
+      { timeoutMs: 120_000, compiled: true },
+    );
+    const database = await openDatabase({ engine: "postgres", url, poolSize: 2 });
+    const pid = server.child.pid as number;
+    const agents = args.agents ? Number(args.agents) : args.quick ? 60 : 300;
+    const rates = args.rates ? args.rates.split(",").map(Number) : args.quick ? [5, 10] : [5, 10, 15, 20, 25, 30];
+    log(`mixed: ${agents} agents, arrival rates ${rates.join(", ")}/s`);
+    const result = await benchMixed({
+      url: server.url,
+      smtpPort,
+      admin: ADMIN,
+      agents,
+      rates,
+      stepSeconds: args.quick ? 20 : 60,
+      portalCustomers: args.quick ? 30 : 200,
+      // CPU of the server process and of every PostgreSQL process (the benchmark's server is the only one).
+      cpu: () => cpuSeconds(pid) + postgresCpuSeconds(),
+      setCustomerPassword: async (email, password) => {
+        const hash = await hashPassword(password);
+        const row = await database.db
+          .updateTable("customers")
+          .set({ password_hash: hash })
+          .where("id", "in", (eb) =>
+            eb.selectFrom("customer_identities").select("customer_id").where("kind", "=", "email").where("value", "=", email),
+          )
+          .executeTakeFirst();
+        return Number(row.numUpdatedRows) > 0;
+      },
+      onStep: (step) =>
+        log("mixed", {
+          rate: step.ratePerSecond,
+          held: step.held,
+          worstP99: step.worstP99Ms,
+          errors: step.errors,
+          cpuMsPerTicket: step.cpuMsPerTicket,
+        }),
+    });
+    await database.close();
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-mixed${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(file, `${JSON.stringify({ engine: "postgres", machine, mixed: result, at: new Date().toISOString() }, null, 2)}\n`);
+    log("mixed: highest rate held", result.highestHeldPerSecond);
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server?.stop();
+    pgServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -611,6 +767,16 @@ async function main() {
   }
   if (args.only === "scale") {
     await benchScalePglite();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.mixed || args.only === "mixed") {
+    await benchMixedPostgres();
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "search") {
+    for (const engine of engines) await benchSearchEngine(engine);
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }

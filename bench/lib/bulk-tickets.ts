@@ -7,7 +7,17 @@ import type { DB } from "../../server/src/db/schema";
  */
 export async function addTickets(
   db: Kysely<DB>,
-  opts: { from: number; to: number; total: number; departmentIds: number[]; agentIds: number[]; customerIds: number[]; batch?: number },
+  opts: {
+    from: number;
+    to: number;
+    total: number;
+    departmentIds: number[];
+    agentIds: number[];
+    customerIds: number[];
+    batch?: number;
+    /** Texts to vary the tickets by (ticket g gets text g mod their number); without them a numbered subject and no description. */
+    texts?: string[];
+  },
 ) {
   const batch = opts.batch ?? 50_000;
   for (let start = opts.from; start <= opts.to; start += batch) {
@@ -16,7 +26,9 @@ export async function addTickets(
       insert into tickets (subject, description, status, priority, channel, customer_id, department_id, assignee_id,
                            tags, custom_fields, created_at, updated_at, solved_at, closed_at, first_response_at)
       select
-        '基准测试工单 ' || g, '', s.status,
+        ${opts.texts?.length ? sql`left((${opts.texts}::text[])[1 + (g % ${opts.texts.length})], 24)` : sql`'基准测试工单 ' || g`},
+        ${opts.texts?.length ? sql`(${opts.texts}::text[])[1 + (g % ${opts.texts.length})] || '，订单号 DD' || g` : sql`''`},
+        s.status,
         (array['low','normal','normal','normal','high','urgent'])[1 + (g % 6)],
         (array['email','portal','widget','phone','wecom','api'])[1 + (g % 6)],
         (${opts.customerIds}::int[])[1 + (g % ${opts.customerIds.length})],

@@ -8,7 +8,7 @@ type Stats = Awaited<ReturnType<typeof load>>;
 const TICKS = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) one process has used, from /proc. */
-function cpuSeconds(pid: number) {
+export function cpuSeconds(pid: number) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -19,7 +19,7 @@ function cpuSeconds(pid: number) {
 }
 
 /** CPU seconds used so far by every PostgreSQL process (the benchmark's own server is the only one). */
-function postgresCpuSeconds() {
+export function postgresCpuSeconds() {
   let total = 0;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
