@@ -3,6 +3,16 @@ import type { benchKnowledge } from "./knowledge-bench";
 import type { benchImport } from "./portability-bench";
 import type { benchScale } from "./scale-bench";
 import fs from "node:fs";
+import {
+  type CreationResult,
+  type MixedResult,
+  type SearchResult,
+  type StartupResult,
+  creationSection,
+  mixedSection,
+  searchSection,
+  startupSection,
+} from "./report-scale-out";
 import path from "node:path";
 
 type Stats = { perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number; total: number; concurrency: number };
@@ -76,12 +86,20 @@ export function writeReport(resultsDir: string, target: string) {
   let knowledge: KnowledgeResult | undefined;
   let imports: ImportResult | undefined;
   let scale: ScaleResult | undefined;
+  const creation = new Map<string, CreationResult>();
+  const search = new Map<string, SearchResult>();
+  let startup: StartupResult | undefined;
+  let mixed: MixedResult | undefined;
   for (const f of fs
     .readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json") && !f.includes("quick"))
     .sort()) {
     const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), "utf8"));
-    if (f.includes("-routing")) routing = r as RoutingResult;
+    if (f.includes("-creation")) creation.set(r.engine, r as CreationResult);
+    else if (f.includes("-search")) search.set(r.engine, r as SearchResult);
+    else if (f.includes("-startup")) startup = r as StartupResult;
+    else if (f.includes("-mixed")) mixed = r as MixedResult;
+    else if (f.includes("-routing")) routing = r as RoutingResult;
     else if (f.includes("-processes")) processes = r as ProcessResult;
     else if (f.includes("-classification")) classification = r as ClassificationResult;
     else if (f.includes("-knowledge")) knowledge = r as KnowledgeResult;
@@ -203,6 +221,12 @@ export function writeReport(resultsDir: string, target: string) {
   if (knowledge) lines.push(...knowledgeSection(knowledge));
   if (imports) lines.push(...importSection(imports));
   if (scale) lines.push(...scaleSection(scale));
+  lines.push(
+    ...creationSection([...creation.values()]),
+    ...startupSection(startup),
+    ...searchSection([...search.values()]),
+    ...mixedSection(mixed),
+  );
   fs.writeFileSync(target, `${lines.join("\n")}\n`);
 }
 

@@ -1,5 +1,5 @@
 import type { ListTicketsQuery } from "@loopdesk/contracts/tickets";
-import { type Expression, type SqlBool, sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { ValidationError } from "../../platform/errors";
@@ -53,15 +53,15 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
       principal.kind === "staff"
         ? await Promise.all([customersMatching(ctx.db, query.q), organizationsMatching(ctx.db, query.q)])
         : [[], []];
-    q = q.where((eb) => {
-      const ors: Expression<SqlBool>[] = [];
-      if (number) ors.push(eb("number", "=", Number(number[1])));
-      if (tsquery)
-        ors.push(sql<SqlBool>`tickets.id in (select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery}))`);
-      if (customerIds.length) ors.push(eb("tickets.customer_id", "in", customerIds));
-      if (organizationIds.length) ors.push(eb("tickets.organization_id", "in", organizationIds));
-      return ors.length ? eb.or(ors) : eb.lit(false);
-    });
+    // Each way of matching gives ticket ids by its own index; their union is one set the list then
+    // orders. (As OR-ed conditions on tickets, a rare match made PostgreSQL walk the newest tickets
+    // until it had a page: 180 ms at 1M tickets for a phone number's last digits.)
+    const sources: RawBuilder<unknown>[] = [];
+    if (number) sources.push(sql`select id from tickets where number = ${Number(number[1])}`);
+    if (tsquery) sources.push(sql`select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery})`);
+    if (customerIds.length) sources.push(sql`select id from tickets where customer_id = any(${customerIds}::int[])`);
+    if (organizationIds.length) sources.push(sql`select id from tickets where organization_id = any(${organizationIds}::int[])`);
+    q = q.where((eb) => (sources.length ? sql<SqlBool>`tickets.id in (${sql.join(sources, sql` union all `)})` : eb.lit(false)));
   }
   return q;
 }
