@@ -698,6 +698,17 @@ async function benchMixedPostgres() {
       rates,
       stepSeconds: args.quick ? 20 : 60,
       portalCustomers: args.quick ? 30 : 200,
+      backlog: async () =>
+        Number(
+          (
+            await database.db
+              .selectFrom("jobs")
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .where("status", "=", "queued")
+              .where("run_at", "<=", new Date())
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
       // CPU of the server process and of every PostgreSQL process (the benchmark's server is the only one).
       cpu: () => cpuSeconds(pid) + postgresCpuSeconds(),
       setCustomerPassword: async (email, password) => {

@@ -8,7 +8,8 @@ import { percentiles, round } from "./load";
  * queues, open tickets, reply and solve them with think times of seconds; customers open tickets
  * by the API, the portal and email (SMTP), reply and urge in the portal — with routing, an SLA policy, a trigger and a webhook active. Arrival rates rise step by
  * step for a fixed time each; a step is held when every request kind's p99 stays within 300 ms,
- * no request fails and the arrivals kept up. The client is this module's own loop of fetch calls
+ * no request fails, the arrivals kept their pace and the background jobs kept up (at the step's
+ * end no more are due than five seconds of arrivals cause). The client is this module's own loop of fetch calls
  * (open model: requests are sent at their time whatever the server's speed; latency counted from
  * then).
  */
@@ -69,6 +70,8 @@ export async function benchMixed(opts: {
   /** Gives a customer (by email) a portal password: the portal's customers urge. */
   setCustomerPassword: (email: string, password: string) => Promise<boolean>;
   portalCustomers: number;
+  /** Background jobs due and not yet done (routing, SLA, triggers, webhooks, mail intake…). */
+  backlog: () => Promise<number>;
   onStep?: (step: Record<string, unknown>) => void;
 }) {
   const base = opts.url;
@@ -265,6 +268,8 @@ export async function benchMixed(opts: {
         ]),
       );
       const worstP99 = Math.max(...Object.values(kinds).map((k) => k.p99Ms));
+      // Kept up: what the step's tickets caused in the background is done within a few seconds.
+      const backlog = await opts.backlog();
       const errors = Object.values(kinds).reduce((a, k) => a + k.errors, 0);
       const step = {
         ratePerSecond: rate,
@@ -272,7 +277,8 @@ export async function benchMixed(opts: {
         seconds: round(sentSeconds),
         worstP99Ms: round(worstP99),
         errors,
-        held: worstP99 <= 300 && errors === 0 && sentSeconds <= opts.stepSeconds * 1.05,
+        backlogJobs: backlog,
+        held: worstP99 <= 300 && errors === 0 && sentSeconds <= opts.stepSeconds * 1.05 && backlog <= rate * 5,
         cpuMsPerTicket: round(cpuMs / (n - created0)),
         webhookCalls,
         kinds,
