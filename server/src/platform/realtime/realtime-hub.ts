@@ -40,7 +40,7 @@ export class RealtimeHub {
   private readonly holes = new Map<number, number>();
   private reading?: Promise<void>;
   private readAgain = false;
-  private behind = false;
+  private subscriptions = 0;
   private pokeTimer?: NodeJS.Timeout;
   private readTimer?: NodeJS.Timeout;
   /** Events emitted by this process so far (compared before and after a unit of work). */
@@ -69,9 +69,7 @@ export class RealtimeHub {
       this.deliver(event);
     });
     this.lastSeen = await this.newestId();
-    this.readTimer = setInterval(() => {
-      if (this.listeners.size > 0) void this.read();
-    }, READ_EVERY_MS);
+    this.readTimer = setInterval(() => void this.read(), READ_EVERY_MS);
     this.readTimer.unref();
   }
 
@@ -86,17 +84,7 @@ export class RealtimeHub {
   }
 
   subscribe(listener: (e: RealtimeEvent) => void) {
-    if (this.listeners.size === 0 && this.behind) {
-      this.behind = false;
-      // Events of the moment before are missed; a stream's client refetches what it shows when it connects.
-      void this.newestId().then(
-        (id) => {
-          this.lastSeen = Math.max(this.lastSeen, id);
-          this.holes.clear();
-        },
-        () => {},
-      );
-    }
+    this.subscriptions++;
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -143,7 +131,15 @@ export class RealtimeHub {
   private async readOnce() {
     const db = this.database.db;
     if (this.listeners.size === 0) {
-      this.behind = true; // nobody to tell; whoever connects next starts from the newest event
+      // Nobody to tell: only keep up (one indexed read), so whoever connects next hears what comes
+      // after. (Catching up only when someone connects would race with that person's first events.)
+      const subscribed = this.subscriptions;
+      const newest = await this.newestId();
+      // Someone who subscribed during the read must still hear what committed meanwhile.
+      if (this.subscriptions === subscribed) {
+        this.lastSeen = newest;
+        this.holes.clear();
+      }
       return;
     }
     const now = Date.now();
