@@ -8,7 +8,7 @@ import { type Database, openDatabase } from "../server/src/db/database";
 import { startPostgres } from "../server/test/support/postgres-server";
 import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
 import { addTickets } from "./lib/bulk-tickets";
-import { load, round } from "./lib/load";
+import { load, machineInfo, round } from "./lib/load";
 import { writeReport } from "./lib/report";
 import { benchSla } from "./lib/sla-bench";
 import { benchAnalytics } from "./lib/analytics-bench";
@@ -132,7 +132,7 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
       : openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
   const result: Json = {
     engine,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: machineInfo(),
   };
 
   try {
@@ -288,12 +288,7 @@ async function benchAnalyticsEngine(engine: "pglite" | "postgres") {
       ? await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_analytics"), poolSize: 4 })
       : await openDatabase({ engine: "pglite", dataDir: path.join(dataDir, "pg") });
     await migrateToLatest(database.db);
-    const machine = {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
+    const machine = machineInfo();
     const file = path.join(
       here,
       "results",
@@ -317,12 +312,7 @@ async function benchRoutingPostgres() {
     await createDatabase(pgServer, "loopdesk_routing");
     const database = await openDatabase({ engine: "postgres", url: pgServer.socketUrl("loopdesk_routing"), poolSize: 10 });
     await migrateToLatest(database.db);
-    const machine = {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
+    const machine = machineInfo();
     log("routing: loading agents and open tickets");
     const result = await benchRouting(database, { openTickets: args.quick ? 10_000 : 100_000, decisions: args.quick ? 1_000 : 5_000 });
     await database.close();
@@ -391,12 +381,7 @@ async function benchProcessesPostgres() {
       },
     });
     await database.close();
-    const machine = {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
+    const machine = machineInfo();
     const file = path.join(
       here,
       "results",
@@ -551,12 +536,7 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       "results",
       `${new Date().toISOString().slice(0, 10)}-${engine}-creation${args.quick ? "-quick" : ""}.json`,
     );
-    const machine = {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
+    const machine = machineInfo();
     fs.writeFileSync(file, `${JSON.stringify({ engine, machine, creation: result, at: new Date().toISOString() }, null, 2)}\n`);
     log(engine, "creation", {
       ratio: result.ratio,
@@ -643,12 +623,7 @@ async function benchSearchEngine(engine: "pglite" | "postgres") {
       { runs: args.quick ? 30 : 200, customers, agent: { id: agent.id, departmentId: deps[0]?.id as number } },
     );
     const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-${engine}-search${args.quick ? "-quick" : ""}.json`);
-    const machine = {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
+    const machine = machineInfo();
     fs.writeFileSync(
       file,
       `${JSON.stringify({ engine, machine, search: { tickets, customers, loadSeconds, ...result }, at: new Date().toISOString() }, null, 2)}\n`,
@@ -732,12 +707,7 @@ async function benchMixedPostgres() {
         }),
     });
     await database.close();
-    const machine = {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    };
+    const machine = machineInfo();
     const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-mixed${args.quick ? "-quick" : ""}.json`);
     fs.writeFileSync(file, `${JSON.stringify({ engine: "postgres", machine, mixed: result, at: new Date().toISOString() }, null, 2)}\n`);
     log("mixed: highest rate held", result.highestHeldPerSecond);

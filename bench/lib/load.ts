@@ -1,3 +1,5 @@
+import os from "node:os";
+
 /** Runs `total` calls of `fn` with `concurrency` in flight; returns latency percentiles and throughput. */
 export async function load(total: number, concurrency: number, fn: (i: number) => Promise<void>) {
   const latencies: number[] = [];
@@ -24,3 +26,11 @@ export function percentiles(values: number[]) {
 }
 
 export const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The machine a result was measured on (recorded with every result file). */
+export const machineInfo = () => ({
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: round(os.totalmem() / 2 ** 30),
+  node: process.version,
+});

@@ -10,7 +10,8 @@ import { watchRss } from "./portability-bench";
 
 const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a);
 
-function dirSize(dir: string): number {
+/** Bytes of every file under a directory. */
+export function dirSize(dir: string): number {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);

@@ -5,17 +5,10 @@ import { spawnServer } from "../../server/test/support/spawn-server";
 import { generateCorpus } from "./classification-corpus";
 import { load, round } from "./load";
 import { rssMiB } from "./portability-bench";
+import { dirSize } from "./scale-bench";
 
 type Api = (method: string, url: string, body?: unknown) => Promise<unknown>;
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    total += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return total;
-}
 const mib = (bytes: number) => round(bytes / 2 ** 20);
 
 /**
@@ -54,7 +47,7 @@ export async function benchStartup(opts: {
     const demoRestart = await timed(demoDir, true);
     const demoRss = rssMiB(demoRestart.server.child.pid as number);
     await demoRestart.server.stop();
-    const demoDataMiB = mib(dirBytes(path.join(demoDir, "pg")));
+    const demoDataMiB = mib(dirSize(path.join(demoDir, "pg")));
 
     // A workspace without the demo: its first start, then restarts (the median of three), idle memory.
     const dir = tempDir("start");
@@ -70,7 +63,7 @@ export async function benchStartup(opts: {
         const idle = rssMiB(again.server.child.pid as number);
         // The data directory's growth per 1,000 tickets, each with a reply (as the API writes them).
         const api = await opts.client(again.server.url, opts.admin.email, opts.admin.password);
-        const before = dirBytes(path.join(dir, "pg"));
+        const before = dirSize(path.join(dir, "pg"));
         const n = opts.quick ? 300 : 2000;
         const corpus = generateCorpus(n, 7);
         await load(n, 4, async (k) => {
@@ -85,7 +78,7 @@ export async function benchStartup(opts: {
         await new Promise((r) => setTimeout(r, 3000)); // the workers finish what the creations left
         const afterRss = rssMiB(again.server.child.pid as number);
         await again.server.stop();
-        const after = dirBytes(path.join(dir, "pg"));
+        const after = dirSize(path.join(dir, "pg"));
         restarts.sort((a, b) => a - b);
         return {
           firstStartWithDemoMs: first.ms,

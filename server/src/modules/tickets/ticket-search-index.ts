@@ -36,10 +36,8 @@ export async function reindexTickets(trx: Executor, ticketIds: number[]) {
 export async function appendToSearch(trx: Executor, ticketId: number, text: string) {
   const doc = searchDocument(text);
   if (!doc) return;
-  const { numAffectedRows } = await sql`
+  const updated = await sql`
     update ticket_search set document = document || to_tsvector('simple', ${doc}), updated_at = now()
-    where ticket_id = ${ticketId}`
-    .execute(trx)
-    .then((r) => ({ numAffectedRows: Number(r.numAffectedRows ?? 0) }));
-  if (numAffectedRows === 0) await reindexTickets(trx, [ticketId]);
+    where ticket_id = ${ticketId}`.execute(trx);
+  if (Number(updated.numAffectedRows ?? 0) === 0) await reindexTickets(trx, [ticketId]);
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type Transaction, sql } from "kysely";
 import type { Logger } from "pino";
 import type { DB } from "../../db/schema";
+import { anyJobDue, dueJobs } from "./due-jobs";
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -52,19 +53,6 @@ const CLAIM_LIMIT = 50;
 
 type ClaimedJob = { id: number; queue: string; payload: unknown; attempts: number; max_attempts: number };
 
-/** Due jobs, oldest first, locked for this transaction; rows other workers hold are skipped. */
-const dueJobs = (trx: Transaction<DB>) =>
-  trx
-    .selectFrom("jobs")
-    .select(["id", "queue", "payload", "attempts", "max_attempts"])
-    .where("status", "=", "queued")
-    // The database's clock as well as ours: a job written a moment ago (run_at = the database's
-    // now(), in microseconds) is due even when our millisecond clock has not passed it yet.
-    .where("run_at", "<=", sql<Date>`greatest(now(), ${new Date()}::timestamptz)`)
-    .orderBy("run_at")
-    .orderBy("id")
-    .forUpdate()
-    .skipLocked();
 const MAINTENANCE_QUEUE = "jobs.maintenance";
 
 /** Adds jobs inside the caller's transaction, so they exist exactly when the change commits. */
@@ -205,7 +193,7 @@ export class JobQueue {
       try {
         // After a wait, one plain read says whether there is anything to claim: an empty poll then
         // costs one round trip instead of a transaction's three.
-        if ((!idle || (await this.anyDue())) && (await this.runTracked())) {
+        if ((!idle || (await anyJobDue(this.db, this.queues))) && (await this.runTracked())) {
           idle = false;
           continue;
         }
@@ -224,18 +212,6 @@ export class JobQueue {
         this.wakers.add(wake);
       });
     }
-  }
-
-  private async anyDue() {
-    const row = await this.db
-      .selectFrom("jobs")
-      .select("id")
-      .where("status", "=", "queued")
-      .where("run_at", "<=", sql<Date>`greatest(now(), ${new Date()}::timestamptz)`)
-      .where("queue", "in", this.queues)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
   }
 
   /** runNext, then tells `changes` if the job's committed transaction wrote events. */
