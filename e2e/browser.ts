@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Locator, type Page, chromium } from "playwright-core";
+import { recordTrail } from "./trail";
 
 /**
  * Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network
@@ -14,8 +15,8 @@ import { type Browser, type Locator, type Page, chromium } from "playwright-core
  */
 export const ASYNC_TIMEOUT = 30_000;
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
     env: { ...process.env, TZ: "Asia/Shanghai" },
@@ -28,6 +29,7 @@ export function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+  return recordTrail(browser);
 }
 
 const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -86,4 +88,22 @@ export async function pickOption(page: Page, select: Locator, option: string) {
     await page.keyboard.press("Escape");
   }
   throw new Error(`could not pick ${option}: ${failures.join(" | ")}`);
+}
+
+/**
+ * Presses a button of an Ant Design confirmation dialog and waits for the dialog to close. Under
+ * load a click can land while the dialog is still zooming in and be lost (seen on CI: no request
+ * left the page); the dialog is then still open and the button is pressed again. A dialog busy with
+ * its action shows its button loading, which ignores further clicks.
+ */
+export async function pressInDialog(dialog: Locator, button: string) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await dialog.getByRole("button", { name: button }).click({ timeout: 10_000 });
+    const closed = await dialog
+      .waitFor({ state: "detached", timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (closed) return;
+  }
+  throw new Error(`the dialog did not close after pressing ${button}`);
 }

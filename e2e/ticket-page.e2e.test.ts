@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, httpClient, spawnServer } from "../server/test/support/spawn-server";
-import { ASYNC_TIMEOUT, launchBrowser, screenshot, signInAsStaff } from "./browser";
+import { ASYNC_TIMEOUT, launchBrowser, pressInDialog, screenshot, signInAsStaff } from "./browser";
 
 const ADMIN = { email: "admin@ticket-e2e.test", password: "e2e-password-2" };
 let server: RunningServer;
@@ -295,7 +295,7 @@ describe("bulk actions", () => {
     // It asks first, saying what changes on how many tickets.
     const confirm = page.locator(".ant-modal-confirm:visible");
     await expect.poll(() => confirm.textContent()).toContain("把选中的 2 个工单优先级改为「紧急」");
-    await confirm.getByRole("button", { name: "确认修改" }).click();
+    await pressInDialog(confirm, "确认修改");
     for (const id of [a.id, b.id])
       await expect.poll(async () => ((await (await api(`/api/v1/tickets/${id}`)).json()) as { priority: string }).priority).toBe("urgent");
     await expect.poll(() => row("批量操作 甲").textContent()).toContain("紧急");

@@ -1,3 +1,4 @@
+import { ReadRouter } from "./db/read-router";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,6 +109,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   const ctx: AppContext = {
     config,
     db: database.db,
+    reads: new ReadRouter(database.db, database.replica, logger.child({ component: "reads" })),
     engine: database.engine,
     logger,
     jobs,

@@ -12,6 +12,20 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** A streaming replica of DATABASE_URL that reports and exports read (docs/scaling.md). */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** A direct connection for LISTEN when DATABASE_URL goes through a transaction-pooling proxy (PgBouncer). */
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Keep the hot statements prepared on each connection; off behind a pooler that cannot carry them (PgBouncer before 1.21). */
+  DATABASE_PREPARED_STATEMENTS: bool.default(true),
   LOOPDESK_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).default("admin@loopdesk.local"),
   LOOPDESK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   LOOPDESK_DEMO: bool.default(true),
@@ -73,13 +87,26 @@ const envSchema = z.object({
 });
 
 /** Variables whose values may hold credentials: never echoed in error messages. */
-const SECRET_VARS = new Set(["LOOPDESK_ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL", "LOOPDESK_SECRET_KEY", "LOOPDESK_SECRET_KEY_PREVIOUS"]);
+const SECRET_VARS = new Set([
+  "LOOPDESK_ADMIN_PASSWORD",
+  "DATABASE_URL",
+  "DATABASE_READ_URL",
+  "DATABASE_LISTEN_URL",
+  "SMTP_URL",
+  "LOOPDESK_SECRET_KEY",
+  "LOOPDESK_SECRET_KEY_PREVIOUS",
+]);
 
 export type Config = {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A streaming replica for report and export reads (needs databaseUrl). */
+  databaseReadUrl: string | undefined;
+  /** Where LISTEN connects (default: databaseUrl). */
+  databaseListenUrl: string | undefined;
+  preparedStatements: boolean;
   adminEmail: string;
   adminPassword: string | undefined;
   demo: boolean;
@@ -136,11 +163,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (!e.DATABASE_URL && (e.DATABASE_READ_URL || e.DATABASE_LISTEN_URL))
+    throw new ConfigError(
+      "Invalid configuration:\n  DATABASE_READ_URL and DATABASE_LISTEN_URL need DATABASE_URL (the embedded database has no replica)",
+    );
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
+    databaseListenUrl: e.DATABASE_LISTEN_URL,
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     adminEmail: e.LOOPDESK_ADMIN_EMAIL,
     adminPassword: e.LOOPDESK_ADMIN_PASSWORD,
     demo: e.LOOPDESK_DEMO,

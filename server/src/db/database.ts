@@ -12,6 +12,8 @@ export type Engine = "pglite" | "postgres";
 export type Database = {
   db: Kysely<DB>;
   engine: Engine;
+  /** A streaming replica reports and exports may read (DATABASE_READ_URL); see read-router.ts. */
+  replica?: Kysely<DB>;
   /** The embedded engine, when that is the one in use (tests dump and load it). */
   pglite?: PGlite;
   /** LISTEN on a channel; resolves to a function that stops listening. */
@@ -24,28 +26,37 @@ const INT8_OID = 20;
 const parseInt8 = (v: string) => Number(v);
 
 export type DatabaseOptions =
-  | { engine: "postgres"; url: string; poolSize?: number }
+  | {
+      engine: "postgres";
+      url: string;
+      poolSize?: number;
+      /** A streaming replica for report reads. */
+      readUrl?: string;
+      /** LISTEN's own connection (default: url); needed when url is a transaction-pooling proxy. */
+      listenUrl?: string;
+      /** Named statements for the hot paths (default true); off behind PgBouncer before 1.21. */
+      preparedStatements?: boolean;
+    }
   | { engine: "pglite"; dataDir?: string; loadDataDir?: Blob | File; sharedBuffers?: string };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.engine === "postgres") {
-    const pool = new pg.Pool({
-      connectionString: opts.url,
-      max: opts.poolSize ?? 10,
-      types: {
-        getTypeParser: ((oid: number, format?: "text" | "binary") =>
-          oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-      },
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: postgresPool(opts.url, opts.poolSize ?? 10, opts.preparedStatements !== false) }),
     });
-    // A dropped connection must not crash the process; the next query reconnects.
-    pool.on("error", () => {});
-    pool.on("connect", usePreparedStatements);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    // Report reads are few and long: a small pool of their own on the replica.
+    const replica = opts.readUrl
+      ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(opts.readUrl, Math.min(opts.poolSize ?? 10, 4), false) }) })
+      : undefined;
     return {
       db,
+      replica,
       engine: "postgres",
-      listen: (channel, onNotify) => listenPostgres(opts.url, channel, onNotify),
-      close: () => db.destroy(),
+      listen: (channel, onNotify) => listenPostgres(opts.listenUrl ?? opts.url, channel, onNotify),
+      close: async () => {
+        await replica?.destroy();
+        await db.destroy();
+      },
     };
   }
   if (opts.dataDir) fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
@@ -70,6 +81,21 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     },
     close: () => db.destroy(),
   };
+}
+
+function postgresPool(url: string, max: number, preparedStatements: boolean) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // A dropped connection must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  if (preparedStatements) pool.on("connect", usePreparedStatements);
+  return pool;
 }
 
 /**
@@ -110,11 +136,21 @@ async function listenPostgres(url: string, channel: string, onNotify: (payload: 
 
 export function databaseOptionsFromConfig(config: {
   databaseUrl?: string;
+  databaseReadUrl?: string;
+  databaseListenUrl?: string;
+  preparedStatements?: boolean;
   dataDir: string;
   dbPoolSize: number;
   pgliteBuffers?: string;
 }): DatabaseOptions {
   return config.databaseUrl
-    ? { engine: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize }
+    ? {
+        engine: "postgres",
+        url: config.databaseUrl,
+        poolSize: config.dbPoolSize,
+        readUrl: config.databaseReadUrl,
+        listenUrl: config.databaseListenUrl,
+        preparedStatements: config.preparedStatements,
+      }
     : { engine: "pglite", dataDir: path.join(config.dataDir, "pg"), sharedBuffers: config.pgliteBuffers };
 }

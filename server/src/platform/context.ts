@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { Engine } from "../db/database";
+import type { ReadRouter } from "../db/read-router";
 import type { DB } from "../db/schema";
 import type { EventBus } from "./events/event-bus";
 import type { FileStore } from "./files/file-store";
@@ -14,6 +15,8 @@ import type { RealtimeHub } from "./realtime/realtime-hub";
 export type AppContext = {
   config: Config;
   db: Kysely<DB>;
+  /** Where reports and exports read (a caught-up replica, else db). */
+  reads: ReadRouter;
   engine: Engine;
   logger: Logger;
   jobs: JobQueue;

@@ -15,6 +15,8 @@ export type PostgresServer = {
   socketUrl: (db: string) => string;
   stop: () => void;
   port: number;
+  /** The data directory (a standby is copied from it). */
+  dataDir: string;
 };
 
 function binDir(): string {
@@ -69,8 +71,13 @@ export async function startPostgres(
     .join("");
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB${relaxed}${extra}`;
   run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-o", options, "-w", "start"]);
+  return serverAt(bin, dir, data, port);
+}
+
+function serverAt(bin: string, dir: string, data: string, port: number): PostgresServer {
   return {
     port,
+    dataDir: data,
     url: (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`,
     socketUrl: (db: string) => `postgres://postgres@/${db}?host=${encodeURIComponent(dir)}&port=${port}`,
     stop: () => {
@@ -78,4 +85,95 @@ export async function startPostgres(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A hot standby of a running server: a base backup streamed from it (`pg_basebackup -R` writes
+ * the replication settings) and started read-only on its own port, replaying the primary's WAL.
+ */
+export async function startStandby(primary: PostgresServer): Promise<PostgresServer> {
+  const bin = binDir();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-pg-standby-"));
+  if (isRoot()) execFileSync("chown", ["postgres:postgres", dir]);
+  const data = path.join(dir, "data");
+  const port = await freePort();
+  run(path.join(bin, "pg_basebackup"), [
+    "-D",
+    data,
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(primary.port),
+    "-U",
+    "postgres",
+    "-X",
+    "stream",
+    "-R",
+    "-c",
+    "fast",
+  ]);
+  // A standby needs at least the primary's max_connections.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c hot_standby=on -c fsync=off`;
+  run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-o", options, "-w", "start"]);
+  return serverAt(bin, dir, data, port);
+}
+
+export type PgBouncer = { url: (db: string) => string; stop: () => void };
+
+/**
+ * Debian's PgBouncer in front of a server, in transaction pooling mode (a server connection per
+ * transaction, shared by many clients), with few server connections so that they are shared.
+ */
+export async function startPgBouncer(server: PostgresServer, opts: { poolSize?: number } = {}): Promise<PgBouncer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-pgbouncer-"));
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, "users.txt"), '"postgres" ""\n');
+  fs.writeFileSync(
+    path.join(dir, "pgbouncer.ini"),
+    [
+      "[databases]",
+      `* = host=127.0.0.1 port=${server.port}`,
+      "[pgbouncer]",
+      "listen_addr = 127.0.0.1",
+      `listen_port = ${port}`,
+      "unix_socket_dir =",
+      "auth_type = trust",
+      `auth_file = ${path.join(dir, "users.txt")}`,
+      "pool_mode = transaction",
+      "max_client_conn = 1000",
+      `default_pool_size = ${opts.poolSize ?? 5}`,
+      "ignore_startup_parameters = extra_float_digits,options",
+      `logfile = ${path.join(dir, "log")}`,
+      `pidfile = ${path.join(dir, "pid")}`,
+      "",
+    ].join("\n"),
+  );
+  if (isRoot()) execFileSync("chown", ["-R", "postgres:postgres", dir]);
+  run(process.env.PGBOUNCER_BIN ?? "/usr/sbin/pgbouncer", ["-d", path.join(dir, "pgbouncer.ini")]);
+  const deadline = Date.now() + 10_000;
+  while (!(await accepts(port))) {
+    if (Date.now() > deadline) throw new Error(`pgbouncer did not start: ${fs.readFileSync(path.join(dir, "log"), "utf8")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    stop: () => {
+      const pid = Number(fs.readFileSync(path.join(dir, "pid"), "utf8"));
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {}
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function accepts(port: number) {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }

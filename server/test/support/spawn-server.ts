@@ -55,6 +55,10 @@ export type RunningServer = {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 };
 
+const started: (() => string)[] = [];
+/** What the last servers this test process started have printed (for a failed test's report). */
+export const serverOutputs = () => started.slice(-3).map((output) => output());
+
 /** Starts `loopdesk start` as a real child process (one Node process, so SIGKILL kills it all). */
 export async function spawnServer(
   env: Record<string, string>,
@@ -74,6 +78,7 @@ export async function spawnServer(
   if (opts.template !== false) seedDataDir(env);
   if (opts.compiled) buildCompiled();
   let out = "";
+  started.push(() => out);
   const entry = opts.compiled ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, "start", ...(opts.args ?? [])], {
     cwd: serverDir,

@@ -13,6 +13,22 @@ describe("configuration", () => {
     expect(loadConfig({ DATABASE_URL: "" }).databaseUrl).toBeUndefined();
   });
 
+  it("a replica, a LISTEN connection and unnamed statements for PgBouncer come with DATABASE_URL only", () => {
+    const c = loadConfig({
+      DATABASE_URL: "postgres://u@pgbouncer:6432/db",
+      DATABASE_READ_URL: "postgres://u@replica/db",
+      DATABASE_LISTEN_URL: "postgres://u@primary/db",
+      DATABASE_PREPARED_STATEMENTS: "false",
+    });
+    expect(c).toMatchObject({
+      databaseReadUrl: "postgres://u@replica/db",
+      databaseListenUrl: "postgres://u@primary/db",
+      preparedStatements: false,
+    });
+    expect(loadConfig({}).preparedStatements).toBe(true);
+    expect(() => loadConfig({ DATABASE_READ_URL: "postgres://u@replica/db" })).toThrow(/DATABASE_READ_URL.*need DATABASE_URL/);
+  });
+
   it.each([
     ["PORT", "abc"],
     ["PORT", "70000"],
@@ -31,6 +47,7 @@ describe("configuration", () => {
     for (const [name, value] of [
       ["LOOPDESK_ADMIN_PASSWORD", "secret7"],
       ["DATABASE_URL", "mysql://u:hunter2pass@db/x"],
+      ["DATABASE_READ_URL", "mysql://u:hunter2pass@replica/x"],
       ["SMTP_URL", "ftp://u:hunter2pass@mail"],
     ]) {
       const err = (() => {

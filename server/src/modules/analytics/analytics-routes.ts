@@ -59,7 +59,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     access: [...LEADS],
     query: analyticsFilters,
     responses: { 200: overviewSchema },
-    handler: async ({ principal, query }) => overviewReport(ctx.db, scopedFilters(query, await reportScopeFor(ctx.db, principal)), tz),
+    handler: async ({ principal, query }) =>
+      overviewReport(await ctx.reads.forReport(), scopedFilters(query, await reportScopeFor(ctx.db, principal)), tz),
   });
   route(app, {
     method: "GET",
@@ -73,7 +74,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
       const members = query.teamId !== undefined ? await teamMemberIds(ctx.db, query.teamId) : undefined;
       if (members === null) throw NotFoundError("Team");
       const agents = scopedAgents(members, await reportScopeFor(ctx.db, principal));
-      return { from: query.from, to: query.to, items: await agentReport(ctx.db, query.from, query.to, agents) };
+      return { from: query.from, to: query.to, items: await agentReport(await ctx.reads.forReport(), query.from, query.to, agents) };
     },
   });
   route(app, {
@@ -89,7 +90,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
       return {
         from: query.from,
         to: query.to,
-        items: await teamReport(ctx.db, query.from, query.to, { departmentIds: scope.departmentIds }),
+        items: await teamReport(await ctx.reads.forReport(), query.from, query.to, { departmentIds: scope.departmentIds }),
       };
     },
   });
@@ -102,12 +103,13 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     query: agentReportQuery.omit({ teamId: true }),
     responses: { 200: z.object({ from: z.string(), to: z.string(), me: agentStats, teams: z.array(teamStats) }) },
     handler: async ({ principal, query }) => {
-      const [me] = await agentReport(ctx.db, query.from, query.to, [principal.id]);
+      const reads = await ctx.reads.forReport();
+      const [me] = await agentReport(reads, query.from, query.to, [principal.id]);
       return {
         from: query.from,
         to: query.to,
         me: me as AgentStats,
-        teams: await teamReport(ctx.db, query.from, query.to, { memberId: principal.id }),
+        teams: await teamReport(reads, query.from, query.to, { memberId: principal.id }),
       };
     },
   });
@@ -122,7 +124,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async ({ principal, query }) => {
       const scope = await reportScopeFor(ctx.db, principal);
       assertMayDrill(principal, query.agentId, scope);
-      return drilldownPage(ctx.db, drillFilters(query, scope), tz, principal);
+      return drilldownPage(await ctx.reads.forReport(), drillFilters(query, scope), tz, principal);
     },
   });
   route(app, {
@@ -137,8 +139,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
       const scope = await reportScopeFor(ctx.db, principal);
       assertMayDrill(principal, query.agentId, scope);
       const { format, ...f } = query;
-      const { ids, truncated } = await drilldownIds(ctx.db, drillFilters(f, scope), tz, EXPORT_LIMIT, principal);
-      const { head, rows } = await displayRows(ctx, await presentedTickets(ctx.db, ids), principal.locale);
+      const reads = await ctx.reads.forReport();
+      const { ids, truncated } = await drilldownIds(reads, drillFilters(f, scope), tz, EXPORT_LIMIT, principal);
+      const { head, rows } = await displayRows(ctx, await presentedTickets(reads, ids), principal.locale);
       reply.header("x-export-truncated", String(truncated));
       return sendFile(reply, `tickets-${f.metric}`, format, head, rows);
     },
@@ -154,7 +157,14 @@ export function registerAnalyticsRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async ({ principal, query, reply }) => {
       const { table, format, ...f } = query;
       const scope = await reportScopeFor(ctx.db, principal);
-      const { head, rows } = await reportTableRows(ctx.db, tz, table, scopedFilters(f, scope), principal.locale, scope);
+      const { head, rows } = await reportTableRows(
+        await ctx.reads.forReport(),
+        tz,
+        table,
+        scopedFilters(f, scope),
+        principal.locale,
+        scope,
+      );
       return sendFile(reply, `report-${table}`, format, head, rows);
     },
   });

@@ -4,8 +4,20 @@ import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 
 const jobStat = z.object({ queue: z.string(), status: z.string(), count: z.number() });
+const databaseStatus = z.object({
+  engine: z.enum(["pglite", "postgres"]),
+  /** Null without DATABASE_READ_URL. */
+  readReplica: z
+    .object({
+      reachable: z.boolean(),
+      standby: z.boolean(),
+      lagBytes: z.number().nullable(),
+      reads: z.object({ replica: z.number(), primary: z.number() }),
+    })
+    .nullable(),
+});
 
-/** Operator endpoints: what the background workers are doing. */
+/** Operator endpoints: what the background workers are doing, and the database. */
 export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext) {
   route(app, {
     method: "GET",
@@ -15,5 +27,15 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext) {
     access: ["admin"],
     responses: { 200: z.object({ items: z.array(jobStat) }) },
     handler: async () => ({ items: (await ctx.jobs.stats()).map((r) => ({ ...r, count: Number(r.count) })) }),
+  });
+  route(app, {
+    method: "GET",
+    url: "/api/v1/system/database",
+    summary:
+      "The database engine and, with DATABASE_READ_URL, the replica: reachable, WAL still to replay, report reads by where they went (admin)",
+    tags: ["system"],
+    access: ["admin"],
+    responses: { 200: databaseStatus },
+    handler: async () => ({ engine: ctx.engine, readReplica: await ctx.reads.status() }),
   });
 }

@@ -18,7 +18,9 @@ export function registerTicketExportRoutes(app: FastifyInstance, ctx: AppContext
     query: exportTicketsQuery,
     handler: async ({ reply, principal, query }) => {
       const { format, ...filters } = query;
-      const { head, rows, truncated } = await exportRows(ctx, principal, filters, principal.locale);
+      // Read-only from here: the export reads a caught-up replica when there is one.
+      const reads = { ...ctx, db: await ctx.reads.forReport() };
+      const { head, rows, truncated } = await exportRows(reads, principal, filters, principal.locale);
       reply.header("x-export-truncated", String(truncated));
       return sendSpreadsheet(reply, `tickets-${new Date().toISOString().slice(0, 10)}`, format, head, rows);
     },
