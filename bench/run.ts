@@ -5,13 +5,14 @@ import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { type Database, openDatabase } from "../server/src/db/database";
-import { startPostgres } from "../server/test/support/postgres-server";
+import { type PostgresServer, startPostgres, startStandby } from "../server/test/support/postgres-server";
+import { benchReplica } from "./lib/replica-bench";
 import { type RunningServer, spawnServer } from "../server/test/support/spawn-server";
 import { addTickets } from "./lib/bulk-tickets";
 import { load, machineInfo, round } from "./lib/load";
 import { writeReport } from "./lib/report";
 import { benchSla } from "./lib/sla-bench";
-import { benchAnalytics } from "./lib/analytics-bench";
+import { benchAnalytics, seedReportWorkspace } from "./lib/analytics-bench";
 import { benchRouting } from "./lib/routing-bench";
 import { benchProcesses } from "./lib/process-bench";
 import { benchClassification } from "./lib/classification-bench";
@@ -637,6 +638,76 @@ async function benchSearchEngine(engine: "pglite" | "postgres") {
   }
 }
 
+/** Issue 23: report reads on the primary against a streaming replica (two servers, the same primary, alternately). */
+async function benchReplicaPostgres() {
+  const pgServer = await startPostgres({ durable: true });
+  let standby: PostgresServer | undefined;
+  const servers: RunningServer[] = [];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-replica-"));
+  try {
+    await createDatabase(pgServer, "loopdesk_replica");
+    const databaseUrl = pgServer.socketUrl("loopdesk_replica");
+    const env = {
+      DATA_DIR: dataDir,
+      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+      LOOPDESK_DEMO: "false",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: databaseUrl,
+    };
+    // The first start creates the administrator; then a year of tickets with their report rollups.
+    const first = await spawnServer(env, { timeoutMs: 120_000, compiled: true });
+    await first.stop();
+    const tickets = args.sizes ? Number(args.sizes) : args.quick ? 20_000 : 300_000;
+    log(`replica: loading ${tickets} tickets`);
+    const database = await openDatabase({ engine: "postgres", url: databaseUrl, poolSize: 4 });
+    await seedReportWorkspace(database.db, tickets);
+    await database.close();
+    log("replica: base backup for the standby");
+    standby = await startStandby(pgServer);
+    const withReplica = await spawnServer(
+      { ...env, DATABASE_READ_URL: standby.socketUrl("loopdesk_replica") },
+      { timeoutMs: 120_000, compiled: true },
+    );
+    servers.push(withReplica);
+    const primaryOnly = await spawnServer(env, { timeoutMs: 120_000, compiled: true });
+    servers.push(primaryOnly);
+    const modes = [
+      {
+        name: "primary" as const,
+        api: client(primaryOnly, await token(primaryOnly, ADMIN.email, ADMIN.password)),
+        serverPid: primaryOnly.child.pid as number,
+      },
+      {
+        name: "replica" as const,
+        api: client(withReplica, await token(withReplica, ADMIN.email, ADMIN.password)),
+        serverPid: withReplica.child.pid as number,
+      },
+    ];
+    log("replica: measuring");
+    const result = await benchReplica(modes, {
+      primaryDir: pgServer.dataDir,
+      standbyDir: standby.dataDir,
+      rounds: args.quick ? 2 : 4,
+      reportsPerRound: args.quick ? 20 : 80,
+      mixedSeconds: args.quick ? 5 : 15,
+    });
+    const status = await modes[1]?.api("GET", "/api/v1/system/database");
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-replica${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ engine: "postgres", machine: machineInfo(), tickets, replica: result, replicaStatus: status, at: new Date().toISOString() }, null, 2)}\n`,
+    );
+    log("replica", JSON.stringify(result.summary));
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    for (const s of servers) await s.stop();
+    standby?.stop();
+    pgServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** Issue 23: the mixed-load day (agents and customers together) at rising arrival rates, on PostgreSQL. */
 async function benchMixedPostgres() {
   const pgServer = await startPostgres({ durable: true });
@@ -758,6 +829,11 @@ async function main() {
   }
   if (args.only === "search") {
     for (const engine of engines) await benchSearchEngine(engine);
+    if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "replica") {
+    await benchReplicaPostgres();
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }

@@ -88,6 +88,14 @@ export async function benchAnalytics(
   return result;
 }
 
+/** A year of a desk's tickets with their facts and rollups (no HTTP): what reports read. */
+export async function seedReportWorkspace(db: Kysely<DB>, tickets: number) {
+  await setUp(db);
+  await addSyntheticTickets(db, 1, tickets);
+  await rebuildRollupsFromFacts(db);
+  await sql`vacuum analyze`.execute(db);
+}
+
 async function setUp(db: Kysely<DB>) {
   await sql`insert into departments (name) select '部门 ' || g from generate_series(1, 6) g`.execute(db);
   await sql`insert into categories (name) select '类型 ' || g from generate_series(1, 30) g`.execute(db);

@@ -11,6 +11,8 @@ import {
   creationSection,
   mixedSection,
   searchSection,
+  replicaSection,
+  type ReplicaResult,
   startupSection,
 } from "./report-scale-out";
 import path from "node:path";
@@ -90,6 +92,7 @@ export function writeReport(resultsDir: string, target: string) {
   const search = new Map<string, SearchResult>();
   let startup: StartupResult | undefined;
   let mixed: MixedResult | undefined;
+  let replica: ReplicaResult | undefined;
   for (const f of fs
     .readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json") && !f.includes("quick"))
@@ -99,6 +102,7 @@ export function writeReport(resultsDir: string, target: string) {
     else if (f.includes("-search")) search.set(r.engine, r as SearchResult);
     else if (f.includes("-startup")) startup = r as StartupResult;
     else if (f.includes("-mixed")) mixed = r as MixedResult;
+    else if (f.includes("-replica")) replica = r as ReplicaResult;
     else if (f.includes("-routing")) routing = r as RoutingResult;
     else if (f.includes("-processes")) processes = r as ProcessResult;
     else if (f.includes("-classification")) classification = r as ClassificationResult;
@@ -226,6 +230,7 @@ export function writeReport(resultsDir: string, target: string) {
     ...startupSection(startup),
     ...searchSection([...search.values()]),
     ...mixedSection(mixed),
+    ...replicaSection(replica),
   );
   fs.writeFileSync(target, `${lines.join("\n")}\n`);
 }

@@ -171,6 +171,8 @@ export const ticketSorts = [
   "-sla_due",
   "score",
   "-score",
+  /** Best match first (needs q). */
+  "relevance",
 ] as const;
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(item).max(20));

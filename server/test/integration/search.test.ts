@@ -94,4 +94,42 @@ describe("search", () => {
     expect(names.sort()).toEqual(["王小红", "王秘密"]);
     expect((await agent.get("/api/v1/search?q=")).statusCode).toBe(400);
   });
+
+  it("ranks results: a number typed in full first, then the tickets whose subject and text match best, newest on ties", async () => {
+    const create = async (subject: string, description: string) =>
+      (await admin.post("/api/v1/tickets", { subject, description, customer: { email: "rank@example.cn" } })).json() as {
+        id: number;
+        number: number;
+      };
+    const best = await create("退款没有到账", "上周申请的退款一直没有到账，请尽快处理");
+    const words = await create("订单问题", "物流很慢。另外退款的事情也麻烦看看，还有发票没开，到账时间也不清楚");
+    const once = await create("咨询", "想问一下退款多久到账");
+    const ranked = async (q: string, who = admin) =>
+      ((await who.get(`/api/v1/tickets?q=${encodeURIComponent(q)}&sort=relevance&limit=50`)).json().items as { id: number }[]).map(
+        (x) => x.id,
+      );
+    // Newest first would put `once` and `words` before `best`.
+    const order = await ranked("退款 到账");
+    expect(order.filter((id) => [best.id, words.id, once.id].includes(id))).toEqual([best.id, once.id, words.id]);
+    // A ticket's number typed in full comes before tickets that merely mention it.
+    const mention = await create("转交", `跟进工单 ${best.number} 的退款`);
+    expect((await ranked(String(best.number)))[0]).toBe(best.id);
+    expect(await ranked(String(best.number))).toContain(mention.id);
+    // Pages follow the same order without repeats.
+    const paged: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (
+        await admin.get(`/api/v1/tickets?q=${encodeURIComponent("退款 到账")}&sort=relevance&limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json() as { items: { id: number }[]; nextCursor: string | null };
+      paged.push(...page.items.map((x) => x.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(order);
+    // The top bar offers the best match first; ranking needs a search text.
+    expect((await admin.get(`/api/v1/search?q=${encodeURIComponent("退款 到账")}`)).json().tickets[0].id).toBe(best.id);
+    const unranked = await admin.get("/api/v1/tickets?sort=relevance");
+    expect(unranked.statusCode).toBe(400);
+    expect(unranked.json().error.details[0]).toMatchObject({ path: "sort", code: "needs_search" });
+  });
 });

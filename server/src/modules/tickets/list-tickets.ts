@@ -4,7 +4,7 @@ import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { ValidationError } from "../../platform/errors";
 import { decodeCursor, encodeCursor } from "../../platform/http/cursor";
-import { searchQuery } from "../../platform/text/search-text";
+import { queryWords, searchQuery } from "../../platform/text/search-text";
 import { listSynonyms } from "../knowledge/synonyms";
 import { customerNames, customersMatching } from "../customers/customer-service";
 import { organizationsMatching } from "../organizations/organization-service";
@@ -13,8 +13,11 @@ import { presentPortalTicket, presentTicket } from "./ticket-presenter";
 
 export type TicketFilters = Omit<ListTicketsQuery, "sort" | "cursor" | "limit">;
 
-/** The visible tickets matching the filters (shared by listing and counting). */
-async function filteredTickets(ctx: AppContext, principal: Principal, query: TicketFilters) {
+/** What a text search matched by, for ranking. */
+type TextMatch = { tsquery: string | null; number: number | null; customerIds: number[]; words: string[] };
+
+/** The visible tickets matching the filters (shared by listing and counting), and what a text search matched by. */
+async function filteredTickets(ctx: AppContext, principal: Principal, query: TicketFilters, newestMatches?: number) {
   const scope = await scopeFor(ctx.db, principal);
   let q = ctx.db.selectFrom("tickets").where(scopeFilter(scope));
   if (query.status?.length) q = q.where("status", "in", query.status);
@@ -42,6 +45,7 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
   }
   if (query.createdFrom) q = q.where("created_at", ">=", new Date(query.createdFrom));
   if (query.createdTo) q = q.where("created_at", "<", new Date(query.createdTo));
+  let match: TextMatch | undefined;
   if (query.q) {
     const number = /^#?(\d{1,15})$/.exec(query.q);
     const tsquery = searchQuery(
@@ -58,12 +62,41 @@ async function filteredTickets(ctx: AppContext, principal: Principal, query: Tic
     // until it had a page: 180 ms at 1M tickets for a phone number's last digits.)
     const sources: RawBuilder<unknown>[] = [];
     if (number) sources.push(sql`select id from tickets where number = ${Number(number[1])}`);
-    if (tsquery) sources.push(sql`select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery})`);
+    // Ranked lists weigh the newest matches of the words (a common word matches a large part of an archive).
+    if (tsquery)
+      sources.push(
+        newestMatches
+          ? sql`(select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery}) order by ticket_id desc limit ${newestMatches})`
+          : sql`select ticket_id from ticket_search where document @@ to_tsquery('simple', ${tsquery})`,
+      );
     if (customerIds.length) sources.push(sql`select id from tickets where customer_id = any(${customerIds}::int[])`);
     if (organizationIds.length) sources.push(sql`select id from tickets where organization_id = any(${organizationIds}::int[])`);
     q = q.where((eb) => (sources.length ? sql<SqlBool>`tickets.id in (${sql.join(sources, sql` union all `)})` : eb.lit(false)));
+    match = { tsquery, number: number ? Number(number[1]) : null, customerIds, words: queryWords(query.q, 8) };
   }
-  return q;
+  return { q, match };
+}
+
+/** Ranked lists weigh this many of the newest tickets whose text matches. */
+const RANKED_MATCHES = 1000;
+
+/**
+ * How well a ticket matches a search, highest first: its number typed in full above all; then how
+ * densely the words occur in its text (ts_rank_cd: the words close together and often), with a
+ * bonus for each word its subject contains and for a ticket of a customer the text names. Ties go
+ * to the newest ticket.
+ */
+function relevance(match: TextMatch) {
+  const parts: RawBuilder<unknown>[] = [sql`0::real`];
+  if (match.number !== null) parts.push(sql`case when tickets.number = ${match.number} then 10 else 0 end`);
+  if (match.tsquery)
+    parts.push(
+      sql`coalesce((select ts_rank_cd(s.document, to_tsquery('simple', ${match.tsquery}), 32) from ticket_search s where s.ticket_id = tickets.id), 0)`,
+    );
+  for (const word of match.words)
+    parts.push(sql`case when strpos(lower(tickets.subject), ${word}) > 0 then ${0.5 / match.words.length}::real else 0 end`);
+  if (match.customerIds.length) parts.push(sql`case when tickets.customer_id = any(${match.customerIds}::int[]) then 0.3 else 0 end`);
+  return sql<number>`(${sql.join(parts, sql` + `)})::real`;
 }
 
 const COUNT_CAP = 10_000;
@@ -72,7 +105,7 @@ const AT_RISK_MS = 60 * 60_000;
 
 /** How many visible tickets match, counted up to a cap so a view's badge never scans a whole archive. */
 export async function countTickets(ctx: AppContext, principal: Principal, query: TicketFilters) {
-  const q = await filteredTickets(ctx, principal, query);
+  const { q } = await filteredTickets(ctx, principal, query);
   const row = await ctx.db
     .selectFrom(
       q
@@ -103,23 +136,34 @@ export async function listTicketsFor(ctx: AppContext, principal: Principal, quer
 
 /** Visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */
 async function listTicketRows(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
-  let q = (await filteredTickets(ctx, principal, query)).selectAll();
+  const ranked = query.sort === "relevance";
+  if (ranked && !query.q)
+    throw ValidationError([{ path: "sort", code: "needs_search", message: "Sorting by relevance needs a search text (q)." }]);
+  const filtered = await filteredTickets(ctx, principal, query, ranked ? RANKED_MATCHES : undefined);
+  const match = filtered.match as TextMatch;
 
-  const desc = query.sort.startsWith("-");
-  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority" | "sla_due" | "score";
-  const integerKey = key === "priority" || key === "score";
+  const desc = ranked || query.sort.startsWith("-");
+  const key = query.sort.replace(/^-/, "") as "created_at" | "updated_at" | "priority" | "sla_due" | "score" | "relevance";
   const dir = desc ? "desc" : "asc";
   const cmp = desc ? sql.raw("<") : sql.raw(">");
   // Tickets without a running SLA clock sort after every due time.
   const keyExpr =
-    key === "sla_due"
-      ? sql`coalesce(tickets.sla_next_due_at, 'infinity'::timestamptz)`
-      : sql.ref(`tickets.${key === "priority" ? "priority_rank" : key === "score" ? "priority_score" : key}`);
+    key === "relevance"
+      ? relevance(match)
+      : key === "sla_due"
+        ? sql`coalesce(tickets.sla_next_due_at, 'infinity'::timestamptz)`
+        : sql.ref(`tickets.${key === "priority" ? "priority_rank" : key === "score" ? "priority_score" : key}`);
+  let q = filtered.q.selectAll("tickets").select(keyExpr.as("sort_key"));
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor);
     if (typeof id !== "number" || value === null)
       throw ValidationError([{ path: "cursor", code: "invalid_cursor", message: "Invalid cursor." }]);
-    const typed = integerKey ? sql`${Number(value)}::integer` : sql`${String(value)}::timestamptz`;
+    const typed =
+      key === "priority" || key === "score"
+        ? sql`${Number(value)}::integer`
+        : key === "relevance"
+          ? sql`${Number(value)}::real`
+          : sql`${String(value)}::timestamptz`;
     q = q.where(sql<SqlBool>`(${keyExpr}, tickets.id) ${cmp} (${typed}, ${id})`);
   }
   const rows = await q
@@ -134,9 +178,11 @@ async function listTicketRows(ctx: AppContext, principal: Principal, query: List
       ? t.priority_rank
       : key === "score"
         ? t.priority_score
-        : key === "sla_due"
-          ? (t.sla_next_due_at?.toISOString() ?? "infinity")
-          : (t[key] as Date).toISOString();
+        : key === "relevance"
+          ? Number(t.sort_key)
+          : key === "sla_due"
+            ? (t.sla_next_due_at?.toISOString() ?? "infinity")
+            : (t[key] as Date).toISOString();
   return {
     rows: page,
     nextCursor: rows.length > query.limit && last ? encodeCursor([lastKey(last), last.id]) : null,

@@ -8,13 +8,13 @@ const TICKETS = 6;
 const CUSTOMERS = 5;
 
 /**
- * What the top bar offers while a person types: the newest visible tickets that match, and the
+ * What the top bar offers while a person types: the visible tickets that match best, and the
  * customers the text names with how many of their tickets this person may see (customers with
  * none visible are left out: a search never tells of tickets outside one's scope).
  */
 export async function suggest(ctx: AppContext, principal: StaffPrincipal, q: string): Promise<SearchSuggestions> {
   const [tickets, customerIds] = await Promise.all([
-    listTickets(ctx, principal, { q, sort: "-updated_at", limit: TICKETS }),
+    listTickets(ctx, principal, { q, sort: "relevance", limit: TICKETS }),
     customersMatching(ctx.db, q, CUSTOMERS * 2),
   ]);
   const counted = await Promise.all(

@@ -52,10 +52,10 @@ export function TicketListPage() {
   const currentSaved = savedViews.data?.find((v) => `view:${v.id}` === view);
   const dirty = !sameFilters(filters, filtersOf(view, savedViews.data));
 
-  // A column the agent sorted by wins; SLA views otherwise put the most urgent due time first,
-  // every other list the latest activity.
+  // A column the agent sorted by wins; a search otherwise puts the best match first, SLA views the
+  // most urgent due time, every other list the latest activity.
   const [sorted, setSorted] = useState<{ key: SortKey; desc: boolean } | null>(null);
-  const sortParam = sorted ? `${sorted.desc ? "-" : ""}${sorted.key}` : filters.sla ? "sla_due" : "-updated_at";
+  const sortParam = sorted ? `${sorted.desc ? "-" : ""}${sorted.key}` : filters.q ? "relevance" : filters.sla ? "sla_due" : "-updated_at";
   const orderOf = (key: SortKey) => (sortParam === key ? ("ascend" as const) : sortParam === `-${key}` ? ("descend" as const) : null);
   const staff = useStaff(isStaff);
   const staffNames = new Map((staff.data ?? []).map((s) => [s.id, s.name]));
@@ -155,6 +155,11 @@ export function TicketListPage() {
               title={t(`errors.${error instanceof ApiError ? error.code : "internal_error"}`)}
               style={{ marginBottom: 12 }}
             />
+          )}
+          {sortParam === "relevance" && (data?.items.length ?? 0) > 0 && (
+            <Typography.Text type="secondary" data-testid="ranked-hint" style={{ display: "block", marginBottom: 6, fontSize: 12 }}>
+              {t("tickets.rankedHint")}
+            </Typography.Text>
           )}
           <Table<Ticket>
             rowKey="id"
