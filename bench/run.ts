@@ -75,7 +75,8 @@ function client(server: RunningServer, bearer: string) {
     });
     const text = await res.text();
     if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
-    return text ? JSON.parse(text) : undefined;
+    // JSON answers parsed; a file (CSV, Excel) as its text.
+    return text ? (res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text) : undefined;
   };
 }
 

@@ -4,10 +4,16 @@ import { load, percentiles, round } from "./load";
 
 type Api = (method: string, url: string, body?: unknown) => Promise<unknown>;
 
-/** CPU seconds used so far by one PostgreSQL cluster: its postmaster and every process it started. */
+/**
+ * CPU seconds used so far by one PostgreSQL cluster: its postmaster, the processes it runs, and
+ * those that ended (a closed connection's backend: the postmaster reaped it, so its time is in
+ * the postmaster's children's time).
+ */
 export function clusterCpuSeconds(dataDir: string) {
   const postmaster = Number(fs.readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
-  let total = cpuSeconds(postmaster);
+  const own = fs.readFileSync(`/proc/${postmaster}/stat`, "utf8");
+  const fields = own.slice(own.lastIndexOf(")") + 2).split(" ");
+  let total = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {

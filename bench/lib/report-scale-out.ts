@@ -207,7 +207,7 @@ export function replicaSection(r: ReplicaResult | undefined): string[] {
     "",
     ...(reads
       ? [
-          `The replica's server sent ${reads.replica} report reads to the standby and ${reads.primary} to the primary (the standby was behind for more than a second).`,
+          `The replica's server sent ${reads.replica} report reads to the standby and ${reads.primary} to the primary (a read goes there when the standby is more than a second behind or cannot be reached).`,
           "",
         ]
       : []),
