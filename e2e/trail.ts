@@ -61,14 +61,16 @@ function watch(page: Page) {
     .catch(() => {});
 }
 
-beforeEach(() => {
-  trail.length = 0;
-});
-
-afterEach(({ task }) => {
-  if (task.result?.state !== "fail") return;
-  const servers = serverOutputs()
-    .map((out, i) => `--- server ${i + 1}, last lines ---\n${out.slice(-4000)}`)
-    .join("\n");
-  console.log(`--- what the pages did (${task.name}) ---\n${trail.join("\n")}\n${servers}`);
-});
+// Only inside a test run (a walkthrough script launches the browser too).
+if (process.env.VITEST) {
+  beforeEach(() => {
+    trail.length = 0;
+  });
+  afterEach(({ task }) => {
+    if (task.result?.state !== "fail") return;
+    const servers = serverOutputs()
+      .map((out, i) => `--- server ${i + 1}, last lines ---\n${out.slice(-4000)}`)
+      .join("\n");
+    console.log(`--- what the pages did (${task.name}) ---\n${trail.join("\n")}\n${servers}`);
+  });
+}
