@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
+import { sql } from "kysely";
 import pg from "pg";
 import { type Database, openDatabase } from "../server/src/db/database";
 import { type PostgresServer, startPostgres, startStandby } from "../server/test/support/postgres-server";
@@ -778,10 +779,19 @@ async function benchMixedPostgres() {
           cpuMsPerTicket: step.cpuMsPerTicket,
         }),
     });
+    // Which of the tickets table's indexes the day's queries used (the index review reads this).
+    const ticketIndexUsage = (
+      await sql<{ index: string; scans: number; sizeMiB: number }>`
+        select indexrelname as index, idx_scan::int as scans, round(pg_relation_size(indexrelid) / 1048576.0, 1)::float as "sizeMiB"
+        from pg_stat_user_indexes where relname = 'tickets' order by idx_scan desc, indexrelname`.execute(database.db)
+    ).rows;
     await database.close();
     const machine = machineInfo();
     const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-mixed${args.quick ? "-quick" : ""}.json`);
-    fs.writeFileSync(file, `${JSON.stringify({ engine: "postgres", machine, mixed: result, at: new Date().toISOString() }, null, 2)}\n`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ engine: "postgres", machine, mixed: result, ticketIndexUsage, at: new Date().toISOString() }, null, 2)}\n`,
+    );
     log("mixed: highest rate held", result.highestHeldPerSecond);
     log("wrote", path.relative(process.cwd(), file));
   } finally {

@@ -112,6 +112,25 @@ describe("ticket page", () => {
     await page.close();
   });
 
+  it("a live stream answered with an error (a proxy's 503 during a restart) is opened again", async () => {
+    const page = await browser.newPage();
+    let refused = 0;
+    await page.route("**/api/v1/stream", async (route) => {
+      // The first answer is not the stream: the browser's EventSource gives up on it for good.
+      if (refused++ === 0) return route.fulfill({ status: 503, contentType: "text/plain", body: "upstream restarting" });
+      return route.continue();
+    });
+    const live = page.waitForResponse((r) => r.url().endsWith("/api/v1/stream") && r.status() === 200, { timeout: ASYNC_TIMEOUT });
+    await signIn(page);
+    await page.locator(".ant-table").waitFor();
+    await live;
+    const subject = `重连后实时到达 ${Date.now()}`;
+    await createTicket(subject);
+    await expect.poll(() => page.locator(".ant-table-tbody").textContent(), { timeout: ASYNC_TIMEOUT }).toContain(subject);
+    expect(refused).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
   it("a stale change is not applied silently: the agent sees the conflict and can re-apply", async () => {
     const ticket = await createTicket("并发修改");
     const stale = await browser.newPage();

@@ -24,6 +24,7 @@ export type MixedResult = {
   mixed: Awaited<ReturnType<typeof benchMixed>>;
   /** What was added to the results by hand (e.g. steps from a second run), printed under the table. */
   notes?: string[];
+  ticketIndexUsage?: { index: string; scans: number; sizeMiB: number }[];
 };
 
 export type ReplicaResult = {
@@ -172,6 +173,15 @@ export function mixedSection(r: MixedResult | undefined): string[] {
     `Highest rate held: ${m.highestHeldPerSecond} tickets/s with ${m.agents} agents (target ${t.ticketsPerSecond}/s with ${t.agents}: ${met(m.highestHeldPerSecond >= t.ticketsPerSecond && m.agents >= t.agents)}).`,
     "",
   );
+  if (r.ticketIndexUsage?.length)
+    lines.push(
+      "The `tickets` table's indexes by how often the day's queries used them (`pg_stat_user_indexes`):",
+      "",
+      "| index | scans | size MiB |",
+      "|---|---:|---:|",
+      ...r.ticketIndexUsage.map((i) => `| ${i.index} | ${i.scans} | ${i.sizeMiB} |`),
+      "",
+    );
   return lines;
 }
 

@@ -72,6 +72,8 @@ describe("demo workspace", () => {
       "a transfer is in the history of every transferred ticket": `select t.id from tickets t where t.transfer_count > 0 and not exists (select 1 from ticket_events e where e.ticket_id = t.id and e.type = 'transferred')`,
       "every rating is in the history": `select s.ticket_id from csat_surveys s where s.rating is not null and not exists (select 1 from ticket_events e where e.ticket_id = s.ticket_id and e.type = 'csat_received')`,
       "nobody holds more open tickets than their capacity": `select st.staff_id from agent_states st where st.open_count > st.capacity`,
+      // The newest tickets' processes started minutes after them, not in the future.
+      "nothing happened after the seeding": `select id from tickets where updated_at > now() union all select ticket_id from ticket_events where created_at > now() union all select ticket_id from process_instances where started_at > now()`,
     });
     const [imported, zendesk] = await t.ctx.db.selectFrom("import_jobs").selectAll().orderBy("id").execute();
     expect(imported).toMatchObject({ status: "done", created: 56, failed: 3, file_name: "2025年工单台账.xlsx" });

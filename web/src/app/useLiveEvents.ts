@@ -1,19 +1,21 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
+const TICKET_EVENTS = ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.transferred"];
+/** A stream the browser gave up on is opened again after this long, doubling up to a minute. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
+
 /** Keeps lists and open tickets current: each live event refetches what it touches. */
 export function useLiveEvents(enabled: boolean) {
   const qc = useQueryClient();
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
-    const source = new EventSource("/api/v1/stream");
-    // Whatever happened before the stream was (re)connected was not pushed: fetch it now.
-    source.addEventListener("open", () => {
-      void qc.invalidateQueries({ queryKey: ["tickets"] });
-      void qc.invalidateQueries({ queryKey: ["portal"] });
-      void qc.invalidateQueries({ queryKey: ["notifications"] });
-      void qc.invalidateQueries({ queryKey: ["tasks"] });
-    });
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let delay = RETRY_FIRST_MS;
+    let stopped = false;
+
     const onEvent = (e: MessageEvent) => {
       try {
         const data = JSON.parse(e.data) as { ticketId: number };
@@ -23,22 +25,46 @@ export function useLiveEvents(enabled: boolean) {
         void qc.invalidateQueries({ queryKey: ["portal"] });
       } catch {}
     };
-    for (const type of ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.transferred"])
-      source.addEventListener(type, onEvent);
-    // A process step started, finished or changed hands: the task views, and the ticket's history and map.
-    source.addEventListener("ticket.task_changed", (e: MessageEvent) => {
-      onEvent(e);
-      void qc.invalidateQueries({ queryKey: ["tasks"] });
-    });
-    // The bell: a notification for this user.
-    source.addEventListener("notification.created", () => void qc.invalidateQueries({ queryKey: ["notifications"] }));
-    // Presence changes only touch who-is-here, not the ticket itself.
-    source.addEventListener("ticket.presence", (e: MessageEvent) => {
-      try {
-        const data = JSON.parse(e.data) as { ticketId: number };
-        void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId, "presence"] });
-      } catch {}
-    });
-    return () => source.close();
+
+    const connect = () => {
+      source = new EventSource("/api/v1/stream");
+      // Whatever happened before the stream was (re)connected was not pushed: fetch it now.
+      source.addEventListener("open", () => {
+        delay = RETRY_FIRST_MS;
+        void qc.invalidateQueries({ queryKey: ["tickets"] });
+        void qc.invalidateQueries({ queryKey: ["portal"] });
+        void qc.invalidateQueries({ queryKey: ["notifications"] });
+        void qc.invalidateQueries({ queryKey: ["tasks"] });
+      });
+      // The browser reconnects by itself after a dropped connection, but gives up for good on an
+      // answer that is not the stream (a proxy's 502 while the server restarts, a 503): open it again.
+      source.addEventListener("error", () => {
+        if (stopped || source?.readyState !== EventSource.CLOSED) return;
+        source.close();
+        retry = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      });
+      for (const type of TICKET_EVENTS) source.addEventListener(type, onEvent);
+      // A process step started, finished or changed hands: the task views, and the ticket's history and map.
+      source.addEventListener("ticket.task_changed", (e: MessageEvent) => {
+        onEvent(e);
+        void qc.invalidateQueries({ queryKey: ["tasks"] });
+      });
+      // The bell: a notification for this user.
+      source.addEventListener("notification.created", () => void qc.invalidateQueries({ queryKey: ["notifications"] }));
+      // Presence changes only touch who-is-here, not the ticket itself.
+      source.addEventListener("ticket.presence", (e: MessageEvent) => {
+        try {
+          const data = JSON.parse(e.data) as { ticketId: number };
+          void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId, "presence"] });
+        } catch {}
+      });
+    };
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
   }, [enabled, qc]);
 }

@@ -244,9 +244,11 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
     return (lo + r.next() * (hi - lo)) * HOUR;
   });
   const total = durations.reduce((a, b) => a + b, 0);
-  const startAt = created.getTime() + 20 * 60_000;
+  // Twenty minutes after the ticket arrived — sooner for a ticket that arrived minutes ago (never
+  // after `end`: a process of the newest tickets must not start in the future).
+  const startAt = created.getTime() + Math.min(20 * 60_000, Math.max(end.getTime() - created.getTime(), 0) / 3);
   // Squeeze the steps into the time the ticket had, when it had less.
-  const room = Math.max(end.getTime() - startAt, HOUR);
+  const room = Math.max(end.getTime() - startAt, 60_000);
   const scale = Math.min(1, room / Math.max(total, 1));
   let cursor = startAt;
   // Who held each step when it started: its start event names a person, or a pool.
@@ -266,7 +268,7 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
   );
   const times = new Map<number, { start: Date; end: Date | null }>();
   for (const [i, t] of tasks.entries()) {
-    const start = new Date(Math.min(cursor, end.getTime() - 10 * 60_000));
+    const start = new Date(Math.max(startAt, Math.min(cursor, end.getTime() - 10 * 60_000)));
     const finish = t.completed_at ? new Date(Math.min(cursor + (durations[i] ?? HOUR) * scale, end.getTime())) : null;
     times.set(t.id, { start, end: finish });
     if (finish) cursor = finish.getTime();
