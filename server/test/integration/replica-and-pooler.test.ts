@@ -150,5 +150,13 @@ describe("PostgreSQL behind PgBouncer, with a hot standby for reports", () => {
       );
     await expect.poll(async () => (await rescoreJobs()).find((s) => s.status === "completed")?.count ?? 0).toBeGreaterThan(0);
     expect((await rescoreJobs()).find((s) => s.status === "failed")).toBeUndefined();
+
+    // The standby goes away: reports and exports carry on from the primary.
+    standby.stop();
+    standby = undefined;
+    await createTicket(viaA, "副本 已停机");
+    expect(await exported(viaA)).toContain("副本 已停机");
+    expect((await viaA(`/api/v1/analytics/overview?from=${today}&to=${today}`)).status).toBe(200);
+    expect((await status(viaA)).readReplica).toMatchObject({ reachable: false, lagBytes: null });
   }, 180_000);
 });
