@@ -46,6 +46,14 @@ const { values: args } = parseArgs({
   },
 });
 const ADMIN = { email: "bench@loopdesk.local", password: "bench-password-1" };
+/** A benchmark's server: its data directory, the bench administrator, no demo, quiet logs. */
+const benchServerEnv = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+  LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+  LOOPDESK_DEMO: "false",
+  LOG_LEVEL: "warn",
+});
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 type Json = Record<string, unknown>;
@@ -122,11 +130,7 @@ async function benchEngine(engine: "pglite" | "postgres", sizes: number[]) {
     databaseUrl = pgServer.socketUrl("loopdesk_bench");
   }
   const env = {
-    DATA_DIR: dataDir,
-    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
-    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
-    LOOPDESK_DEMO: "false",
-    LOG_LEVEL: "warn",
+    ...benchServerEnv(dataDir),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
   };
   const openDb = (): Promise<Database> =>
@@ -418,11 +422,7 @@ async function runKnowledgeBench() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-knowledge-"));
   const server = await spawnServer(
     {
-      DATA_DIR: dataDir,
-      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
-      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
-      LOOPDESK_DEMO: "false",
-      LOG_LEVEL: "warn",
+      ...benchServerEnv(dataDir),
     },
     { timeoutMs: 120_000 },
   );
@@ -513,11 +513,7 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
     }
     server = await spawnServer(
       {
-        DATA_DIR: dataDir,
-        LOOPDESK_ADMIN_EMAIL: ADMIN.email,
-        LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
-        LOOPDESK_DEMO: "false",
-        LOG_LEVEL: "warn",
+        ...benchServerEnv(dataDir),
         ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
       },
       {
@@ -584,11 +580,7 @@ async function benchSearchEngine(engine: "pglite" | "postgres") {
       databaseUrl = pgServer.socketUrl("loopdesk_search");
     }
     const env = {
-      DATA_DIR: dataDir,
-      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
-      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
-      LOOPDESK_DEMO: "false",
-      LOG_LEVEL: "warn",
+      ...benchServerEnv(dataDir),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "20" } : {}),
     };
     server = await spawnServer(env, { timeoutMs: 120_000, compiled: true });
@@ -650,11 +642,7 @@ async function benchReplicaPostgres() {
     await createDatabase(pgServer, "loopdesk_replica");
     const databaseUrl = pgServer.socketUrl("loopdesk_replica");
     const env = {
-      DATA_DIR: dataDir,
-      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
-      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
-      LOOPDESK_DEMO: "false",
-      LOG_LEVEL: "warn",
+      ...benchServerEnv(dataDir),
       DATABASE_URL: databaseUrl,
     };
     // The first start creates the administrator; then a year of tickets with their report rollups.

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { type PgBouncer, type PostgresServer, startPgBouncer, startPostgres, startStandby } from "../support/postgres-server";
-import { type RunningServer, httpClient, spawnServer } from "../support/spawn-server";
+import { type RunningServer, followStream, httpClient, spawnServer } from "../support/spawn-server";
 
 /**
  * The scaled-out layout of docs/scaling.md on real servers: a primary, a hot standby streaming
@@ -83,24 +83,11 @@ describe("PostgreSQL behind PgBouncer, with a hot standby for reports", () => {
     const viaB = await httpClient(webB.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
 
     // A live stream on B hears of a ticket created on A (LISTEN on its direct connection).
-    const abort = new AbortController();
-    const stream = await viaB("/api/v1/stream", { signal: abort.signal });
-    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-    let streamed = "";
-    const reading = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          streamed += new TextDecoder().decode(value);
-        }
-      } catch {}
-    })();
-    while (!streamed.includes("connected")) await new Promise((r) => setTimeout(r, 50));
+    const stream = await followStream((signal) => viaB("/api/v1/stream", { signal }));
+    await expect.poll(() => stream.text()).toContain("connected");
     const first = await createTicket(viaA, "连接池 第一单");
-    await expect.poll(() => streamed).toContain(`"ticketId":${first.id}`);
-    abort.abort();
-    await reading;
+    await expect.poll(() => stream.text()).toContain(`"ticketId":${first.id}`);
+    await stream.close();
 
     // Many clients at once share four server connections, a transaction at a time.
     const created = await Promise.all(Array.from({ length: 30 }, (_, i) => createTicket(i % 2 ? viaA : viaB, `连接池 并发 ${i}`)));

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { type RunningServer, httpClient, spawnServer } from "../support/spawn-server";
+import { type RunningServer, followStream, httpClient, spawnServer } from "../support/spawn-server";
 import { openTestDatabase } from "../support/test-db";
 
 /**
@@ -34,19 +34,7 @@ describe("scale-out on PostgreSQL", () => {
       body: JSON.stringify({ email: ADMIN.LOOPDESK_ADMIN_EMAIL, password: ADMIN.LOOPDESK_ADMIN_PASSWORD }),
     });
     const streamCookie = (streamLogin.headers.get("set-cookie") ?? "").split(";")[0];
-    const abort = new AbortController();
-    const stream = await fetch(`${webB.url}/api/v1/stream`, { headers: { cookie: streamCookie }, signal: abort.signal });
-    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-    let streamed = "";
-    const reading = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          streamed += new TextDecoder().decode(value);
-        }
-      } catch {}
-    })();
+    const stream = await followStream((signal) => fetch(`${webB.url}/api/v1/stream`, { headers: { cookie: streamCookie }, signal }));
     await new Promise((r) => setTimeout(r, 300));
 
     const viaA = await httpClient(webA.url, ADMIN.LOOPDESK_ADMIN_EMAIL, ADMIN.LOOPDESK_ADMIN_PASSWORD);
@@ -59,11 +47,10 @@ describe("scale-out on PostgreSQL", () => {
 
     // … hears of the ticket created on process A (PostgreSQL LISTEN/NOTIFY between processes).
     const until = Date.now() + 10_000;
-    while (Date.now() < until && !streamed.includes("ticket.created")) await new Promise((r) => setTimeout(r, 100));
-    expect(streamed).toContain("event: ticket.created");
-    expect(streamed).toContain(`"ticketId":${ticket.id}`);
-    abort.abort();
-    await reading;
+    while (Date.now() < until && !stream.text().includes("ticket.created")) await new Promise((r) => setTimeout(r, 100));
+    expect(stream.text()).toContain("event: ticket.created");
+    expect(stream.text()).toContain(`"ticketId":${ticket.id}`);
+    await stream.close();
 
     // A session made on one process works on the other.
     const login = await fetch(`${webA.url}/api/v1/auth/login`, {

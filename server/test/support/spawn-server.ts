@@ -150,3 +150,29 @@ export async function httpClient(baseUrl: string, email: string, password: strin
       headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken, ...(init.headers ?? {}) },
     });
 }
+
+/**
+ * Keeps reading a live stream (GET /api/v1/stream) in the background: `text()` is what arrived so
+ * far, `close()` ends it. `open` gets the stream with the given abort signal.
+ */
+export async function followStream(open: (signal: AbortSignal) => Promise<Response>) {
+  const abort = new AbortController();
+  const reader = ((await open(abort.signal)).body as ReadableStream<Uint8Array>).getReader();
+  let streamed = "";
+  const reading = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        streamed += new TextDecoder().decode(value);
+      }
+    } catch {}
+  })();
+  return {
+    text: () => streamed,
+    close: async () => {
+      abort.abort();
+      await reading;
+    },
+  };
+}

@@ -153,7 +153,8 @@ async function listTicketRows(ctx: AppContext, principal: Principal, query: List
       : key === "sla_due"
         ? sql`coalesce(tickets.sla_next_due_at, 'infinity'::timestamptz)`
         : sql.ref(`tickets.${key === "priority" ? "priority_rank" : key === "score" ? "priority_score" : key}`);
-  let q = filtered.q.selectAll("tickets").select(keyExpr.as("sort_key"));
+  // A rank is computed once and read back for the cursor; other keys are columns of the row.
+  let q = filtered.q.selectAll("tickets").select((ranked ? keyExpr : sql<number>`null`).as("sort_key"));
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor);
     if (typeof id !== "number" || value === null)
