@@ -80,7 +80,7 @@ export class ReadRouter {
   }
 
   private async primaryPosition() {
-    const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary);
+    const { rows } = await sql<{ lsn: string }>`select pg_current_wal_insert_lsn()::text as lsn`.execute(this.primary);
     return rows[0]?.lsn as string;
   }
 
