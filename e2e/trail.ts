@@ -10,13 +10,13 @@ import { serverOutputs } from "../server/test/support/spawn-server";
 const trail: string[] = [];
 const started = () => (performance.now() / 1000).toFixed(2);
 
-/** Records what each page the browser opens does. */
+/** Records what each page the browser opens does (`browser.newPage` opens its page in a new context too). */
 export function recordTrail(browser: Browser) {
-  const newPage = browser.newPage.bind(browser);
-  browser.newPage = async (...args: Parameters<Browser["newPage"]>) => {
-    const page = await newPage(...args);
-    watch(page);
-    return page;
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const context = await newContext(...args);
+    context.on("page", watch);
+    return context;
   };
   return browser;
 }
