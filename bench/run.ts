@@ -25,6 +25,19 @@ import { benchCreation, cpuSeconds, postgresCpuSeconds } from "./lib/creation-be
 import { benchStartup } from "./lib/startup-bench";
 import { loadSearchWorkspace, measureSearch } from "./lib/search-bench";
 import { benchMixed } from "./lib/mixed-bench";
+import {
+  type Recorded,
+  exerciseTickets,
+  indexUsage,
+  indexesIn,
+  indexesOf,
+  logPlans,
+  planLogSettings,
+  plansInLog,
+  recording,
+  sessionCaller,
+  withoutIndex,
+} from "./lib/index-review";
 import { hashPassword } from "../server/src/platform/auth/passwords";
 import { freePort } from "../server/test/support/postgres-server";
 
@@ -698,6 +711,141 @@ async function benchReplicaPostgres() {
   }
 }
 
+/**
+ * Issue 23: which of the tickets table's indexes the application's statements use, on a year of
+ * tickets — every statement's plan logged (auto_explain) while the API is used as people use it
+ * and the background passes run.
+ */
+async function benchIndexesPostgres() {
+  const pgServer = await startPostgres({ durable: true, settings: planLogSettings });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bench-indexes-"));
+  let server: RunningServer | undefined;
+  try {
+    await createDatabase(pgServer, "loopdesk_indexes");
+    const databaseUrl = pgServer.socketUrl("loopdesk_indexes");
+    const env = { ...benchServerEnv(dataDir), DATABASE_URL: databaseUrl };
+    const first = await spawnServer(env, { timeoutMs: 120_000, compiled: true });
+    await first.stop();
+    const tickets = args.sizes ? Number(args.sizes) : args.quick ? 20_000 : 300_000;
+    log(`indexes: loading ${tickets} tickets`);
+    const database = await openDatabase({ engine: "postgres", url: databaseUrl, poolSize: 2 });
+    // Half a year of report data (categories, facts), half a desk's tickets in every status, priority and with tags.
+    await seedReportWorkspace(database.db, tickets / 2);
+    const idsOf = async (table: "departments" | "staff" | "customers", limit: number) =>
+      (await database.db.selectFrom(table).select("id").orderBy("id").limit(limit).execute()).map((r) => r.id);
+    await addTickets(database.db, {
+      from: 1,
+      to: tickets / 2,
+      total: tickets / 2,
+      departmentIds: await idsOf("departments", 10),
+      agentIds: await idsOf("staff", 200),
+      customerIds: await idsOf("customers", 20_000),
+    });
+    server = await spawnServer(env, { timeoutMs: 120_000, compiled: true });
+    const admin = client(server, await token(server, ADMIN.email, ADMIN.password));
+    const departments = (await admin("GET", "/api/v1/departments")) as { items: { id: number }[] };
+    const department = departments.items[0]?.id as number;
+    const password = "review-password-1";
+    const agent = (await admin("POST", "/api/v1/staff", {
+      email: "agent@review.local",
+      name: "客服",
+      password,
+      departmentIds: [department],
+    })) as {
+      id: number;
+    };
+    await admin("POST", "/api/v1/staff", {
+      email: "lead@review.local",
+      name: "主管",
+      password,
+      role: "supervisor",
+      departmentIds: departments.items.map((d) => d.id),
+    });
+    await admin("POST", "/api/v1/tickets", { subject: "登录不了", description: "登录不了账户", customer: { email: "review@example.cn" } });
+    await database.db
+      .updateTable("customers")
+      .set({ password_hash: await hashPassword(password) })
+      .where("id", "in", (eb) => eb.selectFrom("customer_identities").select("customer_id").where("value", "=", "review@example.cn"))
+      .execute();
+    const busiest = await database.db
+      .selectFrom("tickets")
+      .select(["customer_id", "category_id"])
+      .where("category_id", "is not", null)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    const logFile = path.join(path.dirname(pgServer.dataDir), "log");
+    const requests: Recorded[] = [];
+    const plain = {
+      admin,
+      supervisor: client(server, await token(server, "lead@review.local", password)),
+      agent: client(server, await token(server, "agent@review.local", password)),
+      customer: await sessionCaller(server.url, "review@example.cn", password, "customer"),
+    };
+    const callers = Object.fromEntries(
+      Object.entries(plain).map(([name, api]) => [name, recording(api, name, logFile, requests)]),
+    ) as typeof plain;
+    const from = fs.statSync(logFile).size;
+    await logPlans(database.db, true);
+    log("indexes: using the API");
+    await exerciseTickets(callers, {
+      department,
+      category: busiest.category_id as number,
+      agent: agent.id,
+      customer: busiest.customer_id as number,
+    });
+    // The background passes (SLA sweep, automations, routing, auto-close) run meanwhile.
+    await new Promise((r) => setTimeout(r, args.quick ? 10_000 : 70_000));
+    await logPlans(database.db, false);
+    const plans = plansInLog(logFile, from);
+    const indexes = await indexesOf(database.db, "tickets");
+    const usage = indexUsage(
+      plans,
+      indexes.map((i) => i.name),
+      "tickets",
+    ).map((u) => ({
+      ...u,
+      definition: indexes.find((i) => i.name === u.index)?.definition,
+      sizeMiB: indexes.find((i) => i.name === u.index)?.sizeMiB,
+    }));
+    // Each index that a read request used (keys aside): those requests with it and without it.
+    log("indexes: the requests that used each index, with and without it");
+    const readsByIndex = new Map<string, Recorded[]>();
+    for (const r of requests.filter((r) => r.method === "GET")) {
+      const used = new Set<string>();
+      for (const { plan } of plansInLog(logFile, r.from, r.to)) for (const i of indexesIn(plan, "tickets")) used.add(i);
+      for (const i of used) readsByIndex.set(i, [...(readsByIndex.get(i) ?? []), r]);
+    }
+    const withAndWithout: Json[] = [];
+    for (const index of indexes.filter((i) => !/_pkey$|_key$/.test(i.name))) {
+      const reads = readsByIndex.get(index.name) ?? [];
+      if (!reads.length) continue;
+      // At most 8 of them, spread over the callers and kinds.
+      const sample = reads.filter((_, i) => i % Math.ceil(reads.length / 8) === 0);
+      const timed = await withoutIndex(
+        database.db,
+        index,
+        sample.map((r) => ({ api: plain[r.caller as keyof typeof plain], url: r.url, caller: r.caller })),
+        args.quick ? 3 : 7,
+      );
+      const worst = timed.reduce((a, b) => (b.withoutMs - b.withMs > a.withoutMs - a.withMs ? b : a));
+      log(`${index.name}: ${reads.length} requests; worst without it ${worst.withMs} → ${worst.withoutMs} ms (${worst.url})`);
+      withAndWithout.push({ index: index.name, requests: reads.length, timed: timed.map((t, i) => ({ ...t, caller: sample[i]?.caller })) });
+    }
+    await database.close();
+    const file = path.join(here, "results", `${new Date().toISOString().slice(0, 10)}-postgres-indexes${args.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ engine: "postgres", machine: machineInfo(), tickets, statements: plans.length, usage, withAndWithout, at: new Date().toISOString() }, null, 2)}\n`,
+    );
+    for (const u of usage) log(`${u.statements.toString().padStart(4)}  ${u.index}`);
+    log("wrote", path.relative(process.cwd(), file));
+  } finally {
+    await server?.stop();
+    pgServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** Issue 23: the mixed-load day (agents and customers together) at rising arrival rates, on PostgreSQL. */
 async function benchMixedPostgres() {
   const pgServer = await startPostgres({ durable: true });
@@ -829,6 +977,10 @@ async function main() {
   if (args.only === "search") {
     for (const engine of engines) await benchSearchEngine(engine);
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
+    return;
+  }
+  if (args.only === "indexes") {
+    await benchIndexesPostgres();
     return;
   }
   if (args.only === "replica") {

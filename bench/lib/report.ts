@@ -16,6 +16,7 @@ import {
   startupSection,
 } from "./report-scale-out";
 import path from "node:path";
+import { type IndexResult, indexSection } from "./report-indexes";
 
 type Stats = { perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number; total: number; concurrency: number };
 type Result = {
@@ -93,6 +94,7 @@ export function writeReport(resultsDir: string, target: string) {
   let startup: StartupResult | undefined;
   let mixed: MixedResult | undefined;
   let replica: ReplicaResult | undefined;
+  let indexes: IndexResult | undefined;
   for (const f of fs
     .readdirSync(resultsDir)
     .filter((f) => f.endsWith(".json") && !f.includes("quick"))
@@ -103,6 +105,7 @@ export function writeReport(resultsDir: string, target: string) {
     else if (f.includes("-startup")) startup = r as StartupResult;
     else if (f.includes("-mixed")) mixed = r as MixedResult;
     else if (f.includes("-replica")) replica = r as ReplicaResult;
+    else if (f.includes("-indexes")) indexes = r as IndexResult;
     else if (f.includes("-routing")) routing = r as RoutingResult;
     else if (f.includes("-processes")) processes = r as ProcessResult;
     else if (f.includes("-classification")) classification = r as ClassificationResult;
@@ -231,6 +234,7 @@ export function writeReport(resultsDir: string, target: string) {
     ...searchSection([...search.values()]),
     ...mixedSection(mixed),
     ...replicaSection(replica),
+    ...indexSection(indexes),
   );
   fs.writeFileSync(target, `${lines.join("\n")}\n`);
 }

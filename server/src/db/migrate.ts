@@ -56,6 +56,7 @@ import * as m0054 from "./migrations/2026-12-04-0054-workspace-exports";
 import * as m0055 from "./migrations/2026-12-04-0055-imports";
 import * as m0056 from "./migrations/2026-12-05-0056-helpdesk-imports";
 import * as m0057 from "./migrations/2026-12-05-0057-phone-fragments";
+import * as m0058 from "./migrations/2026-12-05-0058-ticket-index-review";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -116,6 +117,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-04-0055-imports": m0055,
   "2026-12-05-0056-helpdesk-imports": m0056,
   "2026-12-05-0057-phone-fragments": m0057,
+  "2026-12-05-0058-ticket-index-review": m0058,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
