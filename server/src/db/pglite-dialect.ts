@@ -10,6 +10,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from "kysely";
+import { PGliteStatements } from "./pglite-statement";
 
 /**
  * Kysely dialect for embedded PGlite. PGlite has a single connection, so a connection is
@@ -33,7 +34,10 @@ export class PGliteDialect implements Dialect {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pg: PGlite) {}
+  private readonly statements: PGliteStatements;
+  constructor(private readonly pg: PGlite) {
+    this.statements = new PGliteStatements(pg);
+  }
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (query.parameters.length === 0) {
       // Simple-query protocol: allows multi-statement scripts such as migrations.
@@ -44,10 +48,10 @@ class PGliteConnection implements DatabaseConnection {
         numAffectedRows: last?.affectedRows !== undefined ? BigInt(last.affectedRows) : undefined,
       };
     }
-    const res = await this.pg.query<R>(query.sql, query.parameters as unknown[], { rowMode: "object" });
+    const res = await this.statements.run(query.sql, query.parameters);
     return {
-      rows: res.rows,
-      numAffectedRows: res.affectedRows !== undefined ? BigInt(res.affectedRows) : undefined,
+      rows: (res?.rows ?? []) as R[],
+      numAffectedRows: res?.affectedRows !== undefined ? BigInt(res.affectedRows) : undefined,
     };
   }
   // biome-ignore lint/correctness/useYield: streaming is not supported by PGlite

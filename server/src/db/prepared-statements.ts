@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type pg from "pg";
 
-const MARK = "/* prepared */";
+export const MARK = "/* prepared */";
 
 /**
  * Marks a statement to be kept prepared on each PostgreSQL connection: parsed, analysed and

@@ -40,6 +40,62 @@ describe("prepared statements", () => {
     expect(new Set(rows.map((r) => r.column_name))).toEqual(new Set(TICKET_COLUMNS));
   });
 
+  it("parameters of every kind arrive as written, on either engine", async () => {
+    const at = new Date("2026-12-05T03:04:05.678Z");
+    const bytes = Buffer.from([0, 1, 254, 255]);
+    const { rows } = await sql<Record<string, unknown>>`
+      select ${at}::timestamptz as at, ${["甲", 'b"c', "d,e", ""]}::text[] as list, ${JSON.stringify({ 工单: [1, null] })}::jsonb as doc,
+             ${true}::boolean as yes, ${bytes}::bytea as bytes, ${42}::int as n, ${null}::text as nothing,
+             ${"O'Brien \\ 退款"} as text, ${[3, 4]}::int[] as ints`.execute(database.db);
+    expect(rows[0]).toEqual({
+      at,
+      list: ["甲", 'b"c', "d,e", ""],
+      doc: { 工单: [1, null] },
+      yes: true,
+      bytes: expect.anything(),
+      n: 42,
+      nothing: null,
+      text: "O'Brien \\ 退款",
+      ints: [3, 4],
+    });
+    expect(Buffer.from(rows[0]?.bytes as Uint8Array)).toEqual(bytes);
+    // Inferred parameter types, as PostgreSQL infers them for node-postgres.
+    const inferred = await database.db
+      .selectFrom("tickets")
+      .select(["id"])
+      .where("id", "in", ticketIds)
+      .where("created_at", "<", new Date(Date.now() + 60_000))
+      .where(sql<boolean>`tags = ${[]}`)
+      .execute();
+    expect(inferred.map((t) => t.id).sort()).toEqual([...ticketIds].sort());
+  });
+
+  it.skipIf(inject("engine") !== "pglite")(
+    "on PGlite a marked statement is parsed once per process; a failed one is not kept",
+    async () => {
+      await sql`${prepared}select ${1}::int as marked_once`.execute(database.db);
+      await sql`${prepared}select ${2}::int as marked_once`.execute(database.db);
+      await sql`select ${3}::int as plain_each_time`.execute(database.db);
+      await expect(sql`${prepared}select ${1}::int as marked_broken from no_such_table`.execute(database.db)).rejects.toThrow(
+        /no_such_table/,
+      );
+      const held = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map(
+        (r) => r.statement,
+      );
+      expect(held.filter((s) => s.includes("marked_once"))).toHaveLength(1);
+      expect(held.some((s) => s.includes("plain_each_time") || s.includes("marked_broken"))).toBe(false);
+      // A statement that fails inside a transaction leaves the next one working.
+      await expect(
+        database.db.transaction().execute(async (trx) => {
+          await sql`${prepared}select ${1}::int / ${0}::int as divided`.execute(trx);
+        }),
+      ).rejects.toThrow(/division by zero/);
+      expect((await sql<{ n: number }>`${prepared}select ${5}::int as marked_once`.execute(database.db)).rows).toEqual([
+        { marked_once: 5 },
+      ]);
+    },
+  );
+
   it.skipIf(inject("engine") !== "postgres")(
     "marked statements are prepared once per connection and survive a column added meanwhile",
     async () => {
