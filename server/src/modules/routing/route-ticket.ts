@@ -1,5 +1,5 @@
 import type { AssignmentCandidate, RoutingStrategy } from "@loopdesk/contracts/routing";
-import type { Transaction } from "kysely";
+import { type SqlBool, type Transaction, sql } from "kysely";
 import type { DB, TicketRow } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { typicalHandlingMinutes } from "../analytics/typical-handling";
@@ -7,7 +7,8 @@ import { customerRoutingFacts } from "../customers/customer-service";
 import type { TeamRouting } from "../directory/team-service";
 import { changeTicket, diffTicketFields, writeTicketChanges } from "../tickets/change-ticket";
 import { type Actor, systemActor } from "../tickets/ticket-events";
-import { lockTickets, setRoutingState } from "../tickets/ticket-routing-state";
+import { prepared } from "../../db/prepared-statements";
+import { lockTickets, routingColumns, setRoutingState } from "../tickets/ticket-routing-state";
 import { AgentBoard } from "./agent-board";
 import { type RouteTrigger, routeLater } from "./route-later";
 import { type DecisionInput, loggedCandidates, recordDecision, recordDecisions } from "./assignment-log";
@@ -84,6 +85,7 @@ export async function routeTickets(ctx: AppContext, trx: Transaction<DB>, ticket
     holdsClaims: false,
     waitAll: false,
     deferred: [],
+    queued: [],
   };
   // The members of every team the run will look at first, read in one query.
   await run.board.get(pending.flatMap((t) => teamMembersFor(dir, t, customers.get(t.customer_id), opts)));
@@ -105,6 +107,7 @@ export async function routeTickets(ctx: AppContext, trx: Transaction<DB>, ticket
     run.board.forget(refused.map((p) => p.staffId));
     pending = refused.map((p) => p.ticket);
   }
+  await writeQueued(run);
   // Still contended after several rounds, or only busy agents could take it while this run holds
   // agents of its own (waiting then could deadlock with a run waiting for ours): decided on its own.
   const later = [...run.deferred, ...pending].map((t) => t.id);
@@ -143,6 +146,8 @@ type Run = {
   holdsClaims: boolean;
   waitAll: boolean;
   deferred: TicketRow[];
+  /** Tickets nobody can take now, put in their queue together when the run ends. */
+  queued: { ticketId: number; decision: DecisionInput }[];
 };
 
 /**
@@ -358,7 +363,24 @@ async function queue(
 ): Promise<RouteResult> {
   if (ticket.routing_status === "queued" && ticket.team_id === teamId) return { outcome: "queued", teamId };
   if (teamId !== ticket.team_id) await changeTicket(run.ctx, run.trx, ticket, { teamId }, run.actor, routingSource(reason));
-  await setRoutingState(run.trx, ticket.id, { routingStatus: "queued", offeredUntil: null });
-  await recordDecision(run.trx, { ...base, outcome: "queued", teamId, staffId: null, strategy: null, reason, candidates: considered });
+  run.queued.push({
+    ticketId: ticket.id,
+    decision: { ...base, outcome: "queued", teamId, staffId: null, strategy: null, reason, candidates: considered },
+  });
   return { outcome: "queued", teamId };
+}
+
+/** The run's queued tickets marked and their decisions logged, two statements however many (a burst with nobody free). */
+async function writeQueued(run: Run) {
+  if (run.queued.length === 0) return;
+  await run.trx
+    .updateTable("tickets")
+    .set(routingColumns({ routingStatus: "queued", offeredUntil: null }))
+    .where(sql<SqlBool>`id = any(${run.queued.map((q) => q.ticketId)}::int[])`)
+    .modifyEnd(prepared)
+    .execute();
+  await recordDecisions(
+    run.trx,
+    run.queued.map((q) => q.decision),
+  );
 }
