@@ -32,9 +32,11 @@ export class PGliteStatements {
       serialize.execute({}),
       serialize.sync(),
     ];
-    const { messages } = await this.pg.runExclusive(() => this.pg.execProtocol(concat(parts), { syncToFs: false }));
-    // Named once its Parse succeeded (an error above throws before this).
-    if (kept && parseFirst && name) this.named.set(text, name);
+    const { messages } = await this.pg.runExclusive(() => this.pg.execProtocol(concat(parts), { syncToFs: false, throwOnError: false }));
+    // Named once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
+    if (kept && parseFirst && name && messages.some((m) => m.name === "parseComplete")) this.named.set(text, name);
+    const failed = messages.find((m) => m.name === "error");
+    if (failed) throw failed;
     const [result] = parse.parseResults(messages, this.pg.parsers, { rowMode: "object" });
     return result;
   }

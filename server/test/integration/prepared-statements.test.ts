@@ -93,6 +93,13 @@ describe("prepared statements", () => {
       expect((await sql<{ n: number }>`${prepared}select ${5}::int as marked_once`.execute(database.db)).rows).toEqual([
         { marked_once: 5 },
       ]);
+      // That one was parsed before it failed: it is held under its name and used again, and the next new one gets a name of its own.
+      expect((await sql`${prepared}select ${7}::int as marked_after`.execute(database.db)).rows).toEqual([{ marked_after: 7 }]);
+      expect((await sql`${prepared}select ${6}::int / ${2}::int as divided`.execute(database.db)).rows).toEqual([{ divided: 3 }]);
+      const after = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map(
+        (r) => r.statement,
+      );
+      expect(after.filter((s) => s.includes("as divided"))).toHaveLength(1);
     },
   );
 
