@@ -802,11 +802,7 @@ async function benchIndexesPostgres() {
       plans,
       indexes.map((i) => i.name),
       "tickets",
-    ).map((u) => ({
-      ...u,
-      definition: indexes.find((i) => i.name === u.index)?.definition,
-      sizeMiB: indexes.find((i) => i.name === u.index)?.sizeMiB,
-    }));
+    ).map((u, i) => ({ ...u, definition: indexes[i]?.definition, sizeMiB: indexes[i]?.sizeMiB }));
     // Each index that a read request used (keys aside): those requests with it and without it.
     log("indexes: the requests that used each index, with and without it");
     const readsByIndex = new Map<string, Recorded[]>();

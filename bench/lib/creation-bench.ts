@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { generateCorpus } from "./classification-corpus";
-import { load, percentiles, round } from "./load";
+import { load, median, percentiles, round } from "./load";
 
 type Api = (method: string, url: string, body?: unknown) => Promise<unknown>;
 type Stats = Awaited<ReturnType<typeof load>>;
@@ -31,11 +31,6 @@ export function postgresCpuSeconds() {
   }
   return total;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
 
 /**
  * Issue 23: ticket creation against GET /healthz at concurrency 16, measured alternately in rounds

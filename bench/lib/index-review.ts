@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../../server/src/db/schema";
+import { median } from "./load";
 import { REPORTS } from "./replica-bench";
 
 const REPORTS_FROM = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
@@ -74,7 +75,7 @@ export async function indexesOf(db: Kysely<DB>, table: string) {
  * What people and the server do with tickets in a day, through the API: every built-in view and
  * sort of the list as an administrator, a supervisor, an agent and a customer, the filters, a
  * search, the ticket page, the customer's history, reports and exports, and the writes
- * (creation with a repeat, reply, status and assignee changes, an urge, a merge).
+ * (creation with a repeat, reply, status and assignee changes, a merge).
  */
 export async function exerciseTickets(
   callers: { admin: Api; supervisor: Api; agent: Api; customer: Api },
@@ -133,7 +134,7 @@ export async function exerciseTickets(
   await admin("GET", "/api/v1/routing/board");
   await admin("GET", `/api/v1/customers/${ids.customer}`);
 
-  // Writes: a new ticket and its repeat, a reply, status and assignee changes, an urge, a merge.
+  // Writes: a new ticket and its repeat, a reply, status and assignee changes, a merge.
   const create = (subject: string) =>
     admin("POST", "/api/v1/tickets", {
       subject,
@@ -188,8 +189,6 @@ export function recording(api: Api, caller: string, logFile: string, into: Recor
     return answer;
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
  * What the requests that used an index cost without it: each read request timed (median of

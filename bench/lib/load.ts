@@ -26,6 +26,8 @@ export function percentiles(values: number[]) {
 }
 
 export const round = (n: number) => Math.round(n * 100) / 100;
+/** The middle value (the upper one of an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** The machine a result was measured on (recorded with every result file). */
 export const machineInfo = () => ({

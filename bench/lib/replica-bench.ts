@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { cpuSeconds } from "./creation-bench";
-import { load, percentiles, round } from "./load";
+import { load, median, percentiles, round } from "./load";
 
 type Api = (method: string, url: string, body?: unknown) => Promise<unknown>;
 
@@ -113,7 +113,6 @@ export async function benchReplica(
       });
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const summary = Object.fromEntries(
     modes.map((m) => {
       const mine = rounds.filter((r) => r.mode === m.name) as {

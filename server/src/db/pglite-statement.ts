@@ -22,9 +22,9 @@ export class PGliteStatements {
   async run(text: string, parameters: readonly unknown[]) {
     const values: Value[] = parameters.map(toValue);
     const kept = text.includes(MARK);
-    let name = kept ? this.named.get(text) : undefined;
-    const parseFirst = name === undefined;
-    if (kept && name === undefined) name = `ld_${this.named.size + 1}`;
+    const known = kept ? this.named.get(text) : undefined;
+    const name = kept ? (known ?? `ld_${this.named.size + 1}`) : undefined;
+    const parseFirst = known === undefined;
     const parts = [
       ...(parseFirst ? [serialize.parse({ text, ...(name ? { name } : {}) })] : []),
       serialize.bind({ values, ...(name ? { statement: name } : {}) }),
@@ -34,7 +34,7 @@ export class PGliteStatements {
     ];
     const { messages } = await this.pg.runExclusive(() => this.pg.execProtocol(concat(parts), { syncToFs: false, throwOnError: false }));
     // Named once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
-    if (kept && parseFirst && name && messages.some((m) => m.name === "parseComplete")) this.named.set(text, name);
+    if (name && parseFirst && messages.some((m) => m.name === "parseComplete")) this.named.set(text, name);
     const failed = messages.find((m) => m.name === "error");
     if (failed) throw failed;
     const [result] = parse.parseResults(messages, this.pg.parsers, { rowMode: "object" });

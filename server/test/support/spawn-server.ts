@@ -158,13 +158,15 @@ export async function httpClient(baseUrl: string, email: string, password: strin
 export async function followStream(open: (signal: AbortSignal) => Promise<Response>) {
   const abort = new AbortController();
   const reader = ((await open(abort.signal)).body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
   let streamed = "";
   const reading = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        streamed += new TextDecoder().decode(value);
+        // One decoder across chunks: a character split between two chunks stays whole.
+        streamed += decoder.decode(value, { stream: true });
       }
     } catch {}
   })();

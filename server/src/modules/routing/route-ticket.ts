@@ -1,5 +1,5 @@
 import type { AssignmentCandidate, RoutingStrategy } from "@loopdesk/contracts/routing";
-import { type SqlBool, type Transaction, sql } from "kysely";
+import type { Transaction } from "kysely";
 import type { DB, TicketRow } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { typicalHandlingMinutes } from "../analytics/typical-handling";
@@ -7,8 +7,7 @@ import { customerRoutingFacts } from "../customers/customer-service";
 import type { TeamRouting } from "../directory/team-service";
 import { changeTicket, diffTicketFields, writeTicketChanges } from "../tickets/change-ticket";
 import { type Actor, systemActor } from "../tickets/ticket-events";
-import { prepared } from "../../db/prepared-statements";
-import { lockTickets, routingColumns, setRoutingState } from "../tickets/ticket-routing-state";
+import { lockTickets, setRoutingState } from "../tickets/ticket-routing-state";
 import { AgentBoard } from "./agent-board";
 import { type RouteTrigger, routeLater } from "./route-later";
 import { type DecisionInput, loggedCandidates, recordDecision, recordDecisions } from "./assignment-log";
@@ -373,12 +372,11 @@ async function queue(
 /** The run's queued tickets marked and their decisions logged, two statements however many (a burst with nobody free). */
 async function writeQueued(run: Run) {
   if (run.queued.length === 0) return;
-  await run.trx
-    .updateTable("tickets")
-    .set(routingColumns({ routingStatus: "queued", offeredUntil: null }))
-    .where(sql<SqlBool>`id = any(${run.queued.map((q) => q.ticketId)}::int[])`)
-    .modifyEnd(prepared)
-    .execute();
+  await setRoutingState(
+    run.trx,
+    run.queued.map((q) => q.ticketId),
+    { routingStatus: "queued", offeredUntil: null },
+  );
   await recordDecisions(
     run.trx,
     run.queued.map((q) => q.decision),

@@ -40,8 +40,13 @@ export const routingColumns = (p: RoutingStatePatch): TicketUpdate => ({
   ...(p.transferCount !== undefined ? { transfer_count: p.transferCount } : {}),
 });
 
-export async function setRoutingState(db: Executor, id: number, p: RoutingStatePatch) {
-  await db.updateTable("tickets").set(routingColumns(p)).where("id", "=", id).execute();
+/** One ticket's routing columns, or several tickets' alike (one statement however many). */
+export async function setRoutingState(db: Executor, ids: number | number[], p: RoutingStatePatch) {
+  const update = db.updateTable("tickets").set(routingColumns(p));
+  await (Array.isArray(ids)
+    ? update.where(sql<SqlBool>`id = any(${ids}::int[])`).modifyEnd(prepared)
+    : update.where("id", "=", ids)
+  ).execute();
 }
 
 /** Unassigned tickets waiting for an agent (queued) or whose claim offer ran out, most urgent first. */
