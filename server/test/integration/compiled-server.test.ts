@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { type RunningServer, httpClient, spawnServer } from "../support/spawn-server";
+import { type RunningServer, httpClient, spawnServer, startNodeArgs } from "../support/spawn-server";
 
 /**
  * The server as `npm start` runs it: compiled JavaScript (server/dist), no TypeScript loader. The
@@ -46,5 +46,21 @@ describe("the compiled server", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
     expect(server.output()).not.toMatch(/Error|ERR_/);
+  }, 120_000);
+
+  it("runs as the loopdesk command with the Node flags npm start gives it", async () => {
+    if (inject("engine") !== "pglite") return;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-bin-"));
+    dirs.push(dataDir);
+    const server = await spawnServer({ ...ADMIN, DATA_DIR: dataDir }, { bin: true });
+    running.push(server);
+    // The flags hold an idle server's memory down (docs/scaling.md); without them in the command's
+    // first line, `loopdesk start` would run with V8's defaults.
+    const flags = startNodeArgs();
+    expect(flags).toContain("--max-semi-space-size=4");
+    const cmdline = fs.readFileSync(`/proc/${server.child.pid}/cmdline`, "utf8").split("\0");
+    expect(cmdline[0]).toMatch(/node$/);
+    for (const flag of flags) expect(cmdline).toContain(flag);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   }, 120_000);
 });

@@ -41,6 +41,18 @@ function seedDataDir(env: Record<string, string>) {
   fs.cpSync(path.join(migratedTemplate(), "pg"), path.join(dataDir, "pg"), { recursive: true });
 }
 
+/**
+ * The Node flags `npm start` gives the compiled server (from the root package.json's start script,
+ * so tests and benchmarks run it exactly as users do).
+ */
+export function startNodeArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(serverDir, "..", "package.json"), "utf8")) as { scripts: { start: string } };
+  const command = pkg.scripts.start.split("&&").at(-1)?.trim().split(/\s+/) ?? [];
+  const entry = command.indexOf("server/dist/main.js");
+  if (command[0] !== "node" || entry < 0) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return command.slice(1, entry);
+}
+
 /** Compiles the server (server/scripts/build-server.mjs; nothing to do when server/dist is current). */
 export function buildCompiled() {
   const built = spawnSync(process.execPath, [path.join(serverDir, "scripts", "build-server.mjs")], { encoding: "utf8" });
@@ -71,16 +83,21 @@ export async function spawnServer(
     timeoutMs?: number;
     noHttp?: boolean;
     compiled?: boolean;
+    /** bin: started as the `loopdesk` command (server/bin/loopdesk.mjs run as a program, by its first line). */
+    bin?: boolean;
     template?: boolean;
   } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   if (opts.template !== false) seedDataDir(env);
-  if (opts.compiled) buildCompiled();
+  if (opts.compiled || opts.bin) buildCompiled();
   let out = "";
   started.push(() => out);
-  const entry = opts.compiled ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry, "start", ...(opts.args ?? [])], {
+  const entry = opts.compiled ? [...startNodeArgs(), "dist/main.js"] : ["--import", "tsx", "src/main.ts"];
+  const [program, ...args] = opts.bin
+    ? [path.join(serverDir, "bin", "loopdesk.mjs"), "start", ...(opts.args ?? [])]
+    : [process.execPath, ...(opts.nodeArgs ?? []), ...entry, "start", ...(opts.args ?? [])];
+  const child = spawn(program as string, args, {
     cwd: serverDir,
     // Rate limits off unless the test sets them (tests send requests far faster than people do).
     env: {
