@@ -39,8 +39,9 @@ class PGliteConnection implements DatabaseConnection {
     this.statements = new PGliteStatements(pg);
   }
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (query.parameters.length === 0) {
-      // Simple-query protocol: allows multi-statement scripts such as migrations.
+    if (query.parameters.length === 0 && query.query.kind === "RawNode") {
+      // Simple-query protocol: raw text may be a multi-statement script (migrations); a statement
+      // Kysely built is one statement, kept prepared like those with parameters.
       const results = await this.pg.exec(query.sql);
       const last = results[results.length - 1];
       return {

@@ -1,44 +1,84 @@
 import { type PGlite, parse, protocol } from "@electric-sql/pglite";
 import pgUtils from "pg/lib/utils.js";
-import { MARK } from "./prepared-statements";
 
 const { serialize } = protocol;
 type Value = string | Uint8Array | null;
+type Message = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
+type Result = ReturnType<typeof parse.parseResults>[number];
+
+/** How many statement texts are kept prepared at once (the least recently used one is closed). */
+export const KEPT_STATEMENTS = 300;
 
 /**
  * One statement with parameters on PGlite in a single protocol exchange: Parse (skipped for a
- * statement kept prepared), Bind, Describe, Execute and Sync sent together, the answer parsed once.
- * PGlite's own `query()` makes six exchanges per statement (it describes the statement first to
- * learn the parameters' types); here the parameters go as text of unknown type, as node-postgres
- * sends them to a PostgreSQL server (its own `prepareValue`), and the server infers their types —
- * so both engines see the same values. Statements marked `prepared` are parsed and planned once
- * per process under a name (PGlite is one connection for the process's life).
+ * statement already prepared), Bind, Describe, Execute and Sync sent together, the answer parsed
+ * once. PGlite's own `query()` makes six exchanges per statement (it describes the statement first
+ * to learn the parameters' types); here the parameters go as text of unknown type, as
+ * node-postgres sends them to a PostgreSQL server (its own `prepareValue`), and the server infers
+ * their types — so both engines see the same values.
+ *
+ * Every statement is kept prepared under a name (PGlite is one connection for the process's
+ * life): parsed and analysed once, planned as PostgreSQL plans a prepared statement. That is
+ * what node-postgres does only for statements marked `prepared`, since there each of many
+ * connections would hold its own copy; here there is one, and the least recently used of
+ * `KEPT_STATEMENTS` texts is closed when a new one comes.
  */
 export class PGliteStatements {
+  /** Statement text → its name, least recently used first. */
   private readonly named = new Map<string, string>();
+  private closing: string[] = [];
+  private counter = 0;
 
   constructor(private readonly pg: PGlite) {}
 
-  async run(text: string, parameters: readonly unknown[]) {
+  async run(text: string, parameters: readonly unknown[]): Promise<Result | undefined> {
     const values: Value[] = parameters.map(toValue);
-    const kept = text.includes(MARK);
-    const known = kept ? this.named.get(text) : undefined;
-    const name = kept ? (known ?? `ld_${this.named.size + 1}`) : undefined;
-    const parseFirst = known === undefined;
+    const known = this.named.get(text);
+    if (known) {
+      this.named.delete(text); // most recently used last
+      this.named.set(text, known);
+    }
+    const name = known ?? `ld_${++this.counter}`;
+    const messages = await this.exchange(text, name, known === undefined, values);
+    const failed = messages.find((m) => m.name === "error") as (Message & { code?: string }) | undefined;
+    if (failed?.code === "0A000" && known) {
+      // "cached plan must not change result type": a table changed under a prepared `select *`.
+      // Prepared again; run again when no transaction was aborted by the failure.
+      this.forget(text);
+      const ready = messages.at(-1) as Message & { status?: string }; // ReadyForQuery, with the transaction's state
+      if (ready.name === "readyForQuery" && ready.status === "I") return this.run(text, parameters);
+    }
+    if (failed) throw failed;
+    const [result] = parse.parseResults(messages, this.pg.parsers, { rowMode: "object" });
+    return result;
+  }
+
+  private async exchange(text: string, name: string, parseFirst: boolean, values: Value[]) {
+    const closing = this.closing;
+    this.closing = [];
     const parts = [
-      ...(parseFirst ? [serialize.parse({ text, ...(name ? { name } : {}) })] : []),
-      serialize.bind({ values, ...(name ? { statement: name } : {}) }),
+      ...closing.map((old) => serialize.close({ type: "S", name: old })),
+      ...(parseFirst ? [serialize.parse({ text, name })] : []),
+      serialize.bind({ values, statement: name }),
       serialize.describe({ type: "P" }),
       serialize.execute({}),
       serialize.sync(),
     ];
     const { messages } = await this.pg.runExclusive(() => this.pg.execProtocol(concat(parts), { syncToFs: false, throwOnError: false }));
-    // Named once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
-    if (name && parseFirst && messages.some((m) => m.name === "parseComplete")) this.named.set(text, name);
-    const failed = messages.find((m) => m.name === "error");
-    if (failed) throw failed;
-    const [result] = parse.parseResults(messages, this.pg.parsers, { rowMode: "object" });
-    return result;
+    // Kept once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
+    if (parseFirst && messages.some((m) => m.name === "parseComplete")) {
+      this.named.set(text, name);
+      if (this.named.size > KEPT_STATEMENTS) this.forget(this.named.keys().next().value as string);
+    }
+    return messages;
+  }
+
+  /** Closed with the next exchange (a Close in a failed transaction is still done). */
+  private forget(text: string) {
+    const name = this.named.get(text);
+    if (name === undefined) return;
+    this.named.delete(text);
+    this.closing.push(name);
   }
 }
 

@@ -12,7 +12,7 @@ export const MARK = "/* prepared */";
  * Only for statements whose text takes a bounded number of forms (arrays as parameters, not
  * lists of values) and whose result columns are named, never `*`: a migration that adds a column
  * must not change the result of a statement another process holds prepared.
- * Harmless elsewhere: on PGlite it is a comment.
+ * On PGlite every statement is kept prepared anyway (one connection: db/pglite-statement.ts).
  */
 export const prepared = sql.raw(`${MARK} `);
 

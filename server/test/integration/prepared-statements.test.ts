@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database";
+import { KEPT_STATEMENTS } from "../../src/db/pglite-statement";
 import { prepared } from "../../src/db/prepared-statements";
 import { TICKET_COLUMNS } from "../../src/modules/tickets/ticket-columns";
 import { lockTickets } from "../../src/modules/tickets/ticket-routing-state";
@@ -70,38 +71,58 @@ describe("prepared statements", () => {
     expect(inferred.map((t) => t.id).sort()).toEqual([...ticketIds].sort());
   });
 
-  it.skipIf(inject("engine") !== "pglite")(
-    "on PGlite a marked statement is parsed once per process; a failed one is not kept",
-    async () => {
-      await sql`${prepared}select ${1}::int as marked_once`.execute(database.db);
-      await sql`${prepared}select ${2}::int as marked_once`.execute(database.db);
-      await sql`select ${3}::int as plain_each_time`.execute(database.db);
-      await expect(sql`${prepared}select ${1}::int as marked_broken from no_such_table`.execute(database.db)).rejects.toThrow(
-        /no_such_table/,
-      );
-      const held = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map(
-        (r) => r.statement,
-      );
-      expect(held.filter((s) => s.includes("marked_once"))).toHaveLength(1);
-      expect(held.some((s) => s.includes("plain_each_time") || s.includes("marked_broken"))).toBe(false);
-      // A statement that fails inside a transaction leaves the next one working.
-      await expect(
-        database.db.transaction().execute(async (trx) => {
-          await sql`${prepared}select ${1}::int / ${0}::int as divided`.execute(trx);
-        }),
-      ).rejects.toThrow(/division by zero/);
-      expect((await sql<{ n: number }>`${prepared}select ${5}::int as marked_once`.execute(database.db)).rows).toEqual([
-        { marked_once: 5 },
-      ]);
-      // That one was parsed before it failed: it is held under its name and used again, and the next new one gets a name of its own.
-      expect((await sql`${prepared}select ${7}::int as marked_after`.execute(database.db)).rows).toEqual([{ marked_after: 7 }]);
-      expect((await sql`${prepared}select ${6}::int / ${2}::int as divided`.execute(database.db)).rows).toEqual([{ divided: 3 }]);
-      const after = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map(
-        (r) => r.statement,
-      );
-      expect(after.filter((s) => s.includes("as divided"))).toHaveLength(1);
-    },
-  );
+  it.skipIf(inject("engine") !== "pglite")("on PGlite every statement is parsed once per process; a failed one is not kept", async () => {
+    const held = async () =>
+      (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map((r) => r.statement);
+    await sql`select ${1}::int as parsed_once`.execute(database.db);
+    await sql`select ${2}::int as parsed_once`.execute(database.db);
+    // A statement Kysely built without parameters too (raw text without them may be a script: not kept).
+    await database.db.selectFrom("departments").select(["id as built_once"]).execute();
+    await database.db.selectFrom("departments").select(["id as built_once"]).execute();
+    await expect(sql`select ${1}::int as broken from no_such_table`.execute(database.db)).rejects.toThrow(/no_such_table/);
+    let now = await held();
+    expect(now.filter((s) => s.includes("parsed_once"))).toHaveLength(1);
+    expect(now.filter((s) => s.includes("built_once"))).toHaveLength(1);
+    expect(now.some((s) => s.includes("no_such_table"))).toBe(false);
+    // A statement that fails inside a transaction leaves the next one working.
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql`select ${1}::int / ${0}::int as divided`.execute(trx);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect((await sql<{ n: number }>`select ${5}::int as parsed_once`.execute(database.db)).rows).toEqual([{ parsed_once: 5 }]);
+    // That one was parsed before it failed: it is held under its name and used again, and the next new one gets a name of its own.
+    expect((await sql`select ${7}::int as parsed_after`.execute(database.db)).rows).toEqual([{ parsed_after: 7 }]);
+    expect((await sql`select ${6}::int / ${2}::int as divided`.execute(database.db)).rows).toEqual([{ divided: 3 }]);
+    now = await held();
+    expect(now.filter((s) => s.includes("as divided"))).toHaveLength(1);
+  });
+
+  it.skipIf(inject("engine") !== "pglite")("on PGlite the least recently used statements are closed beyond the limit", async () => {
+    const first = () => sql`select ${1}::int as kept_first`.execute(database.db);
+    await first();
+    for (let i = 0; i < KEPT_STATEMENTS + 20; i++) {
+      await sql`select ${i}::int as ${sql.ref(`many_${i}`)}`.execute(database.db);
+      if (i === 10) await first(); // used again: it stays among the most recent for a while
+    }
+    const held = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map(
+      (r) => r.statement,
+    );
+    expect(held.length).toBeLessThanOrEqual(KEPT_STATEMENTS + 1);
+    expect(held.some((s) => s.includes('as "many_0"'))).toBe(false);
+    expect(held.some((s) => s.includes(`as "many_${KEPT_STATEMENTS + 19}"`))).toBe(true);
+    expect((await first()).rows).toEqual([{ kept_first: 1 }]);
+  });
+
+  it.skipIf(inject("engine") !== "pglite")("on PGlite a prepared select * answers with a column added meanwhile", async () => {
+    await database.db.schema.createTable("prepared_probe").addColumn("a", "integer").execute();
+    await sql`insert into prepared_probe (a) values (${1})`.execute(database.db);
+    const read = () => sql<Record<string, unknown>>`select * from prepared_probe where a = ${1}`.execute(database.db);
+    expect((await read()).rows).toEqual([{ a: 1 }]);
+    await sql.raw("alter table prepared_probe add column b text default 'x'").execute(database.db);
+    expect((await read()).rows).toEqual([{ a: 1, b: "x" }]);
+    await sql.raw("drop table prepared_probe").execute(database.db);
+  });
 
   it.skipIf(inject("engine") !== "postgres")(
     "marked statements are prepared once per connection and survive a column added meanwhile",
