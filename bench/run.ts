@@ -933,6 +933,17 @@ async function benchMixedPostgres() {
   }
 }
 
+/** Creation and queue listings at 100,000 and 1,000,000 tickets (`--only listing` runs just these). */
+async function benchListing(engine: "pglite" | "postgres") {
+  const sizes = args.sizes ? args.sizes.split(",").map(Number) : args.quick ? [10_000] : [100_000, 1_000_000];
+  const result = await benchEngine(engine, sizes);
+  const at = new Date().toISOString();
+  result.at = at;
+  const file = path.join(here, "results", `${at.slice(0, 10)}-${engine}${args.quick ? "-quick" : ""}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log("wrote", path.relative(process.cwd(), file));
+}
+
 async function main() {
   const engines = args.engine === "all" ? (["pglite", "postgres"] as const) : [args.engine as "pglite" | "postgres"];
   if (args.only === "routing") {
@@ -999,31 +1010,20 @@ async function main() {
     if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
     return;
   }
-  const results: Json[] = [];
   for (const engine of engines) {
-    const sizes = args.sizes
-      ? args.sizes.split(",").map(Number)
-      : args.quick
-        ? [10_000]
-        : engine === "postgres"
-          ? [100_000, 1_000_000]
-          : [100_000, 1_000_000];
-    const result = await benchEngine(engine, sizes);
-    const at = new Date().toISOString();
-    result.at = at;
-    const file = path.join(here, "results", `${at.slice(0, 10)}-${engine}${args.quick ? "-quick" : ""}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log("wrote", path.relative(process.cwd(), file));
-    results.push(result);
+    await benchListing(engine);
+    if (args.only === "listing") continue;
     await benchAnalyticsEngine(engine);
     if (engine === "postgres") {
       await benchRoutingPostgres();
       await benchProcessesPostgres();
     }
   }
-  await runClassificationBench();
-  await runKnowledgeBench();
-  await benchImportPostgres();
+  if (args.only !== "listing") {
+    await runClassificationBench();
+    await runKnowledgeBench();
+    await benchImportPostgres();
+  }
   if (!args.quick) writeReport(path.join(here, "results"), path.join(here, "..", "docs", "performance.md"));
 }
 
