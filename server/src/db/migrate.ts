@@ -57,6 +57,7 @@ import * as m0055 from "./migrations/2026-12-04-0055-imports";
 import * as m0056 from "./migrations/2026-12-05-0056-helpdesk-imports";
 import * as m0057 from "./migrations/2026-12-05-0057-phone-fragments";
 import * as m0058 from "./migrations/2026-12-05-0058-ticket-index-review";
+import * as m0059 from "./migrations/2026-12-05-0059-unassigned-queue-index";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -118,6 +119,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-05-0056-helpdesk-imports": m0056,
   "2026-12-05-0057-phone-fragments": m0057,
   "2026-12-05-0058-ticket-index-review": m0058,
+  "2026-12-05-0059-unassigned-queue-index": m0059,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
