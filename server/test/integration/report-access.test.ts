@@ -8,6 +8,7 @@ import { type Client, PASSWORD, type TestApp, createTestApp } from "../support/t
  * count of the tickets its drill-down lists, and every listed ticket opens for that reader.
  */
 let t: TestApp;
+let afterSeeding: { waiting: number; facts: number };
 const clients = {} as Record<"admin" | "wangfang" | "chenjing" | "lina", Client>;
 const day = (d: Date) => d.toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 const range = `from=${day(new Date(Date.now() - 29 * 86_400_000))}&to=${day(new Date())}`;
@@ -15,6 +16,10 @@ const range = `from=${day(new Date(Date.now() - 29 * 86_400_000))}&to=${day(new 
 beforeAll(async () => {
   t = await createTestApp();
   await seedDemo(t.ctx, { tickets: 500, customers: 80 });
+  afterSeeding = {
+    waiting: (await t.ctx.db.selectFrom("analytics_dirty").select(["ticket_id"]).execute()).length,
+    facts: (await t.ctx.db.selectFrom("analytics_ticket_facts").select(["ticket_id"]).execute()).length,
+  };
   await t.ctx.jobs.drain();
   await refreshAnalyticsNow(t.ctx.db, t.ctx.config.timeZone);
   clients.admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
@@ -90,6 +95,11 @@ describe("reports and access agree", () => {
         await expectAllOpen(c, ids, `${reader} agent ${a.agentId}`);
       }
     });
+
+  it("the demo's reports are complete when seeding ends (a first start's dashboards have their data at once)", () => {
+    expect(afterSeeding.waiting).toBe(0);
+    expect(afterSeeding.facts).toBeGreaterThanOrEqual(500);
+  });
 
   it("a supervisor's reports cover their departments and their people; the rest is refused", async () => {
     const departments = (await clients.admin.get("/api/v1/departments")).json().items as { id: number; name: string }[];
