@@ -53,6 +53,7 @@ describe("demo workspace", () => {
       "  Seeding the demo: 400 tickets with their history",
       "  Seeding the demo: follow-ups, processes, knowledge, audit, privacy and imports",
       "  Seeding the demo: SLA clocks and priorities",
+      "  Seeding the demo: reports",
     ]);
     expect(await t.ctx.db.selectFrom("settings").select("key").where("key", "=", "demo.pending").executeTakeFirst()).toBeUndefined();
     const departments = (await t.ctx.db.selectFrom("departments").select("name").execute()).map((d) => d.name);
