@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { type Executor, enqueue } from "../../platform/jobs/job-queue";
@@ -61,11 +61,16 @@ export async function scheduleAnalyticsJobs(db: Executor) {
   await scheduleReports(db);
 }
 
-/** Brings every rollup up to date now (tests, the rebuild command); returns how many tickets were recomputed. */
-export async function refreshAnalyticsNow(db: Kysely<DB>, timeZone: string) {
+/**
+ * Brings every rollup up to date now (tests, the rebuild command, the demo's seeding inside its own
+ * transaction); returns how many tickets were recomputed.
+ */
+export async function refreshAnalyticsNow(db: Kysely<DB> | Transaction<DB>, timeZone: string) {
   let total = 0;
   for (;;) {
-    const n = await db.transaction().execute((trx) => refreshDirtyTickets(trx, timeZone));
+    const n = db.isTransaction
+      ? await refreshDirtyTickets(db as Transaction<DB>, timeZone)
+      : await db.transaction().execute((trx) => refreshDirtyTickets(trx, timeZone));
     total += n;
     if (n === 0) return total;
   }

@@ -21,7 +21,7 @@ import { planTicket, planWaitingTicket } from "./demo-ticket-life";
 import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals } from "./demo-world";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
 import { PROCESS_CATEGORIES, seedDemoProcesses } from "./demo-processes";
-import { refreshDirtyTickets } from "../analytics/refresh-analytics";
+import { refreshAnalyticsNow } from "../analytics/analytics-jobs";
 
 async function chunked<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await fn(rows.slice(i, i + size));
@@ -383,7 +383,7 @@ export async function seedDemo(
     await rescoreEverything(db);
     // The reports' facts and rollups too: the dashboards have their data when the server first answers.
     step("reports");
-    while ((await refreshDirtyTickets(db, ctx.config.timeZone)) > 0);
+    await refreshAnalyticsNow(db, ctx.config.timeZone);
     return { tickets: ticketCount, customers: customers.length, agents: org.agents.size, password: data.DEMO_PASSWORD };
   });
 }
