@@ -1,6 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import {
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -35,14 +35,14 @@ export class PGliteDialect implements Dialect {
 
 class PGliteConnection implements DatabaseConnection {
   private readonly statements: PGliteStatements;
-  constructor(private readonly pg: PGlite) {
+  constructor(pg: PGlite) {
     this.statements = new PGliteStatements(pg);
   }
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (query.parameters.length === 0 && query.query.kind === "RawNode") {
       // Simple-query protocol: raw text may be a multi-statement script (migrations); a statement
       // Kysely built is one statement, kept prepared like those with parameters.
-      const results = await this.pg.exec(query.sql);
+      const results = await this.statements.exec(query.sql);
       const last = results[results.length - 1];
       return {
         rows: (last?.rows ?? []) as R[],
@@ -54,6 +54,12 @@ class PGliteConnection implements DatabaseConnection {
       rows: (res?.rows ?? []) as R[],
       numAffectedRows: res?.affectedRows !== undefined ? BigInt(res.affectedRows) : undefined,
     };
+  }
+  begin() {
+    this.statements.begin();
+  }
+  end(command: "commit" | "rollback") {
+    return this.statements.end(command);
   }
   // biome-ignore lint/correctness/useYield: streaming is not supported by PGlite
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
@@ -84,14 +90,15 @@ class PGliteDriver implements Driver {
     this.releases.set(holder, release);
     return holder;
   }
-  async beginTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw("begin"));
+  // The holder calling these has the one connection (acquireConnection's lock).
+  async beginTransaction() {
+    this.connection.begin();
   }
-  async commitTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw("commit"));
+  async commitTransaction() {
+    await this.connection.end("commit");
   }
-  async rollbackTransaction(conn: DatabaseConnection) {
-    await conn.executeQuery(CompiledQuery.raw("rollback"));
+  async rollbackTransaction() {
+    await this.connection.end("rollback");
   }
   async releaseConnection(conn: DatabaseConnection) {
     this.releases.get(conn)?.();

@@ -3,7 +3,7 @@ import pgUtils from "pg/lib/utils.js";
 
 const { serialize } = protocol;
 type Value = string | Uint8Array | null;
-type Message = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
+type Message = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
 type Result = ReturnType<typeof parse.parseResults>[number];
 
 /** How many statement texts are kept prepared at once (the least recently used one is closed). */
@@ -31,6 +31,37 @@ export class PGliteStatements {
 
   constructor(private readonly pg: PGlite) {}
 
+  /**
+   * A transaction's `begin`, sent with its first statement's exchange rather than on its own: a
+   * transaction costs PGlite one exchange fewer (PGlite's `exec` took two for a `begin`).
+   */
+  private beginPending = false;
+
+  /** Starts a transaction with the next statement (nothing is sent now). */
+  begin() {
+    this.beginPending = true;
+  }
+
+  /** Ends the transaction: `commit` or `rollback` in one exchange; nothing when no statement ran in it. */
+  async end(command: "commit" | "rollback") {
+    if (this.beginPending) {
+      this.beginPending = false;
+      return;
+    }
+    const messages = await this.send([serialize.query(command)]);
+    const failed = messages.find((m) => m.name === "error");
+    if (failed) throw failed;
+  }
+
+  /** Raw text without parameters (simple-query protocol): a script's results, the pending `begin` first. */
+  async exec(text: string) {
+    if (this.beginPending) {
+      this.beginPending = false;
+      text = `begin;\n${text}`;
+    }
+    return this.pg.exec(text);
+  }
+
   async run(text: string, parameters: readonly unknown[]): Promise<Result | undefined> {
     const values: Value[] = parameters.map(toValue);
     const known = this.named.get(text);
@@ -49,14 +80,17 @@ export class PGliteStatements {
       if (ready.name === "readyForQuery" && ready.status === "I") return this.run(text, parameters);
     }
     if (failed) throw failed;
-    const [result] = parse.parseResults(messages, this.pg.parsers, { rowMode: "object" });
-    return result;
+    // The last result: a pending `begin` sent first gave one of its own.
+    return parse.parseResults(messages, this.pg.parsers, { rowMode: "object" }).at(-1);
   }
 
   private async exchange(text: string, name: string, parseFirst: boolean, values: Value[]) {
     const closing = this.closing;
     this.closing = [];
+    const begin = this.beginPending;
+    this.beginPending = false;
     const parts = [
+      ...(begin ? [serialize.query("begin")] : []),
       ...closing.map((old) => serialize.close({ type: "S", name: old })),
       ...(parseFirst ? [serialize.parse({ text, name })] : []),
       serialize.bind({ values, statement: name }),
@@ -64,13 +98,18 @@ export class PGliteStatements {
       serialize.execute({}),
       serialize.sync(),
     ];
-    const { messages } = await this.pg.runExclusive(() => this.pg.execProtocol(concat(parts), { syncToFs: false, throwOnError: false }));
+    const messages = await this.send(parts);
     // Kept once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
     if (parseFirst && messages.some((m) => m.name === "parseComplete")) {
       this.named.set(text, name);
       if (this.named.size > KEPT_STATEMENTS) this.forget(this.named.keys().next().value as string);
     }
     return messages;
+  }
+
+  /** One exchange; the answer's messages parsed (PGlite's stream variant: no copy of the raw bytes kept). */
+  private send(parts: Uint8Array[]): Promise<Message[]> {
+    return this.pg.runExclusive(() => this.pg.execProtocolStream(concat(parts), { syncToFs: false, throwOnError: false }));
   }
 
   /** Closed with the next exchange (a Close in a failed transaction is still done). */

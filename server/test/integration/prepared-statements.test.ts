@@ -71,6 +71,47 @@ describe("prepared statements", () => {
     expect(inferred.map((t) => t.id).sort()).toEqual([...ticketIds].sort());
   });
 
+  it("a transaction starts with its first statement, whether built or raw, and commits or rolls back whole", async () => {
+    const probe = async (name: string) =>
+      (await database.db.selectFrom("departments").select("id").where("name", "=", name).execute()).length;
+    // Rolled back: the built first statement ran inside the transaction.
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await trx.insertInto("departments").values({ name: "回滚甲" }).execute();
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    expect(await probe("回滚甲")).toBe(0);
+    // A raw script without parameters as the first statement: inside it too.
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql.raw("insert into departments (name) values ('回滚乙')").execute(trx);
+        await trx.insertInto("departments").values({ name: "回滚丙" }).execute();
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    expect((await probe("回滚乙")) + (await probe("回滚丙"))).toBe(0);
+    // One transaction: its statements see the same transaction time, however far apart.
+    const times = await database.db.transaction().execute(async (trx) => {
+      const first = await sql<{ t: Date }>`select now() as t`.execute(trx);
+      await new Promise((r) => setTimeout(r, 20));
+      const second = await sql<{ t: Date }>`select now() as t, ${1}::int as n`.execute(trx);
+      await trx.insertInto("departments").values({ name: "提交丁" }).execute();
+      return [first.rows[0]?.t, second.rows[0]?.t];
+    });
+    expect(times[0]).toEqual(times[1]);
+    expect(await probe("提交丁")).toBe(1);
+    // A transaction without statements, and one whose first statement fails: the next one works.
+    await database.db.transaction().execute(async () => {});
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql`select ${1}::int / ${0}::int as failed_first`.execute(trx);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    await database.db.transaction().execute((trx) => trx.insertInto("departments").values({ name: "提交戊" }).execute());
+    expect(await probe("提交戊")).toBe(1);
+  });
+
   it.skipIf(inject("engine") !== "pglite")("on PGlite every statement is parsed once per process; a failed one is not kept", async () => {
     const held = async () =>
       (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db)).rows.map((r) => r.statement);
