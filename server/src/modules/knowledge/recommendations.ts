@@ -6,7 +6,7 @@ import type { StaffPrincipal } from "../../platform/auth/principal";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { anyWordQuery } from "../../platform/text/search-text";
-import { textSimilarity } from "../../platform/text/text-similarity";
+import { similarityTo } from "../../platform/text/text-similarity";
 import { loadVisibleTicket } from "../tickets/ticket-access";
 import { searchArticles } from "./article-search";
 import { expandQuery } from "./synonyms";
@@ -37,8 +37,9 @@ export async function similarSolvedTickets(db: Executor, text: string, excludeId
     .orderBy("t.id", "desc")
     .limit(40)
     .execute();
+  const similarity = similarityTo(text);
   const ranked = candidates
-    .map((c) => ({ ...c, similarity: textSimilarity(text, `${c.subject}\n${c.description}`) }))
+    .map((c) => ({ ...c, similarity: similarity(`${c.subject}\n${c.description}`) }))
     .filter((c) => c.similarity >= SIMILAR_TICKET_THRESHOLD)
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, limit);

@@ -1,6 +1,6 @@
 import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { textSimilarity } from "../../platform/text/text-similarity";
+import { similarityTo } from "../../platform/text/text-similarity";
 
 /** A new request is compared with the customer's open tickets created this many days back. */
 export const DUPLICATE_WINDOW_DAYS = 7;
@@ -26,8 +26,9 @@ export async function findDuplicateOf(db: Executor, customerId: number, text: st
     .modifyEnd(prepared)
     .execute();
   let best: { id: number; number: number; score: number } | null = null;
+  const similarity = candidates.length ? similarityTo(text) : () => 0;
   for (const c of candidates) {
-    const score = textSimilarity(text, `${c.subject}\n${c.description}`);
+    const score = similarity(`${c.subject}\n${c.description}`);
     if (score >= DUPLICATE_THRESHOLD && (!best || score > best.score))
       best = { id: c.id, number: Number(c.number), score: Math.round(score * 100) / 100 };
   }

@@ -14,14 +14,18 @@ function features(text: string): Set<string> {
 }
 
 /**
- * How alike two requests are, from 0 to 1 (Ochiai coefficient over Chinese-aware features):
+ * How alike requests are to `a`, from 0 to 1 (Ochiai coefficient over Chinese-aware features):
  * shared words and character pairs over the geometric mean of both sizes, so a short new request
- * that repeats an old one scores high even when the old one says more.
+ * that repeats an old one scores high even when the old one says more. `a` is segmented once for
+ * all the texts it is compared with.
  */
-export function textSimilarity(a: string, b: string): number {
-  const [fa, fb] = [features(a.slice(0, 5000)), features(b.slice(0, 5000))];
-  if (fa.size === 0 || fb.size === 0) return 0;
-  let shared = 0;
-  for (const f of fa) if (fb.has(f)) shared++;
-  return shared / Math.sqrt(fa.size * fb.size);
+export function similarityTo(a: string): (b: string) => number {
+  const fa = features(a.slice(0, 5000));
+  return (b) => {
+    const fb = features(b.slice(0, 5000));
+    if (fa.size === 0 || fb.size === 0) return 0;
+    let shared = 0;
+    for (const f of fa) if (fb.has(f)) shared++;
+    return shared / Math.sqrt(fa.size * fb.size);
+  };
 }
