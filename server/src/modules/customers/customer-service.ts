@@ -346,16 +346,19 @@ export async function resolveCustomer(
     }
   }
   const name = ref.name ?? ref.email?.split("@")[0] ?? ref.phone ?? "?";
+  // Kept prepared (a creation by a new customer's first request): their texts take two forms at most.
   const created = await trx
     .insertInto("customers")
     .values({ name, custom_fields: "{}" })
     .returning(["id", "tier"])
+    .modifyEnd(prepared)
     .executeTakeFirstOrThrow();
   const inserted = await trx
     .insertInto("customer_identities")
     .values(identities.map((i) => ({ customer_id: created.id, kind: i.kind, value: i.value })))
     .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
     .returning("id")
+    .modifyEnd(prepared)
     .execute();
   if (inserted.length === 0) {
     // Another request created this contact's customer meanwhile: use theirs.

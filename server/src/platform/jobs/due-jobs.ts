@@ -1,4 +1,5 @@
 import { type Kysely, type Transaction, sql } from "kysely";
+import { prepared } from "../../db/prepared-statements";
 import type { DB } from "../../db/schema";
 
 /** Jobs waiting to run whose time has come. */
@@ -16,5 +17,6 @@ export const dueJobs = (trx: Transaction<DB>) =>
 
 /** Whether any job of these queues is due: one plain read, no transaction (an idle worker's poll). */
 export async function anyJobDue(db: Kysely<DB>, queues: string[]) {
-  return (await queuedAndDue(db).select("id").where("queue", "in", queues).limit(1).executeTakeFirst()) !== undefined;
+  // Kept prepared: a worker's queues are the same at every poll.
+  return (await queuedAndDue(db).select("id").where("queue", "in", queues).limit(1).modifyEnd(prepared).executeTakeFirst()) !== undefined;
 }

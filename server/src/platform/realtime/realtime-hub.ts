@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../../db/database";
+import { prepared } from "../../db/prepared-statements";
 import type { DB } from "../../db/schema";
 import { type DomainEvent, REALTIME_CHANNEL } from "../events/event-bus";
 import type { Executor } from "../jobs/job-queue";
@@ -174,6 +175,7 @@ export class RealtimeHub {
     const row = await this.database.db
       .selectFrom("domain_events")
       .select((eb) => eb.fn.max("id").as("id"))
+      .modifyEnd(prepared) // read at every notification
       .executeTakeFirst();
     return Number(row?.id ?? 0);
   }
