@@ -1,18 +1,24 @@
-import { type PGlite, parse, protocol } from "@electric-sql/pglite";
+import { type PGlite, protocol } from "@electric-sql/pglite";
 import pgUtils from "pg/lib/utils.js";
 
 const { serialize } = protocol;
+type Messages = typeof protocol.messages;
 type Value = string | Uint8Array | null;
 type Message = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
-type Result = ReturnType<typeof parse.parseResults>[number];
+type Parser = (value: string, typeId: number) => unknown;
+/** A result column: its name and the parser of its type (none: the text as it came). */
+type Column = { name: string; typeId: number; parse: Parser | undefined };
+/** A statement kept prepared: its name and, once described, its result columns (none for a statement without rows). */
+type Kept = { name: string; columns?: Column[] };
+export type StatementResult = { rows: Record<string, unknown>[]; affectedRows: number };
 
 /** How many statement texts are kept prepared at once (the least recently used one is closed). */
 export const KEPT_STATEMENTS = 300;
 
 /**
  * One statement with parameters on PGlite in a single protocol exchange: Parse (skipped for a
- * statement already prepared), Bind, Describe, Execute and Sync sent together, the answer parsed
- * once. PGlite's own `query()` makes six exchanges per statement (it describes the statement first
+ * statement already prepared), Bind, Describe (only the first time: the result's columns are kept
+ * with the statement), Execute and Sync sent together, the answer read once. PGlite's own `query()` makes six exchanges per statement (it describes the statement first
  * to learn the parameters' types); here the parameters go as text of unknown type, as
  * node-postgres sends them to a PostgreSQL server (its own `prepareValue`), and the server infers
  * their types — so both engines see the same values.
@@ -24,18 +30,17 @@ export const KEPT_STATEMENTS = 300;
  * `KEPT_STATEMENTS` texts is closed when a new one comes.
  */
 export class PGliteStatements {
-  /** Statement text → its name, least recently used first. */
-  private readonly named = new Map<string, string>();
+  /** Statement text → what is kept of it, least recently used first. */
+  private readonly named = new Map<string, Kept>();
   private closing: string[] = [];
   private counter = 0;
-
-  constructor(private readonly pg: PGlite) {}
-
   /**
    * A transaction's `begin`, sent with its first statement's exchange rather than on its own: a
    * transaction costs PGlite one exchange fewer (PGlite's `exec` took two for a `begin`).
    */
   private beginPending = false;
+
+  constructor(private readonly pg: PGlite) {}
 
   /** Starts a transaction with the next statement (nothing is sent now). */
   begin() {
@@ -62,29 +67,28 @@ export class PGliteStatements {
     return this.pg.exec(text);
   }
 
-  async run(text: string, parameters: readonly unknown[]): Promise<Result | undefined> {
+  async run(text: string, parameters: readonly unknown[]): Promise<StatementResult | undefined> {
     const values: Value[] = parameters.map(toValue);
     const known = this.named.get(text);
     if (known) {
       this.named.delete(text); // most recently used last
       this.named.set(text, known);
     }
-    const name = known ?? `ld_${++this.counter}`;
-    const messages = await this.exchange(text, name, known === undefined, values);
+    const kept = known ?? { name: `ld_${++this.counter}` };
+    const messages = await this.exchange(text, kept, known === undefined, values);
     const failed = messages.find((m) => m.name === "error") as (Message & { code?: string }) | undefined;
     if (failed?.code === "0A000" && known) {
       // "cached plan must not change result type": a table changed under a prepared `select *`.
-      // Prepared again; run again when no transaction was aborted by the failure.
+      // Prepared (and described) again; run again when no transaction was aborted by the failure.
       this.forget(text);
       const ready = messages.at(-1) as Message & { status?: string }; // ReadyForQuery, with the transaction's state
       if (ready.name === "readyForQuery" && ready.status === "I") return this.run(text, parameters);
     }
     if (failed) throw failed;
-    // The last result: a pending `begin` sent first gave one of its own.
-    return parse.parseResults(messages, this.pg.parsers, { rowMode: "object" }).at(-1);
+    return this.read(messages, kept);
   }
 
-  private async exchange(text: string, name: string, parseFirst: boolean, values: Value[]) {
+  private async exchange(text: string, kept: Kept, parseFirst: boolean, values: Value[]) {
     const closing = this.closing;
     this.closing = [];
     const begin = this.beginPending;
@@ -92,19 +96,56 @@ export class PGliteStatements {
     const parts = [
       ...(begin ? [serialize.query("begin")] : []),
       ...closing.map((old) => serialize.close({ type: "S", name: old })),
-      ...(parseFirst ? [serialize.parse({ text, name })] : []),
-      serialize.bind({ values, statement: name }),
-      serialize.describe({ type: "P" }),
+      ...(parseFirst ? [serialize.parse({ text, name: kept.name })] : []),
+      serialize.bind({ values, statement: kept.name }),
+      ...(kept.columns ? [] : [serialize.describe({ type: "P" })]),
       serialize.execute({}),
       serialize.sync(),
     ];
     const messages = await this.send(parts);
     // Kept once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
     if (parseFirst && messages.some((m) => m.name === "parseComplete")) {
-      this.named.set(text, name);
+      this.named.set(text, kept);
       if (this.named.size > KEPT_STATEMENTS) this.forget(this.named.keys().next().value as string);
     }
     return messages;
+  }
+
+  /**
+   * The statement's result: its rows as objects (values parsed as PGlite parses them) and the
+   * count of rows an insert, update or delete touched. A `begin` sent first ends in its own
+   * CommandComplete; the statement's is the last.
+   */
+  private read(messages: Message[], kept: Kept): StatementResult | undefined {
+    let result: StatementResult | undefined;
+    let rows: Record<string, unknown>[] = [];
+    for (const m of messages) {
+      if (m.name === "rowDescription") {
+        kept.columns = (m as InstanceType<Messages["RowDescriptionMessage"]>).fields.map((f) => ({
+          name: f.name,
+          typeId: f.dataTypeID,
+          parse: this.pg.parsers[f.dataTypeID],
+        }));
+      } else if (m.name === "noData") {
+        kept.columns = [];
+      } else if (m.name === "dataRow") {
+        const values = (m as InstanceType<Messages["DataRowMessage"]>).fields;
+        const columns = kept.columns ?? [];
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i] as Column;
+          const v = values[i];
+          row[c.name] = v === null || v === undefined ? null : c.parse ? c.parse(v, c.typeId) : v;
+        }
+        rows.push(row);
+      } else if (m.name === "commandComplete") {
+        const [command, ...rest] = (m as InstanceType<Messages["CommandCompleteMessage"]>).text.split(" ");
+        const counted = command === "INSERT" || command === "UPDATE" || command === "DELETE" || command === "MERGE" || command === "COPY";
+        result = { rows, affectedRows: counted ? Number(rest.at(-1)) : 0 };
+        rows = [];
+      }
+    }
+    return result;
   }
 
   /** One exchange; the answer's messages parsed (PGlite's stream variant: no copy of the raw bytes kept). */
@@ -114,10 +155,10 @@ export class PGliteStatements {
 
   /** Closed with the next exchange (a Close in a failed transaction is still done). */
   private forget(text: string) {
-    const name = this.named.get(text);
-    if (name === undefined) return;
+    const kept = this.named.get(text);
+    if (kept === undefined) return;
     this.named.delete(text);
-    this.closing.push(name);
+    this.closing.push(kept.name);
   }
 }
 

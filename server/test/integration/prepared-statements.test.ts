@@ -71,6 +71,27 @@ describe("prepared statements", () => {
     expect(inferred.map((t) => t.id).sort()).toEqual([...ticketIds].sort());
   });
 
+  it("a statement run again answers as the first time: columns, types and counts of changed rows", async () => {
+    const read = () =>
+      database.db
+        .selectFrom("tickets")
+        .select(["id", "subject", "tags", "created_at", "custom_fields"])
+        .where("id", "in", ticketIds)
+        .orderBy("id")
+        .execute();
+    const first = await read();
+    expect(first).toHaveLength(2);
+    expect(first[0]?.created_at).toBeInstanceOf(Date);
+    expect(await read()).toEqual(first);
+    const touch = () => database.db.updateTable("tickets").set({ tags: ["再次"] }).where("id", "in", ticketIds).executeTakeFirst();
+    expect((await touch()).numUpdatedRows).toBe(2n);
+    expect((await touch()).numUpdatedRows).toBe(2n);
+    expect((await read()).map((t) => t.tags)).toEqual([["再次"], ["再次"]]);
+    const none = () => database.db.deleteFrom("tickets").where("id", "=", -1).executeTakeFirst();
+    expect((await none()).numDeletedRows).toBe(0n);
+    expect((await none()).numDeletedRows).toBe(0n);
+  });
+
   it("a transaction starts with its first statement, whether built or raw, and commits or rolls back whole", async () => {
     const probe = async (name: string) =>
       (await database.db.selectFrom("departments").select("id").where("name", "=", name).execute()).length;
