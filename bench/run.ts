@@ -22,6 +22,7 @@ import { migrateToLatest } from "../server/src/db/migrate";
 import { benchImport } from "./lib/portability-bench";
 import { benchScale } from "./lib/scale-bench";
 import { benchCreation, cpuSeconds, postgresCpuSeconds } from "./lib/creation-bench";
+import { measureCreationFloor } from "./lib/creation-floor";
 import { benchStartup } from "./lib/startup-bench";
 import { loadSearchWorkspace, measureSearch } from "./lib/search-bench";
 import { benchMixed } from "./lib/mixed-bench";
@@ -543,18 +544,27 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       perRound: args.quick ? 300 : 1000,
       healthzPerRound: args.quick ? 1000 : 4000,
     });
+    log(engine, "the least a creation does, without the server");
+    if (pgServer) await createDatabase(pgServer, "loopdesk_floor");
+    const floor = await measureCreationFloor({
+      engine,
+      url: pgServer?.socketUrl("loopdesk_floor"),
+      tickets: args.quick ? 500 : 2000,
+    });
     const file = path.join(
       here,
       "results",
       `${new Date().toISOString().slice(0, 10)}-${engine}-creation${args.quick ? "-quick" : ""}.json`,
     );
     const machine = machineInfo();
-    fs.writeFileSync(file, `${JSON.stringify({ engine, machine, creation: result, at: new Date().toISOString() }, null, 2)}\n`);
+    const creation = { ...result, floor };
+    fs.writeFileSync(file, `${JSON.stringify({ engine, machine, creation, at: new Date().toISOString() }, null, 2)}\n`);
     log(engine, "creation", {
       ratio: result.ratio,
       p99: result.p99Ms,
       cpuMs: result.cpuMsPerCreation,
       search: result.searchedAtOnce.found,
+      floor,
     });
     log("wrote", path.relative(process.cwd(), file));
   } finally {
