@@ -83,7 +83,12 @@ describe("prepared statements", () => {
     expect(first).toHaveLength(2);
     expect(first[0]?.created_at).toBeInstanceOf(Date);
     expect(await read()).toEqual(first);
-    const touch = () => database.db.updateTable("tickets").set({ tags: ["再次"] }).where("id", "in", ticketIds).executeTakeFirst();
+    const touch = () =>
+      database.db
+        .updateTable("tickets")
+        .set({ tags: ["再次"] })
+        .where("id", "in", ticketIds)
+        .executeTakeFirst();
     expect((await touch()).numUpdatedRows).toBe(2n);
     expect((await touch()).numUpdatedRows).toBe(2n);
     expect((await read()).map((t) => t.tags)).toEqual([["再次"], ["再次"]]);
