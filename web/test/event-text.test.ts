@@ -113,6 +113,18 @@ const samples: TicketEvent[] = [
     actorName: null,
     data: { name: "售后审核", assigneeId: OTHER_STAFF },
   }),
+  event("process_step_started", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "受理", departmentId: DEPARTMENT, reason: "no_assignee" },
+  }),
+  event("process_step_started", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "财务复核", departmentId: DEPARTMENT, reason: "owner_missing" },
+  }),
   event("process_step_completed", { data: { name: "售后审核" } }),
   event("process_step_approved", { data: { name: "退款审批", level: 1 } }),
   event("process_step_rejected", { data: { name: "退款审批", reason: "金额不符" } }),
@@ -146,7 +158,9 @@ describe("ticket history texts", () => {
         const text = eventText(t, e, names, fieldLabel);
         const where = `${e.type} ${e.field ?? ""}: ${text}`;
         for (const id of IDS) expect(text, where).not.toContain(String(id));
-        expect(text, where).not.toMatch(/event\.|field\.|status\.|priority\.|channel\.|\{\{|undefined|null|\[object/);
+        expect(text, where).not.toMatch(/event\.|field\.|status\.|priority\.|channel\.|process\.|\{\{|undefined|null|\[object/);
+        // Codes the server records are shown in words.
+        expect(text, where).not.toMatch(/no_assignee|owner_missing/);
         // A text that fell back to the bare type is untranslated.
         expect(text.trim(), where).not.toBe(e.type);
         if (lng === "zh-CN") expect(text, where).not.toMatch(/\b(urged|transferred|assigned|staff|system|customer)\b/);

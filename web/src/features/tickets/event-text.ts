@@ -100,7 +100,7 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
   });
   const why =
     (e.type === "transferred" || e.type.startsWith("process_")) && data.reason
-      ? t("event.withReason", { reason: data.reason })
+      ? t("event.withReason", { reason: reasonText(t, e.type, data.reason) })
       : e.type === "urged" && data.note
         ? t("event.withNote", { note: data.note })
         : "";
@@ -114,3 +114,8 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
   // A change a rule made says which rule.
   return `${text}${why}${imported}${data.via ? t(`via.${data.via.kind}`, { name: data.via.name }) : ""}`;
 }
+
+/** Why a process step went elsewhere than designed, recorded as a code by the server (step-holders.ts); other reasons are people's words. */
+const STEP_HOLDER_NOTES = new Set(["no_assignee", "owner_missing"]);
+const reasonText = (t: TFunction, type: string, reason: string) =>
+  type === "process_step_started" && STEP_HOLDER_NOTES.has(reason) ? t(`process.holderNote.${reason}`) : reason;
