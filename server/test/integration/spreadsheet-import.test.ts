@@ -125,7 +125,7 @@ describe("spreadsheet import", () => {
     // A formula cell: its saved result is imported, and the report says so.
     rows[2][12] = { formula: 'HYPERLINK("http://evil.test","发票")', result: "发票" };
     const created = await upload(admin, "tickets", "去年工单.xlsx", await workbook(rows));
-    expect(created.statusCode).toBe(201);
+    expect(created.statusCode, created.body).toBe(201);
     const job = created.json();
     expect(job).toMatchObject({ format: "xlsx", totalRows: 7, status: "uploaded", entity: "tickets" });
     expect(job.columns).toMatchObject({

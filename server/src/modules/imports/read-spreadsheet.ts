@@ -9,10 +9,66 @@ import { lazyModule } from "../../platform/modules/lazy-module";
 // character split between two chunks becomes "�" (exceljs issues #2084, #2316; unfixed in 4.4).
 // The worksheet and shared-string streams are decoded here instead, with a decoder that carries a
 // split character over to the next chunk. (Both methods are exceljs's own, given our streams.)
+type ReaderEvent = { eventType: string; value: unknown };
 type ReaderInternals = {
-  _parseWorksheet: (this: unknown, iterator: AsyncIterable<Buffer | string>, sheetNo: string) => unknown;
-  _parseSharedStrings: (this: unknown, entry: NodeJS.ReadableStream) => unknown;
+  input: unknown;
+  model?: { sheets?: { rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  parse: (this: ReaderInternals) => AsyncGenerator<ReaderEvent>;
+  _parseRels: (this: ReaderInternals, entry: NodeJS.ReadableStream) => Promise<void>;
+  _parseWorkbook: (this: ReaderInternals, entry: NodeJS.ReadableStream) => Promise<void>;
+  _parseStyles: (this: ReaderInternals, entry: NodeJS.ReadableStream) => Promise<void>;
+  _parseWorksheet: (this: ReaderInternals, iterator: AsyncIterable<Buffer | string>, sheetNo: string) => Iterable<ReaderEvent>;
+  _parseSharedStrings: (this: ReaderInternals, entry: NodeJS.ReadableStream) => AsyncIterable<ReaderEvent>;
 };
+type ZipDirectory = { files: { path: string; stream: () => NodeJS.ReadableStream }[] };
+const unzipper = lazyModule<{ Open: { file: (path: string) => Promise<ZipDirectory> } }>("unzipper");
+
+/**
+ * exceljs's streaming reader reads the archive in one pass, in the order its entries are stored,
+ * and that pass does not reliably deliver every entry (exceljs issues #683, #3064: cells read back
+ * as `{ sharedString: n }`, or the workbook part missing, now and then — once here in CI, as a 400
+ * for a good file). Instead the archive's central directory is read first, and the workbook's
+ * relationships, the workbook, its shared strings and styles are parsed before any worksheet —
+ * each entry still streamed from the file, a worksheet row by row — with exceljs's own parsers.
+ * Worksheets come in the workbook's tab order.
+ */
+async function* parseInOrder(this: ReaderInternals): AsyncGenerator<ReaderEvent> {
+  if (typeof this.input !== "string") throw new Error("The workbook is read from a file.");
+  const { files } = await unzipper().Open.file(this.input);
+  const entry = (name: string) => files.find((f) => f.path === name)?.stream();
+  const rels = entry("xl/_rels/workbook.xml.rels");
+  if (rels) await this._parseRels(rels);
+  const book = entry("xl/workbook.xml");
+  if (!book) throw new Error("The workbook part (xl/workbook.xml) is missing.");
+  await this._parseWorkbook(book);
+  const strings = entry("xl/sharedStrings.xml");
+  if (strings) yield* this._parseSharedStrings(strings);
+  const styles = entry("xl/styles.xml");
+  if (styles) await this._parseStyles(styles);
+  // A relationship's target is relative to xl/ (some writers give it from the root: /xl/worksheets/…).
+  const tabOrder = (this.model?.sheets ?? []).map((s) => this.workbookRels?.find((r) => r.Id === s.rId)?.Target.replace(/^\/?xl\//, ""));
+  const sheets = files
+    .map((f) => ({ f, no: /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(f.path)?.[1] }))
+    .filter((s): s is { f: ZipDirectory["files"][number]; no: string } => s.no !== undefined)
+    .map((s) => ({ ...s, tab: tabOrder.indexOf(`worksheets/sheet${s.no}.xml`) }))
+    .sort((a, b) => (a.tab === -1 ? 1e9 : a.tab) - (b.tab === -1 ? 1e9 : b.tab) || Number(a.no) - Number(b.no));
+  for (const s of sheets) yield* this._parseWorksheet(whenRead(s.f.stream), s.no);
+}
+
+/** An entry's bytes, its stream opened only when a worksheet is actually read (a skipped tab opens nothing). */
+function whenRead(open: () => NodeJS.ReadableStream): AsyncIterable<Buffer> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const stream = open() as NodeJS.ReadableStream & { destroy?: () => void };
+      try {
+        yield* stream as AsyncIterable<Buffer>;
+      } finally {
+        stream.destroy?.();
+      }
+    },
+  };
+}
 async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>) {
   const decoder = new StringDecoder("utf8");
   for await (const chunk of chunks) {
@@ -24,12 +80,13 @@ async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>) {
 }
 const loadExcel = lazyModule<typeof ExcelJS>("exceljs");
 let patched = false;
-/** exceljs, loaded at the first spreadsheet read (not at start), its reader patched as above. */
+/** exceljs, loaded at the first spreadsheet read (not at start), its reader patched as above and below. */
 function excel() {
   const lib = loadExcel();
   if (patched) return lib;
   patched = true;
   const readerProto = lib.stream.xlsx.WorkbookReader.prototype as unknown as ReaderInternals;
+  readerProto.parse = parseInOrder;
   const parseWorksheet = readerProto._parseWorksheet;
   const parseSharedStrings = readerProto._parseSharedStrings;
   readerProto._parseWorksheet = function (iterator, sheetNo) {
