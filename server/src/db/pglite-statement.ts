@@ -18,7 +18,8 @@ export const KEPT_STATEMENTS = 300;
 /**
  * One statement with parameters on PGlite in a single protocol exchange: Parse (skipped for a
  * statement already prepared), Bind, Describe (only the first time: the result's columns are kept
- * with the statement), Execute and Sync sent together, the answer read once. PGlite's own `query()` makes six exchanges per statement (it describes the statement first
+ * with the statement), Execute and Sync sent together, the answer read once. PGlite's own
+ * `query()` makes six exchanges per statement (it describes the statement first
  * to learn the parameters' types); here the parameters go as text of unknown type, as
  * node-postgres sends them to a PostgreSQL server (its own `prepareValue`), and the server infers
  * their types — so both engines see the same values.

@@ -5,11 +5,8 @@ import type ExcelJS from "exceljs";
 import iconv from "iconv-lite";
 import { lazyModule } from "../../platform/modules/lazy-module";
 
-// exceljs's streaming reader turns each compressed chunk into text on its own, so a Chinese
-// character split between two chunks becomes "�" (exceljs issues #2084, #2316; unfixed in 4.4).
-// The worksheet and shared-string streams are decoded here instead, with a decoder that carries a
-// split character over to the next chunk. (Both methods are exceljs's own, given our streams.)
 type ReaderEvent = { eventType: string; value: unknown };
+/** The parts of exceljs's streaming reader used and replaced here (exceljs 4.4's own methods). */
 type ReaderInternals = {
   input: unknown;
   model?: { sheets?: { rId: string }[] };
@@ -69,6 +66,10 @@ function whenRead(open: () => NodeJS.ReadableStream): AsyncIterable<Buffer> {
     },
   };
 }
+// exceljs's streaming reader turns each compressed chunk into text on its own, so a Chinese
+// character split between two chunks becomes "�" (exceljs issues #2084, #2316; unfixed in 4.4).
+// The worksheet and shared-string streams are decoded here instead, with a decoder that carries a
+// split character over to the next chunk. (Both methods are exceljs's own, given our streams.)
 async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>) {
   const decoder = new StringDecoder("utf8");
   for await (const chunk of chunks) {
