@@ -1,4 +1,10 @@
-import { RETRIEVAL_ARTICLES, RETRIEVAL_QUERIES, RETRIEVAL_SYNONYMS, mrrAt5 } from "../../server/test/support/retrieval-set";
+import {
+  RETRIEVAL_ARTICLES,
+  RETRIEVAL_QUERIES,
+  RETRIEVAL_SYNONYMS,
+  RETRIEVAL_UNANSWERED,
+  mrrAt5,
+} from "../../server/test/support/retrieval-set";
 import { generateCorpus } from "./classification-corpus";
 import { percentiles, round } from "./load";
 
@@ -9,7 +15,10 @@ type Api = (method: string, url: string, body?: unknown) => Promise<unknown>;
  * (16 help articles, 48 customer wordings), among `distractors` other published articles (citizen-hotline
  * situations, another domain): MRR@5 and top-1 of the help-center search without and with the admin's
  * synonyms, and of the ticket page's article recommendations for tickets written in those words; the
- * time of one recommendation request (articles and similar solved tickets) over HTTP.
+ * time of one recommendation request (articles and similar solved tickets) over HTTP. Then how clean
+ * the suggestions are (three at most): articles shown beside the answer, and the share of the
+ * questions no article answers that get none — the new-ticket form's suggestions and the ticket
+ * page's, against the plain search's first three (which lists every match).
  */
 export async function benchKnowledge(api: Api, opts: { distractors: number }) {
   const keyOf = new Map<number, string>();
@@ -50,11 +59,36 @@ export async function benchKnowledge(api: Api, opts: { distractors: number }) {
     latencies.push(performance.now() - started);
     ranked.push(recs.articles.map((a) => keyOf.get(a.id) ?? "other"));
   }
+  const noise = async (top3: (text: string, i: number) => Promise<string[]>) => {
+    let beside = 0;
+    let none = 0;
+    for (const [i, q] of RETRIEVAL_QUERIES.entries()) beside += (await top3(q.text, i)).filter((k) => k !== q.answers).length;
+    for (const [i, text] of RETRIEVAL_UNANSWERED.entries()) if ((await top3(text, 1000 + i)).length === 0) none++;
+    return { besidePerAnswered: round(beside / RETRIEVAL_QUERIES.length), unansweredWithNone: round(none / RETRIEVAL_UNANSWERED.length) };
+  };
+  const helpTop3 = (params: string) => async (text: string) =>
+    ((await api("GET", `/api/v1/help/search?limit=3${params}&q=${encodeURIComponent(text)}`)) as { items: { id: number }[] }).items.map(
+      (i) => keyOf.get(i.id) ?? "other",
+    );
+  const ticketPage = async (text: string, i: number) => {
+    const t = (await api("POST", "/api/v1/tickets", { subject: text, description: text, customer: { email: `kbn${i}@example.cn` } })) as {
+      id: number;
+    };
+    const recs = (await api("GET", `/api/v1/tickets/${t.id}/recommendations`)) as { articles: { id: number }[] };
+    return recs.articles.map((a) => keyOf.get(a.id) ?? "other");
+  };
+  const suggestions = {
+    search: await noise(helpTop3("")),
+    newTicketForm: await noise(helpTop3("&suggest=true")),
+    ticketPage: await noise(ticketPage),
+  };
   return {
     articles: RETRIEVAL_ARTICLES.length,
+    unanswered: RETRIEVAL_UNANSWERED.length,
     distractors: opts.distractors,
     queries: RETRIEVAL_QUERIES.length,
     search: { withoutSynonyms, withSynonyms },
     recommendations: { ...score(ranked), latency: percentiles(latencies) },
+    suggestions,
   };
 }

@@ -445,6 +445,27 @@ function knowledgeSection(k: KnowledgeResult) {
     "",
     `One recommendation request (articles and similar solved tickets): p50 ${k.recommendations.latency.p50Ms} ms, p99 ${k.recommendations.latency.p99Ms} ms.`,
     "",
+    // Results written before the suggestions were measured have none.
+    ...(k.suggestions ? suggestionLines(k, k.suggestions) : []),
+  ];
+}
+
+/** How clean the suggestions are: what is shown beside the answer, and what a question no article answers gets. */
+function suggestionLines(k: KnowledgeResult, s: KnowledgeResult["suggestions"]) {
+  const row = (label: string, r: { besidePerAnswered: number; unansweredWithNone: number }) =>
+    `| ${label} | ${r.besidePerAnswered.toFixed(2)} | ${(r.unansweredWithNone * 100).toFixed(0)}% |`;
+  return [
+    `Suggestions (three at most) for the ${k.queries} answered questions and for ${k.unanswered} questions no article answers`,
+    "(some sharing a common word with one: 账号, 发货, 商品, 客服). Suggestions keep only articles that cover enough of",
+    "the text — the share of its words they contain, each weighted by how rare it is among the published articles — and",
+    "score at least 0.4 of the best (`server/src/modules/knowledge/suggestion-relevance.ts`); a typed search lists every match.",
+    "",
+    "| | other articles shown beside the answer (per question) | unanswered questions with nothing suggested |",
+    "|---|---:|---:|",
+    row("help-center search, first three (every match)", s.search),
+    row("new-ticket form and widget suggestions", s.newTicketForm),
+    row("ticket page recommendations", s.ticketPage),
+    "",
   ];
 }
 

@@ -170,6 +170,11 @@ export const helpSearchQuery = z.object({
   q: z.string().max(200).default(""),
   locale: articleLocale.optional(),
   limit: z.coerce.number().int().min(1).max(20).default(5),
+  /** Suggestions for a request being written (the new-ticket form, the widget): only articles that cover enough of it. */
+  suggest: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
 });
 export const helpFeedbackBody = z.strictObject({ helpful: z.boolean(), source: z.enum(["help", "portal", "widget"]).default("help") });
 export const helpVisitBody = z.strictObject({

@@ -4,6 +4,7 @@
  * help desk, and for each three questions the way customers write them — colloquial, with words the
  * article does not use (退钱 for 退款, 票据 for 发票, 快件 for 快递), and with noise around the
  * question. `answers` is the article that answers it. The synonym groups are what an admin would add.
+ * 24 more questions none of the articles answers.
  */
 export type RetrievalArticle = { key: string; title: string; body: string };
 export type RetrievalQuery = { text: string; answers: string };
@@ -104,6 +105,38 @@ export const RETRIEVAL_QUERIES: RetrievalQuery[] = [
   { text: "优惠券结账时用不上", answers: "coupon" },
   { text: "领的券为什么不能用", answers: "coupon" },
   { text: "优惠券显示不可用是怎么回事", answers: "coupon" },
+];
+
+/**
+ * Questions the same shop's customers ask that none of the articles answers — some share a common
+ * word with one (账号, 发货, 商品, 客服): suggestions should leave them alone rather than offer the
+ * nearest article.
+ */
+export const RETRIEVAL_UNANSWERED: string[] = [
+  "建议增加夜间客服，晚上十点以后就找不到人了",
+  "你们有线下门店吗，想去试穿",
+  "会员积分怎么兑换礼品",
+  "客服态度太差了，我要投诉",
+  "能不能出一个平板电脑版的应用",
+  "下单时可以选择指定时间送货吗",
+  "你们招不招兼职",
+  "商品降价了能补差价吗",
+  "想注销账号，怎么操作",
+  "可以货到付款吗",
+  "支持分期付款吗",
+  "海外能不能发货",
+  "买了两件能不能合并发货",
+  "这个商品有没有保修，保修期多久",
+  "直播间说的赠品什么时候发",
+  "我想成为你们的供应商，找谁联系",
+  "网站页面打开特别慢",
+  "为什么我的评价被删除了",
+  "给老人买手机推荐哪一款",
+  "生日当天有没有优惠活动",
+  "你们的客服电话是多少",
+  "App 闪退，打开就关掉",
+  "怎么联系商家开发票以外的收据",
+  "订单能不能改成别人收货后付款",
 ];
 
 export const RETRIEVAL_SYNONYMS = [

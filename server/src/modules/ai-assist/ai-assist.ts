@@ -61,6 +61,7 @@ export async function draftReply(ctx: AppContext, staff: StaffPrincipal, ticketI
     locale: staff.locale,
     limit: 3,
     maxWords: 12,
+    suggest: true,
   });
   const t = aiTexts(staff.locale);
   const sources = articles.map((a, i) => `[${i + 1}] ${a.title}\n${a.bodyText.slice(0, ARTICLE_CHARS)}`).join("\n\n");

@@ -2,8 +2,9 @@ import type { ArticleHit, ArticleLocale } from "@loopdesk/contracts/knowledge";
 import { sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { anyWordQuery, hanPairs, searchDocument, segment } from "../../platform/text/search-text";
-import { expandQuery } from "./synonyms";
 import { escapeHtml } from "../../platform/text/sanitize-html";
+import { groupMatches, relevantSuggestions } from "./suggestion-relevance";
+import { expandQuery } from "./synonyms";
 
 /** The search document of a published version: words and Han character pairs; the title's weigh more than the body's. */
 export async function indexVersion(db: Executor, versionId: number) {
@@ -65,6 +66,8 @@ export type SearchOptions = {
   limit: number;
   /** Words a ticket's text gives are many: keep the first few that mean something. */
   maxWords?: number;
+  /** Suggestions for a text (a ticket, a request being written), not a search: only articles relevant enough. */
+  suggest?: boolean;
 };
 
 type Hit = ArticleHit & { bodyText: string };
@@ -89,12 +92,20 @@ export async function searchArticles(db: Executor, q: string, opts: SearchOption
     .where("a.archived_at", "is", null)
     .where(sql<boolean>`v.document @@ to_tsquery('simple', ${tsquery})`)
     .$if(opts.audience === "public", (qb) => qb.where("a.visibility", "=", "public"))
+    .$if(opts.suggest === true, (qb) => qb.select(groupMatches(groups).as("matched")))
     .orderBy("score", "desc")
     .orderBy("a.id")
     .limit(opts.limit * 3)
     .execute();
+  const hits = opts.suggest
+    ? await relevantSuggestions(
+        db,
+        groups,
+        rows.map((r) => ({ ...r, matched: r.matched ?? [] })),
+      )
+    : rows;
   const words = groups.flat();
-  return oneLanguageEach(rows, locale)
+  return oneLanguageEach(hits, locale)
     .slice(0, opts.limit)
     .map((r) => {
       // A pair is marked only where it is a word of the article (发票 in 发票怎么开, not 么开 in 怎么开).

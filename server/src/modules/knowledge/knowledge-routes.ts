@@ -325,9 +325,9 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext) {
     query: helpSearchQuery,
     responses: { 200: z.object({ items: z.array(articleHit) }) },
     handler: async ({ query }) => ({
-      items: (await searchArticles(ctx.db, query.q, { audience: "public", locale: query.locale, limit: query.limit })).map(
-        ({ bodyText: _, ...hit }) => hit,
-      ),
+      items: (
+        await searchArticles(ctx.db, query.q, { audience: "public", locale: query.locale, limit: query.limit, suggest: query.suggest })
+      ).map(({ bodyText: _, ...hit }) => hit),
     }),
   });
   route(app, {

@@ -74,7 +74,7 @@ export async function recommendationsFor(db: Kysely<DB>, staff: StaffPrincipal, 
   const ticket = await loadVisibleTicket(db, staff, ticketId);
   const text = `${ticket.subject}\n${ticket.description}`;
   const [articles, tickets, marks] = await Promise.all([
-    searchArticles(db, text, { audience: "staff", limit: ARTICLES, locale: staff.locale, maxWords: 12 }),
+    searchArticles(db, text, { audience: "staff", limit: ARTICLES, locale: staff.locale, maxWords: 12, suggest: true }),
     similarSolvedTickets(db, text, ticketId),
     db
       .selectFrom("kb_uses")

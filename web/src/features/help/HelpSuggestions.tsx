@@ -38,7 +38,8 @@ export function HelpSuggestions({ text, visit }: { text: string; visit: ReturnTy
     queryKey: ["help-search", query, locale],
     enabled: query.length >= 2,
     staleTime: 60_000,
-    queryFn: async () => (await api<{ items: ArticleHit[] }>(`/help/search?limit=3&locale=${locale}&q=${encodeURIComponent(query)}`)).items,
+    queryFn: async () =>
+      (await api<{ items: ArticleHit[] }>(`/help/search?limit=3&suggest=true&locale=${locale}&q=${encodeURIComponent(query)}`)).items,
   });
   if (!hits.data?.length || query.length < 2) return null;
   return (
