@@ -32,9 +32,11 @@ export function RichTextEditor({
     editorProps: { attributes: { "aria-label": label, class: "rich-text", "data-testid": "article-editor" } },
     onUpdate: ({ editor }) => onChange(editor.getHTML()),
   });
-  // Another language or version loaded from outside replaces the content.
+  // Another language or version loaded from outside replaces the content. When a suspended part of
+  // the page hid this one, useEditor destroyed its editor (schema gone) and renders a new one with the
+  // current value: the effect, reconnected with the old one, leaves it alone.
   useEffect(() => {
-    if (editor && value !== editor.getHTML()) editor.commands.setContent(value, { emitUpdate: false });
+    if (editor?.schema && value !== editor.getHTML()) editor.commands.setContent(value, { emitUpdate: false });
   }, [editor, value]);
   const state = useEditorState({
     editor,
