@@ -247,4 +247,24 @@ describe("admin console", () => {
       await api("/api/v1/security/settings", { method: "PUT", body: JSON.stringify({ twoFactorRoles: [] }) });
     }
   });
+  it("a page whose code cannot load (a tab left open across an upgrade) says so with a reload button; other pages still open", async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.route("**/assets/AnalyticsPage-*.js", (route) => route.abort());
+    await page.getByTestId("analytics-link").click();
+    const error = page.getByTestId("page-error");
+    await error.waitFor();
+    expect(await error.textContent()).toContain("页面出错了");
+    await screenshot(page, "page-error");
+    // The rest of the workspace still works; reloading loads the page once its code can.
+    await error.getByRole("link", { name: "返回首页" }).click();
+    await page.getByTestId("knowledge-link").click();
+    await page.getByTestId("new-article").waitFor();
+    await page.goto(`${server.url}/analytics`);
+    await error.waitFor();
+    await page.unroute("**/assets/AnalyticsPage-*.js");
+    await error.getByRole("button", { name: "重新加载" }).click();
+    await page.getByTestId("analytics-tabs").waitFor();
+    await page.close();
+  });
 });

@@ -4,8 +4,9 @@ import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { type ComponentType, type ReactNode, Suspense, lazy } from "react";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { SessionProvider, useSession } from "../features/auth/session";
+import { PageErrorBoundary } from "./PageErrorBoundary";
 import { useLiveEvents } from "./useLiveEvents";
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
@@ -38,6 +39,7 @@ const TwoFactorEnrolPage = page(() => import("../features/security/TwoFactorEnro
 
 function Routed() {
   const { user, loading, mustEnrolTwoFactor } = useSession();
+  const { pathname } = useLocation();
   useLiveEvents(!!user && !mustEnrolTwoFactor);
   if (loading) return null;
   const customer = user?.kind === "customer";
@@ -56,30 +58,32 @@ function Routed() {
   // Portal pages: for customers; staff have the workspace.
   const portal = (element: ReactNode) => (!user ? <Navigate to="/portal" replace /> : customer ? element : <Navigate to="/" replace />);
   return (
-    <Suspense fallback={<Spin style={{ display: "block", margin: "20vh auto" }} />}>
-      <Routes>
-        <Route path="/login" element={user ? <Navigate to={customer ? "/portal" : "/"} replace /> : <SignInPage />} />
-        <Route path="/portal" element={!user ? <SignInPage audience="customer" /> : portal(<PortalHomePage />)} />
-        <Route path="/portal/tickets/new" element={portal(<PortalNewTicketPage />)} />
-        <Route path="/portal/tickets/:id" element={portal(<PortalTicketPage />)} />
-        <Route path="/portal/code" element={<CodeLinkPage />} />
-        <Route path="/status" element={<StatusPage />} />
-        <Route path="/widget" element={<WidgetPage />} />
-        <Route path="/feedback/:token" element={<FeedbackPage />} />
-        <Route path="/invite" element={<InvitePage />} />
-        <Route path="/tickets/new" element={staff(<NewTicketPage />)} />
-        <Route path="/tickets/:id" element={customer ? <PortalTicketRedirect /> : staff(<TicketPage />)} />
-        <Route path="/analytics" element={staff(<AnalyticsPage />)} />
-        <Route path="/wallboard" element={staff(<WallboardPage />)} />
-        <Route path="/routing" element={staff(<RoutingPage />)} />
-        <Route path="/visits" element={staff(<VisitsPage />)} />
-        <Route path="/tasks" element={staff(<TasksPage />)} />
-        <Route path="/knowledge" element={staff(<KnowledgePage />)} />
-        <Route path="/knowledge/:id" element={staff(<ArticlePage />)} />
-        <Route path="/admin/*" element={staff(<AdminPage />)} />
-        <Route path="/*" element={staff(<TicketListPage />)} />
-      </Routes>
-    </Suspense>
+    <PageErrorBoundary resetKey={pathname}>
+      <Suspense fallback={<Spin style={{ display: "block", margin: "20vh auto" }} />}>
+        <Routes>
+          <Route path="/login" element={user ? <Navigate to={customer ? "/portal" : "/"} replace /> : <SignInPage />} />
+          <Route path="/portal" element={!user ? <SignInPage audience="customer" /> : portal(<PortalHomePage />)} />
+          <Route path="/portal/tickets/new" element={portal(<PortalNewTicketPage />)} />
+          <Route path="/portal/tickets/:id" element={portal(<PortalTicketPage />)} />
+          <Route path="/portal/code" element={<CodeLinkPage />} />
+          <Route path="/status" element={<StatusPage />} />
+          <Route path="/widget" element={<WidgetPage />} />
+          <Route path="/feedback/:token" element={<FeedbackPage />} />
+          <Route path="/invite" element={<InvitePage />} />
+          <Route path="/tickets/new" element={staff(<NewTicketPage />)} />
+          <Route path="/tickets/:id" element={customer ? <PortalTicketRedirect /> : staff(<TicketPage />)} />
+          <Route path="/analytics" element={staff(<AnalyticsPage />)} />
+          <Route path="/wallboard" element={staff(<WallboardPage />)} />
+          <Route path="/routing" element={staff(<RoutingPage />)} />
+          <Route path="/visits" element={staff(<VisitsPage />)} />
+          <Route path="/tasks" element={staff(<TasksPage />)} />
+          <Route path="/knowledge" element={staff(<KnowledgePage />)} />
+          <Route path="/knowledge/:id" element={staff(<ArticlePage />)} />
+          <Route path="/admin/*" element={staff(<AdminPage />)} />
+          <Route path="/*" element={staff(<TicketListPage />)} />
+        </Routes>
+      </Suspense>
+    </PageErrorBoundary>
   );
 }
 
