@@ -148,6 +148,23 @@ describe("reports in the browser", () => {
     await page.close();
   });
 
+  it("an agent who opens the wallboard's address is told it is for supervisors, and asks for no team figures", async () => {
+    const agent = { email: "agent@reports-e2e.test", password: "e2e-agent-password-7" };
+    await api("/api/v1/staff", { method: "POST", body: JSON.stringify({ ...agent, name: "赵敏", role: "agent" }) });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const refused: string[] = [];
+    page.on("response", (r) => {
+      if (r.status() === 403) refused.push(r.url());
+    });
+    await signInAsStaff(page, server.url, agent.email, agent.password);
+    await page.goto(`${server.url}/wallboard`);
+    await page.getByTestId("wallboard-leads-only").getByText("仅主管和管理员可以查看").waitFor();
+    await page.getByRole("link", { name: "退出大屏" }).click();
+    await page.getByTestId("analytics-tabs").waitFor();
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
   it("counts today in the workspace's zone, wherever the browser is", async () => {
     // UTC−12: a different calendar day from Asia/Shanghai for 20 hours of every day.
     const context = await browser.newContext({ timezoneId: "Etc/GMT+12", viewport: { width: 1400, height: 1000 } });

@@ -1,4 +1,4 @@
-import { Col, Row, Statistic } from "antd";
+import { Col, Result, Row, Statistic } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -11,15 +11,26 @@ const REFRESH_MS = 30_000;
 /** 大屏: today's numbers in large type on a dark screen, refreshed every 30 s, for a wall in the support room. */
 export function WallboardPage() {
   const { t } = useTranslation();
-  const { timeZone } = useSession();
+  const { timeZone, user } = useSession();
+  // The workspace's figures are for supervisors and admins (an agent's own are under 报表 → 我的).
+  const lead = user?.kind === "staff" && user.role !== "agent";
   const [range, setRange] = useState(lastDays(1, timeZone));
   // Past midnight (in the workspace's zone) the board moves to the new day.
   useEffect(() => {
     const timer = setInterval(() => setRange((r) => (r.to === lastDays(1, timeZone).to ? r : lastDays(1, timeZone))), 60_000);
     return () => clearInterval(timer);
   }, [timeZone]);
-  const today = useOverview(range, true, REFRESH_MS);
-  const week = useOverview(lastDays(7, timeZone), true, REFRESH_MS);
+  const today = useOverview(range, lead, REFRESH_MS);
+  const week = useOverview(lastDays(7, timeZone), lead, REFRESH_MS);
+  if (!lead)
+    return (
+      <Result
+        status="403"
+        title={t("analytics.wallboardLeadsOnly")}
+        extra={<Link to="/analytics">{t("analytics.exitWallboard")}</Link>}
+        data-testid="wallboard-leads-only"
+      />
+    );
   const k = today.data?.totals;
   const big = (key: string, title: string, value: string | number, warn = false) => (
     <Col xs={12} md={8} lg={4} key={key}>
