@@ -14,9 +14,9 @@ export const MIN_COVERAGE = 0.12;
 export const MIN_SHARE_OF_BEST = 0.4;
 /**
  * Among a handful of articles every word looks common (the one article about 退款 has 退款): rarity is
- * judged as if there were at least this many, so a small knowledge base is weighed nearly evenly.
+ * judged as if there were at least this many, so a small knowledge base is weighed more evenly.
  */
-const MIN_COLLECTION = 100;
+const MIN_COLLECTION = 20;
 
 /** A boolean per word group: does the article's search document have the group (a word or any of its synonyms)? */
 export const groupMatches = (groups: string[][]): RawBuilder<boolean[]> =>
