@@ -88,7 +88,18 @@ const samples: TicketEvent[] = [
   event("automation_fired", { actorType: "system", actorId: null, actorName: null, data: { name: "48 小时提醒" } }),
   event("trigger_limit_reached", { actorType: "system", actorId: null, actorName: null }),
   event("email_sent", { actorType: "system", actorId: null, actorName: null, data: { to: "a@b.cn", subject: "您的工单已处理" } }),
-  event("csat_received", { actorType: "customer", actorId: CUSTOMER, actorName: "王小明", data: { rating: 4 } }),
+  event("csat_received", {
+    actorType: "customer",
+    actorId: CUSTOMER,
+    actorName: "王小明",
+    data: { rating: 4, comment: null, via: "link" },
+  }),
+  event("csat_received", {
+    actorType: "customer",
+    actorId: CUSTOMER,
+    actorName: "王小明",
+    data: { rating: 2, comment: "太慢", via: "portal" },
+  }),
   event("resolution_sent", { actorType: "system", actorId: null, actorName: null }),
   event("visit_created", { data: { visitId: 1, reason: "VIP 客户回访" } }),
   event("visit_completed", {}),
@@ -176,6 +187,11 @@ describe("ticket history texts", () => {
     expect(eventText(t, moved, names, fieldLabel)).toBe("李娜 将部门从「售后服务」改为「财务」");
     const gone = samples.find((e) => e.after === GONE_STAFF) as TicketEvent;
     expect(eventText(t, gone, names, fieldLabel)).toBe("李娜 将工单分派给 （已删除的员工）（自动分配）");
+    const rated = samples.filter((e) => e.type === "csat_received");
+    expect(rated.map((e) => eventText(t, e, names, fieldLabel))).toEqual([
+      "客户评价：4 星（通过评价链接）",
+      "客户评价：2 星（在客户门户），留言：太慢",
+    ]);
     const urge = samples.find((e) => e.type === "urged") as TicketEvent;
     expect(eventText(t, urge, names, fieldLabel)).toBe("王小明 催办了工单（第 2 次），留言：很急");
   });

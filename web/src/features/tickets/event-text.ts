@@ -10,7 +10,10 @@ type EventData = {
   rating?: number;
   reason?: string;
   note?: string;
-  via?: { kind: string; name: string };
+  /** The rule that made a change — or, on a rating, where the customer answered (link, portal, widget). */
+  via?: { kind: string; name: string } | string;
+  /** A rating's comment. */
+  comment?: string | null;
   direction?: string;
   number?: string | number;
   seconds?: number | null;
@@ -103,7 +106,9 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
       ? t("event.withReason", { reason: reasonText(t, e.type, data.reason) })
       : e.type === "urged" && data.note
         ? t("event.withNote", { note: data.note })
-        : "";
+        : e.type === "csat_received"
+          ? `${typeof data.via === "string" ? t(`event.csatVia.${data.via}`, { defaultValue: "" }) : ""}${data.comment ? t("event.withNote", { note: data.comment }) : ""}`
+          : "";
   const imported =
     e.type === "created" && data.imported
       ? t(data.imported.number ? "event.importedFromNumber" : "event.importedFrom", {
@@ -112,7 +117,8 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
         })
       : "";
   // A change a rule made says which rule.
-  return `${text}${why}${imported}${data.via ? t(`via.${data.via.kind}`, { name: data.via.name }) : ""}`;
+  const rule = data.via && typeof data.via === "object" ? t(`via.${data.via.kind}`, { name: data.via.name }) : "";
+  return `${text}${why}${imported}${rule}`;
 }
 
 /** Why a process step went elsewhere than designed, recorded as a code by the server (step-holders.ts); other reasons are people's words. */
