@@ -136,6 +136,12 @@ const samples: TicketEvent[] = [
     actorName: null,
     data: { name: "财务复核", departmentId: DEPARTMENT, reason: "owner_missing" },
   }),
+  event("process_step_started", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "质检会签", departmentId: DEPARTMENT, assigneeId: null, role: "supervisor" },
+  }),
   event("process_step_completed", { data: { name: "售后审核" } }),
   event("process_step_approved", { data: { name: "退款审批", level: 1 } }),
   event("process_step_rejected", { data: { name: "退款审批", reason: "金额不符" } }),
@@ -192,6 +198,9 @@ describe("ticket history texts", () => {
       "客户评价：4 星（通过评价链接）",
       "客户评价：2 星（在客户门户），留言：太慢",
     ]);
+    // A countersigned approval starts once for each role: the history says whose it is.
+    const countersign = samples.find((e) => e.type === "process_step_started" && (e.data as { role?: string })?.role) as TicketEvent;
+    expect(eventText(t, countersign, names, fieldLabel)).toBe("「质检会签」开始，由 售后服务的主管 处理");
     const urge = samples.find((e) => e.type === "urged") as TicketEvent;
     expect(eventText(t, urge, names, fieldLabel)).toBe("王小明 催办了工单（第 2 次），留言：很急");
   });

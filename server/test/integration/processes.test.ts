@@ -217,6 +217,11 @@ describe("processes (跨部门流程)", () => {
     await bossClient.post(`/api/v1/tasks/${mine?.id}/complete`, { decision: "approve" });
     let [instance] = (await admin.get(`/api/v1/tickets/${ticket.id}/processes`)).json().items;
     expect(instance.status).toBe("running"); // the admin has not signed yet
+    // The history names whose signature each of the two starts waits for.
+    const started = (await admin.get(`/api/v1/tickets/${ticket.id}/events`))
+      .json()
+      .items.filter((e: { type: string; data: { name: string } }) => e.type === "process_step_started" && e.data.name === "质检会签");
+    expect(started.map((e: { data: { role?: string } }) => e.data.role).sort()).toEqual(["admin", "supervisor"]);
     const adminTask = instance.tasks.find((x: { status: string; role: string }) => x.status === "active" && x.role === "admin");
     await admin.post(`/api/v1/tasks/${adminTask.id}/complete`, { decision: "approve" });
     [instance] = (await admin.get(`/api/v1/tickets/${ticket.id}/processes`)).json().items;

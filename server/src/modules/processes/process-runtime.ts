@@ -147,6 +147,8 @@ async function insertTasks(ctx: AppContext, trx: Transaction<DB>, run: Running, 
           taskId: task.id,
           assigneeId: holder.assigneeId,
           departmentId: holder.departmentId,
+          // A step for a department's supervisors or admins (an approval's countersigners) says so.
+          ...(holder.role ? { role: holder.role } : {}),
           ...(holder.note ? { reason: holder.note } : {}),
         },
       },

@@ -21,6 +21,8 @@ type EventData = {
   fields?: string[];
   assigneeId?: number | null;
   departmentId?: number | null;
+  /** A step for a department's supervisors or admins. */
+  role?: string | null;
   categoryId?: number;
   confidence?: number;
   applied?: boolean;
@@ -91,9 +93,14 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
     holder:
       data.assigneeId != null
         ? named("staff", data.assigneeId)
-        : data.departmentId != null
-          ? named("departments", data.departmentId)
-          : t("process.pool"),
+        : data.role
+          ? t("process.holder.role", {
+              department: data.departmentId != null ? named("departments", data.departmentId) : t("process.holder.anyDepartment"),
+              role: t(`role.${data.role}`),
+            })
+          : data.departmentId != null
+            ? named("departments", data.departmentId)
+            : t("process.pool"),
     duration:
       data.answered === false
         ? t("call.unanswered")
