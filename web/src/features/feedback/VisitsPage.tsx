@@ -61,6 +61,7 @@ export function VisitsPage() {
             loading={visits.isLoading}
             dataSource={visits.data ?? []}
             pagination={false}
+            locale={{ emptyText: t("visits.none") }}
             scroll={{ x: 720 }}
             columns={[
               {
