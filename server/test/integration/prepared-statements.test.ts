@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database";
 import { KEPT_STATEMENTS } from "../../src/db/pglite-statement";
+import { compiledOnce, slot } from "../../src/db/compiled-once";
 import { prepared } from "../../src/db/prepared-statements";
 import { TICKET_COLUMNS } from "../../src/modules/tickets/ticket-columns";
 import { lockTickets } from "../../src/modules/tickets/ticket-routing-state";
@@ -95,6 +96,29 @@ describe("prepared statements", () => {
     const none = () => database.db.deleteFrom("tickets").where("id", "=", -1).executeTakeFirst();
     expect((await none()).numDeletedRows).toBe(0n);
     expect((await none()).numDeletedRows).toBe(0n);
+  });
+
+  it("a statement compiled once answers each run with that run's values, in or out of a transaction", async () => {
+    const ticketsOf = compiledOnce((db) =>
+      db
+        .selectFrom("tickets")
+        .select(["id", "subject"])
+        .where("id", "=", slot<number>("id"))
+        .where("created_at", "<=", slot<Date>("until"))
+        .where("status", "in", ["new", "open"])
+        .modifyEnd(prepared),
+    );
+    const until = new Date(Date.now() + 60_000);
+    const [first, second] = ticketIds as [number, number];
+    expect(await ticketsOf(database.db, { id: first, until })).toEqual([{ id: first, subject: "预备 1" }]);
+    expect(await ticketsOf(database.db, { id: second, until })).toEqual([{ id: second, subject: "预备 2" }]);
+    // A value is the run's own, not the first run's: an earlier time finds nothing.
+    expect(await ticketsOf(database.db, { id: second, until: new Date(0) })).toEqual([]);
+    await database.db.transaction().execute(async (trx) => {
+      await trx.updateTable("tickets").set({ subject: "事务里改的" }).where("id", "=", first).execute();
+      expect(await ticketsOf(trx, { id: first, until })).toEqual([{ id: first, subject: "事务里改的" }]);
+    });
+    await expect(ticketsOf(database.db, { id: first })).rejects.toThrow(/slot "until"/);
   });
 
   it("a transaction starts with its first statement, whether built or raw, and commits or rolls back whole", async () => {

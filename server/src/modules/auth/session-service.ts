@@ -1,3 +1,4 @@
+import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
@@ -6,7 +7,7 @@ import { randomToken, sha256Hex } from "../../platform/auth/secrets";
 import { NotFoundError } from "../../platform/errors";
 import { loadCustomerPrincipal } from "../customers/customer-service";
 import { deviceName } from "./device-name";
-import { loadStaffPrincipal } from "../staff/staff-service";
+import { loadStaffPrincipal, staffPrincipalQuery, toStaffPrincipal } from "../staff/staff-service";
 
 export const SESSION_COOKIE = "loopdesk_session";
 export const TOKEN_PREFIX = "ldk_";
@@ -69,6 +70,31 @@ async function tokenScopes(db: Kysely<DB>, hash: string) {
   return scopes;
 }
 
+// Every signed-in request runs one of these two: compiled once.
+/** The staff member of a valid token, in one round trip (the token's row by a subquery). */
+const staffByToken = compiledOnce((db) =>
+  staffPrincipalQuery(db)
+    .where(
+      "id",
+      "=",
+      db
+        .selectFrom("api_tokens")
+        .select("staff_id")
+        .where("token_hash", "=", slot<string>("hash"))
+        .where("revoked_at", "is", null)
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", slot<Date>("now"))]))
+        .$asScalar(),
+    )
+    .modifyEnd(prepared),
+);
+const sessionById = compiledOnce((db) =>
+  db
+    .selectFrom("sessions")
+    .select(["principal_type", "principal_id", "csrf_token", "needs_two_factor", "expires_at"])
+    .where("id", "=", slot<string>("id"))
+    .modifyEnd(prepared),
+);
+
 /** Resolves the caller from a bearer API token or the session cookie; neither → anonymous. */
 export async function authenticate(
   db: Kysely<DB>,
@@ -78,28 +104,15 @@ export async function authenticate(
   if (bearer) {
     // One round trip: the staff module reads its row by a subquery over the valid token.
     const hash = sha256Hex(bearer);
-    const principal = await loadStaffPrincipal(
-      db,
-      db
-        .selectFrom("api_tokens")
-        .select("staff_id")
-        .where("token_hash", "=", hash)
-        .where("revoked_at", "is", null)
-        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", new Date())]))
-        .$asScalar(),
-    );
+    const [row] = await staffByToken(db, { hash, now: new Date() });
+    const principal = toStaffPrincipal(row);
     if (!principal) return undefined;
     if (dueForTouch(hash)) await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("token_hash", "=", hash).execute();
     return { principal, via: "token", scopes: await tokenScopes(db, hash) };
   }
   if (input.sessionToken) {
     const id = sha256Hex(input.sessionToken);
-    const s = await db
-      .selectFrom("sessions")
-      .select(["principal_type", "principal_id", "csrf_token", "needs_two_factor", "expires_at"])
-      .where("id", "=", id)
-      .modifyEnd(prepared)
-      .executeTakeFirst();
+    const [s] = await sessionById(db, { id });
     if (!s || s.expires_at < new Date()) return undefined;
     const principal = await loadPrincipal(db, s.principal_type, s.principal_id);
     if (principal && dueForTouch(id)) await db.updateTable("sessions").set({ last_seen_at: new Date() }).where("id", "=", id).execute();

@@ -1,3 +1,4 @@
+import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
 import type { createCustomerBody, Customer, listCustomersQuery, updateCustomerBody } from "@loopdesk/contracts/customers";
@@ -100,15 +101,19 @@ export async function setCustomerPasswordHash(db: Executor, id: number, hash: st
   await db.updateTable("customers").set({ password_hash: hash, updated_at: new Date() }).where("id", "=", id).execute();
 }
 
-export async function findCustomerByIdentity(db: Executor, kind: string, value: string) {
-  const row = await db
+// Every new ticket from a customer and every customer sign-in looks one up: compiled once.
+const customerByIdentity = compiledOnce((db) =>
+  db
     .selectFrom("customer_identities")
     .innerJoin("customers", "customers.id", "customer_identities.customer_id")
     .select(["customers.id", "customers.merged_into_id", "customers.organization_id", "customers.password_hash", "customers.tier"])
-    .where("customer_identities.kind", "=", kind)
-    .where("customer_identities.value", "=", normalizeIdentity(kind, value))
-    .modifyEnd(prepared)
-    .executeTakeFirst();
+    .where("customer_identities.kind", "=", slot<string>("kind"))
+    .where("customer_identities.value", "=", slot<string>("value"))
+    .modifyEnd(prepared),
+);
+
+export async function findCustomerByIdentity(db: Executor, kind: string, value: string) {
+  const [row] = await customerByIdentity(db, { kind, value: normalizeIdentity(kind, value) });
   return row;
 }
 

@@ -1,3 +1,4 @@
+import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
 import {
@@ -7,7 +8,7 @@ import {
   staffPreferences,
   type updateStaffBody,
 } from "@loopdesk/contracts/staff";
-import { type Expression, type Kysely, sql } from "kysely";
+import { type InferResult, type Kysely, sql } from "kysely";
 import type { DB, StaffRow } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { hashPassword } from "../../platform/auth/passwords";
@@ -16,15 +17,17 @@ import { existingTeamIds, setStaffTeams, skillNames, teamIdsByStaff } from "../d
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 
-/** The active staff member as a principal; `staffId` may be a subquery (one round trip for auth). */
-export async function loadStaffPrincipal(db: Executor, staffId: number | Expression<number>): Promise<StaffPrincipal | undefined> {
-  const row = await db
+/** A staff member as a signed-in principal: the columns and their departments, in one row. */
+export const staffPrincipalQuery = (db: Kysely<DB>) =>
+  db
     .selectFrom("staff")
     .select(["id", "email", "name", "role", "locale", "active"])
-    .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"))
-    .where("id", "=", staffId)
-    .modifyEnd(prepared)
-    .executeTakeFirst();
+    .select(sql<number[]>`array(select department_id from staff_departments where staff_id = staff.id)`.as("department_ids"));
+
+type StaffPrincipalRow = InferResult<ReturnType<typeof staffPrincipalQuery>>[number];
+
+/** The principal of an active staff member's row (none for a deactivated one). */
+export function toStaffPrincipal(row: StaffPrincipalRow | undefined): StaffPrincipal | undefined {
   if (!row?.active) return undefined;
   return {
     kind: "staff",
@@ -35,6 +38,14 @@ export async function loadStaffPrincipal(db: Executor, staffId: number | Express
     locale: row.locale === "en" ? "en" : "zh-CN",
     departmentIds: row.department_ids ?? [],
   };
+}
+
+// Read at every request of a signed-in staff member: compiled once.
+const staffById = compiledOnce((db) => staffPrincipalQuery(db).where("id", "=", slot<number>("id")).modifyEnd(prepared));
+
+export async function loadStaffPrincipal(db: Executor, staffId: number): Promise<StaffPrincipal | undefined> {
+  const [row] = await staffById(db, { id: staffId });
+  return toStaffPrincipal(row);
 }
 
 /** Display names of staff members, for timelines and lists. */

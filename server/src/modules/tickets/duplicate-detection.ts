@@ -1,3 +1,4 @@
+import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { similarityTo } from "../../platform/text/text-similarity";
@@ -12,19 +13,23 @@ export const DUPLICATE_WINDOW_DAYS = 7;
 export const DUPLICATE_THRESHOLD = 0.3;
 
 /** The customer's open ticket this request most likely repeats, or null. */
-export async function findDuplicateOf(db: Executor, customerId: number, text: string, now = new Date()) {
-  if (text.trim() === "") return null;
-  const candidates = await db
+/** The customer's recent open tickets (every new ticket asks: compiled once). */
+const openTicketsOf = compiledOnce((db) =>
+  db
     .selectFrom("tickets")
     .select(["id", "number", "subject", "description"])
-    .where("customer_id", "=", customerId)
+    .where("customer_id", "=", slot<number>("customerId"))
     .where("status", "in", ["new", "open", "pending", "on_hold"])
-    .where("created_at", ">=", new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000))
+    .where("created_at", ">=", slot<Date>("since"))
     .where("duplicate_of_id", "is", null)
     .orderBy("created_at", "desc")
     .limit(20)
-    .modifyEnd(prepared)
-    .execute();
+    .modifyEnd(prepared),
+);
+
+export async function findDuplicateOf(db: Executor, customerId: number, text: string, now = new Date()) {
+  if (text.trim() === "") return null;
+  const candidates = await openTicketsOf(db, { customerId, since: new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000) });
   let best: { id: number; number: number; score: number } | null = null;
   const similarity = candidates.length ? similarityTo(text) : () => 0;
   for (const c of candidates) {
