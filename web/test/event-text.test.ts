@@ -147,6 +147,7 @@ const samples: TicketEvent[] = [
   event("process_step_rejected", { data: { name: "退款审批", reason: "金额不符" } }),
   event("process_step_returned", { actorType: "system", actorId: null, actorName: null, data: { name: "售后审核", reason: "金额不符" } }),
   event("process_step_reassigned", { data: { name: "财务退款", assigneeId: OTHER_STAFF, reason: "休假" } }),
+  event("process_step_reassigned", { data: { name: "仓库收货", taskId: 9, assigneeId: STAFF } }),
   event("process_step_escalated", {
     actorType: "system",
     actorId: null,
@@ -201,6 +202,9 @@ describe("ticket history texts", () => {
     // A countersigned approval starts once for each role: the history says whose it is.
     const countersign = samples.find((e) => e.type === "process_step_started" && (e.data as { role?: string })?.role) as TicketEvent;
     expect(eventText(t, countersign, names, fieldLabel)).toBe("「质检会签」开始，由 售后服务的主管 处理");
+    // Taking a step from the pool is handing it to oneself: it reads as taking it.
+    const claim = samples.find((e) => e.type === "process_step_reassigned" && e.data?.assigneeId === STAFF) as TicketEvent;
+    expect(eventText(t, claim, names, fieldLabel)).toBe("李娜 领取了「仓库收货」");
     const urge = samples.find((e) => e.type === "urged") as TicketEvent;
     expect(eventText(t, urge, names, fieldLabel)).toBe("王小明 催办了工单（第 2 次），留言：很急");
   });

@@ -72,7 +72,10 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
     : e.field
       ? t(`field.${e.field}`)
       : "";
-  const text = t(`event.${e.type}`, {
+  // Taking a step from the pool is recorded as handing it to oneself: it reads as taking it.
+  const claimed =
+    e.type === "process_step_reassigned" && e.actorType === "staff" && data.assigneeId != null && data.assigneeId === e.actorId;
+  const text = t(claimed ? "event.process_step_claimed" : `event.${e.type}`, {
     actor: e.actorName ?? (e.actorType === "system" ? t("author.system") : t(`author.${e.actorType}`)),
     field,
     before: e.type === "transferred" ? placement(e.before) : value(e.field, e.before),
