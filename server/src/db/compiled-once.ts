@@ -17,13 +17,13 @@ export const slot = <T>(key: string): T => ({ [SLOT]: key }) as unknown as T;
  */
 export function compiledOnce<Row>(build: (db: Kysely<DB>) => Compilable<Row>) {
   let compiled: CompiledQuery<Row> | undefined;
-  const valueOf = (args: Record<string, unknown>, key: string) => {
+  const valueFor = (args: Record<string, unknown>, key: string) => {
     if (!(key in args)) throw new Error(`No value for the statement's slot "${key}".`);
     return args[key];
   };
   return async (db: Kysely<DB>, args: Record<string, unknown>): Promise<Row[]> => {
     compiled ??= build(db).compile();
-    const parameters = compiled.parameters.map((p) => (isSlot(p) ? valueOf(args, p[SLOT]) : p));
+    const parameters = compiled.parameters.map((p) => (isSlot(p) ? valueFor(args, p[SLOT]) : p));
     return (await db.executeQuery<Row>({ ...compiled, parameters })).rows;
   };
 }
