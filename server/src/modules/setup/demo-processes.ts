@@ -172,9 +172,51 @@ export async function seedDemoProcesses(ctx: AppContext, db: Transaction<DB>, r:
         .execute();
     }
   }
+  await claimSomeOpenSteps(db, r, doers, now);
   // History, not news: what the engine queued while replaying the past (mail, webhooks, bells) is dropped.
   await db.deleteFrom("jobs").where("id", ">", firstJob).execute();
   await db.deleteFrom("notifications").execute();
+}
+
+/**
+ * Someone of the pool took every other open step a while after it started (the rest still wait to
+ * be taken), so the warehouse, finance and field agents find work under 待我处理, as a team would.
+ */
+async function claimSomeOpenSteps(db: Transaction<DB>, r: Rng, doers: Doers, now: Date) {
+  const open = await db
+    .selectFrom("process_tasks")
+    .select(["id", "ticket_id", "name", "department_id", "started_at", "version"])
+    .where("status", "=", "active")
+    .where("kind", "=", "task")
+    .where("assignee_id", "is", null)
+    .where("role", "is", null)
+    .where("department_id", "is not", null)
+    .orderBy("id")
+    .execute();
+  for (const [i, t] of open.entries()) {
+    const who = i % 2 === 0 ? doerOf(r, doers, { assignee_id: null, department_id: t.department_id, role: null }) : null;
+    if (who === null) continue;
+    const at = new Date(Math.min(now.getTime() - 60_000, t.started_at.getTime() + r.between(10, 90) * 60_000));
+    await db
+      .updateTable("process_tasks")
+      .set({ assignee_id: who, claimed_at: at, version: t.version + 1 })
+      .where("id", "=", t.id)
+      .execute();
+    await db
+      .insertInto("ticket_events")
+      .values({
+        ticket_id: t.ticket_id,
+        type: "process_step_reassigned",
+        actor_type: "staff",
+        actor_id: who,
+        field: null,
+        before: null,
+        after: null,
+        data: JSON.stringify({ name: t.name, taskId: t.id, assigneeId: who }),
+        created_at: at,
+      })
+      .execute();
+  }
 }
 
 /** Finishes up to `count` tasks of the instance in order; `reject` sends the first approval back once. */
