@@ -249,7 +249,9 @@ describe("retention rules", () => {
     const rule = await admin.post("/api/v1/retention-rules", { categoryId: catA.id, months: 12 });
     expect(rule.statusCode).toBe(201);
     expect(rule.json()).toMatchObject({ months: 12, active: true, due: 1, category: { id: catA.id } });
-    expect((await admin.post("/api/v1/retention-rules", { categoryId: catA.id, months: 6 })).statusCode).toBe(409);
+    const again = await admin.post("/api/v1/retention-rules", { categoryId: catA.id, months: 6 });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe("retention_rule_exists");
     expect((await agent.get("/api/v1/retention-rules")).statusCode).toBe(403);
 
     const { purged } = await applyRetention(t.ctx);

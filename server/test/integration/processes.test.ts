@@ -80,10 +80,10 @@ describe("processes (跨部门流程)", () => {
     expect((await agent.get(`/api/v1/tasks/${review?.id}`)).json().status).toBe("active");
     const ok = await agent.post(`/api/v1/tasks/${review?.id}/complete`, { values: { return_reason: "quality", refund_amount: 6800 } });
     expect(ok.statusCode).toBe(200);
-    // Twice (another tab): one success, one 409.
-    expect(
-      (await agent.post(`/api/v1/tasks/${review?.id}/complete`, { values: { return_reason: "quality", refund_amount: 6800 } })).statusCode,
-    ).toBe(409);
+    // Twice (another tab): one success, one 409 that says why.
+    const again = await agent.post(`/api/v1/tasks/${review?.id}/complete`, { values: { return_reason: "quality", refund_amount: 6800 } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe("step_finished");
 
     // 仓库收货: the warehouse reads the ticket while it holds the step; a conditional field is required when shown.
     const receive = await taskOn(people.warehouse, ticket.id);
@@ -325,6 +325,11 @@ describe("processes (跨部门流程)", () => {
     const colleague = await t.factory.staff({ departmentIds: [depts.aftersales] });
     const other = await t.signIn(colleague.email, PASSWORD);
     expect((await other.post(`/api/v1/tasks/${task?.id}/claim`, {})).statusCode).toBe(403);
+    // The department's supervisor sees the step, and is told a colleague has it.
+    const boss = await t.factory.staff({ departmentIds: [depts.aftersales], role: "supervisor" });
+    const taken = await (await t.signIn(boss.email, PASSWORD)).post(`/api/v1/tasks/${task?.id}/claim`, {});
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.code).toBe("step_taken");
   });
 
   it("starts by its rule on a new ticket; a new version leaves running instances on theirs until an admin moves them", async () => {

@@ -66,7 +66,8 @@ async function checkCategory(db: Executor, categoryId: number | null | undefined
 }
 
 const duplicate = (err: unknown) => {
-  if ((err as { code?: string }).code === "23505") throw new AppError(409, "conflict", "There is already a rule for this category.");
+  if ((err as { code?: string }).code === "23505")
+    throw new AppError(409, "retention_rule_exists", "There is already a rule for this category: change its months instead.");
   throw err;
 };
 

@@ -14,7 +14,7 @@ import { activateLevel, advance, evaluatorFor, flushEvents, loadRunning, logEven
 import { lockTaskWithTicket, presentTask, presentTasks, type TaskRow } from "./process-tasks";
 
 export const TaskFinishedError = (status: string) =>
-  new AppError(409, "conflict", "This step has already been finished (perhaps by someone else, or in another tab).", { status });
+  new AppError(409, "step_finished", "This step has already been finished (perhaps by someone else, or in another tab).", { status });
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 
@@ -178,7 +178,8 @@ export async function reassignTask(
 ) {
   const { task } = await lockTaskWithTicket(ctx.db, trx, staff, id);
   if (task.status !== "active") throw TaskFinishedError(task.status);
-  if (input.claim && task.assignee_id !== null && task.assignee_id !== staff.id) throw ConflictError("Someone else has taken this step.");
+  if (input.claim && task.assignee_id !== null && task.assignee_id !== staff.id)
+    throw new AppError(409, "step_taken", "Someone else has taken this step.");
   if (!input.claim && staff.role === "agent" && task.assignee_id !== staff.id)
     throw ForbiddenError("Only its holder or a supervisor hands a step on.");
   if (input.assigneeId !== null && !(await staffExists(trx, input.assigneeId)))
