@@ -24,7 +24,8 @@ function PageError() {
 
 /**
  * A page that throws while rendering shows a message with a reload button instead of a blank window
- * (React unmounts everything on an uncaught error). Going to another address (`resetKey`) tries again.
+ * (React unmounts everything on an uncaught error; it still logs the error to the console itself).
+ * Going to another address (`resetKey`) tries again.
  */
 export class PageErrorBoundary extends Component<{ resetKey: string; children: ReactNode }, { failed: boolean }> {
   state = { failed: false };
@@ -35,10 +36,6 @@ export class PageErrorBoundary extends Component<{ resetKey: string; children: R
 
   static getDerivedStateFromError() {
     return { failed: true };
-  }
-
-  componentDidCatch(error: unknown) {
-    console.error(error);
   }
 
   render() {
