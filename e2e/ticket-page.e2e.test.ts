@@ -99,6 +99,38 @@ describe("ticket page", () => {
     await page.close();
   });
 
+  it("a canned reply written for colleagues goes into an internal note, and the holder is not offered to urge her own ticket", async () => {
+    const note = await api("/api/v1/canned-replies", {
+      method: "POST",
+      body: JSON.stringify({ title: "升级给主管", body: "客户情绪激动，请主管跟进。", shared: true, actions: { internal: true } }),
+    });
+    expect(note.status).toBe(201);
+    const me = (await (await api("/api/v1/me")).json()) as { user: { id: number } };
+    const res = await api("/api/v1/tickets", {
+      method: "POST",
+      body: JSON.stringify({
+        subject: "投诉配送员",
+        description: "态度很差",
+        customer: { email: "caller@example.cn" },
+        assigneeId: me.user.id,
+      }),
+    });
+    const ticket = (await res.json()) as { id: number };
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await page.getByTestId("ticket-title").waitFor();
+    expect(await page.getByTestId("urge").count()).toBe(0);
+    await page.getByLabel("插入快捷回复", { exact: true }).click();
+    await page.getByTitle("升级给主管").click();
+    await expect.poll(() => page.getByLabel("内容").inputValue()).toBe("客户情绪激动，请主管跟进。");
+    // The composer now adds a note (yellow, 添加备注), not a reply the customer would read.
+    await page.getByRole("button", { name: "添加备注" }).click();
+    await page.getByTestId("internal-note").waitFor();
+    expect(await page.getByTestId("public-reply").count()).toBe(0);
+    await page.close();
+  });
+
   it("a new ticket appears in an open list without reloading (realtime)", async () => {
     const page = await browser.newPage();
     // The list is "open" once its live connection is: the new ticket is created after that.

@@ -22,6 +22,7 @@ export const errorCodes = [
   "ticket_closed",
   "invalid_code",
   "already_urged",
+  "own_ticket",
   "reply_required",
   "already_rated",
   "mail_unavailable",

@@ -43,6 +43,10 @@ describe("one-click urge (催办)", () => {
     expect(again.statusCode).toBe(429);
     expect(again.json().error.code).toBe("already_urged");
     expect(Number(again.headers["retry-after"])).toBeGreaterThan(25 * 60);
+    // The holder herself cannot: it would only notify her.
+    const own = await assignee.post(`/api/v1/tickets/${ticket.id}/urge`, {});
+    expect(own.statusCode).toBe(409);
+    expect(own.json().error.code).toBe("own_ticket");
     // Another person may urge too.
     expect((await supervisor.post(`/api/v1/tickets/${ticket.id}/urge`, {})).json()).toEqual({ urgeCount: 2 });
     expect((await admin.get(`/api/v1/tickets/${ticket.id}`)).json().urgeCount).toBe(2);

@@ -26,6 +26,8 @@ export async function urgeTicket(ctx: AppContext, principal: Principal, ticketId
   return ctx.db.transaction().execute(async (trx) => {
     const ticket = await loadVisibleTicket(trx, principal, ticketId, { forUpdate: true });
     if (ticket.status === "solved" || ticket.status === "closed") throw ConflictError("A solved or closed ticket cannot be urged.");
+    if (principal.kind === "staff" && ticket.assignee_id === principal.id)
+      throw new AppError(409, "own_ticket", "You hold this ticket: an urge would only notify yourself.");
     const actor = actorOf(principal);
     const now = new Date();
     const last = await trx

@@ -10,8 +10,11 @@ import { useSession } from "../auth/session";
 export const useCannedReplies = (enabled = true) =>
   useQuery({ queryKey: ["canned-replies"], enabled, queryFn: async () => (await api<{ items: CannedReply[] }>("/canned-replies")).items });
 
-/** Picks a canned reply by title or text and hands its filled-in text to the composer. */
-export function CannedReplyPicker({ ticket, onInsert }: { ticket: Ticket; onInsert: (text: string) => void }) {
+/**
+ * Picks a canned reply by title or text and hands its filled-in text to the composer, saying
+ * whether it is meant for colleagues (a macro that adds an internal note).
+ */
+export function CannedReplyPicker({ ticket, onInsert }: { ticket: Ticket; onInsert: (text: string, internal: boolean) => void }) {
   const { t } = useTranslation();
   const { user } = useSession();
   const replies = useCannedReplies();
@@ -35,6 +38,7 @@ export function CannedReplyPicker({ ticket, onInsert }: { ticket: Ticket; onInse
             "ticket.subject": ticket.subject,
             "agent.name": user?.name,
           }),
+          reply.actions.internal === true,
         );
       }}
       options={(replies.data ?? []).map((r) => ({ value: r.id, label: r.title, search: `${r.title} ${r.body}` }))}

@@ -115,7 +115,19 @@ export function ReplyComposer({ ticket, onTyping, isStaff }: { ticket: Ticket; o
       />
       <Space style={{ marginTop: 8 }} wrap>
         <AttachButton attachments={attachments} />
-        {isStaff && <CannedReplyPicker ticket={ticket} onInsert={insert} />}
+        {isStaff && (
+          <CannedReplyPicker
+            ticket={ticket}
+            onInsert={(text, internal) => {
+              // Text written for colleagues never lands in a reply to the customer.
+              if (internal && visibility === "public") {
+                setVisibility("internal");
+                void message.info(t("canned.switchedToNote"));
+              }
+              insert(text);
+            }}
+          />
+        )}
         {isStaff && !notesOnly && <MacroPicker ticketId={ticket.id} />}
         {isStaff && !notesOnly && (
           <Select

@@ -90,7 +90,8 @@ export function TicketPage() {
                   {t("template.incomplete")}
                 </Tag>
               )}
-              {isStaff && (
+              {/* A nudge to whoever holds the ticket: not for the holder herself. */}
+              {isStaff && ticket.data.assigneeId !== user?.id && (
                 <StaffUrgeButton ticketId={ticket.data.id} disabled={ticket.data.status === "solved" || ticket.data.status === "closed"} />
               )}
             </Space>
