@@ -290,7 +290,7 @@ export const instanceStep = z.object({
   name: z.string(),
   type: z.enum(nodeTypes),
   stage: z.string(),
-  state: z.enum(["waiting", "active", "done", "rejected", "skipped"]),
+  state: z.enum(["waiting", "active", "done", "rejected", "skipped", "cancelled"]),
   holders: z.array(z.object({ taskId: z.number(), assigneeId: z.number().nullable(), departmentId: z.number().nullable() })),
   since: isoDate.nullable(),
   finishedAt: isoDate.nullable(),

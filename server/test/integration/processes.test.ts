@@ -279,6 +279,28 @@ describe("processes (跨部门流程)", () => {
     expect((await taskOn(people.finance, ticket.id))?.name).toBe("财务退款");
   });
 
+  it("a supervisor cancels a running process with a reason: the step it stood at reads cancelled, its task leaves the lists", async () => {
+    const def = await publishTemplate("parallel_refund");
+    const { ticket } = await newTicket();
+    const started = await people.aftersales.post(`/api/v1/tickets/${ticket.id}/processes`, { processKey: def.key });
+    const instanceId = started.json().id as number;
+    expect((await taskOn(people.aftersales, ticket.id))?.name).toBeTruthy();
+    // Agents cannot; a reason is needed.
+    expect((await people.aftersales.post(`/api/v1/process-instances/${instanceId}/cancel`, { reason: "客户撤回" })).statusCode).toBe(403);
+    expect((await admin.post(`/api/v1/process-instances/${instanceId}/cancel`, { reason: " " })).statusCode).toBe(400);
+    expect((await admin.post(`/api/v1/process-instances/${instanceId}/cancel`, { reason: "客户撤回退货申请" })).statusCode).toBe(204);
+
+    const [run] = (await admin.get(`/api/v1/tickets/${ticket.id}/processes`)).json().items;
+    expect(run.status).toBe("cancelled");
+    const states = Object.fromEntries(run.steps.map((s: { name: string; state: string }) => [s.name, s.state]));
+    expect(Object.values(states)).not.toContain("active");
+    expect(states).toMatchObject({ 售后确认: "cancelled", 仓库收货: "waiting", 财务退款: "waiting" });
+    expect(await taskOn(people.aftersales, ticket.id)).toBeUndefined();
+    const events = (await admin.get(`/api/v1/tickets/${ticket.id}/events`)).json().items;
+    expect(events.at(-1)).toMatchObject({ type: "process_cancelled", data: expect.objectContaining({ reason: "客户撤回退货申请" }) });
+    expect((await admin.post(`/api/v1/process-instances/${instanceId}/cancel`, { reason: "再取消" })).statusCode).toBe(409);
+  });
+
   it("refuses to publish an invalid graph with each problem on its node; a missing owner sends the task to supervisors", async () => {
     const graph = {
       nodes: [

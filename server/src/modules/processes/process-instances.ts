@@ -47,20 +47,23 @@ export async function ticketProcesses(db: Executor, ticketId: number): Promise<P
       const active = nodeTasks.filter((t) => t.status === "active");
       const last = nodeTasks.at(-1);
       const child = children.filter((c) => c.parent_node_id === id).at(-1);
+      // A cancelled run keeps its last positions in its state; the step it stopped at says so.
       const state =
-        r.state.active.includes(id) || active.length
-          ? ("active" as const)
-          : node?.type === "start"
-            ? ("done" as const)
-            : node?.type === "end"
-              ? r.status === "completed"
-                ? ("done" as const)
-                : ("waiting" as const)
-              : last?.status === "rejected"
-                ? ("rejected" as const)
-                : (last && last.status !== "cancelled") || child?.status === "completed"
+        r.status === "cancelled" && last?.status === "cancelled"
+          ? ("cancelled" as const)
+          : (r.status === "running" && r.state.active.includes(id)) || active.length
+            ? ("active" as const)
+            : node?.type === "start"
+              ? ("done" as const)
+              : node?.type === "end"
+                ? r.status === "completed"
                   ? ("done" as const)
-                  : ("waiting" as const);
+                  : ("waiting" as const)
+                : last?.status === "rejected"
+                  ? ("rejected" as const)
+                  : (last && last.status !== "cancelled") || child?.status === "completed"
+                    ? ("done" as const)
+                    : ("waiting" as const);
       return {
         nodeId: id,
         name: node?.name || id,

@@ -18,6 +18,7 @@ const STEP_COLOR: Record<string, string> = {
   rejected: "error",
   waiting: "default",
   skipped: "default",
+  cancelled: "default",
 };
 
 /**

@@ -7,7 +7,7 @@ export type FlowNodeData = {
   label: string;
   kind: NodeType;
   sub?: string;
-  state?: "waiting" | "active" | "done" | "rejected" | "skipped";
+  state?: "waiting" | "active" | "done" | "rejected" | "skipped" | "cancelled";
   problem?: boolean;
 };
 
@@ -17,6 +17,7 @@ const COLORS: Record<string, { border: string; background: string }> = {
   rejected: { border: "#cf222e", background: "#fdecec" },
   waiting: { border: "#bbb", background: "#fff" },
   skipped: { border: "#ddd", background: "#fafafa" },
+  cancelled: { border: "#999", background: "#f0f0f0" },
 };
 
 const ROUND = new Set(["start", "end"]);
