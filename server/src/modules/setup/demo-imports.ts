@@ -51,6 +51,7 @@ export async function seedDemoImports(ctx: AppContext, db: Transaction<DB>, r: R
   const rows: string[][] = [];
   for (let i = 0; i < 58; i++) {
     const category = r.weighted(talk.categories, (c) => c.weight);
+    const request = r.pick(category.cases);
     const created = new Date(start + Math.floor(r.next() * 88 * DAY) + Math.floor(r.next() * 9) * 3_600_000);
     const state = r.pick(STATES);
     const done = new Date(created.getTime() + Math.round(r.around(20, 0.8) * 3_600_000));
@@ -58,8 +59,8 @@ export async function seedDemoImports(ctx: AppContext, db: Transaction<DB>, r: R
     const n = 100 + i;
     rows.push([
       `TZ-2025-${String(n).padStart(4, "0")}`,
-      r.pick(category.subjects),
-      r.pick(category.details),
+      request.subject,
+      request.detail,
       state,
       r.pick(URGENCY),
       category.name,
@@ -69,7 +70,7 @@ export async function seedDemoImports(ctx: AppContext, db: Transaction<DB>, r: R
       `1390000${String(n).padStart(4, "0")}`,
       local(created),
       local(done),
-      r.pick(category.replies),
+      request.solve,
     ]);
   }
   rows[17][10] = "去年十月"; // typed by hand, no date

@@ -55,9 +55,8 @@ export function planTicket(
   if (missing.length) story.systemEvent("info_missing", created, { data: json({ fields: missing }) });
   story.routeOnCreation(customer.tier === "vip" ? world.vipTeamId : (world.departmentTeam.get(cat.departmentId) ?? null));
 
-  // Each answer of a conversation is a different sentence.
-  const unused = [...category.replies];
-  const reply = () => (unused.length > 1 ? (unused.splice(Math.floor(r.next() * unused.length), 1)[0] as string) : (unused[0] ?? ""));
+  // The request and its answers: the first one asks or acknowledges, the last one solves.
+  const request = r.pick(category.cases);
 
   // How this ticket goes: most get answered within the hour of someone being at work; a tail waits long.
   const slow = r.chance(0.14);
@@ -86,27 +85,27 @@ export function planTicket(
     }
   }
 
-  if (fcr) story.staffReply(reply(), "solved", firstDelay);
+  if (fcr) story.staffReply(request.solve, "solved", firstDelay);
   else {
-    story.staffReply(reply(), r.chance(0.4) ? "pending" : "open", firstDelay);
+    story.staffReply(request.ask, r.chance(0.4) ? "pending" : "open", firstDelay);
     if (transfers) story.transfer(world.departments.get(handOff.to) as number, () => r.pick(handOff.reasons));
     if (r.chance(0.55)) story.customerReply(r.pick(talk.customerFollowUps), r.around(240, 1));
     if (slow && r.chance(0.5)) story.urge(r.around(180, 0.6), () => r.pick(["请尽快处理", "已经等了很久了", null]));
-    if (r.chance(0.3)) story.staffReply(reply(), null, r.around(90, 0.8));
+    if (r.chance(0.3)) story.staffReply(r.pick(talk.progressReplies), null, r.around(90, 0.8));
     if (category.name === "设备报修" && r.chance(0.3)) story.hold(r.between(5, 30));
-    story.staffReply(reply(), "solved", slow ? r.around(4000, 0.4) : r.around(480, 0.9));
+    story.staffReply(request.solve, "solved", slow ? r.around(4000, 0.4) : r.around(480, 0.9));
   }
   if (reopens && story.solvedAt !== null) {
     const back = story.customerReply("问题又出现了，麻烦再看一下。", r.around(900, 0.8));
-    if (back) story.staffReply(reply(), "solved", r.around(240, 0.8));
+    if (back) story.staffReply(talk.reopenReply, "solved", r.around(240, 0.8));
   }
   const csat = rates ? rate(r, story, { fcr, slow }) : null;
   story.autoClose();
   story.recordLoad();
   return story.toPlanned(
     {
-      subject: r.pick(category.subjects),
-      description: r.pick(category.details),
+      subject: request.subject,
+      description: request.detail,
       priority,
       category_id: cat.id,
       tags: customer.tier === "vip" ? ["VIP"] : r.chance(0.08) ? ["重复问题"] : [],
@@ -158,10 +157,11 @@ export function planWaitingTicket(r: Rng, world: DemoWorld, customers: DemoCusto
   });
   story.routeOnCreation(world.departmentTeam.get(cat.departmentId) ?? null);
   story.recordLoad();
+  const request = r.pick(category.cases);
   return story.toPlanned(
     {
-      subject: r.pick(category.subjects),
-      description: r.pick(category.details),
+      subject: request.subject,
+      description: request.detail,
       priority: "normal",
       category_id: cat.id,
       tags: [],

@@ -251,12 +251,13 @@ export class TicketStory {
     const toTeam = world.departmentTeam.get(toDept) ?? null;
     const at = this.later(r.between(5, 90));
     const next = toTeam !== null ? routeIn(world, r, toTeam, at) : null;
-    if (!this.inPast(at) || !next) return;
+    // A hand-off goes to the department it names: not to another one's team by a fallback.
+    if (!this.inPast(at) || !next || world.teams.get(next.teamId)?.departmentId !== toDept) return;
     this.t = at;
     const from = { departmentId: this.departmentId, teamId: this.teamId, assigneeId: this.assignee };
     const by = this.assignee;
     this.participants.add(by);
-    this.departmentId = world.teams.get(next.teamId)?.departmentId ?? toDept;
+    this.departmentId = toDept;
     this.teamId = next.teamId;
     this.transferCount++;
     const text = reason();

@@ -50,6 +50,7 @@ export async function seedDemoZendesk(ctx: AppContext, db: Transaction<DB>, r: R
   const tickets: ForeignTicket[] = [];
   for (let i = 0; i < 24; i++) {
     const category = r.weighted(talk.categories, (c) => c.weight);
+    const request = r.pick(category.cases);
     const requester = r.pick(customers);
     const agent = r.chance(0.2) ? agents[agents.length - 1] : r.pick(agents.slice(0, -1));
     const created = new Date(start + Math.floor(r.next() * 120 * DAY) + Math.floor(r.next() * 9) * HOUR);
@@ -70,7 +71,7 @@ export async function seedDemoZendesk(ctx: AppContext, db: Transaction<DB>, r: R
     tickets.push({
       externalId: String(id),
       number: String(id),
-      subject: r.pick(category.subjects),
+      subject: request.subject,
       status: r.pick(ZD_STATUS),
       priority: r.pick(ZD_PRIORITY),
       channel: r.pick(ZD_CHANNEL),
@@ -84,9 +85,9 @@ export async function seedDemoZendesk(ctx: AppContext, db: Transaction<DB>, r: R
       solvedAt: null,
       closedAt: null,
       comments: [
-        comment(1, requester, created, r.pick(category.details)),
+        comment(1, requester, created, request.detail),
         ...(r.chance(0.4) ? [comment(2, agent, new Date(created.getTime() + HOUR), "已核对订单记录，客户信息无误。", false)] : []),
-        comment(3, agent, replied, r.pick(category.replies)),
+        comment(3, agent, replied, request.solve),
         comment(4, requester, answered, r.pick(["好的，谢谢！", "问题解决了，感谢。", "收到，辛苦了。"])),
       ],
     });
