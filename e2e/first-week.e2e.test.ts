@@ -126,12 +126,19 @@ describe("a team's first week", () => {
 
     // 4. A phone call about an invoice: she logs it for finance; routing sends it there and she keeps it in view.
     await lina.page.goto(`${server.url}/tickets/new`);
-    await lina.page.getByRole("combobox", { name: "客户", exact: true }).fill("chen@first-week.test");
+    // She finds the caller by name: the field shows who she picked, not a number.
+    const caller = lina.page.getByRole("combobox", { name: "客户", exact: true });
+    await caller.fill("陈");
+    await lina.page.locator(".ant-select-item-option").filter({ hasText: "陈小姐" }).click();
+    await expect.poll(() => caller.inputValue()).toBe("陈小姐 · chen@first-week.test");
+    expect(await lina.page.getByLabel("客户姓名（新客户）").count()).toBe(0);
     await lina.page.getByLabel("主题").fill("电话：发票抬头要改");
     await pickOption(lina.page, lina.page.locator(".ant-form-item").filter({ hasText: "工单类型" }).locator(".ant-select"), "发票");
     await lina.page.getByRole("button", { name: /创\s*建/ }).click();
     await lina.page.waitForURL(/\/tickets\/\d+$/);
     await lina.page.getByTestId("ticket-title").waitFor();
+    const phoneTicket = Number(/\/tickets\/(\d+)$/.exec(lina.page.url())?.[1]);
+    expect(((await (await api(`/api/v1/tickets/${phoneTicket}`)).json()) as { customerId: number }).customerId).toBe(ids.customer);
     await expect.poll(() => lina.page.getByTestId("ticket-department").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("财务");
     await lina.page.getByTestId("participant-notice").waitFor();
     await expectCleanPage(lina.page, "agent: her phone ticket, now finance's");

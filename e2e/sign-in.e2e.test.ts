@@ -212,4 +212,27 @@ describe("web app: sign-in and the ticket list", () => {
     expect(await page.getByTestId("sla-card").textContent()).toMatch(/策略：(VIP 客户|紧急工单|标准)/);
     await context.close();
   });
+  it("a phone ticket: 智能分类 suggests the category while the agent types, and taking it asks for that category's fields", async () => {
+    const context = await browser.newContext({ locale: "zh-CN" });
+    const page = await context.newPage();
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { email: "lina@demo.loopdesk.local", password: "loopdesk-demo" },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto(`${server.url}/tickets/new`);
+    await page.getByLabel("主题").fill("客户来电：扫地机器人充不上电");
+    await page.getByLabel("问题描述").fill("扫地机器人清扫后回不了充电座，在原地打转");
+    await expect
+      .poll(() => page.getByTestId("category-guess").textContent(), { timeout: 15_000 })
+      .toMatch(/智能分类建议：设备报修（置信度 \d+%）/);
+    expect(await page.getByLabel("设备型号").count()).toBe(0);
+    await page
+      .getByTestId("category-guess")
+      .getByRole("button", { name: /采\s*用/ })
+      .click();
+    await page.getByLabel("设备型号").waitFor();
+    expect(await page.getByTestId("category-guess").count()).toBe(0);
+    await screenshot(page, "new-ticket-category-guess");
+    await context.close();
+  });
 });

@@ -42,3 +42,14 @@ export const categorySuggestion = z.object({
   createdAt: z.string(),
 });
 export type CategorySuggestion = z.infer<typeof categorySuggestion>;
+
+/** A text the agent is still writing, for the category the classifier would choose (the staff's new-ticket form). */
+export const categoryGuessBody = z.strictObject({
+  subject: z.string().max(300).default(""),
+  description: z.string().max(100_000).default(""),
+});
+/** The classifier's choice for a text: null when classification is off, has no model, or the text is empty. */
+export const categoryGuess = z.object({
+  suggestion: z.object({ categoryId: z.number().int(), confidence: z.number() }).nullable(),
+});
+export type CategoryGuess = z.infer<typeof categoryGuess>;

@@ -119,6 +119,20 @@ describe("smart classification (智能分类)", () => {
     expect((await admin.get("/api/v1/classification")).json().usage).toMatchObject({ corrected: 1 });
   });
 
+  it("answers the category it would choose for a text still being written (the staff's new-ticket form), recording nothing", async () => {
+    const before = (await admin.get("/api/v1/classification")).json().usage;
+    const guess = await agent.post("/api/v1/classification/suggest", { subject: "客户来电：发票抬头开错了", description: "要求重新开票" });
+    expect(guess.statusCode).toBe(200);
+    expect(guess.json().suggestion).toMatchObject({ categoryId: cats.发票?.id });
+    expect(guess.json().suggestion.confidence).toBeGreaterThan(0.5);
+    expect((await agent.post("/api/v1/classification/suggest", { subject: " ", description: "" })).json()).toEqual({ suggestion: null });
+    expect((await agent.post("/api/v1/classification/suggest", { subject: "x".repeat(301) })).statusCode).toBe(400);
+    const customer = await t.factory.customer();
+    const portal = await t.signIn(customer.email, PASSWORD, "customer");
+    expect((await portal.post("/api/v1/classification/suggest", { subject: "发票抬头开错了" })).statusCode).toBe(403);
+    expect((await admin.get("/api/v1/classification")).json().usage).toEqual(before);
+  });
+
   it("relearns on schedule when the model is older than the retraining period, without holding the job's transaction", async () => {
     const before = (await admin.get("/api/v1/classification")).json().model.id;
     await t.ctx.db
@@ -163,6 +177,7 @@ describe("smart classification (智能分类)", () => {
       await admin.post("/api/v1/tickets", { subject: "快递还没到", description: "物流不动", customer: { id: customer.id } })
     ).json();
     expect((await admin.get(`/api/v1/tickets/${off.id}/category-suggestion`)).json().suggestion).toBeNull();
+    expect((await admin.post("/api/v1/classification/suggest", { subject: "快递还没到" })).json()).toEqual({ suggestion: null });
     expect((await admin.patch("/api/v1/classification", { threshold: 2 })).statusCode).toBe(400);
     await admin.patch("/api/v1/classification", { enabled: true });
   });

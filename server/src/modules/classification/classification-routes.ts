@@ -1,11 +1,18 @@
-import { categorySuggestion, classificationSettings, classificationStatus, classifierModel } from "@loopdesk/contracts/classification";
+import {
+  categoryGuess,
+  categoryGuessBody,
+  categorySuggestion,
+  classificationSettings,
+  classificationStatus,
+  classifierModel,
+} from "@loopdesk/contracts/classification";
 import { idParams } from "@loopdesk/contracts/common";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { loadVisibleTicket } from "../tickets/ticket-access";
-import { forgetClassifier } from "./category-suggester";
+import { forgetClassifier, suggestCategory } from "./category-suggester";
 import { classificationStatusOf, presentModel, ticketSuggestion } from "./classification-status";
 import { saveClassificationSettings } from "./classification-settings";
 import { trainClassifier } from "./train-classifier";
@@ -49,6 +56,19 @@ export function registerClassificationRoutes(app: FastifyInstance, ctx: AppConte
       forgetClassifier(ctx.db);
       reply.code(201);
       return presentModel(await ctx.db.selectFrom("classifier_models").selectAll().where("id", "=", model.id).executeTakeFirstOrThrow());
+    },
+  });
+  route(app, {
+    method: "POST",
+    url: "/api/v1/classification/suggest",
+    summary: "The category the classifier would choose for a text still being written (the staff's new-ticket form), with its confidence",
+    tags,
+    access: "staff",
+    body: categoryGuessBody,
+    responses: { 200: categoryGuess },
+    handler: async ({ body }) => {
+      const guess = await suggestCategory(ctx.db, body.subject, body.description);
+      return { suggestion: guess ? { categoryId: guess.categoryId, confidence: guess.confidence } : null };
     },
   });
   route(app, {

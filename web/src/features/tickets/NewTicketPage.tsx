@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { api } from "../../api/client";
 import { AppHeader } from "../../app/AppHeader";
+import { CategoryGuess } from "../classification/CategoryGuess";
 import { NewTicketFormEnd, useNewTicketForm } from "./new-ticket-form";
 import { priorities } from "./ticket-labels";
 
@@ -30,16 +31,21 @@ export function NewTicketPage() {
   const navigate = useNavigate();
   const [form] = Form.useForm<Values>();
   const [search, setSearch] = useState("");
+  // An existing customer picked from the search: the field shows their name, not their id.
+  const [chosen, setChosen] = useState<Customer | null>(null);
   const state = useNewTicketForm(form);
+  const subject = (Form.useWatch("subject", form) as string | undefined) ?? "";
+  const description = (Form.useWatch("description", form) as string | undefined) ?? "";
+  const categoryId = Form.useWatch("categoryId", form) as number | undefined;
   const customers = useQuery({
     queryKey: ["customers", search],
     enabled: search.trim().length >= 1,
     queryFn: async () => (await api<{ items: Customer[] }>(`/customers?q=${encodeURIComponent(search.trim())}&limit=10`)).items,
   });
 
+  const labelOf = (c: Customer) => `${c.name} · ${c.identities.map((i) => i.value).join(", ")}`;
   const onFinish = async (v: Values) => {
     const contact = (v.customer ?? "").trim();
-    const chosen = customers.data?.find((c) => String(c.id) === contact);
     const customer = chosen
       ? { id: chosen.id }
       : isEmail(contact)
@@ -66,7 +72,7 @@ export function NewTicketPage() {
                 { required: true, message: t("form.required", { field: t("newTicket.customer") }) },
                 {
                   validator: (_r, v: string) =>
-                    !v || isEmail(v.trim()) || isPhone(v.trim()) || customers.data?.some((c) => String(c.id) === v)
+                    !v || chosen || isEmail(v.trim()) || isPhone(v.trim())
                       ? Promise.resolve()
                       : Promise.reject(new Error(t("newTicket.customerInvalid"))),
                 },
@@ -75,15 +81,22 @@ export function NewTicketPage() {
               <AutoComplete
                 aria-label={t("newTicket.customer")}
                 onSearch={setSearch}
-                options={(customers.data ?? []).map((c) => ({
-                  value: String(c.id),
-                  label: `${c.name} · ${c.identities.map((i) => i.value).join(", ")}`,
-                }))}
+                onChange={(v: string) => {
+                  // Picking an option hands over its id: remember the customer and show their name.
+                  const picked = customers.data?.find((c) => String(c.id) === v);
+                  if (picked) {
+                    setChosen(picked);
+                    form.setFieldValue("customer", labelOf(picked));
+                  } else if (chosen && v !== labelOf(chosen)) setChosen(null);
+                }}
+                options={(customers.data ?? []).map((c) => ({ value: String(c.id), label: labelOf(c) }))}
               />
             </Form.Item>
-            <Form.Item name="customerName" label={t("newTicket.customerName")}>
-              <Input />
-            </Form.Item>
+            {!chosen && (
+              <Form.Item name="customerName" label={t("newTicket.customerName")}>
+                <Input />
+              </Form.Item>
+            )}
             <Form.Item
               name="subject"
               label={t("tickets.subject")}
@@ -94,8 +107,21 @@ export function NewTicketPage() {
             <Form.Item name="description" label={t("newTicket.description")}>
               <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} />
             </Form.Item>
-            <Form.Item name="categoryId" label={t("newTicket.category")}>
-              <Select allowClear options={state.categoryOptions} />
+            <Form.Item
+              name="categoryId"
+              label={t("newTicket.category")}
+              extra={
+                categoryId === undefined || categoryId === null ? (
+                  <CategoryGuess
+                    subject={subject}
+                    description={description}
+                    nameOf={(id) => state.categoryOptions.find((o) => o.value === id)?.label}
+                    onTake={(id) => form.setFieldValue("categoryId", id)}
+                  />
+                ) : undefined
+              }
+            >
+              <Select allowClear aria-label={t("newTicket.category")} options={state.categoryOptions} />
             </Form.Item>
             <Form.Item name="priority" label={t("tickets.priority")}>
               <Select options={priorities.map((p) => ({ value: p, label: t(`priority.${p}`) }))} />
