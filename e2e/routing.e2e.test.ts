@@ -105,6 +105,10 @@ describe("routing in the browser", () => {
     await expect.poll(() => board.innerText(), { timeout: 15_000 }).toContain(AGENT.name);
     expect(await admin.getByTestId("waiting").innerText()).toContain("电话报修");
     expect(await admin.getByTestId("recent-decisions").innerText()).toContain("拒绝");
+    // Each decision links its ticket by the number people know, not the database id.
+    const links = await admin.getByTestId("recent-decisions").getByRole("link").allTextContents();
+    expect(links).toContain(`#${ticket.number}`);
+    expect(links.every((l) => /^#\d+$/.test(l))).toBe(true);
     await screenshot(admin, "routing-board");
 
     // Shifts are planned in the console: a Monday 09:00–18:00 shift (today is not then: 不在班).

@@ -247,7 +247,7 @@ export const routingBoard = z.object({
       createdAt: z.string(),
     }),
   ),
-  decisions: z.array(assignmentDecision),
+  decisions: z.array(assignmentDecision.extend({ ticketNumber: z.number() })),
 });
 
 export const routingSettings = z.object({

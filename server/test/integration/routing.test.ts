@@ -360,7 +360,11 @@ describe("routing", () => {
     expect((await plain.patch(`/api/v1/routing/agents/${me.id}`, { capacity: 50 })).statusCode).toBe(403);
     expect((await plain.request("PUT", `/api/v1/routing/category-skills/1`, { skills: [] })).statusCode).toBe(403);
     const sup = await t.signIn((await t.factory.staff({ role: "supervisor" })).email, PASSWORD);
-    expect((await sup.get("/api/v1/routing/board")).statusCode).toBe(200);
+    const board = await sup.get("/api/v1/routing/board");
+    expect(board.statusCode).toBe(200);
+    // Each recent decision carries its ticket's number (what the board shows and people know).
+    const [latest] = board.json().decisions;
+    expect(latest.ticketNumber).toBe((await admin.get(`/api/v1/tickets/${latest.ticketId}`)).json().number);
     expect((await sup.patch(`/api/v1/routing/agents/${me.id}`, { capacity: 5 })).statusCode).toBe(200);
     expect((await sup.patch("/api/v1/routing/settings", { defaultTeamId: null })).statusCode).toBe(403);
   });

@@ -89,7 +89,15 @@ export async function ticketDecisions(db: Executor, ticketId: number) {
   return rows.map(present);
 }
 
+/** The latest decisions across tickets, each with its ticket's number (the board links #13081, not an id). */
 export async function recentDecisions(db: Executor, limit = 50) {
-  const rows = await db.selectFrom("assignment_log").selectAll().orderBy("id", "desc").limit(limit).execute();
-  return rows.map(present);
+  const rows = await db
+    .selectFrom("assignment_log as l")
+    .innerJoin("tickets as t", "t.id", "l.ticket_id")
+    .selectAll("l")
+    .select("t.number as ticket_number")
+    .orderBy("l.id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...present(r), ticketNumber: r.ticket_number }));
 }

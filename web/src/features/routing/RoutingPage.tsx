@@ -20,7 +20,7 @@ type Board = {
     priorityScore: number;
     createdAt: string;
   }[];
-  decisions: AssignmentDecision[];
+  decisions: (AssignmentDecision & { ticketNumber: number })[];
 };
 const presenceBadge = { online: "success", away: "warning", offline: "default" } as const;
 
@@ -89,7 +89,11 @@ function BoardTab() {
   const board = useQuery({ queryKey: ["routing", "board"], refetchInterval: 5_000, queryFn: () => api<Board>("/routing/board") });
   const teams = useNamed("/teams");
   const names = new Map((board.data?.agents ?? []).map((a) => [a.staffId, a.name]));
-  const fmt = new Intl.DateTimeFormat(i18n.language, { timeStyle: "short" });
+  // Today's decisions by their time; older ones (a ticket waiting since yesterday) with their date.
+  const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: "short" });
+  const dateTime = new Intl.DateTimeFormat(i18n.language, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const today = new Date().toDateString();
+  const when = (v: string) => (new Date(v).toDateString() === today ? time : dateTime).format(new Date(v));
   const online = (board.data?.agents ?? []).filter((a) => a.presence === "online").length;
   return (
     <Row gutter={[16, 16]} data-testid="routing-board">
@@ -157,8 +161,12 @@ function BoardTab() {
             data-testid="recent-decisions"
             dataSource={board.data?.decisions ?? []}
             columns={[
-              { title: "", dataIndex: "createdAt", render: (v: string) => fmt.format(new Date(v)) },
-              { title: "#", dataIndex: "ticketId", render: (id: number) => <Link to={`/tickets/${id}`}>{id}</Link> },
+              { title: "", dataIndex: "createdAt", render: when },
+              {
+                title: "#",
+                dataIndex: "ticketNumber",
+                render: (n: number, d) => <Link to={`/tickets/${d.ticketId}`}>#{n}</Link>,
+              },
               { title: "", dataIndex: "outcome", render: (o: string) => t(`routing.outcome.${o}`) },
               {
                 title: t("routing.agent"),
