@@ -45,6 +45,8 @@ export class TicketStory {
   lastStaff: number | null = null;
   reopenCount = 0;
   transferCount = 0;
+  /** When the current assignee got the ticket: their load counts it from then. */
+  assignedFrom = 0;
   urgeCount = 0;
   readonly participants = new Set<number>();
   private readonly customerActor: Actor;
@@ -134,7 +136,7 @@ export class TicketStory {
     let waitedFrom: number | null = null;
     if (target !== null && !routed) {
       const team = world.teams.get(target) as DemoTeamInfo;
-      const next = nextOnShift(world, team.memberIds, created);
+      const next = nextOnShift(world, team.memberIds, created, true);
       if (next && this.inPast(next.at)) {
         waitedFrom = created;
         routed = { staffId: next.staffId, teamId: target, fallback: false };
@@ -147,6 +149,7 @@ export class TicketStory {
     }
     const at = Math.max(this.t, created + Math.round(r.between(0.2, 2) * MIN));
     this.assignee = routed.staffId;
+    this.assignedFrom = at;
     this.teamId = routed.teamId;
     this.round = 1;
     this.systemEvent("field_changed", at, {
@@ -288,6 +291,7 @@ export class TicketStory {
     this.assignee = next.staffId;
     this.round++;
     const assignedAt = at + 1000;
+    this.assignedFrom = assignedAt;
     this.assignedEvent(assignedAt);
     this.decisions.push({
       ...decision,
@@ -327,12 +331,12 @@ export class TicketStory {
       this.setStatus("closed", solved + 4 * DAY, system, { reason: "auto_close" });
   }
 
-  /** What the assignee holds from the latest step on, so later tickets see their load. */
+  /** What the assignee holds from the time they got it, so later tickets see their load. */
   recordLoad() {
     if (this.assignee === null) return;
     const open = this.status !== "solved" && this.status !== "closed";
     const list = this.world.busy.get(this.assignee) ?? [];
-    list.push({ from: this.t, to: open ? Number.POSITIVE_INFINITY : (this.solvedAt ?? this.t) });
+    list.push({ from: this.assignedFrom, to: open ? Number.POSITIVE_INFINITY : (this.solvedAt ?? this.t) });
     this.world.busy.set(this.assignee, list);
   }
 

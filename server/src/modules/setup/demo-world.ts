@@ -99,11 +99,17 @@ const RECENT_MS = 6 * 3_600_000;
 export const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 /** The first moment from `at` when someone of these can work (on shift), looking ahead up to two days. */
-export function nextOnShift(world: DemoWorld, ids: number[], at: number): { staffId: number; at: number } | null {
+export function nextOnShift(
+  world: DemoWorld,
+  ids: number[],
+  at: number,
+  /** Only someone under their capacity then (a queued ticket waits for room, as routing does). */
+  withRoom = false,
+): { staffId: number; at: number } | null {
   for (let t = at; t < at + 2 * DAY; t += 15 * MIN) {
     const on = ids.filter((id) => {
       const a = world.agents.get(id);
-      return a && isOnShift(a.shifts, [], new Date(t), world.timeZone);
+      return a && isOnShift(a.shifts, [], new Date(t), world.timeZone) && (!withRoom || loadAt(world, id, t) < a.capacity);
     });
     if (on.length) return { staffId: on[0] as number, at: t };
   }

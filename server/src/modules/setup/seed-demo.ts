@@ -195,6 +195,9 @@ async function seedCustomers(db: Transaction<DB>, r: ReturnType<typeof rng>, cou
 
 /** The planned tickets with their messages, history (with the SLA's), routing log, ratings, clocks and search documents. */
 async function insertTickets(db: Transaction<DB>, plans: (PlannedTicket & { sla: ReturnType<typeof slaHistory> })[]) {
+  // The routing log is written in the order its decisions were made, as the router writes it (the
+  // board lists the latest first by id).
+  const log: (PlannedTicket["decisions"][number] & { ticket_id: number })[] = [];
   await chunked(plans, 250, async (chunk) => {
     const rows = await db
       .insertInto("tickets")
@@ -209,8 +212,7 @@ async function insertTickets(db: Transaction<DB>, plans: (PlannedTicket & { sla:
     );
     if (messages.length) await db.insertInto("ticket_messages").values(messages).execute();
     await chunked(events, 2000, (part) => db.insertInto("ticket_events").values(part).execute());
-    const decisions = each((p, id) => p.decisions.map((d) => ({ ...d, ticket_id: id })));
-    if (decisions.length) await db.insertInto("assignment_log").values(decisions).execute();
+    log.push(...each((p, id) => p.decisions.map((d) => ({ ...d, ticket_id: id }))));
     const sla = each((p, id) => p.sla.rows.map((s) => ({ ...s, ticket_id: id })));
     if (sla.length) await db.insertInto("ticket_sla").values(sla).execute();
     const ratings = each((p, id) =>
@@ -236,6 +238,8 @@ async function insertTickets(db: Transaction<DB>, plans: (PlannedTicket & { sla:
       select v.id, to_tsvector('simple', v.doc)
       from (select unnest(${ids}::int[]) as id, unnest(${docs}::text[]) as doc) v`.execute(db);
   });
+  log.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+  await chunked(log, 2000, (part) => db.insertInto("assignment_log").values(part).execute());
 }
 
 /** Follow-up visits (回访) for VIP customers' solved tickets: the recent ones still to do, older ones done. */
