@@ -248,4 +248,30 @@ describe("the closed loop in the browser", () => {
     await customer.close();
     await agent.close();
   });
+  it("on a closed request the portal says a new message starts a linked request, and shows its number once sent", async () => {
+    const email = "closed.case@example.cn";
+    const ticket = (await post("/api/v1/tickets", { subject: "发票抬头开错了", description: "请重开", customer: { email } })) as {
+      id: number;
+    };
+    await post(`/api/v1/tickets/${ticket.id}/messages`, { body: "已重开", visibility: "public", status: "solved" });
+    const closed = await api(`/api/v1/tickets/${ticket.id}`, { method: "PATCH", body: JSON.stringify({ status: "closed" }) });
+    expect(closed.status).toBe(200);
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/portal`);
+    await page.getByText("邮箱验证码登录").click();
+    await page.getByLabel("邮箱", { exact: true }).fill(email);
+    await page.getByRole("button", { name: "发送验证码" }).click();
+    const codeMail = () => smtp.received.filter((m) => m.to.includes(email) && mailText(m.raw).includes("验证码")).at(-1);
+    await expect.poll(() => codeMail() !== undefined, { timeout: 15_000 }).toBe(true);
+    await page.getByLabel("验证码", { exact: true }).fill(/(\d{6})/.exec(mailText(codeMail()?.raw ?? ""))?.[1] ?? "");
+    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await page.getByTestId("portal-list").waitFor();
+    await page.goto(`${server.url}/portal/tickets/${ticket.id}`);
+    await expect.poll(() => page.getByTestId("portal-closed-hint").textContent()).toContain("留言后会为您提交一张新工单");
+    await page.getByLabel("回复", { exact: true }).fill("新开的发票金额也不对");
+    await page.getByRole("button", { name: /发\s*送/ }).click();
+    await expect.poll(() => page.getByTestId("portal-reply").textContent(), { timeout: ASYNC_TIMEOUT }).toMatch(/已作为新工单 #\d+ 提交/);
+    expect(await page.getByTestId("portal-closed-hint").count()).toBe(0);
+    await page.close();
+  });
 });

@@ -109,7 +109,7 @@ export function PortalTicketPage() {
                 ))}
               </Space>
             )}
-            <ReplyBox ticketId={x.id} solved={x.state === "solved"} />
+            <ReplyBox ticketId={x.id} state={x.state} />
           </Card>
           <CsatCard ticketId={x.id} solved={x.state === "solved" || x.state === "closed"} changed={x.updatedAt} isStaff={false} />
         </Space>
@@ -142,7 +142,7 @@ function Bubble({ message: m, when }: { message: Message; when: string }) {
   );
 }
 
-function ReplyBox({ ticketId, solved }: { ticketId: number; solved: boolean }) {
+function ReplyBox({ ticketId, state }: { ticketId: number; state: string }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [body, setBody] = useState("");
@@ -164,7 +164,12 @@ function ReplyBox({ ticketId, solved }: { ticketId: number; solved: boolean }) {
     );
   return (
     <div style={{ marginTop: 16 }} data-testid="portal-reply">
-      {solved && <Typography.Paragraph type="secondary">{t("portal.reopen")}</Typography.Paragraph>}
+      {state === "solved" && <Typography.Paragraph type="secondary">{t("portal.reopen")}</Typography.Paragraph>}
+      {state === "closed" && followUp === null && (
+        <Typography.Paragraph type="secondary" data-testid="portal-closed-hint">
+          {t("portal.closedHint")}
+        </Typography.Paragraph>
+      )}
       {followUp !== null && (
         <Alert type="success" showIcon title={t("portal.followUp", { number: followUp })} style={{ marginBottom: 8 }} />
       )}
