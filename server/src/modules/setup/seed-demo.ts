@@ -253,9 +253,14 @@ async function seedVisits(db: Transaction<DB>, r: ReturnType<typeof rng>, now: D
     .orderBy("tickets.solved_at", "desc")
     .limit(40)
     .execute();
+  // The six latest are still to do: most due in the coming days, two already late.
+  const toDoInHours = [5, 26, -20, 50, 9, -45];
   const rows = solved.map((t, i) => {
-    const due = new Date((t.solved_at as Date).getTime() + 2 * 86_400_000);
-    const done = due < now && i > 5;
+    const open = i < toDoInHours.length;
+    const due = open
+      ? new Date(now.getTime() + (toDoInHours[i] as number) * 3_600_000)
+      : new Date((t.solved_at as Date).getTime() + 2 * 86_400_000);
+    const done = !open && due < now;
     return {
       ticket_id: t.id,
       department_id: t.department_id,
