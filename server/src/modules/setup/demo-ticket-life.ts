@@ -89,7 +89,8 @@ export function planTicket(
   else {
     story.staffReply(request.ask, r.chance(0.4) ? "pending" : "open", firstDelay);
     if (transfers) story.transfer(world.departments.get(handOff.to) as number, () => r.pick(handOff.reasons));
-    if (r.chance(0.55)) story.customerReply(r.pick(talk.customerFollowUps), r.around(240, 1));
+    // The customer answers what was asked, or (now and then) only asks how long it will take.
+    if (r.chance(0.55)) story.customerReply(r.chance(0.8) ? request.answer : "请问大概还要多久？", r.around(240, 1));
     if (slow && r.chance(0.5)) story.urge(r.around(180, 0.6), () => r.pick(["请尽快处理", "已经等了很久了", null]));
     if (r.chance(0.3)) story.staffReply(r.pick(talk.progressReplies), null, r.around(90, 0.8));
     if (category.name === "设备报修" && r.chance(0.3)) story.hold(r.between(5, 30));
