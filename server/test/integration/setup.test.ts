@@ -108,6 +108,13 @@ describe("demo workspace", () => {
     // Whatever the hour it was seeded at, a few requests are still waiting past their target (已超时 is never empty).
     expect(breached).toBeGreaterThanOrEqual(3);
     expect((await agent.get("/api/v1/canned-replies")).json().items.length).toBeGreaterThanOrEqual(4);
+    // The triggers the demo's follow-up visits come from, and a complaint escalation.
+    expect((await admin.get("/api/v1/triggers")).json().items.map((x: { name: string }) => x.name)).toEqual([
+      "VIP 客户工单加急",
+      "投诉工单通知主管",
+      "VIP 解决后回访",
+      "差评回访",
+    ]);
     // The past is not announced again: the breaches and escalations of the history are already recorded.
     expect((await agent.get("/api/v1/notifications")).json().items.filter((n: { type: string }) => n.type === "escalated")).toEqual([]);
 
@@ -221,6 +228,21 @@ describe("demo workspace", () => {
 });
 
 describe("API documentation", () => {
+  it("its triggers act at once after seeding: a VIP customer's solved request gets its follow-up visit", async () => {
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const vipCustomer = (await admin.post("/api/v1/customers", { name: "沈总", email: "shen@vip.example.cn", tier: "vip" })).json();
+    const vip = (
+      await admin.post("/api/v1/tickets", { subject: "企业采购有没有优惠", description: "想采购 50 台", customer: { id: vipCustomer.id } })
+    ).json();
+    expect((await admin.post(`/api/v1/tickets/${vip.id}/messages`, { body: "已处理完毕", status: "solved" })).statusCode).toBe(201);
+    const planned = async () =>
+      ((await admin.get(`/api/v1/tickets/${vip.id}/events`)).json().items as { type: string; data: { reason?: string } }[]).find(
+        (e) => e.type === "visit_created",
+      )?.data.reason;
+    await expect.poll(async () => (await t.ctx.jobs.drain(), planned())).toBe("VIP 客户解决后回访");
+    expect((await admin.get(`/api/v1/tickets/${vip.id}`)).json().tags).toContain("VIP");
+  });
+
   it("serves an OpenAPI 3.1 document built from the request schemas, and the docs page", async () => {
     const res = await t.anonymous.get("/api/v1/openapi.json");
     expect(res.statusCode).toBe(200);

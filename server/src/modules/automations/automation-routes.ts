@@ -16,7 +16,6 @@ import { route } from "../../platform/http/route";
 import { startAutomationRun } from "./automation-jobs";
 import { createAutomation, deleteAutomation, listAutomations, updateAutomation } from "./automation-service";
 import { previewRule } from "./preview-rule";
-import { triggerUsage } from "./trigger-jobs";
 import { createTrigger, deleteTrigger, listTriggers, updateTrigger } from "./trigger-service";
 
 const tags = ["automations"];
@@ -44,7 +43,6 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     responses: { 201: trigger },
     handler: async ({ body, reply }) => {
       const saved = await createTrigger(ctx.db, body);
-      triggerUsage.markInUse(ctx.db);
       reply.code(201);
       return saved;
     },
@@ -61,7 +59,6 @@ export function registerAutomationRoutes(app: FastifyInstance, ctx: AppContext) 
     responses: { 200: trigger },
     handler: async ({ params, body }) => {
       const saved = await updateTrigger(ctx.db, params.id, body);
-      triggerUsage.markInUse(ctx.db);
       return saved;
     },
   });

@@ -1,12 +1,7 @@
 import type { AppContext } from "../../platform/context";
-import { usageFlag } from "../../platform/events/usage-flag";
 import { runTriggers } from "./run-triggers";
 import { listTriggers } from "./trigger-service";
-
-/** Whether any trigger is active: without one, ticket events cost no trigger job. */
-export const triggerUsage = usageFlag(
-  async (db) => (await db.selectFrom("triggers").select("id").where("active", "=", true).limit(1).executeTakeFirst()) !== undefined,
-);
+import { triggerUsage } from "./trigger-usage";
 
 /** Triggers run after each ticket event, in the event's own job (durable, once per event). */
 export function registerTriggerJobs(ctx: AppContext) {

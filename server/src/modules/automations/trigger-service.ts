@@ -6,6 +6,7 @@ import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { ruleColumns } from "./rule-columns";
 import { checkRuleReferences } from "./rule-references";
+import { triggerUsage } from "./trigger-usage";
 
 type Row = Selectable<TriggersTable>;
 const present = (r: Row): Trigger => ({
@@ -40,6 +41,7 @@ export async function createTrigger(db: Executor, input: z.output<typeof createT
     .values({ ...ruleColumns(input), name: input.name, events: input.events })
     .returningAll()
     .executeTakeFirstOrThrow();
+  triggerUsage.markInUse(db);
   return present(row);
 }
 
@@ -56,6 +58,7 @@ export async function updateTrigger(db: Executor, id: number, input: z.output<ty
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  triggerUsage.markInUse(db);
   return present(row);
 }
 

@@ -76,7 +76,7 @@ export async function seedDemoRouting(db: Transaction<DB>, teams: Map<string, nu
 }
 
 /** Shared canned replies and macros, a trigger and two time-based automations. */
-export async function seedDemoRules(db: Transaction<DB>) {
+export async function seedDemoRules(db: Transaction<DB>, categories: Map<string, { id: number }>) {
   for (const c of data.cannedReplies)
     await db
       .insertInto("canned_replies")
@@ -97,6 +97,39 @@ export async function seedDemoRules(db: Transaction<DB>) {
     actions: [
       { type: "set_priority", value: "high" },
       { type: "add_tags", tags: ["VIP"] },
+    ],
+  });
+  await createTrigger(db, {
+    name: "投诉工单通知主管",
+    position: 20,
+    active: true,
+    events: ["created"],
+    conditions: { all: [{ field: "categoryId", op: "is", value: categories.get("投诉建议")?.id ?? null }], any: [] },
+    actions: [{ type: "raise_priority" }, { type: "notify_staff", to: ["supervisors"], message: "收到一条投诉，请关注处理进度。" }],
+  });
+  await createTrigger(db, {
+    name: "VIP 解决后回访",
+    position: 30,
+    active: true,
+    events: ["status_changed"],
+    conditions: {
+      all: [
+        { field: "customerTier", op: "is", value: "vip" },
+        { field: "status", op: "changed_to", value: "solved" },
+      ],
+      any: [],
+    },
+    actions: [{ type: "create_visit", reason: "VIP 客户解决后回访", dueHours: 48, departmentId: null }],
+  });
+  await createTrigger(db, {
+    name: "差评回访",
+    position: 40,
+    active: true,
+    events: ["csat_received"],
+    conditions: { all: [{ field: "csat.rating", op: "lt", value: 3 }], any: [] },
+    actions: [
+      { type: "create_visit", reason: "客户差评回访：了解不满意的原因", dueHours: 24, departmentId: null },
+      { type: "notify_staff", to: ["supervisors"], message: "客户给出了差评，已安排回访。" },
     ],
   });
   await createAutomation(db, {

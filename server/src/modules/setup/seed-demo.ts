@@ -275,7 +275,7 @@ async function seedVisits(db: Transaction<DB>, r: ReturnType<typeof rng>, now: D
           )
         : null,
       outcome: done ? r.pick(["客户表示问题已彻底解决", "客户提了改进建议，已记录", "电话未接通，已发短信"]) : null,
-      source: JSON.stringify({ kind: "trigger", id: null, name: "VIP 回访" }),
+      source: JSON.stringify({ kind: "trigger", id: null, name: "VIP 解决后回访" }),
       created_at: t.solved_at as Date,
       completed_at: done ? due : null,
       completed_by: done ? t.assignee_id : null,
@@ -326,7 +326,7 @@ export async function seedDemo(
     const customers = await seedCustomers(db, r, opts.customers ?? 400, passwordHash);
     const { calendar, policies } = await seedDemoSla(db);
     await seedDemoRouting(db, org.teams);
-    await seedDemoRules(db);
+    await seedDemoRules(db, categories);
 
     const teamInfo = new Map(
       data.teams.map((t) => {
