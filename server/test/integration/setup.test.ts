@@ -239,7 +239,12 @@ describe("API documentation", () => {
       ((await admin.get(`/api/v1/tickets/${vip.id}/events`)).json().items as { type: string; data: { reason?: string } }[]).find(
         (e) => e.type === "visit_created",
       )?.data.reason;
-    await expect.poll(async () => (await t.ctx.jobs.drain(), planned())).toBe("VIP 客户解决后回访");
+    await expect
+      .poll(async () => {
+        await t.ctx.jobs.drain();
+        return planned();
+      })
+      .toBe("VIP 客户解决后回访");
     expect((await admin.get(`/api/v1/tickets/${vip.id}`)).json().tags).toContain("VIP");
   });
 
