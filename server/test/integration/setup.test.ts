@@ -115,6 +115,14 @@ describe("demo workspace", () => {
       "VIP 解决后回访",
       "差评回访",
     ]);
+    // The bell is not empty: the last day's urges and misses for the supervisor, assignments and
+    // replies for an agent, the latest unread.
+    const bell = (await agent.get("/api/v1/notifications")).json() as { unreadCount: number; items: { type: string }[] };
+    expect(bell.items.length).toBeGreaterThan(0);
+    expect(bell.unreadCount).toBeLessThanOrEqual(bell.items.length);
+    const lina = await t.signIn("lina@demo.loopdesk.local", "loopdesk-demo");
+    const agentTypes = new Set(((await lina.get("/api/v1/notifications")).json().items as { type: string }[]).map((n) => n.type));
+    expect(agentTypes.has("assigned") || agentTypes.has("customer_replied")).toBe(true);
     // The past is not announced again: the breaches and escalations of the history are already recorded.
     expect((await agent.get("/api/v1/notifications")).json().items.filter((n: { type: string }) => n.type === "escalated")).toEqual([]);
 

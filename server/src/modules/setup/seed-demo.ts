@@ -22,6 +22,7 @@ import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, 
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
 import { PROCESS_CATEGORIES, seedDemoProcesses } from "./demo-processes";
 import { refreshAnalyticsNow } from "../analytics/analytics-jobs";
+import { seedDemoNotifications } from "./demo-notifications";
 
 async function chunked<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await fn(rows.slice(i, i + size));
@@ -386,6 +387,8 @@ export async function seedDemo(
     await seedDemoPrivacy(ctx, db, now);
     await seedDemoImports(ctx, db, r, now);
     await seedDemoZendesk(ctx, db, r, now);
+    // After the replays above, whose bells are dropped as history.
+    await seedDemoNotifications(db, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
     step("SLA clocks and priorities");
     await recomputeOpenTickets(db, { otherProcessesMayRun: false });
