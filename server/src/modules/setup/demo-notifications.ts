@@ -67,7 +67,11 @@ export async function seedDemoNotifications(db: Transaction<DB>, now: Date) {
 
   // Each person's latest few, in the order they arrived.
   const byPerson = new Map<number, Planned[]>();
-  for (const p of planned) byPerson.set(p.staff_id, [...(byPerson.get(p.staff_id) ?? []), p]);
+  for (const p of planned) {
+    const list = byPerson.get(p.staff_id) ?? [];
+    list.push(p);
+    byPerson.set(p.staff_id, list);
+  }
   const rows = [...byPerson.values()]
     .flatMap((list) => list.sort((a, b) => a.created_at.getTime() - b.created_at.getTime()).slice(-PER_PERSON))
     .sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
