@@ -19,6 +19,27 @@ export function readingOrder(graph: ProcessGraph) {
   return order;
 }
 
+type StepState = ProcessInstance["steps"][number]["state"];
+
+/** Where one step of a run stands, from the run's status, the step's tasks and its sub-process. */
+function stepState(s: {
+  runStatus: string;
+  /** The run's state has a position at this step. */
+  atStep: boolean;
+  openTasks: boolean;
+  nodeType?: string;
+  lastTask?: string;
+  childDone: boolean;
+}): StepState {
+  // A cancelled run keeps its last positions in its state; the step it stopped at says so.
+  if (s.runStatus === "cancelled" && s.lastTask === "cancelled") return "cancelled";
+  if ((s.runStatus === "running" && s.atStep) || s.openTasks) return "active";
+  if (s.nodeType === "start") return "done";
+  if (s.nodeType === "end") return s.runStatus === "completed" ? "done" : "waiting";
+  if (s.lastTask === "rejected") return "rejected";
+  return (s.lastTask !== undefined && s.lastTask !== "cancelled") || s.childDone ? "done" : "waiting";
+}
+
 async function loadInstances(db: Executor, ticketId: number) {
   return db
     .selectFrom("process_instances as i")
@@ -47,23 +68,14 @@ export async function ticketProcesses(db: Executor, ticketId: number): Promise<P
       const active = nodeTasks.filter((t) => t.status === "active");
       const last = nodeTasks.at(-1);
       const child = children.filter((c) => c.parent_node_id === id).at(-1);
-      // A cancelled run keeps its last positions in its state; the step it stopped at says so.
-      const state =
-        r.status === "cancelled" && last?.status === "cancelled"
-          ? ("cancelled" as const)
-          : (r.status === "running" && r.state.active.includes(id)) || active.length
-            ? ("active" as const)
-            : node?.type === "start"
-              ? ("done" as const)
-              : node?.type === "end"
-                ? r.status === "completed"
-                  ? ("done" as const)
-                  : ("waiting" as const)
-                : last?.status === "rejected"
-                  ? ("rejected" as const)
-                  : (last && last.status !== "cancelled") || child?.status === "completed"
-                    ? ("done" as const)
-                    : ("waiting" as const);
+      const state = stepState({
+        runStatus: r.status,
+        atStep: r.state.active.includes(id),
+        openTasks: active.length > 0,
+        nodeType: node?.type,
+        lastTask: last?.status,
+        childDone: child?.status === "completed",
+      });
       return {
         nodeId: id,
         name: node?.name || id,

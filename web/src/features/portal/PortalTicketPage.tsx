@@ -1,4 +1,4 @@
-import type { Message } from "@loopdesk/contracts/tickets";
+import type { CustomerState, Message } from "@loopdesk/contracts/tickets";
 import { Alert, App, Button, Card, Empty, Input, Skeleton, Space, Steps, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -142,7 +142,7 @@ function Bubble({ message: m, when }: { message: Message; when: string }) {
   );
 }
 
-function ReplyBox({ ticketId, state }: { ticketId: number; state: string }) {
+function ReplyBox({ ticketId, state }: { ticketId: number; state: CustomerState }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [body, setBody] = useState("");
