@@ -59,7 +59,11 @@ export async function pickOption(page: Page, select: Locator, option: string) {
   for (let attempt = 0; attempt < 5; attempt++) {
     await select.click();
     const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
-    await dropdown.waitFor();
+    // A click on a select whose list was already open (a search typed into it) can close it: open it again.
+    if (!(await dropdown.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+      failures.push("the list did not open");
+      continue;
+    }
     // Options render a moment after the dropdown opens (and come later when they are fetched).
     await dropdown
       .locator(".ant-select-item-option")
