@@ -60,7 +60,11 @@ export async function pickOption(page: Page, select: Locator, option: string) {
     await select.click();
     const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
     // A click on a select whose list was already open (a search typed into it) can close it: open it again.
-    if (!(await dropdown.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    const opened = await dropdown.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!opened) {
       failures.push("the list did not open");
       continue;
     }
