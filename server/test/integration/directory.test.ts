@@ -106,6 +106,11 @@ describe("customers and organizations", () => {
     expect(found).toContain(c.id);
     const byEmail = (await agent.get("/api/v1/customers?q=lilei@yunfan.cn")).json().items.map((x: { id: number }) => x.id);
     expect(byEmail).toEqual([c.id]);
+    // An agent taking a call types the number as the caller says it: without +86, spaced, or its last digits (尾号).
+    for (const q of ["13800000001", "138 0000 0001", "+86 138-0000-0001", "0000001"]) {
+      const byPhone = (await agent.get(`/api/v1/customers?q=${encodeURIComponent(q)}`)).json().items.map((x: { id: number }) => x.id);
+      expect(byPhone, q).toEqual([c.id]);
+    }
   });
 
   it("validates customer custom fields (select options, types)", async () => {

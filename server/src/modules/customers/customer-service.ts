@@ -249,7 +249,8 @@ export async function customersMatching(db: Executor, text: string, limit = 50):
   const term = text.trim().toLowerCase();
   if (term === "") return [];
   const digits = term.replace(/[\s\-().+]/g, "");
-  let q = db.selectFrom("customers").select("id").where("merged_into_id", "is", null).limit(limit);
+  // Newest first, so a common name's start lists the customers most likely meant.
+  let q = db.selectFrom("customers").select("id").where("merged_into_id", "is", null).orderBy("id", "desc").limit(limit);
   if (term.includes("@")) {
     q = q.where("id", "in", (eb) =>
       eb.selectFrom("customer_identities").select("customer_id").where("kind", "=", "email").where("value", "=", term),
@@ -279,24 +280,16 @@ export async function customersMatching(db: Executor, text: string, limit = 50):
   return (await q.execute()).map((r) => r.id);
 }
 
+/** At most this many customers answer one search text (a name's first character can match hundreds). */
+const SEARCH_MATCHES = 200;
+
 export async function listCustomers(db: Executor, query: z.output<typeof listCustomersQuery>) {
   let q = db.selectFrom("customers").selectAll().where("merged_into_id", "is", null);
   if (query.q) {
-    const term = query.q.toLowerCase();
-    const like = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb(eb.fn("lower", ["name"]), "like", like),
-        eb(
-          "id",
-          "in",
-          eb
-            .selectFrom("customer_identities")
-            .select("customer_id")
-            .where("value", "=", normalizeIdentity(term.includes("@") ? "email" : "phone", term)),
-        ),
-      ]),
-    );
+    // The same matching as the search box: a phone however it is typed (or its last digits), an email, a name's start.
+    const ids = await customersMatching(db, query.q, SEARCH_MATCHES);
+    if (ids.length === 0) return { items: [], nextCursor: null };
+    q = q.where("id", "in", ids);
   }
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   if (after) q = q.where("id", "<", Number(after[0]));
