@@ -128,10 +128,15 @@ describe("a team's first week", () => {
     await lina.page.goto(`${server.url}/tickets/new`);
     // She finds the caller by name: the field shows who she picked, not a number.
     const caller = lina.page.getByRole("combobox", { name: "客户", exact: true });
+    // Typing a known customer's email is enough for the form to know who is calling.
+    await caller.fill("chen@first-week.test");
+    await expect.poll(() => lina.page.getByTestId("caller-open-tickets").textContent()).toContain("陈小姐");
     await caller.fill("陈");
     await lina.page.locator(".ant-select-item-option").filter({ hasText: "陈小姐" }).click();
     await expect.poll(() => caller.inputValue()).toBe("陈小姐 · chen@first-week.test");
     expect(await lina.page.getByLabel("客户姓名（新客户）").count()).toBe(0);
+    // Beside the form: the caller's request still open, in case that is what she is calling about.
+    await expect.poll(() => lina.page.getByTestId("caller-open-tickets").textContent()).toContain(`#${first.number} 退货后想退款`);
     await lina.page.getByLabel("主题").fill("电话：发票抬头要改");
     await pickOption(lina.page, lina.page.locator(".ant-form-item").filter({ hasText: "工单类型" }).locator(".ant-select"), "发票");
     await lina.page.getByRole("button", { name: /创\s*建/ }).click();
