@@ -71,10 +71,14 @@ export async function benchCreation(
     dbCpuMs: number;
     allCpuMsPerHealthz: number;
     allCpuMsPerCreation: number;
+    clientCpuMsPerHealthz: number;
+    clientCpuMsPerCreation: number;
   }[] = [];
   for (let r = 0; r < opts.rounds; r++) {
     const h0 = allCpu();
+    const hc0 = cpuSeconds(process.pid);
     const h = await load(opts.healthzPerRound, 16, async () => void (await healthz()));
+    const hc1 = cpuSeconds(process.pid);
     const h1 = allCpu();
     const server0 = cpuSeconds(server.pid);
     const db0 = opts.engine === "postgres" ? postgresCpuSeconds() : 0;
@@ -82,7 +86,10 @@ export async function benchCreation(
     const serverCpu = cpuSeconds(server.pid) - server0;
     const dbCpu = opts.engine === "postgres" ? postgresCpuSeconds() - db0 : 0;
     const c1 = allCpu();
+    const cc1 = cpuSeconds(process.pid);
     rounds.push({
+      clientCpuMsPerHealthz: round(((hc1 - hc0) * 1000) / opts.healthzPerRound),
+      clientCpuMsPerCreation: round(((cc1 - hc1) * 1000) / opts.perRound),
       allCpuMsPerHealthz: round(((h1 - h0) * 1000) / opts.healthzPerRound),
       allCpuMsPerCreation: round(((c1 - h1) * 1000) / opts.perRound),
       healthz: h,
@@ -128,6 +135,9 @@ export async function benchCreation(
     allCpuMsPerHealthz: median(rounds.map((r) => r.allCpuMsPerHealthz)),
     allCpuMsPerCreation: median(rounds.map((r) => r.allCpuMsPerCreation)),
     ratioCeiling: round(median(rounds.map((r) => r.allCpuMsPerHealthz / r.allCpuMsPerCreation))),
+    /** This benchmark's own share (sending each request and reading its answer with fetch). */
+    clientCpuMsPerHealthz: median(rounds.map((r) => r.clientCpuMsPerHealthz)),
+    clientCpuMsPerCreation: median(rounds.map((r) => r.clientCpuMsPerCreation)),
     dbCpuMs: median(rounds.map((r) => r.dbCpuMs)),
     searchedAtOnce: { created: 20, found, ...percentiles(searchLatencies) },
   };

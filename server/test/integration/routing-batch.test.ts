@@ -155,8 +155,13 @@ describe("routing a run of tickets together", () => {
     await expect
       .poll(
         async () =>
-          (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(t.ctx.db))
-            .rows[0]?.n,
+          (
+            await sql<{
+              n: number;
+            }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(
+              t.ctx.db,
+            )
+          ).rows[0]?.n,
       )
       .toBe(1);
     release();

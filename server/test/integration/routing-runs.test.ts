@@ -70,8 +70,13 @@ async function holdTurn() {
 /** Until a routing run is blocked waiting for the turn. */
 async function untilRunWaits() {
   const waiting = async () =>
-    (await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(t.ctx.db))
-      .rows[0]?.n;
+    (
+      await sql<{
+        n: number;
+      }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(
+        t.ctx.db,
+      )
+    ).rows[0]?.n;
   for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await waiting()).toBe(1);
 }
