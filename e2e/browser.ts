@@ -59,11 +59,19 @@ export async function pickOption(page: Page, select: Locator, option: string) {
   for (let attempt = 0; attempt < 5; attempt++) {
     await select.click();
     const dropdown = page.locator(".ant-select-dropdown:visible:not([class*='-leave'])").last();
-    // A click on a select whose list was already open (a search typed into it) can close it: open it again.
-    const opened = await dropdown.waitFor({ timeout: 10_000 }).then(
-      () => true,
-      () => false,
-    );
+    const search = select.locator("input");
+    const opens = (timeout: number) =>
+      dropdown.waitFor({ timeout }).then(
+        () => true,
+        () => false,
+      );
+    // A click on a select whose list was already open can close it, and a list fetched as one types
+    // stays shut until something is typed (a retry after Escape starts empty): type the option then.
+    let opened = await opens(5_000);
+    if (!opened && (await search.isEditable())) {
+      await search.fill(option);
+      opened = await opens(10_000);
+    }
     if (!opened) {
       failures.push("the list did not open");
       continue;
@@ -76,7 +84,6 @@ export async function pickOption(page: Page, select: Locator, option: string) {
       .catch(() => undefined);
     const choice = dropdown.locator(".ant-select-item-option").filter({ hasText: option }).first();
     // Long lists are virtual: when the option is not rendered, narrow a searchable list down.
-    const search = select.locator("input");
     if ((await choice.count()) === 0 && (await search.isEditable())) await search.fill(option);
     // The dropdown can close under the click (the page re-rendered it): then open it again.
     const clicked = await choice.click({ timeout: 10_000 }).then(

@@ -14,8 +14,9 @@ const TICKETS = 1200;
 const shiftClock = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support/shift-clock.mjs");
 /** Two hours later: every ticket's 60-minute first response is overdue. */
 const LATER = { LOOPDESK_TEST_CLOCK_OFFSET_MS: String(2 * 3_600_000) };
-/** Twelve sweep transactions instead of three: the kill lands mid-sweep however fast each one is. */
-const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "100" };
+/** Sixty sweep transactions instead of three: the kill lands mid-sweep however fast each one is (with twelve, a
+ * busy test process read the first batch's log line only after the sweep had finished). */
+const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "20" };
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();

@@ -1,6 +1,6 @@
 import type { Customer } from "@loopdesk/contracts/customers";
 import { privacyChannels } from "@loopdesk/contracts/privacy";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { App, DatePicker, Form, Input, Modal, Radio, Select } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
@@ -21,6 +21,8 @@ export function NewPrivacyRequest({ open, onClose, onCreated }: { open: boolean;
     queryKey: ["customers", "privacy-search", q],
     enabled: open && q.trim().length > 0,
     queryFn: async () => (await api<{ items: Customer[] }>(`/customers?q=${encodeURIComponent(q.trim())}&limit=10`)).items,
+    // The list stays while the next search runs (and after a pick clears the search): the picked name keeps its label.
+    placeholderData: keepPreviousData,
   });
   const create = useMutation({
     mutationFn: (v: Values) =>

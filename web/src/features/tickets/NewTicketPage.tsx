@@ -56,12 +56,12 @@ export function NewTicketPage() {
   const known =
     chosen ?? (contact ? customers.data?.find((c) => c.identities.some((i) => sameContact(i.value, contact))) : undefined) ?? null;
   const onFinish = async (v: Values) => {
-    const contact = (v.customer ?? "").trim();
+    const typed = (v.customer ?? "").trim();
     const customer = chosen
       ? { id: chosen.id }
-      : isEmail(contact)
-        ? { email: contact, name: v.customerName }
-        : { phone: contact, name: v.customerName };
+      : isEmail(typed)
+        ? { email: typed, name: v.customerName }
+        : { phone: typed, name: v.customerName };
     const fieldOf = (path: string) => (path.startsWith("customer") ? "customer" : path);
     const ticket = await state.submit<Ticket>(v, { customer, channel: v.channel, priority: v.priority }, fieldOf);
     if (ticket) navigate(`/tickets/${ticket.id}`);
