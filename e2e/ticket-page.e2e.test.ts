@@ -69,6 +69,30 @@ describe("ticket page", () => {
     await page.close();
   });
 
+  it("says a ticket has no activity, process or follow-up only once it has looked (a slow answer shows a placeholder)", async () => {
+    const ticket = await createTicket("慢网络下打开工单");
+    const page = await browser.newPage();
+    await signIn(page);
+    // The conversation, processes and follow-ups answer only when released, as on a slow line.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route(/\/api\/v1\/(tickets\/\d+\/(messages|events|processes)|visits)(\?|$)/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain("慢网络下打开工单");
+    await page.waitForTimeout(1_000);
+    const waiting = await page.locator("body").innerText();
+    for (const claim of ["暂无记录", "这张工单没有运行流程", "暂无回访"]) expect(waiting).not.toContain(claim);
+    release();
+    await expect.poll(() => page.getByTestId("ticket-processes").textContent()).toContain("这张工单没有运行流程");
+    await expect.poll(() => page.getByTestId("ticket-visits").textContent()).toContain("暂无回访");
+    await page.close();
+  });
+
   it("applies a macro: previews its reply and changes, then replies, leaves the ticket pending and raises the priority in one click", async () => {
     const macro = await api("/api/v1/canned-replies", {
       method: "POST",

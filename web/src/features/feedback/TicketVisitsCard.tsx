@@ -42,6 +42,7 @@ export function TicketVisitsCard({ ticketId, editable }: { ticketId: number; edi
     >
       <List
         size="small"
+        loading={visits.isLoading}
         locale={{ emptyText: t("visits.none") }}
         dataSource={visits.data ?? []}
         renderItem={(v) => (

@@ -100,7 +100,9 @@ export function PortalTicketPage() {
             )}
           </Card>
           <Card title={t("portal.conversation")} data-testid="portal-conversation">
-            {(messages.data ?? []).length === 0 ? (
+            {!messages.data ? (
+              <Skeleton active />
+            ) : messages.data.length === 0 ? (
               <Empty description={t("ticket.noActivity")} />
             ) : (
               <Space direction="vertical" style={{ width: "100%" }}>

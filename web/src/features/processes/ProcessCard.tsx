@@ -1,6 +1,6 @@
 import type { ProcessInstance, ProcessTask } from "@loopdesk/contracts/processes";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Empty, List, Modal, Select, Space, Tag, Typography } from "antd";
+import { App, Button, Card, Empty, List, Modal, Select, Skeleton, Space, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
@@ -92,7 +92,8 @@ export function ProcessCard({ ticketId, editable }: { ticketId: number; editable
         )
       }
     >
-      {(instances.data ?? []).length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("process.noneOnTicket")} />}
+      {instances.isLoading && <Skeleton active paragraph={{ rows: 1 }} />}
+      {instances.data?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("process.noneOnTicket")} />}
       {(instances.data ?? []).map((instance) => (
         <div key={instance.id} style={{ marginBottom: 12 }} data-testid="process-instance">
           <Space style={{ justifyContent: "space-between", width: "100%" }}>

@@ -53,6 +53,7 @@ export function CustomerPanel({ ticket, editable }: { ticket: Ticket; editable: 
       </Typography.Title>
       <List
         size="small"
+        loading={history.isLoading}
         locale={{ emptyText: t("customer.noPrevious") }}
         dataSource={previous}
         renderItem={(x) => (

@@ -31,9 +31,11 @@ export function CustomerStrip({ ticket }: { ticket: Ticket }) {
       <Typography.Text strong>{c.name}</Typography.Text>
       <Tag color={tierColor[c.tier]}>{t(`tier.${c.tier}`)}</Tag>
       {organization.data && <Typography.Text type="secondary">{organization.data.name}</Typography.Text>}
-      <Link to={`/?customer=${c.id}`} data-testid="customer-open-tickets">
-        {t("customer.otherOpen", { count: others })}
-      </Link>
+      {open.data && (
+        <Link to={`/?customer=${c.id}`} data-testid="customer-open-tickets">
+          {t("customer.otherOpen", { count: others })}
+        </Link>
+      )}
       {latest.data && (
         <Typography.Text type="secondary">
           {t("customer.lastContact", { time: fmt.format(new Date(latest.data.updatedAt)) })}

@@ -126,7 +126,12 @@ export function TicketPage() {
                     <AttachmentList items={opened.data ?? []} />
                   </div>
                 )}
-                <Timeline messages={messages.data ?? []} events={events.data?.items ?? []} names={events.data?.names} />
+                {/* Not "no activity yet" while the conversation is still on its way. */}
+                {messages.data && events.data ? (
+                  <Timeline messages={messages.data} events={events.data.items} names={events.data.names} />
+                ) : (
+                  <Skeleton active />
+                )}
                 <ReplyComposer ticket={ticket.data} onTyping={presence.typing} isStaff={isStaff} />
               </Col>
               <Col xs={24} lg={8}>
