@@ -1,4 +1,3 @@
-import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 // expect.poll waits for something asynchronous (a job, a live update, a lock). CI runs every suite at
@@ -13,8 +12,8 @@ const integration = (engine: "pglite" | "postgres") => ({
     include: ["server/test/integration/**/*.test.ts"],
     env: { LOOPDESK_TEST_DB: engine },
     globalSetup: ["server/test/support/global-setup.ts"],
-    // Files run two at a time on two cores, sharing one PostgreSQL server: a file that starts servers
-    // and moves workspaces can take twice its solo time. A limit catches a hang, not slowness.
+    // A limit catches a hang, not slowness: on a busy machine a test that starts servers and moves
+    // workspaces takes over a minute.
     testTimeout: 180_000,
     hookTimeout: 180_000,
     expect: { poll: POLL },
@@ -25,14 +24,8 @@ const integration = (engine: "pglite" | "postgres") => ({
   },
 });
 
-// Vitest's default is one worker fewer than the cores: on the two-core CI machine, one file at a time,
-// while most files spend their time waiting (a browser, a server's jobs, PostgreSQL's disk). Two
-// files at once keep both cores busy.
-const workers = Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1);
-
 export default defineConfig({
   test: {
-    maxWorkers: workers,
     projects: [
       { test: { name: "unit", include: ["server/test/unit/**/*.test.ts", "contracts/test/**/*.test.ts", "web/test/**/*.test.ts"] } },
       integration("pglite"),
