@@ -85,7 +85,7 @@ describe("ticket page", () => {
     await page.goto(`${server.url}/tickets/${ticket.id}`);
     await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain("慢网络下打开工单");
     await page.waitForTimeout(1_000);
-    const waiting = await page.locator("body").innerText();
+    const waiting = (await page.locator("body").textContent()) ?? "";
     for (const claim of ["暂无记录", "这张工单没有运行流程", "暂无回访"]) expect(waiting).not.toContain(claim);
     release();
     await expect.poll(() => page.getByTestId("ticket-processes").textContent()).toContain("这张工单没有运行流程");
