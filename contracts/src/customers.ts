@@ -68,3 +68,8 @@ export const createOrganizationBody = z.strictObject({
   customFields: z.record(z.string().max(64), z.unknown()).default({}),
 });
 export const updateOrganizationBody = patchBody(createOrganizationBody);
+
+/** A mainland mobile number's 11 digits, however it is written (+86, 86, spaces, dashes), or null. */
+export function mainlandMobile(text: string): string | null {
+  return /^(?:\+?86)?(1\d{10})$/.exec(text.replace(/[\s\-().]/g, ""))?.[1] ?? null;
+}

@@ -1,7 +1,13 @@
 import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
-import type { createCustomerBody, Customer, listCustomersQuery, updateCustomerBody } from "@loopdesk/contracts/customers";
+import {
+  type createCustomerBody,
+  type Customer,
+  type listCustomersQuery,
+  mainlandMobile,
+  type updateCustomerBody,
+} from "@loopdesk/contracts/customers";
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { CustomersTable, DB } from "../../db/schema";
 import type { CustomerPrincipal } from "../../platform/auth/principal";
@@ -233,9 +239,8 @@ export async function removeIdentity(db: Executor, customerId: number, identityI
 
 /** The spellings a mainland mobile number may be stored in: with +86, with 86, or the 11 digits alone. */
 export function phoneVariants(text: string): string[] {
-  const compact = text.replace(/[\s\-().]/g, "");
-  const mobile = /^(?:\+?86)?(1\d{10})$/.exec(compact);
-  return mobile ? [`+86${mobile[1]}`, `86${mobile[1]}`, mobile[1] as string] : [compact];
+  const mobile = mainlandMobile(text);
+  return mobile ? [`+86${mobile}`, `86${mobile}`, mobile] : [text.replace(/[\s\-().]/g, "")];
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,4 +1,4 @@
-import type { Customer } from "@loopdesk/contracts/customers";
+import { type Customer, mainlandMobile } from "@loopdesk/contracts/customers";
 import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { Alert, AutoComplete, Card, Col, Form, Input, Layout, Row, Select } from "antd";
@@ -26,10 +26,7 @@ type Values = {
 const isEmail = (s: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
 const isPhone = (s: string) => /^\+?[0-9][0-9 -]{4,30}$/.test(s);
 /** An email or phone as the server matches it: a mainland mobile with or without +86 is one number. */
-const contactKey = (s: string) => {
-  const compact = s.replace(/[\s\-().]/g, "").toLowerCase();
-  return /^(?:\+?86)?(1\d{10})$/.exec(compact)?.[1] ?? compact;
-};
+const contactKey = (s: string) => mainlandMobile(s) ?? s.replace(/[\s\-().]/g, "").toLowerCase();
 const sameContact = (a: string, b: string) => contactKey(a) === contactKey(b);
 
 /** A ticket taken on behalf of a customer (phone call, walk-in): find or create the customer by email or phone. */
