@@ -26,10 +26,20 @@ export type DemoTeam = {
   presenceMode: "manual" | "sign_in" | "shift";
   /** Where tickets go when nobody here can take one (the after-sales team runs around the clock). */
   fallback?: string;
+  /** A claim team's offer: how long its members have to claim a request before it is assigned. */
+  claimTimeoutMinutes?: number;
 };
 
 export const teams: DemoTeam[] = [
-  { name: "售前一组", department: "售前咨询", strategy: "round_robin", presenceMode: "manual", fallback: "售后一组" },
+  // Pre-sales questions are offered to whoever of the team is online (抢单); unclaimed after 30 minutes, they are assigned.
+  {
+    name: "售前一组",
+    department: "售前咨询",
+    strategy: "claim",
+    presenceMode: "manual",
+    fallback: "售后一组",
+    claimTimeoutMinutes: 30,
+  },
   { name: "售后一组", department: "售后服务", strategy: "least_loaded", presenceMode: "shift", fallback: "VIP 专席" },
   // VIP tickets nobody here can take go to the department's other team (售后一组).
   { name: "VIP 专席", department: "售后服务", strategy: "least_loaded", presenceMode: "shift" },

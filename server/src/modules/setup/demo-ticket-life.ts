@@ -1,6 +1,6 @@
 import type { Rng } from "./demo-rng";
 import * as talk from "./demo-conversations";
-import { TicketStory } from "./demo-ticket-story";
+import { TicketStory } from "./demo-routed-story";
 import { DAY, type DemoCustomer, type DemoWorld, MIN, type PlannedTicket, json } from "./demo-world";
 
 const CHANNELS = ["email", "portal", "widget", "phone", "wecom", "api"] as const;
@@ -138,7 +138,12 @@ function rate(r: Rng, story: TicketStory, how: { fcr: boolean; slow: boolean }):
  * answered). Created at 10:00 on the working day `weekdaysBack` before `now`, so its first-response
  * target has passed whatever the hour the demo is seeded at — the 已超时 view is never empty.
  */
-export function planWaitingTicket(r: Rng, world: DemoWorld, customers: DemoCustomer[], weekdaysBack: number): PlannedTicket {
+export function planWaitingTicket(
+  r: Rng,
+  world: DemoWorld,
+  customers: DemoCustomer[],
+  { weekdaysBack, categoryName }: { weekdaysBack: number; categoryName: string },
+): PlannedTicket {
   const now = world.now.getTime();
   const eight = 8 * 3_600_000;
   let created = Math.floor((now + eight) / DAY) * DAY - eight + 10 * 3_600_000;
@@ -147,18 +152,39 @@ export function planWaitingTicket(r: Rng, world: DemoWorld, customers: DemoCusto
     const weekday = new Date(created + eight).getUTCDay();
     if (weekday !== 0 && weekday !== 6) back++;
   }
-  const category = talk.categories.find((c) => c.name === "物流查询") ?? talk.categories[0];
+  return planUnanswered(r, world, customers, { created, categoryName, channel: "email" });
+}
+
+/**
+ * One of the newest pre-sales questions, `minutesAgo` before `now`: offered to the pre-sales team's
+ * members at work, not claimed yet (分配 → 待抢单) — or, with nobody of them at work, assigned as
+ * routing does. `nth` picks a different question for each.
+ */
+export function planOfferedTicket(r: Rng, world: DemoWorld, customers: DemoCustomer[], minutesAgo: number, nth: number): PlannedTicket {
+  const created = world.now.getTime() - minutesAgo * MIN;
+  return planUnanswered(r, world, customers, { created, categoryName: "产品咨询", channel: "widget", nth, unclaimed: true });
+}
+
+/** A request routed on creation and not answered yet. */
+function planUnanswered(
+  r: Rng,
+  world: DemoWorld,
+  customers: DemoCustomer[],
+  opts: { created: number; categoryName: string; channel: string; nth?: number; unclaimed?: boolean },
+): PlannedTicket {
+  const { created, channel } = opts;
+  const category = talk.categories.find((c) => c.name === opts.categoryName) ?? talk.categories[0];
   const cat = world.categories.get(category.name) as { id: number; departmentId: number };
   const normal = customers.filter((c) => c.tier === "normal");
   const customer = r.pick(normal.length ? normal : customers);
-  const story = new TicketStory(r, world, customer, created, "email", cat.departmentId);
+  const story = new TicketStory(r, world, customer, created, channel, cat.departmentId);
   story.customerEvent("created", created, {
-    after: json({ status: "new", priority: "normal", channel: "email", categoryId: cat.id, departmentId: cat.departmentId }),
+    after: json({ status: "new", priority: "normal", channel, categoryId: cat.id, departmentId: cat.departmentId }),
     data: json({ complete: true }),
   });
-  story.routeOnCreation(world.departmentTeam.get(cat.departmentId) ?? null);
+  story.routeOnCreation(world.departmentTeam.get(cat.departmentId) ?? null, { unclaimed: opts.unclaimed ?? false });
   story.recordLoad();
-  const request = r.pick(category.cases);
+  const request = opts.nth === undefined ? r.pick(category.cases) : category.cases[opts.nth % category.cases.length];
   return story.toPlanned(
     {
       subject: request.subject,

@@ -1,5 +1,4 @@
 import type { TicketEventType } from "@loopdesk/contracts/tickets";
-import { isOnShift } from "../routing/shifts";
 import type { Rng } from "./demo-rng";
 import {
   type Actor,
@@ -8,14 +7,11 @@ import {
   type DemoDecision,
   type DemoEvent,
   type DemoMessage,
-  type DemoTeamInfo,
   type DemoWorld,
   MIN,
   type PlannedTicket,
   json,
-  loadAt,
   nextOnShift,
-  routeIn,
 } from "./demo-world";
 
 const system: Actor = { type: "system", id: null };
@@ -26,7 +22,7 @@ const system: Actor = { type: "system", id: null };
  * decisions at a plausible time. Steps that would fall in the future are left out, so the
  * newest tickets are still open.
  */
-export class TicketStory {
+export class TicketStoryBase {
   readonly messages: DemoMessage[] = [];
   readonly events: DemoEvent[] = [];
   readonly decisions: DemoDecision[] = [];
@@ -37,6 +33,8 @@ export class TicketStory {
   status = "new";
   assignee: number | null = null;
   teamId: number | null = null;
+  /** A claim team's offer still open: until when (then routing assigns it). */
+  offeredUntil: number | null = null;
   round = 0;
   firstResponseAt: number | null = null;
   solvedAt: number | null = null;
@@ -53,8 +51,8 @@ export class TicketStory {
   private readonly now: number;
 
   constructor(
-    private readonly r: Rng,
-    private readonly world: DemoWorld,
+    protected readonly r: Rng,
+    protected readonly world: DemoWorld,
     readonly customer: DemoCustomer,
     readonly created: number,
     readonly channel: string,
@@ -126,74 +124,6 @@ export class TicketStory {
     return nextOnShift(this.world, [staffId], at)?.at ?? at;
   }
 
-  /**
-   * Routed at once to whoever of the team (VIP desk for VIP customers) is at work; with nobody on
-   * shift it waits in the queue for the first one to come on.
-   */
-  routeOnCreation(target: number | null) {
-    const { world, r, created } = this;
-    let routed = target !== null ? routeIn(world, r, target, created + MIN) : null;
-    let waitedFrom: number | null = null;
-    if (target !== null && !routed) {
-      const team = world.teams.get(target) as DemoTeamInfo;
-      const next = nextOnShift(world, team.memberIds, created, true);
-      if (next && this.inPast(next.at)) {
-        waitedFrom = created;
-        routed = { staffId: next.staffId, teamId: target, fallback: false };
-        this.t = next.at;
-      }
-    }
-    if (!routed) {
-      if (target !== null) this.teamId = target;
-      return;
-    }
-    const at = Math.max(this.t, created + Math.round(r.between(0.2, 2) * MIN));
-    this.assignee = routed.staffId;
-    this.assignedFrom = at;
-    this.teamId = routed.teamId;
-    this.round = 1;
-    this.systemEvent("field_changed", at, {
-      field: "teamId",
-      before: null,
-      after: json(this.teamId),
-      data: json({ via: { kind: "routing", id: 0, name: "department_team" } }),
-    });
-    this.assignedEvent(at);
-    const team = world.teams.get(this.teamId) as DemoTeamInfo;
-    this.decisions.push({
-      round: this.round,
-      outcome: "assigned",
-      team_id: this.teamId,
-      staff_id: this.assignee,
-      strategy: team.strategy === "skill" ? "skill" : "least_loaded",
-      reason:
-        this.customer.tier === "vip" ? "green_channel" : routed.fallback ? "fallback_team" : waitedFrom ? "waiting" : "department_team",
-      details: json({ trigger: waitedFrom ? "waiting" : "created" }) as string,
-      candidates: json(
-        team.memberIds.map((id) => ({
-          staffId: id,
-          load: loadAt(world, id, at),
-          capacity: world.agents.get(id)?.capacity ?? 10,
-          skill: 0,
-          ...(isOnShift(world.agents.get(id)?.shifts ?? [], [], new Date(at), world.timeZone) ? {} : { excluded: "off_shift" }),
-        })),
-      ) as string,
-      actor_type: "system",
-      actor_id: null,
-      created_at: new Date(at),
-    });
-    this.t = at;
-  }
-
-  private assignedEvent(at: number) {
-    this.systemEvent("assigned", at, {
-      field: "assigneeId",
-      before: null,
-      after: json(this.assignee),
-      data: json({ via: { kind: "routing", id: 0, name: "assigned" } }),
-    });
-  }
-
   private message(at: number, author: { staffId: number } | "customer", visibility: "public" | "internal", body: string) {
     this.messages.push({
       visibility,
@@ -245,66 +175,6 @@ export class TicketStory {
     this.t = at;
     this.participants.add(this.assignee);
     this.message(at, { staffId: this.assignee }, "internal", body);
-  }
-
-  /** 转派: the ticket needs another department; the reason goes with it, and that team's member on shift takes it. */
-  transfer(toDept: number, reason: () => string) {
-    const { world, r } = this;
-    if (this.assignee === null || this.firstResponseAt === null) return;
-    const toTeam = world.departmentTeam.get(toDept) ?? null;
-    const at = this.later(r.between(5, 90));
-    const next = toTeam !== null ? routeIn(world, r, toTeam, at) : null;
-    // A hand-off goes to the department it names: not to another one's team by a fallback.
-    if (!this.inPast(at) || !next || world.teams.get(next.teamId)?.departmentId !== toDept) return;
-    this.t = at;
-    const from = { departmentId: this.departmentId, teamId: this.teamId, assigneeId: this.assignee };
-    const by = this.assignee;
-    this.participants.add(by);
-    this.departmentId = toDept;
-    this.teamId = next.teamId;
-    this.transferCount++;
-    const text = reason();
-    const staffActor: Actor = { type: "staff", id: by };
-    this.event("transferred", at, staffActor, {
-      before: json(from),
-      after: json({ departmentId: this.departmentId, teamId: this.teamId, assigneeId: null }),
-      data: json({ reason: text }),
-    });
-    const decision = { candidates: "[]", actor_type: "staff", actor_id: by };
-    this.decisions.push({
-      ...decision,
-      round: this.round,
-      outcome: "transferred",
-      team_id: this.teamId,
-      staff_id: null,
-      strategy: null,
-      reason: "transferred",
-      details: json({
-        text,
-        fromStaffId: by,
-        fromTeamId: from.teamId,
-        fromDepartmentId: from.departmentId,
-        toDepartmentId: this.departmentId,
-      }) as string,
-      created_at: new Date(at),
-    });
-    this.assignee = next.staffId;
-    this.round++;
-    const assignedAt = at + 1000;
-    this.assignedFrom = assignedAt;
-    this.assignedEvent(assignedAt);
-    this.decisions.push({
-      ...decision,
-      round: this.round,
-      outcome: "assigned",
-      team_id: this.teamId,
-      staff_id: this.assignee,
-      strategy: "least_loaded",
-      reason: "transferred",
-      details: json({ trigger: "transferred" }) as string,
-      created_at: new Date(assignedAt),
-    });
-    this.t = assignedAt;
   }
 
   /** Waiting too long: the customer urges (一键催办). */
@@ -369,7 +239,9 @@ export class TicketStory {
         department_id: this.departmentId,
         assignee_id: this.assignee,
         team_id: this.teamId,
-        routing_status: this.assignee !== null ? "assigned" : this.teamId !== null ? "queued" : null,
+        routing_status:
+          this.assignee !== null ? "assigned" : this.offeredUntil !== null ? "offered" : this.teamId !== null ? "queued" : null,
+        offered_until: date(this.offeredUntil),
         routing_round: this.round,
         transfer_count: this.transferCount,
         urge_count: this.urgeCount,

@@ -17,6 +17,7 @@ export type DemoTeamInfo = {
   memberIds: number[];
   fallbackId: number | null;
   strategy: string;
+  claimTimeoutMinutes: number;
   /** Whether its members are online for their whole shift (the roster), or only once they sign in. */
   rostered: boolean;
 };
@@ -34,6 +35,8 @@ export type DemoWorld = {
   categories: Map<string, { id: number; departmentId: number; requires: string[] }>;
   /** Open (assigned) tickets per agent over time, to keep loads under capacity. */
   busy: Map<number, { from: number; to: number }[]>;
+  /** Members of a team that goes online by hand who were at work when the demo was seeded (they went online). */
+  onlineByHand: Set<number>;
 };
 
 export type DemoCustomer = { id: number; tier: string; org: number | null; name: string; hasOrder: boolean };
@@ -93,6 +96,15 @@ export function arrivals(r: Rng, now: Date, count: number): number[] {
   });
   return times.sort((a, b) => a - b);
 }
+/** When the shift running at `now` began (local time UTC+8), for those who went online as it did. */
+export function shiftStart(shift: { start: string }, now: Date): Date {
+  const [h, m] = shift.start.split(":").map(Number) as [number, number];
+  const eight = 8 * 3_600_000;
+  let start = Math.floor((now.getTime() + eight) / DAY) * DAY - eight + h * 3_600_000 + m * MIN;
+  if (start > now.getTime()) start -= DAY;
+  return new Date(start);
+}
+
 /** How far back arrivals count as "now" for who is online. */
 const RECENT_MS = 6 * 3_600_000;
 
@@ -131,13 +143,14 @@ export function routeIn(
     seen.add(id);
     const team = world.teams.get(id);
     if (!team) break;
-    // In the last hours only a roster team's members are surely online (the others have not signed in on the demo).
-    const online = team.rostered || at < world.now.getTime() - RECENT_MS;
+    // In the last hours only a roster team's members, and those who went online by hand, are surely
+    // online (the others have not signed in on the demo).
+    const online = (id: number) => team.rostered || world.onlineByHand.has(id) || at < world.now.getTime() - RECENT_MS;
     const free = team.memberIds
       .map((m) => world.agents.get(m))
       .filter(
         (a): a is DemoAgent =>
-          online && !!a && isOnShift(a.shifts, [], new Date(at), world.timeZone) && loadAt(world, a.id, at) < a.capacity,
+          !!a && online(a.id) && isOnShift(a.shifts, [], new Date(at), world.timeZone) && loadAt(world, a.id, at) < a.capacity,
       )
       .map((a) => ({ a, load: loadAt(world, a.id, at) / a.capacity + r.next() * 0.05 }))
       .sort((x, y) => x.load - y.load);

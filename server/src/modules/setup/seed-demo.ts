@@ -17,8 +17,9 @@ import * as talk from "./demo-conversations";
 import * as data from "./demo-data";
 import { rng } from "./demo-rng";
 import { slaHistory } from "./demo-sla";
-import { planTicket, planWaitingTicket } from "./demo-ticket-life";
-import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals } from "./demo-world";
+import { planTicket, planOfferedTicket, planWaitingTicket } from "./demo-ticket-life";
+import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals, shiftStart } from "./demo-world";
+import { isOnShift } from "../routing/shifts";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
 import { PROCESS_CATEGORIES, seedDemoProcesses } from "./demo-processes";
 import { refreshAnalyticsNow } from "../analytics/analytics-jobs";
@@ -32,7 +33,7 @@ async function chunked<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<u
 const shiftsOf = (s: data.DemoShift) => s.days.map((weekday) => ({ weekday, start: s.start, end: s.end }));
 
 /** Departments, teams (strategy, how members come online, fallback), agents with skills, shifts and capacity. */
-async function seedOrganisation(db: Transaction<DB>, passwordHash: string) {
+async function seedOrganisation(db: Transaction<DB>, passwordHash: string, at: { now: Date; timeZone: string }) {
   const departments = new Map<string, number>();
   for (const name of data.departments)
     departments.set(name, (await db.insertInto("departments").values({ name }).returning("id").executeTakeFirstOrThrow()).id);
@@ -40,7 +41,13 @@ async function seedOrganisation(db: Transaction<DB>, passwordHash: string) {
   for (const t of data.teams) {
     const row = await db
       .insertInto("teams")
-      .values({ name: t.name, department_id: departments.get(t.department) as number, strategy: t.strategy, presence_mode: t.presenceMode })
+      .values({
+        name: t.name,
+        department_id: departments.get(t.department) as number,
+        strategy: t.strategy,
+        presence_mode: t.presenceMode,
+        ...(t.claimTimeoutMinutes ? { claim_timeout_minutes: t.claimTimeoutMinutes } : {}),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     teams.set(t.name, row.id);
@@ -66,6 +73,7 @@ async function seedOrganisation(db: Transaction<DB>, passwordHash: string) {
       ).id,
     );
   const agents = new Map<number, DemoAgent>();
+  const onlineByHand = new Set<number>();
   for (const a of data.agents) {
     const team = data.teams.find((t) => t.name === a.team) as data.DemoTeam;
     const departmentId = departments.get(team.department) as number;
@@ -84,6 +92,9 @@ async function seedOrganisation(db: Transaction<DB>, passwordHash: string) {
       .values(a.skills.map(([s, level]) => ({ staff_id: row.id, skill_id: skills.get(s) as number, level })))
       .execute();
     const shifts = shiftsOf(a.shift);
+    // A team that goes online by hand: those on shift went online when their shift began.
+    const byHand = team.presenceMode === "manual" && isOnShift(shifts, [], at.now, at.timeZone);
+    if (byHand) onlineByHand.add(row.id);
     await db
       .insertInto("agent_states")
       .values({
@@ -92,12 +103,13 @@ async function seedOrganisation(db: Transaction<DB>, passwordHash: string) {
         channel_capacity: "{}",
         shifts: JSON.stringify(shifts),
         shift_exceptions: "[]",
-        presence_source: "auto",
+        presence_source: byHand ? "user" : "auto",
+        ...(byHand ? { presence: "online", presence_changed_at: shiftStart(a.shift, at.now) } : {}),
       })
       .execute();
     agents.set(row.id, { id: row.id, name: a.name, departmentId, shifts, capacity: a.capacity, teamIds: [teamId] });
   }
-  return { departments, teams, skills, agents };
+  return { departments, teams, skills, agents, onlineByHand };
 }
 
 /** Categories with their department, template fields (required per category) and the skills they need. */
@@ -255,8 +267,14 @@ export const DEMO_PENDING = "demo.pending";
 
 export type DemoSize = { tickets?: number; customers?: number; now?: Date };
 
-/** Working days back of the requests still waiting for a first answer (their target long past). */
-const WAITING_DAYS_BACK = [1, 3, 8];
+/** Requests still waiting for a first answer (their target long past), working days back: the after-sales and logistics desks' tail. */
+const WAITING = [
+  { weekdaysBack: 1, categoryName: "退换货" },
+  { weekdaysBack: 3, categoryName: "物流查询" },
+  { weekdaysBack: 8, categoryName: "物流查询" },
+];
+/** Minutes before the seeding of the newest pre-sales questions, still on offer to their team (抢单). */
+const OFFERED_MINUTES_AGO = [2, 7, 13];
 
 /**
  * Seeds the demo workspace in one transaction. With `claimPending`, it first takes the
@@ -280,7 +298,7 @@ export async function seedDemo(
       if (!taken) return null;
     }
     step("departments, teams and agents");
-    const org = await seedOrganisation(db, passwordHash);
+    const org = await seedOrganisation(db, passwordHash, { now, timeZone: ctx.config.timeZone });
     const categories = await seedCategories(db, org.departments, org.skills);
     step(`${opts.customers ?? 400} customers`);
     const customers = await seedCustomers(db, r, opts.customers ?? 400, passwordHash);
@@ -300,6 +318,7 @@ export async function seedDemo(
             memberIds: [...org.agents.values()].filter((a) => a.teamIds.includes(id)).map((a) => a.id),
             fallbackId: t.fallback ? (org.teams.get(t.fallback) as number) : null,
             strategy: t.strategy,
+            claimTimeoutMinutes: t.claimTimeoutMinutes ?? 5,
             rostered: t.presenceMode === "shift",
           },
         ];
@@ -318,10 +337,11 @@ export async function seedDemo(
       departments: org.departments,
       categories,
       busy: new Map(),
+      onlineByHand: org.onlineByHand,
     };
     const recentBy = new Map<string, number[]>();
     // The workspace's tickets: the day-to-day ones and a small tail still waiting (below).
-    const times = arrivals(r, now, ticketCount - WAITING_DAYS_BACK.length);
+    const times = arrivals(r, now, ticketCount - WAITING.length - OFFERED_MINUTES_AGO.length);
     const plans = times.map((created, i) => {
       // The latest requests include the kinds processes run on, so the demo has processes under way.
       const fromEnd = times.length - 1 - i;
@@ -331,8 +351,14 @@ export async function seedDemo(
     });
     // A few requests still waiting days later (their own random stream: the rest of the demo is unchanged).
     const tail = rng(20261205);
-    for (const back of WAITING_DAYS_BACK) {
-      const plan = planWaitingTicket(tail, world, customers, back);
+    for (const waiting of WAITING) {
+      const plan = planWaitingTicket(tail, world, customers, waiting);
+      plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
+    }
+    // The newest pre-sales questions, waiting for someone of the pre-sales team to claim them.
+    const offered = rng(20261206);
+    for (const [nth, ago] of OFFERED_MINUTES_AGO.entries()) {
+      const plan = planOfferedTicket(offered, world, customers, ago, nth);
       plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     }
     step(`${plans.length} tickets with their history`);

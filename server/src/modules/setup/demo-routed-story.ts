@@ -1,0 +1,201 @@
+import type { DemoTeamInfo } from "./demo-world";
+import { isOnShift } from "../routing/shifts";
+import { TicketStoryBase } from "./demo-ticket-story";
+import { type Actor, MIN, json, loadAt, nextOnShift, routeIn } from "./demo-world";
+
+const system: Actor = { type: "system", id: null };
+
+/** A ticket's story with its routing: sent to a team on creation, offered for claiming, handed to another department. */
+export class TicketStory extends TicketStoryBase {
+  /**
+   * Routed at once to whoever of the team (VIP desk for VIP customers) is at work; with nobody on
+   * shift it waits in the queue for the first one to come on.
+   */
+  routeOnCreation(target: number | null, opts: { unclaimed?: boolean } = {}) {
+    const { world, r, created } = this;
+    let routed = target !== null ? routeIn(world, r, target, created + MIN) : null;
+    let waitedFrom: number | null = null;
+    if (target !== null && !routed) {
+      const team = world.teams.get(target) as DemoTeamInfo;
+      const next = nextOnShift(world, team.memberIds, created, true);
+      if (next && this.inPast(next.at)) {
+        waitedFrom = created;
+        routed = { staffId: next.staffId, teamId: target, fallback: false };
+        this.t = next.at;
+      }
+    }
+    if (!routed) {
+      if (target !== null) this.teamId = target;
+      return;
+    }
+    const team = world.teams.get(routed.teamId) as DemoTeamInfo;
+    if (team.strategy === "claim" && !routed.fallback && !waitedFrom) {
+      this.offerThenClaim(team, routed.staffId, opts.unclaimed ?? false);
+      return;
+    }
+    const at = Math.max(this.t, created + Math.round(r.between(0.2, 2) * MIN));
+    this.assignee = routed.staffId;
+    this.assignedFrom = at;
+    this.teamId = routed.teamId;
+    this.round = 1;
+    this.teamEvent(at);
+    this.assignedEvent(at);
+    this.decisions.push({
+      round: this.round,
+      outcome: "assigned",
+      team_id: this.teamId,
+      staff_id: this.assignee,
+      strategy: team.strategy === "skill" ? "skill" : "least_loaded",
+      reason:
+        this.customer.tier === "vip" ? "green_channel" : routed.fallback ? "fallback_team" : waitedFrom ? "waiting" : "department_team",
+      details: json({ trigger: waitedFrom ? "waiting" : "created" }) as string,
+      candidates: this.candidates(team, at),
+      actor_type: "system",
+      actor_id: null,
+      created_at: new Date(at),
+    });
+    this.t = at;
+  }
+
+  /**
+   * A claim team's request (抢单): offered at once to its members at work, taken by the first to
+   * claim it minutes later — or, for the newest ones (`unclaimed`), still on offer until its time runs out.
+   */
+  private offerThenClaim(team: DemoTeamInfo, staffId: number, unclaimed: boolean) {
+    const { r, created } = this;
+    const offeredAt = created + Math.round(r.between(0.1, 0.5) * MIN);
+    const until = offeredAt + team.claimTimeoutMinutes * MIN;
+    this.teamId = team.id;
+    this.teamEvent(offeredAt);
+    this.decisions.push({
+      round: 1,
+      outcome: "offered",
+      team_id: team.id,
+      staff_id: null,
+      strategy: "claim",
+      reason: "department_team",
+      details: json({ trigger: "created", offeredUntil: new Date(until).toISOString() }) as string,
+      candidates: this.candidates(team, offeredAt),
+      actor_type: "system",
+      actor_id: null,
+      created_at: new Date(offeredAt),
+    });
+    this.t = offeredAt;
+    const claimedAt = offeredAt + Math.round(r.between(0.5, 12) * MIN);
+    if (unclaimed || !this.inPast(claimedAt)) {
+      this.offeredUntil = until;
+      return;
+    }
+    this.assignee = staffId;
+    this.assignedFrom = claimedAt;
+    this.round = 1;
+    this.assignedEvent(claimedAt, "claimed");
+    this.decisions.push({
+      round: 1,
+      outcome: "claimed",
+      team_id: team.id,
+      staff_id: staffId,
+      strategy: "claim",
+      reason: "claimed",
+      details: "{}",
+      candidates: "[]",
+      actor_type: "staff",
+      actor_id: staffId,
+      created_at: new Date(claimedAt),
+    });
+    this.t = claimedAt;
+  }
+
+  /** The team's members as routing weighed them at `at`: load, capacity and who was off shift. */
+  private candidates(team: DemoTeamInfo, at: number) {
+    const { world } = this;
+    return json(
+      team.memberIds.map((id) => ({
+        staffId: id,
+        load: loadAt(world, id, at),
+        capacity: world.agents.get(id)?.capacity ?? 10,
+        skill: 0,
+        ...(isOnShift(world.agents.get(id)?.shifts ?? [], [], new Date(at), world.timeZone) ? {} : { excluded: "off_shift" }),
+      })),
+    ) as string;
+  }
+
+  private teamEvent(at: number) {
+    this.systemEvent("field_changed", at, {
+      field: "teamId",
+      before: null,
+      after: json(this.teamId),
+      data: json({ via: { kind: "routing", id: 0, name: "department_team" } }),
+    });
+  }
+
+  /** Assigned by routing, or claimed by the agent (their own act). */
+  private assignedEvent(at: number, how: "assigned" | "claimed" = "assigned") {
+    this.event("assigned", at, how === "claimed" ? { type: "staff", id: this.assignee } : system, {
+      field: "assigneeId",
+      before: null,
+      after: json(this.assignee),
+      data: json({ via: { kind: "routing", id: 0, name: how } }),
+    });
+  }
+
+  /** 转派: the ticket needs another department; the reason goes with it, and that team's member on shift takes it. */
+  transfer(toDept: number, reason: () => string) {
+    const { world, r } = this;
+    if (this.assignee === null || this.firstResponseAt === null) return;
+    const toTeam = world.departmentTeam.get(toDept) ?? null;
+    const at = this.later(r.between(5, 90));
+    const next = toTeam !== null ? routeIn(world, r, toTeam, at) : null;
+    // A hand-off goes to the department it names: not to another one's team by a fallback.
+    if (!this.inPast(at) || !next || world.teams.get(next.teamId)?.departmentId !== toDept) return;
+    this.t = at;
+    const from = { departmentId: this.departmentId, teamId: this.teamId, assigneeId: this.assignee };
+    const by = this.assignee;
+    this.participants.add(by);
+    this.departmentId = toDept;
+    this.teamId = next.teamId;
+    this.transferCount++;
+    const text = reason();
+    const staffActor: Actor = { type: "staff", id: by };
+    this.event("transferred", at, staffActor, {
+      before: json(from),
+      after: json({ departmentId: this.departmentId, teamId: this.teamId, assigneeId: null }),
+      data: json({ reason: text }),
+    });
+    const decision = { candidates: "[]", actor_type: "staff", actor_id: by };
+    this.decisions.push({
+      ...decision,
+      round: this.round,
+      outcome: "transferred",
+      team_id: this.teamId,
+      staff_id: null,
+      strategy: null,
+      reason: "transferred",
+      details: json({
+        text,
+        fromStaffId: by,
+        fromTeamId: from.teamId,
+        fromDepartmentId: from.departmentId,
+        toDepartmentId: this.departmentId,
+      }) as string,
+      created_at: new Date(at),
+    });
+    this.assignee = next.staffId;
+    this.round++;
+    const assignedAt = at + 1000;
+    this.assignedFrom = assignedAt;
+    this.assignedEvent(assignedAt);
+    this.decisions.push({
+      ...decision,
+      round: this.round,
+      outcome: "assigned",
+      team_id: this.teamId,
+      staff_id: this.assignee,
+      strategy: "least_loaded",
+      reason: "transferred",
+      details: json({ trigger: "transferred" }) as string,
+      created_at: new Date(assignedAt),
+    });
+    this.t = assignedAt;
+  }
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../../src/modules/setup/seed-demo";
+import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+
+/**
+ * The demo's pre-sales team dispatches by claiming (抢单): its newest questions wait on offer for
+ * whoever of the team is at work, and its earlier ones show the offer and the claim in their history.
+ */
+let t: TestApp;
+const demo = (name: string) => t.signIn(`${name}@demo.loopdesk.local`, "loopdesk-demo");
+
+// Seeded as of 15:00 Beijing time on a recent working day: both pre-sales agents are on shift.
+function workingAfternoon() {
+  const at = new Date(Date.now() - 86_400_000);
+  at.setUTCHours(7, 0, 0, 0);
+  while ([0, 6].includes(at.getUTCDay())) at.setUTCDate(at.getUTCDate() - 1);
+  return at;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedDemo(t.ctx, { tickets: 200, customers: 40, now: workingAfternoon() });
+});
+afterAll(() => t.close());
+
+describe("the demo's claim team", () => {
+  it("offers the newest pre-sales questions to the pre-sales agents only; the first claim wins", async () => {
+    const zhouting = await demo("zhouting");
+    const offers = (await zhouting.get("/api/v1/routing/offers")).json().items as { ticketId: number; subject: string }[];
+    expect(offers.map((o) => o.subject).sort()).toEqual(["企业采购有没有优惠", "支持哪些支付方式", "这款和旗舰版有什么区别"]);
+    // The after-sales supervisor is not in the team: nothing is offered to her.
+    expect((await (await demo("wangfang")).get("/api/v1/routing/offers")).json().items).toEqual([]);
+
+    const first = offers[0] as { ticketId: number };
+    const taken = await zhouting.post(`/api/v1/tickets/${first.ticketId}/claim`, {});
+    expect(taken.statusCode).toBe(200);
+    const me = (await zhouting.get("/api/v1/me")).json().user;
+    expect(taken.json()).toMatchObject({ routingStatus: "assigned", assigneeId: me.id });
+    expect((await (await demo("huangxiaoming")).post(`/api/v1/tickets/${first.ticketId}/claim`, {})).statusCode).toBe(409);
+    expect((await zhouting.get("/api/v1/routing/offers")).json().items).toHaveLength(2);
+  });
+
+  it("shows the earlier pre-sales tickets offered and then claimed by the agent who holds them", async () => {
+    const claimed = await t.ctx.db
+      .selectFrom("assignment_log as d")
+      .innerJoin("tickets as tk", "tk.id", "d.ticket_id")
+      .innerJoin("assignment_log as o", (j) => j.onRef("o.ticket_id", "=", "d.ticket_id").on("o.outcome", "=", "offered"))
+      .select([
+        "d.ticket_id",
+        "d.staff_id",
+        "d.actor_id",
+        "tk.assignee_id",
+        "tk.transfer_count",
+        "o.created_at as offered",
+        "d.created_at as taken",
+      ])
+      .where("d.outcome", "=", "claimed")
+      .execute();
+    expect(claimed.length).toBeGreaterThan(3);
+    for (const c of claimed) {
+      expect(c.actor_id).toBe(c.staff_id);
+      expect(c.taken.getTime()).toBeGreaterThan(c.offered.getTime());
+      if (c.transfer_count === 0) expect(c.assignee_id).toBe(c.staff_id);
+    }
+    // As the ticket page explains it: offered to the team, then claimed.
+    const one = claimed[0] as { ticket_id: number };
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const routing = (await admin.get(`/api/v1/tickets/${one.ticket_id}/routing`)).json();
+    expect(routing.decisions.map((d: { outcome: string }) => d.outcome)).toEqual(["offered", "claimed"]);
+  });
+});
