@@ -76,7 +76,10 @@ describe("routing in the browser", () => {
       customer: { email: "caller@routing-e2e.test" },
     });
     await agent.getByTestId("routing-link").click();
-    await agent.getByTestId(`claim-${ticket.id}`).click({ timeout: 30_000 });
+    // The offer shows how long is left to claim it (the team's time: 5 minutes).
+    await agent.getByTestId(`claim-${ticket.id}`).waitFor({ timeout: 30_000 });
+    expect(await agent.getByTestId("offers").innerText()).toMatch(/剩余 [1-5] 分钟/);
+    await agent.getByTestId(`claim-${ticket.id}`).click();
     await expect.poll(async () => (await call(`/api/v1/tickets/${ticket.id}`, "GET")).assigneeId).not.toBeNull();
 
     // The ticket page explains: score parts, team, the decisions.

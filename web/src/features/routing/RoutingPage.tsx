@@ -45,9 +45,16 @@ export function RoutingPage() {
 }
 
 function OffersTab() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const offers = useOffers();
   const teams = useNamed("/teams");
+  const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: "short" });
+  // The list is fetched every few seconds: the minutes left move with it.
+  const left = (until: string | null) => {
+    if (!until) return "";
+    const minutes = Math.ceil((new Date(until).getTime() - Date.now()) / 60_000);
+    return minutes > 0 ? t("routing.offerLeft", { count: minutes }) : t("routing.offerEnding");
+  };
   return (
     <Table<Offer>
       rowKey="ticketId"
@@ -62,6 +69,8 @@ function OffersTab() {
         { title: t("field.subject"), dataIndex: "subject" },
         { title: t("routing.team"), dataIndex: "teamId", render: (id: number) => teams.data?.find((x) => x.id === id)?.name ?? "" },
         { title: t("routing.score"), dataIndex: "priorityScore" },
+        { title: t("routing.offerCreated"), dataIndex: "createdAt", render: (v: string) => time.format(new Date(v)) },
+        { title: t("routing.offerTimeLeft"), dataIndex: "offeredUntil", render: (v: string | null) => left(v) },
         { title: "", key: "claim", render: (_: unknown, o) => <ClaimButton ticketId={o.ticketId} /> },
       ]}
     />
