@@ -205,6 +205,13 @@ describe("ticket history texts", () => {
     // Taking a step from the pool is handing it to oneself: it reads as taking it.
     const claim = samples.find((e) => e.type === "process_step_reassigned" && e.data?.assigneeId === STAFF) as TicketEvent;
     expect(eventText(t, claim, names, fieldLabel)).toBe("李娜 领取了「仓库收货」");
+    // So does a ticket claimed from the offers (抢单): the agent's act, not routing's.
+    const claimedTicket = event("assigned", {
+      field: "assigneeId",
+      after: STAFF,
+      data: { via: { kind: "routing", id: 0, name: "claimed" } },
+    });
+    expect(eventText(t, claimedTicket, names, fieldLabel)).toBe("李娜 抢单接手了工单");
     const urge = samples.find((e) => e.type === "urged") as TicketEvent;
     expect(eventText(t, urge, names, fieldLabel)).toBe("王小明 催办了工单（第 2 次），留言：很急");
   });

@@ -273,8 +273,8 @@ const WAITING = [
   { weekdaysBack: 3, categoryName: "物流查询" },
   { weekdaysBack: 8, categoryName: "物流查询" },
 ];
-/** Minutes before the seeding of the newest pre-sales questions, still on offer to their team (抢单). */
-const OFFERED_MINUTES_AGO = [2, 7, 13];
+/** Minutes before the seeding of the newest pre-sales questions, still on offer to their team (抢单), oldest first. */
+const OFFERED_MINUTES_AGO = [13, 7, 2];
 
 /**
  * Seeds the demo workspace in one transaction. With `claimPending`, it first takes the

@@ -75,7 +75,10 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
   // Taking a step from the pool is recorded as handing it to oneself: it reads as taking it.
   const claimed =
     e.type === "process_step_reassigned" && e.actorType === "staff" && data.assigneeId != null && data.assigneeId === e.actorId;
-  const text = t(claimed ? "event.process_step_claimed" : `event.${e.type}`, {
+  // So does a ticket claimed from the offers (抢单): the agent's own act, not routing's.
+  const claimedOffer = e.type === "assigned" && typeof data.via === "object" && data.via.kind === "routing" && data.via.name === "claimed";
+  const key = claimed ? "event.process_step_claimed" : claimedOffer ? "event.ticket_claimed" : `event.${e.type}`;
+  const text = t(key, {
     actor: e.actorName ?? (e.actorType === "system" ? t("author.system") : t(`author.${e.actorType}`)),
     field,
     before: e.type === "transferred" ? placement(e.before) : value(e.field, e.before),
@@ -127,7 +130,7 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
         })
       : "";
   // A change a rule made says which rule.
-  const rule = data.via && typeof data.via === "object" ? t(`via.${data.via.kind}`, { name: data.via.name }) : "";
+  const rule = data.via && typeof data.via === "object" && !claimedOffer ? t(`via.${data.via.kind}`, { name: data.via.name }) : "";
   return `${text}${why}${imported}${rule}`;
 }
 
