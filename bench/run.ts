@@ -23,6 +23,7 @@ import { benchImport } from "./lib/portability-bench";
 import { benchScale } from "./lib/scale-bench";
 import { benchCreation, cpuSeconds, postgresCpuSeconds } from "./lib/creation-bench";
 import { measureCreationFloor } from "./lib/creation-floor";
+import { measureHttpFloor } from "./lib/http-floor";
 import { benchStartup } from "./lib/startup-bench";
 import { loadSearchWorkspace, measureSearch } from "./lib/search-bench";
 import { benchMixed } from "./lib/mixed-bench";
@@ -551,13 +552,23 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       url: pgServer?.socketUrl("loopdesk_floor"),
       tickets: args.quick ? 500 : 2000,
     });
+    log(engine, "HTTP and the ticket's insert only, against the server's /healthz");
+    if (pgServer) await createDatabase(pgServer, "loopdesk_http_floor");
+    const httpFloor = await measureHttpFloor({
+      engine,
+      url: pgServer?.socketUrl("loopdesk_http_floor"),
+      server: { url: server.url, pid: server.child.pid as number },
+      rounds: args.quick ? 2 : 4,
+      perRound: args.quick ? 600 : 2000,
+      healthzPerRound: args.quick ? 1000 : 4000,
+    });
     const file = path.join(
       here,
       "results",
       `${new Date().toISOString().slice(0, 10)}-${engine}-creation${args.quick ? "-quick" : ""}.json`,
     );
     const machine = machineInfo();
-    const creation = { ...result, floor };
+    const creation = { ...result, floor, httpFloor };
     fs.writeFileSync(file, `${JSON.stringify({ engine, machine, creation, at: new Date().toISOString() }, null, 2)}\n`);
     log(engine, "creation", {
       ratio: result.ratio,
@@ -565,6 +576,7 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       cpuMs: result.cpuMsPerCreation,
       search: result.searchedAtOnce.found,
       floor,
+      httpFloor,
     });
     log("wrote", path.relative(process.cwd(), file));
   } finally {

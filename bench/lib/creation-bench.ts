@@ -18,18 +18,39 @@ export function cpuSeconds(pid: number) {
   }
 }
 
-/** CPU seconds used so far by every PostgreSQL process (the benchmark's own server is the only one). */
+/** Last CPU seconds seen of each PostgreSQL process, by pid and start time (a pid can be reused). */
+const postgresSeen = new Map<string, number>();
+
+/**
+ * CPU seconds used so far by every PostgreSQL process (the benchmark's own server is the only one).
+ * A process that has exited (a backend whose connection closed, an autovacuum worker) keeps the CPU
+ * last seen of it, so the sum never goes down between two readings.
+ */
 export function postgresCpuSeconds() {
-  let total = 0;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      postgresSeen.set(`${entry}:${fields[19]}`, (Number(fields[11]) + Number(fields[12])) / TICKS);
     } catch {
       // gone
     }
   }
+  let total = 0;
+  for (const seconds of postgresSeen.values()) total += seconds;
   return total;
+}
+
+/** The body of the i-th creation: texts that vary like real requests, from 3,000 customers by email and phone. */
+export function creationBody(corpus: { text: string }[], i: number) {
+  const item = corpus[i % corpus.length] as { text: string };
+  return {
+    subject: item.text.slice(0, 24),
+    description: `${item.text}\n订单号 DD${String(20260000 + i)}`,
+    customer: i % 3 === 0 ? { phone: `139${String(10_000_000 + (i % 3000)).slice(-8)}` } : { email: `c${i % 3000}@example.cn` },
+  };
 }
 
 /**
@@ -46,15 +67,7 @@ export async function benchCreation(
   // Texts that vary like real requests, from 3,000 customers (duplicates are then as rare as in life).
   const corpus = generateCorpus(4000, 23);
   let n = 0;
-  const create = async () => {
-    const i = n++;
-    const item = corpus[i % corpus.length] as { text: string };
-    await api("POST", "/api/v1/tickets", {
-      subject: item.text.slice(0, 24),
-      description: `${item.text}\n订单号 DD${String(20260000 + i)}`,
-      customer: i % 3 === 0 ? { phone: `139${String(10_000_000 + (i % 3000)).slice(-8)}` } : { email: `c${i % 3000}@example.cn` },
-    });
-  };
+  const create = async () => void (await api("POST", "/api/v1/tickets", creationBody(corpus, n++)));
   const healthz = () => fetch(`${server.url}/healthz`).then((r) => r.text());
   // A discarded round first: the server's JIT settles over the first thousand requests or so (the
   // first round of a cold server ran at half the later rounds' rates), and steady state is what counts.

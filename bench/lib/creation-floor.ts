@@ -9,6 +9,25 @@ import { generateCorpus } from "./classification-corpus";
 import { cpuSeconds, postgresCpuSeconds } from "./creation-bench";
 import { round } from "./load";
 
+/** One statement inserting tickets, each with its first history event and search document (ids in the given order). */
+export function floorInsert(tickets: { subject: string; description: string }[]) {
+  const rows: string[] = [];
+  const values: unknown[] = [];
+  for (const t of tickets) {
+    rows.push(`($${values.length + 1}, $${values.length + 2})`);
+    values.push(t.subject, t.description);
+  }
+  const text = `with src (subject, description) as (values ${rows.join(", ")}),
+    new_ticket as (
+      insert into tickets (subject, description, customer_id, tags, custom_fields, missing_fields, participant_ids, priority_score, priority_parts, status_changed_at)
+      select subject, description, (select min(id) from customers), '{}', '{}', '{}', '{}', 10, '{}', now() from src
+      returning id, description),
+    new_events as (insert into ticket_events (ticket_id, type, actor_type) select id, 'created', 'system' from new_ticket),
+    new_search as (insert into ticket_search (ticket_id, document) select id, to_tsvector('simple', description) from new_ticket)
+    select id from new_ticket order by id`;
+  return { text, values, name: `floor_${tickets.length}` };
+}
+
 /**
  * The least a ticket creation has to do, measured without the server: a transaction that inserts
  * the ticket row, its first history event and its search document (one statement, the tables'
@@ -20,25 +39,14 @@ import { round } from "./load";
 export async function measureCreationFloor(opts: { engine: "pglite" | "postgres"; url?: string; tickets: number }) {
   const corpus = generateCorpus(4000, 23);
   let n = 0;
-  const statement = (batch: number) => {
-    const rows: string[] = [];
-    const values: unknown[] = [];
-    for (let b = 0; b < batch; b++) {
-      const i = n++;
-      const text = (corpus[i % corpus.length] as { text: string }).text;
-      rows.push(`($${values.length + 1}, $${values.length + 2})`);
-      values.push(text.slice(0, 24), `${text}\n订单号 DD${String(40260000 + i)}`);
-    }
-    const text = `with src (subject, description) as (values ${rows.join(", ")}),
-      new_ticket as (
-        insert into tickets (subject, description, customer_id, tags, custom_fields, missing_fields, participant_ids, priority_score, priority_parts, status_changed_at)
-        select subject, description, (select min(id) from customers), '{}', '{}', '{}', '{}', 10, '{}', now() from src
-        returning id, description),
-      new_events as (insert into ticket_events (ticket_id, type, actor_type) select id, 'created', 'system' from new_ticket),
-      new_search as (insert into ticket_search (ticket_id, document) select id, to_tsvector('simple', description) from new_ticket)
-      select id from new_ticket`;
-    return { text, values, name: `floor_${batch}` };
-  };
+  const statement = (batch: number) =>
+    floorInsert(
+      Array.from({ length: batch }, () => {
+        const i = n++;
+        const text = (corpus[i % corpus.length] as { text: string }).text;
+        return { subject: text.slice(0, 24), description: `${text}\n订单号 DD${String(40260000 + i)}` };
+      }),
+    );
 
   if (opts.engine === "postgres") {
     const url = opts.url as string;

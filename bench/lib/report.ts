@@ -90,6 +90,7 @@ export function writeReport(resultsDir: string, target: string) {
   let imports: ImportResult | undefined;
   let scale: ScaleResult | undefined;
   const creation = new Map<string, CreationResult>();
+  const creationRuns: CreationResult[] = [];
   const search = new Map<string, SearchResult>();
   let startup: StartupResult | undefined;
   let mixed: MixedResult | undefined;
@@ -100,8 +101,10 @@ export function writeReport(resultsDir: string, target: string) {
     .filter((f) => f.endsWith(".json") && !f.includes("quick"))
     .sort()) {
     const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), "utf8"));
-    if (f.includes("-creation")) creation.set(r.engine, r as CreationResult);
-    else if (f.includes("-search")) search.set(r.engine, r as SearchResult);
+    if (f.includes("-creation")) {
+      creation.set(r.engine, r as CreationResult);
+      creationRuns.push(r as CreationResult);
+    } else if (f.includes("-search")) search.set(r.engine, r as SearchResult);
     else if (f.includes("-startup")) startup = r as StartupResult;
     else if (f.includes("-mixed")) mixed = r as MixedResult;
     else if (f.includes("-replica")) replica = r as ReplicaResult;
@@ -229,7 +232,7 @@ export function writeReport(resultsDir: string, target: string) {
   if (imports) lines.push(...importSection(imports));
   if (scale) lines.push(...scaleSection(scale));
   lines.push(
-    ...creationSection([...creation.values()]),
+    ...creationSection([...creation.values()], creationRuns),
     ...startupSection(startup),
     ...searchSection([...search.values()]),
     ...mixedSection(mixed),
