@@ -93,6 +93,24 @@ describe("ticket page", () => {
     await page.close();
   });
 
+  it("says so when the conversation could not be loaded, and loads it again on 重试 (no placeholder left standing)", async () => {
+    const ticket = await createTicket("断网时打开工单");
+    const page = await browser.newPage();
+    await signIn(page);
+    const messages = /\/api\/v1\/tickets\/\d+\/messages(\?|$)/;
+    await page.route(messages, (route) => route.abort("failed"));
+    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    const failed = page.getByTestId("load-failed");
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain("网络连接失败");
+    expect(await page.locator("body").textContent()).not.toContain("暂无记录");
+    await page.unroute(messages);
+    await failed.getByRole("button", { name: "重 试" }).or(failed.getByRole("button", { name: "重试" })).click();
+    await expect.poll(() => page.locator("body").textContent()).toContain("创建了工单");
+    expect(await page.getByTestId("load-failed").count()).toBe(0);
+    await page.close();
+  });
+
   it("applies a macro: previews its reply and changes, then replies, leaves the ticket pending and raises the priority in one click", async () => {
     const macro = await api("/api/v1/canned-replies", {
       method: "POST",

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Card, Form, Input, InputNumber, List, Modal, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Pending } from "../../app/Pending";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 
@@ -40,24 +41,28 @@ export function TicketVisitsCard({ ticketId, editable }: { ticketId: number; edi
         )
       }
     >
-      <List
-        size="small"
-        loading={visits.isLoading}
-        locale={{ emptyText: t("visits.none") }}
-        dataSource={visits.data ?? []}
-        renderItem={(v) => (
-          <List.Item>
-            {v.reason} ·{" "}
-            {v.result ? (
-              t(`visits.results.${v.result}`)
-            ) : v.overdue ? (
-              <Tag color="red">{t("visits.overdue", { at: fmt.format(new Date(v.dueAt)) })}</Tag>
-            ) : (
-              fmt.format(new Date(v.dueAt))
-            )}
-          </List.Item>
-        )}
-      />
+      {visits.error ? (
+        <Pending error={visits.error} retry={() => void visits.refetch()} />
+      ) : (
+        <List
+          size="small"
+          loading={visits.isLoading}
+          locale={{ emptyText: t("visits.none") }}
+          dataSource={visits.data ?? []}
+          renderItem={(v) => (
+            <List.Item>
+              {v.reason} ·{" "}
+              {v.result ? (
+                t(`visits.results.${v.result}`)
+              ) : v.overdue ? (
+                <Tag color="red">{t("visits.overdue", { at: fmt.format(new Date(v.dueAt)) })}</Tag>
+              ) : (
+                fmt.format(new Date(v.dueAt))
+              )}
+            </List.Item>
+          )}
+        />
+      )}
       <Modal
         open={open}
         title={t("visits.plan")}

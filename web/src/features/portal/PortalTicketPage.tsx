@@ -2,6 +2,7 @@ import type { CustomerState, Message } from "@loopdesk/contracts/tickets";
 import { Alert, App, Button, Card, Empty, Input, Skeleton, Space, Steps, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Pending } from "../../app/Pending";
 import { Link, useParams } from "react-router";
 import { errorText } from "../../app/error-text";
 import { CsatCard } from "../feedback/CsatCard";
@@ -101,7 +102,7 @@ export function PortalTicketPage() {
           </Card>
           <Card title={t("portal.conversation")} data-testid="portal-conversation">
             {!messages.data ? (
-              <Skeleton active />
+              <Pending error={messages.error} retry={() => void messages.refetch()} />
             ) : messages.data.length === 0 ? (
               <Empty description={t("ticket.noActivity")} />
             ) : (

@@ -1,8 +1,9 @@
 import type { ProcessInstance, ProcessTask } from "@loopdesk/contracts/processes";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Empty, List, Modal, Select, Skeleton, Space, Tag, Typography } from "antd";
+import { App, Button, Card, Empty, List, Modal, Select, Space, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Pending } from "../../app/Pending";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
@@ -92,7 +93,7 @@ export function ProcessCard({ ticketId, editable }: { ticketId: number; editable
         )
       }
     >
-      {instances.isLoading && <Skeleton active paragraph={{ rows: 1 }} />}
+      {!instances.data && <Pending error={instances.error} retry={() => void instances.refetch()} rows={1} />}
       {instances.data?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("process.noneOnTicket")} />}
       {(instances.data ?? []).map((instance) => (
         <div key={instance.id} style={{ marginBottom: 12 }} data-testid="process-instance">

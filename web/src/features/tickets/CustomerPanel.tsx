@@ -2,6 +2,7 @@ import type { Ticket } from "@loopdesk/contracts/tickets";
 import { useQuery } from "@tanstack/react-query";
 import { Card, List, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { Pending } from "../../app/Pending";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import { useCustomerWithOrganization } from "./ticket-api";
@@ -51,20 +52,24 @@ export function CustomerPanel({ ticket, editable }: { ticket: Ticket; editable: 
       <Typography.Title level={5} style={{ marginTop: 12 }}>
         {t("customer.previousTickets")}
       </Typography.Title>
-      <List
-        size="small"
-        loading={history.isLoading}
-        locale={{ emptyText: t("customer.noPrevious") }}
-        dataSource={previous}
-        renderItem={(x) => (
-          <List.Item>
-            <Link to={`/tickets/${x.id}`}>
-              #{x.number} {x.subject}
-            </Link>
-            <Tag color={statusColor[x.status]}>{t(`status.${x.status}`)}</Tag>
-          </List.Item>
-        )}
-      />
+      {history.error ? (
+        <Pending error={history.error} retry={() => void history.refetch()} />
+      ) : (
+        <List
+          size="small"
+          loading={history.isLoading}
+          locale={{ emptyText: t("customer.noPrevious") }}
+          dataSource={previous}
+          renderItem={(x) => (
+            <List.Item>
+              <Link to={`/tickets/${x.id}`}>
+                #{x.number} {x.subject}
+              </Link>
+              <Tag color={statusColor[x.status]}>{t(`status.${x.status}`)}</Tag>
+            </List.Item>
+          )}
+        />
+      )}
     </Card>
   );
 }

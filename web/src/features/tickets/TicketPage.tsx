@@ -1,6 +1,7 @@
 import { Alert, App, Col, Layout, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { Pending } from "../../app/Pending";
 import { Link, useNavigate, useParams } from "react-router";
 import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
@@ -130,7 +131,13 @@ export function TicketPage() {
                 {messages.data && events.data ? (
                   <Timeline messages={messages.data} events={events.data.items} names={events.data.names} />
                 ) : (
-                  <Skeleton active />
+                  <Pending
+                    error={messages.error ?? events.error}
+                    retry={() => {
+                      void messages.refetch();
+                      void events.refetch();
+                    }}
+                  />
                 )}
                 <ReplyComposer ticket={ticket.data} onTyping={presence.typing} isStaff={isStaff} />
               </Col>
