@@ -105,7 +105,10 @@ describe("ticket page", () => {
     expect(await failed.textContent()).toContain("网络连接失败");
     expect(await page.locator("body").textContent()).not.toContain("暂无记录");
     await page.unroute(messages);
-    await failed.getByRole("button", { name: "重 试" }).or(failed.getByRole("button", { name: "重试" })).click();
+    await failed
+      .getByRole("button", { name: "重 试" })
+      .or(failed.getByRole("button", { name: "重试" }))
+      .click();
     await expect.poll(() => page.locator("body").textContent()).toContain("创建了工单");
     expect(await page.getByTestId("load-failed").count()).toBe(0);
     await page.close();
