@@ -43,7 +43,7 @@ describe("demo workspace", () => {
       firstStart(t.ctx, (l) => printed.push(l), { tickets: 400, customers: 60 }),
     ]);
     const summary = first.demo ?? second.demo;
-    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 14 });
+    expect(summary).toMatchObject({ tickets: 400, customers: 60, agents: 15 });
     expect([first.demo, second.demo].filter(Boolean)).toHaveLength(1);
     expect(printed.filter((l) => l.includes("Demo workspace: 400 tickets"))).toHaveLength(1);
     // Seeding takes a while on a first start: it says what it is doing as it goes.

@@ -220,6 +220,16 @@ export const agents: {
     shift: { days: WEEKDAYS, start: "09:00", end: "18:00" },
     capacity: 4,
   },
+  // The after-sales desk's weekend days (李娜 is off on Sundays, 张伟 comes at 14:00): it is staffed around the clock.
+  {
+    name: "高洁",
+    email: "gaojie",
+    role: "agent",
+    team: "售后一组",
+    skills: [["退换货", 3]],
+    shift: { days: [6, 7], start: "08:00", end: "20:00" },
+    capacity: 10,
+  },
 ];
 
 export const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢".split("");

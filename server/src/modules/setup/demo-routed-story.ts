@@ -1,7 +1,6 @@
-import type { DemoTeamInfo } from "./demo-world";
 import { isOnShift } from "../routing/shifts";
 import { TicketStoryBase } from "./demo-ticket-story";
-import { type Actor, MIN, json, loadAt, nextOnShift, routeIn } from "./demo-world";
+import { type Actor, type DemoTeamInfo, MIN, json, loadAt, nextOnShift, routeIn } from "./demo-world";
 
 const system: Actor = { type: "system", id: null };
 
