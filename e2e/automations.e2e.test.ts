@@ -174,8 +174,15 @@ describe("automation rules in the admin console", () => {
     const page = await browser.newPage();
     await signIn(page);
     await page.goto(`${server.url}/tickets/${ticket.id}`);
-    await page.getByTestId("ticket-visits").getByRole("button", { name: "安排回访" }).click();
-    await modal(page).getByLabel("回访原因").fill("确认安装效果");
+    // On a busy machine the first click can land while the page is still settling: as a user would,
+    // click again until the form opens.
+    const reason = modal(page).getByLabel("回访原因");
+    for (let attempt = 0; !(await reason.isVisible()); attempt++) {
+      if (attempt === 5) throw new Error("the visit form did not open");
+      await page.getByTestId("ticket-visits").getByRole("button", { name: "安排回访" }).click();
+      await reason.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await reason.fill("确认安装效果");
     await modal(page)
       .getByRole("button", { name: /保\s*存/ })
       .click();
