@@ -1,5 +1,5 @@
 import type { CreateTicketBody } from "@loopdesk/contracts/tickets";
-import { type Transaction, sql } from "kysely";
+import type { Transaction } from "kysely";
 import type { DB, TicketRow } from "../../db/schema";
 import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
@@ -13,14 +13,11 @@ import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
 import { staffExists } from "../staff/staff-service";
-import { linkAttachments } from "./attachment-service";
-import { TICKET_COLUMNS } from "./ticket-columns";
-import { prepared as keptPrepared } from "../../db/prepared-statements";
-import { emitTicketEvent } from "./emit-ticket-event";
+import { type PlannedTicket, insertTickets } from "./insert-tickets";
 import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { suggestCategory } from "../classification/category-suggester";
 import { findDuplicateOf } from "./duplicate-detection";
-import { type Actor, type TicketEventInput, actorOf, recordTicketEvents, systemActor, ticketEventRows } from "./ticket-events";
+import { type Actor, type TicketEventInput, actorOf } from "./ticket-events";
 
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
 
@@ -78,23 +75,60 @@ export async function prepareTicket(
   return { departmentId, customFields, channel, description, descriptionHtml, categoryId, suggestion };
 }
 
+export type PreparedTicket = Omit<Awaited<ReturnType<typeof prepareTicket>>, "categoryId" | "suggestion"> &
+  Partial<Pick<Awaited<ReturnType<typeof prepareTicket>>, "categoryId" | "suggestion">>;
+
+/** A ticket to create: who asks, what they sent, what prepareTicket made of it. */
+export type NewTicket = {
+  principal: Principal;
+  input: CreateTicketBody;
+  prepared: PreparedTicket;
+  extra?: { followUpOfId?: number; actor?: Actor };
+};
+
 export async function createTicket(
   ctx: AppContext,
   trx: Transaction<DB>,
   principal: Principal,
   input: CreateTicketBody,
-  prepared: Omit<Awaited<ReturnType<typeof prepareTicket>>, "categoryId" | "suggestion"> &
-    Partial<Pick<Awaited<ReturnType<typeof prepareTicket>>, "categoryId" | "suggestion">>,
-  extra: { followUpOfId?: number; actor?: Actor } = {},
+  prepared: PreparedTicket,
+  extra: NewTicket["extra"] = {},
 ): Promise<TicketRow> {
-  const customer =
-    principal.kind === "customer"
-      ? {
-          id: principal.id,
-          organizationId: principal.organizationId,
-          tier: (await customerTiers(trx, [principal.id])).get(principal.id) ?? "normal",
-        }
-      : await resolveCustomer(trx, input.customer as NonNullable<CreateTicketBody["customer"]>);
+  return (await createTickets(ctx, trx, [{ principal, input, prepared, extra }]))[0] as TicketRow;
+}
+
+/**
+ * Creates the tickets in the caller's transaction, in this order, as few statements as it takes: each
+ * one's customer and duplicate check in turn, then all of them written together. A customer's second
+ * request is compared with their first (a repeat?), so the tickets before it are written first.
+ */
+export async function createTickets(ctx: AppContext, trx: Transaction<DB>, tickets: NewTicket[]): Promise<TicketRow[]> {
+  const created: TicketRow[] = [];
+  let round: PlannedTicket[] = [];
+  for (const ticket of tickets) {
+    const customer = await customerOf(trx, ticket);
+    if (round.some((t) => t.row.customer_id === customer.id)) {
+      created.push(...(await insertTickets(ctx, trx, round)));
+      round = [];
+    }
+    round.push(await planTicket(trx, ticket, customer));
+  }
+  created.push(...(await insertTickets(ctx, trx, round)));
+  return created;
+}
+
+async function customerOf(trx: Transaction<DB>, { principal, input }: NewTicket) {
+  if (principal.kind !== "customer") return resolveCustomer(trx, input.customer as NonNullable<CreateTicketBody["customer"]>);
+  const tier = (await customerTiers(trx, [principal.id])).get(principal.id) ?? "normal";
+  return { id: principal.id, organizationId: principal.organizationId, tier };
+}
+
+/** Everything about a new ticket decided before it is written: its row, first history events and search document. */
+async function planTicket(
+  trx: Transaction<DB>,
+  { principal, input, prepared, extra = {} }: NewTicket,
+  customer: { id: number; organizationId: number | null; tier: string },
+): Promise<PlannedTicket> {
   const now = new Date();
   const actor = extra.actor ?? actorOf(principal);
   const assigneeId = input.assigneeId ?? null;
@@ -103,7 +137,8 @@ export async function createTicket(
   const categoryId = prepared.categoryId !== undefined ? prepared.categoryId : (input.categoryId ?? null);
   const suggestion = prepared.suggestion ?? null;
   const missing = await missingTemplateFields(trx, categoryId, prepared.customFields);
-  const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, `${input.subject}\n${prepared.description}`, now);
+  const text = `${input.subject}\n${prepared.description}`;
+  const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, text, now);
   const events: TicketEventInput[] = [
     {
       type: "created",
@@ -139,79 +174,39 @@ export async function createTicket(
   // insert, and the periodic pass adds them as deadlines come close) and the search document, so
   // the ticket is found by a search the moment its creation commits.
   const scoring = await scoringConfig(trx);
-  const scoreInput = { tier: customer.tier, priority: input.priority, categoryId, slaNextDueAt: null };
-  const parts = scoreParts(scoring, { ...scoreInput, text: `${input.subject}\n${prepared.description}` }, now);
-  const document = searchDocument(input.subject, prepared.description);
-  // The ticket, its first history events and its search document in one statement (one round trip).
-  const ticket = await trx
-    .with("new_ticket", (db) =>
-      db
-        .insertInto("tickets")
-        .values({
-          subject: input.subject,
-          description: prepared.description,
-          description_html: prepared.descriptionHtml,
-          priority: input.priority,
-          channel: prepared.channel,
-          category_id: categoryId,
-          customer_id: customer.id,
-          organization_id: customer.organizationId,
-          department_id: prepared.departmentId,
-          assignee_id: assigneeId,
-          tags: [...new Set(input.tags)],
-          custom_fields: JSON.stringify(prepared.customFields),
-          follow_up_of_id: extra.followUpOfId ?? null,
-          duplicate_of_id: duplicate?.id ?? null,
-          missing_fields: missing,
-          complete_at_creation: missing.length === 0,
-          // Whoever logs a ticket keeps it in view wherever routing sends it.
-          participant_ids: actor.type === "staff" && actor.id !== null ? [actor.id] : [],
-          last_customer_message_at: principal.kind === "customer" ? now : null,
-          priority_score: scoreOf(parts),
-          priority_parts: JSON.stringify(parts),
-          created_at: now,
-          updated_at: now,
-        })
-        .returning(TICKET_COLUMNS),
-    )
-    .with("new_events", (db) =>
-      db
-        .insertInto("ticket_events")
-        .columns(["ticket_id", "type", "actor_type", "actor_id", "field", "before", "after", "data", "created_at"])
-        .expression(ticketEventRows(actor, events, now)),
-    )
-    .with("new_search", (db) =>
-      db
-        .insertInto("ticket_search")
-        .columns(["ticket_id", "document"])
-        .expression((eb) => eb.selectFrom("new_ticket").select(["id", sql<string>`to_tsvector('simple', ${document})`.as("document")])),
-    )
-    .selectFrom("new_ticket")
-    .select(TICKET_COLUMNS)
-    // Kept prepared: its text takes a few forms only (one to four history events).
-    .modifyEnd(keptPrepared)
-    .executeTakeFirstOrThrow();
-  if (suggestion)
-    await trx
-      .insertInto("ticket_category_suggestions")
-      .values({
-        ticket_id: ticket.id,
-        category_id: suggestion.categoryId,
-        confidence: suggestion.confidence,
-        applied: suggestion.apply,
-        model_id: suggestion.modelId,
-        created_at: now,
-      })
-      .execute();
-  if (duplicate)
-    await recordTicketEvents(trx, duplicate.id, systemActor, [
-      { type: "duplicate_linked", data: { ticketId: ticket.id, number: Number(ticket.number), score: duplicate.score } },
-    ]);
-  if (input.attachmentIds.length) await linkAttachments(trx, principal, input.attachmentIds, { ticketId: ticket.id, messageId: null });
-  await emitTicketEvent(ctx, trx, "ticket.created", ticket, {
-    byKind: actor.type,
-    byId: actor.id,
-    ...(missing.length ? { missingFields: missing } : {}),
-  });
-  return ticket;
+  const parts = scoreParts(scoring, { tier: customer.tier, priority: input.priority, categoryId, slaNextDueAt: null, text }, now);
+  return {
+    principal,
+    actor,
+    at: now,
+    row: {
+      subject: input.subject,
+      description: prepared.description,
+      description_html: prepared.descriptionHtml,
+      priority: input.priority,
+      channel: prepared.channel,
+      category_id: categoryId,
+      customer_id: customer.id,
+      organization_id: customer.organizationId,
+      department_id: prepared.departmentId,
+      assignee_id: assigneeId,
+      tags: [...new Set(input.tags)],
+      custom_fields: prepared.customFields,
+      follow_up_of_id: extra.followUpOfId ?? null,
+      duplicate_of_id: duplicate?.id ?? null,
+      missing_fields: missing,
+      complete_at_creation: missing.length === 0,
+      // Whoever logs a ticket keeps it in view wherever routing sends it.
+      participant_ids: actor.type === "staff" && actor.id !== null ? [actor.id] : [],
+      last_customer_message_at: principal.kind === "customer" ? now.toISOString() : null,
+      priority_score: scoreOf(parts),
+      priority_parts: parts,
+    },
+    document: searchDocument(input.subject, prepared.description),
+    events,
+    suggestion,
+    duplicate,
+    attachmentIds: input.attachmentIds,
+    missing,
+  };
 }

@@ -55,11 +55,15 @@ export function ticketEventInsert(qb: Pick<QueryCreator<DB>, "insertInto">, tick
 }
 
 /**
- * Rows for ticket_events of a ticket being inserted in the same statement (a CTE named
- * new_ticket), so a ticket and its first events are one round trip.
+ * Rows for ticket_events of tickets being inserted in the same statement: each names its ticket by
+ * `ord`, joined to a CTE named `input` that holds each new ticket's id and ord, in this order.
  */
-export const ticketEventRows = (actor: Actor, events: TicketEventInput[], at: Date) =>
-  sql`select t.id, ev.* from new_ticket t, ${eventRecordset(actor, events, at)}`;
+export function newTicketEventRows(tickets: { ord: number; actor: Actor; events: TicketEventInput[]; at: Date }[]) {
+  const rows = tickets.flatMap(({ ord, actor, events, at }) => events.map((e) => ({ ord, ...asRow(actor, e, at) })));
+  return sql`select input.id, ev.type, ev.actor_type, ev.actor_id, ev.field, ev.before, ev.after, ev.data, ev.created_at
+    from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (ord int, ${EVENT_COLUMNS})) with ordinality as ev
+    join input using (ord) order by ev.ordinality`;
+}
 
 /** Rows for ticket_events of existing tickets (ticket_id first), to insert in the same statement as their change. */
 export function ticketEventRowsFor(items: { ticketId: number; events: TicketEventInput[] }[], actor: Actor, at: Date) {

@@ -30,6 +30,7 @@ import { openAttachment, storeAttachment, ticketAttachments } from "./attachment
 import { addMessage } from "./add-message";
 import { bulkUpdateTickets, undoBulkUpdate } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
+import { CreationQueue } from "./creation-queue";
 import { countTickets, listTicketsFor } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
 import { loadTicketWithAccess, loadVisibleTicket } from "./ticket-access";
@@ -41,6 +42,7 @@ import { urgeTicket } from "./urge-ticket";
 const tags = ["tickets"];
 
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
+  const creations = new CreationQueue(ctx);
   route(app, {
     method: "POST",
     url: "/api/v1/tickets",
@@ -51,12 +53,20 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     responses: { 201: ticketForCaller },
     handler: async ({ req, reply, principal, body }) => {
       const prepared = await prepareTicket(ctx, principal, body);
-      const key = req.headers["idempotency-key"];
-      const result = await withIdempotency(
-        ctx.db,
-        { principal: `${principal.kind}:${principal.id}`, key: Array.isArray(key) ? key[0] : key, request: body },
-        async (trx) => ({ status: 201, body: presentTicketFor(principal, await createTicket(ctx, trx, principal, body, prepared)) }),
-      );
+      const header = req.headers["idempotency-key"];
+      const key = Array.isArray(header) ? header[0] : header;
+      // Without a key, concurrent creations share transactions (creation-queue.ts).
+      const result =
+        key === undefined
+          ? {
+              status: 201,
+              body: presentTicketFor(principal, await creations.create({ principal, input: body, prepared })),
+              replayed: false,
+            }
+          : await withIdempotency(ctx.db, { principal: `${principal.kind}:${principal.id}`, key, request: body }, async (trx) => ({
+              status: 201,
+              body: presentTicketFor(principal, await createTicket(ctx, trx, principal, body, prepared)),
+            }));
       ctx.jobs.wake();
       const created = result.body as Ticket | PortalTicket;
       reply.code(result.status).header("location", `/api/v1/tickets/${created.id}`);

@@ -1,0 +1,76 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, type TestApp, appWithAdmin } from "../support/test-app";
+
+let t: TestApp;
+let admin: Client;
+beforeAll(async () => ({ t, admin } = await appWithAdmin()));
+afterAll(() => t.close());
+
+const words = ["打印机卡纸", "耳机没有声音", "发票抬头错误", "物流停在中转站", "屏幕有坏点", "充电器发烫", "退款没到账", "会员续费失败"];
+const post = (body: Record<string, unknown>) => admin.post("/api/v1/tickets", body);
+/** The transaction that wrote each ticket (PostgreSQL's xmin of its row). */
+const writers = async (ids: number[]) =>
+  (await sql<{ id: number; xmin: string }>`select id, xmin::text from tickets where id = any(${ids}::int[])`.execute(t.ctx.db)).rows;
+const searched = async (q: string) =>
+  (await admin.get(`/api/v1/search?q=${encodeURIComponent(q)}`)).json().tickets.map((x: { id: number }) => x.id) as number[];
+const history = async (id: number) => (await admin.get(`/api/v1/tickets/${id}/events`)).json().items as { type: string; data: unknown }[];
+
+describe("tickets created at the same moment", () => {
+  it("share a transaction, and each is whole: its own customer, number, history, search document and domain event", async () => {
+    const before = Number(
+      (await sql<{ n: string }>`select count(*) as n from domain_events where type = 'ticket.created'`.execute(t.ctx.db)).rows[0]?.n,
+    );
+    const bodies = words.map((w, i) => ({
+      subject: w,
+      description: `${w}，请处理 工单批次${i}号`,
+      customer: { email: `batch${i}@example.cn`, name: `批次客户${i}` },
+    }));
+    const answers = await Promise.all(bodies.map(post));
+    expect(answers.map((a) => a.statusCode)).toEqual(bodies.map(() => 201));
+    const created = answers.map((a) => a.json());
+    expect(created.map((c) => c.subject)).toEqual(words);
+    expect(new Set(created.map((c) => c.number)).size).toBe(words.length);
+    expect(new Set(created.map((c) => c.customerId)).size).toBe(words.length);
+    // Written together: fewer transactions than tickets.
+    expect(new Set((await writers(created.map((c) => c.id))).map((w) => w.xmin)).size).toBeLessThan(words.length);
+    for (const [i, c] of created.entries()) {
+      expect((await history(c.id)).map((e) => e.type)).toEqual(["created"]);
+      expect(await searched(`工单批次${i}号`)).toEqual([c.id]);
+    }
+    const after = Number(
+      (await sql<{ n: string }>`select count(*) as n from domain_events where type = 'ticket.created'`.execute(t.ctx.db)).rows[0]?.n,
+    );
+    expect(after - before).toBe(words.length);
+  });
+
+  it("a customer's second request among them is checked against the first, and a new customer is created once", async () => {
+    const same = { email: "twice@example.cn" };
+    const answers = await Promise.all([
+      post({ subject: "耳机左边没有声音", description: "订单 DD2026，左耳没声音", customer: same }),
+      post({ subject: "发票抬头写错了", description: "请重开发票", customer: { email: "someone-else@example.cn" } }),
+      post({ subject: "耳机左边还是没有声音", description: "左边耳机没声音，订单 DD2026", customer: same }),
+    ]);
+    const [first, , again] = answers.map((a) => a.json());
+    expect(again.customerId).toBe(first.customerId);
+    // Whichever was written first, the other is its duplicate.
+    const [original, repeat] = first.id < again.id ? [first, again] : [again, first];
+    expect((await admin.get(`/api/v1/tickets/${repeat.id}`)).json().duplicateOfId).toBe(original.id);
+    expect((await admin.get(`/api/v1/tickets/${original.id}`)).json().duplicateOfId).toBeNull();
+    expect((await history(original.id)).map((e) => e.type)).toEqual(["created", "duplicate_linked"]);
+    expect((await admin.get(`/api/v1/customers?q=${encodeURIComponent("twice@example.cn")}`)).json().items).toHaveLength(1);
+  });
+
+  it("one request's failure is its own: the others are created, the failing one gets its error", async () => {
+    const answers = await Promise.all([
+      post({ subject: "屏幕闪烁", description: "批次失败测试一", customer: { email: "ok1@example.cn" } }),
+      post({ subject: "屏幕闪烁", description: "批次失败测试二", customer: { id: 999_999 } }),
+      post({ subject: "键盘失灵", description: "批次失败测试三", customer: { phone: "13800001111" } }),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 400, 201]);
+    expect(answers[1]?.json()).toMatchObject({ error: { code: "validation_failed", details: [{ path: "customer.id" }] } });
+    expect(await searched("批次失败测试一")).toEqual([answers[0]?.json().id]);
+    expect(await searched("批次失败测试三")).toEqual([answers[2]?.json().id]);
+    expect(await searched("批次失败测试二")).toEqual([]);
+  });
+});
