@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, type TestApp, appWithAdmin } from "../support/test-app";
+import { type Client, PASSWORD, type TestApp, appWithAdmin } from "../support/test-app";
 
 let t: TestApp;
 let admin: Client;
@@ -59,6 +59,26 @@ describe("tickets created at the same moment", () => {
     expect((await admin.get(`/api/v1/tickets/${original.id}`)).json().duplicateOfId).toBeNull();
     expect((await history(original.id)).map((e) => e.type)).toEqual(["created", "duplicate_linked"]);
     expect((await admin.get(`/api/v1/customers?q=${encodeURIComponent("twice@example.cn")}`)).json().items).toHaveLength(1);
+  });
+
+  it("returning customers are found by their contact, a signed-in customer's own request joins, and a merged customer's contact leads to the survivor", async () => {
+    const known = await t.factory.customer();
+    const gone = await t.factory.customer();
+    const survivor = await t.factory.customer({ name: "合并后的客户" });
+    expect((await admin.post(`/api/v1/customers/${survivor.id}/merge`, { customerId: gone.id })).statusCode).toBe(200);
+    const portal = await t.signIn(known.email, PASSWORD, "customer");
+    const answers = await Promise.all([
+      post({ subject: "老客户来信", description: "找回老客户 一号", customer: { email: known.email } }),
+      portal.post("/api/v1/tickets", { subject: "门户提交", description: "门户自己提交 二号" }),
+      post({ subject: "合并客户来信", description: "被合并的联系人 三号", customer: { email: gone.email } }),
+      post({ subject: "新客户来电", description: "新的电话客户 四号", customer: { phone: "139 0000 2222" } }),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
+    const [a, b, c, d] = answers.map((x) => x.json());
+    const own = (await admin.get(`/api/v1/tickets/${b.id}`)).json();
+    expect([a.customerId, own.customerId, c.customerId]).toEqual([known.id, known.id, survivor.id]);
+    const identities = (await admin.get(`/api/v1/customers/${d.customerId}`)).json().identities as { kind: string; value: string }[];
+    expect(identities.map((i) => `${i.kind}:${i.value}`)).toEqual(["phone:13900002222"]);
   });
 
   it("one request's failure is its own: the others are created, the failing one gets its error", async () => {

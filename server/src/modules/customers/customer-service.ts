@@ -150,7 +150,7 @@ async function checkOrganization(db: Executor, organizationId: number | null | u
     throw ValidationError([{ path: "organizationId", code: "unknown_reference", message: "Unknown organization." }]);
 }
 
-function identitiesOf(input: { email?: string; phone?: string; identities?: IdentityInput[] }): IdentityInput[] {
+export function identitiesOf(input: { email?: string; phone?: string; identities?: IdentityInput[] }): IdentityInput[] {
   const list: IdentityInput[] = [];
   if (input.email) list.push({ kind: "email", value: input.email });
   if (input.phone) list.push({ kind: "phone", value: input.phone });

@@ -5,7 +5,8 @@ import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import { ForbiddenError, ValidationError } from "../../platform/errors";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
-import { customerTiers, resolveCustomer } from "../customers/customer-service";
+import { type ResolvedCustomer, customerTiers } from "../customers/customer-service";
+import { resolveCustomers } from "../customers/resolve-customers";
 import { scoreOf, scoreParts } from "../routing/priority-score";
 import { scoringConfig } from "../routing/routing-settings";
 import { searchDocument } from "../../platform/text/search-text";
@@ -16,7 +17,7 @@ import { staffExists } from "../staff/staff-service";
 import { type PlannedTicket, insertTickets } from "./insert-tickets";
 import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { suggestCategory } from "../classification/category-suggester";
-import { findDuplicateOf } from "./duplicate-detection";
+import { findDuplicatesOf } from "./duplicate-detection";
 import { type Actor, type TicketEventInput, actorOf } from "./ticket-events";
 
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
@@ -98,38 +99,61 @@ export async function createTicket(
 }
 
 /**
- * Creates the tickets in the caller's transaction, in this order, as few statements as it takes: each
- * one's customer and duplicate check in turn, then all of them written together. A customer's second
- * request is compared with their first (a repeat?), so the tickets before it are written first.
+ * Creates the tickets in the caller's transaction, in this order, with as few statements as it
+ * takes: their customers found together, then, in rounds of different customers, their duplicate
+ * checks together and the round written together. A customer's second request is compared with
+ * their first (a repeat?), so it starts a new round after the first is written.
  */
 export async function createTickets(ctx: AppContext, trx: Transaction<DB>, tickets: NewTicket[]): Promise<TicketRow[]> {
+  const customers = await customersOf(trx, tickets);
   const created: TicketRow[] = [];
-  let round: PlannedTicket[] = [];
-  for (const ticket of tickets) {
-    const customer = await customerOf(trx, ticket);
-    if (round.some((t) => t.row.customer_id === customer.id)) {
-      created.push(...(await insertTickets(ctx, trx, round)));
-      round = [];
-    }
-    round.push(await planTicket(trx, ticket, customer));
+  let start = 0;
+  while (start < tickets.length) {
+    let end = start + 1;
+    const seen = new Set([customers[start]?.id]);
+    while (end < tickets.length && !seen.has(customers[end]?.id)) seen.add(customers[end++]?.id);
+    const round = tickets.slice(start, end);
+    const now = new Date();
+    const duplicates = await findDuplicatesOf(
+      trx,
+      round.map((t, i) => ({ customerId: (customers[start + i] as ResolvedCustomer).id, text: t.extra?.followUpOfId ? "" : textOf(t) })),
+      now,
+    );
+    const planned: PlannedTicket[] = [];
+    for (const [i, t] of round.entries())
+      planned.push(await planTicket(trx, t, customers[start + i] as ResolvedCustomer, duplicates[i] ?? null, now));
+    created.push(...(await insertTickets(ctx, trx, planned)));
+    start = end;
   }
-  created.push(...(await insertTickets(ctx, trx, round)));
   return created;
 }
 
-async function customerOf(trx: Transaction<DB>, { principal, input }: NewTicket) {
-  if (principal.kind !== "customer") return resolveCustomer(trx, input.customer as NonNullable<CreateTicketBody["customer"]>);
-  const tier = (await customerTiers(trx, [principal.id])).get(principal.id) ?? "normal";
-  return { id: principal.id, organizationId: principal.organizationId, tier };
+const textOf = (t: NewTicket) => `${t.input.subject}\n${t.prepared.description}`;
+
+/** Each ticket's customer: the signed-in customer, or the one the request names (found or created). */
+async function customersOf(trx: Transaction<DB>, tickets: NewTicket[]): Promise<ResolvedCustomer[]> {
+  const own = tickets.flatMap((t) => (t.principal.kind === "customer" ? [t.principal.id] : []));
+  const tiers = await customerTiers(trx, own);
+  const named = await resolveCustomers(
+    trx,
+    tickets.flatMap((t) => (t.principal.kind === "customer" ? [] : [t.input.customer as NonNullable<CreateTicketBody["customer"]>])),
+  );
+  let next = 0;
+  return tickets.map(({ principal }) =>
+    principal.kind === "customer"
+      ? { id: principal.id, organizationId: principal.organizationId, tier: tiers.get(principal.id) ?? "normal" }
+      : (named[next++] as ResolvedCustomer),
+  );
 }
 
 /** Everything about a new ticket decided before it is written: its row, first history events and search document. */
 async function planTicket(
   trx: Transaction<DB>,
   { principal, input, prepared, extra = {} }: NewTicket,
-  customer: { id: number; organizationId: number | null; tier: string },
+  customer: ResolvedCustomer,
+  duplicate: Awaited<ReturnType<typeof findDuplicatesOf>>[number],
+  now: Date,
 ): Promise<PlannedTicket> {
-  const now = new Date();
   const actor = extra.actor ?? actorOf(principal);
   const assigneeId = input.assigneeId ?? null;
   // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
@@ -138,7 +162,6 @@ async function planTicket(
   const suggestion = prepared.suggestion ?? null;
   const missing = await missingTemplateFields(trx, categoryId, prepared.customFields);
   const text = `${input.subject}\n${prepared.description}`;
-  const duplicate = extra.followUpOfId ? null : await findDuplicateOf(trx, customer.id, text, now);
   const events: TicketEventInput[] = [
     {
       type: "created",

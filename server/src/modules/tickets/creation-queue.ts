@@ -4,8 +4,11 @@ import { type NewTicket, createTickets } from "./create-ticket";
 
 /** Most tickets written in one transaction. */
 export const CREATION_BATCH = 16;
-/** Transactions of waiting creations under way at once (one builds while the other is in the database). */
-const FLUSHES = 2;
+/**
+ * Transactions of waiting creations under way at once: on PostgreSQL two (one is built while the
+ * other is in the database); PGlite runs in this thread, so a second would only split the waiting.
+ */
+const flushesOn = (engine: AppContext["engine"]) => (engine === "pglite" ? 1 : 2);
 
 type Waiting = { ticket: NewTicket; resolve: (row: TicketRow) => void; reject: (error: unknown) => void };
 
@@ -23,12 +26,16 @@ export class CreationQueue {
   /** Transactions written and tickets in them (for the benchmark's report). */
   readonly written = { transactions: 0, tickets: 0 };
 
-  constructor(private readonly ctx: AppContext) {}
+  private readonly flushes: number;
+
+  constructor(private readonly ctx: AppContext) {
+    this.flushes = flushesOn(ctx.engine);
+  }
 
   create(ticket: NewTicket): Promise<TicketRow> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ ticket, resolve, reject });
-      if (this.flushing < FLUSHES && !this.scheduled) {
+      if (this.flushing < this.flushes && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
           this.scheduled = false;
