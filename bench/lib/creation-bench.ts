@@ -76,6 +76,9 @@ export async function benchCreation(
 
   // Everything on the machine that serves a request: the server, the database and this client.
   const allCpu = () => cpuSeconds(server.pid) + (opts.engine === "postgres" ? postgresCpuSeconds() : 0) + cpuSeconds(process.pid);
+  const written = async () =>
+    ((await api("GET", "/api/v1/system/database")) as { ticketCreation: { tickets: number; transactions: number } }).ticketCreation;
+  const written0 = await written();
   const rounds: {
     healthz: Stats;
     creation: Stats;
@@ -112,6 +115,7 @@ export async function benchCreation(
       cpuMsPerCreation: round(((serverCpu + dbCpu) * 1000) / opts.perRound),
     });
   }
+  const written1 = await written();
   const ratios = rounds.map((r) => r.creation.perSecond / r.healthz.perSecond);
   const sequential = await load(Math.max(50, Math.floor(opts.perRound / 4)), 1, create);
 
@@ -152,6 +156,8 @@ export async function benchCreation(
     clientCpuMsPerHealthz: median(rounds.map((r) => r.clientCpuMsPerHealthz)),
     clientCpuMsPerCreation: median(rounds.map((r) => r.clientCpuMsPerCreation)),
     dbCpuMs: median(rounds.map((r) => r.dbCpuMs)),
+    /** Tickets per shared transaction over the measured rounds (server/src/modules/tickets/creation-queue.ts). */
+    meanBatch: round((written1.tickets - written0.tickets) / Math.max(1, written1.transactions - written0.transactions)),
     searchedAtOnce: { created: 20, found, ...percentiles(searchLatencies) },
   };
 }

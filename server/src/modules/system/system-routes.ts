@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
+import { creationQueueOf } from "../tickets/creation-queue";
 
 const jobStat = z.object({ queue: z.string(), status: z.string(), count: z.number() });
 const databaseStatus = z.object({
@@ -15,6 +16,8 @@ const databaseStatus = z.object({
       reads: z.object({ replica: z.number(), primary: z.number() }),
     })
     .nullable(),
+  /** Tickets created by POST /api/v1/tickets since start, and the transactions they shared. */
+  ticketCreation: z.object({ tickets: z.number(), transactions: z.number() }),
 });
 
 /** Operator endpoints: what the background workers are doing, and the database. */
@@ -36,6 +39,10 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext) {
     tags: ["system"],
     access: ["admin"],
     responses: { 200: databaseStatus },
-    handler: async () => ({ engine: ctx.engine, readReplica: await ctx.reads.status() }),
+    handler: async () => ({
+      engine: ctx.engine,
+      readReplica: await ctx.reads.status(),
+      ticketCreation: { ...creationQueueOf(ctx).written },
+    }),
   });
 }

@@ -23,7 +23,7 @@ export class CreationQueue {
   private readonly waiting: Waiting[] = [];
   private flushing = 0;
   private scheduled = false;
-  /** Transactions written and tickets in them (for the benchmark's report). */
+  /** Shared transactions written since start and the tickets in them (GET /api/v1/system/database). */
   readonly written = { transactions: 0, tickets: 0 };
 
   private readonly flushes: number;
@@ -69,4 +69,16 @@ export class CreationQueue {
   private inTransaction(tickets: NewTicket[]) {
     return this.ctx.db.transaction().execute((trx) => createTickets(this.ctx, trx, tickets));
   }
+}
+
+const queues = new WeakMap<AppContext, CreationQueue>();
+
+/** The app's one creation queue. */
+export function creationQueueOf(ctx: AppContext) {
+  let queue = queues.get(ctx);
+  if (!queue) {
+    queue = new CreationQueue(ctx);
+    queues.set(ctx, queue);
+  }
+  return queue;
 }

@@ -30,7 +30,7 @@ import { openAttachment, storeAttachment, ticketAttachments } from "./attachment
 import { addMessage } from "./add-message";
 import { bulkUpdateTickets, undoBulkUpdate } from "./bulk-update-tickets";
 import { createTicket, prepareTicket } from "./create-ticket";
-import { CreationQueue } from "./creation-queue";
+import { creationQueueOf } from "./creation-queue";
 import { countTickets, listTicketsFor } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
 import { loadTicketWithAccess, loadVisibleTicket } from "./ticket-access";
@@ -42,7 +42,7 @@ import { urgeTicket } from "./urge-ticket";
 const tags = ["tickets"];
 
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
-  const creations = new CreationQueue(ctx);
+  const creations = creationQueueOf(ctx);
   route(app, {
     method: "POST",
     url: "/api/v1/tickets",
