@@ -119,6 +119,33 @@ describe("smart classification (智能分类)", () => {
     expect((await admin.get("/api/v1/classification")).json().usage).toMatchObject({ corrected: 1 });
   });
 
+  it("a request filed under a suggested category fills that category's fields from its text, and is asked only for what it lacks", async () => {
+    const field = await admin.post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "order_no",
+      label: "订单号",
+      type: "text",
+      required: true,
+      pattern: "^DD\\d{8,12}$",
+      categoryIds: [cats.物流?.id],
+    });
+    expect(field.statusCode).toBe(201);
+    const portal = await t.signIn((await t.factory.customer()).email, PASSWORD, "customer");
+    const stated = (
+      await portal.post("/api/v1/tickets", { subject: "包裹显示已签收但没收到", description: "小区门卫说没见到，订单号 DD20261130" })
+    ).json();
+    const withNumber = (await admin.get(`/api/v1/tickets/${stated.id}`)).json();
+    expect(withNumber).toMatchObject({ categoryId: cats.物流?.id, customFields: { order_no: "DD20261130" }, missingFields: [] });
+    // Without the number the request is still taken (the customer did not choose the category), and the number is asked for.
+    const lacking = await portal.post("/api/v1/tickets", { subject: "快递三天没动了", description: "物流信息一直不更新，急着用" });
+    expect(lacking.statusCode).toBe(201);
+    expect((await admin.get(`/api/v1/tickets/${lacking.json().id}`)).json()).toMatchObject({
+      categoryId: cats.物流?.id,
+      missingFields: ["order_no"],
+    });
+    expect((await admin.patch(`/api/v1/custom-fields/${field.json().id}`, { active: false })).statusCode).toBe(200);
+  });
+
   it("answers the category it would choose for a text still being written (the staff's new-ticket form), recording nothing", async () => {
     const before = (await admin.get("/api/v1/classification")).json().usage;
     const guess = await agent.post("/api/v1/classification/suggest", { subject: "客户来电：发票抬头开错了", description: "要求重新开票" });

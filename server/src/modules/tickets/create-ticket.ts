@@ -50,18 +50,6 @@ export async function prepareTicket(
   const descriptionHtml = input.descriptionHtml?.trim() ? sanitizeUserHtml(input.descriptionHtml) : null;
   const description =
     input.description.trim() !== "" ? input.description : descriptionHtml ? htmlToText(descriptionHtml).slice(0, 100_000) : "";
-  // Values the request already states in its text (an order number, a "型号：X200" line) fill empty fields.
-  const extracted = await extractFieldValues(ctx.db, input.categoryId, `${input.subject}\n${description}`, input.customFields);
-  const customFields = await validateCustomFields(
-    ctx.db,
-    "ticket",
-    { ...extracted, ...input.customFields },
-    {
-      requireAll: opts.requireAllFields ?? true,
-      categoryId: input.categoryId,
-    },
-  );
-  const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
   // 智能分类: without a category from the customer or agent, the workspace's classifier suggests
   // one; a confident suggestion is applied, and its department follows (routing then does too).
   const suggestion = input.categoryId == null ? await suggestCategory(ctx.db, input.subject, description) : null;
@@ -73,6 +61,20 @@ export async function prepareTicket(
       departmentId ??= category.departmentId;
     } else suggestion.apply = false;
   }
+  // Values the request already states in its text (an order number, a "型号：X200" line) fill empty
+  // fields — those of the category it ends up in, suggested or chosen. Only the chosen category's
+  // required fields are demanded here; a suggested one's missing fields are asked for (信息不全).
+  const extracted = await extractFieldValues(ctx.db, categoryId, `${input.subject}\n${description}`, input.customFields);
+  const customFields = await validateCustomFields(
+    ctx.db,
+    "ticket",
+    { ...extracted, ...input.customFields },
+    {
+      requireAll: opts.requireAllFields ?? true,
+      categoryId: input.categoryId,
+    },
+  );
+  const channel = input.channel ?? (principal.kind === "customer" ? "portal" : "api");
   return { departmentId, customFields, channel, description, descriptionHtml, categoryId, suggestion };
 }
 
