@@ -14,8 +14,12 @@ const TICKETS = 1200;
 const shiftClock = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support/shift-clock.mjs");
 /** Two hours later: every ticket's 60-minute first response is overdue. */
 const LATER = { LOOPDESK_TEST_CLOCK_OFFSET_MS: String(2 * 3_600_000) };
-/** Twelve sweep transactions instead of three: the kill lands mid-sweep however fast each one is. */
-const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "100" };
+/**
+ * Forty-eight sweep transactions instead of three: the kill lands mid-sweep however fast each one
+ * is. (Twelve were once all done before the kill landed on a fresh-clone run: the log line the test
+ * waits for reaches it some time after the sweep starts.)
+ */
+const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "25" };
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();

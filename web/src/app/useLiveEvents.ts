@@ -1,10 +1,23 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, type QueryKey, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
 const TICKET_EVENTS = ["ticket.created", "ticket.updated", "ticket.message_added", "ticket.urged", "ticket.transferred"];
 /** A stream the browser gave up on is opened again after this long, doubling up to a minute. */
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 60_000;
+
+/**
+ * Refetches the active queries under `queryKey`. A first load already under way may have been
+ * answered before the change that prompts this (a new ticket missing from the list): React Query
+ * lets an invalidation join such a load instead of starting another, so it is fetched once more
+ * when that load is done.
+ */
+export function refreshQueries(qc: QueryClient, queryKey: QueryKey) {
+  for (const query of qc.getQueryCache().findAll({ queryKey, type: "active" }))
+    if (query.state.data === undefined && query.state.fetchStatus === "fetching")
+      void query.promise?.catch(() => {}).then(() => qc.invalidateQueries({ queryKey: query.queryKey, exact: true }));
+  return qc.invalidateQueries({ queryKey });
+}
 
 /** Keeps lists and open tickets current: each live event refetches what it touches. */
 export function useLiveEvents(enabled: boolean) {
@@ -16,13 +29,15 @@ export function useLiveEvents(enabled: boolean) {
     let delay = RETRY_FIRST_MS;
     let stopped = false;
 
+    const refresh = (queryKey: QueryKey) => void refreshQueries(qc, queryKey);
+
     const onEvent = (e: MessageEvent) => {
       try {
         const data = JSON.parse(e.data) as { ticketId: number };
-        void qc.invalidateQueries({ queryKey: ["tickets"] });
-        void qc.invalidateQueries({ queryKey: ["ticket", data.ticketId] });
+        refresh(["tickets"]);
+        refresh(["ticket", data.ticketId]);
         // The customer's portal pages of it.
-        void qc.invalidateQueries({ queryKey: ["portal"] });
+        refresh(["portal"]);
       } catch {}
     };
 
@@ -31,10 +46,7 @@ export function useLiveEvents(enabled: boolean) {
       // Whatever happened before the stream was (re)connected was not pushed: fetch it now.
       source.addEventListener("open", () => {
         delay = RETRY_FIRST_MS;
-        void qc.invalidateQueries({ queryKey: ["tickets"] });
-        void qc.invalidateQueries({ queryKey: ["portal"] });
-        void qc.invalidateQueries({ queryKey: ["notifications"] });
-        void qc.invalidateQueries({ queryKey: ["tasks"] });
+        for (const key of ["tickets", "portal", "notifications", "tasks"]) refresh([key]);
       });
       // The browser reconnects by itself after a dropped connection, but gives up for good on an
       // answer that is not the stream (a proxy's 502 while the server restarts, a 503): open it again.
@@ -48,10 +60,10 @@ export function useLiveEvents(enabled: boolean) {
       // A process step started, finished or changed hands: the task views, and the ticket's history and map.
       source.addEventListener("ticket.task_changed", (e: MessageEvent) => {
         onEvent(e);
-        void qc.invalidateQueries({ queryKey: ["tasks"] });
+        refresh(["tasks"]);
       });
       // The bell: a notification for this user.
-      source.addEventListener("notification.created", () => void qc.invalidateQueries({ queryKey: ["notifications"] }));
+      source.addEventListener("notification.created", () => refresh(["notifications"]));
       // Presence changes only touch who-is-here, not the ticket itself.
       source.addEventListener("ticket.presence", (e: MessageEvent) => {
         try {
