@@ -113,12 +113,19 @@ export async function pickOption(page: Page, select: Locator, option: string) {
  */
 export async function pressInDialog(dialog: Locator, button: string) {
   for (let attempt = 0; attempt < 4; attempt++) {
-    await dialog.getByRole("button", { name: button }).click({ timeout: 10_000 });
+    // A dialog that closes slowly (its action done, the page busy) is gone before a second press
+    // lands: the press then fails, and the dialog being gone is what counts.
+    const pressed = await dialog
+      .getByRole("button", { name: button })
+      .click({ timeout: 10_000 })
+      .then(() => undefined)
+      .catch((e: unknown) => e);
     const closed = await dialog
       .waitFor({ state: "detached", timeout: 5_000 })
       .then(() => true)
       .catch(() => false);
     if (closed) return;
+    if (pressed && attempt === 3) throw pressed;
   }
   throw new Error(`the dialog did not close after pressing ${button}`);
 }
