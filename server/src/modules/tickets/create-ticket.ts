@@ -109,24 +109,27 @@ export async function createTicket(
 export async function createTickets(ctx: AppContext, trx: Transaction<DB>, tickets: NewTicket[]): Promise<TicketRow[]> {
   const customers = await customersOf(trx, tickets);
   const created: TicketRow[] = [];
-  let start = 0;
-  while (start < tickets.length) {
-    let end = start + 1;
-    const seen = new Set([customers[start]?.id]);
-    while (end < tickets.length && !seen.has(customers[end]?.id)) seen.add(customers[end++]?.id);
-    const round = tickets.slice(start, end);
+  let round: { ticket: NewTicket; customer: ResolvedCustomer }[] = [];
+  const write = async () => {
     const now = new Date();
+    // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
     const duplicates = await findDuplicatesOf(
       trx,
-      round.map((t, i) => ({ customerId: (customers[start + i] as ResolvedCustomer).id, text: t.extra?.followUpOfId ? "" : textOf(t) })),
+      round.map(({ ticket, customer }) => ({ customerId: customer.id, text: ticket.extra?.followUpOfId ? "" : textOf(ticket) })),
       now,
     );
     const planned: PlannedTicket[] = [];
-    for (const [i, t] of round.entries())
-      planned.push(await planTicket(trx, t, customers[start + i] as ResolvedCustomer, duplicates[i] ?? null, now));
+    for (const [i, { ticket, customer }] of round.entries())
+      planned.push(await planTicket(trx, ticket, customer, duplicates[i] ?? null, now));
     created.push(...(await insertTickets(ctx, trx, planned)));
-    start = end;
+    round = [];
+  };
+  for (const [i, ticket] of tickets.entries()) {
+    const customer = customers[i] as ResolvedCustomer;
+    if (round.some((r) => r.customer.id === customer.id)) await write();
+    round.push({ ticket, customer });
   }
+  await write();
   return created;
 }
 
@@ -151,19 +154,19 @@ async function customersOf(trx: Transaction<DB>, tickets: NewTicket[]): Promise<
 /** Everything about a new ticket decided before it is written: its row, first history events and search document. */
 async function planTicket(
   trx: Transaction<DB>,
-  { principal, input, prepared, extra = {} }: NewTicket,
+  ticket: NewTicket,
   customer: ResolvedCustomer,
   duplicate: Awaited<ReturnType<typeof findDuplicatesOf>>[number],
   now: Date,
 ): Promise<PlannedTicket> {
+  const { principal, input, prepared, extra = {} } = ticket;
   const actor = extra.actor ?? actorOf(principal);
   const assigneeId = input.assigneeId ?? null;
-  // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
   // 信息不全: intake channels (mail, calls) accept a request without every required field; the customer is asked once.
   const categoryId = prepared.categoryId !== undefined ? prepared.categoryId : (input.categoryId ?? null);
   const suggestion = prepared.suggestion ?? null;
   const missing = await missingTemplateFields(trx, categoryId, prepared.customFields);
-  const text = `${input.subject}\n${prepared.description}`;
+  const text = textOf(ticket);
   const events: TicketEventInput[] = [
     {
       type: "created",
