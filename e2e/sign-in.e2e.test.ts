@@ -151,9 +151,11 @@ describe("web app: sign-in and the ticket list", () => {
     await page.getByTestId("current-user").waitFor();
     // The customer's own portal: their requests, in their words — no staff queue, fields or controls.
     await page.getByTestId("portal-list").waitFor();
+    // A customer whose requests are all finished lands on them, never on an empty list (the list
+    // shows while its requests load: wait for them, not for the list).
+    await page.getByTestId("portal-ticket").first().waitFor();
     const portal = await page.locator("body").innerText();
     expect(portal).not.toMatch(/未分配|优先级|渠道|挂起|处理人|设置/);
-    // A customer whose requests are all finished lands on them, never on an empty list.
     expect(await page.getByTestId("portal-ticket").count()).toBeGreaterThan(0);
 
     await page.getByTestId("portal-new-ticket").click();
