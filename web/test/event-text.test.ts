@@ -140,7 +140,13 @@ const samples: TicketEvent[] = [
     actorType: "system",
     actorId: null,
     actorName: null,
-    data: { name: "质检会签", departmentId: DEPARTMENT, assigneeId: null, role: "supervisor" },
+    data: { name: "质检会签", departmentId: DEPARTMENT, assigneeId: null, role: "supervisor", level: 1 },
+  }),
+  event("process_step_started", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "退款审批", assigneeId: OTHER_STAFF, level: 2 },
   }),
   event("process_step_completed", { data: { name: "售后审核" } }),
   event("process_step_approved", { data: { name: "退款审批", level: 1 } }),
@@ -199,9 +205,13 @@ describe("ticket history texts", () => {
       "客户评价：4 星（通过评价链接）",
       "客户评价：2 星（在客户门户），留言：太慢",
     ]);
-    // A countersigned approval starts once for each role: the history says whose it is.
+    // A countersigned approval asks each role for its signature: the history says whose it awaits, and at which level after the first.
     const countersign = samples.find((e) => e.type === "process_step_started" && (e.data as { role?: string })?.role) as TicketEvent;
-    expect(eventText(t, countersign, names, fieldLabel)).toBe("「质检会签」开始，由 售后服务的主管 处理");
+    expect(eventText(t, countersign, names, fieldLabel)).toBe("「质检会签」等待 售后服务的主管 审批");
+    const secondLevel = samples.find(
+      (e) => e.type === "process_step_started" && (e.data as { level?: number })?.level === 2,
+    ) as TicketEvent;
+    expect(eventText(t, secondLevel, names, fieldLabel)).toBe("「退款审批」第 2 级：等待 孙强 审批");
     // Taking a step from the pool is handing it to oneself: it reads as taking it.
     const claim = samples.find((e) => e.type === "process_step_reassigned" && e.data?.assigneeId === STAFF) as TicketEvent;
     expect(eventText(t, claim, names, fieldLabel)).toBe("李娜 领取了「仓库收货」");

@@ -222,6 +222,7 @@ describe("processes (跨部门流程)", () => {
       .json()
       .items.filter((e: { type: string; data: { name: string } }) => e.type === "process_step_started" && e.data.name === "质检会签");
     expect(started.map((e: { data: { role?: string } }) => e.data.role).sort()).toEqual(["admin", "supervisor"]);
+    expect(started.map((e: { data: { level?: number } }) => e.data.level)).toEqual([1, 1]);
     const adminTask = instance.tasks.find((x: { status: string; role: string }) => x.status === "active" && x.role === "admin");
     await admin.post(`/api/v1/tasks/${adminTask.id}/complete`, { decision: "approve" });
     [instance] = (await admin.get(`/api/v1/tickets/${ticket.id}/processes`)).json().items;

@@ -149,6 +149,8 @@ async function insertTasks(ctx: AppContext, trx: Transaction<DB>, run: Running, 
           departmentId: holder.departmentId,
           // A step for a department's supervisors or admins (an approval's countersigners) says so.
           ...(holder.role ? { role: holder.role } : {}),
+          // An approval's signature is asked at its level (the history reads "awaits X's approval").
+          ...(level !== null ? { level } : {}),
           ...(holder.note ? { reason: holder.note } : {}),
         },
       },

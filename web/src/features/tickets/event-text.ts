@@ -23,6 +23,8 @@ type EventData = {
   departmentId?: number | null;
   /** A step for a department's supervisors or admins. */
   role?: string | null;
+  /** An approval's level (1 first): its step waits for a signature. */
+  level?: number;
   categoryId?: number;
   confidence?: number;
   applied?: boolean;
@@ -77,7 +79,17 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
     e.type === "process_step_reassigned" && e.actorType === "staff" && data.assigneeId != null && data.assigneeId === e.actorId;
   // So does a ticket claimed from the offers (抢单): the agent's own act, not routing's.
   const claimedOffer = e.type === "assigned" && typeof data.via === "object" && data.via.kind === "routing" && data.via.name === "claimed";
-  const key = claimed ? "event.process_step_claimed" : claimedOffer ? "event.ticket_claimed" : `event.${e.type}`;
+  // An approval's step waits for a signature, at its level when there are several.
+  const approval = e.type === "process_step_started" && typeof data.level === "number";
+  const key = claimed
+    ? "event.process_step_claimed"
+    : claimedOffer
+      ? "event.ticket_claimed"
+      : approval
+        ? (data.level ?? 1) > 1
+          ? "event.process_approval_level_started"
+          : "event.process_approval_started"
+        : `event.${e.type}`;
   const text = t(key, {
     actor: e.actorName ?? (e.actorType === "system" ? t("author.system") : t(`author.${e.actorType}`)),
     field,
@@ -85,6 +97,7 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
     after: e.type === "transferred" ? placement(e.after) : value(e.field, e.after),
     name: data.name ?? "",
     step: data.step,
+    level: data.level,
     action: data.action ? t(`admin.escalation.actions.${data.action}`) : "",
     subject: data.subject ?? "",
     rating: data.rating,
