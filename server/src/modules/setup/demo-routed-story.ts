@@ -32,6 +32,17 @@ export class TicketStory extends TicketStoryBase {
       this.offerThenClaim(team, routed.staffId, opts.unclaimed ?? false);
       return;
     }
+    this.assign(routed, waitedFrom);
+  }
+
+  /** Routed on creation to `staffId` of their team, who is at work (the demo's agent desks). */
+  routeTo(staffId: number, teamId: number) {
+    this.assign({ staffId, teamId, fallback: false }, null);
+  }
+
+  private assign(routed: { staffId: number; teamId: number; fallback: boolean }, waitedFrom: number | null) {
+    const { r, created } = this;
+    const team = this.world.teams.get(routed.teamId) as DemoTeamInfo;
     const at = Math.max(this.t, created + Math.round(r.between(0.2, 2) * MIN));
     this.assignee = routed.staffId;
     this.assignedFrom = at;

@@ -8,7 +8,7 @@ const CHANNEL_WEIGHT: Record<string, number> = { email: 30, portal: 25, widget: 
 /** Share of requests that arrive with every required field, by channel: forms ask, mail and chat do not. */
 const COMPLETE_RATE: Record<string, number> = { portal: 0.97, widget: 0.9, api: 0.95, phone: 0.86, email: 0.7, wecom: 0.66 };
 
-const orderNo = (r: Rng) => `DD${20260000 + Math.floor(r.next() * 9_999_999)}`;
+export const orderNo = (r: Rng) => `DD${20260000 + Math.floor(r.next() * 9_999_999)}`;
 
 /**
  * One ticket's plausible life, written as the product writes it: the creation (complete or

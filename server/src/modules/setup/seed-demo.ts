@@ -18,6 +18,7 @@ import * as data from "./demo-data";
 import { rng } from "./demo-rng";
 import { slaHistory } from "./demo-sla";
 import { planTicket, planOfferedTicket, planWaitingTicket } from "./demo-ticket-life";
+import { DESK_AGENT, planCarriedDesk } from "./demo-desk";
 import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals, shiftStart } from "./demo-world";
 import { isOnShift } from "../routing/shifts";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
@@ -361,6 +362,11 @@ export async function seedDemo(
       const plan = planOfferedTicket(offered, world, customers, ago, nth);
       plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     }
+    // The featured agent's desk carried over from her last shift: hers whatever the hour (demo-desk.ts).
+    const desk = [...world.agents.values()].find((a) => a.name === DESK_AGENT);
+    if (desk)
+      for (const plan of planCarriedDesk(rng(20261207), world, customers, desk))
+        plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     step(`${plans.length} tickets with their history`);
     await insertTickets(db, plans);
     step("follow-ups, processes, knowledge, audit, privacy and imports");

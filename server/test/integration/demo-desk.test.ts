@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sweepRouting } from "../../src/modules/routing/routing-jobs";
+import { seedDemo } from "../../src/modules/setup/seed-demo";
+import { type TestApp, createTestApp } from "../support/test-app";
+
+/**
+ * Tried on a Sunday evening, the demo's agent 李娜 (off on Sundays) still has the requests she was
+ * working on: answered ones stay hers when she is off shift, as on a real desk.
+ */
+let t: TestApp;
+
+// 19:30 Beijing time on the latest Sunday before now.
+function sundayEvening() {
+  const at = new Date(Date.now() - 86_400_000);
+  at.setUTCHours(11, 30, 0, 0);
+  while (at.getUTCDay() !== 0) at.setUTCDate(at.getUTCDate() - 1);
+  return at;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const now = sundayEvening();
+  await seedDemo(t.ctx, { tickets: 200, customers: 40, now });
+  // Rebalancing as the server runs it at that hour: off-shift agents give back untouched tickets.
+  await t.ctx.jobs.drain();
+  await sweepRouting(t.ctx, t.ctx.db, now);
+  await t.ctx.jobs.drain();
+});
+afterAll(() => t.close());
+
+describe("the demo agent's desk", () => {
+  it("holds her answered requests whatever the hour: waiting for the customer, answered, on hold, urged", async () => {
+    const lina = await t.signIn("lina@demo.loopdesk.local", "loopdesk-demo");
+    const mine = (await lina.get("/api/v1/tickets?assignee=me&status=new,open,pending,on_hold&limit=50")).json().items as {
+      status: string;
+      firstResponseAt: string | null;
+      urgeCount: number;
+    }[];
+    expect(mine.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(mine.map((x) => x.status))).toEqual(new Set(["open", "pending", "on_hold"]));
+    for (const x of mine) expect(x.firstResponseAt).not.toBeNull();
+    expect(mine.some((x) => x.urgeCount > 0)).toBe(true);
+  });
+});
