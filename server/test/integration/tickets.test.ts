@@ -196,6 +196,27 @@ describe("conversation", () => {
     expect((await asCustomer.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "x", visibility: "internal" })).statusCode).toBe(403);
   });
 
+  it("lists the conversation in the order it was written, a message stored later with an earlier time in its place", async () => {
+    const ticket = (await agent.post("/api/v1/tickets", newTicket())).json();
+    await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "第一条" });
+    await agent.post(`/api/v1/tickets/${ticket.id}/messages`, { body: "第三条" });
+    // As an import or a process step's notice writes one afterwards: with the time it was written.
+    const [first] = (await agent.get(`/api/v1/tickets/${ticket.id}/messages`)).json().items as { createdAt: string }[];
+    await t.ctx.db
+      .insertInto("ticket_messages")
+      .values({
+        ticket_id: ticket.id,
+        visibility: "public",
+        author_type: "system",
+        body_text: "第二条",
+        channel: "web",
+        created_at: new Date(new Date(first?.createdAt ?? 0).getTime() + 1),
+      })
+      .execute();
+    const listed = (await agent.get(`/api/v1/tickets/${ticket.id}/messages`)).json().items;
+    expect(listed.map((m: { bodyText: string }) => m.bodyText)).toEqual(["第一条", "第二条", "第三条"]);
+  });
+
   it("a customer reply reopens a solved ticket and counts the reopen", async () => {
     const customer = await t.factory.customer();
     const ticket = (await agent.post("/api/v1/tickets", newTicket({ customer: { email: customer.email } }))).json();

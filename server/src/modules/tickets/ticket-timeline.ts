@@ -48,10 +48,14 @@ export async function presentMessages(db: Executor, rows: Selectable<TicketMessa
   }));
 }
 
-/** The conversation; customers never see internal notes. */
+/**
+ * The conversation in the order it was written (a message brought in later with its own time — an
+ * import, a step's notice written afterwards — takes its place by that time); customers never see
+ * internal notes.
+ */
 export async function listMessages(db: Executor, principal: Principal, ticketId: number) {
   await loadVisibleTicket(db, principal, ticketId);
-  let q = db.selectFrom("ticket_messages").selectAll().where("ticket_id", "=", ticketId).orderBy("id").limit(2000);
+  let q = db.selectFrom("ticket_messages").selectAll().where("ticket_id", "=", ticketId).orderBy("created_at").orderBy("id").limit(2000);
   if (principal.kind === "customer") q = q.where("visibility", "=", "public");
   return presentMessages(db, await q.execute());
 }
