@@ -143,7 +143,8 @@ export async function seedDemoProcesses(ctx: AppContext, db: Transaction<DB>, r:
       .where("c.name", "=", category)
       .where("t.created_at", ">=", since)
       .where("t.merged_into_id", "is", null)
-      .orderBy("t.id", "desc")
+      // The newest requests by when they came (the demo's tails — an agent's desk, requests waiting for days — are numbered last).
+      .orderBy("t.created_at", "desc")
       .limit(60)
       .execute();
     const open = tickets.filter((t) => !["solved", "closed"].includes(t.status)).slice(0, 4);

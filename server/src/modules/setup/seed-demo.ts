@@ -387,6 +387,6 @@ export async function seedDemo(
     // The reports' facts and rollups too: the dashboards have their data when the server first answers.
     step("reports");
     await refreshAnalyticsNow(db, ctx.config.timeZone);
-    return { tickets: ticketCount, customers: customers.length, agents: org.agents.size, password: data.DEMO_PASSWORD };
+    return { tickets: plans.length, customers: customers.length, agents: org.agents.size, password: data.DEMO_PASSWORD };
   });
 }
