@@ -59,7 +59,14 @@ function Routed() {
   const portal = (element: ReactNode) => (!user ? <Navigate to="/portal" replace /> : customer ? element : <Navigate to="/" replace />);
   return (
     <PageErrorBoundary resetKey={pathname}>
-      <Suspense fallback={<Spin style={{ display: "block", margin: "20vh auto" }} />}>
+      <Suspense
+        fallback={
+          // A page's code loading: the spinner in the middle (a block Spin sat at the left edge).
+          <div style={{ textAlign: "center", paddingTop: "20vh" }}>
+            <Spin />
+          </div>
+        }
+      >
         <Routes>
           <Route path="/login" element={user ? <Navigate to={customer ? "/portal" : "/"} replace /> : <SignInPage />} />
           <Route path="/portal" element={!user ? <SignInPage audience="customer" /> : portal(<PortalHomePage />)} />
