@@ -14,6 +14,8 @@ const CATEGORY = "退换货";
  */
 const STANDING = ["waiting_customer", "answered", "on_hold", "urged"] as const;
 const CHANNELS = ["email", "portal", "phone", "wecom"];
+/** Requests on the desk (the demo's size counts them). */
+export const DESK_SIZE = STANDING.length;
 
 /**
  * An agent's desk carried over from her last shift: after-sales requests she took and answered

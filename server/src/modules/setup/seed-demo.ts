@@ -18,7 +18,7 @@ import * as data from "./demo-data";
 import { rng } from "./demo-rng";
 import { slaHistory } from "./demo-sla";
 import { planTicket, planOfferedTicket, planWaitingTicket } from "./demo-ticket-life";
-import { DESK_AGENT, planCarriedDesk } from "./demo-desk";
+import { DESK_AGENT, DESK_SIZE, planCarriedDesk } from "./demo-desk";
 import { type DemoAgent, type DemoCustomer, type DemoWorld, type PlannedTicket, arrivals, shiftStart } from "./demo-world";
 import { isOnShift } from "../routing/shifts";
 import { seedDemoRouting, seedDemoRules, seedDemoSla } from "./seed-demo-workspace";
@@ -342,7 +342,7 @@ export async function seedDemo(
     };
     const recentBy = new Map<string, number[]>();
     // The workspace's tickets: the day-to-day ones and a small tail still waiting (below).
-    const times = arrivals(r, now, ticketCount - WAITING.length - OFFERED_MINUTES_AGO.length);
+    const times = arrivals(r, now, ticketCount - WAITING.length - OFFERED_MINUTES_AGO.length - DESK_SIZE);
     const plans = times.map((created, i) => {
       // The latest requests include the kinds processes run on, so the demo has processes under way.
       const fromEnd = times.length - 1 - i;
