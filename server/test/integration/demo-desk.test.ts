@@ -5,9 +5,11 @@ import { type TestApp, createTestApp } from "../support/test-app";
 
 /**
  * Tried on a Sunday evening, the demo's agent 李娜 (off on Sundays) still has the requests she was
- * working on: answered ones stay hers when she is off shift, as on a real desk.
+ * working on: answered ones stay hers when she is off shift, as on a real desk. And the demo's
+ * history already did the rebalancing routing does, so the server's first sweep hands nothing back.
  */
 let t: TestApp;
+let now: Date;
 
 // 19:30 Beijing time on the latest Sunday before now.
 function sundayEvening() {
@@ -19,7 +21,7 @@ function sundayEvening() {
 
 beforeAll(async () => {
   t = await createTestApp();
-  const now = sundayEvening();
+  now = sundayEvening();
   await seedDemo(t.ctx, { tickets: 200, customers: 40, now });
   // Rebalancing as the server runs it at that hour: off-shift agents give back untouched tickets.
   await t.ctx.jobs.drain();
@@ -40,5 +42,20 @@ describe("the demo agent's desk", () => {
     expect(new Set(mine.map((x) => x.status))).toEqual(new Set(["open", "pending", "on_hold"]));
     for (const x of mine) expect(x.firstResponseAt).not.toBeNull();
     expect(mine.some((x) => x.urgeCount > 0)).toBe(true);
+  });
+});
+
+describe("the demo's routing history", () => {
+  it("handed untouched tickets back when their agents' shifts ended, so nothing is handed back when the server starts", async () => {
+    const returned = await t.ctx.db
+      .selectFrom("assignment_log")
+      .select(["created_at", "reason"])
+      .where("outcome", "=", "returned")
+      .execute();
+    // The first sweep (above, at the demo's start) found nobody holding an untouched ticket off shift.
+    expect(returned.filter((d) => d.created_at.getTime() >= now.getTime() - 60_000)).toEqual([]);
+    // The history shows the hand-backs where they happened: at shift ends, before the start.
+    expect(returned.length).toBeGreaterThan(0);
+    expect(new Set(returned.map((d) => d.reason))).toContain("agent_offline");
   });
 });

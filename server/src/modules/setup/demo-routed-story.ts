@@ -1,6 +1,6 @@
 import { isOnShift } from "../routing/shifts";
 import { TicketStoryBase } from "./demo-ticket-story";
-import { type Actor, type DemoTeamInfo, MIN, json, loadAt, nextOnShift, routeIn } from "./demo-world";
+import { type Actor, DAY, type DemoTeamInfo, type DemoWorld, MIN, RECENT_MS, json, loadAt, nextOnShift, routeIn } from "./demo-world";
 
 const system: Actor = { type: "system", id: null };
 
@@ -116,6 +116,92 @@ export class TicketStory extends TicketStoryBase {
     this.t = claimedAt;
   }
 
+  /** A request still waiting for its first answer at the demo's start: handed back whenever its holder stopped being available. */
+  handBackUntilNow() {
+    this.handBack(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * 退回重分 as routing does it: a ticket nobody has answered yet goes back when its assignee goes
+   * off shift or offline before `until` (at most now), and is routed again in its team — at once to
+   * someone at work, else to the first one to come on. Claim teams' tickets are left as claimed.
+   */
+  protected override handBack(until: number) {
+    const limit = Math.min(until, this.world.now.getTime() - MIN);
+    for (let hops = 0; hops < 40 && this.assignee !== null && this.status === "new"; hops++) {
+      const team = this.teamId !== null ? this.world.teams.get(this.teamId) : undefined;
+      if (!team || team.strategy === "claim") return;
+      const gone = unavailableFrom(this.world, this.assignee, team, this.t);
+      if (gone === null || gone.at >= limit) return;
+      this.giveBack(gone.at, gone.why);
+      if (!this.routeAgain(team, gone.at)) return;
+    }
+  }
+
+  private giveBack(at: number, why: "agent_offline" | "agent_off_shift") {
+    const from = this.assignee as number;
+    // What they held counts toward their load until now.
+    this.world.busy.set(from, [...(this.world.busy.get(from) ?? []), { from: this.assignedFrom, to: at }]);
+    this.systemEvent("unassigned", at, {
+      field: "assigneeId",
+      before: json(from),
+      after: null,
+      data: json({ via: { kind: "routing", id: 0, name: why } }),
+    });
+    this.decisions.push({
+      round: this.round,
+      outcome: "returned",
+      team_id: this.teamId,
+      staff_id: from,
+      strategy: null,
+      reason: why,
+      details: "{}",
+      candidates: "[]",
+      actor_type: "system",
+      actor_id: null,
+      created_at: new Date(at),
+    });
+    this.assignee = null;
+    this.t = at;
+  }
+
+  /** Routed again after a hand-back: false when nobody of the team comes on before now (it waits in the queue). */
+  private routeAgain(team: DemoTeamInfo, at: number) {
+    const { world, r } = this;
+    let routed = routeIn(world, r, team.id, at + 1000);
+    let when = at + 1000;
+    let trigger: "returned" | "waiting" = "returned";
+    if (!routed) {
+      const next = nextOnShift(world, team.memberIds, at, true);
+      if (!next || !this.inPast(next.at)) return false;
+      routed = { staffId: next.staffId, teamId: team.id, fallback: false };
+      when = next.at;
+      trigger = "waiting";
+    }
+    const to = world.teams.get(routed.teamId) as DemoTeamInfo;
+    if (routed.teamId !== this.teamId) this.teamEvent(when, this.teamId);
+    this.round++;
+    this.assignee = routed.staffId;
+    this.assignedFrom = when;
+    this.teamId = routed.teamId;
+    this.assignedEvent(when);
+    this.decisions.push({
+      round: this.round,
+      outcome: "assigned",
+      team_id: this.teamId,
+      staff_id: this.assignee,
+      strategy: to.strategy === "skill" ? "skill" : "least_loaded",
+      reason: trigger,
+      details: json({ trigger }) as string,
+      candidates: this.candidates(to, when),
+      actor_type: "system",
+      actor_id: null,
+      created_at: new Date(when),
+    });
+    this.t = when;
+    return true;
+  }
+
   /** The team's members as routing weighed them at `at`: load, capacity and who was off shift. */
   private candidates(team: DemoTeamInfo, at: number) {
     const { world } = this;
@@ -130,10 +216,10 @@ export class TicketStory extends TicketStoryBase {
     ) as string;
   }
 
-  private teamEvent(at: number) {
+  private teamEvent(at: number, before: number | null = null) {
     this.systemEvent("field_changed", at, {
       field: "teamId",
-      before: null,
+      before: json(before),
       after: json(this.teamId),
       data: json({ via: { kind: "routing", id: 0, name: "department_team" } }),
     });
@@ -208,4 +294,25 @@ export class TicketStory extends TicketStoryBase {
     });
     this.t = assignedAt;
   }
+}
+
+/**
+ * When `staffId` stops being available to routing from `from` on: the end of their shift (a roster
+ * team's member then goes offline), or, in a team whose members come online by signing in, the
+ * hours before the demo's start in which nobody signed in.
+ */
+function unavailableFrom(world: DemoWorld, staffId: number, team: DemoTeamInfo, from: number) {
+  const agent = world.agents.get(staffId);
+  if (!agent) return null;
+  const signedOff = team.rostered || world.onlineByHand.has(staffId) ? Number.POSITIVE_INFINITY : world.now.getTime() - RECENT_MS;
+  const onShift = (t: number) => isOnShift(agent.shifts, [], new Date(t), world.timeZone);
+  for (let t = from; t < from + 2 * DAY; t += 10 * MIN) {
+    if (t >= signedOff) return { at: Math.max(from, signedOff), why: "agent_offline" as const };
+    if (onShift(t)) continue;
+    // The shift's end to the minute (a reply due minutes after it must not be written by them).
+    let end = t;
+    while (end - MIN > from && !onShift(end - MIN)) end -= MIN;
+    return { at: end, why: team.rostered ? ("agent_offline" as const) : ("agent_off_shift" as const) };
+  }
+  return null;
 }

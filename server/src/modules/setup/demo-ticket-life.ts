@@ -183,6 +183,7 @@ function planUnanswered(
     data: json({ complete: true }),
   });
   story.routeOnCreation(world.departmentTeam.get(cat.departmentId) ?? null, { unclaimed: opts.unclaimed ?? false });
+  story.handBackUntilNow();
   story.recordLoad();
   const request = opts.nth === undefined ? r.pick(category.cases) : category.cases[opts.nth % category.cases.length];
   return story.toPlanned(

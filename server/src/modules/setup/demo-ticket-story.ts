@@ -119,6 +119,12 @@ export class TicketStoryBase {
     return { type: "staff", id: this.assignee };
   }
 
+  /**
+   * Rebalancing as the product does it, up to `until` (or now): an untouched ticket whose assignee
+   * stops being available meanwhile is handed back and routed again (demo-routed-story.ts).
+   */
+  protected handBack(_until: number) {}
+
   /** The next moment `staffId` is at work, from `at` on. */
   private whenWorking(staffId: number, at: number) {
     return nextOnShift(this.world, [staffId], at)?.at ?? at;
@@ -140,6 +146,7 @@ export class TicketStoryBase {
 
   /** The assignee answers during their shift and sets the status (`null`: opened if new). */
   staffReply(body: string, next: string | null, delayMinutes: number): number | null {
+    if (this.firstResponseAt === null) this.handBack(this.later(delayMinutes));
     if (this.assignee === null) return null;
     const at = this.whenWorking(this.assignee, this.later(delayMinutes));
     if (!this.inPast(at)) return null;
@@ -169,8 +176,10 @@ export class TicketStoryBase {
   }
 
   note(body: string) {
+    const delay = this.r.between(2, 30);
+    if (this.firstResponseAt === null) this.handBack(this.later(delay));
     if (this.assignee === null) return;
-    const at = this.whenWorking(this.assignee, this.later(this.r.between(2, 30)));
+    const at = this.whenWorking(this.assignee, this.later(delay));
     if (!this.inPast(at)) return;
     this.t = at;
     this.participants.add(this.assignee);

@@ -106,7 +106,7 @@ export function shiftStart(shift: { start: string }, now: Date): Date {
 }
 
 /** How far back arrivals count as "now" for who is online. */
-const RECENT_MS = 6 * 3_600_000;
+export const RECENT_MS = 6 * 3_600_000;
 
 export const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
