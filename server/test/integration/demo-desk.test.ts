@@ -57,5 +57,23 @@ describe("the demo's routing history", () => {
     // The history shows the hand-backs where they happened: at shift ends, before the start.
     expect(returned.length).toBeGreaterThan(0);
     expect(new Set(returned.map((d) => d.reason))).toContain("agent_offline");
+    // Each ticket's history ends where the ticket is: its latest team and assignee events name its team and
+    // assignee (a hand-off to another department records its new team in the hand-off itself: left out here).
+    const tickets = await t.ctx.db.selectFrom("tickets").select(["id", "team_id", "assignee_id"]).where("transfer_count", "=", 0).execute();
+    const events = await t.ctx.db
+      .selectFrom("ticket_events")
+      .select(["ticket_id", "field", "after"])
+      .where("field", "in", ["teamId", "assigneeId"])
+      .where("type", "in", ["field_changed", "assigned", "unassigned"])
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    const last = new Map(events.map((e) => [`${e.ticket_id}:${e.field}`, e.after ?? null]));
+    const wrong = tickets.filter(
+      (x) =>
+        (last.has(`${x.id}:teamId`) && last.get(`${x.id}:teamId`) !== x.team_id) ||
+        (last.has(`${x.id}:assigneeId`) && last.get(`${x.id}:assigneeId`) !== x.assignee_id),
+    );
+    expect(wrong).toEqual([]);
   });
 });

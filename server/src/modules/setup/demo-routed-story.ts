@@ -179,11 +179,13 @@ export class TicketStory extends TicketStoryBase {
       trigger = "waiting";
     }
     const to = world.teams.get(routed.teamId) as DemoTeamInfo;
-    if (routed.teamId !== this.teamId) this.teamEvent(when, this.teamId);
+    const fromTeam = this.teamId;
     this.round++;
     this.assignee = routed.staffId;
     this.assignedFrom = when;
     this.teamId = routed.teamId;
+    // Its team's fallback took it: the team changes first, as routing records it.
+    if (routed.teamId !== fromTeam) this.teamEvent(when, fromTeam);
     this.assignedEvent(when);
     this.decisions.push({
       round: this.round,
@@ -219,7 +221,7 @@ export class TicketStory extends TicketStoryBase {
   private teamEvent(at: number, before: number | null = null) {
     this.systemEvent("field_changed", at, {
       field: "teamId",
-      before: json(before),
+      before: before === null ? null : json(before),
       after: json(this.teamId),
       data: json({ via: { kind: "routing", id: 0, name: "department_team" } }),
     });
