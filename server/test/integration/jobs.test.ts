@@ -119,6 +119,28 @@ describe("durable events and jobs", () => {
     expect(poison[0].last_error).toContain("poison");
   });
 
+  it("a backlog of jobs leaves the server's other work its turns: a timer set meanwhile runs before the backlog is done", async () => {
+    const jobs = new JobQueue(t.ctx.db, logger, { concurrency: 1 });
+    let done = 0;
+    jobs.define({
+      queue: "test.backlog",
+      handler: async (_payload, { trx }) => {
+        await sql`select 1`.execute(trx);
+        done++;
+      },
+    });
+    const TOTAL = 60;
+    for (let i = 0; i < TOTAL; i++) await enqueue(t.ctx.db, "test.backlog", { i });
+    await jobs.start();
+    jobs.wake();
+    // Once the backlog is under way, a timer (as an HTTP request or a log write would) gets its turn before it ends.
+    await expect.poll(() => done, { interval: 1 }).toBeGreaterThan(0);
+    const doneWhenTimerRan = await new Promise<number>((resolve) => setTimeout(() => resolve(done), 0));
+    await expect.poll(() => done, { timeout: 30_000 }).toBe(TOTAL);
+    await jobs.stop();
+    expect(doneWhenTimerRan).toBeLessThan(TOTAL);
+  });
+
   it("several workers share the queue: every job runs exactly once", async () => {
     const makeWorker = (name: string) => {
       const q = new JobQueue(t.ctx.db, logger, { concurrency: 4 });

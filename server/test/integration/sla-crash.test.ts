@@ -16,8 +16,9 @@ const shiftClock = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".
 const LATER = { LOOPDESK_TEST_CLOCK_OFFSET_MS: String(2 * 3_600_000) };
 /**
  * Forty-eight sweep transactions instead of three: the kill lands mid-sweep however fast each one
- * is. (Twelve were once all done before the kill landed on a fresh-clone run: the log line the test
- * waits for reaches it some time after the sweep starts.)
+ * is. (All were once done before the kill landed on fresh-clone runs: the job runner did not let
+ * the event loop turn between jobs on the embedded engine, so the log line the test waits for was
+ * written only after the whole sweep; it does now — platform/jobs/job-queue.ts.)
  */
 const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "25" };
 const cleanups: (() => Promise<void> | void)[] = [];

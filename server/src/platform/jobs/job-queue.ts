@@ -195,6 +195,10 @@ export class JobQueue {
         // costs one round trip instead of a transaction's three.
         if ((!idle || (await anyJobDue(this.db, this.queues))) && (await this.runTracked())) {
           idle = false;
+          // A turn of the event loop between jobs: on the embedded engine a job's statements finish
+          // without waiting for I/O, so a backlog would otherwise hold off every request (and log
+          // line) until the whole backlog is done.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
         idle = true;
