@@ -2,7 +2,7 @@ import { isOnShift } from "../routing/shifts";
 import * as talk from "./demo-conversations";
 import type { Rng } from "./demo-rng";
 import { TicketStory } from "./demo-routed-story";
-import { orderNo } from "./demo-ticket-life";
+import { orderNo, plainRequest } from "./demo-ticket-life";
 import { type DemoAgent, type DemoCustomer, type DemoWorld, MIN, type PlannedTicket, json } from "./demo-world";
 
 /** The agent whose desk the demo carries over (README: `lina@demo.loopdesk.local`). */
@@ -49,18 +49,7 @@ export function planCarriedDesk(r: Rng, world: DemoWorld, customers: DemoCustome
     if (standing === "on_hold") story.hold(r.between(5, 15));
     if (standing === "urged") story.urge(r.between(30, 90), () => "请尽快处理，谢谢");
     story.recordLoad();
-    return story.toPlanned(
-      {
-        subject: request.subject,
-        description: request.detail,
-        priority: "normal",
-        category_id: cat.id,
-        tags: [],
-        custom_fields: JSON.stringify(values),
-        missing_fields: [],
-      },
-      null,
-    );
+    return story.toPlanned(plainRequest(request, cat.id, values), null);
   });
 }
 

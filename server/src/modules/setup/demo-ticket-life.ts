@@ -186,16 +186,18 @@ function planUnanswered(
   story.handBackUntilNow();
   story.recordLoad();
   const request = opts.nth === undefined ? r.pick(category.cases) : category.cases[opts.nth % category.cases.length];
-  return story.toPlanned(
-    {
-      subject: request.subject,
-      description: request.detail,
-      priority: "normal",
-      category_id: cat.id,
-      tags: [],
-      custom_fields: "{}",
-      missing_fields: [],
-    },
-    null,
-  );
+  return story.toPlanned(plainRequest(request, cat.id), null);
+}
+
+/** A request as the demo's tails file it: normal priority, no tags, the fields it needs given (`values`). */
+export function plainRequest(request: talk.DemoCase, categoryId: number, values: Record<string, string> = {}) {
+  return {
+    subject: request.subject,
+    description: request.detail,
+    priority: "normal" as const,
+    category_id: categoryId,
+    tags: [] as string[],
+    custom_fields: JSON.stringify(values),
+    missing_fields: [] as string[],
+  };
 }
