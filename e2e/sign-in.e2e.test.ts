@@ -156,11 +156,16 @@ describe("web app: sign-in and the ticket list", () => {
     await page.getByLabel("标题").waitFor();
     expect(await page.getByLabel("客户", { exact: true }).count()).toBe(0);
     expect(await page.getByText("优先级").count()).toBe(0);
-    await page.getByLabel("标题").fill("门户提交：发票抬头有误");
-    await page.getByLabel("详细描述").fill("抬头少了一个字");
+    // A type whose template asks for the order number: the form asks, and the request shows it back.
+    await page.getByTestId("portal-category").click();
+    await page.locator(".ant-select-item-option").filter({ hasText: "物流查询" }).click();
+    await page.getByLabel("标题").fill("门户提交：快递三天没有更新");
+    await page.getByLabel("详细描述").fill("物流信息一直停在中转站");
+    await page.getByLabel("订单号").fill("DD20261204567");
     await page.getByRole("button", { name: /提\s*交/ }).click();
     await page.waitForURL(/\/portal\/tickets\/\d+$/);
-    await expect.poll(() => page.getByTestId("portal-ticket-title").textContent()).toContain("门户提交：发票抬头有误");
+    await expect.poll(() => page.getByTestId("portal-ticket-title").textContent()).toContain("门户提交：快递三天没有更新");
+    await expect.poll(() => page.getByTestId("portal-details").textContent()).toBe("工单信息订单号DD20261204567");
     expect(await page.getByTestId("portal-state").textContent()).toBe("处理中");
     expect(await page.getByText("内部备注", { exact: true }).count()).toBe(0);
     expect(await page.getByTestId("customer-panel").count()).toBe(0);

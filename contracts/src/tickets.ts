@@ -90,6 +90,12 @@ export const portalTicket = z.object({
   categoryId: z.number().nullable(),
   /** Template fields the desk still needs from the customer (信息不全). */
   missingFields: z.array(z.string()),
+  /**
+   * The details of the request's template that hold a value (订单号, 型号…), by field key: what the
+   * customer gave or the desk recorded. Only active ticket fields of its category's template — the
+   * fields the portal's form asks for.
+   */
+  details: z.record(z.string(), z.unknown()),
   /** When the customer can expect an answer (first response) or a resolution, where an SLA gives one. */
   expected: z.object({ kind: z.enum(["first_response", "resolution"]), at: isoDate }).nullable(),
   urgeCount: z.number(),

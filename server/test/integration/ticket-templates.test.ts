@@ -207,4 +207,39 @@ describe("scenario templates", () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain("受理时信息完整率");
   });
+
+  it("the customer reads their request's details — its template's filled fields, nothing else", async () => {
+    const customer = await t.factory.customer();
+    const portal = await t.signIn(customer.email, PASSWORD, "customer");
+    // An agent's own field outside the template (no category of this request) and a retired field.
+    const otherCategory = (await admin.post("/api/v1/categories", { name: "内部核查" })).json().id;
+    await admin.post("/api/v1/custom-fields", {
+      entity: "ticket",
+      key: "audit_note",
+      label: "核查备注",
+      type: "text",
+      categoryIds: [otherCategory],
+    });
+    const retired = (
+      await admin.post("/api/v1/custom-fields", { entity: "ticket", key: "old_code", label: "旧编码", type: "text" })
+    ).json();
+    const created = await portal.post("/api/v1/tickets", {
+      subject: "耳机左边没声音",
+      categoryId: afterSales,
+      customFields: { order_no: "DD2026112200020", device_model: "B3", wants_refund: "no", old_code: "Z1" },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    expect(created.json().details).toEqual({ order_no: "DD2026112200020", device_model: "B3", wants_refund: "no", old_code: "Z1" });
+    // The desk records more: a value for the other category's field stays with the staff.
+    const staffView = (await admin.get(`/api/v1/tickets/${id}`)).json();
+    await admin.patch(`/api/v1/tickets/${id}`, { customFields: { audit_note: "已核实" } }, { "if-match": `"${staffView.version}"` });
+    await admin.patch(`/api/v1/custom-fields/${retired.id}`, { active: false });
+    const seen = (await portal.get(`/api/v1/tickets/${id}`)).json();
+    expect(seen.details).toEqual({ order_no: "DD2026112200020", device_model: "B3", wants_refund: "no" });
+    expect(JSON.stringify(seen)).not.toContain("已核实");
+    const listed = (await portal.get("/api/v1/tickets")).json().items.find((x: { id: number }) => x.id === id);
+    expect(listed.details).toEqual(seen.details);
+    expect((await admin.get(`/api/v1/tickets/${id}`)).json().customFields).toMatchObject({ audit_note: "已核实" });
+  });
 });

@@ -9,6 +9,7 @@ import { listSynonyms } from "../knowledge/synonyms";
 import { customerNames, customersMatching } from "../customers/customer-service";
 import { organizationsMatching } from "../organizations/organization-service";
 import { scopeFilter, scopeFor } from "./ticket-access";
+import { activeDefinitions } from "../custom-fields/custom-field-service";
 import { presentPortalTicket, presentTicket } from "./ticket-presenter";
 
 export type TicketFilters = Omit<ListTicketsQuery, "sort" | "cursor" | "limit">;
@@ -131,7 +132,8 @@ export async function listTickets(ctx: AppContext, principal: Principal, query: 
 export async function listTicketsFor(ctx: AppContext, principal: Principal, query: ListTicketsQuery) {
   if (principal.kind === "staff") return listTickets(ctx, principal, query);
   const { rows, nextCursor } = await listTicketRows(ctx, principal, query);
-  return { items: rows.map(presentPortalTicket), nextCursor };
+  const fields = await activeDefinitions(ctx.db, "ticket");
+  return { items: rows.map((t) => presentPortalTicket(t, fields)), nextCursor };
 }
 
 /** Visible tickets with filters, keyset (cursor) pagination and a stable order (ties by id). */

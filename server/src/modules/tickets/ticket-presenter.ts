@@ -1,5 +1,8 @@
+import { type CustomFieldDefinition, fieldApplies } from "@loopdesk/contracts/custom-fields";
 import type { CustomerState, PortalTicket, Ticket } from "@loopdesk/contracts/tickets";
 import type { TicketRow } from "../../db/schema";
+import type { Executor } from "../../platform/jobs/job-queue";
+import { activeDefinitions } from "../custom-fields/custom-field-service";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -57,8 +60,18 @@ const STATE: Record<string, CustomerState> = {
 /** A status in the customer's words. */
 export const customerStateOf = (status: string): CustomerState => STATE[status] ?? "in_progress";
 
-/** The ticket as its customer sees it (see portalTicket). */
-export function presentPortalTicket(t: TicketRow): PortalTicket {
+const empty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
+
+/** The values of the ticket's template fields (active, of its category) that are filled: what its customer may read. */
+function templateDetails(t: TicketRow, fields: CustomFieldDefinition[]) {
+  const values = (t.custom_fields ?? {}) as Record<string, unknown>;
+  const details: Record<string, unknown> = {};
+  for (const f of fields) if (fieldApplies(f, t.category_id) && !empty(values[f.key])) details[f.key] = values[f.key];
+  return details;
+}
+
+/** The ticket as its customer sees it (see portalTicket); `fields` the active ticket field definitions. */
+export function presentPortalTicket(t: TicketRow, fields: CustomFieldDefinition[]): PortalTicket {
   const state = customerStateOf(t.status);
   const open = state === "in_progress";
   const expected =
@@ -76,6 +89,7 @@ export function presentPortalTicket(t: TicketRow): PortalTicket {
     state,
     categoryId: t.category_id,
     missingFields: t.missing_fields ?? [],
+    details: templateDetails(t, fields),
     expected,
     urgeCount: t.urge_count,
     mergedIntoId: t.merged_into_id,
@@ -86,5 +100,5 @@ export function presentPortalTicket(t: TicketRow): PortalTicket {
 }
 
 /** What the caller may see of a ticket: staff the whole ticket, a customer the portal view. */
-export const presentTicketFor = (principal: { kind: "staff" | "customer" }, t: TicketRow) =>
-  principal.kind === "customer" ? presentPortalTicket(t) : presentTicket(t);
+export const presentTicketFor = async (db: Executor, principal: { kind: "staff" | "customer" }, t: TicketRow) =>
+  principal.kind === "customer" ? presentPortalTicket(t, await activeDefinitions(db, "ticket")) : presentTicket(t);

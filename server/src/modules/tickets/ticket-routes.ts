@@ -34,7 +34,7 @@ import { creationQueueOf } from "./creation-queue";
 import { countTickets, listTicketsFor } from "./list-tickets";
 import { touchPresence } from "./ticket-presence";
 import { loadTicketWithAccess, loadVisibleTicket } from "./ticket-access";
-import { etagOf, presentPortalTicket, presentTicket, presentTicketFor } from "./ticket-presenter";
+import { etagOf, presentTicket, presentTicketFor } from "./ticket-presenter";
 import { listEvents, listMessages, presentMessages } from "./ticket-timeline";
 import { parseIfMatch, updateTicket } from "./update-ticket";
 import { urgeTicket } from "./urge-ticket";
@@ -60,12 +60,12 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
         key === undefined
           ? {
               status: 201,
-              body: presentTicketFor(principal, await creations.create({ principal, input: body, prepared })),
+              body: await presentTicketFor(ctx.db, principal, await creations.create({ principal, input: body, prepared })),
               replayed: false,
             }
           : await withIdempotency(ctx.db, { principal: `${principal.kind}:${principal.id}`, key, request: body }, async (trx) => ({
               status: 201,
-              body: presentTicketFor(principal, await createTicket(ctx, trx, principal, body, prepared)),
+              body: await presentTicketFor(trx, principal, await createTicket(ctx, trx, principal, body, prepared)),
             }));
       ctx.jobs.wake();
       const created = result.body as Ticket | PortalTicket;
@@ -139,7 +139,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async ({ reply, principal, params }) => {
       const { ticket: t, access } = await loadTicketWithAccess(ctx.db, principal, params.id);
       reply.header("etag", etagOf(t));
-      return principal.kind === "customer" ? presentPortalTicket(t) : { ...presentTicket(t), access };
+      return principal.kind === "customer" ? presentTicketFor(ctx.db, principal, t) : { ...presentTicket(t), access };
     },
   });
 
@@ -187,7 +187,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
       reply.code(201).header("etag", etagOf(result.ticket));
       return {
         message: (await presentMessages(ctx.db, [result.message]))[0],
-        ticket: presentTicketFor(principal, result.ticket),
+        ticket: await presentTicketFor(ctx.db, principal, result.ticket),
         followUpTicketId: result.followUpTicketId,
       };
     },

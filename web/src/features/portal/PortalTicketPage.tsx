@@ -14,6 +14,7 @@ import { UrgeButton } from "../tickets/UrgeButton";
 import { useTicketFields } from "../tickets/ticket-fields";
 import { useAttachments } from "../tickets/useAttachments";
 import { currentStep, journey, stateColor } from "./customer-state";
+import { PortalDetails } from "./PortalDetails";
 import { PortalLayout } from "./PortalLayout";
 import { usePortalMessages, usePortalReply, usePortalTicket } from "./portal-api";
 
@@ -27,7 +28,7 @@ export function PortalTicketPage() {
   const id = Number(useParams().id);
   const ticket = usePortalTicket(id);
   const messages = usePortalMessages(id);
-  const fields = useTicketFields(!!ticket.data?.missingFields.length);
+  const fields = useTicketFields(!!ticket.data?.missingFields.length || Object.keys(ticket.data?.details ?? {}).length > 0);
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
   const x = ticket.data;
   const label = (key: string) => fields.data?.find((f) => f.key === key)?.label ?? key;
@@ -99,6 +100,7 @@ export function PortalTicketPage() {
                 <MessageBody text={x.description} html={x.descriptionHtml} />
               </div>
             )}
+            <PortalDetails details={x.details} categoryId={x.categoryId} fields={fields.data} />
           </Card>
           <Card title={t("portal.conversation")} data-testid="portal-conversation">
             {!messages.data ? (
