@@ -147,6 +147,8 @@ describe("processes in the browser", () => {
     await finance.goto(`${server.url}/tasks`);
     await expect.poll(() => finance.getByTestId("task-list").innerText(), { timeout: ASYNC_TIMEOUT }).toContain("财务审批");
     await finance.getByTestId("task-open").click();
+    // What the step before recorded is beside the form.
+    await expect.poll(() => finance.getByTestId("earlier-steps").innerText()).toMatch(/核实订单[\s\S]*退款金额：320/);
     await finance.getByTestId("task-reject").click();
     await expect.poll(() => finance.getByTestId("task-form").innerText()).toContain("驳回时请写明原因");
     await finance.getByLabel("审批意见").fill("金额与订单不符");
@@ -154,6 +156,8 @@ describe("processes in the browser", () => {
     await agent.reload();
     await expect.poll(() => agent.getByTestId("task-list").innerText(), { timeout: ASYNC_TIMEOUT }).toContain("核实订单");
     await agent.getByTestId("task-open").click();
+    // The step comes back with finance's reason beside it.
+    await expect.poll(() => agent.getByTestId("earlier-steps").innerText()).toMatch(/财务审批[\s\S]*已驳回[\s\S]*审批意见：金额与订单不符/);
     await agent.getByLabel("退款金额").fill("300");
     await agent.getByTestId("task-complete").click();
 

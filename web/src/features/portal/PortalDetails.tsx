@@ -1,17 +1,8 @@
 import type { CustomFieldDefinition } from "@loopdesk/contracts/custom-fields";
 import { Descriptions } from "antd";
-import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import { fieldText } from "../../app/field-text";
 import { templateFields } from "../tickets/ticket-fields";
-
-/** A field's value in words: an option's label, a list of them, 是/否. */
-export function fieldText(def: CustomFieldDefinition, value: unknown, t: TFunction) {
-  const option = (v: unknown) => def.options.find((o) => o.value === String(v))?.label ?? String(v);
-  if (def.type === "checkbox") return value ? t("common.yes") : t("common.no");
-  if (def.type === "select") return option(value);
-  if (Array.isArray(value)) return value.map(option).join(t("common.listSep"));
-  return String(value);
-}
 
 /** 工单信息: the request's template details that hold a value (订单号, 型号…), in the form's order. */
 export function PortalDetails({

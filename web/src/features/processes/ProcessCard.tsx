@@ -7,6 +7,7 @@ import { Pending } from "../../app/Pending";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
+import { EarlierSteps } from "./EarlierSteps";
 import { ProcessMap } from "./ProcessMap";
 import { TaskForm } from "./TaskForm";
 import { useProcesses, useTicketProcesses } from "./process-api";
@@ -148,7 +149,12 @@ export function ProcessCard({ ticketId, editable }: { ticketId: number; editable
         {mapOf && <ProcessMap instance={mapOf} holderOf={holderOfTask(mapOf)} />}
       </Modal>
       <Modal open={working !== null} onCancel={() => setWorking(null)} footer={null} title={working?.name} destroyOnHidden>
-        {working && <TaskForm task={working} onDone={() => setWorking(null)} />}
+        {working && (
+          <>
+            <EarlierSteps task={working} />
+            <TaskForm task={working} onDone={() => setWorking(null)} />
+          </>
+        )}
       </Modal>
     </Card>
   );

@@ -7,6 +7,7 @@ import { AppHeader } from "../../app/AppHeader";
 import { errorText } from "../../app/error-text";
 import { useSession } from "../auth/session";
 import { DueTag, holderText, useHolderNames, waited } from "./task-labels";
+import { EarlierSteps } from "./EarlierSteps";
 import { TaskForm } from "./TaskForm";
 import { type TaskScope, useTaskActions, useTasks } from "./process-api";
 
@@ -132,6 +133,7 @@ export function TasksPage() {
               <Typography.Paragraph>
                 <Link to={`/tickets/${open.ticketId}`}>{t("process.openTicket")}</Link>
               </Typography.Paragraph>
+              <EarlierSteps task={open} />
               <TaskForm task={open} onDone={() => setOpen(null)} />
             </>
           )}
