@@ -148,7 +148,7 @@ describe("processes in the browser", () => {
     await expect.poll(() => finance.getByTestId("task-list").innerText(), { timeout: ASYNC_TIMEOUT }).toContain("财务审批");
     await finance.getByTestId("task-open").click();
     // What the step before recorded is beside the form.
-    await expect.poll(() => finance.getByTestId("earlier-steps").innerText()).toMatch(/核实订单[\s\S]*退款金额：320/);
+    await expect.poll(() => finance.getByTestId("earlier-steps").textContent()).toMatch(/核实订单[\s\S]*退款金额：320/);
     await finance.getByTestId("task-reject").click();
     await expect.poll(() => finance.getByTestId("task-form").innerText()).toContain("驳回时请写明原因");
     await finance.getByLabel("审批意见").fill("金额与订单不符");
@@ -157,7 +157,9 @@ describe("processes in the browser", () => {
     await expect.poll(() => agent.getByTestId("task-list").innerText(), { timeout: ASYNC_TIMEOUT }).toContain("核实订单");
     await agent.getByTestId("task-open").click();
     // The step comes back with finance's reason beside it.
-    await expect.poll(() => agent.getByTestId("earlier-steps").innerText()).toMatch(/财务审批[\s\S]*已驳回[\s\S]*审批意见：金额与订单不符/);
+    await expect
+      .poll(() => agent.getByTestId("earlier-steps").textContent())
+      .toMatch(/财务审批[\s\S]*已驳回[\s\S]*审批意见：金额与订单不符/);
     await agent.getByLabel("退款金额").fill("300");
     await agent.getByTestId("task-complete").click();
 
