@@ -76,4 +76,41 @@ describe("the demo's routing history", () => {
     );
     expect(wrong).toEqual([]);
   });
+
+  it("hands back only tickets nobody took up: never one whose agent wrote on it or started its process", async () => {
+    const events = await t.ctx.db
+      .selectFrom("ticket_events")
+      .select(["ticket_id", "type", "actor_type", "actor_id", "after", "data"])
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    // Who holds each ticket, and whether they did anything on it (a message, a process, a status) since it came to them.
+    const holder = new Map<number, { staffId: number; worked: boolean }>();
+    const wrong: number[] = [];
+    let handBacks = 0;
+    for (const e of events) {
+      const held = holder.get(e.ticket_id);
+      if (e.type === "assigned") holder.set(e.ticket_id, { staffId: e.after as number, worked: false });
+      else if (e.type === "unassigned") {
+        if (["agent_offline", "agent_off_shift"].includes((e.data as { via?: { name?: string } } | null)?.via?.name ?? "")) {
+          handBacks++;
+          if (held?.worked) wrong.push(e.ticket_id);
+        }
+        holder.delete(e.ticket_id);
+      } else if (held && e.actor_type === "staff" && e.actor_id === held.staffId) held.worked = true;
+    }
+    expect(handBacks).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
+    // A process its agent started took the ticket up: none of those is still 新建.
+    const started = await t.ctx.db
+      .selectFrom("process_instances as p")
+      .innerJoin("tickets as k", "k.id", "p.ticket_id")
+      .select(["k.id", "k.status"])
+      .where("p.started_by_type", "=", "staff")
+      .where("p.parent_instance_id", "is", null)
+      .whereRef("p.started_by_id", "=", "k.assignee_id")
+      .execute();
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.filter((x) => x.status === "new")).toEqual([]);
+  });
 });

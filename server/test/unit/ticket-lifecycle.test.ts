@@ -50,7 +50,7 @@ describe("ticket state machine", () => {
     expect(statusAfterCustomerReply("open")).toBe("open");
   });
 
-  it("a staff public reply takes a new ticket into work unless a status is chosen", () => {
+  it("a message that takes a new ticket up (a public reply, its owner's note) moves it into work unless a status is chosen", () => {
     expect(statusAfterStaffReply("new", undefined, true)).toBe("open");
     expect(statusAfterStaffReply("new", undefined, false)).toBe("new");
     expect(statusAfterStaffReply("new", "pending", true)).toBe("pending");

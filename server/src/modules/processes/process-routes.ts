@@ -17,6 +17,7 @@ import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { loadVisibleTicket } from "../tickets/ticket-access";
 import { actorOf } from "../tickets/ticket-events";
+import { openWhenOwnerWorks } from "../tickets/ticket-taken-up";
 import { migrateInstances } from "./migrate-instances";
 import {
   checkProcess,
@@ -188,7 +189,9 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async ({ params, body, principal, reply }) => {
       const instanceId = await ctx.db.transaction().execute(async (trx) => {
         await loadVisibleTicket(trx, principal, params.id, { need: "full" });
-        return startProcess(ctx, trx, params.id, body.processKey, actorOf(principal));
+        const id = await startProcess(ctx, trx, params.id, body.processKey, actorOf(principal));
+        await openWhenOwnerWorks(ctx, trx, params.id, actorOf(principal));
+        return id;
       });
       reply.code(201);
       return (await ticketProcesses(ctx.db, params.id)).find((i) => i.id === instanceId);

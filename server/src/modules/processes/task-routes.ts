@@ -6,6 +6,7 @@ import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
 import { loadVisibleTicket } from "../tickets/ticket-access";
 import { actorOf } from "../tickets/ticket-events";
+import { openWhenOwnerWorks } from "../tickets/ticket-taken-up";
 import { completeTask, reassignTask } from "./complete-task";
 import { customerProgress as progressOf } from "./process-instances";
 import { countMyTasks, listTasks, loadCustomerTask, loadTask, lockTaskWithTicket, presentTasks } from "./process-tasks";
@@ -56,7 +57,9 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async ({ principal, params, body }) => {
       return ctx.db.transaction().execute(async (trx) => {
         const { task, run } = await lockTaskWithTicket(ctx.db, trx, principal, params.id);
-        return completeTask(ctx, trx, { task, run, actor: actorOf(principal), staffId: principal.id }, body);
+        const done = await completeTask(ctx, trx, { task, run, actor: actorOf(principal), staffId: principal.id }, body);
+        await openWhenOwnerWorks(ctx, trx, task.ticket_id, actorOf(principal));
+        return done;
       });
     },
   });

@@ -7,6 +7,7 @@ import { publishProcess, updateProcess } from "../processes/process-definitions"
 import { cancelInstance, startProcess } from "../processes/process-runtime";
 import { installProcessTemplate } from "../processes/process-templates";
 import { type Actor, systemActor } from "../tickets/ticket-events";
+import { openWhenOwnerWorks } from "../tickets/ticket-taken-up";
 import type { Rng } from "./demo-rng";
 const HOUR = 3_600_000;
 
@@ -156,6 +157,8 @@ export async function seedDemoProcesses(ctx: AppContext, db: Transaction<DB>, r:
       const actor: Actor = t.assignee_id !== null ? { type: "staff", id: t.assignee_id } : systemActor;
       const firstEvent = await maxId("ticket_events");
       const instanceId = await startProcess(ctx, db, t.id, key, actor);
+      // Its owner started it: a new ticket is taken up (处理中), as the product does.
+      const takenUp = await openWhenOwnerWorks(ctx, db, t.id, actor);
       // Finished ones run to the end.
       // One return is withdrawn by the customer after its review.
       const cancelled = !finished && open.indexOf(t) === 3 && category === "退换货";
@@ -164,7 +167,8 @@ export async function seedDemoProcesses(ctx: AppContext, db: Transaction<DB>, r:
       const stepsToRun = finished ? 50 : cancelled ? 1 : (stops[open.indexOf(t)] ?? 1);
       await runSteps(ctx, db, r, doers, instanceId, stepsToRun, finished && r.chance(0.25));
       if (cancelled) await cancelInstance(ctx, db, instanceId, actor, "客户撤回退货申请");
-      const last = await backdate(db, r, instanceId, firstEvent, t.created_at, finished ? t.updated_at : now);
+      const { start, last } = await backdate(db, r, instanceId, firstEvent, t.created_at, finished ? t.updated_at : now);
+      if (takenUp) await db.updateTable("tickets").set({ status_changed_at: start }).where("id", "=", t.id).execute();
       // The ticket's last activity is what it was (finished) or the process's latest step.
       await db
         .updateTable("tickets")
@@ -287,9 +291,22 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
     return (lo + r.next() * (hi - lo)) * HOUR;
   });
   const total = durations.reduce((a, b) => a + b, 0);
-  // Twenty minutes after the ticket arrived — sooner for a ticket that arrived minutes ago (never
-  // after `end`: a process of the newest tickets must not start in the future).
-  const startAt = created.getTime() + Math.min(20 * 60_000, Math.max(end.getTime() - created.getTime(), 0) / 3);
+  // Twenty minutes after the ticket came to the agent who holds it (its last assignment) — sooner for
+  // a ticket that arrived minutes ago (never after `end`: a process of the newest tickets must not
+  // start in the future).
+  const ticketId = tasks[0]?.ticket_id ?? 0;
+  const assigned = await db
+    .selectFrom("ticket_events")
+    .select((eb) => eb.fn.max("created_at").as("at"))
+    .where("ticket_id", "=", ticketId)
+    .where("id", "<=", afterEvent)
+    .where("type", "=", "assigned")
+    .executeTakeFirst();
+  const from = Math.max(created.getTime(), assigned?.at ? new Date(assigned.at).getTime() : 0);
+  const startAt = Math.min(
+    from + Math.min(20 * 60_000, Math.max(end.getTime() - from, 0) / 3),
+    Math.max(end.getTime() - 60_000, created.getTime()),
+  );
   // Squeeze the steps into the time the ticket had, when it had less.
   const room = Math.max(end.getTime() - startAt, 60_000);
   const scale = Math.min(1, room / Math.max(total, 1));
@@ -300,7 +317,7 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
       await db
         .selectFrom("ticket_events")
         .select("data")
-        .where("ticket_id", "=", tasks[0]?.ticket_id ?? 0)
+        .where("ticket_id", "=", ticketId)
         .where("id", ">", afterEvent)
         .where("type", "=", "process_step_started")
         .execute()
@@ -350,8 +367,7 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
     .where("finished_at", "is not", null)
     .execute();
   // The ticket's history entries and system messages of the process, at the times of their steps.
-  const ticketId = tasks[0]?.ticket_id;
-  if (ticketId === undefined) return new Date(last);
+  if (tasks.length === 0) return { start: new Date(startAt), last: new Date(last) };
   const events = await db
     .selectFrom("ticket_events")
     .select(["id", "type", "data"])
@@ -373,5 +389,5 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
       await db.updateTable("ticket_messages").set({ created_at: at }).where("id", "=", data.messageId).execute();
   }
   await sql`alter table ticket_events enable trigger ticket_events_no_update`.execute(db);
-  return new Date(last);
+  return { start: new Date(startAt), last: new Date(last) };
 }

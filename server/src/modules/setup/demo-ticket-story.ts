@@ -184,6 +184,8 @@ export class TicketStoryBase {
     this.t = at;
     this.participants.add(this.assignee);
     this.message(at, { staffId: this.assignee }, "internal", body);
+    // The owner's note takes a new ticket up, as in the product.
+    if (this.status === "new") this.setStatus("open", at, this.staff());
   }
 
   /** Waiting too long: the customer urges (一键催办). */

@@ -75,7 +75,9 @@ export async function appendMessage(
 
   const from = ticket.status as TicketStatus;
   const isPublic = input.visibility === "public";
-  const to = principal.kind === "customer" ? statusAfterCustomerReply(from) : statusAfterStaffReply(from, input.status, isPublic);
+  // A public reply takes a new ticket into work, and so does a note by its owner (not a colleague's).
+  const takesUp = isPublic || ticket.assignee_id === principal.id;
+  const to = principal.kind === "customer" ? statusAfterCustomerReply(from) : statusAfterStaffReply(from, input.status, takesUp);
   assertTransition(from, to);
   // A public reply answers the customer; a note does not.
   if (to === "solved" && from !== "solved" && !isPublic) await assertAnswered(trx, ticket);

@@ -25,10 +25,13 @@ export function statusAfterCustomerReply(from: TicketStatus): TicketStatus {
   return from === "pending" || from === "on_hold" || from === "solved" ? "open" : from;
 }
 
-/** A staff public reply to a new ticket takes it into work unless the agent chose a status. */
-export function statusAfterStaffReply(from: TicketStatus, requested: TicketStatus | undefined, isPublic: boolean): TicketStatus {
+/**
+ * A staff public reply to a new ticket — or a note by its owner — takes it into work unless the
+ * agent chose a status. `takesUp`: the message is one of those.
+ */
+export function statusAfterStaffReply(from: TicketStatus, requested: TicketStatus | undefined, takesUp: boolean): TicketStatus {
   if (requested) return requested;
-  return isPublic && from === "new" ? "open" : from;
+  return takesUp && from === "new" ? "open" : from;
 }
 
 /** Column changes that come with entering a status. */
