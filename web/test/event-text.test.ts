@@ -148,6 +148,12 @@ const samples: TicketEvent[] = [
     actorName: null,
     data: { name: "退款审批", assigneeId: OTHER_STAFF, level: 2 },
   }),
+  event("process_step_started", {
+    actorType: "system",
+    actorId: null,
+    actorName: null,
+    data: { name: "客户验收", assigneeId: null, departmentId: null, customer: true },
+  }),
   event("process_step_completed", { data: { name: "售后审核" } }),
   event("process_step_approved", { data: { name: "退款审批", level: 1 } }),
   event("process_step_rejected", { data: { name: "退款审批", reason: "金额不符" } }),
@@ -212,6 +218,9 @@ describe("ticket history texts", () => {
       (e) => e.type === "process_step_started" && (e.data as { level?: number })?.level === 2,
     ) as TicketEvent;
     expect(eventText(t, secondLevel, names, fieldLabel)).toBe("「退款审批」第 2 级：等待 孙强 审批");
+    // A step the customer does waits for them, not for a pool of staff.
+    const signOff = samples.find((e) => e.type === "process_step_started" && e.data?.customer === true) as TicketEvent;
+    expect(eventText(t, signOff, names, fieldLabel)).toBe("「客户验收」开始，等待客户确认");
     // Taking a step from the pool is handing it to oneself: it reads as taking it.
     const claim = samples.find((e) => e.type === "process_step_reassigned" && e.data?.assigneeId === STAFF) as TicketEvent;
     expect(eventText(t, claim, names, fieldLabel)).toBe("李娜 领取了「仓库收货」");

@@ -250,6 +250,11 @@ describe("processes (跨部门流程)", () => {
     let progress = (await portal.get(`/api/v1/tickets/${ticket.id}/progress`)).json().progress;
     expect(progress.request).toMatchObject({ name: "客户验收" });
     expect(progress.request.form.map((f: { key: string }) => f.key)).toEqual(["accepted", "remark"]);
+    // The history records that the step waits for the customer (not for a pool of staff).
+    const history = (await admin.get(`/api/v1/tickets/${ticket.id}/events`)).json().items as { type: string; data: { name?: string } }[];
+    expect(history.filter((e) => e.type === "process_step_started" && e.data.name === "客户验收").map((e) => e.data)).toEqual([
+      expect.objectContaining({ customer: true }),
+    ]);
     // Staff cannot answer for the customer: the customer's step is no staff task.
     expect((await people.tech.post(`/api/v1/tasks/${progress.request.taskId}/complete`, { values: { accepted: true } })).statusCode).toBe(
       404,

@@ -151,6 +151,8 @@ async function insertTasks(ctx: AppContext, trx: Transaction<DB>, run: Running, 
           ...(holder.role ? { role: holder.role } : {}),
           // An approval's signature is asked at its level (the history reads "awaits X's approval").
           ...(level !== null ? { level } : {}),
+          // A step the customer does waits for them (the history reads "waits for the customer").
+          ...(holder.kind === "customer" ? { customer: true } : {}),
           ...(holder.note ? { reason: holder.note } : {}),
         },
       },

@@ -25,6 +25,8 @@ type EventData = {
   role?: string | null;
   /** An approval's level (1 first): its step waits for a signature. */
   level?: number;
+  /** A step the customer does (a sign-off, an answer): it waits for them. */
+  customer?: boolean;
   categoryId?: number;
   confidence?: number;
   applied?: boolean;
@@ -81,15 +83,18 @@ export function eventText(t: TFunction, e: TicketEvent, names: EventNames, field
   const claimedOffer = e.type === "assigned" && typeof data.via === "object" && data.via.kind === "routing" && data.via.name === "claimed";
   // An approval's step waits for a signature, at its level when there are several.
   const approval = e.type === "process_step_started" && typeof data.level === "number";
+  const customerStep = e.type === "process_step_started" && data.customer === true;
   const key = claimed
     ? "event.process_step_claimed"
     : claimedOffer
       ? "event.ticket_claimed"
-      : approval
-        ? (data.level ?? 1) > 1
-          ? "event.process_approval_level_started"
-          : "event.process_approval_started"
-        : `event.${e.type}`;
+      : customerStep
+        ? "event.process_customer_step_started"
+        : approval
+          ? (data.level ?? 1) > 1
+            ? "event.process_approval_level_started"
+            : "event.process_approval_started"
+          : `event.${e.type}`;
   const text = t(key, {
     actor: e.actorName ?? (e.actorType === "system" ? t("author.system") : t(`author.${e.actorType}`)),
     field,
