@@ -205,6 +205,32 @@ describe("demo workspace", () => {
     // The audit log holds a month of sign-ins and an SLA policy tightened last week, with before and after.
     const logins = (await admin.get("/api/v1/audit-log?action=auth.login&outcome=ok&limit=200")).json().items;
     expect(logins.length).toBeGreaterThan(100);
+    // Each signs in on the days of their shifts (高洁 on weekends only), shortly before it begins.
+    const shifts = new Map(
+      (await t.ctx.db.selectFrom("agent_states").select(["staff_id", "shifts"]).execute()).map((a) => [
+        a.staff_id,
+        a.shifts as { weekday: number; start: string }[],
+      ]),
+    );
+    const seeded = await t.ctx.db
+      .selectFrom("audit_log")
+      .select(["actor_id", "at"])
+      .where("action", "=", "auth.login")
+      .where("outcome", "=", "ok")
+      .where("ip", "like", "10.12.%")
+      .execute();
+    const offShift = seeded.filter((l) => {
+      const own = shifts.get(l.actor_id as number) ?? [];
+      if (own.length === 0) return false;
+      const local = new Date(l.at.getTime() + 8 * 3_600_000); // the workspace's day (UTC+8)
+      const shift = own.find((x) => x.weekday === (local.getUTCDay() || 7));
+      if (!shift) return true;
+      const [h, m] = shift.start.split(":").map(Number) as [number, number];
+      const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+      return minutes < h * 60 + m - 30 || minutes > h * 60 + m;
+    });
+    expect(seeded.length).toBeGreaterThan(100);
+    expect(offShift).toEqual([]);
     const sla = (await admin.get("/api/v1/audit-log?action=sla-policies.update")).json().items[0];
     expect(sla.before.first_response_minutes).toBe(60);
     expect(sla.after.first_response_minutes).toBe(30);

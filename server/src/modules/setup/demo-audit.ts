@@ -1,3 +1,4 @@
+import type { Shift } from "@loopdesk/contracts/routing";
 import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import { type AuditActor, type AuditEntry, recordAudit } from "../../platform/audit/audit-log";
@@ -19,7 +20,6 @@ export async function seedDemoAudit(db: Transaction<DB>, r: Rng, now: Date) {
   const staff = await db.selectFrom("staff").select(["id", "name", "email", "role"]).orderBy("id").execute();
   const admin = staff.find((s) => s.role === "admin");
   const lead = staff.find((s) => s.role === "supervisor");
-  const agents = staff.filter((s) => s.role === "agent");
   if (!admin || !lead) return;
   const as = (s: { id: number; name: string }): AuditActor => ({ type: "staff", id: s.id, name: s.name });
   const entries: AuditEntry[] = [];
@@ -27,17 +27,32 @@ export async function seedDemoAudit(db: Transaction<DB>, r: Rng, now: Date) {
   const midnight = Math.floor((now.getTime() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
   const at = (daysAgo: number, hour: number) => new Date(midnight - daysAgo * DAY + hour * 3_600_000 + r.next() * 1_800_000);
 
+  // Each signs in as their shift begins, on the days they work (those without shifts on weekdays, in the morning).
+  const shifts = new Map(
+    (await db.selectFrom("agent_states").select(["staff_id", "shifts"]).execute()).map((a) => [a.staff_id, (a.shifts ?? []) as Shift[]]),
+  );
+  const signIn = (s: { id: number }, d: number) => {
+    const weekday = new Date(midnight - d * DAY + 12 * 3_600_000).getUTCDay() || 7;
+    const own = shifts.get(s.id) ?? [];
+    if (own.length === 0) return weekday <= 5 && r.chance(0.8) ? at(d, 8 + r.next() * 2) : null;
+    const today = own.find((x) => x.weekday === weekday);
+    if (!today || !r.chance(0.95)) return null;
+    const [h, m] = today.start.split(":").map(Number) as [number, number];
+    return at(d, h + m / 60 - 0.5);
+  };
   for (let d = 29; d >= 0; d--) {
-    for (const s of [admin, lead, ...agents])
-      if (r.chance(s.role === "agent" ? 0.75 : 0.5))
+    for (const s of staff) {
+      const when = signIn(s, d);
+      if (when)
         entries.push({
-          at: at(d, 8 + r.next() * 2),
+          at: when,
           action: "auth.login",
           actor: as(s),
           ip: `10.12.${s.id % 8}.${20 + (s.id % 200)}`,
           target: { type: "staff", id: s.id, name: s.email },
           detail: { method: "password", userAgent: r.pick(BROWSERS) },
         });
+    }
   }
   for (let i = 0; i < 9; i++)
     entries.push({
