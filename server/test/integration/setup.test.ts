@@ -146,6 +146,8 @@ describe("demo workspace", () => {
     const classification = (await admin.get("/api/v1/classification")).json();
     expect(classification.model.examples).toBeGreaterThan(20);
     expect(classification.model.top1).toBeGreaterThan(0.6);
+    // …and, as on a real desk whose labels are not perfectly consistent, not right every time.
+    expect(classification.model.top1).toBeLessThan(1);
     // Running ones sit on the open tickets of the processes' categories (a small demo may have none).
     const openThere = await t.ctx.db
       .selectFrom("tickets as t")
