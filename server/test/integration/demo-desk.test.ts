@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Shift } from "@loopdesk/contracts/routing";
 import { sweepRouting } from "../../src/modules/routing/routing-jobs";
+import { isOnShift } from "../../src/modules/routing/shifts";
 import { seedDemo } from "../../src/modules/setup/seed-demo";
 import { type TestApp, createTestApp } from "../support/test-app";
 
@@ -42,6 +44,26 @@ describe("the demo agent's desk", () => {
     expect(new Set(mine.map((x) => x.status))).toEqual(new Set(["open", "pending", "on_hold"]));
     for (const x of mine) expect(x.firstResponseAt).not.toBeNull();
     expect(mine.some((x) => x.urgeCount > 0)).toBe(true);
+  });
+});
+
+describe("the demo's staff", () => {
+  it("answer customers during their shifts (a weekend agent's next answer waits for the weekend)", async () => {
+    const shifts = new Map(
+      (await t.ctx.db.selectFrom("agent_states").select(["staff_id", "shifts"]).execute()).map((a) => [a.staff_id, a.shifts as Shift[]]),
+    );
+    const replies = await t.ctx.db
+      .selectFrom("ticket_messages")
+      .select(["id", "author_staff_id", "created_at"])
+      .where("author_type", "=", "staff")
+      .where("visibility", "=", "public")
+      .execute();
+    expect(replies.length).toBeGreaterThan(100);
+    const offShift = replies.filter((m) => {
+      const own = shifts.get(m.author_staff_id as number) ?? [];
+      return own.length > 0 && !isOnShift(own, [], m.created_at, t.ctx.config.timeZone);
+    });
+    expect(offShift).toEqual([]);
   });
 });
 

@@ -110,7 +110,10 @@ export const RECENT_MS = 6 * 3_600_000;
 
 export const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-/** The first moment from `at` when someone of these can work (on shift), looking ahead up to two days. */
+/**
+ * The first moment from `at` when someone of these can work (on shift), looking ahead a week and a
+ * day — a weekend agent's next shift after Sunday is six days on, finance's after Friday three.
+ */
 export function nextOnShift(
   world: DemoWorld,
   ids: number[],
@@ -118,7 +121,7 @@ export function nextOnShift(
   /** Only someone under their capacity then (a queued ticket waits for room, as routing does). */
   withRoom = false,
 ): { staffId: number; at: number } | null {
-  for (let t = at; t < at + 2 * DAY; t += 15 * MIN) {
+  for (let t = at; t < at + 8 * DAY; t += 15 * MIN) {
     const on = ids.filter((id) => {
       const a = world.agents.get(id);
       return a && isOnShift(a.shifts, [], new Date(t), world.timeZone) && (!withRoom || loadAt(world, id, t) < a.capacity);
