@@ -9,6 +9,7 @@ import { installProcessTemplate } from "../processes/process-templates";
 import { type Actor, systemActor } from "../tickets/ticket-events";
 import { openWhenOwnerWorks } from "../tickets/ticket-taken-up";
 import type { Rng } from "./demo-rng";
+import { scheduleSteps } from "./demo-step-times";
 const HOUR = 3_600_000;
 
 /** Which processes the demo runs on which category's tickets. */
@@ -272,8 +273,8 @@ async function runSteps(ctx: AppContext, db: Transaction<DB>, r: Rng, doers: Doe
 }
 
 /**
- * Moves an instance's times from "now" back to when its ticket was worked: steps one after another
- * from shortly after the ticket arrived, each taking its typical time, ending no later than `end`.
+ * Moves an instance's times back to when its ticket was worked: from soon after the ticket came to its
+ * agent, each step its typical time (parallel ones side by side: demo-step-times.ts), until `end`.
  */
 async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEvent: number, created: Date, end: Date) {
   const tasks = await db
@@ -310,7 +311,6 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
   // Squeeze the steps into the time the ticket had, when it had less.
   const room = Math.max(end.getTime() - startAt, 60_000);
   const scale = Math.min(1, room / Math.max(total, 1));
-  let cursor = startAt;
   // Who held each step when it started: its start event names a person, or a pool.
   const pooled = new Set(
     (
@@ -326,12 +326,19 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
       .filter((d) => d.assigneeId == null)
       .map((d) => d.taskId),
   );
+  const lengths = new Map(tasks.map((t, i) => [t.id, (durations[i] ?? HOUR) * scale]));
+  const schedule = scheduleSteps(
+    tasks.map((t) => ({ id: t.id, startedAt: t.started_at, completedAt: t.completed_at })),
+    lengths,
+    startAt,
+    end.getTime(),
+  );
   const times = new Map<number, { start: Date; end: Date | null }>();
-  for (const [i, t] of tasks.entries()) {
-    const start = new Date(Math.max(startAt, Math.min(cursor, end.getTime() - 10 * 60_000)));
-    const finish = t.completed_at ? new Date(Math.min(cursor + (durations[i] ?? HOUR) * scale, end.getTime())) : null;
+  for (const t of tasks) {
+    const planned = schedule.get(t.id) ?? { start: startAt, end: null };
+    const start = new Date(planned.start);
+    const finish = planned.end === null ? null : new Date(planned.end);
     times.set(t.id, { start, end: finish });
-    if (finish) cursor = finish.getTime();
     const target = t.due_at ? t.due_at.getTime() - t.started_at.getTime() : null;
     const warnAhead = t.due_at && t.warn_at ? t.due_at.getTime() - t.warn_at.getTime() : 0;
     await db
@@ -383,7 +390,7 @@ async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEv
     const data = (e.data ?? {}) as { taskId?: number; messageId?: number };
     const step = data.taskId !== undefined ? times.get(data.taskId) : undefined;
     if (step) at = e.type === "process_step_started" || e.type === "process_step_reassigned" ? step.start : (step.end ?? step.start);
-    else if (e.type === "process_completed" || e.type === "process_rejected") at = new Date(last);
+    else if (e.type === "process_completed" || e.type === "process_rejected" || e.type === "process_cancelled") at = new Date(last);
     await db.updateTable("ticket_events").set({ created_at: at }).where("id", "=", e.id).execute();
     if (e.type === "message_added" && data.messageId !== undefined)
       await db.updateTable("ticket_messages").set({ created_at: at }).where("id", "=", data.messageId).execute();
