@@ -66,7 +66,8 @@ export const updateCustomFieldBody = patchBody(createCustomFieldBody.omit({ enti
 export const fieldApplies = (def: Pick<CustomFieldDefinition, "entity" | "categoryIds">, categoryId: number | null | undefined) =>
   def.entity !== "ticket" || def.categoryIds.length === 0 || (categoryId != null && def.categoryIds.includes(categoryId));
 
-const empty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
+/** A field holds no answer: nothing, an empty text or an empty list. */
+export const emptyValue = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 
 /**
  * Whether a field must be filled for a ticket (or customer, organization) with these values:
@@ -81,7 +82,7 @@ export function fieldRequiredNow(
   if (!def.required || !fieldApplies(def, categoryId)) return false;
   if (!def.requiredWhen) return true;
   const other = values[def.requiredWhen.field];
-  if (empty(other)) return false;
+  if (emptyValue(other)) return false;
   if (def.requiredWhen.values.length === 0) return true;
   const given = Array.isArray(other) ? other.map(String) : [String(other)];
   return given.some((v) => def.requiredWhen?.values.includes(v));

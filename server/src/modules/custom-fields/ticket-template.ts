@@ -1,14 +1,13 @@
-import { type CustomFieldDefinition, fieldApplies, fieldRequiredNow } from "@loopdesk/contracts/custom-fields";
+import { type CustomFieldDefinition, emptyValue, fieldApplies, fieldRequiredNow } from "@loopdesk/contracts/custom-fields";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { activeDefinitions, checkValue } from "./custom-field-service";
 
-const empty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The ticket's required template fields (for its category and answers) that are still empty: 信息不全 when any. */
 export async function missingTemplateFields(db: Executor, categoryId: number | null | undefined, values: Record<string, unknown>) {
   const defs = await activeDefinitions(db, "ticket");
-  return defs.filter((d) => empty(values[d.key]) && fieldRequiredNow(d, values, categoryId)).map((d) => d.key);
+  return defs.filter((d) => emptyValue(values[d.key]) && fieldRequiredNow(d, values, categoryId)).map((d) => d.key);
 }
 
 /** Label and help text of these ticket fields, in form order (for the message asking for them). */
@@ -58,7 +57,7 @@ export async function extractFieldValues(
 ): Promise<Record<string, unknown>> {
   if (text.trim() === "") return {};
   const defs = (await activeDefinitions(db, "ticket")).filter(
-    (def) => empty(values[def.key]) && fieldApplies(def, categoryId) && (!keys || keys.includes(def.key)),
+    (def) => emptyValue(values[def.key]) && fieldApplies(def, categoryId) && (!keys || keys.includes(def.key)),
   );
   return valuesFromText(defs, text);
 }
@@ -70,7 +69,7 @@ export function valuesFromText(defs: CustomFieldDefinition[], text: string) {
     let candidate = labelled(def, text);
     if (candidate === undefined && def.pattern && (def.type === "text" || def.type === "number"))
       candidate = searchPattern(def.pattern)?.exec(text)?.[0];
-    if (candidate === undefined || empty(candidate)) continue;
+    if (candidate === undefined || emptyValue(candidate)) continue;
     const checked = checkValue(def, candidate);
     if (!checked.issue) found[def.key] = checked.value;
   }

@@ -1,4 +1,4 @@
-import { type CustomFieldDefinition, fieldApplies } from "@loopdesk/contracts/custom-fields";
+import { type CustomFieldDefinition, emptyValue, fieldApplies } from "@loopdesk/contracts/custom-fields";
 import type { CustomerState, PortalTicket, Ticket } from "@loopdesk/contracts/tickets";
 import type { TicketRow } from "../../db/schema";
 import type { Executor } from "../../platform/jobs/job-queue";
@@ -60,13 +60,11 @@ const STATE: Record<string, CustomerState> = {
 /** A status in the customer's words. */
 export const customerStateOf = (status: string): CustomerState => STATE[status] ?? "in_progress";
 
-const empty = (v: unknown) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
-
 /** The values of the ticket's template fields (active, of its category) that are filled: what its customer may read. */
 function templateDetails(t: TicketRow, fields: CustomFieldDefinition[]) {
   const values = (t.custom_fields ?? {}) as Record<string, unknown>;
   const details: Record<string, unknown> = {};
-  for (const f of fields) if (fieldApplies(f, t.category_id) && !empty(values[f.key])) details[f.key] = values[f.key];
+  for (const f of fields) if (fieldApplies(f, t.category_id) && !emptyValue(values[f.key])) details[f.key] = values[f.key];
   return details;
 }
 

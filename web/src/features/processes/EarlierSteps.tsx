@@ -1,3 +1,4 @@
+import { emptyValue } from "@loopdesk/contracts/custom-fields";
 import type { ProcessTask } from "@loopdesk/contracts/processes";
 import { Card, Space, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
@@ -25,7 +26,7 @@ export function EarlierSteps({ task }: { task: ProcessTask }) {
     <Card size="small" title={t("process.earlier")} style={{ marginBottom: 16 }} data-testid="earlier-steps">
       <Space direction="vertical" size={10} style={{ width: "100%" }}>
         {earlier.map((x) => {
-          const answers = x.form.filter((f) => x.values[f.key] !== undefined && x.values[f.key] !== null && x.values[f.key] !== "");
+          const answers = x.form.filter((f) => !emptyValue(x.values[f.key]));
           const who =
             x.kind === "customer"
               ? t("process.holder.customer")
