@@ -1,21 +1,21 @@
 import type { CustomFieldDefinition } from "@loopdesk/contracts/custom-fields";
 import type { Ticket, UpdateTicketBody } from "@loopdesk/contracts/tickets";
 import { Alert, App, Button, Card, Descriptions, Form } from "antd";
+import type { TFunction } from "i18next";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { errorText } from "../../app/error-text";
+import { fieldText } from "../../app/field-text";
 import { showFieldErrors } from "../../app/form-errors";
 import { CustomFieldInput } from "./CustomFieldInput";
 import { useUpdateTicket } from "./ticket-api";
 import { templateFields, useTicketFields } from "./ticket-fields";
 
-const shown = (def: CustomFieldDefinition, v: unknown, listSep: string) => {
+const shown = (def: CustomFieldDefinition, v: unknown, t: TFunction) => {
   if (v === undefined || v === null || v === "") return "—";
-  const label = (x: unknown) => def.options.find((o) => o.value === x)?.label ?? String(x);
-  if (Array.isArray(v)) return v.map(label).join(listSep);
   if (typeof v === "boolean") return v ? "✓" : "✗";
-  return label(v);
+  return fieldText(def, v, t);
 };
 
 /**
@@ -46,7 +46,7 @@ export function TicketFieldsForm({
         <Descriptions column={1} size="small">
           {fields.map((d) => (
             <Descriptions.Item key={d.key} label={d.label}>
-              {shown(d, ticket.customFields[d.key], t("common.listSep"))}
+              {shown(d, ticket.customFields[d.key], t)}
             </Descriptions.Item>
           ))}
         </Descriptions>
