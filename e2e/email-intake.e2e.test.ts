@@ -99,11 +99,20 @@ describe("email intake in the browser", () => {
     expect(call.outcome).toBe("created");
     await page.getByTestId("merge-customer").click();
     await page.getByLabel("按姓名、邮箱或手机号查找重复的客户").fill("13500135000");
-    await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "13500135000" }).first().click();
-    await page
-      .getByRole("button", { name: "合 并" })
-      .or(page.getByRole("button", { name: "合并", exact: true }))
-      .click();
+    // Once in a CI run the pick did not take (the merge button stayed disabled for 30 s; the page
+    // re-renders as the call's ticket arrives live): pick again until the button takes the choice.
+    const option = page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "13500135000" }).first();
+    const mergeButton = page.getByRole("button", { name: "合 并" }).or(page.getByRole("button", { name: "合并", exact: true }));
+    await expect
+      .poll(
+        async () => {
+          if (!(await mergeButton.isEnabled())) await option.click({ timeout: 5_000 }).catch(() => undefined);
+          return mergeButton.isEnabled();
+        },
+        { timeout: ASYNC_TIMEOUT },
+      )
+      .toBe(true);
+    await mergeButton.click();
     await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("13500135000");
     await expect.poll(() => page.getByTestId("customer-panel").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("来电 13500135000");
     await screenshot(page, "customer-merged");
