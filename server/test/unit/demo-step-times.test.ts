@@ -45,4 +45,26 @@ describe("the demo's process step times", () => {
     expect(times.get(2)?.end).toBe(20 * H);
     expect(times.get(3)).toEqual({ start: H, end: 20 * H });
   });
+
+  it("gives a step its length when the replay started and finished it in the same millisecond as the one before", () => {
+    // Replayed fast: A ends, B starts and ends, C starts, all at one millisecond.
+    const steps = [
+      { id: 1, startedAt: at(0), completedAt: at(5) },
+      { id: 2, startedAt: at(5), completedAt: at(5) },
+      { id: 3, startedAt: at(5), completedAt: null },
+    ];
+    const times = scheduleSteps(
+      steps,
+      new Map([
+        [1, H],
+        [2, 2 * H],
+        [3, 4 * H],
+      ]),
+      0,
+      100 * H,
+    );
+    expect(times.get(1)).toEqual({ start: 0, end: H });
+    expect(times.get(2)).toEqual({ start: H, end: 3 * H });
+    expect(times.get(3)).toEqual({ start: 3 * H, end: null });
+  });
 });
