@@ -92,7 +92,9 @@ export function arrivals(r: Rng, now: Date, count: number): number[] {
     ).h;
     const midnight = Math.floor((now.getTime() + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000 - day * DAY;
     const at = midnight + hour * 3_600_000 + Math.floor(r.next() * 60) * MIN;
-    return at > now.getTime() - 5 * MIN ? now.getTime() - Math.floor(r.between(5, 180)) * MIN : at;
+    // Later today has not happened yet: that arrival came at the same hour the day before (squeezed
+    // into the last hours instead, a whole day's requests would reach the night desk at once).
+    return at > now.getTime() - 5 * MIN ? at - DAY : at;
   });
   return times.sort((a, b) => a - b);
 }
