@@ -341,6 +341,10 @@ export async function seedDemo(
       onlineByHand: org.onlineByHand,
     };
     const recentBy = new Map<string, number[]>();
+    // The featured agent's desk carried over from her last shift: hers whatever the hour (demo-desk.ts).
+    // Planned first, so routing the other tickets counts it in her load; numbered last (below).
+    const deskAgent = [...world.agents.values()].find((a) => a.name === DESK_AGENT);
+    const carried = deskAgent ? planCarriedDesk(rng(20261207), world, customers, deskAgent) : [];
     // The workspace's tickets: the day-to-day ones and a small tail still waiting (below).
     const times = arrivals(r, now, ticketCount - WAITING.length - OFFERED_MINUTES_AGO.length - DESK_SIZE);
     const plans = times.map((created, i) => {
@@ -362,11 +366,7 @@ export async function seedDemo(
       const plan = planOfferedTicket(offered, world, customers, ago, nth);
       plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     }
-    // The featured agent's desk carried over from her last shift: hers whatever the hour (demo-desk.ts).
-    const desk = [...world.agents.values()].find((a) => a.name === DESK_AGENT);
-    if (desk)
-      for (const plan of planCarriedDesk(rng(20261207), world, customers, desk))
-        plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
+    for (const plan of carried) plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     step(`${plans.length} tickets with their history`);
     await insertTickets(db, plans);
     step("follow-ups, processes, knowledge, audit, privacy and imports");
