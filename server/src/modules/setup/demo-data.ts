@@ -110,7 +110,7 @@ export const agents: {
     // 夜班值班: the after-sales desk answers around the clock. Alone on it at night, he also holds
     // the requests the day shift handed back untouched, so he takes more at once than a day agent.
     shift: { days: EVERY_DAY, start: "22:00", end: "08:30" },
-    capacity: 14,
+    capacity: 20,
   },
   {
     name: "刘洋",
