@@ -7,6 +7,7 @@ import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
  * whoever of the team is at work, and its earlier ones show the offer and the claim in their history.
  */
 let t: TestApp;
+let now: Date;
 const demo = (name: string) => t.signIn(`${name}@demo.loopdesk.local`, "loopdesk-demo");
 
 // Seeded as of 15:00 Beijing time on a recent working day: both pre-sales agents are on shift.
@@ -19,7 +20,8 @@ function workingAfternoon() {
 
 beforeAll(async () => {
   t = await createTestApp();
-  await seedDemo(t.ctx, { tickets: 200, customers: 40, now: workingAfternoon() });
+  now = workingAfternoon();
+  await seedDemo(t.ctx, { tickets: 200, customers: 40, now });
 });
 afterAll(() => t.close());
 
@@ -67,5 +69,28 @@ describe("the demo's claim team", () => {
     const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
     const routing = (await admin.get(`/api/v1/tickets/${one.ticket_id}/routing`)).json();
     expect(routing.decisions.map((d: { outcome: string }) => d.outcome)).toEqual(["offered", "claimed"]);
+  });
+
+  it("answers a question soon after claiming it: none waits hours for its claimer, none claimed an hour before is untouched", async () => {
+    const claimed = await t.ctx.db
+      .selectFrom("assignment_log as d")
+      .innerJoin("tickets as tk", "tk.id", "d.ticket_id")
+      .select(["d.ticket_id", "d.created_at", "tk.status"])
+      .where("d.outcome", "=", "claimed")
+      .execute();
+    expect(claimed.length).toBeGreaterThan(3);
+    const untouched = claimed.filter((c) => c.status === "new" && c.created_at.getTime() < now.getTime() - 3_600_000);
+    expect(untouched).toEqual([]);
+    // Nor did a claimed one wait hours for its first answer (only questions nobody claimed wait long).
+    const waits = await t.ctx.db
+      .selectFrom("assignment_log as d")
+      .innerJoin("tickets as tk", "tk.id", "d.ticket_id")
+      .select(["d.ticket_id", "d.created_at", "tk.first_response_at"])
+      .where("d.outcome", "=", "claimed")
+      .where("tk.first_response_at", "is not", null)
+      .execute();
+    const minutes = waits.map((w) => ((w.first_response_at as Date).getTime() - w.created_at.getTime()) / 60_000);
+    expect(minutes.length).toBeGreaterThan(3);
+    expect(minutes.filter((m) => m > 180)).toEqual([]);
   });
 });

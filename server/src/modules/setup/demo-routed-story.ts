@@ -71,6 +71,17 @@ export class TicketStory extends TicketStoryBase {
    * A claim team's request (抢单): offered at once to its members at work, taken by the first to
    * claim it minutes later — or, for the newest ones (`unclaimed`), still on offer until its time runs out.
    */
+  /** Someone claimed it (抢单): they took it to answer it now. */
+  claimed = false;
+
+  /** How long its claimer takes to answer: within their shift (claiming is taking it up to answer now). */
+  claimerDelay(delayMinutes: number) {
+    const team = this.teamId !== null ? this.world.teams.get(this.teamId) : undefined;
+    if (!this.claimed || this.assignee === null || !team) return delayMinutes;
+    const gone = unavailableFrom(this.world, this.assignee, team, this.t);
+    return gone ? Math.min(delayMinutes, Math.max(1, (gone.at - this.t) / MIN - 2)) : delayMinutes;
+  }
+
   private offerThenClaim(team: DemoTeamInfo, staffId: number, unclaimed: boolean) {
     const { r, created } = this;
     const offeredAt = created + Math.round(r.between(0.1, 0.5) * MIN);
@@ -98,6 +109,7 @@ export class TicketStory extends TicketStoryBase {
     }
     this.assignee = staffId;
     this.assignedFrom = claimedAt;
+    this.claimed = true;
     this.round = 1;
     this.assignedEvent(claimedAt, "claimed");
     this.decisions.push({
