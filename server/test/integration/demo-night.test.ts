@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sweepRouting } from "../../src/modules/routing/routing-jobs";
 import { seedDemo } from "../../src/modules/setup/seed-demo";
-import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
+import { newDemoRequest } from "../support/demo-request";
+import { type TestApp, createTestApp } from "../support/test-app";
 
 /**
  * The demo tried at night: seeded and used at 00:40 Beijing time on a Monday (the hour a CI run
@@ -33,17 +34,8 @@ afterAll(async () => {
 
 describe("the demo at night", () => {
   it("assigns a new request at once to the night agent, who has room for it", async () => {
-    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
-    const invoice = (await admin.get("/api/v1/categories")).json().items.find((c: { name: string }) => c.name === "发票");
-    const created = await admin.post("/api/v1/tickets", {
-      subject: "需要补开发票",
-      categoryId: invoice.id,
-      channel: "phone",
-      customer: { email: "night-owl@example.cn", name: "夏先生" },
-    });
-    expect(created.statusCode).toBe(201);
-    await t.ctx.jobs.drain();
-    const ticket = (await admin.get(`/api/v1/tickets/${created.json().id}`)).json();
+    const { statusCode, ticket } = await newDemoRequest(t, { email: "night-owl@example.cn", name: "夏先生" });
+    expect(statusCode).toBe(201);
     expect(ticket.routingStatus).toBe("assigned");
     const night = await t.ctx.db.selectFrom("staff").select("id").where("name", "=", "郑凯").executeTakeFirstOrThrow();
     expect(ticket.assigneeId).toBe(night.id);

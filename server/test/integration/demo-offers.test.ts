@@ -75,20 +75,14 @@ describe("the demo's claim team", () => {
     const claimed = await t.ctx.db
       .selectFrom("assignment_log as d")
       .innerJoin("tickets as tk", "tk.id", "d.ticket_id")
-      .select(["d.ticket_id", "d.created_at", "tk.status"])
+      .select(["d.ticket_id", "d.created_at", "tk.status", "tk.first_response_at"])
       .where("d.outcome", "=", "claimed")
       .execute();
     expect(claimed.length).toBeGreaterThan(3);
     const untouched = claimed.filter((c) => c.status === "new" && c.created_at.getTime() < now.getTime() - 3_600_000);
     expect(untouched).toEqual([]);
     // Nor did a claimed one wait hours for its first answer (only questions nobody claimed wait long).
-    const waits = await t.ctx.db
-      .selectFrom("assignment_log as d")
-      .innerJoin("tickets as tk", "tk.id", "d.ticket_id")
-      .select(["d.ticket_id", "d.created_at", "tk.first_response_at"])
-      .where("d.outcome", "=", "claimed")
-      .where("tk.first_response_at", "is not", null)
-      .execute();
+    const waits = claimed.filter((c) => c.first_response_at !== null);
     const minutes = waits.map((w) => ((w.first_response_at as Date).getTime() - w.created_at.getTime()) / 60_000);
     expect(minutes.length).toBeGreaterThan(3);
     expect(minutes.filter((m) => m > 180)).toEqual([]);

@@ -24,21 +24,23 @@ const STEP_HOURS: Record<string, [number, number]> = {
   qa: [4, 20],
 };
 
-/**
- * Moves an instance's times back to when its ticket was worked: from soon after the ticket came to its
- * agent, each step its typical time (parallel ones side by side: demo-step-times.ts), until `end`.
- */
-export async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEvent: number, created: Date, end: Date) {
-  const tasks = await db
+/** The steps of a process instance and of its sub-processes. */
+export const familyTasks = (db: Transaction<DB>, instanceId: number) =>
+  db
     .selectFrom("process_tasks")
     .selectAll()
     .where(
       "instance_id",
       "in",
       sql<number>`(select id from process_instances where id = ${instanceId} or parent_instance_id = ${instanceId})`,
-    )
-    .orderBy("id")
-    .execute();
+    );
+
+/**
+ * Moves an instance's times back to when its ticket was worked: from soon after the ticket came to its
+ * agent, each step its typical time (parallel ones side by side: demo-step-times.ts), until `end`.
+ */
+export async function backdate(db: Transaction<DB>, r: Rng, instanceId: number, afterEvent: number, created: Date, end: Date) {
+  const tasks = await familyTasks(db, instanceId).orderBy("id").execute();
   const durations = tasks.map((t) => {
     const [lo, hi] = STEP_HOURS[t.node_id] ?? [1, 8];
     return (lo + r.next() * (hi - lo)) * HOUR;

@@ -1,5 +1,5 @@
 import type { ProcessGraph, StepField } from "@loopdesk/contracts/processes";
-import { type Transaction, sql } from "kysely";
+import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { completeTask } from "../processes/complete-task";
@@ -8,7 +8,7 @@ import { cancelInstance, startProcess } from "../processes/process-runtime";
 import { installProcessTemplate } from "../processes/process-templates";
 import { type Actor, systemActor } from "../tickets/ticket-events";
 import { openWhenOwnerWorks } from "../tickets/ticket-taken-up";
-import { backdate } from "./demo-process-backdate";
+import { backdate, familyTasks } from "./demo-process-backdate";
 import type { Rng } from "./demo-rng";
 const HOUR = 3_600_000;
 
@@ -209,18 +209,7 @@ async function claimSomeOpenSteps(db: Transaction<DB>, r: Rng, doers: Doers, now
 async function runSteps(ctx: AppContext, db: Transaction<DB>, r: Rng, doers: Doers, instanceId: number, count: number, reject: boolean) {
   let rejected = !reject;
   for (let n = 0; n < count; n++) {
-    const task = await db
-      .selectFrom("process_tasks")
-      .selectAll()
-      .where(
-        "instance_id",
-        "in",
-        sql<number>`(select id from process_instances where id = ${instanceId} or parent_instance_id = ${instanceId})`,
-      )
-      .where("status", "=", "active")
-      .orderBy("id")
-      .limit(1)
-      .executeTakeFirst();
+    const task = await familyTasks(db, instanceId).where("status", "=", "active").orderBy("id").limit(1).executeTakeFirst();
     if (!task) return;
     const version = await db
       .selectFrom("process_instances as i")
