@@ -4,15 +4,18 @@ import { supervisorIdsFor } from "../staff/staff-service";
 
 type Planned = { staff_id: number; type: string; ticket_id: number; data: string; created_at: Date; read_at: Date | null };
 
-/** How far back the bell reaches (urges and misses: the week), and how much of it each person has already read. */
-const WINDOW_HOURS = 36;
+/**
+ * How far back the bell reaches (urges and misses: the week), and how much of it each person has
+ * already read. Three days: an agent off on Sunday, seen before Monday's shift, still finds Saturday's.
+ */
+const WINDOW_HOURS = 72;
 const ESCALATION_WINDOW_HOURS = 7 * 24;
 const READ_BEFORE_HOURS = 6;
 const PER_PERSON = 15;
 
 /**
  * The bell as the last days left it: each agent told of the tickets given to them and of their
- * customers' replies (the last day and a half), each agent and the department's supervisors of
+ * customers' replies (the last three days), each agent and the department's supervisors of
  * the week's urges and SLA misses — the older ones read, the last hours' unread. (Live notifications only follow live
  * events, so a freshly seeded demo would otherwise show an empty bell to everyone.)
  */
