@@ -35,6 +35,14 @@ describe("tickets created at the same moment", () => {
     expect(created.map((c) => c.subject)).toEqual(words);
     expect(new Set(created.map((c) => c.number)).size).toBe(words.length);
     expect(new Set(created.map((c) => c.customerId)).size).toBe(words.length);
+    // Each new customer with the name and contact the request gave.
+    for (const [i, c] of created.entries()) {
+      const customer = (await admin.get(`/api/v1/customers/${c.customerId}`)).json();
+      expect([customer.name, customer.identities.map((x: { value: string }) => x.value)]).toEqual([
+        `批次客户${i}`,
+        [`batch${i}@example.cn`],
+      ]);
+    }
     // Written together: fewer transactions than tickets, as the operator's status reports.
     const transactions = new Set((await writers(created.map((c) => c.id))).map((w) => w.xmin)).size;
     expect(transactions).toBeLessThan(words.length);
@@ -73,6 +81,8 @@ describe("tickets created at the same moment", () => {
     const survivor = await t.factory.customer({ name: "合并后的客户" });
     expect((await admin.post(`/api/v1/customers/${survivor.id}/merge`, { customerId: gone.id })).statusCode).toBe(200);
     const portal = await t.signIn(known.email, PASSWORD, "customer");
+    const customers = async () => Number((await sql<{ n: string }>`select count(*) as n from customers`.execute(t.ctx.db)).rows[0]?.n);
+    const before = await customers();
     const answers = await Promise.all([
       post({ subject: "老客户来信", description: "找回老客户 一号", customer: { email: known.email } }),
       portal.post("/api/v1/tickets", { subject: "门户提交", description: "门户自己提交 二号" }),
@@ -85,6 +95,9 @@ describe("tickets created at the same moment", () => {
     expect([a.customerId, own.customerId, c.customerId]).toEqual([known.id, known.id, survivor.id]);
     const identities = (await admin.get(`/api/v1/customers/${d.customerId}`)).json().identities as { kind: string; value: string }[];
     expect(identities.map((i) => `${i.kind}:${i.value}`)).toEqual(["phone:13900002222"]);
+    expect((await admin.get(`/api/v1/customers/${d.customerId}`)).json().name).toBe("139 0000 2222");
+    // One customer more (the new caller's): none left behind for the merged contact.
+    expect(await customers()).toBe(before + 1);
   });
 
   it("one request's failure is its own: the others are created, the failing one gets its error", async () => {

@@ -316,6 +316,10 @@ export async function listCustomers(db: Executor, query: z.output<typeof listCus
 /** A customer as ticket creation needs them: who, their organization, their tier (the priority score). */
 export type ResolvedCustomer = { id: number; organizationId: number | null; tier: string };
 
+/** What a new customer is called when the request gives no name: the email's local part, or the phone. */
+export const newCustomerName = (ref: { email?: string; phone?: string; name?: string }) =>
+  ref.name ?? ref.email?.split("@")[0] ?? ref.phone ?? "?";
+
 export async function resolveCustomer(
   trx: Executor,
   ref: { id?: number; email?: string; phone?: string; name?: string; identities?: IdentityInput[] },
@@ -348,7 +352,7 @@ export async function resolveCustomer(
       return customer;
     }
   }
-  const name = ref.name ?? ref.email?.split("@")[0] ?? ref.phone ?? "?";
+  const name = newCustomerName(ref);
   // Kept prepared (a creation by a new customer's first request): their texts take two forms at most.
   const created = await trx
     .insertInto("customers")
