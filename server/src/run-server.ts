@@ -21,6 +21,7 @@ import { scheduleClassificationJobs } from "./modules/classification/classificat
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
 import { profileFromHistory } from "./modules/routing/simulator/profile-from-history";
+import { watchPrincipals } from "./platform/auth/principal-cache";
 import { watchRoutingDirectory } from "./modules/routing/routing-directory";
 import { runSimulation } from "./modules/routing/simulator/run-simulation";
 import { claimDataDir } from "./platform/data-dir-lock";
@@ -66,6 +67,8 @@ export async function runServerCommand(
   await firstStart(ctx);
   // Web and workers both decide routing (transfers, the queue): each keeps its copy of the directory current.
   const stopWatching = await watchRoutingDirectory(database, ctx.db);
+  // Who a token or session stands for is kept per process too: dropped when staff or tokens change.
+  const stopWatchingPrincipals = await watchPrincipals(database, ctx.db);
   const app = config.role === "worker" ? undefined : await buildApp(ctx);
   if (config.role !== "web") {
     await scheduleTicketJobs(ctx);
@@ -106,6 +109,7 @@ export async function runServerCommand(
     await ctx.realtime.stop();
     await ctx.jobs.stop();
     await stopWatching();
+    await stopWatchingPrincipals();
     await database.close();
     process.exit(0);
   };

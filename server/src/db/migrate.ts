@@ -58,6 +58,7 @@ import * as m0056 from "./migrations/2026-12-05-0056-helpdesk-imports";
 import * as m0057 from "./migrations/2026-12-05-0057-phone-fragments";
 import * as m0058 from "./migrations/2026-12-05-0058-ticket-index-review";
 import * as m0059 from "./migrations/2026-12-05-0059-unassigned-queue-index";
+import * as m0060 from "./migrations/2026-12-06-0060-principal-notify";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -120,6 +121,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-05-0057-phone-fragments": m0057,
   "2026-12-05-0058-ticket-index-review": m0058,
   "2026-12-05-0059-unassigned-queue-index": m0059,
+  "2026-12-06-0060-principal-notify": m0060,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

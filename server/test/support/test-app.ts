@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { buildApp, createContext } from "../../src/app";
 import { loadConfig } from "../../src/config";
+import { watchPrincipals } from "../../src/platform/auth/principal-cache";
 import { watchRoutingDirectory } from "../../src/modules/routing/routing-directory";
 import type { Database } from "../../src/db/database";
 import type { AppContext } from "../../src/platform/context";
@@ -57,6 +58,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const app = await buildApp(ctx);
   await app.ready();
   const stopWatching = await watchRoutingDirectory(database, ctx.db);
+  // Who a token or session stands for is kept per process too: dropped when staff or tokens change.
+  const stopWatchingPrincipals = await watchPrincipals(database, ctx.db);
 
   const makeClient = (base: Record<string, string>, csrfToken?: string): Client => {
     const request: Client["request"] = (method, url, body, headers = {}) => {
@@ -98,6 +101,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
       await app.close();
       await ctx.jobs.stop();
       await stopWatching();
+      await stopWatchingPrincipals();
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,3 +1,4 @@
+import { forgetPrincipals } from "../../platform/auth/principal-cache";
 import type { TokenScope } from "@loopdesk/contracts/auth";
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { DB } from "../../db/schema";
@@ -48,4 +49,5 @@ export async function revokeApiToken(db: Kysely<DB>, staffId: number, id: number
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   if (!res.numUpdatedRows) throw NotFoundError("API token");
+  forgetPrincipals(db);
 }

@@ -5,6 +5,7 @@ import type { DB } from "../../db/schema";
 import type { Authentication, Principal } from "../../platform/auth/principal";
 import { randomToken, sha256Hex } from "../../platform/auth/secrets";
 import { NotFoundError } from "../../platform/errors";
+import { keptPrincipal } from "../../platform/auth/principal-cache";
 import { loadCustomerPrincipal } from "../customers/customer-service";
 import { deviceName } from "./device-name";
 import { loadStaffPrincipal, staffPrincipalQuery, toStaffPrincipal } from "../staff/staff-service";
@@ -45,7 +46,7 @@ export async function deleteSession(db: Kysely<DB>, sessionId: string) {
 }
 
 const loadPrincipal = (db: Kysely<DB>, type: "staff" | "customer", id: number) =>
-  type === "staff" ? loadStaffPrincipal(db, id) : loadCustomerPrincipal(db, id);
+  type === "staff" ? keptPrincipal(db, `staff:${id}`, () => loadStaffPrincipal(db, id)) : loadCustomerPrincipal(db, id);
 
 const touchedAt = new Map<string, number>();
 
@@ -71,9 +72,12 @@ async function tokenScopes(db: Kysely<DB>, hash: string) {
 }
 
 // Every signed-in request runs one of these two: compiled once.
-/** The staff member of a valid token, in one round trip (the token's row by a subquery). */
+/** The staff member of a valid token and when the token expires, in one round trip (the token's row by subqueries). */
 const staffByToken = compiledOnce((db) =>
   staffPrincipalQuery(db)
+    .select(
+      db.selectFrom("api_tokens").select("expires_at").where("token_hash", "=", slot<string>("hash")).$asScalar().as("token_expires_at"),
+    )
     .where(
       "id",
       "=",
@@ -102,11 +106,16 @@ export async function authenticate(
 ): Promise<Authentication | undefined> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(input.authorization ?? "")?.[1];
   if (bearer) {
-    // One round trip: the staff module reads its row by a subquery over the valid token.
+    // One round trip: the staff module reads its row by a subquery over the valid token; kept a few seconds.
     const hash = sha256Hex(bearer);
-    const [row] = await staffByToken(db, { hash, now: new Date() });
-    const principal = toStaffPrincipal(row);
-    if (!principal) return undefined;
+    const now = new Date();
+    const found = await keptPrincipal(db, `token:${hash}`, async () => {
+      const [row] = await staffByToken(db, { hash, now });
+      const principal = toStaffPrincipal(row);
+      return principal && { principal, expiresAt: row?.token_expires_at ?? null };
+    });
+    if (!found || (found.expiresAt && found.expiresAt <= now)) return undefined;
+    const { principal } = found;
     if (dueForTouch(hash)) await db.updateTable("api_tokens").set({ last_used_at: new Date() }).where("token_hash", "=", hash).execute();
     return { principal, via: "token", scopes: await tokenScopes(db, hash) };
   }

@@ -1,3 +1,4 @@
+import { forgetPrincipals } from "../../platform/auth/principal-cache";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import type { GroupMapping } from "../../db/schema-security";
@@ -36,7 +37,7 @@ export async function staffFromDirectory(db: Kysely<DB>, settings: SsoRow, id: D
   const mapped = mapGroups(settings.group_mappings ?? [], id.groups, settings.default_role);
   if (!mapped) throw NotAllowedError("You are in no group that may use the helpdesk.");
   const email = id.email.trim().toLowerCase();
-  return db.transaction().execute(async (trx) => {
+  const signedIn = await db.transaction().execute(async (trx) => {
     let staff =
       (await trx
         .selectFrom("staff")
@@ -87,4 +88,6 @@ export async function staffFromDirectory(db: Kysely<DB>, settings: SsoRow, id: D
       !created && (before.role !== after.role || [...before.departmentIds].sort().join() !== [...after.departmentIds].sort().join());
     return { principal, created, changed: changed ? { before, after } : null };
   });
+  forgetPrincipals(db); // their role or departments may have moved
+  return signedIn;
 }

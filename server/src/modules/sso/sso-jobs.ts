@@ -1,3 +1,4 @@
+import { forgetPrincipals } from "../../platform/auth/principal-cache";
 import type { AppContext } from "../../platform/context";
 import { enqueue } from "../../platform/jobs/job-queue";
 import { recordAudit } from "../../platform/audit/audit-log";
@@ -37,6 +38,7 @@ export async function syncDirectory(ctx: AppContext) {
         detail: { reason: "not_in_directory" },
       });
     });
+    forgetPrincipals(ctx.db);
     deactivated++;
   }
   return { deactivated };

@@ -1,3 +1,4 @@
+import { forgetPrincipals } from "../../platform/auth/principal-cache";
 import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
@@ -71,8 +72,9 @@ export async function saveStaffPreferences(db: Executor, id: number, input: Staf
   return next;
 }
 
-export async function setStaffLocale(db: Executor, id: number, locale: "zh-CN" | "en") {
+export async function setStaffLocale(db: Kysely<DB>, id: number, locale: "zh-CN" | "en") {
   await db.updateTable("staff").set({ locale, updated_at: new Date() }).where("id", "=", id).execute();
+  forgetPrincipals(db);
 }
 
 export async function findStaffByEmail(db: Executor, email: string) {
@@ -240,5 +242,6 @@ export async function updateStaff(db: Kysely<DB>, id: number, input: z.output<ty
       .execute();
     await replaceMemberships(trx, id, input);
   });
+  forgetPrincipals(db); // a role, department or deactivation counts from the next request on
   return getStaff(db, id);
 }
