@@ -9,7 +9,7 @@ import { type ResolvedCustomer, customerTiers } from "../customers/customer-serv
 import { resolveCustomers } from "../customers/resolve-customers";
 import { scoreOf, scoreParts } from "../routing/priority-score";
 import { scoringConfig } from "../routing/routing-settings";
-import { searchDocument } from "../../platform/text/search-text";
+import { searchDocument, ticketText } from "../../platform/text/search-text";
 import { getCategory } from "../directory/category-service";
 import { departmentExists } from "../directory/department-service";
 import { htmlToText, sanitizeUserHtml } from "../../platform/text/sanitize-html";
@@ -133,7 +133,7 @@ export async function createTickets(ctx: AppContext, trx: Transaction<DB>, ticke
   return created;
 }
 
-const textOf = (t: NewTicket) => `${t.input.subject}\n${t.prepared.description}`;
+const textOf = (t: NewTicket) => ticketText(t.input.subject, t.prepared.description);
 
 /** Each ticket's customer: the signed-in customer, or the one the request names (found or created). */
 async function customersOf(trx: Transaction<DB>, tickets: NewTicket[]): Promise<ResolvedCustomer[]> {
@@ -230,7 +230,7 @@ async function planTicket(
       priority_score: scoreOf(parts),
       priority_parts: parts,
     },
-    document: searchDocument(input.subject, prepared.description),
+    document: searchDocument(text),
     events,
     suggestion,
     duplicate,

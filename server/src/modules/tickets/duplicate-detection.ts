@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
+import { ticketText } from "../../platform/text/search-text";
 import { similarityTo } from "../../platform/text/text-similarity";
 
 /** A new request is compared with the customer's open tickets created this many days back. */
@@ -35,7 +36,7 @@ function bestDuplicate(candidates: Candidate[], text: string) {
   let best: { id: number; number: number; score: number } | null = null;
   const similarity = candidates.length ? similarityTo(text) : () => 0;
   for (const c of candidates) {
-    const score = similarity(`${c.subject}\n${c.description}`);
+    const score = similarity(ticketText(c.subject, c.description));
     if (score >= DUPLICATE_THRESHOLD && (!best || score > best.score))
       best = { id: c.id, number: Number(c.number), score: Math.round(score * 100) / 100 };
   }

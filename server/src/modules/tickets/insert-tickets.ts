@@ -67,7 +67,7 @@ const RETURNED = sql.join(TICKET_COLUMNS.map((c) => sql.ref(`new_ticket.${c}`)))
 export async function insertTickets(ctx: AppContext, trx: Executor, tickets: PlannedTicket[]): Promise<TicketRow[]> {
   if (tickets.length === 0) return [];
   const input = tickets.map((t, ord) => ({ ord, ...t.row, created_at: t.at.toISOString(), document: t.document }));
-  const { rows } = await sql<TicketRow & { ord: number }>`${prepared}
+  const { rows } = await sql<TicketRow>`${prepared}
     with input as materialized (
       select nextval(pg_get_serial_sequence('tickets', 'id')) as id, x.*
       from (select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(${ROW_COLUMNS}) order by ord) x
@@ -81,8 +81,8 @@ export async function insertTickets(ctx: AppContext, trx: Executor, tickets: Pla
     ), new_search as (
       insert into ticket_search (ticket_id, document) select id, to_tsvector('simple', document) from input
     )
-    select input.ord, ${RETURNED} from new_ticket join input using (id) order by input.ord`.execute(trx);
-  const created = rows.map(({ ord: _, ...row }) => row as TicketRow);
+    select ${RETURNED} from new_ticket join input using (id) order by input.ord`.execute(trx);
+  const created = rows;
   const suggested = tickets.flatMap((t, i) => (t.suggestion ? [{ ticket: created[i] as TicketRow, s: t.suggestion, at: t.at }] : []));
   if (suggested.length)
     await trx
