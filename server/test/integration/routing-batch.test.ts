@@ -120,6 +120,30 @@ describe("routing a run of tickets together", () => {
     expect(await assignees(ids)).toEqual(rows);
   });
 
+  it("tickets with no team to go to wait for a person to assign them: each marked once, one decision each, none again on a retry", async () => {
+    const dept = await t.factory.department();
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const customer = await t.factory.customer();
+      const res = await admin.post("/api/v1/tickets", {
+        subject: `无人组 ${i}`,
+        description: "x",
+        departmentId: dept.id,
+        customer: { id: customer.id },
+      });
+      ids.push(res.json().id);
+    }
+    const decide = () => t.ctx.db.transaction().execute((trx) => routeTickets(t.ctx, trx, ids, { trigger: "created" }));
+    const results = await decide();
+    expect([...results.values()].map((r) => r.outcome)).toEqual(["manual", "manual", "manual", "manual"]);
+    expect((await assignees(ids)).map((r) => [r.assignee_id, r.routing_status])).toEqual(ids.map(() => [null, "manual"]));
+    const logged = () =>
+      t.ctx.db.selectFrom("assignment_log").select(["ticket_id", "outcome"]).where("ticket_id", "in", ids).orderBy("ticket_id").execute();
+    expect(await logged()).toEqual(ids.map((id) => ({ ticket_id: id, outcome: "manual" })));
+    await decide();
+    expect(await logged()).toHaveLength(4);
+  });
+
   /** Routes `x` in a transaction held open until the returned `release` is called. */
   async function holdFirst(x: number) {
     const { done: first, release } = await holdTransaction(t.ctx.db, (trx) => routeTicket(t.ctx, trx, x, { trigger: "created" }));

@@ -145,8 +145,8 @@ type Run = {
   holdsClaims: boolean;
   waitAll: boolean;
   deferred: TicketRow[];
-  /** Tickets nobody can take now, put in their queue together when the run ends. */
-  queued: { ticketId: number; decision: DecisionInput }[];
+  /** Tickets that wait (in a queue, or for a person to assign them by hand), written together at the end of the run. */
+  queued: { ticketId: number; status: "queued" | "manual"; decision: DecisionInput }[];
 };
 
 /**
@@ -228,15 +228,18 @@ async function decide(run: Run, ticket: TicketRow, customer: CustomerFacts | und
     const reason = teamId === null && target.agentIds.length ? "green_channel_unavailable" : target.reason;
     if (ticket.routing_status === "manual" && ticket.team_id === teamId) return { outcome: "manual", teamId };
     if (teamId !== ticket.team_id) await changeTicket(ctx, trx, ticket, { teamId }, actor, routingSource(reason));
-    await setRoutingState(trx, ticket.id, { routingStatus: "manual", offeredUntil: null });
-    await recordDecision(trx, {
-      ...base,
-      outcome: "manual",
-      teamId,
-      staffId: null,
-      strategy: teamId === null ? null : "manual",
-      reason,
-      candidates: considered,
+    run.queued.push({
+      ticketId: ticket.id,
+      status: "manual",
+      decision: {
+        ...base,
+        outcome: "manual",
+        teamId,
+        staffId: null,
+        strategy: teamId === null ? null : "manual",
+        reason,
+        candidates: considered,
+      },
     });
     return { outcome: "manual", teamId };
   }
@@ -364,19 +367,22 @@ async function queue(
   if (teamId !== ticket.team_id) await changeTicket(run.ctx, run.trx, ticket, { teamId }, run.actor, routingSource(reason));
   run.queued.push({
     ticketId: ticket.id,
+    status: "queued",
     decision: { ...base, outcome: "queued", teamId, staffId: null, strategy: null, reason, candidates: considered },
   });
   return { outcome: "queued", teamId };
 }
 
-/** The run's queued tickets marked and their decisions logged, two statements however many (a burst with nobody free). */
+/**
+ * The run's waiting tickets marked (queued, or manual: for a person to assign) and their decisions
+ * logged, a few statements however many (a burst with nobody free, or no team to route to).
+ */
 async function writeQueued(run: Run) {
   if (run.queued.length === 0) return;
-  await setRoutingState(
-    run.trx,
-    run.queued.map((q) => q.ticketId),
-    { routingStatus: "queued", offeredUntil: null },
-  );
+  for (const status of ["queued", "manual"] as const) {
+    const ids = run.queued.filter((q) => q.status === status).map((q) => q.ticketId);
+    if (ids.length) await setRoutingState(run.trx, ids, { routingStatus: status, offeredUntil: null });
+  }
   await recordDecisions(
     run.trx,
     run.queued.map((q) => q.decision),
