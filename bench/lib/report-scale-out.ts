@@ -103,6 +103,8 @@ export function creationSection(results: CreationResult[], runs: CreationResult[
       "concurrency 16; this machine now serves several thousand), which moved the ratio's denominator; the CPU per",
       "creation is what this benchmark tracks against its own target.",
       "",
+      "Where a creation's time goes (profiles by hand, statement by statement, and what was cut): docs/creation-profile.md.",
+      "",
     );
   return lines;
 }
