@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { prepared } from "../../db/prepared-statements";
+import { nextId } from "../../db/next-id";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { type ResolvedCustomer, identitiesOf, newCustomerName, resolveCustomer } from "./customer-service";
 
@@ -53,7 +54,7 @@ async function findOrCreateCustomers(trx: Executor, wanted: { identity: Identity
       join customer_identities i on i.kind = w.kind and i.value = w.value
       join customers c on c.id = i.customer_id
     ), input as materialized (
-      select nextval(pg_get_serial_sequence('customers', 'id'))::int as id, w.name, w.kind, w.value
+      select ${nextId("customers")}::int as id, w.name, w.kind, w.value
       from wanted w
       where not exists (select 1 from found f where f.kind = w.kind and f.value = w.value)
       order by w.ord

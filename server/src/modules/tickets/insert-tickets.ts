@@ -4,6 +4,7 @@ import type { Principal } from "../../platform/auth/principal";
 import type { AppContext } from "../../platform/context";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { prepared } from "../../db/prepared-statements";
+import { nextId } from "../../db/next-id";
 import type { CategorySuggestion } from "../classification/category-suggester";
 import { linkAttachments } from "./attachment-service";
 import { ticketDomainEvent } from "./emit-ticket-event";
@@ -69,7 +70,7 @@ export async function insertTickets(ctx: AppContext, trx: Executor, tickets: Pla
   const input = tickets.map((t, ord) => ({ ord, ...t.row, created_at: t.at.toISOString(), document: t.document }));
   const { rows } = await sql<TicketRow>`${prepared}
     with input as materialized (
-      select nextval(pg_get_serial_sequence('tickets', 'id')) as id, x.*
+      select ${nextId("tickets")} as id, x.*
       from (select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(${ROW_COLUMNS}) order by ord) x
     ), new_ticket as (
       insert into tickets (id, ${INSERTED}, updated_at) overriding system value

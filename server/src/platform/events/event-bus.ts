@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { type Transaction, sql } from "kysely";
 import { prepared } from "../../db/prepared-statements";
+import { nextId } from "../../db/next-id";
 import type { DB } from "../../db/schema";
 import type { Executor, JobQueue } from "../jobs/job-queue";
 import { takeDueJobs } from "../jobs/take-due-jobs";
@@ -132,7 +133,7 @@ export class EventBus {
     // Ids are drawn first (in order) so each event's jobs and notification are joined to it by id.
     const { rows } = await sql<{ ord: number; id: number; created_at: Date }>`${prepared}
       with input as materialized (
-        select nextval(pg_get_serial_sequence('domain_events', 'id')) as id, x.*
+        select ${nextId("domain_events")} as id, x.*
         from (select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
               as r(ord int, type text, aggregate_type text, aggregate_id int, payload jsonb, queues text[]) order by ord) x
       ), event as (
