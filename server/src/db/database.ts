@@ -64,17 +64,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     dataDir: opts.dataDir,
     loadDataDir: opts.loadDataDir,
     parsers: { [INT8_OID]: parseInt8 },
-    startParams: [
-      ...PGlite.defaultStartParams,
-      // Its files are read from the OS's cache, so reading a page out of order costs about what reading
-      // the next one does (PostgreSQL's default of 4 assumes spinning disks): with 4, looking up a
-      // dozen customers' contacts scanned all of them (8 ms at 3,000 customers, growing), with 1.1 the index.
-      "-c",
-      "random_page_cost=1.1",
-      // PostgreSQL's default 128MB of shared buffers is most of an idle server's memory; the files
-      // stay in the OS's cache below a smaller one.
-      ...(opts.sharedBuffers ? ["-c", `shared_buffers=${opts.sharedBuffers}`] : []),
-    ],
+    // PostgreSQL's default 128MB of shared buffers is most of an idle server's memory; the files
+    // stay in the OS's cache below a smaller one.
+    ...(opts.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.sharedBuffers}`] } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
