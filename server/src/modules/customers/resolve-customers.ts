@@ -49,9 +49,13 @@ async function findOrCreateCustomers(trx: Executor, wanted: { identity: Identity
       select * from unnest(${wanted.map((w) => w.name)}::text[], ${wanted.map((w) => w.identity.kind)}::text[],
         ${wanted.map((w) => w.identity.value)}::text[]) with ordinality as u(name, kind, value, ord)
     ), found as (
+      -- Each contact by the index, whatever the planner makes of a dozen against all contacts (a
+      -- join it may hash after scanning every contact: 8 ms at 3,000 customers on the embedded engine).
       select w.kind, w.value, c.id, c.organization_id, c.tier, c.merged_into_id
       from wanted w
-      join customer_identities i on i.kind = w.kind and i.value = w.value
+      cross join lateral (
+        select customer_id from customer_identities where kind = w.kind and value = w.value limit 1
+      ) i
       join customers c on c.id = i.customer_id
     ), input as materialized (
       select ${nextId("customers")}::int as id, w.name, w.kind, w.value
