@@ -1,5 +1,6 @@
 import { type PGlite, protocol } from "@electric-sql/pglite";
 import pgUtils from "pg/lib/utils.js";
+import { PLANNED_MARK } from "./prepared-statements";
 
 const { serialize } = protocol;
 type Messages = typeof protocol.messages;
@@ -40,6 +41,16 @@ export class PGliteStatements {
    * transaction costs PGlite one exchange fewer (PGlite's `exec` took two for a `begin`).
    */
   private beginPending = false;
+  /**
+   * How the session plans kept statements (PostgreSQL's plan_cache_mode), switched in the exchange
+   * of a statement that needs the other mode: a statement marked planned with its values (searches,
+   * lists: prepared-statements.ts) at every run, every other as PostgreSQL plans a prepared
+   * statement — once for any values after its fifth run when that looks no costlier. Kept generic,
+   * ranked search took 2.5 times as long and a phone number's last digits twice; planned every
+   * time, the creation path's large statements (about 1 ms each to plan) made a creation cost
+   * 2.5–2.9 ms of CPU instead of 1.4–1.6. Not known after a rollback (a SET in it is undone).
+   */
+  private planMode: "auto" | "force_custom_plan" | undefined = "auto";
 
   constructor(private readonly pg: PGlite) {}
 
@@ -56,6 +67,7 @@ export class PGliteStatements {
     }
     const messages = await this.send([serialize.query(command)]);
     const failed = messages.find((m) => m.name === "error");
+    if (command === "rollback" || failed) this.planMode = undefined;
     if (failed) throw failed;
   }
 
@@ -94,7 +106,10 @@ export class PGliteStatements {
     this.closing = [];
     const begin = this.beginPending;
     this.beginPending = false;
+    const mode = text.includes(PLANNED_MARK) ? "force_custom_plan" : "auto";
+    const switched = mode !== this.planMode;
     const parts = [
+      ...(switched ? [serialize.query(`set plan_cache_mode = ${mode}`)] : []),
       ...(begin ? [serialize.query("begin")] : []),
       ...closing.map((old) => serialize.close({ type: "S", name: old })),
       ...(parseFirst ? [serialize.parse({ text, name: kept.name })] : []),
@@ -104,6 +119,7 @@ export class PGliteStatements {
       serialize.sync(),
     ];
     const messages = await this.send(parts);
+    this.planMode = messages.some((m) => m.name === "error") ? undefined : mode;
     // Kept once its Parse succeeded, even when Bind or Execute then failed (the server holds it).
     if (parseFirst && messages.some((m) => m.name === "parseComplete")) {
       this.named.set(text, kept);
@@ -114,8 +130,8 @@ export class PGliteStatements {
 
   /**
    * The statement's result: its rows as objects (values parsed as PGlite parses them) and the
-   * count of rows an insert, update or delete touched. A `begin` sent first ends in its own
-   * CommandComplete; the statement's is the last.
+   * count of rows an insert, update or delete touched. A `set` or `begin` sent first ends in its
+   * own CommandComplete; the statement's is the last.
    */
   private read(messages: Message[], kept: Kept): StatementResult | undefined {
     let result: StatementResult | undefined;

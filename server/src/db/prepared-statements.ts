@@ -16,6 +16,17 @@ export const MARK = "/* prepared */";
  */
 export const prepared = sql.raw(`${MARK} `);
 
+export const PLANNED_MARK = "/* planned with its values */";
+
+/**
+ * Marks a statement whose plan depends on its values — a search's words, a phone number's digits
+ * (a LIKE prefix), the filters of a list. The embedded engine keeps every statement prepared
+ * (db/pglite-statement.ts), and PostgreSQL plans a prepared statement once for any values after
+ * its fifth run when that looks no costlier: marked, it is planned at every run with its values, as
+ * the PostgreSQL engine plans its statements (unnamed). Append it: `.modifyEnd(plannedWithItsValues)`.
+ */
+export const plannedWithItsValues = sql.raw(` ${PLANNED_MARK}`);
+
 const names = new Map<string, string>();
 function nameOf(text: string) {
   let name = names.get(text);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Database, openDatabase } from "../../src/db/database";
 import { KEPT_STATEMENTS } from "../../src/db/pglite-statement";
 import { compiledOnce, slot } from "../../src/db/compiled-once";
-import { prepared } from "../../src/db/prepared-statements";
+import { plannedWithItsValues, prepared } from "../../src/db/prepared-statements";
 import { TICKET_COLUMNS } from "../../src/modules/tickets/ticket-columns";
 import { lockTickets } from "../../src/modules/tickets/ticket-routing-state";
 import { openTestDatabase } from "../support/test-db";
@@ -204,6 +204,58 @@ describe("prepared statements", () => {
     expect(held.some((s) => s.includes(`as "many_${KEPT_STATEMENTS + 19}"`))).toBe(true);
     expect((await first()).rows).toEqual([{ kept_first: 1 }]);
   });
+
+  it.skipIf(inject("engine") !== "pglite")(
+    "on PGlite a statement marked planned with its values is planned at every run, any other may keep one plan for any values",
+    async () => {
+      const plans = async (label: string) =>
+        (
+          await sql<{ generic_plans: number; custom_plans: number }>`
+            select generic_plans, custom_plans from pg_prepared_statements where statement like ${`%${label}%`}`.execute(database.db)
+        ).rows[0];
+      const phone = (start: string) =>
+        database.db
+          .selectFrom("customer_identities")
+          .select("customer_id as by_phone_start")
+          .where("kind", "=", "phone")
+          .where("value", "like", `${start}%`)
+          .modifyEnd(plannedWithItsValues)
+          .execute();
+      const byId = (id: number) => database.db.selectFrom("tickets").select("id as by_id").where("id", "=", id).execute();
+      for (let i = 0; i < 8; i++) {
+        await phone(`1380000${i}`);
+        await byId(ticketIds[0] as number);
+      }
+      // The marked one: eight plans, each for its own digits (a LIKE prefix can use the index only when it is known).
+      expect(await plans("by_phone_start")).toEqual({ generic_plans: 0, custom_plans: 8 });
+      // The other: after five runs planned with their values, one plan for any id (PostgreSQL's own choice).
+      expect((await plans("by_id"))?.generic_plans).toBeGreaterThan(0);
+      // A marked statement inside a transaction that rolls back (its plan mode is undone with it):
+      // the statements afterwards are still planned as they are marked.
+      await expect(
+        database.db.transaction().execute(async (trx) => {
+          await trx
+            .selectFrom("tickets")
+            .select("id as by_id")
+            .where("id", "=", ticketIds[0] as number)
+            .execute();
+          await trx
+            .selectFrom("customer_identities")
+            .select("customer_id as by_phone_start")
+            .where("kind", "=", "phone")
+            .where("value", "like", "139%")
+            .modifyEnd(plannedWithItsValues)
+            .execute();
+          throw new Error("undo");
+        }),
+      ).rejects.toThrow("undo");
+      for (let i = 0; i < 3; i++) await phone(`1370000${i}`);
+      expect(await plans("by_phone_start")).toEqual({ generic_plans: 0, custom_plans: 12 });
+      const before = (await plans("by_id"))?.generic_plans ?? 0;
+      await byId(ticketIds[1] as number);
+      expect((await plans("by_id"))?.generic_plans).toBe(before + 1);
+    },
+  );
 
   it.skipIf(inject("engine") !== "pglite")("on PGlite a prepared select * answers with a column added meanwhile", async () => {
     await database.db.schema.createTable("prepared_probe").addColumn("a", "integer").execute();

@@ -1,5 +1,5 @@
 import { compiledOnce, slot } from "../../db/compiled-once";
-import { prepared } from "../../db/prepared-statements";
+import { plannedWithItsValues, prepared } from "../../db/prepared-statements";
 import type { z } from "zod";
 import {
   type createCustomerBody,
@@ -282,7 +282,7 @@ export async function customersMatching(db: Executor, text: string, limit = 50):
         ),
     );
   } else q = q.where((eb) => eb(eb.fn("lower", ["name"]), "like", `${escapeLike(term)}%`));
-  return (await q.execute()).map((r) => r.id);
+  return (await q.modifyEnd(plannedWithItsValues).execute()).map((r) => r.id);
 }
 
 /** At most this many customers answer one search text (a name's first character can match hundreds). */

@@ -5,6 +5,7 @@ import { anyWordQuery, hanPairs, searchDocument, segment } from "../../platform/
 import { escapeHtml } from "../../platform/text/sanitize-html";
 import { groupMatches, relevantSuggestions } from "./suggestion-relevance";
 import { expandQuery } from "./synonyms";
+import { plannedWithItsValues } from "../../db/prepared-statements";
 
 /** The search document of a published version: words and Han character pairs; the title's weigh more than the body's. */
 export async function indexVersion(db: Executor, versionId: number) {
@@ -96,6 +97,7 @@ export async function searchArticles(db: Executor, q: string, opts: SearchOption
     .orderBy("score", "desc")
     .orderBy("a.id")
     .limit(opts.limit * 3)
+    .modifyEnd(plannedWithItsValues)
     .execute();
   const hits = opts.suggest
     ? await relevantSuggestions(

@@ -5,6 +5,7 @@ import type { OrganizationsTable } from "../../db/schema";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { validateCustomFields } from "../custom-fields/custom-field-service";
+import { plannedWithItsValues } from "../../db/prepared-statements";
 
 const present = (r: Selectable<OrganizationsTable>) => ({
   id: r.id,
@@ -29,6 +30,7 @@ export async function organizationsMatching(db: Executor, text: string, limit = 
     .select("id")
     .where((eb) => eb(eb.fn("lower", ["name"]), "like", `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))
     .limit(limit)
+    .modifyEnd(plannedWithItsValues)
     .execute();
   return rows.map((r) => r.id);
 }

@@ -11,6 +11,7 @@ import { organizationsMatching } from "../organizations/organization-service";
 import { scopeFilter, scopeFor } from "./ticket-access";
 import { activeDefinitions } from "../custom-fields/custom-field-service";
 import { presentPortalTicket, presentTicket } from "./ticket-presenter";
+import { plannedWithItsValues } from "../../db/prepared-statements";
 
 export type TicketFilters = Omit<ListTicketsQuery, "sort" | "cursor" | "limit">;
 
@@ -115,6 +116,7 @@ export async function countTickets(ctx: AppContext, principal: Principal, query:
         .as("matching"),
     )
     .select((eb) => eb.fn.countAll<number>().as("n"))
+    .modifyEnd(plannedWithItsValues)
     .executeTakeFirstOrThrow();
   const n = Number(row.n);
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
@@ -173,6 +175,7 @@ async function listTicketRows(ctx: AppContext, principal: Principal, query: List
     .orderBy(keyExpr, dir)
     .orderBy("tickets.id", dir)
     .limit(query.limit + 1)
+    .modifyEnd(plannedWithItsValues)
     .execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
