@@ -154,12 +154,14 @@ describe("data import, export and backups in the admin console", () => {
     await page.getByText("已导入 2 条").waitFor({ timeout: ASYNC_TIMEOUT });
     expect(await page.getByTestId("import-created").innerText()).toContain("蒋五");
 
-    // Export everything, and a backup.
+    // Export everything, and a backup: each copies the whole workspace in a job (on the embedded engine
+    // the data directory is copied and opened on the side), which took over 30 s once with every suite
+    // running at once on the two cores (alone: a few seconds).
     await page.goto(`${server.url}/admin/data`);
     await next(page, "export-everything");
-    await page.locator("[data-testid^=export-download-]").waitFor({ timeout: ASYNC_TIMEOUT });
+    await page.locator("[data-testid^=export-download-]").waitFor({ timeout: 2 * ASYNC_TIMEOUT });
     await next(page, "backup-now");
-    await page.getByText("备份完成").waitFor({ timeout: ASYNC_TIMEOUT });
+    await page.getByText("备份完成").waitFor({ timeout: 2 * ASYNC_TIMEOUT });
     await page.getByText("每 24 小时自动备份一次").waitFor();
     expect(await page.locator("tr", { hasText: "毫秒" }).count()).toBe(1);
     await expectCleanPage(page, "data admin (after)");
