@@ -100,6 +100,43 @@ describe("tickets created at the same moment", () => {
     expect(await customers()).toBe(before + 1);
   });
 
+  it("each answer is the ticket as stored: its texts, tags, custom fields, contact's customer and times", async () => {
+    for (const [key, label] of [
+      ["zz_serial", "序列号"],
+      ["a", "型号"],
+    ])
+      expect((await admin.post("/api/v1/custom-fields", { entity: "ticket", key, label, type: "text" })).statusCode).toBe(201);
+    const answers = await Promise.all(
+      ["一", "二", "三"].map((n, i) =>
+        post({
+          subject: `答复即存储 ${n}`,
+          description: `耳机充电盒${n}号不亮`,
+          tags: ["耳机", `批${i}`, "耳机"],
+          priority: i === 1 ? "urgent" : "normal",
+          customFields: { zz_serial: `SN-${i}`, a: `X${i}` },
+          customer: i === 2 ? { phone: "139 0000 3333" } : { email: `stored${i}@example.cn` },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201]);
+    // What routing and SLA may change afterwards is left out (and the reader's access, which only a read tells); everything the creation wrote is compared.
+    const changing = ["access", "status", "assigneeId", "teamId", "routingStatus", "version", "updatedAt", "priorityScore"];
+    const written = (x: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(x).filter(([k]) => !changing.includes(k) && !/Due/.test(k)));
+    for (const a of answers) {
+      const answer = a.json();
+      const stored = (await admin.get(`/api/v1/tickets/${answer.id}`)).json();
+      expect(written(answer)).toEqual(written(stored));
+      expect([...Object.keys(answer), "access"].sort()).toEqual(Object.keys(stored).sort());
+    }
+    expect(answers.map((a) => a.json().tags)).toEqual([
+      ["耳机", "批0"],
+      ["耳机", "批1"],
+      ["耳机", "批2"],
+    ]);
+    expect(answers[1]?.json().customFields).toEqual({ zz_serial: "SN-1", a: "X1" });
+  });
+
   it("one request's failure is its own: the others are created, the failing one gets its error", async () => {
     const answers = await Promise.all([
       post({ subject: "屏幕闪烁", description: "批次失败测试一", customer: { email: "ok1@example.cn" } }),
