@@ -88,6 +88,7 @@ import { MemoryCounter, PostgresCounter, rateLimiter } from "./platform/http/rat
 import type { AuditLog } from "./platform/http/route";
 import { installJsonParser } from "./platform/http/json-body";
 import { buildOpenApiDocument } from "./platform/http/openapi";
+import { registerEmbeddedUpkeep } from "./platform/jobs/embedded-upkeep";
 import { JobQueue } from "./platform/jobs/job-queue";
 import { Mailer } from "./platform/mail/mailer";
 import { RealtimeHub } from "./platform/realtime/realtime-hub";
@@ -143,6 +144,7 @@ export function createContext(config: Config, database: Database, logger: Logger
   registerExportJobs(ctx);
   registerImportJobs(ctx);
   registerSsoJobs(ctx);
+  registerEmbeddedUpkeep(ctx);
   return ctx;
 }
 

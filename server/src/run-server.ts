@@ -20,6 +20,7 @@ import { resumeImports } from "./modules/imports/run-import";
 import { scheduleClassificationJobs } from "./modules/classification/classification-jobs";
 import { scheduleProcessJobs } from "./modules/processes/process-jobs";
 import { scheduleTicketJobs } from "./modules/tickets/ticket-jobs";
+import { scheduleEmbeddedUpkeep } from "./platform/jobs/embedded-upkeep";
 import { profileFromHistory } from "./modules/routing/simulator/profile-from-history";
 import { watchPrincipals } from "./platform/auth/principal-cache";
 import { watchRoutingDirectory } from "./modules/routing/routing-directory";
@@ -85,6 +86,7 @@ export async function runServerCommand(
     await scheduleAnalyticsJobs(ctx.db);
     await scheduleRoutingJobs(ctx.db);
     await scheduleIntakeJobs(ctx.db);
+    await scheduleEmbeddedUpkeep(ctx);
     // Pokes from web processes wake the workers (realtime-hub.ts); buildApp starts it where there is HTTP.
     await ctx.realtime.start();
     await ctx.jobs.start();

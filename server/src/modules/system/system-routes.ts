@@ -1,7 +1,9 @@
 import type { FastifyInstance } from "fastify";
+import { isoDate } from "@loopdesk/contracts/common";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context";
 import { route } from "../../platform/http/route";
+import { lastUpkeep } from "../../platform/jobs/embedded-upkeep";
 import { creationQueueOf } from "../tickets/creation-queue";
 
 const jobStat = z.object({ queue: z.string(), status: z.string(), count: z.number() });
@@ -18,6 +20,13 @@ const databaseStatus = z.object({
     .nullable(),
   /** Tickets created by POST /api/v1/tickets since start, and the transactions they shared. */
   ticketCreation: z.object({ tickets: z.number(), transactions: z.number() }),
+  /** The embedded engine's last upkeep since start (tables vacuumed and analysed); null before it, and on PostgreSQL (autovacuum). */
+  upkeep: z
+    .object({
+      at: isoDate,
+      tables: z.array(z.object({ name: z.string(), pagesBefore: z.number(), ms: z.number() })),
+    })
+    .nullable(),
 });
 
 /** Operator endpoints: what the background workers are doing, and the database. */
@@ -43,6 +52,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: AppContext) {
       engine: ctx.engine,
       readReplica: await ctx.reads.status(),
       ticketCreation: { ...creationQueueOf(ctx).written },
+      upkeep: lastUpkeep(ctx),
     }),
   });
 }
