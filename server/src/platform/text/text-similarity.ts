@@ -1,14 +1,19 @@
 import { segment } from "./search-text";
 
-const HAN = /\p{Script=Han}/u;
+/** Runs of Han characters once everything but letters and digits is removed. */
+const HAN_RUN = /\p{Script=Han}+/gu;
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
-/** Words (jieba) plus character pairs of Han text: "没声音" and "没有声音" still share most features. */
+/**
+ * Words (jieba) plus character pairs of Han text: "没声音" and "没有声音" still share most features.
+ * Pairs are taken across punctuation and spaces ("没声音，左耳" pairs 音 with 左), not across a letter
+ * or digit of another script.
+ */
 function features(text: string): Set<string> {
   const out = new Set(segment(text));
-  const chars = [...text.toLowerCase()].filter((c) => HAN.test(c) || /[\p{L}\p{N}]/u.test(c));
-  for (let i = 0; i + 1 < chars.length; i++) {
-    const [a, b] = [chars[i] as string, chars[i + 1] as string];
-    if (HAN.test(a) && HAN.test(b)) out.add(`${a}${b}`);
+  for (const run of text.toLowerCase().replace(NOT_WORD, "").match(HAN_RUN) ?? []) {
+    const chars = Array.from(run);
+    for (let i = 0; i + 1 < chars.length; i++) out.add(`${chars[i]}${chars[i + 1]}`);
   }
   return out;
 }
