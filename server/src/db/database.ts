@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { PGliteDialect } from "./pglite-dialect";
+import { onNotification } from "./pglite-statement";
 import { usePreparedStatements } from "./prepared-statements";
 import type { DB } from "./schema";
 
@@ -74,8 +75,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     engine: "pglite",
     pglite,
     listen: async (channel, onNotify) => {
+      // Notifications arrive in the answers of the dialect's exchanges and of PGlite's own calls.
+      const stopOurs = onNotification(pglite, channel, onNotify);
       const stop = await pglite.listen(channel, onNotify);
       return async () => {
+        stopOurs();
         if (!pglite.closed) await stop();
       };
     },
