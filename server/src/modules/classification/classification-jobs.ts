@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { AppContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
-import { enqueue } from "../../platform/jobs/job-queue";
+import { enqueue, enqueueUnlessWaiting } from "../../platform/jobs/job-queue";
 import { forgetClassifier } from "./category-suggester";
 import { getClassificationSettings } from "./classification-settings";
 import { trainClassifier } from "./train-classifier";
@@ -43,14 +43,9 @@ async function retrain(ctx: AppContext, logger: Logger) {
 
 /** Plans the first check after start-up, unless one is planned. */
 export async function scheduleClassificationJobs(ctx: AppContext) {
-  const pending = await ctx.db
-    .selectFrom("jobs")
-    .select("id")
-    .where("queue", "=", RETRAIN_QUEUE)
-    .where("status", "=", "queued")
-    .executeTakeFirst();
-  if (!pending) {
-    const at = new Date(Date.now() + 60_000);
-    await enqueue(ctx.db, RETRAIN_QUEUE, {}, { runAt: at, dedupeKey: `classification-retrain:start:${at.toISOString().slice(0, 13)}` });
-  }
+  const at = new Date(Date.now() + 60_000);
+  await enqueueUnlessWaiting(ctx.db, RETRAIN_QUEUE, {
+    runAt: at,
+    dedupeKey: `classification-retrain:start:${at.toISOString().slice(0, 13)}`,
+  });
 }

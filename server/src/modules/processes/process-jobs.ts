@@ -3,7 +3,7 @@ import { type Transaction, sql } from "kysely";
 import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { usageFlag } from "../../platform/events/usage-flag";
-import { enqueue } from "../../platform/jobs/job-queue";
+import { enqueue, enqueueUnlessWaiting } from "../../platform/jobs/job-queue";
 import { evaluateCondition } from "../automations/rule-conditions";
 import { ruleFacts } from "../automations/rule-facts";
 import { customerContact } from "../customers/customer-service";
@@ -180,11 +180,5 @@ async function nudgeCustomers(ctx: AppContext, trx: Transaction<DB>, now: Date) 
 
 /** Makes sure one sweep is scheduled (idempotent across restarts and processes). */
 export async function scheduleProcessJobs(ctx: AppContext) {
-  const pending = await ctx.db
-    .selectFrom("jobs")
-    .select("id")
-    .where("queue", "=", SWEEP_QUEUE)
-    .where("status", "=", "queued")
-    .executeTakeFirst();
-  if (!pending) await enqueue(ctx.db, SWEEP_QUEUE, {}, { dedupeKey: `process-sweep:start:${new Date().toISOString().slice(0, 13)}` });
+  await enqueueUnlessWaiting(ctx.db, SWEEP_QUEUE, { dedupeKey: `process-sweep:start:${new Date().toISOString().slice(0, 13)}` });
 }

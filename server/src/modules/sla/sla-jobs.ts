@@ -1,6 +1,6 @@
 import type { AppContext } from "../../platform/context";
 import { usageFlag } from "../../platform/events/usage-flag";
-import { type Executor, enqueue } from "../../platform/jobs/job-queue";
+import { type Executor, enqueue, enqueueUnlessWaiting } from "../../platform/jobs/job-queue";
 import { escalateDueClocks } from "./escalate-tickets";
 import { recomputeTicketSla } from "./recompute-ticket-sla";
 
@@ -123,11 +123,5 @@ const slaInUse = (ctx: AppContext) => slaUsage.inUse(ctx.db);
 
 /** Makes sure one sweep is scheduled (idempotent across restarts and processes). */
 export async function scheduleSlaJobs(ctx: AppContext) {
-  const pending = await ctx.db
-    .selectFrom("jobs")
-    .select("id")
-    .where("queue", "=", SWEEP_QUEUE)
-    .where("status", "=", "queued")
-    .executeTakeFirst();
-  if (!pending) await enqueue(ctx.db, SWEEP_QUEUE, {}, { dedupeKey: `sla-sweep:start:${new Date().toISOString().slice(0, 13)}` });
+  await enqueueUnlessWaiting(ctx.db, SWEEP_QUEUE, { dedupeKey: `sla-sweep:start:${new Date().toISOString().slice(0, 13)}` });
 }

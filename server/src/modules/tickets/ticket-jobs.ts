@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { AppContext } from "../../platform/context";
-import { enqueue } from "../../platform/jobs/job-queue";
+import { enqueue, enqueueUnlessWaiting } from "../../platform/jobs/job-queue";
 import { emitTicketEvent } from "./emit-ticket-event";
 import { recordTicketEvents, systemActor } from "./ticket-events";
 
@@ -55,11 +55,5 @@ export function registerTicketJobs(ctx: AppContext) {
 
 /** Makes sure the auto-close schedule exists (idempotent across restarts and processes). */
 export async function scheduleTicketJobs(ctx: AppContext) {
-  const pending = await ctx.db
-    .selectFrom("jobs")
-    .select("id")
-    .where("queue", "=", "tickets.auto-close")
-    .where("status", "=", "queued")
-    .executeTakeFirst();
-  if (!pending) await enqueue(ctx.db, "tickets.auto-close", {}, { dedupeKey: `auto-close:start:${new Date().toISOString().slice(0, 13)}` });
+  await enqueueUnlessWaiting(ctx.db, "tickets.auto-close", { dedupeKey: `auto-close:start:${new Date().toISOString().slice(0, 13)}` });
 }

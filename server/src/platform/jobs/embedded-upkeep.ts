@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { AppContext } from "../context";
-import { enqueue } from "./job-queue";
+import { enqueue, enqueueUnlessWaiting } from "./job-queue";
 
 /**
  * Upkeep of the embedded engine. PGlite runs PostgreSQL in single-user mode, without autovacuum: left
@@ -69,11 +69,6 @@ const nextUpkeep = (ctx: AppContext, inMs: number) => {
 /** At start: the first upkeep a minute later, unless one is already pending (one chain across restarts). */
 export async function scheduleEmbeddedUpkeep(ctx: AppContext) {
   if (ctx.engine !== "pglite") return;
-  const pending = await ctx.db
-    .selectFrom("jobs")
-    .select("id")
-    .where("queue", "=", UPKEEP_QUEUE)
-    .where("status", "=", "queued")
-    .executeTakeFirst();
-  if (!pending) await nextUpkeep(ctx, 60_000);
+  const at = new Date(Date.now() + 60_000);
+  await enqueueUnlessWaiting(ctx.db, UPKEEP_QUEUE, { runAt: at, dedupeKey: `upkeep:${at.toISOString()}` });
 }

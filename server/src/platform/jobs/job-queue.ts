@@ -76,6 +76,12 @@ export async function enqueueMany(db: Executor, jobs: NewJob[]) {
 export const enqueue = (db: Executor, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}) =>
   enqueueMany(db, [{ queue, payload, ...opts }]);
 
+/** A job in `queue` unless one is already waiting there: one schedule across restarts and processes. */
+export async function enqueueUnlessWaiting(db: Executor, queue: string, opts: EnqueueOptions & { dedupeKey: string }) {
+  const waiting = await db.selectFrom("jobs").select("id").where("queue", "=", queue).where("status", "=", "queued").executeTakeFirst();
+  if (!waiting) await enqueue(db, queue, {}, opts);
+}
+
 /**
  * A database-backed job queue. Each job runs in its own transaction that first locks the job's
  * row (FOR UPDATE SKIP LOCKED — any number of worker processes can share one PostgreSQL), then
