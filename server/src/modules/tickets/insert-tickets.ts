@@ -64,7 +64,7 @@ const INSERTED = sql.raw(INSERTED_LIST.join(", "));
  * arrays, JSON, times) cost a tenth of a millisecond per ticket on the embedded engine.
  */
 const GIVEN = new Set([...INSERTED_LIST, "updated_at"]);
-const DECIDED = TICKET_COLUMNS.filter((c) => !GIVEN.has(c));
+const DECIDED = sql.join(TICKET_COLUMNS.filter((c) => !GIVEN.has(c)).map((c) => sql.ref(c)));
 /**
  * The written row: its decided columns as read back, the rest as planned (jsonb keeps the keys, in its
  * own order). Assigned onto the row read back: a spread of two wide objects into a new one took tens of
@@ -93,14 +93,14 @@ export async function insertTickets(ctx: AppContext, trx: Executor, tickets: Pla
     ), new_ticket as (
       insert into tickets (id, ${INSERTED}, updated_at) overriding system value
       select id, ${INSERTED}, created_at from input order by id
-      returning ${sql.join(DECIDED.map((c) => sql.ref(c)))}
+      returning ${DECIDED}
     ), new_events as (
       insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
       ${newTicketEventRows(tickets.map((t, ord) => ({ ord, actor: t.actor, events: t.events, at: t.at })))}
     ), new_search as (
       insert into ticket_search (ticket_id, document) select id, to_tsvector('simple', document) from input
     )
-    select ${sql.join(DECIDED.map((c) => sql.ref(c)))} from new_ticket order by id`.execute(trx);
+    select ${DECIDED} from new_ticket order by id`.execute(trx);
   // Ids were drawn in the tickets' order.
   const created = rows.map((decided, i) => writtenRow(decided, tickets[i] as PlannedTicket));
   const suggested = tickets.flatMap((t, i) => (t.suggestion ? [{ ticket: created[i] as TicketRow, s: t.suggestion, at: t.at }] : []));

@@ -56,19 +56,19 @@ export function registerEmbeddedUpkeep(ctx: AppContext) {
     run: async (_payload, { logger }) => {
       const run = await runUpkeep(ctx);
       if (run.tables.length) logger.info({ tables: run.tables }, "embedded database upkeep: tables vacuumed and analysed");
-      await nextUpkeep(ctx, EVERY_MS);
+      await enqueue(ctx.db, UPKEEP_QUEUE, {}, upkeepIn(EVERY_MS));
     },
   });
 }
 
-const nextUpkeep = (ctx: AppContext, inMs: number) => {
+/** When the next upkeep runs, and its key (one job per moment). */
+const upkeepIn = (inMs: number) => {
   const at = new Date(Date.now() + inMs);
-  return enqueue(ctx.db, UPKEEP_QUEUE, {}, { runAt: at, dedupeKey: `upkeep:${at.toISOString()}` });
+  return { runAt: at, dedupeKey: `upkeep:${at.toISOString()}` };
 };
 
 /** At start: the first upkeep a minute later, unless one is already pending (one chain across restarts). */
 export async function scheduleEmbeddedUpkeep(ctx: AppContext) {
   if (ctx.engine !== "pglite") return;
-  const at = new Date(Date.now() + 60_000);
-  await enqueueUnlessWaiting(ctx.db, UPKEEP_QUEUE, { runAt: at, dedupeKey: `upkeep:${at.toISOString()}` });
+  await enqueueUnlessWaiting(ctx.db, UPKEEP_QUEUE, upkeepIn(60_000));
 }
