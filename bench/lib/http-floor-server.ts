@@ -2,7 +2,7 @@
  * A server that does nothing but HTTP, JSON and a ticket's insert (bench/lib/http-floor.ts runs it):
  * the ceiling for any creation design that keeps those. POST /floor/single commits each ticket in
  * its own transaction; POST /floor/batched queues concurrent requests and commits up to 16 tickets
- * per transaction. No authentication, validation, customer, duplicate check or domain event.
+ * per transaction, one transaction under way at a time as the real server's creation queue does. No authentication, validation, customer, duplicate check or domain event.
  * Env: FLOOR_ENGINE (pglite | postgres), FLOOR_DB_URL or FLOOR_DIR, PORT.
  */
 import Fastify from "fastify";
@@ -61,7 +61,7 @@ async function committer(): Promise<{ commit: Commit; ping: () => Promise<void> 
 
 const { commit, ping } = await committer();
 
-// Batched: requests wait in a queue; two flushes at most run at once, each taking up to 16 per transaction.
+// Batched: requests wait in a queue; one flush at a time (as server/src/modules/tickets/creation-queue.ts), up to 16 per transaction.
 const queue: { ticket: Ticket; done: (id: number) => void; failed: (e: unknown) => void }[] = [];
 let flushing = 0;
 let scheduled = false;
@@ -88,7 +88,7 @@ const queued = (ticket: Ticket) =>
   new Promise<number>((done, failed) => {
     queue.push({ ticket, done, failed });
     // After this turn's other requests are read, so they join the same transaction.
-    if (flushing < 2 && !scheduled) {
+    if (flushing < 1 && !scheduled) {
       scheduled = true;
       setImmediate(() => {
         scheduled = false;
