@@ -87,7 +87,8 @@ describe("admin console", () => {
     await page.getByRole("button", { name: "添加快捷回复" }).click();
     await modal(page).getByLabel("标题").fill("退货说明");
     await modal(page).getByLabel("内容").fill("{{customer.name}}您好，工单 #{{ticket.number}} 的退货已受理。——{{agent.name}}");
-    await modal(page).getByText("共享给团队").click();
+    // check() verifies the box changed (a click landing while the dialog zooms in is otherwise lost).
+    await modal(page).getByRole("checkbox", { name: "共享给团队" }).check();
     await modal(page)
       .getByRole("button", { name: /保\s*存/ })
       .click();
@@ -127,7 +128,7 @@ describe("admin console", () => {
     await expect.poll(() => page.locator(".ant-table-tbody").textContent()).not.toContain("普通咨询");
     await page.getByRole("button", { name: "另存为视图" }).click();
     await modal(page).getByLabel("视图名称").fill("紧急工单");
-    await modal(page).getByText("共享给团队（所有客服可见）").click();
+    await modal(page).getByRole("checkbox", { name: "共享给团队（所有客服可见）" }).check();
     await modal(page)
       .getByRole("button", { name: /保\s*存/ })
       .click();

@@ -119,8 +119,16 @@ describe("knowledge base", () => {
     await page.goto(`${server.url}/tickets/${ticket.id}`);
     const card = page.getByTestId("knowledge-card");
     await card.getByTestId("recommended-article").first().click();
-    await card.getByRole("button", { name: "插入答案" }).click();
-    await expect.poll(() => page.getByLabel("内容", { exact: true }).inputValue()).toContain("退款会原路退回");
+    // Under load a click on a card that is still settling can be lost: pressed again only if nothing arrived.
+    const content = page.getByLabel("内容", { exact: true });
+    for (let attempt = 0; attempt < 3 && !(await content.inputValue()).includes("退款会原路退回"); attempt++) {
+      await card.getByRole("button", { name: "插入答案" }).click();
+      await expect
+        .poll(() => content.inputValue(), { timeout: 5_000 })
+        .toContain("退款会原路退回")
+        .catch(() => undefined);
+    }
+    expect(await content.inputValue()).toContain("退款会原路退回");
     await screenshot(page, "kb-ticket-recommendations");
     const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" }); // the workspace's date
     await expect
