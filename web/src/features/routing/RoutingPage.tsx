@@ -66,7 +66,7 @@ function OffersTab() {
       locale={{ emptyText: t("routing.noOffers") }}
       columns={[
         { title: "#", dataIndex: "number", render: (n: number, o) => <Link to={`/tickets/${o.ticketId}`}>#{n}</Link> },
-        { title: t("field.subject"), dataIndex: "subject" },
+        { title: t("tickets.subject"), dataIndex: "subject" },
         { title: t("routing.team"), dataIndex: "teamId", render: (id: number) => teams.data?.find((x) => x.id === id)?.name ?? "" },
         { title: t("routing.score"), dataIndex: "priorityScore" },
         { title: t("routing.offerCreated"), dataIndex: "createdAt", render: (v: string) => time.format(new Date(v)) },
@@ -156,7 +156,7 @@ function BoardTab() {
             dataSource={board.data?.waiting ?? []}
             columns={[
               { title: "#", dataIndex: "number", render: (n: number, w) => <Link to={`/tickets/${w.ticketId}`}>#{n}</Link> },
-              { title: t("field.subject"), dataIndex: "subject", ellipsis: true },
+              { title: t("tickets.subject"), dataIndex: "subject", ellipsis: true },
               { title: t("routing.score"), dataIndex: "priorityScore" },
               { title: "", dataIndex: "routingStatus", render: (s: string) => <Tag>{t(`routing.status.${s}`)}</Tag> },
             ]}

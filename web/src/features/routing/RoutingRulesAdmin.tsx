@@ -142,7 +142,7 @@ export function RoutingRulesAdmin() {
                 options={TIERS.map((x) => ({ value: x, label: t(`tier.${x}`) }))}
               />
             </Form.Item>
-            <Form.Item name="priorities" label={t("field.priority")}>
+            <Form.Item name="priorities" label={t("tickets.priority")}>
               <Select
                 optionFilterProp="label"
                 mode="multiple"
