@@ -26,6 +26,7 @@ export const errorCodes = [
   "reply_required",
   "already_rated",
   "mail_unavailable",
+  "mail_not_configured",
   "already_assigned",
   "not_offered",
   "at_capacity",

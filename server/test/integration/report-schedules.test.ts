@@ -92,3 +92,31 @@ describe("scheduled reports", () => {
     expect((await admin.post(`/api/v1/report-schedules/${s.id}/send`)).statusCode).toBe(404);
   });
 });
+
+describe("scheduled reports without outgoing mail", () => {
+  it("refuses to send now and, when one falls due, queues no mail and moves on without marking it sent", async () => {
+    const noMail = await createTestApp({});
+    try {
+      const boss = await noMail.signIn((await noMail.factory.staff({ role: "admin" })).email, PASSWORD);
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(new Date("2026-11-16T10:00:00+08:00"));
+      const s = (
+        await boss.post("/api/v1/report-schedules", { name: "周报", frequency: "weekly", recipients: ["boss@example.com"] })
+      ).json();
+      const now = await boss.post(`/api/v1/report-schedules/${s.id}/send`);
+      expect(now.statusCode).toBe(409);
+      expect(now.json().error.code).toBe("mail_not_configured");
+
+      vi.setSystemTime(new Date("2026-11-23T08:00:00+08:00"));
+      expect(await noMail.ctx.db.transaction().execute((trx) => sendDueReports(noMail.ctx, trx))).toBe(1);
+      vi.useRealTimers();
+      const mails = await noMail.ctx.db.selectFrom("jobs").select("id").where("queue", "=", "mail.send").execute();
+      expect(mails).toHaveLength(0);
+      const listed = (await boss.get("/api/v1/report-schedules")).json().items[0];
+      expect(listed).toMatchObject({ nextRunAt: "2026-11-30T00:00:00.000Z", lastSentAt: null });
+    } finally {
+      vi.useRealTimers();
+      await noMail.close();
+    }
+  });
+});

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { DB } from "../../db/schema";
 import type { ReportSchedulesTable } from "../../db/schema-analytics";
 import type { AppContext } from "../../platform/context";
-import { NotFoundError } from "../../platform/errors";
+import { AppError, NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { toCsv } from "../../platform/files/spreadsheet";
 import { reportTableRows } from "./analytics-export";
@@ -13,6 +13,8 @@ import { type Frequency, nextRunAt, reportPeriod } from "./report-periods";
 import { overviewReport } from "./overview-report";
 
 type Row = Selectable<ReportSchedulesTable>;
+const MailNotConfiguredError = () =>
+  new AppError(409, "mail_not_configured", "Outgoing mail is not configured (SMTP_URL): the report cannot be sent.");
 const CHANNEL_NAMES: Record<string, Record<string, string>> = {
   "zh-CN": {
     email: "邮件",
@@ -137,6 +139,8 @@ async function queueReport(ctx: AppContext, trx: Executor, s: Row, period: { fro
 export async function sendReportNow(ctx: AppContext, id: number) {
   const s = await ctx.db.selectFrom("report_schedules").selectAll().where("id", "=", id).executeTakeFirst();
   if (!s) throw NotFoundError("Report schedule");
+  // Queued mail that cannot go out would only fail in the background while the page says "sent".
+  if (!ctx.mailer.enabled) throw MailNotConfiguredError();
   const period = reportPeriod(s.frequency as Frequency, new Date(), ctx.config.timeZone);
   await ctx.db.transaction().execute((trx) => queueReport(ctx, trx, s, period));
   return { ...period, recipients: s.recipients };
@@ -145,7 +149,8 @@ export async function sendReportNow(ctx: AppContext, id: number) {
 /**
  * Sends every schedule that is due, once: each is locked, mailed for the period before its due
  * time, and moved to its next time after now — a server that was down for weeks sends the latest
- * period once, not every missed one.
+ * period once, not every missed one. Without outgoing mail nothing is queued (it could only fail):
+ * the schedule moves on without being marked sent, and the log says why.
  */
 export async function sendDueReports(ctx: AppContext, trx: Transaction<DB>, now = new Date()) {
   const due = await trx
@@ -159,12 +164,14 @@ export async function sendDueReports(ctx: AppContext, trx: Transaction<DB>, now 
     .skipLocked()
     .execute();
   for (const s of due) {
+    const next = nextRunAt(s.frequency as Frequency, now, ctx.config.timeZone);
+    if (!ctx.mailer.enabled) {
+      ctx.logger.warn({ scheduleId: s.id }, "scheduled report not sent: outgoing mail is not configured (SMTP_URL)");
+      await trx.updateTable("report_schedules").set({ next_run_at: next }).where("id", "=", s.id).execute();
+      continue;
+    }
     await queueReport(ctx, trx, s, reportPeriod(s.frequency as Frequency, now, ctx.config.timeZone));
-    await trx
-      .updateTable("report_schedules")
-      .set({ last_sent_at: now, next_run_at: nextRunAt(s.frequency as Frequency, now, ctx.config.timeZone) })
-      .where("id", "=", s.id)
-      .execute();
+    await trx.updateTable("report_schedules").set({ last_sent_at: now, next_run_at: next }).where("id", "=", s.id).execute();
   }
   return due.length;
 }

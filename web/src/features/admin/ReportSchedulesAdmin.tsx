@@ -1,7 +1,7 @@
 import type { ReportSchedule } from "@loopdesk/contracts/analytics";
 import { channels } from "@loopdesk/contracts/tickets";
-import { useMutation } from "@tanstack/react-query";
-import { App, Button, Card, Form, Input, Select, Space, Switch, Table, Tag } from "antd";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Alert, App, Button, Card, Form, Input, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
@@ -18,6 +18,9 @@ export function ReportSchedulesAdmin() {
   const schedules = useList<ReportSchedule>("/report-schedules");
   const departments = useNamed("/departments");
   const categories = useNamed("/categories");
+  // Without outgoing mail (SMTP_URL) nothing can be sent: said once, and 立即发送 is off.
+  const options = useQuery({ queryKey: ["auth-options"], queryFn: () => api<{ mail: boolean }>("/auth/options") });
+  const noMail = options.data?.mail === false;
   const [editing, setEditing] = useState<ReportSchedule | "new" | null>(null);
   const [form] = Form.useForm();
   const save = useSave<ReportSchedule>("/report-schedules", { form, onDone: () => setEditing(null), listDetails: true });
@@ -46,6 +49,9 @@ export function ReportSchedulesAdmin() {
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
   return (
     <Card title={t("admin.sections.reports")} extra={<Button onClick={() => open("new")}>{t("admin.reports.add")}</Button>}>
+      {noMail && (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} message={t("admin.reports.noMail")} data-testid="reports-no-mail" />
+      )}
       <Table<ReportSchedule>
         rowKey="id"
         size="small"
@@ -63,7 +69,12 @@ export function ReportSchedulesAdmin() {
             key: "actions",
             render: (_: unknown, s) => (
               <RowActions confirm={t("admin.reports.deleteConfirm")} onEdit={() => open(s)} onDelete={() => remove.mutate(s.id)}>
-                <Button size="small" onClick={() => send.mutate(s.id)} loading={send.isPending && send.variables === s.id}>
+                <Button
+                  size="small"
+                  disabled={noMail}
+                  onClick={() => send.mutate(s.id)}
+                  loading={send.isPending && send.variables === s.id}
+                >
                   {t("admin.reports.sendNow")}
                 </Button>
               </RowActions>
