@@ -5,6 +5,8 @@ import { PASSWORD, type TestApp, createTestApp } from "../support/test-app";
 /**
  * The demo's pre-sales team dispatches by claiming (抢单): its newest questions wait on offer for
  * whoever of the team is at work, and its earlier ones show the offer and the claim in their history.
+ * And the demo's ways in and out (mailboxes, IM channels, robots, report subscriptions) have the
+ * history a team that has run them for a while would see, without reaching outside.
  */
 let t: TestApp;
 let now: Date;
@@ -86,5 +88,73 @@ describe("the demo's claim team", () => {
     const minutes = waits.map((w) => ((w.first_response_at as Date).getTime() - w.created_at.getTime()) / 60_000);
     expect(minutes.length).toBeGreaterThan(3);
     expect(minutes.filter((m) => m > 180)).toEqual([]);
+  });
+});
+
+describe("the demo's channels, robots and report subscriptions", () => {
+  it("shows mailboxes with their inbound log, IM channels, paused robots with their deliveries and report subscriptions", async () => {
+    const admin = await t.signIn((await t.factory.staff({ role: "admin" })).email, PASSWORD);
+    const boxes = (await admin.get("/api/v1/mailboxes")).json().items;
+    expect(boxes.map((b: { address: string; imap: unknown }) => [b.address, b.imap])).toEqual([
+      ["service@demo.loopdesk.local", null],
+      ["invoice@demo.loopdesk.local", null],
+    ]);
+    const log = (await admin.get("/api/v1/inbound-emails?limit=200")).json().items as {
+      id: number;
+      outcome: string;
+      reason: string | null;
+      ticketId: number | null;
+      messageId: string;
+      fromAddress: string;
+      hasRaw: boolean;
+    }[];
+    const created = log.filter((m) => m.outcome === "created");
+    expect(created.length).toBeGreaterThan(0);
+    // Each new ticket's mail came from its customer, and the ticket is an email ticket.
+    for (const m of created.slice(0, 5)) {
+      const ticket = (await admin.get(`/api/v1/tickets/${m.ticketId}`)).json();
+      expect(ticket.channel).toBe("email");
+      expect(m.fromAddress).toBe(`customer${ticket.customerId}@example.cn`);
+    }
+    const away = log.find((m) => m.outcome === "ignored");
+    expect(away).toMatchObject({ reason: "auto_reply", ticketId: null, hasRaw: true });
+    const raw = await admin.get(`/api/v1/inbound-emails/${away?.id}/raw`);
+    expect(raw.statusCode).toBe(200);
+    expect(raw.body).toContain("Auto-Submitted: auto-replied");
+    const again = log.find((m) => m.outcome === "duplicate");
+    expect(created.map((m) => m.messageId)).toContain(again?.messageId);
+
+    const channels = (await admin.get("/api/v1/channels")).json().items as { kind: string; config?: unknown }[];
+    expect(channels.map((c) => c.kind)).toEqual(["wecom", "dingtalk"]);
+    expect(JSON.stringify(channels)).not.toMatch(/encodingAesKey"\s*:\s*"[A-Za-z0-9]/);
+
+    const hooks = (await admin.get("/api/v1/webhooks")).json().items as { id: number; active: boolean }[];
+    expect(hooks.map((h) => h.active)).toEqual([false, false]);
+    const deliveries = (await admin.get(`/api/v1/webhooks/${hooks[0]?.id}/deliveries`)).json().items as {
+      status: string;
+      eventType: string;
+      ticketId: number;
+      createdAt: string;
+    }[];
+    expect(deliveries.length).toBeGreaterThan(0);
+    for (const d of deliveries) {
+      expect(d.status).toBe("succeeded");
+      expect(["ticket.sla_breached", "ticket.escalated"]).toContain(d.eventType);
+      expect(new Date(d.createdAt).getTime()).toBeLessThan(now.getTime());
+    }
+
+    const reports = (await admin.get("/api/v1/report-schedules")).json().items as { lastSentAt: string; nextRunAt: string }[];
+    expect(reports).toHaveLength(2);
+    for (const r of reports) {
+      expect(new Date(r.lastSentAt).getTime()).toBeLessThanOrEqual(now.getTime());
+      expect(new Date(r.nextRunAt).getTime()).toBeGreaterThan(now.getTime());
+    }
+    // Nothing of it reaches outside: no delivery, IM reply or mail waits to be sent.
+    const outgoing = await t.ctx.db
+      .selectFrom("jobs")
+      .select("queue")
+      .where("queue", "in", ["webhook.deliver", "mail.send", "im.send"])
+      .execute();
+    expect(outgoing).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ describe("demo workspace", () => {
       "  Seeding the demo: departments, teams and agents",
       "  Seeding the demo: 60 customers",
       "  Seeding the demo: 400 tickets with their history",
-      "  Seeding the demo: follow-ups, processes, knowledge, audit, privacy and imports",
+      "  Seeding the demo: follow-ups, processes, knowledge, audit, privacy, imports and channels",
       "  Seeding the demo: SLA clocks and priorities",
       "  Seeding the demo: reports",
     ]);

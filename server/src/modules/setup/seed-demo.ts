@@ -3,6 +3,7 @@ import { seedDemoAudit } from "./demo-audit";
 import { seedDemoPrivacy } from "./demo-privacy";
 import { seedDemoImports } from "./demo-imports";
 import { seedDemoZendesk } from "./demo-zendesk";
+import { seedDemoChannels } from "./demo-channels";
 import { seedDemoKnowledge } from "./demo-knowledge";
 import { randomBytes } from "node:crypto";
 import { type Transaction, sql } from "kysely";
@@ -369,7 +370,7 @@ export async function seedDemo(
     for (const plan of carried) plans.push({ ...plan, sla: slaHistory(plan, policies, calendar, now) });
     step(`${plans.length} tickets with their history`);
     await insertTickets(db, plans);
-    step("follow-ups, processes, knowledge, audit, privacy and imports");
+    step("follow-ups, processes, knowledge, audit, privacy, imports and channels");
     await seedVisits(db, r, now);
     await seedDemoProcesses(ctx, db, r, now);
     await seedDemoClassifier(db);
@@ -378,6 +379,7 @@ export async function seedDemo(
     await seedDemoPrivacy(ctx, db, now);
     await seedDemoImports(ctx, db, r, now);
     await seedDemoZendesk(ctx, db, r, now);
+    await seedDemoChannels(ctx, db, org.departments, now);
     // After the replays above, whose bells are dropped as history.
     await seedDemoNotifications(db, now);
     // Seeding runs before the server serves anyone: no other process to wait for.
