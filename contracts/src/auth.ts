@@ -131,6 +131,7 @@ export const authOptions = z.object({
   /** Single sign-on for staff: the OpenID Connect button's label (null: none), whether LDAP passwords work, whether staff passwords do. */
   sso: z.object({ oidc: z.string().nullable(), ldap: z.boolean(), staffPasswords: z.enum(["all", "break_glass"]) }),
 });
+export type AuthOptions = z.infer<typeof authOptions>;
 export const loginCodeRequestBody = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email().max(254)) });
 export const loginCodeVerifyBody = z.union([
   z.strictObject({

@@ -5,6 +5,7 @@ import type { InboundEmailsTable } from "../../db/schema-intake";
 import type { AppContext } from "../../platform/context";
 import { type Frequency, nextRunAt } from "../analytics/report-periods";
 import { ticketSummary } from "../tickets/ticket-lookup";
+import { deliveryPayload } from "../webhooks/webhook-delivery";
 import { webhookText } from "../webhooks/webhook-jobs";
 import { type Rng, rng } from "./demo-rng";
 
@@ -211,7 +212,7 @@ async function seedRobots(ctx: AppContext, db: Transaction<DB>, now: Date) {
         updated_at: pausedAt,
       },
     ])
-    .returning(["id", "kind"])
+    .returning("id")
     .execute();
   const [dingtalk, wecom] = hooks;
   const since = new Date(pausedAt.getTime() - 10 * DAY);
@@ -241,7 +242,7 @@ async function seedRobots(ctx: AppContext, db: Transaction<DB>, now: Date) {
       webhook_id: webhookId,
       event_type: event,
       ticket_id: ticketId,
-      payload: JSON.stringify({ ticket, data, text: webhookText("zh-CN", event, ticket, detail), occurredAt: at.toISOString() }),
+      payload: deliveryPayload({ event, ticketId, ticket, data, text: webhookText("zh-CN", event, ticket, detail) }, at),
       status: "succeeded" as const,
       attempts: 1,
       response_status: 200,

@@ -10,20 +10,27 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 const TIMEOUT_MS = 10_000;
 const KEEP_RESPONSE_CHARS = 2000;
 
+type Delivered = {
+  event: string;
+  ticketId: number | null;
+  ticket: Record<string, unknown> | null;
+  data: Record<string, unknown>;
+  text: string;
+};
+
+/** What a delivery stores to send (the request is built from it at each attempt). */
+export const deliveryPayload = (p: Delivered, occurredAt = new Date()) =>
+  JSON.stringify({ ticket: p.ticket, data: p.data, text: p.text, occurredAt: occurredAt.toISOString() });
+
 /** Records a delivery and schedules it, in the caller's transaction (it exists exactly if the cause commits). */
-export async function queueWebhookDelivery(
-  db: Executor,
-  webhookId: number,
-  p: { event: string; ticketId: number | null; ticket: Record<string, unknown> | null; data: Record<string, unknown>; text: string },
-  resendOf: number | null = null,
-) {
+export async function queueWebhookDelivery(db: Executor, webhookId: number, p: Delivered, resendOf: number | null = null) {
   const row = await db
     .insertInto("webhook_deliveries")
     .values({
       webhook_id: webhookId,
       event_type: p.event,
       ticket_id: p.ticketId,
-      payload: JSON.stringify({ ticket: p.ticket, data: p.data, text: p.text, occurredAt: new Date().toISOString() }),
+      payload: deliveryPayload(p),
       resend_of: resendOf,
     })
     .returning("id")

@@ -1,6 +1,6 @@
 import type { ReportSchedule } from "@loopdesk/contracts/analytics";
 import { channels } from "@loopdesk/contracts/tickets";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import { useNamed } from "../tickets/ticket-api";
 import { EditModal } from "./EditModal";
 import { RowActions } from "./RowActions";
 import { useList, useRemove, useSave } from "./admin-api";
+import { useAuthOptions } from "../auth/auth-options";
 
 /** 报表订阅: weekly or monthly report mails, with a slice of the data, to a list of people. */
 export function ReportSchedulesAdmin() {
@@ -19,7 +20,7 @@ export function ReportSchedulesAdmin() {
   const departments = useNamed("/departments");
   const categories = useNamed("/categories");
   // Without outgoing mail (SMTP_URL) nothing can be sent: said once, and 立即发送 is off.
-  const options = useQuery({ queryKey: ["auth-options"], queryFn: () => api<{ mail: boolean }>("/auth/options") });
+  const options = useAuthOptions();
   const noMail = options.data?.mail === false;
   const [editing, setEditing] = useState<ReportSchedule | "new" | null>(null);
   const [form] = Form.useForm();

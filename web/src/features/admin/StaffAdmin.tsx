@@ -1,5 +1,5 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { App, Button, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +7,7 @@ import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { useList, useSave } from "./admin-api";
 import { EditModal } from "./EditModal";
+import { useAuthOptions } from "../auth/auth-options";
 
 type Named = { id: number; name: string };
 type Values = {
@@ -35,7 +36,7 @@ export function StaffAdmin() {
   const [editing, setEditing] = useState<StaffMember | "new" | null>(null);
   const [form] = Form.useForm<Values>();
   const save = useSave<StaffMember>("/staff", { form, onDone: () => setEditing(null), also: ["teams"] });
-  const options = useQuery({ queryKey: ["auth-options"], queryFn: () => api<{ mail: boolean }>("/auth/options") });
+  const options = useAuthOptions();
   const invite = Form.useWatch("invite", form) as boolean | undefined;
   const resend = useMutation({
     mutationFn: (id: number) => api(`/staff/${id}/invitation`, { method: "POST" }),

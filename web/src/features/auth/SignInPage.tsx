@@ -1,14 +1,13 @@
-import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Divider, Form, Input, Segmented, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
 import { PublicCard } from "../../app/PublicCard";
 import { CodeSignIn } from "./CodeSignIn";
 import { SecondFactorForm } from "./SecondFactorForm";
 import { type TwoFactorChallenge, useSession } from "./session";
+import { useAuthOptions } from "./auth-options";
 
 /** Staff sign in at /login; customers at /portal (same form, signs in "as customer"). */
 export function SignInPage({ audience = "staff" }: { audience?: "staff" | "customer" }) {
@@ -26,11 +25,7 @@ export function SignInPage({ audience = "staff" }: { audience?: "staff" | "custo
   );
   const [busy, setBusy] = useState(false);
   const [mode, setMode] = useState<"password" | "code">("password");
-  const options = useQuery({
-    queryKey: ["auth-options"],
-    queryFn: () =>
-      api<{ loginCode: boolean; sso: { oidc: string | null; ldap: boolean; staffPasswords: "all" | "break_glass" } }>("/auth/options"),
-  });
+  const options = useAuthOptions();
   const sso = audience === "staff" ? options.data?.sso : undefined;
 
   const onFinish = async (values: { email: string; password: string }) => {
