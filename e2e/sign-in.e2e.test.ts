@@ -191,10 +191,13 @@ describe("web app: sign-in and the ticket list", () => {
       .poll(async () => Number((await page.getByTestId("view-count-breached").textContent()) ?? 0), { timeout: 30_000 })
       .toBeGreaterThan(0);
     await page.getByRole("menuitem", { name: /已超时/ }).click();
-    await page.locator(".ant-table-tbody [data-testid=sla-due]").first().waitFor();
-    const tags = await page.locator(".ant-table-tbody [data-testid=sla-due]").allTextContents();
-    expect(tags.length).toBeGreaterThan(0);
-    expect(tags.every((x) => x.startsWith("已超时"))).toBe(true);
+    // Until the list has changed over, it still shows the previous view's rows: wait for the new ones.
+    await expect
+      .poll(async () => {
+        const tags = await page.locator(".ant-table-tbody [data-testid=sla-due]").allTextContents();
+        return tags.length > 0 && tags.every((x) => x.startsWith("已超时"));
+      })
+      .toBe(true);
     await screenshot(page, "sla-breached-view");
     // Columns sort: by priority, most urgent first.
     await page.getByRole("menuitem", { name: /全部未解决/ }).click();
@@ -209,8 +212,8 @@ describe("web app: sign-in and the ticket list", () => {
     await expect.poll(async () => (await priorities()).every((p, i, all) => p >= 0 && (i === 0 || all[i - 1]! <= p))).toBe(true);
     expect((await priorities()).length).toBeGreaterThan(1);
     await page.locator(".ant-table-tbody tr.ant-table-row").first().click();
-    await page.getByTestId("sla-card").waitFor();
-    expect(await page.getByTestId("sla-card").textContent()).toMatch(/策略：(VIP 客户|紧急工单|标准)/);
+    // The card shows before its clocks have loaded.
+    await expect.poll(() => page.getByTestId("sla-card").textContent()).toMatch(/策略：(VIP 客户|紧急工单|标准)/);
     await context.close();
   });
   it("a phone ticket: 智能分类 suggests the category while the agent types, and taking it asks for that category's fields", async () => {
