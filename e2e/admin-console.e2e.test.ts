@@ -149,6 +149,11 @@ describe("admin console", () => {
     await page.getByLabel("插入快捷回复", { exact: true }).click();
     await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "退货说明" }).first().click();
     await expect.poll(() => page.getByLabel("内容").inputValue()).toBe(`赵敏您好，工单 #${ticket.number} 的退货已受理。——李娜`);
+    // On the canned-reply page the shared reply says who keeps it, with nothing for her to edit or delete.
+    await page.goto(`${server.url}/admin/canned`);
+    const shared = page.locator("tr", { hasText: "退货说明" });
+    await expect.poll(() => shared.textContent()).toContain("由主管维护");
+    expect(await shared.getByRole("button").count()).toBe(0);
     await page.close();
   });
 

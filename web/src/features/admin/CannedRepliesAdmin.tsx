@@ -61,7 +61,7 @@ export function CannedRepliesAdmin() {
             key: "actions",
             width: 170,
             render: (_: unknown, r) =>
-              r.editable && (
+              r.editable ? (
                 <RowActions
                   confirm={t("admin.canned.deleteConfirm")}
                   onEdit={() => {
@@ -71,6 +71,9 @@ export function CannedRepliesAdmin() {
                   }}
                   onDelete={() => remove.mutate(r.id)}
                 />
+              ) : (
+                // A shared reply an agent may use but not change: say who keeps it, not an empty cell.
+                <Typography.Text type="secondary">{t("admin.canned.readOnly")}</Typography.Text>
               ),
           },
         ]}
