@@ -59,6 +59,7 @@ import * as m0057 from "./migrations/2026-12-05-0057-phone-fragments";
 import * as m0058 from "./migrations/2026-12-05-0058-ticket-index-review";
 import * as m0059 from "./migrations/2026-12-05-0059-unassigned-queue-index";
 import * as m0060 from "./migrations/2026-12-06-0060-principal-notify";
+import * as m0061 from "./migrations/2026-12-07-0061-ticket-text-features";
 
 // Listed explicitly (no directory scan) so the set of migrations is visible and bundler-safe.
 const migrations: Record<string, Migration> = {
@@ -122,6 +123,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-05-0058-ticket-index-review": m0058,
   "2026-12-05-0059-unassigned-queue-index": m0059,
   "2026-12-06-0060-principal-notify": m0060,
+  "2026-12-07-0061-ticket-text-features": m0061,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -198,6 +198,8 @@ export interface TicketsTable {
 export interface TicketSearchTable {
   ticket_id: number;
   document: ColumnType<string, never, never>;
+  /** Sorted 32-bit hashes of the text's features (text-similarity.ts), or null: then the text is compared. */
+  features: Buffer | null;
   updated_at: Timestamp;
 }
 

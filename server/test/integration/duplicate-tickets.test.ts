@@ -143,4 +143,26 @@ describe("duplicate requests", () => {
     expect((await get(second.id)).assigneeId).toBe(agentId);
     expect((await events(second.id)).some((e) => e.type === "duplicate_cleared")).toBe(true);
   });
+
+  it("an open ticket is compared as it reads now: after a new subject by the new one, and by its text when it has no kept features", async () => {
+    const customer = await t.factory.customer();
+    const create = (subject: string, description: string) =>
+      admin.post("/api/v1/tickets", { subject, description, customer: { id: customer.id } }).then((r) => r.json());
+    const first = await create("扫地机器人无法回充电", "请帮忙看看");
+    // Renamed to what it is really about: a request about the new subject repeats it, one about the old does not.
+    expect((await admin.patch(`/api/v1/tickets/${first.id}`, { subject: "发票抬头开错了需要重开" })).statusCode).toBe(200);
+    expect((await create("扫地机器人不能回充电了", "怎么办")).duplicateOfId).toBeNull();
+    expect((await create("发票抬头开错了", "需要重开发票")).duplicateOfId).toBe(first.id);
+
+    // A ticket written before features were kept (or by a path that keeps none) is compared by its text.
+    const older = await t.factory.customer();
+    const kept = (
+      await admin.post("/api/v1/tickets", { subject: "洗衣机漏水", description: "底部一直在漏水", customer: { id: older.id } })
+    ).json();
+    await t.ctx.db.updateTable("ticket_search").set({ features: null }).where("ticket_id", "=", kept.id).execute();
+    const repeat = (
+      await admin.post("/api/v1/tickets", { subject: "洗衣机底部漏水", description: "还是在漏水", customer: { id: older.id } })
+    ).json();
+    expect(repeat.duplicateOfId).toBe(kept.id);
+  });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DUPLICATE_THRESHOLD } from "../../src/modules/tickets/duplicate-detection";
-import { similarityTo } from "../../src/platform/text/text-similarity";
+import { segment } from "../../src/platform/text/search-text";
+import { featuresFromBytes, featuresToBytes, similarityTo, textFeatures } from "../../src/platform/text/text-similarity";
+import { generateCorpus } from "../../../bench/lib/classification-corpus";
 
 describe("similarityTo", () => {
   const like = similarityTo("电视开机后没声音，画面正常");
@@ -25,5 +27,38 @@ describe("similarityTo", () => {
   it("scores text without words 0", () => {
     expect(like("")).toBe(0);
     expect(similarityTo("！？…")("电视没声音")).toBe(0);
+  });
+
+  it("scores by kept features (hashes) as by the texts' own words and character pairs", () => {
+    // The features spelled out as strings, compared as sets: what the hashes stand for.
+    const asStrings = (text: string) => {
+      const out = new Set(segment(text));
+      for (const run of text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, "")
+        .match(/\p{Script=Han}+/gu) ?? [])
+        for (let i = 0; i + 1 < [...run].length; i++) out.add([...run].slice(i, i + 2).join(""));
+      return out;
+    };
+    const texts = generateCorpus(300, 7).map((c) => c.text);
+    for (let i = 0; i + 1 < texts.length; i++) {
+      const [a, b] = [asStrings(texts[i] as string), asStrings(texts[i + 1] as string)];
+      const shared = [...a].filter((f) => b.has(f)).length;
+      const score = similarityTo(texts[i] as string)(texts[i + 1] as string);
+      expect(score).toBeCloseTo(shared / Math.sqrt(a.size * b.size), 10);
+      expect(textFeatures(texts[i] as string).length).toBe(a.size);
+    }
+  });
+
+  it("keeps features as bytes and reads them back unchanged, sorted and distinct", () => {
+    const f = textFeatures("电视开机后没声音，画面正常 TV no sound");
+    expect([...f]).toEqual([...new Set(f)].sort((x, y) => x - y));
+    const bytes = featuresToBytes(f);
+    expect(bytes.length).toBe(f.length * 4);
+    // Read from a view at an odd offset, as a driver's buffer may hand it over.
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect([...featuresFromBytes(shifted.subarray(1))]).toEqual([...f]);
+    expect(similarityTo("电视开机后没声音，画面正常 TV no sound")(featuresFromBytes(bytes))).toBeCloseTo(1, 10);
   });
 });

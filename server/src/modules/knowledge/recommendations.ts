@@ -5,8 +5,8 @@ import type { DB } from "../../db/schema";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { NotFoundError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { anyWordQuery } from "../../platform/text/search-text";
-import { similarityTo } from "../../platform/text/text-similarity";
+import { anyWordQuery, ticketText } from "../../platform/text/search-text";
+import { featuresFromBytes, similarityTo } from "../../platform/text/text-similarity";
 import { loadVisibleTicket } from "../tickets/ticket-access";
 import { searchArticles } from "./article-search";
 import { expandQuery } from "./synonyms";
@@ -28,7 +28,7 @@ export async function similarSolvedTickets(db: Executor, text: string, excludeId
   const candidates = await db
     .selectFrom("ticket_search as s")
     .innerJoin("tickets as t", "t.id", "s.ticket_id")
-    .select(["t.id", "t.number", "t.subject", "t.description", "t.solved_at"])
+    .select(["t.id", "t.number", "t.subject", "t.description", "t.solved_at", "s.features"])
     .where(sql<boolean>`s.document @@ to_tsquery('simple', ${tsquery})`)
     .where("t.status", "in", ["solved", "closed"])
     .where("t.duplicate_of_id", "is", null)
@@ -39,7 +39,8 @@ export async function similarSolvedTickets(db: Executor, text: string, excludeId
     .execute();
   const similarity = similarityTo(text);
   const ranked = candidates
-    .map((c) => ({ ...c, similarity: similarity(`${c.subject}\n${c.description}`) }))
+    // Compared by the features kept with each ticket; a ticket written without them, by its text.
+    .map((c) => ({ ...c, similarity: similarity(c.features ? featuresFromBytes(c.features) : ticketText(c.subject, c.description)) }))
     .filter((c) => c.similarity >= SIMILAR_TICKET_THRESHOLD)
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, limit);

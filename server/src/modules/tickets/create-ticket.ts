@@ -18,6 +18,7 @@ import { type PlannedTicket, insertTickets } from "./insert-tickets";
 import { extractFieldValues, missingTemplateFields } from "../custom-fields/ticket-template";
 import { suggestCategory } from "../classification/category-suggester";
 import { findDuplicatesOf } from "./duplicate-detection";
+import { textFeatures } from "../../platform/text/text-similarity";
 import { type Actor, type TicketEventInput, actorOf } from "./ticket-events";
 
 const invalid = (path: string, code: string, message: string) => ValidationError([{ path, code, message }]);
@@ -112,15 +113,20 @@ export async function createTickets(ctx: AppContext, trx: Transaction<DB>, ticke
   let round: { ticket: NewTicket; customer: ResolvedCustomer }[] = [];
   const write = async () => {
     const now = new Date();
+    // Each text's features are kept with the ticket; a follow-up is no repeat of its customer's open tickets.
+    const features = round.map(({ ticket }) => textFeatures(textOf(ticket)));
     // A repeat of one of the customer's open tickets is linked to it (and not routed on its own).
     const duplicates = await findDuplicatesOf(
       trx,
-      round.map(({ ticket, customer }) => ({ customerId: customer.id, text: ticket.extra?.followUpOfId ? "" : textOf(ticket) })),
+      round.map(({ ticket, customer }, i) => ({
+        customerId: customer.id,
+        features: ticket.extra?.followUpOfId ? new Uint32Array() : (features[i] as Uint32Array),
+      })),
       now,
     );
     const planned: PlannedTicket[] = [];
     for (const [i, { ticket, customer }] of round.entries())
-      planned.push(await planTicket(trx, ticket, customer, duplicates[i] ?? null, now));
+      planned.push(await planTicket(trx, ticket, customer, duplicates[i] ?? null, features[i] as Uint32Array, now));
     created.push(...(await insertTickets(ctx, trx, planned)));
     round = [];
   };
@@ -157,6 +163,7 @@ async function planTicket(
   ticket: NewTicket,
   customer: ResolvedCustomer,
   duplicate: Awaited<ReturnType<typeof findDuplicatesOf>>[number],
+  features: Uint32Array,
   now: Date,
 ): Promise<PlannedTicket> {
   const { principal, input, prepared, extra = {} } = ticket;
@@ -231,6 +238,7 @@ async function planTicket(
       priority_parts: parts,
     },
     document: searchDocument(text),
+    features,
     events,
     suggestion,
     duplicate,

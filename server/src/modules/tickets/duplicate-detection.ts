@@ -1,9 +1,8 @@
 import { sql } from "kysely";
-import { compiledOnce, slot } from "../../db/compiled-once";
 import { prepared } from "../../db/prepared-statements";
 import type { Executor } from "../../platform/jobs/job-queue";
 import { ticketText } from "../../platform/text/search-text";
-import { similarityTo } from "../../platform/text/text-similarity";
+import { featureSimilarity, featuresFromBytes, textFeatures } from "../../platform/text/text-similarity";
 
 /** A new request is compared with the customer's open tickets created this many days back. */
 export const DUPLICATE_WINDOW_DAYS = 7;
@@ -14,29 +13,25 @@ export const DUPLICATE_WINDOW_DAYS = 7;
  */
 export const DUPLICATE_THRESHOLD = 0.3;
 
-/** The customer's open ticket this request most likely repeats, or null. */
-/** The customer's recent open tickets (every new ticket asks: compiled once). */
-const openTicketsOf = compiledOnce((db) =>
-  db
-    .selectFrom("tickets")
-    .select(["id", "number", "subject", "description"])
-    .where("customer_id", "=", slot<number>("customerId"))
-    .where("status", "in", ["new", "open", "pending", "on_hold"])
-    .where("created_at", ">=", slot<Date>("since"))
-    .where("duplicate_of_id", "is", null)
-    .orderBy("created_at", "desc")
-    .limit(20)
-    .modifyEnd(prepared),
-);
+/**
+ * The candidates' columns: a ticket's kept features (ticket_search.features), or — for a ticket
+ * written without them (before they were kept, or by an import) — its subject and description.
+ */
+const CANDIDATE = sql<Candidate>`t.id, t.number, s.features,
+  case when s.features is null then t.subject end as subject,
+  case when s.features is null then t.description end as description`;
+const OPEN = sql`status in ('new', 'open', 'pending', 'on_hold') and duplicate_of_id is null`;
 
-type Candidate = { id: number; number: number | string; subject: string; description: string };
+type Candidate = { id: number; number: number | string; features: Uint8Array | null; subject: string | null; description: string | null };
 
-/** The candidate the text most likely repeats, or null. */
-function bestDuplicate(candidates: Candidate[], text: string) {
+const featuresOf = (c: Candidate) =>
+  c.features ? featuresFromBytes(c.features) : textFeatures(ticketText(c.subject ?? "", c.description ?? ""));
+
+/** The candidate the request (by its features) most likely repeats, or null. */
+function bestDuplicate(candidates: Candidate[], features: Uint32Array) {
   let best: { id: number; number: number; score: number } | null = null;
-  const similarity = candidates.length ? similarityTo(text) : () => 0;
   for (const c of candidates) {
-    const score = similarity(ticketText(c.subject, c.description));
+    const score = featureSimilarity(features, featuresOf(c));
     if (score >= DUPLICATE_THRESHOLD && (!best || score > best.score))
       best = { id: c.id, number: Number(c.number), score: Math.round(score * 100) / 100 };
   }
@@ -45,25 +40,24 @@ function bestDuplicate(candidates: Candidate[], text: string) {
 
 const since = (now: Date) => new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
 
-export async function findDuplicateOf(db: Executor, customerId: number, text: string, now = new Date()) {
-  if (text.trim() === "") return null;
-  return bestDuplicate(await openTicketsOf(db, { customerId, since: since(now) }), text);
-}
-
-/** findDuplicateOf for requests of different customers at once: their open tickets in one statement. */
-export async function findDuplicatesOf(db: Executor, requests: { customerId: number; text: string }[], now = new Date()) {
-  const asked = requests.filter((r) => r.text.trim() !== "");
-  if (asked.length <= 1) return Promise.all(requests.map((r) => findDuplicateOf(db, r.customerId, r.text, now)));
+/**
+ * For each request (its customer and its text's features, textFeatures), the customer's open ticket
+ * it most likely repeats, or null: the open tickets of all the requests' customers in one statement.
+ * A request without features (no words) repeats nothing.
+ */
+export async function findDuplicatesOf(db: Executor, requests: { customerId: number; features: Uint32Array }[], now = new Date()) {
+  const asked = [...new Set(requests.filter((r) => r.features.length > 0).map((r) => r.customerId))];
+  if (asked.length === 0) return requests.map(() => null);
   const { rows } = await sql<Candidate & { customer_id: number }>`${prepared}
-    select c.customer_id, t.id, t.number, t.subject, t.description
-    from unnest(${asked.map((r) => r.customerId)}::int[]) as c(customer_id)
+    select c.customer_id, ${CANDIDATE}
+    from unnest(${asked}::int[]) as c(customer_id)
     cross join lateral (
       select id, number, subject, description from tickets
-      where customer_id = c.customer_id and status in ('new', 'open', 'pending', 'on_hold')
-        and created_at >= ${since(now)} and duplicate_of_id is null
+      where customer_id = c.customer_id and ${OPEN} and created_at >= ${since(now)}
       order by created_at desc limit 20
-    ) t`.execute(db);
+    ) t
+    left join ticket_search s on s.ticket_id = t.id`.execute(db);
   const byCustomer = new Map<number, Candidate[]>();
   for (const r of rows) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
-  return requests.map((r) => (r.text.trim() === "" ? null : bestDuplicate(byCustomer.get(r.customerId) ?? [], r.text)));
+  return requests.map((r) => (r.features.length === 0 ? null : bestDuplicate(byCustomer.get(r.customerId) ?? [], r.features)));
 }

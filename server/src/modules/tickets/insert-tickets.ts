@@ -8,6 +8,7 @@ import { nextId } from "../../db/next-id";
 import type { CategorySuggestion } from "../classification/category-suggester";
 import { linkAttachments } from "./attachment-service";
 import { ticketDomainEvent } from "./emit-ticket-event";
+import { featuresToBytes } from "../../platform/text/text-similarity";
 import { TICKET_COLUMNS } from "./ticket-columns";
 import { type Actor, type TicketEventInput, newTicketEventRows, systemActor, ticketEventRowsFor } from "./ticket-events";
 
@@ -40,6 +41,8 @@ export type PlannedTicket = {
   };
   /** The search document's text (to_tsvector of it is stored). */
   document: string;
+  /** The text's features for the duplicate check (textFeatures), kept with the search document. */
+  features: Uint32Array;
   events: TicketEventInput[];
   suggestion: CategorySuggestion | null;
   duplicate: { id: number; number: number; score: number } | null;
@@ -51,7 +54,7 @@ const ROW_COLUMNS = sql`ord int, subject text, description text, description_htm
   category_id int, customer_id int, organization_id int, department_id int, assignee_id int, tags text[],
   custom_fields jsonb, follow_up_of_id int, duplicate_of_id int, missing_fields text[], complete_at_creation boolean,
   participant_ids int[], last_customer_message_at timestamptz, priority_score int, priority_parts jsonb,
-  created_at timestamptz, document text`;
+  created_at timestamptz, document text, features text`;
 const INSERTED_LIST = [
   ...["subject", "description", "description_html", "priority", "channel", "category_id", "customer_id", "organization_id"],
   ...["department_id", "assignee_id", "tags", "custom_fields", "follow_up_of_id", "duplicate_of_id", "missing_fields"],
@@ -85,7 +88,13 @@ const writtenRow = (decided: Partial<TicketRow>, t: PlannedTicket): TicketRow =>
  */
 export async function insertTickets(ctx: AppContext, trx: Executor, tickets: PlannedTicket[]): Promise<TicketRow[]> {
   if (tickets.length === 0) return [];
-  const input = tickets.map((t, ord) => ({ ord, ...t.row, created_at: t.at.toISOString(), document: t.document }));
+  const input = tickets.map((t, ord) => ({
+    ord,
+    ...t.row,
+    created_at: t.at.toISOString(),
+    document: t.document,
+    features: featuresToBytes(t.features).toString("base64"),
+  }));
   const { rows } = await sql<Partial<TicketRow>>`${prepared}
     with input as materialized (
       select ${nextId("tickets")} as id, x.*
@@ -98,7 +107,8 @@ export async function insertTickets(ctx: AppContext, trx: Executor, tickets: Pla
       insert into ticket_events (ticket_id, type, actor_type, actor_id, field, before, after, data, created_at)
       ${newTicketEventRows(tickets.map((t, ord) => ({ ord, actor: t.actor, events: t.events, at: t.at })))}
     ), new_search as (
-      insert into ticket_search (ticket_id, document) select id, to_tsvector('simple', document) from input
+      insert into ticket_search (ticket_id, document, features)
+      select id, to_tsvector('simple', document), decode(features, 'base64') from input
     )
     select ${DECIDED} from new_ticket order by id`.execute(trx);
   // Ids were drawn in the tickets' order.

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Executor } from "../../platform/jobs/job-queue";
-import { searchDocument } from "../../platform/text/search-text";
+import { searchDocument, ticketText } from "../../platform/text/search-text";
+import { featuresToBytes, textFeatures } from "../../platform/text/text-similarity";
 
 const INDEX_TEXT_LIMIT = 50_000;
 
@@ -22,11 +23,16 @@ export async function reindexTickets(trx: Executor, ticketIds: number[]) {
     const text = [t.subject, t.description, ...t.messages].join("\n").slice(0, INDEX_TEXT_LIMIT);
     return searchDocument(text);
   });
+  // The duplicate check's features: of the subject and description only, as at creation.
+  const features = tickets.map((t) => featuresToBytes(textFeatures(ticketText(t.subject, t.description))).toString("base64"));
   await sql`
-    insert into ticket_search (ticket_id, document, updated_at)
-    select v.id, to_tsvector('simple', v.doc), now()
-    from (select unnest(${tickets.map((t) => t.id)}::int[]) as id, unnest(${docs}::text[]) as doc) v
-    on conflict (ticket_id) do update set document = excluded.document, updated_at = excluded.updated_at`.execute(trx);
+    insert into ticket_search (ticket_id, document, features, updated_at)
+    select v.id, to_tsvector('simple', v.doc), decode(v.features, 'base64'), now()
+    from (select unnest(${tickets.map((t) => t.id)}::int[]) as id, unnest(${docs}::text[]) as doc,
+                 unnest(${features}::text[]) as features) v
+    on conflict (ticket_id) do update set document = excluded.document, features = excluded.features, updated_at = excluded.updated_at`.execute(
+    trx,
+  );
 }
 
 /**
