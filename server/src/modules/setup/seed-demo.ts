@@ -6,12 +6,12 @@ import { seedDemoZendesk } from "./demo-zendesk";
 import { seedDemoChannels } from "./demo-channels";
 import { seedDemoKnowledge } from "./demo-knowledge";
 import { randomBytes } from "node:crypto";
-import { type Transaction, sql } from "kysely";
+import type { Transaction } from "kysely";
 import type { DB } from "../../db/schema";
 import type { AppContext } from "../../platform/context";
 import { hashPassword } from "../../platform/auth/passwords";
 import { sha256Hex } from "../../platform/auth/secrets";
-import { searchDocument } from "../../platform/text/search-text";
+import { writeSearchDocuments } from "../tickets/ticket-search-index";
 import { rescoreEverything } from "../routing/routing-jobs";
 import { recomputeOpenTickets } from "../sla/sla-jobs";
 import * as talk from "./demo-conversations";
@@ -247,12 +247,15 @@ async function insertTickets(db: Transaction<DB>, plans: (PlannedTicket & { sla:
         : [],
     );
     if (ratings.length) await db.insertInto("csat_surveys").values(ratings).execute();
-    const docs = chunk.map((p) =>
-      searchDocument(String(p.ticket.subject), String(p.ticket.description), ...p.messages.map((m) => m.body_text)),
+    await writeSearchDocuments(
+      db,
+      chunk.map((p, i) => ({
+        id: ids[i] as number,
+        subject: String(p.ticket.subject),
+        description: String(p.ticket.description),
+        messages: p.messages.map((m) => m.body_text),
+      })),
     );
-    await sql`insert into ticket_search (ticket_id, document)
-      select v.id, to_tsvector('simple', v.doc)
-      from (select unnest(${ids}::int[]) as id, unnest(${docs}::text[]) as doc) v`.execute(db);
   });
   log.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
   await chunked(log, 2000, (part) => db.insertInto("assignment_log").values(part).execute());

@@ -18,12 +18,19 @@ export async function reindexTickets(trx: Executor, ticketIds: number[]) {
     .select(sql<string[]>`array(select body_text from ticket_messages m where m.ticket_id = tickets.id order by m.id)`.as("messages"))
     .where("id", "in", ids)
     .execute();
+  await writeSearchDocuments(trx, tickets);
+}
+
+/**
+ * Writes the tickets' search documents, and the duplicate check's features of their subject and
+ * description (as at creation), in one statement: new rows, or in place of the old ones.
+ */
+export async function writeSearchDocuments(
+  trx: Executor,
+  tickets: { id: number; subject: string; description: string; messages: string[] }[],
+) {
   if (tickets.length === 0) return;
-  const docs = tickets.map((t) => {
-    const text = [t.subject, t.description, ...t.messages].join("\n").slice(0, INDEX_TEXT_LIMIT);
-    return searchDocument(text);
-  });
-  // The duplicate check's features: of the subject and description only, as at creation.
+  const docs = tickets.map((t) => searchDocument([t.subject, t.description, ...t.messages].join("\n").slice(0, INDEX_TEXT_LIMIT)));
   const features = tickets.map((t) => featuresToBytes(textFeatures(ticketText(t.subject, t.description))).toString("base64"));
   await sql`
     insert into ticket_search (ticket_id, document, features, updated_at)
