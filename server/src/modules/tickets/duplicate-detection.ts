@@ -15,7 +15,7 @@ export const DUPLICATE_THRESHOLD = 0.3;
 
 /**
  * The candidates' columns: a ticket's kept features (ticket_search.features), or — for a ticket
- * written without them (before they were kept, or by an import) — its subject and description.
+ * written before they were kept (migration 0061) — its subject and description.
  */
 const CANDIDATE = sql<Candidate>`t.id, t.number, s.features,
   case when s.features is null then t.subject end as subject,
