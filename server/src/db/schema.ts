@@ -1,4 +1,3 @@
-import type { MacroActions } from "@loopdesk/contracts/workspace";
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type {
   AutomationRunsTable,
@@ -10,6 +9,7 @@ import type {
 } from "./schema-automations";
 import type { BusinessCalendarsTable, OfficialCalendarDaysTable, SlaPoliciesTable, TicketSlaTable } from "./schema-sla";
 import type { CsatSurveysTable, FollowUpVisitsTable } from "./schema-feedback";
+import type { CannedRepliesTable, NotificationPreferencesTable, NotificationsTable, SavedViewsTable } from "./schema-workspace";
 import type {
   AiCallsTable,
   AiSettingsTable,
@@ -200,46 +200,6 @@ export interface TicketSearchTable {
   document: ColumnType<string, never, never>;
   /** Sorted 32-bit hashes of the text's features (text-similarity.ts), or null: then the text is compared. */
   features: Buffer | null;
-  updated_at: Timestamp;
-}
-
-export interface NotificationPreferencesTable {
-  staff_id: number;
-  /** Per notification type, which channels the person wants (missing: defaults). */
-  prefs: Json<Record<string, { inApp: boolean; email: boolean }>>;
-  updated_at: Timestamp;
-}
-
-export interface NotificationsTable {
-  id: Generated<number>;
-  staff_id: number;
-  type: string;
-  ticket_id: number | null;
-  data: Json<Record<string, unknown>>;
-  read_at: NullableTimestamp;
-  created_at: Timestamp;
-}
-
-export interface SavedViewsTable {
-  id: Generated<number>;
-  owner_id: number;
-  name: string;
-  filters: Json<Record<string, string>>;
-  shared: Generated<boolean>;
-  position: Generated<number>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface CannedRepliesTable {
-  id: Generated<number>;
-  /** null: shared with all staff. */
-  owner_id: number | null;
-  title: string;
-  body: string;
-  /** What the macro also changes on the ticket (`MacroActions`); `{}` for a plain canned reply. */
-  actions: ColumnType<MacroActions, string | undefined, string>;
-  created_at: Timestamp;
   updated_at: Timestamp;
 }
 

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { CannedReply, createCannedReplyBody, updateCannedReplyBody } from "@loopdesk/contracts/workspace";
 import type { Kysely, Selectable } from "kysely";
-import type { CannedRepliesTable, DB } from "../../db/schema";
+import type { DB } from "../../db/schema";
+import type { CannedRepliesTable } from "../../db/schema-workspace";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors";
 import type { Executor } from "../../platform/jobs/job-queue";

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { createSavedViewBody, SavedView, updateSavedViewBody } from "@loopdesk/contracts/workspace";
 import type { Kysely } from "kysely";
-import type { DB, SavedViewsTable } from "../../db/schema";
+import type { DB } from "../../db/schema";
+import type { SavedViewsTable } from "../../db/schema-workspace";
 import type { StaffPrincipal } from "../../platform/auth/principal";
 import { NotFoundError } from "../../platform/errors";
 import type { Selectable } from "kysely";
