@@ -1,7 +1,7 @@
 import type { StaffMember } from "@loopdesk/contracts/staff";
 import { useMutation } from "@tanstack/react-query";
 import { App, Button, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
 import { errorText } from "../../app/error-text";
@@ -63,6 +63,12 @@ export function StaffAdmin() {
         : { ...s, skills: s.skills.map((k) => ({ skillId: k.skillId, level: k.level })), password: undefined },
     );
   };
+  // Opened before the sign-in options arrived (a quick click on a slow line), the new colleague's form
+  // takes whether mail can carry an invitation once they do, unless the admin chose already.
+  const mail = options.data ? !!options.data.mail : undefined;
+  useEffect(() => {
+    if (editing === "new" && mail !== undefined && !form.isFieldTouched("invite")) form.setFieldValue("invite", mail);
+  }, [editing, mail, form]);
   const onFinish = (v: Values) => {
     const isNew = editing === "new";
     const { email, password, invite: byMail, ...rest } = v;
