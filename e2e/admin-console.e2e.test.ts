@@ -29,7 +29,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const signIn = (page: Page, email: string, password: string) => signInAsStaff(page, server.url, email, password);
+const signIn = (page: Page, email: string, password: string, at?: string) => signInAsStaff(page, server.url, email, password, at);
 
 /** Picks an option in an Ant Design select found by its label. */
 const choose = (page: Page, label: string, option: string) =>
@@ -159,8 +159,7 @@ describe("admin console", () => {
 
   it("an admin sets up a working calendar and an SLA policy; a matching ticket gets its clocks", async () => {
     const page = await browser.newPage();
-    await signIn(page, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/admin/sla`);
+    await signIn(page, ADMIN.email, ADMIN.password, "/admin/sla");
     await page.getByRole("button", { name: "添加日历" }).click();
     await modal(page).getByLabel("名称").fill("北京客服中心");
     await modal(page).getByLabel("周三").fill("09:00-12:00, 25:00-26:00");

@@ -61,7 +61,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const signIn = (page: Page) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+const signIn = (page: Page, at?: string) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, at);
 /** A KPI card's number, once the background refresh has counted the tickets. */
 async function kpi(page: Page, key: string) {
   return (await page.getByTestId(`kpi-${key}`).locator(".ant-statistic-content").innerText()).trim();
@@ -156,8 +156,7 @@ describe("reports in the browser", () => {
     page.on("response", (r) => {
       if (r.status() === 403) refused.push(r.url());
     });
-    await signInAsStaff(page, server.url, agent.email, agent.password);
-    await page.goto(`${server.url}/wallboard`);
+    await signInAsStaff(page, server.url, agent.email, agent.password, "/wallboard");
     await page.getByTestId("wallboard-leads-only").getByText("仅主管和管理员可以查看").waitFor();
     await page.getByRole("link", { name: "退出大屏" }).click();
     await page.getByTestId("analytics-tabs").waitFor();
@@ -169,8 +168,7 @@ describe("reports in the browser", () => {
     // UTC−12: a different calendar day from Asia/Shanghai for 20 hours of every day.
     const context = await browser.newContext({ timezoneId: "Etc/GMT+12", viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/analytics`);
+    await signIn(page, "/analytics");
     const shanghaiToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
     const end = page.locator(".ant-picker-range input").nth(1);
     await expect.poll(() => end.inputValue()).toBe(shanghaiToday);
@@ -180,8 +178,7 @@ describe("reports in the browser", () => {
 
   it("schedules a weekly report in the admin console and sends it now", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page);
-    await page.goto(`${server.url}/admin/reports`);
+    await signIn(page, "/admin/reports");
     await page.getByRole("button", { name: "添加报表订阅" }).click();
     const dialog = page.locator(".ant-modal:visible");
     await dialog.getByLabel("名称").fill("客服周报");

@@ -33,7 +33,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const signIn = (page: Page) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
+const signIn = (page: Page, at?: string) => signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, at);
 const modal = (page: Page) => page.locator(".ant-modal:visible");
 /** Opens the n-th select inside `scope` and picks the option with this text. */
 const pick = (page: Page, scope: ReturnType<Page["locator"]>, n: number, option: string) =>
@@ -51,8 +51,7 @@ describe("automation rules in the admin console", () => {
   it("a supervisor's trigger is built, tested against a ticket, saved, and then acts on new tickets", async () => {
     const sample = await createTicket("服务器宕机", "high");
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/admin/triggers`);
+    await signIn(page, "/admin/triggers");
     await page.getByRole("button", { name: "添加触发器" }).click();
     await modal(page).getByLabel("名称").fill("宕机加急");
     const all = page.getByTestId("conditions-all");
@@ -94,8 +93,7 @@ describe("automation rules in the admin console", () => {
 
   it("a time-based automation is set up and listed with its time condition", async () => {
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/admin/automations`);
+    await signIn(page, "/admin/automations");
     await page.getByRole("button", { name: "添加定时规则" }).click();
     await modal(page).getByLabel("名称").fill("等待客户 48 小时提醒");
     const actions = page.getByTestId("rule-actions");
@@ -111,8 +109,7 @@ describe("automation rules in the admin console", () => {
 
   it("a webhook is added, its test message and a re-send show in the delivery log", async () => {
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/admin/webhooks`);
+    await signIn(page, "/admin/webhooks");
     await page.getByRole("button", { name: "添加 Webhook" }).click();
     await modal(page).getByLabel("名称").fill("ERP 对接");
     await modal(page).getByLabel("地址").fill(`${receiver.url}/erp`);
@@ -136,8 +133,7 @@ describe("automation rules in the admin console", () => {
 
   it("escalation steps are part of an SLA policy, and each person picks how they are notified", async () => {
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/admin/sla`);
+    await signIn(page, "/admin/sla");
     await page.getByRole("button", { name: "添加策略" }).click();
     await modal(page).getByLabel("名称").fill("紧急升级");
     await modal(page).getByLabel("按工作时间计时").click();
@@ -172,8 +168,7 @@ describe("automation rules in the admin console", () => {
   it("a follow-up visit is planned on the ticket page and its outcome recorded in the 回访 list", async () => {
     const ticket = await createTicket("安装后回访");
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(page, `/tickets/${ticket.id}`);
     // On a busy machine the first click can land while the page is still settling: as a user would,
     // click again until the form opens.
     const reason = modal(page).getByLabel("回访原因");

@@ -86,8 +86,7 @@ describe("data import, export and backups in the admin console", () => {
   it("an admin imports last year's Excel log and a GBK customer list through the wizard, exports everything and backs up", async () => {
     const page = await browser.newPage();
     const errors = watchErrors(page, "admin");
-    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/admin/data`);
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, "/admin/data");
     await page.getByText("导入数据").first().waitFor();
     await expectCleanPage(page, "data admin (empty)");
 
@@ -180,8 +179,7 @@ describe("data import, export and backups in the admin console", () => {
       });
       const page = await browser.newPage();
       const errors = watchErrors(page, "admin");
-      await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-      await page.goto(`${server.url}/admin/data`);
+      await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, "/admin/data");
       await page.getByText("从其他工单系统导入").waitFor();
       await page.locator("input[type=file][accept*=json]").setInputFiles(paths);
       await page.getByLabel("Zendesk 地址").fill(zendesk.url);

@@ -44,8 +44,7 @@ const sendMail = (raw: Buffer, to: string) => sendRaw(smtpPort, raw, { from: "cu
 describe("email intake in the browser", () => {
   it("an admin adds a mailbox; a customer's mail becomes a ticket; the agent's reply goes back by mail; the log shows both", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/admin/mailboxes`);
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, "/admin/mailboxes");
     await page.getByRole("button", { name: "添加邮箱" }).click();
     const modal = page.locator(".ant-modal:visible");
     await modal.getByLabel("名称").fill("售后邮箱");
@@ -160,8 +159,7 @@ describe("HTML mail in the browser", () => {
     const ticket = (await (await api("/api/v1/tickets?sort=-created_at&limit=1")).json()).items[0];
     expect(ticket.subject).toBe("退货单");
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, `/tickets/${ticket.id}`);
     const body = page.getByTestId("ticket-description").getByTestId("message-html");
     await body.locator("td", { hasText: "滤网" }).waitFor();
     const image = body.getByRole("img", { name: "快递面单" });
@@ -199,8 +197,7 @@ describe("templates in the browser", () => {
     expect(ticket.missingFields).toEqual(["order_no"]);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, `/tickets/${ticket.id}`);
     await page.getByTestId("incomplete-tag").waitFor();
     expect(await page.getByTestId("missing-info").textContent()).toContain("订单号");
     expect(await page.getByTestId("ticket-fields").textContent()).toContain("在订单详情页顶部");

@@ -46,8 +46,7 @@ afterAll(async () => {
 describe("IM channels in the browser", () => {
   it("an admin sets up WeCom; an employee's WeCom message becomes a ticket; the agent's reply goes back through WeCom", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/admin/channels`);
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, "/admin/channels");
     await page.getByRole("button", { name: "添加渠道" }).click();
     const modal = page.locator(".ant-modal:visible");
     await modal.getByLabel("名称").fill("IT 服务台");
@@ -113,8 +112,7 @@ describe("CRM lookup in the browser", () => {
         await send("/api/v1/calls", "POST", { callId: "e2e-crm", customerNumber: "13700137000", startedAt: new Date().toISOString() })
       ).json();
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-      await page.goto(`${server.url}/tickets/${call.ticketId}`);
+      await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, `/tickets/${call.ticketId}`);
       const card = page.getByTestId("crm-card");
       await expect.poll(() => card.textContent(), { timeout: ASYNC_TIMEOUT }).toContain("DD2026112200077");
       expect(erp.requests[0]?.url).toBe("/orders?phone=13700137000");

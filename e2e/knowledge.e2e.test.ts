@@ -63,8 +63,7 @@ describe("knowledge base", () => {
 
     const admin = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     admin.on("pageerror", (e) => errors.push(e.message));
-    await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password);
-    await admin.goto(`${server.url}/knowledge`);
+    await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password, "/knowledge");
     await admin.getByText("待审核", { exact: true }).first().click();
     await admin.getByRole("link", { name: "退款多久到账" }).click();
     await admin.getByLabel("可见范围").click();
@@ -115,8 +114,7 @@ describe("knowledge base", () => {
     });
     const ticket = (await created.json()) as { id: number };
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAsStaff(page, server.url, AGENT.email, AGENT.password);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signInAsStaff(page, server.url, AGENT.email, AGENT.password, `/tickets/${ticket.id}`);
     const card = page.getByTestId("knowledge-card");
     await card.getByTestId("recommended-article").first().click();
     // Under load a click on a card that is still settling can be lost: pressed again only if nothing arrived.
@@ -182,8 +180,7 @@ describe("knowledge base", () => {
         })
       ).json()) as { id: number };
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await signInAsStaff(page, server.url, AGENT.email, AGENT.password);
-      await page.goto(`${server.url}/tickets/${ticket.id}`);
+      await signInAsStaff(page, server.url, AGENT.email, AGENT.password, `/tickets/${ticket.id}`);
       const card = page.getByTestId("ai-card");
       await card.getByRole("button", { name: "生成摘要" }).click();
       await expect.poll(() => card.getByTestId("ai-summary").textContent()).toContain("客户退款未到账");

@@ -50,8 +50,7 @@ describe("passkeys as the second factor", () => {
         automaticPresenceSimulation: true,
       },
     });
-    await signInAsStaff(page, base, ADMIN.email, ADMIN.password);
-    await page.goto(`${base}/admin/security`);
+    await signInAsStaff(page, base, ADMIN.email, ADMIN.password, "/admin/security");
     await page.getByLabel("名称", { exact: true }).fill("办公室电脑");
     await page.getByTestId("add-passkey").click();
     await page.getByText("通行密钥已添加").waitFor();

@@ -59,8 +59,7 @@ describe("personal-information requests in the admin console", () => {
     const erased = await customerWithTicket("欧阳雪", "ouyang@privacy-e2e.test", "收货地址 OUYANG-5512 号楼");
     const page = await browser.newPage();
     const errors = watchErrors(page, "admin");
-    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password);
-    await page.goto(`${server.url}/admin/privacy`);
+    await signInAsStaff(page, server.url, ADMIN.email, ADMIN.password, "/admin/privacy");
     await page.getByText("个人信息请求", { exact: true }).first().waitFor();
 
     await record(page, "查阅复制", "司马青");

@@ -74,8 +74,7 @@ describe("processes in the browser", () => {
   it("an admin designs and publishes a process; an agent runs it on a ticket; finance rejects, then approves", async () => {
     const admin = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
     const errors = watchErrors(admin, "admin");
-    await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password);
-    await admin.goto(`${server.url}/admin/processes`);
+    await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password, "/admin/processes");
     await admin.getByTestId("process-new").click();
     await admin.getByLabel("流程名称").fill("退款核实");
     await admin.getByLabel("标识").fill("refund_check");
@@ -126,8 +125,7 @@ describe("processes in the browser", () => {
     // The agent starts it on the ticket and finishes the first step from 我的待办.
     const agent = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     errors.push(...watchErrors(agent, "agent"));
-    await signInAsStaff(agent, server.url, AGENT.email, AGENT.password);
-    await agent.goto(`${server.url}/tickets/${ticketId}`);
+    await signInAsStaff(agent, server.url, AGENT.email, AGENT.password, `/tickets/${ticketId}`);
     await pickOption(agent, labelled(agent.getByTestId("ticket-processes"), "选择流程"), "退款核实");
     await agent.getByTestId("process-start").click();
     await expect.poll(() => agent.getByTestId("process-instance").innerText(), { timeout: ASYNC_TIMEOUT }).toContain("核实订单");
@@ -143,8 +141,7 @@ describe("processes in the browser", () => {
     // Finance rejects with a reason: the step goes back to the agent.
     const finance = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     errors.push(...watchErrors(finance, "finance"));
-    await signInAsStaff(finance, server.url, FINANCE.email, FINANCE.password);
-    await finance.goto(`${server.url}/tasks`);
+    await signInAsStaff(finance, server.url, FINANCE.email, FINANCE.password, "/tasks");
     await expect.poll(() => finance.getByTestId("task-list").innerText(), { timeout: ASYNC_TIMEOUT }).toContain("财务审批");
     await finance.getByTestId("task-open").click();
     // What the step before recorded is beside the form.

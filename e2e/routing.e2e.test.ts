@@ -52,8 +52,7 @@ describe("routing in the browser", () => {
   it("an admin sets claim mode; an agent goes online and claims; the ticket shows why; decline re-routes; the board shows it live", async () => {
     // Admin: the team's strategy is set to 抢单 in the console.
     const admin = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password);
-    await admin.goto(`${server.url}/admin/routing`);
+    await signInAsStaff(admin, server.url, ADMIN.email, ADMIN.password, "/admin/routing");
     await admin.getByRole("tab", { name: "团队策略" }).click();
     await pickOption(admin, admin.getByTestId(`strategy-${teamId}`), "抢单");
     await expect.poll(async () => (await call("/api/v1/routing/teams", "GET")).items[0].strategy, { timeout: ASYNC_TIMEOUT }).toBe("claim");

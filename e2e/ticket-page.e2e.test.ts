@@ -39,14 +39,14 @@ async function createTicket(subject: string) {
   return (await res.json()) as { id: number; number: number };
 }
 
-const signIn = (page: Page, email = ADMIN.email, password = ADMIN.password) => signInAsStaff(page, server.url, email, password);
+const signIn = (page: Page, at?: string, email = ADMIN.email, password = ADMIN.password) =>
+  signInAsStaff(page, server.url, email, password, at);
 
 describe("ticket page", () => {
   it("shows the conversation, adds an internal note and a public reply that leaves the ticket pending", async () => {
     const ticket = await createTicket("打印机卡纸");
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(page, `/tickets/${ticket.id}`);
     await expect.poll(() => page.getByTestId("ticket-title").textContent()).toContain(`#${ticket.number} 打印机卡纸`);
     expect(await page.getByTestId("ticket-status").textContent()).toBe("新建");
 
@@ -127,8 +127,7 @@ describe("ticket page", () => {
     expect(macro.status).toBe(201);
     const ticket = await createTicket("退货申请");
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(page, `/tickets/${ticket.id}`);
     await page.getByTestId("macro-picker").click();
     await page.getByTitle("请补充订单号").click();
     await expect.poll(() => page.getByTestId("macro-reply").textContent()).toBe(`您好，请提供订单号（工单 #${ticket.number}）。`);
@@ -162,8 +161,7 @@ describe("ticket page", () => {
     });
     const ticket = (await res.json()) as { id: number };
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(page, `/tickets/${ticket.id}`);
     await page.getByTestId("ticket-title").waitFor();
     expect(await page.getByTestId("urge").count()).toBe(0);
     await page.getByLabel("插入快捷回复", { exact: true }).click();
@@ -213,8 +211,7 @@ describe("ticket page", () => {
     const stale = await browser.newPage();
     // This page hears no live updates, so it keeps the version it loaded.
     await stale.route("**/api/v1/stream", (route) => route.abort());
-    await signIn(stale);
-    await stale.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(stale, `/tickets/${ticket.id}`);
     await stale.getByTestId("ticket-title").waitFor();
 
     const changed = await api(`/api/v1/tickets/${ticket.id}`, {
@@ -331,14 +328,12 @@ describe("collision detection", () => {
     expect(created.status).toBe(201);
     const ticket = await createTicket("两人同时处理");
     const adminPage = await browser.newPage();
-    await signIn(adminPage);
-    await adminPage.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(adminPage, `/tickets/${ticket.id}`);
     await adminPage.getByTestId("ticket-title").waitFor();
 
     const context = await browser.newContext();
     const lina = await context.newPage();
-    await signIn(lina, "lina@ticket-e2e.test", "lina-password-1");
-    await lina.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(lina, `/tickets/${ticket.id}`, "lina@ticket-e2e.test", "lina-password-1");
     await expect.poll(() => lina.getByTestId("presence").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("管理员 正在查看此工单");
     await expect.poll(() => adminPage.getByTestId("presence").textContent(), { timeout: ASYNC_TIMEOUT }).toContain("李娜 正在查看此工单");
 
@@ -356,8 +351,7 @@ describe("attachments in the composer", () => {
   it("attaches a file to a reply; the timeline links it and the download is the same bytes", async () => {
     const ticket = await createTicket("附件测试");
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/tickets/${ticket.id}`);
+    await signIn(page, `/tickets/${ticket.id}`);
     await page.getByTestId("ticket-title").waitFor();
     await page
       .getByTestId("file-input")
