@@ -49,6 +49,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.e2e.test.ts"],
+          // The servers the browser tests start run compiled, as `npm start` runs them.
+          env: { LOOPDESK_TEST_COMPILED: "1" },
           testTimeout: 180_000,
           hookTimeout: 180_000,
           expect: { poll: POLL },
