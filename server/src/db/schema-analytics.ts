@@ -1,9 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of the analytics tables (migration 0014); part of `DB` in schema.ts. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 type Measure = ColumnType<number, number | undefined, number>;
 type Histogram = ColumnType<number[], number[] | undefined, number[]>;
 

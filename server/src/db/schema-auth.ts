@@ -1,9 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of sign-in and API access (sessions, tokens, login codes, invitations, throttling, idempotency); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface StaffInvitationsTable {
   id: Generated<number>;

@@ -1,10 +1,8 @@
 import type { Conditions, RuleAction } from "@loopdesk/contracts/rules";
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of triggers, automations and webhooks (migration 0011); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface TriggersTable {
   id: Generated<number>;

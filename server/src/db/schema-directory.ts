@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp } from "./column-types";
 
 /** Kysely table types of the directory: departments, staff, teams, skills, categories; part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface DepartmentsTable {
   id: Generated<number>;

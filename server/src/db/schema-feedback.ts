@@ -1,9 +1,7 @@
-import type { ColumnType, Generated } from "kysely";
+import type { Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of closing the loop: CSAT surveys and follow-up visits (migrations 0012, 0013); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface FollowUpVisitsTable {
   id: Generated<number>;

@@ -1,8 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp } from "./column-types";
 
 /** Kysely table types of email intake (migration 0020); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface MailboxesTable {
   id: Generated<number>;

@@ -1,8 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, Json } from "./column-types";
 
 /** Kysely table types of the knowledge side (migration 0043 onwards); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 /** Per category the model knows: how many examples it learned from and how many held-out ones it got right. */
 export type ClassifierCategoryStats = { categoryId: number; examples: number; heldOut: number; correct: number };

@@ -1,10 +1,8 @@
 import type { ProcessGraph } from "@loopdesk/contracts/processes";
-import type { ColumnType, Generated } from "kysely";
+import type { Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of processes (migration 0042); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 type StartRule = { enabled: boolean; when: unknown[] };
 /** Where a running instance's tokens are: steps waiting on people, branches that reached each join. */
 export type EngineState = {

@@ -1,10 +1,8 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 import type { RuleConditions, Shift, ShiftException } from "@loopdesk/contracts/routing";
 
 /** Kysely table types of routing (migration 0018); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface AgentStatesTable {
   staff_id: number;

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp } from "./column-types";
 
 /** Kysely table types of security and compliance (audit log); part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | null | undefined, string | null>;
 
 export type AuditActorType = "staff" | "customer" | "token" | "system" | "anonymous";
@@ -32,8 +32,6 @@ export interface AuditSettingsTable {
   streamed_until: Generated<number>;
   updated_at: Timestamp;
 }
-
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface PrivacyRequestsTable {
   id: Generated<number>;

@@ -1,10 +1,8 @@
 import type { EscalationStep } from "@loopdesk/contracts/sla";
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of the SLA tables (migrations 0008, 0010); part of `DB` in schema.ts. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface BusinessCalendarsTable {
   id: Generated<number>;

@@ -1,10 +1,8 @@
 import type { MacroActions } from "@loopdesk/contracts/workspace";
 import type { ColumnType, Generated } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 
 /** Kysely table types of each staff member's own workspace: notifications, saved views, canned replies and macros; part of `DB`. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 
 export interface NotificationPreferencesTable {
   staff_id: number;

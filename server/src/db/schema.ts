@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Timestamp, NullableTimestamp, Json } from "./column-types";
 import type {
   AutomationRunsTable,
   AutomationsTable,
@@ -70,9 +71,6 @@ import type {
 } from "./schema-directory";
 
 /** Kysely table types; mirrors the SQL in migrations/. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = ColumnType<T, string | undefined, string>;
 type JsonObject = Record<string, unknown>;
 
 export interface SettingsTable {
