@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DUPLICATE_THRESHOLD } from "../../src/modules/tickets/duplicate-detection";
 import { segment } from "../../src/platform/text/search-text";
@@ -48,6 +49,37 @@ describe("similarityTo", () => {
       expect(score).toBeCloseTo(shared / Math.sqrt(a.size * b.size), 10);
       expect(textFeatures(texts[i] as string).length).toBe(a.size);
     }
+  });
+
+  it("hashes exactly the words and character pairs the features stand for, in any script", () => {
+    // The features spelled out as strings (as they were built before the pairs were hashed on the
+    // fly), hashed with 32-bit FNV-1a over their UTF-16 units, sorted and distinct.
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    const reference = (text: string) => {
+      const out = new Set(segment(text));
+      for (const run of text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, "")
+        .match(/\p{Script=Han}+/gu) ?? []) {
+        const chars = Array.from(run);
+        for (let i = 0; i + 1 < chars.length; i++) out.add(`${chars[i]}${chars[i + 1]}`);
+      }
+      return [...new Set([...out].map(fnv))].sort((x, y) => x - y);
+    };
+    // Han of both planes, other scripts, case, digits, punctuation, spaces and lone surrogates.
+    const piece = fc.constantFrom(..."电视没声音开机〇々𠀀𪚥ÀİABcd٣é한글カナ，。！ \n-_\ud800".split(""), "𠀀", "𪚥", "\ud800");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join("");
+        expect([...textFeatures(text)]).toEqual(reference(text));
+      }),
+      { numRuns: 500 },
+    );
+    for (const { text } of generateCorpus(300, 11)) expect([...textFeatures(text)]).toEqual(reference(text));
   });
 
   it("keeps features as bytes and reads them back unchanged, sorted and distinct", () => {

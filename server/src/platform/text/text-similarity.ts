@@ -1,30 +1,60 @@
 import { segment } from "./search-text";
 
-/** Runs of Han characters once everything but letters and digits is removed. */
-const HAN_RUN = /\p{Script=Han}+/gu;
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 /** Only the start of a long text is compared. */
 const COMPARED_CHARS = 5000;
-
-/**
- * Words (jieba) plus character pairs of Han text: "没声音" and "没有声音" still share most features.
- * Pairs are taken across punctuation and spaces ("没声音，左耳" pairs 音 with 左), not across a letter
- * or digit of another script.
- */
-function features(text: string): Set<string> {
-  const out = new Set(segment(text));
-  for (const run of text.toLowerCase().replace(NOT_WORD, "").match(HAN_RUN) ?? []) {
-    const chars = Array.from(run);
-    for (let i = 0; i + 1 < chars.length; i++) out.add(`${chars[i]}${chars[i + 1]}`);
-  }
-  return out;
-}
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /** 32-bit FNV-1a of a string's UTF-16 code units. */
 function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
+}
+
+/** FNV-1a continued over one code point's UTF-16 units (a pair's hash is its two characters' units in turn). */
+function hashCodePoint(h: number, cp: number): number {
+  if (cp < 0x10000) return Math.imul(h ^ cp, FNV_PRIME);
+  const high = 0xd800 + ((cp - 0x10000) >> 10);
+  return Math.imul(Math.imul(h ^ high, FNV_PRIME) ^ (0xdc00 + ((cp - 0x10000) & 0x3ff)), FNV_PRIME);
+}
+
+const SKIPPED = 1;
+const OTHER_WORD = 2;
+const HAN = 3;
+const IS_WORD = /^[\p{L}\p{N}]$/u;
+const IS_HAN = /^\p{Script=Han}$/u;
+/** What each character of the Basic Multilingual Plane is to the pairs (0: not looked up yet). */
+const kinds = new Uint8Array(0x10000);
+function kindOf(cp: number): number {
+  const kept = cp < 0x10000 ? (kinds[cp] as number) : 0;
+  if (kept) return kept;
+  const c = String.fromCodePoint(cp);
+  const kind = !IS_WORD.test(c) ? SKIPPED : IS_HAN.test(c) ? HAN : OTHER_WORD;
+  if (cp < 0x10000) kinds[cp] = kind;
+  return kind;
+}
+
+/**
+ * Hashes of a text's features: its words (jieba) plus the character pairs of its Han text, so
+ * "没声音" and "没有声音" still share most features. Pairs are taken across punctuation and spaces
+ * ("没声音，左耳" pairs 音 with 左), not across a letter or digit of another script. The pairs are
+ * hashed as the characters are read, without a string for each (this was half a creation's text work).
+ */
+function featureHashes(text: string): number[] {
+  const out = segment(text).map(hash);
+  let previous = -1;
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i) as number;
+    if (cp > 0xffff) i++;
+    const kind = kindOf(cp);
+    if (kind === SKIPPED) continue;
+    if (kind === HAN) {
+      if (previous >= 0) out.push(hashCodePoint(hashCodePoint(FNV_OFFSET, previous), cp) >>> 0);
+      previous = cp;
+    } else previous = -1;
+  }
+  return out;
 }
 
 /**
@@ -33,7 +63,7 @@ function hash(s: string): number {
  * its text again. Two different features share a hash about once in four billion pairs.
  */
 export function textFeatures(text: string): Uint32Array {
-  const hashes = Uint32Array.from(features(text.slice(0, COMPARED_CHARS)), hash).sort();
+  const hashes = Uint32Array.from(featureHashes(text.slice(0, COMPARED_CHARS))).sort();
   let n = 0;
   for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[n - 1]) hashes[n++] = hashes[i] as number;
   return hashes.subarray(0, n);
