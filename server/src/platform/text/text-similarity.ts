@@ -39,7 +39,8 @@ function kindOf(cp: number): number {
  * Hashes of a text's features: its words (jieba) plus the character pairs of its Han text, so
  * "没声音" and "没有声音" still share most features. Pairs are taken across punctuation and spaces
  * ("没声音，左耳" pairs 音 with 左), not across a letter or digit of another script. The pairs are
- * hashed as the characters are read, without a string for each (this was half a creation's text work).
+ * hashed as the characters are read, without a string for each: a string per pair in a Set took 21–28 µs of a
+ * benchmark text's 118–146 (jieba included), this 7.5–8.
  */
 function featureHashes(text: string): number[] {
   const out = segment(text).map(hash);
