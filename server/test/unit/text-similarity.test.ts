@@ -5,6 +5,22 @@ import { segment } from "../../src/platform/text/search-text";
 import { featuresFromBytes, featuresToBytes, similarityTo, textFeatures } from "../../src/platform/text/text-similarity";
 import { generateCorpus } from "../../../bench/lib/classification-corpus";
 
+/**
+ * A text's features spelled out as strings, as a set: its jieba words and the character pairs of its
+ * Han text (everything but letters and digits removed first) — what the kept hashes stand for.
+ */
+function asStrings(text: string): Set<string> {
+  const out = new Set(segment(text));
+  for (const run of text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "")
+    .match(/\p{Script=Han}+/gu) ?? []) {
+    const chars = Array.from(run);
+    for (let i = 0; i + 1 < chars.length; i++) out.add(`${chars[i]}${chars[i + 1]}`);
+  }
+  return out;
+}
+
 describe("similarityTo", () => {
   const like = similarityTo("电视开机后没声音，画面正常");
 
@@ -31,16 +47,6 @@ describe("similarityTo", () => {
   });
 
   it("scores by kept features (hashes) as by the texts' own words and character pairs", () => {
-    // The features spelled out as strings, compared as sets: what the hashes stand for.
-    const asStrings = (text: string) => {
-      const out = new Set(segment(text));
-      for (const run of text
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, "")
-        .match(/\p{Script=Han}+/gu) ?? [])
-        for (let i = 0; i + 1 < [...run].length; i++) out.add([...run].slice(i, i + 2).join(""));
-      return out;
-    };
     const texts = generateCorpus(300, 7).map((c) => c.text);
     for (let i = 0; i + 1 < texts.length; i++) {
       const [a, b] = [asStrings(texts[i] as string), asStrings(texts[i + 1] as string)];
@@ -52,24 +58,13 @@ describe("similarityTo", () => {
   });
 
   it("hashes exactly the words and character pairs the features stand for, in any script", () => {
-    // The features spelled out as strings (as they were built before the pairs were hashed on the
-    // fly), hashed with 32-bit FNV-1a over their UTF-16 units, sorted and distinct.
+    // The features spelled out as strings, hashed with 32-bit FNV-1a over their UTF-16 units, sorted and distinct.
     const fnv = (s: string) => {
       let h = 0x811c9dc5;
       for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
       return h >>> 0;
     };
-    const reference = (text: string) => {
-      const out = new Set(segment(text));
-      for (const run of text
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, "")
-        .match(/\p{Script=Han}+/gu) ?? []) {
-        const chars = Array.from(run);
-        for (let i = 0; i + 1 < chars.length; i++) out.add(`${chars[i]}${chars[i + 1]}`);
-      }
-      return [...new Set([...out].map(fnv))].sort((x, y) => x - y);
-    };
+    const reference = (text: string) => [...new Set([...asStrings(text)].map(fnv))].sort((x, y) => x - y);
     // Han of both planes, other scripts, case, digits, punctuation, spaces and lone surrogates.
     const piece = fc.constantFrom(..."电视没声音开机〇々𠀀𪚥ÀİABcd٣é한글カナ，。！ \n-_\ud800".split(""), "𠀀", "𪚥", "\ud800");
     fc.assert(

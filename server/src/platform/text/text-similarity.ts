@@ -5,18 +5,20 @@ const COMPARED_CHARS = 5000;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/** One step of 32-bit FNV-1a: the hash so far taking one UTF-16 code unit. */
+const fnvStep = (h: number, unit: number) => Math.imul(h ^ unit, FNV_PRIME);
+
 /** 32-bit FNV-1a of a string's UTF-16 code units. */
 function hash(s: string): number {
   let h = FNV_OFFSET;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  for (let i = 0; i < s.length; i++) h = fnvStep(h, s.charCodeAt(i));
   return h >>> 0;
 }
 
 /** FNV-1a continued over one code point's UTF-16 units (a pair's hash is its two characters' units in turn). */
 function hashCodePoint(h: number, cp: number): number {
-  if (cp < 0x10000) return Math.imul(h ^ cp, FNV_PRIME);
-  const high = 0xd800 + ((cp - 0x10000) >> 10);
-  return Math.imul(Math.imul(h ^ high, FNV_PRIME) ^ (0xdc00 + ((cp - 0x10000) & 0x3ff)), FNV_PRIME);
+  if (cp < 0x10000) return fnvStep(h, cp);
+  return fnvStep(fnvStep(h, 0xd800 + ((cp - 0x10000) >> 10)), 0xdc00 + ((cp - 0x10000) & 0x3ff));
 }
 
 const SKIPPED = 1;
