@@ -220,8 +220,15 @@ describe("ticket page", () => {
     });
     expect(changed.status).toBe(200);
 
-    await stale.getByLabel("优先级").click();
-    await stale.getByTitle("紧急").click();
+    // A click can land while the page is still settling and leave the list shut (CI, once): open it until the choice shows.
+    const urgent = stale.getByTitle("紧急");
+    await expect
+      .poll(async () => {
+        if (!(await urgent.isVisible())) await stale.getByLabel("优先级").click();
+        return urgent.isVisible();
+      })
+      .toBe(true);
+    await urgent.click();
     await stale.getByTestId("conflict").waitFor();
     expect(await stale.getByTestId("conflict").textContent()).toContain("工单已被他人修改");
     await expect.poll(() => stale.getByTestId("ticket-title").textContent()).toContain("他人已改");
