@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import type { Manifest } from "../../src/modules/portability/workspace-archive";
 import { crashStorage } from "../support/crash-storage";
 import { multipart } from "../support/multipart";
-import { httpClient, spawnServer } from "../support/spawn-server";
+import { buildCompiled, httpClient, spawnServer } from "../support/spawn-server";
 
 /**
  * Export everything and import it into an empty workspace (both engines, and from the embedded
@@ -23,10 +23,14 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-/** Runs `loopdesk <args>` as an operator would, with the environment given. */
+/**
+ * Runs `loopdesk <args>` as an operator would (server/bin/loopdesk.mjs on the compiled server, as
+ * `npm start` leaves it), with the environment given.
+ */
 function loopdesk(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  buildCompiled();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    const child = spawn(path.join(serverDir, "bin", "loopdesk.mjs"), args, {
       cwd: serverDir,
       env: { ...process.env, LOG_LEVEL: "warn", LOOPDESK_DEMO: "false", DATABASE_URL: "", ...env },
     });
@@ -69,6 +73,16 @@ async function emptyPostgres(): Promise<string> {
 async function emptyWorkspace(): Promise<Record<string, string>> {
   const dataDir = tmp("loopdesk-target-");
   return engine === "pglite" ? { DATA_DIR: dataDir } : { DATA_DIR: dataDir, DATABASE_URL: await emptyPostgres() };
+}
+
+/** Whether anything was written into the workspace's database: an embedded one exists, or PostgreSQL holds tables. */
+async function holdsDatabase(workspace: Record<string, string>) {
+  if (!workspace.DATABASE_URL) return fs.existsSync(path.join(workspace.DATA_DIR as string, "pg"));
+  const c = new pg.Client({ connectionString: workspace.DATABASE_URL });
+  await c.connect();
+  const { rows } = await c.query("select count(*)::int as n from information_schema.tables where table_schema = 'public'");
+  await c.end();
+  return rows[0].n > 0;
 }
 
 type Api = Awaited<ReturnType<typeof httpClient>>;
@@ -188,9 +202,12 @@ describe("data portability", () => {
     expect(res.stderr).toContain("tables/tickets.ndjson does not match its checksum");
     const notAnArchive = await loopdesk(["import", path.join(dir, "tables")], target);
     expect(notAnArchive.stderr).toContain("no readable manifest.json");
+    // The archive is checked before the target is opened: no database was created there.
+    expect(await holdsDatabase(target)).toBe(false);
     // Still empty: a proper import goes through afterwards.
     fs.writeFileSync(tickets, fs.readFileSync(tickets, "utf8").replace("迁移测试 X", "迁移测试 3"));
     expect((await loopdesk(["import", dir], target)).code).toBe(0);
+    expect(await holdsDatabase(target)).toBe(true);
   });
 
   it.runIf(engine === "pglite")(

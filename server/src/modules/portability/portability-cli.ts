@@ -10,7 +10,7 @@ import { PG_BACKUP_POINTER } from "./backups";
 import type { LoadProgress } from "./load-tables";
 import { moveToPostgres } from "./move-to-postgres";
 import { exportWorkspace } from "./workspace-archive";
-import { importWorkspace } from "./workspace-import";
+import { importWorkspace, openVerifiedArchive } from "./workspace-import";
 
 export const PORTABILITY_COMMANDS = ["backup", "restore", "export", "import", "move-to-postgres"] as const;
 export type PortabilityCommand = (typeof PORTABILITY_COMMANDS)[number];
@@ -133,12 +133,17 @@ export async function runPortabilityCommand(
     const source = args.positionals[1];
     if (!source) throw new ConfigError("import needs an export: loopdesk import loopdesk-export-….tar.gz (or its directory)");
     const lock = claim();
-    const database: Database = await openDatabase(databaseOptionsFromConfig(config));
+    let archive: Awaited<ReturnType<typeof openVerifiedArchive>> | undefined;
+    let database: Database | undefined;
     try {
-      const done = await importWorkspace(database.db, filesRoot, path.resolve(source), progressPrinter("loading"));
+      // The archive first: a damaged one is refused before a database is opened (or, new, created).
+      archive = await openVerifiedArchive(path.resolve(source));
+      database = await openDatabase(databaseOptionsFromConfig(config));
+      const done = await importWorkspace(database.db, filesRoot, archive, progressPrinter("loading"));
       say(`Imported ${done.tables} tables (${done.rows} rows) and ${done.files} files; every table matches the export's checksums.`);
     } finally {
-      await database.close();
+      await database?.close();
+      archive?.close();
       lock?.release();
     }
     return;
