@@ -11,15 +11,12 @@ import { crashStorage } from "../support/crash-storage";
  */
 const ADMIN = { LOOPDESK_ADMIN_EMAIL: "sweep@test.local", LOOPDESK_ADMIN_PASSWORD: "sweep-test-pass" };
 const TICKETS = 1200;
-const shiftClock = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support/shift-clock.mjs");
+const support = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../support");
+const shiftClock = path.join(support, "shift-clock.mjs");
+const killOnLog = path.join(support, "kill-on-log.mjs");
 /** Two hours later: every ticket's 60-minute first response is overdue. */
 const LATER = { LOOPDESK_TEST_CLOCK_OFFSET_MS: String(2 * 3_600_000) };
-/**
- * Forty-eight sweep transactions instead of three: the kill lands mid-sweep however fast each one
- * is. (All were once done before the kill landed on fresh-clone runs: the job runner did not let
- * the event loop turn between jobs on the embedded engine, so the log line the test waits for was
- * written only after the whole sweep; it does now — platform/jobs/job-queue.ts.)
- */
+/** Forty-eight sweep transactions instead of three: the kill at the second or third lands mid-sweep. */
 const SMALL_BATCHES = { LOOPDESK_SLA_SWEEP_BATCH: "25" };
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -65,17 +62,29 @@ describe("SLA sweep crash", () => {
     expect(pending, "every clock set before the clock moves on").toEqual([]);
     await first.stop("SIGTERM");
 
-    // 2. Two hours later: the sweep records the breaches — and the process is killed in the middle.
+    // 2. Two hours later: the sweep records the breaches — and the process is killed in the middle:
+    // it kills itself a moment after logging its second or third batch (kill-on-log.mjs), wherever
+    // in the batch's transaction that lands.
+    const killAt = {
+      LOOPDESK_TEST_KILL_ON: "sla sweep batch",
+      LOOPDESK_TEST_KILL_AT: String(2 + Math.floor(Math.random() * 2)),
+      LOOPDESK_TEST_KILL_DELAY_MS: String(Math.floor(Math.random() * 20)),
+    };
     const second = await spawnServer(
-      { ...store.env, ...ADMIN, ...LATER, ...SMALL_BATCHES, LOG_LEVEL: "info" },
-      { nodeArgs: ["--import", shiftClock], noHttp: true },
+      { ...store.env, ...ADMIN, ...LATER, ...SMALL_BATCHES, ...killAt, LOG_LEVEL: "info" },
+      { nodeArgs: ["--import", shiftClock, "--import", killOnLog], noHttp: true },
     );
     cleanups.push(() => second.stop("SIGKILL"));
-    const sweepDeadline = Date.now() + 60_000;
-    while (!second.output().includes("sla sweep batch") && Date.now() < sweepDeadline) await new Promise((r) => setTimeout(r, 10));
-    expect(second.output()).toContain("sla sweep batch");
-    second.child.kill("SIGKILL");
-    await new Promise((r) => (second.child.exitCode !== null || second.child.signalCode !== null ? r(null) : second.child.once("exit", r)));
+    const exited = await new Promise<NodeJS.Signals | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 120_000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(second.child.signalCode);
+      };
+      if (second.child.exitCode !== null || second.child.signalCode !== null) done();
+      else second.child.once("exit", done);
+    });
+    expect(exited, `the sweep did not reach batch ${killAt.LOOPDESK_TEST_KILL_AT}:\n${second.output()}`).toBe("SIGKILL");
 
     const atKill = await store.open();
     const recordedAtKill = (
