@@ -5,9 +5,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 const POLL = { timeout: 30_000, interval: 100 };
 
 // The crash tests kill servers at chosen moments and then wait for clocks and jobs to settle. Beside
-// the browser tests on two cores the SLA one's kill came after the sweep it meant to interrupt (three
-// runs of four) — it now kills itself from inside (test/support/kill-on-log.mjs). They run last, two
-// at a time (either engine's), with nothing else beside them.
+// the browser tests on two cores the SLA one failed in three runs of four: its kill came after the
+// sweep it meant to interrupt, or its clocks were still being set. Its server now kills itself from
+// inside (test/support/kill-on-log.mjs); they run last, two at a time, with nothing else beside them.
 const CRASH = "server/test/integration/**/*crash*.test.ts";
 
 // Three tiers: unit tests; integration suites on embedded PGlite (each file its own database);
