@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Manifest } from "../../src/modules/portability/workspace-archive";
 import { crashStorage } from "../support/crash-storage";
 import { multipart } from "../support/multipart";
@@ -22,13 +22,14 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
+// The commands below run the compiled server: built (when stale) once for the file, not before each command.
+beforeAll(() => buildCompiled());
 
 /**
  * Runs `loopdesk <args>` as an operator would (server/bin/loopdesk.mjs on the compiled server, as
  * `npm start` leaves it), with the environment given.
  */
 function loopdesk(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  buildCompiled();
   return new Promise((resolve) => {
     const child = spawn(path.join(serverDir, "bin", "loopdesk.mjs"), args, {
       cwd: serverDir,

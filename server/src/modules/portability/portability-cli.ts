@@ -10,7 +10,7 @@ import { PG_BACKUP_POINTER } from "./backups";
 import type { LoadProgress } from "./load-tables";
 import { moveToPostgres } from "./move-to-postgres";
 import { exportWorkspace } from "./workspace-archive";
-import { importWorkspace, openVerifiedArchive } from "./workspace-import";
+import { type OpenArchive, importWorkspace, openVerifiedArchive } from "./workspace-import";
 
 export const PORTABILITY_COMMANDS = ["backup", "restore", "export", "import", "move-to-postgres"] as const;
 export type PortabilityCommand = (typeof PORTABILITY_COMMANDS)[number];
@@ -133,7 +133,7 @@ export async function runPortabilityCommand(
     const source = args.positionals[1];
     if (!source) throw new ConfigError("import needs an export: loopdesk import loopdesk-export-….tar.gz (or its directory)");
     const lock = claim();
-    let archive: Awaited<ReturnType<typeof openVerifiedArchive>> | undefined;
+    let archive: OpenArchive | undefined;
     let database: Database | undefined;
     try {
       // The archive first: a damaged one is refused before a database is opened (or, new, created).

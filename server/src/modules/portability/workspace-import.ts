@@ -5,7 +5,7 @@ import path from "node:path";
 import { type LoadProgress, differences, loadTables, tableDigests } from "./load-tables";
 import { ArchiveError, loadFiles, ndjsonBatches, openArchive, verifyArchive, workspaceIsEmpty } from "./workspace-archive";
 
-type OpenArchive = Awaited<ReturnType<typeof openArchive>>;
+export type OpenArchive = Awaited<ReturnType<typeof openArchive>>;
 
 /**
  * The archive `loopdesk import` was given, checked against its manifest before any database is
