@@ -56,6 +56,16 @@ describe("tickets created at the same moment", () => {
       (await sql<{ n: string }>`select count(*) as n from domain_events where type = 'ticket.created'`.execute(t.ctx.db)).rows[0]?.n,
     );
     expect(after - before).toBe(words.length);
+    // Each event, written in the tickets' own statement, is about its ticket: its id, number and scope.
+    const events = (
+      await sql<{ aggregate_id: number; payload: { number: number; scope: { customerId: number } } }>`
+        select aggregate_id, payload from domain_events
+        where type = 'ticket.created' and aggregate_id = any(${created.map((c) => c.id)}::int[])`.execute(t.ctx.db)
+    ).rows;
+    const byId = (a: number[], b: number[]) => (a[0] as number) - (b[0] as number);
+    expect(events.map((e) => [e.aggregate_id, e.payload.number, e.payload.scope.customerId]).sort(byId)).toEqual(
+      created.map((c) => [c.id, c.number, c.customerId]).sort(byId),
+    );
   });
 
   it("a customer's second request among them is checked against the first, and a new customer is created once", async () => {
