@@ -23,6 +23,7 @@ import { benchImport } from "./lib/portability-bench";
 import { benchScale } from "./lib/scale-bench";
 import { benchCreation, cpuSeconds, postgresCpuSeconds } from "./lib/creation-bench";
 import { measureCreationFloor } from "./lib/creation-floor";
+import { benchNeighbourRequests } from "./lib/neighbour-requests";
 import { measureHttpFloor } from "./lib/http-floor";
 import { benchStartup } from "./lib/startup-bench";
 import { loadSearchWorkspace, measureSearch } from "./lib/search-bench";
@@ -545,6 +546,14 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       perRound: args.quick ? 300 : 1000,
       healthzPerRound: args.quick ? 1000 : 4000,
     });
+    log(engine, "beside the server's cheapest API requests");
+    const listed = (await api("GET", "/api/v1/tickets?limit=100")) as { items: { id: number }[] };
+    const neighbours = await benchNeighbourRequests({ url: server.url, pid: server.child.pid as number }, api, {
+      engine,
+      rounds: args.quick ? 2 : 3,
+      perRound: args.quick ? 1000 : 3000,
+      ticketIds: listed.items.map((t) => t.id),
+    });
     log(engine, "the least a creation does, without the server");
     if (pgServer) await createDatabase(pgServer, "loopdesk_floor");
     const floor = await measureCreationFloor({
@@ -568,7 +577,7 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       `${new Date().toISOString().slice(0, 10)}-${engine}-creation${args.quick ? "-quick" : ""}.json`,
     );
     const machine = machineInfo();
-    const creation = { ...result, floor, httpFloor };
+    const creation = { ...result, floor, httpFloor, neighbours };
     fs.writeFileSync(file, `${JSON.stringify({ engine, machine, creation, at: new Date().toISOString() }, null, 2)}\n`);
     log(engine, "creation", {
       ratio: result.ratio,
@@ -577,6 +586,8 @@ async function benchCreationEngine(engine: "pglite" | "postgres") {
       search: result.searchedAtOnce.found,
       floor,
       httpFloor,
+      refused: neighbours.refused.ratio,
+      read: neighbours.read.ratio,
     });
     log("wrote", path.relative(process.cwd(), file));
   } finally {

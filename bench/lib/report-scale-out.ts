@@ -1,6 +1,7 @@
 import type { benchCreation } from "./creation-bench";
 import type { measureCreationFloor } from "./creation-floor";
 import type { measureHttpFloor } from "./http-floor";
+import { type NeighbourRequests, neighbourLines } from "./neighbour-requests";
 import type { benchMixed } from "./mixed-bench";
 import type { benchReplica } from "./replica-bench";
 import type { measureSearch } from "./search-bench";
@@ -21,6 +22,7 @@ export type CreationResult = {
   creation: Awaited<ReturnType<typeof benchCreation>> & {
     floor?: Awaited<ReturnType<typeof measureCreationFloor>>;
     httpFloor?: Awaited<ReturnType<typeof measureHttpFloor>>;
+    neighbours?: NeighbourRequests;
   };
 };
 export type StartupResult = { engine: Engine; at: string; startup: Awaited<ReturnType<typeof benchStartup>> };
@@ -99,6 +101,10 @@ export function creationSection(results: CreationResult[], runs: CreationResult[
       ...clientLines(bounded),
       ...floorLines(bounded),
       ...httpFloorLines(bounded),
+      ...neighbourLines(
+        bounded.map((r) => ({ ...r, name: engineName(r.engine) })),
+        (engine) => SCALE_TARGETS.creationVsHealthz[engine as Engine],
+      ),
       "A request that runs `select 1` got cheaper with the compiled server (the issue measured 2,010 /healthz a second at",
       "concurrency 16; this machine now serves several thousand), which moved the ratio's denominator; the CPU per",
       "creation is what this benchmark tracks against its own target.",
