@@ -1,5 +1,6 @@
-import { type PGlite, protocol } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import pgUtils from "pg/lib/utils.js";
+import { serialize } from "pg-protocol";
 import type {
   BackendMessage,
   CommandCompleteMessage,
@@ -10,8 +11,12 @@ import type {
 import { Parser } from "pg-protocol/dist/parser";
 import { PLANNED_MARK } from "./prepared-statements";
 
-const { serialize } = protocol;
-type Value = string | Uint8Array | null;
+/**
+ * Messages are written by node-postgres's serializer (pg-protocol), as a PostgreSQL server receives
+ * them from `pg`: PGlite's own measures each string's UTF-8 length in a JavaScript loop over its
+ * characters, a creation batch's parameters (JSON, mostly Chinese) about 12 kB.
+ */
+type Value = string | Buffer | null;
 type Message = BackendMessage;
 type ValueParser = (value: string, typeId: number) => unknown;
 /** A result column: its name and the parser of its type (none: the text as it came). */
@@ -225,7 +230,8 @@ function notify(pg: PGlite, m: NotificationResponseMessage) {
 
 function toValue(v: unknown): Value {
   if (v === null || v === undefined) return null;
-  if (v instanceof Uint8Array) return v;
+  // Bytes go as binary (pg-protocol knows them as Buffers; a Buffer over the same memory, not a copy).
+  if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return pgUtils.prepareValue(v) as Value;
 }
 
