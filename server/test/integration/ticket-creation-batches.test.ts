@@ -56,7 +56,7 @@ describe("tickets created at the same moment", () => {
       (await sql<{ n: string }>`select count(*) as n from domain_events where type = 'ticket.created'`.execute(t.ctx.db)).rows[0]?.n,
     );
     expect(after - before).toBe(words.length);
-    // Each event, written in the tickets' own statement, is about its ticket: its id, number and scope.
+    // Each event is about its own ticket of the shared transaction: its id, number and scope.
     const events = (
       await sql<{ aggregate_id: number; payload: { number: number; scope: { customerId: number } } }>`
         select aggregate_id, payload from domain_events
