@@ -20,23 +20,16 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-email-"));
   sink = await startSmtpSink();
   smtpPort = await freePort();
-  // The server's HTTP port must differ from the mail port: a port just released can be handed out again
-  // (CI once gave both the same one, and the SMTP listener failed with EADDRINUSE).
-  let port = await freePort();
-  while (port === smtpPort) port = await freePort();
-  server = await spawnServer(
-    {
-      DATA_DIR: dataDir,
-      LOOPDESK_DEMO: "false",
-      LOOPDESK_ADMIN_EMAIL: ADMIN.email,
-      LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
-      SMTP_URL: sink.url,
-      MAIL_FROM: "Loopdesk <no-reply@email-e2e.test>",
-      SMTP_INBOUND_PORT: String(smtpPort),
-      SMTP_INBOUND_HOST: "127.0.0.1",
-    },
-    { port },
-  );
+  server = await spawnServer({
+    DATA_DIR: dataDir,
+    LOOPDESK_DEMO: "false",
+    LOOPDESK_ADMIN_EMAIL: ADMIN.email,
+    LOOPDESK_ADMIN_PASSWORD: ADMIN.password,
+    SMTP_URL: sink.url,
+    MAIL_FROM: "Loopdesk <no-reply@email-e2e.test>",
+    SMTP_INBOUND_PORT: String(smtpPort),
+    SMTP_INBOUND_HOST: "127.0.0.1",
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -30,9 +30,7 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loopdesk-e2e-sso-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  // Apart from the server's: a port just released can be handed out again (it happened to the mail e2e in CI).
-  let idpPort = await freePort();
-  while (idpPort === port) idpPort = await freePort();
+  const idpPort = await freePort();
   const provider = new Provider(`http://127.0.0.1:${idpPort}`, {
     clients: [
       {

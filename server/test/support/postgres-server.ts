@@ -33,15 +33,28 @@ function binDir(): string {
   throw new Error("PostgreSQL binaries not found: install the Debian 'postgresql' package or set PG_BIN");
 }
 
+/** Ports this process has handed out: the kernel may give a just-released port again. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port nothing listens on, never one this process handed out before: two calls in a
+ * row once returned the same just-released port in CI (a mail e2e's SMTP and HTTP listeners, EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.listen(0, "127.0.0.1", () => {
+        const { port } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(port));
+      });
+      srv.on("error", reject);
     });
-    srv.on("error", reject);
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 const isRoot = () => process.getuid?.() === 0;
