@@ -74,8 +74,11 @@ export class TicketStory extends TicketStoryBase {
   /** Someone claimed it (抢单): they took it to answer it now. */
   claimed = false;
 
-  /** How long its claimer takes to answer: within their shift (claiming is taking it up to answer now). */
-  claimerDelay(delayMinutes: number) {
+  /**
+   * How long its claimer takes to answer (and to note anything before): within their shift — claiming
+   * is taking it up to answer now, so no claimed request waits for the next shift.
+   */
+  protected override firstAnswerDelay(delayMinutes: number) {
     const team = this.teamId !== null ? this.world.teams.get(this.teamId) : undefined;
     if (!this.claimed || this.assignee === null || !team) return delayMinutes;
     const gone = unavailableFrom(this.world, this.assignee, team, this.t);
@@ -102,7 +105,11 @@ export class TicketStory extends TicketStoryBase {
       created_at: new Date(offeredAt),
     });
     this.t = offeredAt;
-    const claimedAt = offeredAt + Math.round(r.between(0.5, 12) * MIN);
+    // Claimed by someone at work, with time left to take it up: a claim that would fall in the last minutes
+    // of the claimer's shift comes earlier (claiming is taking a request up to answer it now).
+    const gone = unavailableFrom(this.world, staffId, team, offeredAt);
+    const drawn = offeredAt + Math.round(r.between(0.5, 12) * MIN);
+    const claimedAt = gone ? Math.min(drawn, Math.max(offeredAt + 30_000, gone.at - 15 * MIN)) : drawn;
     if (unclaimed || !this.inPast(claimedAt)) {
       this.offeredUntil = until;
       return;

@@ -73,7 +73,7 @@ export function planTicket(
   // How this ticket goes: most get answered within the hour of someone being at work; a tail waits
   // long — but not one an agent claimed (抢单): claiming is taking it up to answer now.
   const slow = r.chance(0.14) && !story.claimed;
-  const firstDelay = story.claimerDelay(slow ? r.around(420, 0.5) : r.around(customer.tier === "vip" ? 8 : 22, 0.7));
+  const firstDelay = slow ? r.around(420, 0.5) : r.around(customer.tier === "vip" ? 8 : 22, 0.7);
   const fcr = missing.length === 0 && r.chance(0.52);
   const handOff = talk.handOffs[category.name];
   const transfers = handOff && !fcr && r.chance(0.22);

@@ -125,6 +125,11 @@ export class TicketStoryBase {
    */
   protected handBack(_until: number) {}
 
+  /** How long the first answer (or the owner's first note before it) may take: a claimer's is bounded (demo-routed-story.ts). */
+  protected firstAnswerDelay(delayMinutes: number) {
+    return delayMinutes;
+  }
+
   /** The next moment `staffId` is at work, from `at` on. */
   private whenWorking(staffId: number, at: number) {
     return nextOnShift(this.world, [staffId], at)?.at ?? at;
@@ -146,7 +151,10 @@ export class TicketStoryBase {
 
   /** The assignee answers during their shift and sets the status (`null`: opened if new). */
   staffReply(body: string, next: string | null, delayMinutes: number): number | null {
-    if (this.firstResponseAt === null) this.handBack(this.later(delayMinutes));
+    if (this.firstResponseAt === null) {
+      delayMinutes = this.firstAnswerDelay(delayMinutes);
+      this.handBack(this.later(delayMinutes));
+    }
     if (this.assignee === null) return null;
     const at = this.whenWorking(this.assignee, this.later(delayMinutes));
     if (!this.inPast(at)) return null;
@@ -176,8 +184,11 @@ export class TicketStoryBase {
   }
 
   note(body: string) {
-    const delay = this.r.between(2, 30);
-    if (this.firstResponseAt === null) this.handBack(this.later(delay));
+    let delay = this.r.between(2, 30);
+    if (this.firstResponseAt === null) {
+      delay = this.firstAnswerDelay(delay);
+      this.handBack(this.later(delay));
+    }
     if (this.assignee === null) return;
     const at = this.whenWorking(this.assignee, this.later(delay));
     if (!this.inPast(at)) return;
