@@ -130,6 +130,14 @@ export class TicketStoryBase {
     return delayMinutes;
   }
 
+  /** The delay of an answer or note: before the first answer, bounded as the story bounds it and its hand-back planned. */
+  private untilAnswer(delayMinutes: number) {
+    if (this.firstResponseAt !== null) return delayMinutes;
+    const bounded = this.firstAnswerDelay(delayMinutes);
+    this.handBack(this.later(bounded));
+    return bounded;
+  }
+
   /** The next moment `staffId` is at work, from `at` on. */
   private whenWorking(staffId: number, at: number) {
     return nextOnShift(this.world, [staffId], at)?.at ?? at;
@@ -151,10 +159,7 @@ export class TicketStoryBase {
 
   /** The assignee answers during their shift and sets the status (`null`: opened if new). */
   staffReply(body: string, next: string | null, delayMinutes: number): number | null {
-    if (this.firstResponseAt === null) {
-      delayMinutes = this.firstAnswerDelay(delayMinutes);
-      this.handBack(this.later(delayMinutes));
-    }
+    delayMinutes = this.untilAnswer(delayMinutes);
     if (this.assignee === null) return null;
     const at = this.whenWorking(this.assignee, this.later(delayMinutes));
     if (!this.inPast(at)) return null;
@@ -184,11 +189,7 @@ export class TicketStoryBase {
   }
 
   note(body: string) {
-    let delay = this.r.between(2, 30);
-    if (this.firstResponseAt === null) {
-      delay = this.firstAnswerDelay(delay);
-      this.handBack(this.later(delay));
-    }
+    const delay = this.untilAnswer(this.r.between(2, 30));
     if (this.assignee === null) return;
     const at = this.whenWorking(this.assignee, this.later(delay));
     if (!this.inPast(at)) return;
